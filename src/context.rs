@@ -1,0 +1,224 @@
+//! The run context injected into every solve.
+//!
+//! Algorithms never read the clock, a global RNG or a global flag directly: they receive a
+//! [`SolveContext`] that carries the seed, the deadline, a cancel token, a thread budget and
+//! a progress sink. That makes every stage deterministic for a seed, keeps time limits
+//! honest (the deadline counts from the start of the request, not of the solver) and lets
+//! the CLI (Ctrl-C) and the service (`DELETE /v1/jobs/{id}`, shutdown) stop work the same way.
+
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// A shared flag that asks running work to stop. Cloning shares the flag.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A fresh, not-cancelled token.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks every holder of this token to stop at its next check.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`cancel`](Self::cancel) has been called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Where long work reports how far it got (a terminal bar, a job record, or nothing).
+pub trait Progress: Send + Sync {
+    /// Sets the total amount of work, in the caller's own steps.
+    fn set_total(&self, total: u64);
+    /// Records `steps` more steps done.
+    fn advance(&self, steps: u64);
+    /// Names the current phase ("forecast", "placement", ...).
+    fn phase(&self, name: &str);
+}
+
+/// A progress sink that discards everything (library default, tests).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn set_total(&self, _total: u64) {}
+    fn advance(&self, _steps: u64) {}
+    fn phase(&self, _name: &str) {}
+}
+
+/// Why a solve stopped before it finished on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Interrupted {
+    /// The cancel token was set.
+    #[error("cancelled")]
+    Cancelled,
+    /// The deadline passed.
+    #[error("time limit reached")]
+    Deadline,
+}
+
+/// Seed, deadline, cancel token, thread budget and progress sink for one run.
+#[derive(Clone)]
+pub struct SolveContext {
+    seed: u64,
+    started: Instant,
+    deadline: Option<Instant>,
+    cancel: CancelToken,
+    threads: usize,
+    progress: Arc<dyn Progress>,
+}
+
+impl fmt::Debug for SolveContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SolveContext")
+            .field("seed", &self.seed)
+            .field("deadline_in", &self.remaining())
+            .field("cancelled", &self.cancel.is_cancelled())
+            .field("threads", &self.threads)
+            .finish()
+    }
+}
+
+impl Default for SolveContext {
+    fn default() -> Self {
+        Self::new(0)
+    }
+}
+
+impl SolveContext {
+    /// A context with the given seed, no deadline, one thread and no progress output.
+    /// The clock for [`elapsed`](Self::elapsed) starts now.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            started: Instant::now(),
+            deadline: None,
+            cancel: CancelToken::new(),
+            threads: 1,
+            progress: Arc::new(NoProgress),
+        }
+    }
+
+    /// Sets a time limit counted from when this context was created (the request's start).
+    pub fn with_time_limit(mut self, limit: Duration) -> Self {
+        self.deadline = Some(self.started + limit);
+        self
+    }
+
+    /// Shares an existing cancel token (the CLI's Ctrl-C handler, a job's token).
+    pub fn with_cancel(mut self, cancel: CancelToken) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
+    /// Sets how many worker threads the solve may use (at least 1).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// Sets where progress goes.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// The seed this run was started with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// A deterministic RNG for this run. `stream` separates independent consumers (say, one
+    /// per parallel worker) so they do not draw the same numbers.
+    pub fn rng(&self, stream: u64) -> Pcg64Mcg {
+        let mixed = self.seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Pcg64Mcg::seed_from_u64(mixed)
+    }
+
+    /// The thread budget.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// The cancel token (clone it to hand to sub-tasks).
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.cancel
+    }
+
+    /// The progress sink.
+    pub fn progress(&self) -> &dyn Progress {
+        self.progress.as_ref()
+    }
+
+    /// Time since the context was created.
+    ///
+    /// # Units
+    /// A [`Duration`].
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Time left before the deadline; `None` when there is no deadline.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.deadline.map(|d| d.saturating_duration_since(Instant::now()))
+    }
+
+    /// Whether work should stop now (cancelled or past the deadline).
+    pub fn should_stop(&self) -> bool {
+        self.check().is_err()
+    }
+
+    /// `Err` with the reason when work should stop now.
+    ///
+    /// # Errors
+    /// [`Interrupted::Cancelled`] or [`Interrupted::Deadline`].
+    pub fn check(&self) -> Result<(), Interrupted> {
+        if self.cancel.is_cancelled() {
+            return Err(Interrupted::Cancelled);
+        }
+        match self.deadline {
+            Some(d) if Instant::now() >= d => Err(Interrupted::Deadline),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn same_seed_same_stream_gives_same_numbers() {
+        let a: Vec<u32> = SolveContext::new(7).rng(1).random_iter().take(4).collect();
+        let b: Vec<u32> = SolveContext::new(7).rng(1).random_iter().take(4).collect();
+        let c: Vec<u32> = SolveContext::new(7).rng(2).random_iter().take(4).collect();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn cancel_is_shared_between_clones() {
+        let ctx = SolveContext::new(0);
+        let other = ctx.clone();
+        assert!(ctx.check().is_ok());
+        other.cancel_token().cancel();
+        assert_eq!(ctx.check(), Err(Interrupted::Cancelled));
+    }
+
+    #[test]
+    fn zero_time_limit_is_already_past() {
+        let ctx = SolveContext::new(0).with_time_limit(Duration::ZERO);
+        assert_eq!(ctx.check(), Err(Interrupted::Deadline));
+        assert_eq!(ctx.remaining(), Some(Duration::ZERO));
+    }
+}

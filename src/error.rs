@@ -1,0 +1,28 @@
+//! The crate-wide error type.
+//!
+//! Each stage has its own `thiserror` enum with structured variants (the offending id,
+//! field, row and limit); this wrapper only unites them for the CLI and the service, which
+//! map each variant to an exit code or an HTTP status.
+
+use crate::context::Interrupted;
+
+/// Any error a stockroute stage can return.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Work was cancelled or ran out of time before it had a usable result.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: std::path::PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Shorthand for results with the crate [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,37 @@
+//! # stockroute
+//!
+//! A decision engine for fulfilment networks: it learns demand from history, decides where
+//! stock should sit, and plans the last-mile routes that deliver it.
+//!
+//! Data flows one way through four stages, each a module that the CLI, the HTTP service
+//! and the examples call the same way:
+//!
+//! ```text
+//!  history, network, roads            forecast store (versioned runs)
+//!         |                             ^            |            |
+//!         v                             |            v            v
+//!  [scenario] --clean series--> [forecast] --run--> [placement] -> [routing]
+//! ```
+//!
+//! Every solve receives a [`SolveContext`]: the seed, the deadline, a cancel token and a
+//! progress sink, so results are reproducible and time limits are honest.
+//!
+//! ```
+//! use stockroute::SolveContext;
+//! use std::time::Duration;
+//!
+//! let ctx = SolveContext::new(42).with_time_limit(Duration::from_secs(5));
+//! assert!(ctx.check().is_ok());
+//! Ok::<(), stockroute::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used)]
+#![warn(missing_docs)]
+
+pub mod context;
+pub mod error;
+pub mod ids;
+pub mod units;
+
+pub use context::{CancelToken, Interrupted, Progress, SolveContext};
+pub use error::{Error, Result};
