@@ -233,7 +233,10 @@ class RoadReader(osmium.SimpleHandler):
             self.way_lines[w.id] = pts
         if w.tags.get("highway") not in DRIVABLE:
             return
-        oneway = w.tags.get("oneway", "no")
+        oneway = w.tags.get("oneway")
+        implied = w.tags.get("junction") in ("roundabout", "circular") or w.tags["highway"] in (
+            "motorway", "motorway_link")
+        forward_only = oneway in ("yes", "true", "1") or (oneway is None and implied)
         ids: list[int | None] = []
         for n in w.nodes:
             if n.location.valid():
@@ -244,7 +247,7 @@ class RoadReader(osmium.SimpleHandler):
         for a, b in zip(ids, ids[1:]):
             if a is None or b is None or a == b:
                 continue
-            if oneway in ("yes", "true", "1"):
+            if forward_only:
                 self.graph.add_edge(a, b)
             elif oneway == "-1":
                 self.graph.add_edge(b, a)
