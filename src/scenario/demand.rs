@@ -26,6 +26,10 @@ pub(crate) trait Resolve {
     fn zone_name(&self, idx: u32) -> &str;
 }
 
+/// The index given to ids that are declared on a row with other errors: references to
+/// them are not reported again (the row itself already is), and not kept.
+pub(crate) const DECLARED_INVALID: u32 = u32::MAX;
+
 /// Ids known in advance (a scenario's `skus.csv` and `zones.csv`).
 pub(crate) struct Known<'a> {
     pub skus: HashMap<&'a str, u32>,
@@ -115,7 +119,10 @@ pub(crate) fn read(
         let zone = id(report, table.at(2), table.get(2), |z| resolve.zone(z), "zones.csv");
         let quantity = e_not_a_number(report, table.at(3), table.get(3))
             .filter(|q| e_negative_quantity(report, table.at(3), *q));
-        if let (Some(date), Some(sku), Some(zone), Some(quantity)) = (date, sku, zone, quantity) {
+        let declared = |i: Option<u32>| i.filter(|i| *i != DECLARED_INVALID);
+        if let (Some(date), Some(sku), Some(zone), Some(quantity)) =
+            (date, declared(sku), declared(zone), quantity)
+        {
             rows.push(Raw { sku, zone, date, line: table.line(), quantity });
         }
     }

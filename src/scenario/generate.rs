@@ -193,7 +193,7 @@ pub fn generate(options: &GenerateOptions, out: &Path) -> Result<Generated, Scen
                 continue;
             }
             // 1 + a geometric number of extra units, capped so the data stays plausible.
-            let (q, cap) = (1.0 / (1.0 + mean_size[*s]), (6.0 * mean_size[*s]).ceil() as u32);
+            let (q, cap) = (1.0 / (1.0 + mean_size[*s]), (4.0 * mean_size[*s]).ceil() as u32);
             let mut extra = 0;
             while extra < cap && rng.random::<f64>() > q {
                 extra += 1;

@@ -5,7 +5,7 @@
 //! every problem of the folder at once. Any error refuses the scenario as a whole
 //! ([`ScenarioError::Invalid`]); warnings keep the data and travel with it.
 
-use super::demand::{self, Known};
+use super::demand::{self, DECLARED_INVALID, Known};
 use super::error::ScenarioError;
 use super::model::{Scenario, Sku, Zone};
 use super::network::{self, Network};
@@ -54,11 +54,21 @@ pub fn load(folder: impl AsRef<Path>) -> Result<(Scenario, Report), ScenarioErro
     }
     let mut report = Report::default();
     let network = network::read(&folder.join(network::FILE), &mut report)?.unwrap_or_default();
-    let (zones, zone_lines) = read_zones(&folder.join(ZONES), &mut report)?;
-    let (skus, sku_lines) = read_skus(&folder.join(SKUS), &mut report)?;
+    let (zones, zone_lines, bad_zones) = read_zones(&folder.join(ZONES), &mut report)?;
+    let (skus, sku_lines, bad_skus) = read_skus(&folder.join(SKUS), &mut report)?;
     let mut known = Known {
-        skus: skus.iter().zip(0..).map(|(s, i)| (s.id.as_str(), i)).collect(),
-        zones: zones.iter().zip(0..).map(|(z, i)| (z.id.as_str(), i)).collect(),
+        skus: skus
+            .iter()
+            .zip(0..)
+            .map(|(s, i)| (s.id.as_str(), i))
+            .chain(invalid(&bad_skus))
+            .collect(),
+        zones: zones
+            .iter()
+            .zip(0..)
+            .map(|(z, i)| (z.id.as_str(), i))
+            .chain(invalid(&bad_zones))
+            .collect(),
         sku_names: skus.iter().map(|s| s.id.as_str()).collect(),
         zone_names: zones.iter().map(|z| z.id.as_str()).collect(),
     };
@@ -166,14 +176,23 @@ pub(crate) fn unique_id<'v>(
     Some(id)
 }
 
-fn read_zones(path: &Path, report: &mut Report) -> Result<(Vec<Zone>, Vec<u64>), ScenarioError> {
+fn invalid(ids: &[String]) -> impl Iterator<Item = (&str, u32)> {
+    ids.iter().map(|id| (id.as_str(), DECLARED_INVALID))
+}
+
+/// What a catalogue file yields: valid entries, their lines, and the ids of rows that had
+/// a usable id but other errors (so that references to them are not reported twice).
+type Read<T> = (Vec<T>, Vec<u64>, Vec<String>);
+
+fn read_zones(path: &Path, report: &mut Report) -> Result<Read<Zone>, ScenarioError> {
     let Some(mut t) = Table::open(path, ZONES, &ZONE_COLUMNS, &["polygon_wkt"], report)? else {
         if !path.exists() {
             e_missing_file(report, ZONES, "zone,lat,lon,polygon_wkt");
         }
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Default::default());
     };
-    let (mut zones, mut lines, mut seen) = (Vec::new(), Vec::new(), HashMap::new());
+    let (mut zones, mut lines, mut bad, mut seen) =
+        (Vec::new(), Vec::new(), Vec::new(), HashMap::new());
     while t.next(report)? {
         let id = unique_id(report, t.at(0), t.get(0), &mut seen);
         let lat =
@@ -182,24 +201,29 @@ fn read_zones(path: &Path, report: &mut Report) -> Result<(Vec<Zone>, Vec<u64>),
             e_not_a_number(report, t.at(2), t.get(2)).filter(|v| e_lon_range(report, t.at(2), *v));
         let wkt = t.get(3);
         let wkt_ok = wkt.is_empty() || e_bad_wkt(report, t.at(3), wkt);
-        if let (Some(id), Some(lat), Some(lon), true) = (id, lat, lon, wkt_ok) {
-            let polygon_wkt = (!wkt.is_empty()).then(|| wkt.to_owned());
-            zones.push(Zone { id: id.into(), lat, lon, polygon_wkt });
-            lines.push(t.line());
+        match (id, lat, lon, wkt_ok) {
+            (Some(id), Some(lat), Some(lon), true) => {
+                let polygon_wkt = (!wkt.is_empty()).then(|| wkt.to_owned());
+                zones.push(Zone { id: id.into(), lat, lon, polygon_wkt });
+                lines.push(t.line());
+            }
+            (Some(id), ..) => bad.push(id.to_owned()),
+            _ => {}
         }
     }
     t.finish_nonempty(report);
-    Ok((zones, lines))
+    Ok((zones, lines, bad))
 }
 
-fn read_skus(path: &Path, report: &mut Report) -> Result<(Vec<Sku>, Vec<u64>), ScenarioError> {
+fn read_skus(path: &Path, report: &mut Report) -> Result<Read<Sku>, ScenarioError> {
     let Some(mut t) = Table::open(path, SKUS, &SKU_COLUMNS, &[], report)? else {
         if !path.exists() {
             e_missing_file(report, SKUS, &SKU_COLUMNS.join(","));
         }
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Default::default());
     };
-    let (mut skus, mut lines, mut seen) = (Vec::new(), Vec::new(), HashMap::new());
+    let (mut skus, mut lines, mut bad, mut seen) =
+        (Vec::new(), Vec::new(), Vec::new(), HashMap::new());
     while t.next(report)? {
         let id = unique_id(report, t.at(0), t.get(0), &mut seen);
         let mut positive = |col| {
@@ -209,13 +233,15 @@ fn read_skus(path: &Path, report: &mut Report) -> Result<(Vec<Sku>, Vec<u64>), S
         let (volume_m3, weight_kg) = (positive(1), positive(2));
         let value =
             e_not_a_number(report, t.at(3), t.get(3)).filter(|v| e_negative(report, t.at(3), *v));
-        if let (Some(id), Some(volume_m3), Some(weight_kg), Some(value)) =
-            (id, volume_m3, weight_kg, value)
-        {
-            skus.push(Sku { id: id.into(), volume_m3, weight_kg, value });
-            lines.push(t.line());
+        match (id, volume_m3, weight_kg, value) {
+            (Some(id), Some(volume_m3), Some(weight_kg), Some(value)) => {
+                skus.push(Sku { id: id.into(), volume_m3, weight_kg, value });
+                lines.push(t.line());
+            }
+            (Some(id), ..) => bad.push(id.to_owned()),
+            _ => {}
         }
     }
     t.finish_nonempty(report);
-    Ok((skus, lines))
+    Ok((skus, lines, bad))
 }

@@ -111,26 +111,20 @@ impl Ctx<'_> {
     }
 }
 
-/// The deepest key whose value contains `offset`.
+/// The key of the scalar value (or key) at `offset`, searched through the whole entry
+/// (container spans of arrays of tables do not always cover their elements).
 fn innermost_key(value: &Spanned<DeValue<'_>>, offset: usize) -> Option<String> {
-    let mut found = None;
     match value.get_ref() {
-        DeValue::Table(t) => {
-            for (k, v) in t.iter() {
-                if v.span().contains(&offset) || k.span().contains(&offset) {
-                    found = innermost_key(v, offset).or_else(|| Some(k.get_ref().to_string()));
-                }
-            }
-        }
-        DeValue::Array(a) => {
-            found = a
-                .iter()
-                .find(|v| v.span().contains(&offset))
-                .and_then(|v| innermost_key(v, offset));
-        }
-        _ => {}
+        DeValue::Table(t) => t.iter().find_map(|(k, v)| {
+            innermost_key(v, offset).or_else(|| {
+                let hit = v.span().contains(&offset) || k.span().contains(&offset);
+                let scalar = !matches!(v.get_ref(), DeValue::Table(_) | DeValue::Array(_));
+                (hit && scalar).then(|| k.get_ref().to_string())
+            })
+        }),
+        DeValue::Array(a) => a.iter().find_map(|v| innermost_key(v, offset)),
+        _ => None,
     }
-    found
 }
 
 /// Reads and checks `scenario.toml`. `Ok(None)` when it is missing or not TOML.
