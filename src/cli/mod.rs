@@ -6,6 +6,9 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod generate;
+mod validate;
+
 /// stockroute: forecast demand, place stock, route the last mile.
 #[derive(Debug, Parser)]
 #[command(name = "stockroute", version, about, long_about = None)]
@@ -19,13 +22,21 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Check a scenario folder and list every problem (exit 1 on errors).
+    Validate(validate::Args),
+    /// Write a seeded synthetic scenario folder.
+    Generate(generate::Args),
+}
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.log);
-    let outcome: anyhow::Result<ExitCode> = match cli.command {};
+    let outcome: anyhow::Result<ExitCode> = match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Generate(args) => generate::run(args),
+    };
     match outcome {
         Ok(code) => code,
         Err(err) => {
@@ -37,7 +48,7 @@ pub fn run() -> ExitCode {
 
 fn init_tracing(default_filter: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

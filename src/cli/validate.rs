@@ -1,0 +1,37 @@
+//! `stockroute validate <SCENARIO> [--json]`: check a scenario folder and print every issue.
+//!
+//! Exit codes: 0 valid (warnings allowed), 1 invalid (errors listed), 2 usage or I/O
+//! trouble (no such folder, unreadable file).
+
+use anyhow::Context;
+use clap::Args as ClapArgs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use stockroute::scenario::{self, ScenarioError};
+
+/// Arguments of `validate`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// The scenario folder (scenario.toml, zones.csv, skus.csv, demand.csv, orders.csv).
+    pub scenario: PathBuf,
+    /// Print the report as JSON: { ok, errors, warnings, issues, summary }.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads the scenario and prints its report on stdout.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let (report, code) = match scenario::load(&args.scenario) {
+        Ok((_, report)) => (report, ExitCode::SUCCESS),
+        Err(ScenarioError::Invalid(report)) => (report, ExitCode::from(1)),
+        Err(other) => {
+            return Err(other).with_context(|| format!("validate {}", args.scenario.display()));
+        }
+    };
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.to_text(&args.scenario.display().to_string()));
+    }
+    Ok(code)
+}

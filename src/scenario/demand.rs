@@ -1,0 +1,185 @@
+//! Streaming a long-form demand history (`date,sku,zone,quantity`) into compact rows.
+//!
+//! Shared by the scenario loader (ids must exist in `skus.csv` / `zones.csv`) and the plain
+//! history reader used by forecasting (ids are taken as they come): the [`Resolve`] trait
+//! is the only difference. Each record is checked field by field and every problem is
+//! reported; a row with any error is not kept, which is safe because any error refuses
+//! the whole input. Rows are held as 32-byte structs with dense ids, never as text.
+
+use super::error::ScenarioError;
+use super::model::{DemandRow, SkuIdx, ZoneIdx};
+use super::report::{At, Code, Report};
+use super::table::Table;
+use super::validate::{e_bad_date, e_missing_value, e_negative_quantity, e_not_a_number};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Maps the ids of a history to dense indices.
+pub(crate) trait Resolve {
+    /// The index of a SKU id, `None` if the id is not allowed.
+    fn sku(&mut self, id: &str) -> Option<u32>;
+    /// The index of a zone id, `None` if the id is not allowed.
+    fn zone(&mut self, id: &str) -> Option<u32>;
+    /// The id behind a SKU index (for messages).
+    fn sku_name(&self, idx: u32) -> &str;
+    /// The id behind a zone index (for messages).
+    fn zone_name(&self, idx: u32) -> &str;
+}
+
+/// The index given to ids that are declared on a row with other errors: references to
+/// them are not reported again (the row itself already is), and not kept.
+pub(crate) const DECLARED_INVALID: u32 = u32::MAX;
+
+/// Ids known in advance (a scenario's `skus.csv` and `zones.csv`).
+pub(crate) struct Known<'a> {
+    pub skus: HashMap<&'a str, u32>,
+    pub zones: HashMap<&'a str, u32>,
+    pub sku_names: Vec<&'a str>,
+    pub zone_names: Vec<&'a str>,
+}
+
+impl Resolve for Known<'_> {
+    fn sku(&mut self, id: &str) -> Option<u32> {
+        self.skus.get(id).copied()
+    }
+    fn zone(&mut self, id: &str) -> Option<u32> {
+        self.zones.get(id).copied()
+    }
+    fn sku_name(&self, idx: u32) -> &str {
+        self.sku_names.get(idx as usize).copied().unwrap_or("?")
+    }
+    fn zone_name(&self, idx: u32) -> &str {
+        self.zone_names.get(idx as usize).copied().unwrap_or("?")
+    }
+}
+
+/// Ids learnt from the history itself (a plain history file), numbered in order of first
+/// appearance.
+#[derive(Default)]
+pub(crate) struct Interned {
+    pub skus: HashMap<String, u32>,
+    pub zones: HashMap<String, u32>,
+    pub sku_names: Vec<String>,
+    pub zone_names: Vec<String>,
+}
+
+fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, id: &str) -> Option<u32> {
+    if let Some(&i) = map.get(id) {
+        return Some(i);
+    }
+    let i = u32::try_from(names.len()).ok()?;
+    map.insert(id.to_owned(), i);
+    names.push(id.to_owned());
+    Some(i)
+}
+
+impl Resolve for Interned {
+    fn sku(&mut self, id: &str) -> Option<u32> {
+        intern(&mut self.skus, &mut self.sku_names, id)
+    }
+    fn zone(&mut self, id: &str) -> Option<u32> {
+        intern(&mut self.zones, &mut self.zone_names, id)
+    }
+    fn sku_name(&self, idx: u32) -> &str {
+        self.sku_names.get(idx as usize).map_or("?", String::as_str)
+    }
+    fn zone_name(&self, idx: u32) -> &str {
+        self.zone_names.get(idx as usize).map_or("?", String::as_str)
+    }
+}
+
+/// A row with its source line, before duplicates are merged.
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    sku: u32,
+    zone: u32,
+    date: NaiveDate,
+    line: u64,
+    quantity: f64,
+}
+
+/// Reads every record of an open demand table whose wanted columns are, in order,
+/// date, sku, zone, quantity. Returns the valid rows sorted by (sku, zone, date) with
+/// duplicates summed (`W-DUPLICATE-ROW`).
+///
+/// # Errors
+/// [`ScenarioError::Io`] on a disk error.
+///
+/// # Complexity
+/// O(rows log rows) time, O(rows) memory for the compact rows.
+pub(crate) fn read(
+    table: &mut Table,
+    resolve: &mut impl Resolve,
+    report: &mut Report,
+) -> Result<Vec<DemandRow>, ScenarioError> {
+    let mut rows = Vec::new();
+    while table.next(report)? {
+        let date = e_bad_date(report, table.at(0), table.get(0));
+        let sku = id(report, table.at(1), table.get(1), |s| resolve.sku(s), "skus.csv");
+        let zone = id(report, table.at(2), table.get(2), |z| resolve.zone(z), "zones.csv");
+        let quantity = e_not_a_number(report, table.at(3), table.get(3))
+            .filter(|q| e_negative_quantity(report, table.at(3), *q));
+        let declared = |i: Option<u32>| i.filter(|i| *i != DECLARED_INVALID);
+        if let (Some(date), Some(sku), Some(zone), Some(quantity)) =
+            (date, declared(sku), declared(zone), quantity)
+        {
+            rows.push(Raw { sku, zone, date, line: table.line(), quantity });
+        }
+    }
+    table.finish_nonempty(report);
+    rows.sort_unstable_by(|a, b| {
+        (a.sku, a.zone, a.date, a.line).cmp(&(b.sku, b.zone, b.date, b.line))
+    });
+    let mut out: Vec<DemandRow> = Vec::with_capacity(rows.len());
+    let mut duplicates = Vec::new();
+    let mut first_line = 0;
+    for r in rows {
+        match out.last_mut() {
+            Some(last) if (last.sku.0, last.zone.0, last.date) == (r.sku, r.zone, r.date) => {
+                last.quantity += r.quantity;
+                duplicates.push((r, first_line));
+            }
+            _ => {
+                first_line = r.line;
+                out.push(DemandRow {
+                    date: r.date,
+                    sku: SkuIdx(r.sku),
+                    zone: ZoneIdx(r.zone),
+                    quantity: r.quantity,
+                });
+            }
+        }
+    }
+    duplicates.sort_unstable_by_key(|(r, _)| r.line);
+    for (r, first) in duplicates {
+        let at = table.at(0);
+        let at = At { line: Some(r.line), ..at };
+        let key = format!("{},{},{}", r.date, resolve.sku_name(r.sku), resolve.zone_name(r.zone));
+        let cause = format!("same (date, sku, zone) as line {first}; the quantities are summed");
+        let action = "merge the rows if summing is wrong for this file";
+        report.push(at.issue(Code::DuplicateRow, Some(key), cause, action));
+    }
+    Ok(out)
+}
+
+fn id(
+    report: &mut Report,
+    at: At,
+    raw: &str,
+    resolve: impl FnOnce(&str) -> Option<u32>,
+    list: &str,
+) -> Option<u32> {
+    let raw = e_missing_value(report, at, raw)?;
+    let found = resolve(raw);
+    if found.is_none() {
+        let (code, what) = if list == "skus.csv" {
+            (Code::UnknownSku, "SKU")
+        } else {
+            (Code::UnknownZone, "zone")
+        };
+        let cause = format!("the {what} is not listed in {list}");
+        let action = format!("add the {what} to {list} or fix the id (ids are case-sensitive)");
+        report.push(at.issue(code, Some(raw.to_owned()), cause, action));
+    }
+    found
+}

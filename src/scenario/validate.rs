@@ -1,0 +1,313 @@
+//! The validation rules, one function per issue code (named after it).
+//!
+//! Value rules parse or check one field and push an issue when it fails, returning what
+//! the caller needs to go on (`Option<value>` or `bool`). They never stop at the first
+//! problem: the loaders call every rule on every field so that the report is complete.
+//!
+//! Series rules look at the clean series and only ever warn (the data is kept): long
+//! silences (`W-HISTORY-GAP`) and values far above the rest of their series (`W-OUTLIER`,
+//! judged against the median and the MAD of the series' non-zero periods, which a single
+//! bulk order cannot drag along the way it drags a mean and a standard deviation).
+
+use super::model::TimeOfDay;
+use super::report::{At, Code, Report};
+use super::series::SeriesSet;
+use chrono::NaiveDate;
+
+/// A series must be silent for at least this many days before it is called a gap.
+pub const GAP_MIN_DAYS: i64 = 56;
+/// ... and for more than this many times its mean interval between non-zero periods.
+pub const GAP_INTERVALS: f64 = 4.0;
+/// Series with fewer non-zero periods are too thin to judge gaps or outliers.
+pub const MIN_NONZERO_TO_JUDGE: usize = 5;
+/// A value is an outlier above `median + OUTLIER_SCALES * max(median, 1.4826 * MAD)`.
+pub const OUTLIER_SCALES: f64 = 10.0;
+
+fn value(raw: &str) -> Option<String> {
+    Some(raw.to_owned())
+}
+
+/// `E-MISSING-VALUE`: the field must not be empty.
+pub(crate) fn e_missing_value<'v>(report: &mut Report, at: At, raw: &'v str) -> Option<&'v str> {
+    if raw.is_empty() {
+        report.push(at.issue(Code::MissingValue, None, "the value is empty", "fill in the value"));
+        return None;
+    }
+    Some(raw)
+}
+
+/// `E-NOT-A-NUMBER`: a required finite number (empty gives `E-MISSING-VALUE`).
+pub(crate) fn e_not_a_number(report: &mut Report, at: At, raw: &str) -> Option<f64> {
+    let raw = e_missing_value(report, at, raw)?;
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() => Some(v),
+        _ => {
+            let action = "write a plain decimal number with a dot, e.g. 12 or 0.5";
+            report.push(at.issue(Code::NotANumber, value(raw), "not a finite number", action));
+            None
+        }
+    }
+}
+
+/// `E-NON-POSITIVE`: capacities, sizes and counts must be > 0.
+pub(crate) fn e_non_positive(report: &mut Report, at: At, v: f64) -> bool {
+    if v > 0.0 {
+        return true;
+    }
+    let action = "use a value greater than zero";
+    report.push(at.issue(Code::NonPositive, Some(v.to_string()), "must be > 0", action));
+    false
+}
+
+/// `E-NEGATIVE`: costs and values must be >= 0.
+pub(crate) fn e_negative(report: &mut Report, at: At, v: f64) -> bool {
+    if v >= 0.0 {
+        return true;
+    }
+    let action = "use zero or a positive amount";
+    report.push(at.issue(Code::Negative, Some(v.to_string()), "must be >= 0", action));
+    false
+}
+
+/// `E-NEGATIVE-QUANTITY`: demand is never negative (returns belong elsewhere).
+pub(crate) fn e_negative_quantity(report: &mut Report, at: At, v: f64) -> bool {
+    if v >= 0.0 {
+        return true;
+    }
+    let action = "demand counts units ordered: drop returns/cancellations or write 0";
+    report.push(at.issue(Code::NegativeQuantity, Some(v.to_string()), "quantity < 0", action));
+    false
+}
+
+/// `E-LAT-RANGE`: latitude in [-90, 90].
+pub(crate) fn e_lat_range(report: &mut Report, at: At, lat: f64) -> bool {
+    if (-90.0..=90.0).contains(&lat) {
+        return true;
+    }
+    let action = "latitude is degrees north in [-90, 90]; check lat/lon are not swapped";
+    report.push(at.issue(Code::LatRange, Some(lat.to_string()), "latitude out of range", action));
+    false
+}
+
+/// `E-LON-RANGE`: longitude in [-180, 180].
+pub(crate) fn e_lon_range(report: &mut Report, at: At, lon: f64) -> bool {
+    if (-180.0..=180.0).contains(&lon) {
+        return true;
+    }
+    let action = "longitude is degrees east in [-180, 180]";
+    report.push(at.issue(Code::LonRange, Some(lon.to_string()), "longitude out of range", action));
+    false
+}
+
+/// `E-BAD-DATE`: dates are `YYYY-MM-DD`.
+pub(crate) fn e_bad_date(report: &mut Report, at: At, raw: &str) -> Option<NaiveDate> {
+    let raw = e_missing_value(report, at, raw)?;
+    let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+    if parsed.is_none() {
+        let action = "write the date as YYYY-MM-DD, e.g. 2024-03-01";
+        report.push(at.issue(Code::BadDate, value(raw), "not a valid calendar date", action));
+    }
+    parsed
+}
+
+/// `E-BAD-TIME`: times of day are `HH:MM`.
+pub(crate) fn e_bad_time(report: &mut Report, at: At, raw: &str) -> Option<TimeOfDay> {
+    let parsed = TimeOfDay::parse(raw).ok();
+    if parsed.is_none() {
+        let action = "write the time as HH:MM between 00:00 and 24:00, e.g. 08:30";
+        report.push(at.issue(Code::BadTime, value(raw), "not a time of day", action));
+    }
+    parsed
+}
+
+/// `E-TIME-WINDOW`: a window must end after it starts.
+pub(crate) fn e_time_window(report: &mut Report, at: At, start: TimeOfDay, end: TimeOfDay) -> bool {
+    if end > start {
+        return true;
+    }
+    let shown = Some(format!("{start}-{end}"));
+    let action = "make the end later than the start (windows cannot cross midnight)";
+    report.push(at.issue(Code::TimeWindow, shown, "the window ends before it starts", action));
+    false
+}
+
+/// `E-BAD-WKT`: a zone outline must be a WKT polygon.
+pub(crate) fn e_bad_wkt(report: &mut Report, at: At, raw: &str) -> bool {
+    use wkt::TryFromWkt;
+    match geo::Polygon::<f64>::try_from_wkt_str(raw) {
+        Ok(_) => true,
+        Err(err) => {
+            let cause = format!("not a WKT polygon: {err}");
+            let action =
+                "write POLYGON((lon lat, lon lat, ...)) with a closed ring, or leave empty";
+            let shown: String = raw.chars().take(60).collect();
+            report.push(at.issue(Code::BadWkt, Some(shown), cause, action));
+            false
+        }
+    }
+}
+
+/// `E-DUPLICATE-ID`: ids are unique within their kind.
+pub(crate) fn e_duplicate_id(report: &mut Report, at: At, id: &str, first: Option<u64>) {
+    let cause = match first {
+        Some(line) => format!("the id is already used on line {line}"),
+        None => "the id is already used".to_owned(),
+    };
+    let action = "give every entry its own id, or merge the two entries";
+    report.push(at.issue(Code::DuplicateId, value(id), cause, action));
+}
+
+/// `W-HISTORY-GAP`: a series that used to sell regularly falls silent for a long stretch
+/// (between two sales, or until the end of the history).
+///
+/// # Complexity
+/// O(series x periods).
+pub(crate) fn w_history_gap(report: &mut Report, file: &str, set: &SeriesSet) {
+    let min_periods = (GAP_MIN_DAYS + set.period.days() - 1) / set.period.days();
+    let n = set.periods();
+    for s in &set.series {
+        let nonzero: Vec<usize> = (0..n).filter(|&i| s.values[i] > 0.0).collect();
+        let (Some(&first), Some(&last)) = (nonzero.first(), nonzero.last()) else { continue };
+        if nonzero.len() < MIN_NONZERO_TO_JUDGE {
+            continue;
+        }
+        let mean_interval = (last - first) as f64 / (nonzero.len() - 1) as f64;
+        let limit = (min_periods as f64).max((GAP_INTERVALS * mean_interval).ceil()) as usize;
+        let ends = nonzero.windows(2).map(|w| (w[0], w[1])).chain(std::iter::once((last, n)));
+        for (prev, next) in ends {
+            let silent = next - prev - 1;
+            if silent <= limit {
+                continue;
+            }
+            let from = set.starts[prev + 1];
+            let to = if next < n { format!("{}", set.starts[next - 1]) } else { "the end".into() };
+            let cause = format!(
+                "sku {} zone {} is silent for {silent} periods from {from} to {to}, \
+                 while it sold about every {mean_interval:.1} periods",
+                s.sku, s.zone
+            );
+            let action = "check for missing data (feed outage, stock-out, delisting); \
+                          keep the rows if the silence is real";
+            let at = At::file(file).field("date");
+            report.push(at.issue(Code::HistoryGap, Some(format!("{from}..{to}")), cause, action));
+        }
+    }
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return 0.0;
+    }
+    if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
+}
+
+/// The outlier threshold of a series from its non-zero values: `median + 10 * scale` with
+/// `scale = max(median, 1.4826 * MAD)`; `None` when there are too few values to judge.
+pub(crate) fn outlier_threshold(nonzero: &mut [f64]) -> Option<f64> {
+    if nonzero.len() < MIN_NONZERO_TO_JUDGE {
+        return None;
+    }
+    nonzero.sort_by(f64::total_cmp);
+    let m = median(nonzero);
+    let mut dev: Vec<f64> = nonzero.iter().map(|v| (v - m).abs()).collect();
+    dev.sort_by(f64::total_cmp);
+    let scale = m.max(1.4826 * median(&dev));
+    Some(m + OUTLIER_SCALES * scale)
+}
+
+/// `W-OUTLIER`: a period far above the rest of its series (bulk orders, typos, unit errors).
+///
+/// # Complexity
+/// O(series x periods x log periods).
+pub(crate) fn w_outlier(report: &mut Report, file: &str, set: &SeriesSet) {
+    for s in &set.series {
+        let mut nonzero: Vec<f64> = s.values.iter().copied().filter(|v| *v > 0.0).collect();
+        let Some(limit) = outlier_threshold(&mut nonzero) else { continue };
+        for (i, v) in s.values.iter().enumerate().filter(|(_, v)| **v > limit) {
+            let start = set.starts[i];
+            let cause = format!(
+                "sku {} zone {}: {v} units in the period from {start}, above {limit:.1} \
+                 (median + {OUTLIER_SCALES} robust scales of the series)",
+                s.sku, s.zone
+            );
+            let action = "check for a bulk order, a typo or a unit mix-up; the value is kept";
+            let at = At::file(file).field("quantity");
+            report.push(at.issue(Code::Outlier, Some(format!("{start}: {v}")), cause, action));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{SkuId, ZoneId};
+    use crate::scenario::{Period, Series};
+
+    fn set(values: Vec<f64>) -> SeriesSet {
+        let d0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let starts = (0..values.len() as u64).map(|i| d0 + chrono::Days::new(i)).collect();
+        let series = vec![Series { sku: SkuId::from("A"), zone: ZoneId::from("Z"), values }];
+        SeriesSet { period: Period::Day, starts, series }
+    }
+
+    #[test]
+    fn numbers_dates_and_ranges_push_their_codes() {
+        let mut r = Report::default();
+        let at = At::file("f.csv").line(Some(3)).field("x");
+        assert_eq!(e_not_a_number(&mut r, at, "1.5"), Some(1.5));
+        assert_eq!(e_not_a_number(&mut r, at, "NaN"), None);
+        assert_eq!(e_not_a_number(&mut r, at, ""), None);
+        assert!(!e_lat_range(&mut r, at, 91.0) && !e_lon_range(&mut r, at, -181.0));
+        assert!(e_bad_date(&mut r, at, "2024-02-30").is_none());
+        assert!(!e_bad_wkt(&mut r, at, "POLYGON((1 2, 3"));
+        assert!(e_bad_wkt(&mut r, at, "POLYGON((7.41 43.72, 7.42 43.72, 7.42 43.73, 7.41 43.72))"));
+        let codes: Vec<_> = r.issues.iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "E-NOT-A-NUMBER",
+                "E-MISSING-VALUE",
+                "E-LAT-RANGE",
+                "E-LON-RANGE",
+                "E-BAD-DATE",
+                "E-BAD-WKT"
+            ]
+        );
+        assert!(r.issues.iter().all(|i| i.line == Some(3) && i.field.as_deref() == Some("x")));
+    }
+
+    #[test]
+    fn a_bulk_order_is_an_outlier_and_regular_values_are_not() {
+        let mut values = vec![0.0; 40];
+        for (i, v) in [3.0, 5.0, 4.0, 6.0, 2.0, 5.0, 4.0].into_iter().enumerate() {
+            values[i * 5] = v;
+        }
+        let mut r = Report::default();
+        w_outlier(&mut r, "demand.csv", &set(values.clone()));
+        assert!(r.issues.is_empty());
+        values[37] = 400.0;
+        w_outlier(&mut r, "demand.csv", &set(values));
+        assert_eq!(r.issues.len(), 1);
+        assert_eq!(r.issues[0].code, Code::Outlier);
+        assert_eq!(r.issues[0].value.as_deref(), Some("2024-02-07: 400"));
+    }
+
+    #[test]
+    fn a_long_silence_after_regular_sales_is_a_gap() {
+        // Sells every other day for 20 days, then nothing for 70 days, then again.
+        let mut values = vec![0.0; 100];
+        for i in (0..20).step_by(2).chain([90, 92, 94]) {
+            values[i] = 1.0;
+        }
+        let mut r = Report::default();
+        w_history_gap(&mut r, "demand.csv", &set(values));
+        assert_eq!(r.issues.len(), 1, "{:?}", r.issues);
+        assert_eq!(r.issues[0].value.as_deref(), Some("2024-01-20..2024-03-30"));
+        // The trailing 5 days are not a gap; a short history is never judged.
+        let mut thin = vec![0.0; 100];
+        thin[0] = 1.0;
+        w_history_gap(&mut r, "demand.csv", &set(thin));
+        assert_eq!(r.issues.len(), 1);
+    }
+}
