@@ -102,7 +102,8 @@ pub(crate) fn e_lon_range(report: &mut Report, at: At, lon: f64) -> bool {
 /// `E-BAD-DATE`: dates are `YYYY-MM-DD`.
 pub(crate) fn e_bad_date(report: &mut Report, at: At, raw: &str) -> Option<NaiveDate> {
     let raw = e_missing_value(report, at, raw)?;
-    let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+    // `FromStr` reads exactly `YYYY-MM-DD` (faster than a format string on big files).
+    let parsed = raw.parse::<NaiveDate>().ok();
     if parsed.is_none() {
         let action = "write the date as YYYY-MM-DD, e.g. 2024-03-01";
         report.push(at.issue(Code::BadDate, value(raw), "not a valid calendar date", action));
