@@ -5,6 +5,7 @@
 
 use anyhow::Context;
 use clap::Args as ClapArgs;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use stockroute::scenario::{self, ScenarioError};
@@ -28,10 +29,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Err(other).with_context(|| format!("validate {}", args.scenario.display()));
         }
     };
-    if args.json {
-        println!("{}", report.to_json());
+    let text = if args.json {
+        report.to_json() + "\n"
     } else {
-        print!("{}", report.to_text(&args.scenario.display().to_string()));
+        report.to_text(&args.scenario.display().to_string())
+    };
+    // A closed pipe (`| head`) is not an error of the scenario: keep the verdict's code.
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("write report"),
+        _ => Ok(code),
     }
-    Ok(code)
 }

@@ -11,10 +11,10 @@ use super::model::{Scenario, Sku, Zone};
 use super::network::{self, Network};
 use super::orders;
 use super::report::{At, Code, Report};
-use super::series::SPARSE_BELOW;
+use super::series::{Calendar, SPARSE_BELOW, SummaryAcc};
 use super::table::{Table, e_missing_file};
 use super::validate::{
-    e_bad_wkt, e_duplicate_id, e_lat_range, e_lon_range, e_missing_value, e_negative,
+    SeriesView, e_bad_wkt, e_duplicate_id, e_lat_range, e_lon_range, e_missing_value, e_negative,
     e_non_positive, e_not_a_number, w_history_gap, w_outlier,
 };
 use std::collections::HashMap;
@@ -154,10 +154,23 @@ fn demand_warnings(
             report.push(at.issue(Code::SkuNoDemand, Some(sku.id.to_string()), cause, action));
         }
     }
-    let set = scenario.series();
-    w_history_gap(report, DEMAND, &set);
-    w_outlier(report, DEMAND, &set);
-    report.summary.series = (!scenario.demand.is_empty()).then(|| set.summary(SPARSE_BELOW));
+    // One series at a time: the dense matrix of all series is never built here.
+    let Some(calendar) = Calendar::of(scenario.period, &scenario.demand) else { return };
+    let starts = calendar.starts();
+    let mut summary = SummaryAcc::new(SPARSE_BELOW);
+    calendar.each_series(&scenario.demand, |sku, zone, values| {
+        let view = SeriesView {
+            period: scenario.period,
+            starts: &starts,
+            sku: scenario.sku(sku).map_or("?", |s| s.id.as_str()),
+            zone: scenario.zone(zone).map_or("?", |z| z.id.as_str()),
+            values,
+        };
+        w_history_gap(report, DEMAND, view);
+        w_outlier(report, DEMAND, view);
+        summary.add(values);
+    });
+    report.summary.series = Some(summary.finish(scenario.period, &starts));
 }
 
 /// Checks an id for emptiness and uniqueness; returns it when it can be used.

@@ -13,6 +13,7 @@
 use crate::ids::{CentreId, OrderId, SkuId, StationId, VehicleTypeId, ZoneId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -322,6 +323,16 @@ impl Scenario {
     /// The zone behind a dense index.
     pub fn zone(&self, idx: ZoneIdx) -> Option<&Zone> {
         self.zones.get(idx.0 as usize)
+    }
+
+    /// The dense index of every SKU id (built on each call: keep the map).
+    pub fn sku_indices(&self) -> HashMap<&SkuId, SkuIdx> {
+        self.skus.iter().zip(0..).map(|(s, i)| (&s.id, SkuIdx(i))).collect()
+    }
+
+    /// The dense index of every zone id (built on each call: keep the map).
+    pub fn zone_indices(&self) -> HashMap<&ZoneId, ZoneIdx> {
+        self.zones.iter().zip(0..).map(|(z, i)| (&z.id, ZoneIdx(i))).collect()
     }
 
     /// The clean series of the demand history (see [`SeriesSet`](super::SeriesSet)).

@@ -140,11 +140,15 @@ pub(crate) fn read(path: &Path, report: &mut Report) -> Result<Option<Network>, 
         }
         Err(e) => return Err(ScenarioError::io(path, e)),
     };
-    let Ok(text) = String::from_utf8(bytes) else {
+    let Ok(mut text) = String::from_utf8(bytes) else {
         let at = At::file(FILE);
         report.push(at.issue(Code::NotUtf8, None, "the file is not UTF-8", "save it as UTF-8"));
         return Ok(None);
     };
+    if text.starts_with('\u{feff}') {
+        // A byte-order mark (Windows editors): blank it so spans and lines stay aligned.
+        text.replace_range(..3, "   ");
+    }
     let ctx = Ctx { text: &text, lines: Lines::new(&text) };
     let (root, errors) = DeTable::parse_recoverable(&text);
     if !errors.is_empty() {
@@ -172,16 +176,24 @@ pub(crate) fn read(path: &Path, report: &mut Report) -> Result<Option<Network>, 
         report.push(at.issue(Code::NoCentre, None, "the scenario has no centre", action));
     }
     let mut ids = HashMap::new();
+    // Ids of centres that failed to parse still count as declared, so that stations
+    // feeding from them are not reported a second time.
+    let mut declared = Vec::new();
     for item in &centre_items {
         if let Some(centre) = ctx.parse::<Centre>(item, report) {
             check_centre(&ctx, item, &centre, &mut ids, report);
+            declared.push(centre.id.to_string());
             network.centres.push(centre);
+        } else if let DeValue::Table(t) = item.get_ref()
+            && let Some(DeValue::String(id)) = t.get("id").map(Spanned::get_ref)
+        {
+            declared.push(id.to_string());
         }
     }
     let mut ids = HashMap::new();
     for item in &entries(&ctx, stations, "stations", report) {
         if let Some(station) = ctx.parse::<Station>(item, report) {
-            check_station(&ctx, item, &station, &network.centres, &mut ids, report);
+            check_station(&ctx, item, &station, &declared, &mut ids, report);
             network.stations.push(station);
         }
     }
@@ -289,13 +301,13 @@ fn check_station(
     ctx: &Ctx,
     item: &Spanned<DeValue<'_>>,
     s: &Station,
-    centres: &[Centre],
+    centres: &[String],
     ids: &mut HashMap<String, Option<u64>>,
     report: &mut Report,
 ) {
     unique(ids, report, ctx.at(item, "id"), s.id.as_str());
     position(ctx, item, s.lat, s.lon, report);
-    if !centres.iter().any(|c| c.id == s.centre) {
+    if !centres.iter().any(|c| c == s.centre.as_str()) {
         let at = ctx.at(item, "centre");
         let cause = format!("station {} is fed by a centre that [[centres]] does not list", s.id);
         let action = "use the id of a [[centres]] entry";
@@ -338,5 +350,34 @@ fn check_vehicle_type(
         ("fixed_cost", v.fixed_cost),
     ] {
         cost(report, ctx.at(item, key), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_map_byte_offsets_to_one_based_lines() {
+        let lines = Lines::new("a = 1\nb = 2\n\nc = 3");
+        assert_eq!(
+            [lines.of(0), lines.of(5), lines.of(6), lines.of(12), lines.of(13)],
+            [1, 1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_break_parsing_or_line_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let text = "\u{feff}name = \"x\"\ncurrency = \"EUR\"\nperiod = \"week\"\nhorizon_periods = 0\n\
+                    [costs]\nlost_sale_per_unit = 1\nlate_per_unit = 0\npromise_distance_km = 5\n\
+                    transport_per_unit_km = 0\n";
+        std::fs::write(&path, text).unwrap();
+        let mut report = Report::default();
+        let network = read(&path, &mut report).unwrap().unwrap();
+        assert_eq!(network.head.unwrap().period, Period::Week);
+        let found: Vec<_> = report.issues.iter().map(|i| (i.code, i.line)).collect();
+        assert_eq!(found, [(Code::NonPositive, Some(4)), (Code::NoCentre, None)]);
     }
 }

@@ -16,7 +16,7 @@ use super::error::ScenarioError;
 use super::model::{DemandRow, Period, SkuIdx, ZoneIdx};
 use super::report::Report;
 use super::table::{Table, e_missing_file};
-use super::validate::{w_history_gap, w_outlier};
+use super::validate::series_rules;
 use crate::ids::{SkuId, ZoneId};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
@@ -155,29 +155,15 @@ impl SeriesSet {
         sku: impl Fn(SkuIdx) -> SkuId,
         zone: impl Fn(ZoneIdx) -> ZoneId,
     ) -> SeriesSet {
-        let (Some(first), Some(last)) =
-            (rows.iter().map(|r| r.date).min(), rows.iter().map(|r| r.date).max())
-        else {
+        let Some(calendar) = Calendar::of(period, rows) else {
             return SeriesSet { period, starts: Vec::new(), series: Vec::new() };
         };
-        let (first, last) = (period_start(period, first), period_start(period, last));
-        let step = period.days();
-        let n = ((last - first).num_days() / step) as usize + 1;
-        let starts = (0..n as u64).map(|i| first + Days::new(i * step as u64)).collect();
-        let mut series: Vec<Series> = Vec::new();
-        let mut current = None;
-        for r in rows {
-            if current != Some((r.sku, r.zone)) {
-                current = Some((r.sku, r.zone));
-                series.push(Series { sku: sku(r.sku), zone: zone(r.zone), values: vec![0.0; n] });
-            }
-            let i = ((period_start(period, r.date) - first).num_days() / step) as usize;
-            if let (Some(s), true) = (series.last_mut(), i < n) {
-                s.values[i] += r.quantity;
-            }
-        }
+        let mut series = Vec::new();
+        calendar.each_series(rows, |s, z, values| {
+            series.push(Series { sku: sku(s), zone: zone(z), values: values.to_vec() });
+        });
         series.sort_by(|a, b| (&a.sku, &a.zone).cmp(&(&b.sku, &b.zone)));
-        SeriesSet { period, starts, series }
+        SeriesSet { period, starts: calendar.starts(), series }
     }
 
     /// Reads a plain long-form history CSV (no scenario needed), checks every row like
@@ -214,8 +200,7 @@ impl SeriesSet {
             |s| SkuId::new(ids.sku_name(s.0)),
             |z| ZoneId::new(ids.zone_name(z.0)),
         );
-        w_history_gap(&mut report, &label, &set);
-        w_outlier(&mut report, &label, &set);
+        series_rules(&mut report, &label, &set);
         report.summary.skus = ids.sku_names.len();
         report.summary.zones = ids.zone_names.len();
         report.summary.demand_rows = rows.len();
@@ -264,27 +249,102 @@ impl SeriesSet {
     /// # Complexity
     /// O(series x periods).
     pub fn summary(&self, sparse_below: usize) -> SeriesSummary {
-        let cells = self.series.len() * self.periods();
-        let mut zeros = 0;
-        let mut sparse = 0;
-        let mut total_units = 0.0;
+        let mut acc = SummaryAcc::new(sparse_below);
         for s in &self.series {
-            let nonzero = s.values.iter().filter(|v| **v > 0.0).count();
-            zeros += s.values.len() - nonzero;
-            sparse += usize::from(nonzero < sparse_below);
-            total_units += s.values.iter().sum::<f64>();
+            acc.add(&s.values);
         }
+        acc.finish(self.period, &self.starts)
+    }
+}
+
+/// The shared calendar of a set of demand rows: from the period of the first date to the
+/// period of the last.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Calendar {
+    period: Period,
+    first: NaiveDate,
+    periods: usize,
+}
+
+impl Calendar {
+    /// `None` when there are no rows.
+    pub fn of(period: Period, rows: &[DemandRow]) -> Option<Calendar> {
+        let first = rows.iter().map(|r| r.date).min()?;
+        let last = rows.iter().map(|r| r.date).max()?;
+        let (first, last) = (period_start(period, first), period_start(period, last));
+        let periods = ((last - first).num_days() / period.days()) as usize + 1;
+        Some(Calendar { period, first, periods })
+    }
+
+    /// The first day of each period.
+    pub fn starts(&self) -> Vec<NaiveDate> {
+        let step = self.period.days() as u64;
+        (0..self.periods as u64).map(|i| self.first + Days::new(i * step)).collect()
+    }
+
+    /// Calls `f` once per (sku, zone) run of `rows` (sorted by sku, zone, date) with its
+    /// dense values, reusing one buffer: O(periods) memory whatever the number of series.
+    ///
+    /// # Complexity
+    /// O(rows + series x periods).
+    pub fn each_series(&self, rows: &[DemandRow], mut f: impl FnMut(SkuIdx, ZoneIdx, &[f64])) {
+        let mut values = vec![0.0; self.periods];
+        let mut rest = rows;
+        while let Some(head) = rest.first() {
+            let key = (head.sku, head.zone);
+            let len = rest.iter().take_while(|r| (r.sku, r.zone) == key).count();
+            values.fill(0.0);
+            for r in &rest[..len] {
+                let days = (period_start(self.period, r.date) - self.first).num_days();
+                if let Some(v) =
+                    usize::try_from(days / self.period.days()).ok().and_then(|i| values.get_mut(i))
+                {
+                    *v += r.quantity;
+                }
+            }
+            f(key.0, key.1, &values);
+            rest = &rest[len..];
+        }
+    }
+}
+
+/// Accumulates a [`SeriesSummary`] one series at a time.
+#[derive(Debug, Clone)]
+pub(crate) struct SummaryAcc {
+    sparse_below: usize,
+    series: usize,
+    cells: usize,
+    zeros: usize,
+    sparse: usize,
+    total_units: f64,
+}
+
+impl SummaryAcc {
+    pub fn new(sparse_below: usize) -> Self {
+        Self { sparse_below, series: 0, cells: 0, zeros: 0, sparse: 0, total_units: 0.0 }
+    }
+
+    pub fn add(&mut self, values: &[f64]) {
+        let nonzero = values.iter().filter(|v| **v > 0.0).count();
+        self.series += 1;
+        self.cells += values.len();
+        self.zeros += values.len() - nonzero;
+        self.sparse += usize::from(nonzero < self.sparse_below);
+        self.total_units += values.iter().sum::<f64>();
+    }
+
+    pub fn finish(&self, period: Period, starts: &[NaiveDate]) -> SeriesSummary {
         let share = |k: usize, of: usize| if of == 0 { 0.0 } else { k as f64 / of as f64 };
         SeriesSummary {
-            period: self.period,
-            series: self.series.len(),
-            periods: self.periods(),
-            first: self.starts.first().copied(),
-            last: self.starts.last().copied(),
-            total_units,
-            zero_share: share(zeros, cells),
-            sparse_share: share(sparse, self.series.len()),
-            sparse_below,
+            period,
+            series: self.series,
+            periods: starts.len(),
+            first: starts.first().copied(),
+            last: starts.last().copied(),
+            total_units: self.total_units,
+            zero_share: share(self.zeros, self.cells),
+            sparse_share: share(self.sparse, self.series),
+            sparse_below: self.sparse_below,
         }
     }
 }

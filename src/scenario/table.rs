@@ -175,3 +175,24 @@ pub(crate) fn e_missing_file(report: &mut Report, label: &str, header: &str) {
     let action = format!("add {label} (header: {header})");
     report.push(At::file(label).issue(Code::MissingFile, None, cause, action));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_count_physical_lines_even_inside_quoted_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "a,b\n1,\"two\nlines\"\n3\n4,x,y\n5,6\n").unwrap();
+        let mut report = Report::default();
+        let mut t = Table::open(&path, "t.csv", &["a", "b"], &[], &mut report).unwrap().unwrap();
+        let mut seen = Vec::new();
+        while t.next(&mut report).unwrap() {
+            seen.push((t.line(), t.get(0).to_owned(), t.get(1).to_owned()));
+        }
+        assert_eq!(seen, [(2, "1".into(), "two\nlines".into()), (6, "5".into(), "6".into())]);
+        let bad: Vec<_> = report.issues.iter().map(|i| (i.code, i.line)).collect();
+        assert_eq!(bad, [(Code::FieldCount, Some(4)), (Code::FieldCount, Some(5))]);
+    }
+}

@@ -60,6 +60,13 @@ fn valid_scenario_loads_with_its_warnings_and_clean_series() {
     assert_eq!(s.zones[1].id.as_str(), "06240", "leading zeros are kept");
     assert!(s.zones[0].polygon().is_some() && s.zones[1].polygon().is_none());
     assert_eq!(s.demand.len(), 19, "20 rows, one duplicate summed");
+    let (skus, zones) = (s.sku_indices(), s.zone_indices());
+    let (sku, zone) = (skus[&SkuId::from("85123A")], zones[&ZoneId::from("98000")]);
+    let on_13th = s
+        .demand
+        .iter()
+        .find(|r| (r.sku, r.zone) == (sku, zone) && r.date.to_string() == "2024-03-13");
+    assert_eq!(on_13th.map(|r| r.quantity), Some(6.0));
 
     let o1 = &s.orders[0];
     assert_eq!((o1.id.as_str(), o1.lines.len()), ("O-1", 2));
