@@ -4,6 +4,8 @@
 //! person, the library returns typed errors.
 
 use clap::{Parser, Subcommand};
+
+pub mod route;
 use std::process::ExitCode;
 
 /// stockroute: forecast demand, place stock, route the last mile.
@@ -19,13 +21,18 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Solve a vehicle routing instance (VRPLIB, Solomon or JSON).
+    Route(route::Args),
+}
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.log);
-    let outcome: anyhow::Result<ExitCode> = match cli.command {};
+    let outcome: anyhow::Result<ExitCode> = match cli.command {
+        Command::Route(args) => route::run(args),
+    };
     match outcome {
         Ok(code) => code,
         Err(err) => {
@@ -37,7 +44,7 @@ pub fn run() -> ExitCode {
 
 fn init_tracing(default_filter: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
