@@ -5,6 +5,7 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
 pub mod route;
 use std::process::ExitCode;
 
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Solve a vehicle routing instance (VRPLIB, Solomon or JSON).
     Route(route::Args),
+    /// Benchmarks against best-known solutions (`bench routing <DIR>`).
+    Bench(bench::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -32,6 +35,7 @@ pub fn run() -> ExitCode {
     init_tracing(&cli.log);
     let outcome: anyhow::Result<ExitCode> = match cli.command {
         Command::Route(args) => route::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match outcome {
         Ok(code) => code,
