@@ -15,14 +15,14 @@
 //! the insertion loop.
 //!
 //! # Flow
-//! 1. Cheapest insertion builds a first plan.
+//! 1. Savings (plain CVRP) or cheapest insertion (everything else) builds a first plan.
 //! 2. With [`crate::routing::Objective::vehicles_first`], fleet minimisation (SISR paper,
 //!    section 6): remove a whole tour, then ruin-and-recreate without opening tours,
 //!    accepting a candidate when it leaves fewer stops out or stops that were out less
 //!    often (absence counts), until all are served; repeat with the next tour.
 //! 3. Simulated annealing: accept a candidate when `cost < current - T ln U`, with `T`
-//!    decreasing exponentially from `t_start` to `t_end` (scaled by the mean distance
-//!    between stops, so the same setting fits any unit) over the time or iteration budget.
+//!    decreasing exponentially from `t_start` to `t_end` (scaled by the mean arc cost of
+//!    the first plan, so the same setting fits any unit and size) over the budget.
 //!
 //! The deadline is checked every iteration through the [`SolveContext`]; the best plan
 //! found so far is returned. With several threads, independent searches run on separate
@@ -30,7 +30,7 @@
 
 use crate::context::SolveContext;
 use crate::routing::compiled::Compiled;
-use crate::routing::construct::cheapest_insertion;
+use crate::routing::construct::{cheapest_insertion, savings};
 use crate::routing::env::Env;
 use crate::routing::error::RoutingError;
 use crate::routing::model::Problem;
@@ -60,9 +60,9 @@ pub struct SolverConfig {
     pub max_string: f64,
     /// Probability to skip an insertion position.
     pub blink_rate: f64,
-    /// Start temperature as a fraction of the mean distance between stops.
+    /// Start temperature as a fraction of the mean arc cost of the first plan.
     pub t_start: f64,
-    /// End temperature as a fraction of the mean distance between stops.
+    /// End temperature as a fraction of the mean arc cost of the first plan.
     pub t_end: f64,
     /// Share of the budget spent minimising the fleet when vehicles count first.
     pub fleet_share: f64,
@@ -75,8 +75,8 @@ impl Default for SolverConfig {
             avg_removed: 10.0,
             max_string: 10.0,
             blink_rate: 0.01,
-            t_start: 0.1,
-            t_end: 0.002,
+            t_start: 0.3,
+            t_end: 0.005,
             fleet_share: 0.5,
         }
     }
@@ -169,7 +169,7 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
     let c = env.c;
     let mut rng = ctx.rng(stream);
     let budget = Budget::new(config, ctx);
-    let mut best = cheapest_insertion(env, &mut rng);
+    let mut best = savings(env).unwrap_or_else(|| cheapest_insertion(env, &mut rng));
     if c.n == 0 {
         return (best, 0);
     }
@@ -189,7 +189,7 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
     let mut current = best.clone();
     let mut candidate = best.clone();
     let (mut current_cost, mut best_cost) = (current.cost(c), best.cost(c));
-    let scale = c.mean_dist * c.kinds.iter().map(|k| k.per_dist).fold(0.0, f64::max).max(1e-3);
+    let scale = arc_cost(c, &best).unwrap_or(c.mean_dist).max(1e-9);
     let (t0, t1) = (config.t_start * scale, config.t_end * scale);
     let start_share = budget.used(ctx, iteration);
     while !budget.done(ctx, iteration) {
@@ -258,6 +258,14 @@ fn fleet_minimisation(
         best.clone_from(&current);
     }
     i
+}
+
+/// Mean cost of an arc of a plan (variable costs only), the natural unit of temperature:
+/// it tracks how much one move can change, whatever the instance's size or units.
+fn arc_cost(c: &Compiled, plan: &Plan) -> Option<f64> {
+    let arcs: usize = plan.tours.iter().map(|t| t.stops.len() + 1).sum();
+    let cost: f64 = plan.tours.iter().map(|t| t.cost - c.kinds[t.kind as usize].fixed).sum();
+    (arcs > 0 && cost > 0.0).then(|| cost / arcs as f64)
 }
 
 /// Fewest tours any plan needs: total demand over the largest capacity, per dimension.

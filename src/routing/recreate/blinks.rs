@@ -13,6 +13,11 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64Mcg;
 
+/// Above this many tours, only tours near the stop are tried.
+const GRANULAR_FROM: usize = 16;
+/// How many nearest neighbours name the tours tried.
+const GRANULAR_NEIGHBOURS: usize = 40;
+
 /// Greedy cheapest insertion that skips positions with probability `blink_rate`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct GreedyBlinks {
@@ -57,10 +62,30 @@ impl Recreate for GreedyBlinks {
         let mut todo = std::mem::take(&mut plan.unassigned);
         self.sort(env, &mut todo, rng);
         let blink = (self.blink_rate * f64::from(u32::MAX)) as u32;
-        for &stop in &todo {
+        let mut stamp: Vec<u32> = Vec::new();
+        let mut near: Vec<u32> = Vec::new();
+        for (i, &stop) in todo.iter().enumerate() {
             let mut best: Option<Insertion> = None;
             let due = c.due[stop as usize];
-            for (ti, t) in plan.tours.iter().enumerate() {
+            // Granular: with many tours only those holding one of the stop's nearest
+            // neighbours are tried (a far tour is almost never the cheapest). Fleet
+            // minimisation (`allow_new == false`) always tries every tour.
+            near.clear();
+            if allow_new && plan.tours.len() > GRANULAR_FROM {
+                stamp.resize(plan.tours.len(), 0);
+                let mark = i as u32 + 1;
+                for &nb in env.neighbours[stop as usize].iter().take(GRANULAR_NEIGHBOURS) {
+                    let t = plan.route_of[nb as usize];
+                    if t != NONE && stamp[t as usize] != mark {
+                        stamp[t as usize] = mark;
+                        near.push(t);
+                    }
+                }
+            } else {
+                near.extend(0..plan.tours.len() as u32);
+            }
+            for &ti in &near {
+                let t = &plan.tours[ti as usize];
                 if !t.fits(stop, c) {
                     continue;
                 }
@@ -74,12 +99,7 @@ impl Recreate for GreedyBlinks {
                     if let Some(delta) = plan.insertion(c, t, stop, pos)
                         && best.is_none_or(|b| delta < b.delta)
                     {
-                        best = Some(Insertion {
-                            tour: ti as u32,
-                            kind: t.kind,
-                            pos: pos as u32,
-                            delta,
-                        });
+                        best = Some(Insertion { tour: ti, kind: t.kind, pos: pos as u32, delta });
                     }
                 }
             }
