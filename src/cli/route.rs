@@ -47,6 +47,10 @@ pub struct Args {
     /// Worker threads (independent searches; the best is kept).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Stop after this many iterations per worker (reproducible runs; the time limit
+    /// still applies).
+    #[arg(long)]
+    pub max_iterations: Option<u64>,
     /// Write the solution in CVRPLIB .sol form here.
     #[arg(long)]
     pub sol: Option<PathBuf>,
@@ -60,7 +64,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = args.format.map_or_else(|| Format::from_path(&args.file), Format::from);
     let request = formats::read(&args.file, format)?;
     let problem = request.problem;
-    let solution = routing::solve(&problem, &SolverConfig::default(), &ctx)?;
+    let mut config = SolverConfig::default();
+    config.max_iterations = args.max_iterations;
+    let solution = routing::solve(&problem, &config, &ctx)?;
     let report = routing::check(&problem, &solution);
     if let Some(path) = &args.sol {
         std::fs::write(path, vrplib::write_sol(&solution))

@@ -75,8 +75,8 @@ impl Default for SolverConfig {
             avg_removed: 10.0,
             max_string: 10.0,
             blink_rate: 0.01,
-            t_start: 0.3,
-            t_end: 0.005,
+            t_start: 1.0,
+            t_end: 0.01,
             fleet_share: 0.5,
         }
     }
