@@ -64,8 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = args.format.map_or_else(|| Format::from_path(&args.file), Format::from);
     let request = formats::read(&args.file, format)?;
     let problem = request.problem;
-    let mut config = SolverConfig::default();
-    config.max_iterations = args.max_iterations;
+    let config = SolverConfig { max_iterations: args.max_iterations, ..SolverConfig::default() };
     let solution = routing::solve(&problem, &config, &ctx)?;
     let report = routing::check(&problem, &solution);
     if let Some(path) = &args.sol {
