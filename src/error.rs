@@ -13,6 +13,9 @@ pub enum Error {
     /// Work was cancelled or ran out of time before it had a usable result.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
+    /// The routing stage failed (bad instance file, invalid problem).
+    #[error(transparent)]
+    Routing(#[from] crate::routing::RoutingError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -32,6 +32,7 @@ pub mod context;
 pub mod error;
 pub mod ids;
 pub mod scenario;
+pub mod routing;
 pub mod units;
 
 pub use context::{CancelToken, Interrupted, Progress, SolveContext};

@@ -6,7 +6,9 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod bench;
 mod generate;
+mod route;
 mod validate;
 
 /// stockroute: forecast demand, place stock, route the last mile.
@@ -27,6 +29,10 @@ enum Command {
     Validate(validate::Args),
     /// Write a seeded synthetic scenario folder.
     Generate(generate::Args),
+    /// Solve a vehicle routing instance (VRPLIB, Solomon or JSON).
+    Route(route::Args),
+    /// Benchmarks against best-known solutions (`bench routing <DIR>`).
+    Bench(bench::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -36,6 +42,8 @@ pub fn run() -> ExitCode {
     let outcome: anyhow::Result<ExitCode> = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Route(args) => route::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match outcome {
         Ok(code) => code,

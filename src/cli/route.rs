@@ -1,0 +1,92 @@
+//! `stockroute route`: solve one instance file and print a one-line JSON summary.
+
+use anyhow::Context as _;
+use clap::ValueEnum;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use stockroute::SolveContext;
+use stockroute::routing::formats::{self, Format, vrplib};
+use stockroute::routing::{self, SolverConfig};
+
+/// Instance formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// CVRPLIB / VRPLIB `.vrp`.
+    Vrplib,
+    /// Solomon / Gehring-Homberger text.
+    Solomon,
+    /// The service's JSON.
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Vrplib => Format::Vrplib,
+            FormatArg::Solomon => Format::Solomon,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+/// Solve a VRP instance file.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The instance file.
+    pub file: PathBuf,
+    /// Its format (default: from the extension: .vrp, .json, else Solomon).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Time limit in seconds, counted from the start of the command.
+    #[arg(long, default_value_t = 10.0)]
+    pub time_limit_s: f64,
+    /// Seed of the search.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (independent searches; the best is kept).
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Stop after this many iterations per worker (reproducible runs; the time limit
+    /// still applies).
+    #[arg(long)]
+    pub max_iterations: Option<u64>,
+    /// Write the solution in CVRPLIB .sol form here.
+    #[arg(long)]
+    pub sol: Option<PathBuf>,
+}
+
+/// Runs the subcommand.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let ctx = SolveContext::new(args.seed)
+        .with_time_limit(Duration::from_secs_f64(args.time_limit_s.max(0.0)))
+        .with_threads(args.threads);
+    let format = args.format.map_or_else(|| Format::from_path(&args.file), Format::from);
+    let request = formats::read(&args.file, format)?;
+    let problem = request.problem;
+    let config = SolverConfig { max_iterations: args.max_iterations, ..SolverConfig::default() };
+    let solution = routing::solve(&problem, &config, &ctx)?;
+    let report = routing::check(&problem, &solution);
+    if let Some(path) = &args.sol {
+        std::fs::write(path, vrplib::write_sol(&solution))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let summary = serde_json::json!({
+        "instance": problem.name,
+        "cost": solution.cost,
+        "distance": solution.distance,
+        "routes": solution.vehicles(),
+        "unserved": solution.unserved.len(),
+        "seconds": ctx.elapsed().as_secs_f64(),
+        "iterations": solution.stats.iterations,
+        "feasible": report.is_ok(),
+    });
+    println!("{summary}");
+    if !report.is_ok() {
+        let n = report.violations.len();
+        let first: Vec<_> = report.violations.iter().take(5).collect();
+        eprintln!("checker: {n} violations, first: {first:?}");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,211 @@
+//! The independent solution checker.
+//!
+//! It shares no code with the solver: it reads the raw [`Problem`] (coordinates or the
+//! caller's matrix, `f64` windows) and a [`Solution`], simulates every route in floating
+//! point and reports every violation it finds, plus the cost it recomputed. Tests, property
+//! tests and the benchmark command run every solution through it, so a bug in the solver's
+//! cached integer data shows up as a violation, not as a flattering number.
+
+use crate::routing::model::Problem;
+use crate::routing::solution::Solution;
+use serde::Serialize;
+
+/// One broken constraint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub enum CheckViolation {
+    /// A route names a stop index the problem does not have.
+    UnknownStop {
+        /// Route index.
+        route: usize,
+        /// The bad stop index.
+        stop: usize,
+    },
+    /// A route names a vehicle type the problem does not have.
+    UnknownVehicle {
+        /// Route index.
+        route: usize,
+    },
+    /// A stop is served more than once (or served and reported unserved).
+    Duplicate {
+        /// Stop index.
+        stop: usize,
+    },
+    /// A stop is neither served nor reported unserved.
+    Missing {
+        /// Stop index.
+        stop: usize,
+    },
+    /// More routes of a type than vehicles of that type, or one vehicle used twice.
+    Fleet {
+        /// Vehicle type index.
+        vehicle_type: usize,
+    },
+    /// A route has no stops.
+    EmptyRoute {
+        /// Route index.
+        route: usize,
+    },
+    /// A route's load exceeds its vehicle's capacity.
+    Capacity {
+        /// Route index.
+        route: usize,
+        /// Capacity dimension.
+        dimension: usize,
+        /// Load carried.
+        load: i64,
+        /// Capacity.
+        capacity: i64,
+    },
+    /// Service starts after a stop's due time.
+    TimeWindow {
+        /// Route index.
+        route: usize,
+        /// Stop index.
+        stop: usize,
+        /// When service starts.
+        start: f64,
+        /// The window end.
+        due: f64,
+    },
+    /// A route ends after its shift end or maximum duration.
+    ShiftEnd {
+        /// Route index.
+        route: usize,
+        /// Return time.
+        end: f64,
+        /// Latest allowed return.
+        latest: f64,
+    },
+    /// A route uses a pair of locations with no path.
+    Unreachable {
+        /// Route index.
+        route: usize,
+    },
+    /// The solution's cost or distance differs from the recomputed one.
+    Cost {
+        /// What the solution says.
+        reported: f64,
+        /// What the checker computed.
+        recomputed: f64,
+    },
+}
+
+/// What the checker found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// Every violation (empty when the solution is feasible).
+    pub violations: Vec<CheckViolation>,
+    /// Recomputed cost of the routes (fixed, distance, time).
+    pub cost: f64,
+    /// Recomputed total distance.
+    pub distance: f64,
+    /// Number of routes.
+    pub vehicles: usize,
+}
+
+impl CheckReport {
+    /// Whether the solution has no violation.
+    pub fn is_ok(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// Checks a solution against the raw problem.
+///
+/// # Complexity
+/// O(n + routes) after reading the problem's locations.
+pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
+    let mut v = Vec::new();
+    let n = problem.stops.len();
+    let mut seen = vec![0u32; n];
+    let mut per_type: Vec<Vec<usize>> = vec![Vec::new(); problem.vehicle_types.len()];
+    let (mut cost, mut distance) = (0.0, 0.0);
+    for (ri, r) in solution.routes.iter().enumerate() {
+        let Some(vt) = problem.vehicle_types.get(r.vehicle_type) else {
+            v.push(CheckViolation::UnknownVehicle { route: ri });
+            continue;
+        };
+        per_type[r.vehicle_type].push(r.vehicle);
+        if r.stops.is_empty() {
+            v.push(CheckViolation::EmptyRoute { route: ri });
+        }
+        let mut load = vec![0i64; vt.capacity.len()];
+        let mut at = problem.depots[vt.start_depot].location;
+        let (mut dist, mut now) = (0.0, vt.shift.start);
+        let mut reachable = true;
+        for &s in &r.stops {
+            let Some(stop) = problem.stops.get(s) else {
+                v.push(CheckViolation::UnknownStop { route: ri, stop: s });
+                continue;
+            };
+            seen[s] += 1;
+            for (l, d) in load.iter_mut().zip(&stop.demand) {
+                *l += d;
+            }
+            let leg = problem.locations.distance(at, stop.location);
+            let travel = problem.locations.duration(at, stop.location);
+            reachable &= leg.is_finite() && travel.is_finite();
+            dist += leg;
+            let start = (now + travel).max(stop.time_window.start);
+            if start > stop.time_window.end + tolerance(stop.time_window.end) {
+                let due = stop.time_window.end;
+                v.push(CheckViolation::TimeWindow { route: ri, stop: s, start, due });
+            }
+            now = start + stop.service_time;
+            at = stop.location;
+        }
+        let end_loc = problem.depots[vt.end_depot].location;
+        dist += problem.locations.distance(at, end_loc);
+        let travel = problem.locations.duration(at, end_loc);
+        reachable &= dist.is_finite() && travel.is_finite();
+        now += travel;
+        if !reachable {
+            v.push(CheckViolation::Unreachable { route: ri });
+        }
+        let latest =
+            vt.shift.end.min(vt.max_duration.map_or(f64::INFINITY, |d| vt.shift.start + d));
+        if now > latest + tolerance(latest) {
+            v.push(CheckViolation::ShiftEnd { route: ri, end: now, latest });
+        }
+        for (dimension, (&load, &capacity)) in load.iter().zip(&vt.capacity).enumerate() {
+            if load > capacity {
+                v.push(CheckViolation::Capacity { route: ri, dimension, load, capacity });
+            }
+        }
+        distance += dist;
+        cost +=
+            vt.fixed_cost + vt.cost_per_distance * dist + vt.cost_per_time * (now - vt.shift.start);
+    }
+    for (t, used) in per_type.iter_mut().enumerate() {
+        let count = used.len();
+        used.sort_unstable();
+        used.dedup();
+        if count > problem.vehicle_types[t].count || used.len() < count {
+            v.push(CheckViolation::Fleet { vehicle_type: t });
+        }
+    }
+    for u in &solution.unserved {
+        match seen.get_mut(u.stop) {
+            Some(x) => *x += 1,
+            None => v.push(CheckViolation::UnknownStop { route: usize::MAX, stop: u.stop }),
+        }
+    }
+    for (stop, &k) in seen.iter().enumerate() {
+        if k == 0 {
+            v.push(CheckViolation::Missing { stop });
+        } else if k > 1 {
+            v.push(CheckViolation::Duplicate { stop });
+        }
+    }
+    for (reported, recomputed) in [(solution.cost, cost), (solution.distance, distance)] {
+        if (reported - recomputed).abs() > 1e-6 * recomputed.abs().max(1.0) {
+            v.push(CheckViolation::Cost { reported, recomputed });
+        }
+    }
+    CheckReport { violations: v, cost, distance, vehicles: solution.routes.len() }
+}
+
+fn tolerance(x: f64) -> f64 {
+    1e-9 * x.abs().max(1.0)
+}

@@ -1,0 +1,58 @@
+//! Read-only data shared by every operator of one search: the compiled problem and the
+//! neighbour lists (each stop's nearest stops, for string removal and granular moves).
+
+use crate::routing::compiled::{Compiled, UNREACHABLE};
+use rayon::prelude::*;
+
+/// How many nearest stops each stop remembers.
+const NEIGHBOURS: usize = 64;
+
+/// The compiled problem plus neighbour lists.
+#[derive(Debug)]
+pub(crate) struct Env<'a> {
+    pub c: &'a Compiled,
+    /// `neighbours[s]`: the stops nearest to `s` (by distance both ways), nearest first.
+    pub neighbours: Vec<Vec<u32>>,
+    /// Distance from the first vehicle type's start depot to each stop.
+    pub depot_dist: Vec<i32>,
+    /// Whether any time window or shift end binds.
+    pub time_windows: bool,
+}
+
+impl<'a> Env<'a> {
+    /// Builds the neighbour lists.
+    ///
+    /// # Complexity
+    /// O(n^2 log n) for n stops, done once per solve.
+    pub fn new(c: &'a Compiled) -> Self {
+        let n = c.n;
+        let k = NEIGHBOURS.min(n.saturating_sub(1));
+        let neighbours = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let li = c.loc[i];
+                let mut v: Vec<(i64, u32)> = (0..n)
+                    .filter(|&j| j != i)
+                    .map(|j| {
+                        let lj = c.loc[j];
+                        let d = i64::from(c.d(li, lj)).min(i64::from(c.d(lj, li)));
+                        (d, j as u32)
+                    })
+                    .collect();
+                if k < v.len() {
+                    v.select_nth_unstable(k);
+                    v.truncate(k);
+                }
+                v.sort_unstable();
+                v.into_iter().map(|(_, j)| j).collect()
+            })
+            .collect();
+        let start = c.kinds.first().map_or(0, |k| k.start_loc);
+        let depot_dist = c
+            .loc
+            .iter()
+            .map(|&l| if c.nloc > 0 { c.d(start, l).min(UNREACHABLE) } else { 0 })
+            .collect();
+        Env { c, neighbours, depot_dist, time_windows: c.has_time_windows() }
+    }
+}

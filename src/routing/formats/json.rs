@@ -1,0 +1,326 @@
+//! The service's own JSON problem format (also accepted by `stockroute route --format
+//! json`).
+//!
+//! Designed for HTTP callers: stops, depots and vehicles carry string ids and are referred
+//! to by id; locations are either coordinates or explicit matrices (`null` = no path);
+//! optional fields have sensible defaults; the request may carry its own time limit and
+//! seed. Unknown fields are refused so a typo never passes silently.
+//!
+//! ```
+//! use stockroute::routing::formats::json;
+//! let req = json::parse(r#"{
+//!   "locations": {"coordinates": [[0, 0], [3, 4]]},
+//!   "depots": [{"id": "D", "location": 0}],
+//!   "vehicles": [{"id": "van", "capacity": [10], "start_depot": "D"}],
+//!   "stops": [{"id": "a", "location": 1, "demand": [2]}],
+//!   "time_limit_s": 1
+//! }"#)?;
+//! assert_eq!(req.problem.stops.len(), 1);
+//! Ok::<(), stockroute::Error>(())
+//! ```
+
+use crate::ids::{StationId, StopId, VehicleTypeId};
+use crate::routing::error::{RoutingError, Violation};
+use crate::routing::model::{
+    Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
+};
+use crate::routing::solution::{Solution, UnservedReason};
+use serde::{Deserialize, Serialize};
+
+/// A routing request as sent to the service.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonProblem {
+    /// Name for reports.
+    #[serde(default)]
+    pub name: String,
+    /// Coordinates or matrices.
+    pub locations: JsonLocations,
+    /// Depots.
+    pub depots: Vec<JsonDepot>,
+    /// Vehicle types.
+    pub vehicles: Vec<JsonVehicle>,
+    /// Stops.
+    pub stops: Vec<JsonStop>,
+    /// Objective options.
+    #[serde(default)]
+    pub objective: JsonObjective,
+    /// Time limit of the solve in seconds.
+    #[serde(default)]
+    pub time_limit_s: Option<f64>,
+    /// Seed of the solve.
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// Either `coordinates` (+ optional `metric`) or `distance` (+ optional `duration`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonLocations {
+    /// Planar points `[x, y]`.
+    #[serde(default)]
+    pub coordinates: Option<Vec<[f64; 2]>>,
+    /// `euclidean` (default) or `euclidean_rounded`.
+    #[serde(default)]
+    pub metric: Option<Metric>,
+    /// Distance matrix; `null` marks no path.
+    #[serde(default)]
+    pub distance: Option<Vec<Vec<Option<f64>>>>,
+    /// Travel-time matrix (defaults to the distance matrix).
+    #[serde(default)]
+    pub duration: Option<Vec<Vec<Option<f64>>>>,
+}
+
+/// A depot.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonDepot {
+    /// Its id.
+    pub id: StationId,
+    /// Location index.
+    pub location: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn unit() -> f64 {
+    1.0
+}
+
+/// A vehicle type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonVehicle {
+    /// Its id.
+    pub id: VehicleTypeId,
+    /// How many (default 1).
+    #[serde(default = "one")]
+    pub count: usize,
+    /// Capacity per dimension.
+    pub capacity: Vec<i64>,
+    /// Start depot id.
+    pub start_depot: StationId,
+    /// End depot id (default: the start depot).
+    #[serde(default)]
+    pub end_depot: Option<StationId>,
+    /// Shift (default: always).
+    #[serde(default)]
+    pub shift: Option<TimeWindow>,
+    /// Longest route duration.
+    #[serde(default)]
+    pub max_duration: Option<f64>,
+    /// Cost of using the vehicle.
+    #[serde(default)]
+    pub fixed_cost: f64,
+    /// Cost per distance unit (default 1).
+    #[serde(default = "unit")]
+    pub cost_per_distance: f64,
+    /// Cost per time unit.
+    #[serde(default)]
+    pub cost_per_time: f64,
+}
+
+/// A stop.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonStop {
+    /// Its id.
+    pub id: StopId,
+    /// Location index.
+    pub location: usize,
+    /// Demand per dimension (default: zeros).
+    #[serde(default)]
+    pub demand: Option<Vec<i64>>,
+    /// Service time.
+    #[serde(default)]
+    pub service_time: f64,
+    /// When service may start.
+    #[serde(default)]
+    pub time_window: Option<TimeWindow>,
+    /// Cost when unserved.
+    #[serde(default)]
+    pub unserved_penalty: Option<f64>,
+}
+
+/// Objective options.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonObjective {
+    /// Minimise vehicles first.
+    #[serde(default)]
+    pub vehicles_first: bool,
+    /// Default unserved penalty.
+    #[serde(default)]
+    pub unserved_penalty: Option<f64>,
+}
+
+/// A parsed request: the problem and the solve options it carried.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The problem.
+    pub problem: Problem,
+    /// Time limit in seconds, if given.
+    pub time_limit_s: Option<f64>,
+    /// Seed, if given.
+    pub seed: Option<u64>,
+}
+
+/// Parses a JSON request.
+///
+/// # Errors
+/// [`RoutingError::Parse`] for malformed JSON (with its line), [`RoutingError::Invalid`]
+/// for unknown depot ids or missing locations (all listed).
+pub fn parse(text: &str) -> Result<Request, RoutingError> {
+    let raw: JsonProblem = serde_json::from_str(text)
+        .map_err(|e| RoutingError::parse("json", e.line(), e.to_string()))?;
+    convert(raw)
+}
+
+/// Converts the wire form into a [`Request`].
+///
+/// # Errors
+/// [`RoutingError::Invalid`] for unknown depot ids or missing locations.
+pub fn convert(raw: JsonProblem) -> Result<Request, RoutingError> {
+    let mut v = Vec::new();
+    let locations = match (raw.locations.coordinates, raw.locations.distance) {
+        (Some(points), None) => Locations::Coordinates {
+            points,
+            metric: raw.locations.metric.unwrap_or(Metric::Euclidean),
+        },
+        (None, Some(distance)) => {
+            let inf = |m: Vec<Vec<Option<f64>>>| -> Vec<Vec<f64>> {
+                m.into_iter()
+                    .map(|r| r.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect())
+                    .collect()
+            };
+            let duration = raw.locations.duration.map_or_else(|| inf(distance.clone()), inf);
+            Locations::Matrix { distance: inf(distance), duration }
+        }
+        _ => {
+            let message = "give either `coordinates` or a `distance` matrix".to_owned();
+            v.push(Violation { code: "E1006", field: "locations".into(), message });
+            Locations::Coordinates { points: Vec::new(), metric: Metric::Euclidean }
+        }
+    };
+    let depot = |id: &StationId, field: String, v: &mut Vec<Violation>| -> usize {
+        raw.depots.iter().position(|d| &d.id == id).unwrap_or_else(|| {
+            v.push(Violation { code: "E1007", field, message: format!("no depot `{id}`") });
+            0
+        })
+    };
+    let dims = raw.vehicles.first().map_or(0, |x| x.capacity.len());
+    let mut vehicle_types = Vec::new();
+    for (i, x) in raw.vehicles.iter().enumerate() {
+        let start = depot(&x.start_depot, format!("vehicles[{i}].start_depot"), &mut v);
+        let end = match &x.end_depot {
+            Some(e) => depot(e, format!("vehicles[{i}].end_depot"), &mut v),
+            None => start,
+        };
+        vehicle_types.push(VehicleType {
+            id: x.id.clone(),
+            count: x.count,
+            capacity: x.capacity.clone(),
+            start_depot: start,
+            end_depot: end,
+            shift: x.shift.unwrap_or_default(),
+            max_duration: x.max_duration,
+            fixed_cost: x.fixed_cost,
+            cost_per_distance: x.cost_per_distance,
+            cost_per_time: x.cost_per_time,
+        });
+    }
+    let stops = raw
+        .stops
+        .into_iter()
+        .map(|s| Stop {
+            id: s.id,
+            location: s.location,
+            demand: s.demand.unwrap_or_else(|| vec![0; dims]),
+            service_time: s.service_time,
+            time_window: s.time_window.unwrap_or_default(),
+            unserved_penalty: s.unserved_penalty,
+        })
+        .collect();
+    let problem = Problem {
+        name: raw.name,
+        locations,
+        depots: raw.depots.into_iter().map(|d| Depot { id: d.id, location: d.location }).collect(),
+        vehicle_types,
+        stops,
+        objective: Objective {
+            vehicles_first: raw.objective.vehicles_first,
+            unserved_penalty: raw.objective.unserved_penalty,
+        },
+    };
+    if !v.is_empty() {
+        return Err(RoutingError::Invalid(v));
+    }
+    problem.validate()?;
+    Ok(Request { problem, time_limit_s: raw.time_limit_s, seed: raw.seed })
+}
+
+/// A route in the service's answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonRoute {
+    /// Vehicle type id.
+    pub vehicle_type: VehicleTypeId,
+    /// Ordinal of the vehicle within its type.
+    pub vehicle: usize,
+    /// Stop ids in visiting order.
+    pub stops: Vec<StopId>,
+    /// Distance driven.
+    pub distance: f64,
+    /// Time from shift start to return.
+    pub duration: f64,
+}
+
+/// An unserved stop in the service's answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonUnserved {
+    /// Stop id.
+    pub id: StopId,
+    /// Why.
+    pub reason: UnservedReason,
+}
+
+/// The service's answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonSolution {
+    /// Route cost.
+    pub cost: f64,
+    /// Total distance.
+    pub distance: f64,
+    /// Vehicles used.
+    pub vehicles: usize,
+    /// Routes.
+    pub routes: Vec<JsonRoute>,
+    /// Unserved stops.
+    pub unserved: Vec<JsonUnserved>,
+}
+
+/// Renders a solution with the problem's ids.
+pub fn to_json(problem: &Problem, s: &Solution) -> JsonSolution {
+    JsonSolution {
+        cost: s.cost,
+        distance: s.distance,
+        vehicles: s.vehicles(),
+        routes: s
+            .routes
+            .iter()
+            .map(|r| JsonRoute {
+                vehicle_type: problem.vehicle_types[r.vehicle_type].id.clone(),
+                vehicle: r.vehicle,
+                stops: r.stops.iter().map(|&i| problem.stops[i].id.clone()).collect(),
+                distance: r.distance,
+                duration: r.duration,
+            })
+            .collect(),
+        unserved: s
+            .unserved
+            .iter()
+            .map(|u| JsonUnserved { id: problem.stops[u.stop].id.clone(), reason: u.reason })
+            .collect(),
+    }
+}

@@ -1,0 +1,69 @@
+//! Instance and solution file formats: CVRPLIB/VRPLIB ([`vrplib`]), Solomon VRPTW
+//! ([`solomon`]) and the service's own JSON ([`json`]).
+//!
+//! Readers never panic on bad input: every malformed line becomes a
+//! [`crate::routing::RoutingError::Parse`] naming the line.
+
+pub mod json;
+pub mod solomon;
+pub mod vrplib;
+
+use crate::routing::error::RoutingError;
+use std::path::Path;
+
+/// Reads a whole file, mapping the error to [`RoutingError::Io`].
+pub(crate) fn read_text(path: &Path) -> Result<String, RoutingError> {
+    std::fs::read_to_string(path)
+        .map_err(|source| RoutingError::Io { path: path.to_path_buf(), source })
+}
+
+/// Parses a number field of a line.
+pub(crate) fn num<T: std::str::FromStr>(
+    format: &'static str,
+    line: usize,
+    field: &str,
+    what: &str,
+) -> Result<T, RoutingError> {
+    field.parse().map_err(|_| RoutingError::parse(format, line, format!("bad {what} `{field}`")))
+}
+
+/// The instance formats the CLI and the benchmark read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// CVRPLIB / VRPLIB `.vrp`.
+    Vrplib,
+    /// Solomon / Gehring-Homberger text.
+    Solomon,
+    /// The service's JSON.
+    Json,
+}
+
+impl Format {
+    /// Guesses the format from a file name: `.vrp` is VRPLIB, `.json` JSON, anything else
+    /// Solomon text.
+    pub fn from_path(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("vrp") => Self::Vrplib,
+            Some("json") => Self::Json,
+            _ => Self::Solomon,
+        }
+    }
+}
+
+/// Reads an instance file in the given format; JSON requests keep their own time limit and
+/// seed.
+///
+/// # Errors
+/// Those of the format's reader.
+pub fn read(path: &Path, format: Format) -> Result<json::Request, RoutingError> {
+    match format {
+        Format::Vrplib => {
+            Ok(json::Request { problem: vrplib::read(path)?, time_limit_s: None, seed: None })
+        }
+        Format::Solomon => {
+            Ok(json::Request { problem: solomon::read(path)?, time_limit_s: None, seed: None })
+        }
+        Format::Json => json::parse(&read_text(path)?),
+    }
+}

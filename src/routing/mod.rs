@@ -1,0 +1,49 @@
+//! Last-mile routing: the vehicle routing model, its solver, file formats and an
+//! independent checker.
+//!
+//! - [`Problem`] ([`model`]) states a VRP: one or several depots, a mixed fleet with
+//!   multi-dimensional capacities, shifts, fixed and per-distance/per-time costs, stops with
+//!   demand, service time and time windows, coordinates or an explicit matrix.
+//! - [`solve`] ([`search`]) runs SISR ruin-and-recreate under simulated annealing (the module
+//!   docs say why this method) within a [`crate::SolveContext`]'s deadline and returns a
+//!   [`Solution`]; stops it cannot serve are reported with an [`UnservedReason`].
+//! - [`check()`] re-verifies a solution from the raw problem, sharing no code with the
+//!   solver.
+//! - [`formats`] reads CVRPLIB/VRPLIB and Solomon files and the service's JSON, and writes
+//!   CVRPLIB `.sol` files.
+//!
+//! Road graphs and travel-time matrices live in sibling modules owned by the graph work.
+//!
+//! ```
+//! use stockroute::routing::{self, formats::vrplib, SolverConfig};
+//! use stockroute::SolveContext;
+//! let text = "NAME : t\nTYPE : CVRP\nDIMENSION : 4\nEDGE_WEIGHT_TYPE : EUC_2D\nCAPACITY : 10\n\
+//!     NODE_COORD_SECTION\n1 0 0\n2 0 10\n3 10 0\n4 10 10\nDEMAND_SECTION\n1 0\n2 6\n3 6\n4 3\n\
+//!     DEPOT_SECTION\n1\n-1\nEOF\n";
+//! let problem = vrplib::parse(text)?;
+//! let config = SolverConfig::default().with_max_iterations(200);
+//! let solution = routing::solve(&problem, &config, &SolveContext::new(1))?;
+//! assert!(routing::check(&problem, &solution).is_ok());
+//! assert_eq!(solution.vehicles(), 2);
+//! Ok::<(), stockroute::Error>(())
+//! ```
+
+pub mod check;
+mod compiled;
+mod construct;
+mod env;
+pub mod error;
+pub mod formats;
+pub mod model;
+mod plan;
+mod recreate;
+mod ruin;
+pub mod search;
+pub mod solution;
+
+pub use check::{CheckReport, CheckViolation, check};
+pub use compiled::MAX_LOCATIONS;
+pub use error::{RoutingError, Violation};
+pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
+pub use search::{SolverConfig, solve};
+pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason};

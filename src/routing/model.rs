@@ -1,0 +1,426 @@
+//! The vehicle routing problem as the caller states it.
+//!
+//! This is the raw instance: plain `f64` times and distances in the caller's units,
+//! coordinates or an explicit matrix, one or several depots, a heterogeneous fleet and
+//! stops with demand, service time and a time window. The solver never reads it in its hot
+//! loop; [`crate::routing::solve`] compiles it once into integer matrices (PyVRP's
+//! `Measure` idea) so that incremental deltas never drift. The checker
+//! ([`crate::routing::check`]) recomputes everything from this raw form, never from the
+//! solver's integers.
+//!
+//! Conventions (documented once here, relied on everywhere):
+//! - A vehicle leaves its start depot at the start of its shift and must be back at its
+//!   end depot by the shift end and within `max_duration` of the shift start.
+//! - Service at a stop must *start* inside the stop's time window; arriving early means
+//!   waiting.
+//! - With coordinates, travel time equals distance (the Solomon convention).
+//! - The cost of a used vehicle is `fixed_cost + cost_per_distance * distance +
+//!   cost_per_time * (return time - shift start)`; an unserved stop costs its penalty.
+//! - With [`Objective::vehicles_first`] the number of vehicles is minimised before cost
+//!   (the Solomon / Gehring-Homberger convention).
+
+use crate::ids::{StationId, StopId, VehicleTypeId};
+use crate::routing::error::{RoutingError, Violation};
+use serde::{Deserialize, Serialize};
+
+/// How distances between coordinates are computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Metric {
+    /// Euclidean distance rounded to the nearest integer per edge (TSPLIB `nint`, CVRPLIB).
+    EuclideanRounded,
+    /// Exact Euclidean distance (Solomon, Gehring-Homberger).
+    Euclidean,
+}
+
+impl Metric {
+    /// The distance between two points under this metric.
+    ///
+    /// # Units
+    /// The unit of the coordinates.
+    pub fn distance(self, a: [f64; 2], b: [f64; 2]) -> f64 {
+        let d = (a[0] - b[0]).hypot(a[1] - b[1]);
+        match self {
+            Self::EuclideanRounded => (d + 0.5).floor(),
+            Self::Euclidean => d,
+        }
+    }
+}
+
+/// Where the locations are and how far apart.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Locations {
+    /// Planar points; travel time = distance.
+    Coordinates {
+        /// One point per location.
+        points: Vec<[f64; 2]>,
+        /// How distances are computed.
+        metric: Metric,
+    },
+    /// Explicit square matrices indexed `[from][to]`; `f64::INFINITY` marks an
+    /// unreachable pair.
+    Matrix {
+        /// Distances.
+        distance: Vec<Vec<f64>>,
+        /// Travel times.
+        duration: Vec<Vec<f64>>,
+    },
+}
+
+impl Locations {
+    /// Number of locations.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Coordinates { points, .. } => points.len(),
+            Self::Matrix { distance, .. } => distance.len(),
+        }
+    }
+
+    /// Whether there are no locations.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Distance from `a` to `b` (`INFINITY` when unreachable).
+    ///
+    /// # Units
+    /// The problem's distance unit.
+    pub fn distance(&self, a: usize, b: usize) -> f64 {
+        match self {
+            Self::Coordinates { points, metric } => metric.distance(points[a], points[b]),
+            Self::Matrix { distance, .. } => distance[a][b],
+        }
+    }
+
+    /// Travel time from `a` to `b` (`INFINITY` when unreachable).
+    ///
+    /// # Units
+    /// The problem's time unit.
+    pub fn duration(&self, a: usize, b: usize) -> f64 {
+        match self {
+            Self::Coordinates { points, metric } => metric.distance(points[a], points[b]),
+            Self::Matrix { duration, .. } => duration[a][b],
+        }
+    }
+}
+
+/// A closed interval of time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimeWindow {
+    /// Earliest time.
+    pub start: f64,
+    /// Latest time.
+    pub end: f64,
+}
+
+impl TimeWindow {
+    /// The window that never binds.
+    pub const ALWAYS: Self = Self { start: 0.0, end: f64::INFINITY };
+}
+
+impl Default for TimeWindow {
+    fn default() -> Self {
+        Self::ALWAYS
+    }
+}
+
+/// A depot: where vehicles start and end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Depot {
+    /// Its id.
+    pub id: StationId,
+    /// Index into [`Problem::locations`].
+    pub location: usize,
+}
+
+/// A group of identical vehicles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VehicleType {
+    /// Its id.
+    pub id: VehicleTypeId,
+    /// How many such vehicles there are.
+    pub count: usize,
+    /// Capacity per dimension (same dimensions as every stop's demand).
+    pub capacity: Vec<i64>,
+    /// Index into [`Problem::depots`] where routes start.
+    pub start_depot: usize,
+    /// Index into [`Problem::depots`] where routes end.
+    pub end_depot: usize,
+    /// When the vehicle may leave and must be back.
+    pub shift: TimeWindow,
+    /// Longest route duration, counted from the shift start.
+    pub max_duration: Option<f64>,
+    /// Cost of using one such vehicle at all.
+    pub fixed_cost: f64,
+    /// Cost per unit of distance.
+    pub cost_per_distance: f64,
+    /// Cost per unit of route time.
+    pub cost_per_time: f64,
+}
+
+impl VehicleType {
+    /// A vehicle type with the given capacity that costs its distance and nothing else.
+    pub fn new(id: impl Into<VehicleTypeId>, count: usize, capacity: Vec<i64>) -> Self {
+        Self {
+            id: id.into(),
+            count,
+            capacity,
+            start_depot: 0,
+            end_depot: 0,
+            shift: TimeWindow::ALWAYS,
+            max_duration: None,
+            fixed_cost: 0.0,
+            cost_per_distance: 1.0,
+            cost_per_time: 0.0,
+        }
+    }
+
+    /// The latest time a route of this type may end.
+    ///
+    /// # Units
+    /// The problem's time unit.
+    pub fn latest_end(&self) -> f64 {
+        let by_duration = self.max_duration.map_or(f64::INFINITY, |d| self.shift.start + d);
+        self.shift.end.min(by_duration)
+    }
+}
+
+/// A place to serve once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stop {
+    /// Its id.
+    pub id: StopId,
+    /// Index into [`Problem::locations`].
+    pub location: usize,
+    /// Demand per capacity dimension.
+    pub demand: Vec<i64>,
+    /// Time spent at the stop.
+    pub service_time: f64,
+    /// When service may start.
+    pub time_window: TimeWindow,
+    /// Cost of leaving it unserved; `None` uses [`Objective::unserved_penalty`].
+    pub unserved_penalty: Option<f64>,
+}
+
+impl Stop {
+    /// A stop with a demand and no time window.
+    pub fn new(id: impl Into<StopId>, location: usize, demand: Vec<i64>) -> Self {
+        Self {
+            id: id.into(),
+            location,
+            demand,
+            service_time: 0.0,
+            time_window: TimeWindow::ALWAYS,
+            unserved_penalty: None,
+        }
+    }
+}
+
+/// What the solver minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Objective {
+    /// Minimise the number of vehicles first, then cost (hierarchical objective).
+    pub vehicles_first: bool,
+    /// Default cost of an unserved stop; `None` picks one larger than any route could
+    /// save, so a stop is left out only when no vehicle can serve it.
+    pub unserved_penalty: Option<f64>,
+}
+
+/// A complete routing problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// A name for reports.
+    pub name: String,
+    /// Locations and the distances between them.
+    pub locations: Locations,
+    /// Depots (at least one when there are vehicles).
+    pub depots: Vec<Depot>,
+    /// The fleet.
+    pub vehicle_types: Vec<VehicleType>,
+    /// The stops to serve.
+    pub stops: Vec<Stop>,
+    /// What to minimise.
+    pub objective: Objective,
+}
+
+impl Problem {
+    /// Number of capacity dimensions (that of the first vehicle type, else of the first
+    /// stop, else 0).
+    pub fn dimensions(&self) -> usize {
+        self.vehicle_types
+            .first()
+            .map(|v| v.capacity.len())
+            .or_else(|| self.stops.first().map(|s| s.demand.len()))
+            .unwrap_or(0)
+    }
+
+    /// Checks every rule and reports all violations at once.
+    ///
+    /// Codes: `E1001` location index out of range, `E1002` wrong number of capacity
+    /// dimensions, `E1003` negative demand or capacity, `E1004` empty or non-finite-start
+    /// time window, `E1005` negative or non-finite service time, cost or duration,
+    /// `E1006` malformed matrix or coordinates, `E1007` depot index out of range,
+    /// `E1008` duplicate stop id.
+    ///
+    /// # Errors
+    /// [`RoutingError::Invalid`] with every violation found.
+    pub fn validate(&self) -> Result<(), RoutingError> {
+        let mut v = Vec::new();
+        validate_locations(&self.locations, &mut v);
+        let nloc = self.locations.len();
+        let dims = self.dimensions();
+        for (i, d) in self.depots.iter().enumerate() {
+            if d.location >= nloc {
+                v.push(bad("E1001", format!("depots[{i}].location"), out_of(d.location, nloc)));
+            }
+        }
+        for (i, t) in self.vehicle_types.iter().enumerate() {
+            let f = |name: &str| format!("vehicle_types[{i}].{name}");
+            if t.capacity.len() != dims {
+                v.push(bad("E1002", f("capacity"), dims_msg(t.capacity.len(), dims)));
+            }
+            if t.capacity.iter().any(|&c| c < 0) {
+                v.push(bad("E1003", f("capacity"), "capacities must be >= 0".into()));
+            }
+            for (name, depot) in [("start_depot", t.start_depot), ("end_depot", t.end_depot)] {
+                if depot >= self.depots.len() {
+                    v.push(bad("E1007", f(name), out_of(depot, self.depots.len())));
+                }
+            }
+            window_rule(t.shift, f("shift"), &mut v);
+            for (name, x) in [
+                ("fixed_cost", t.fixed_cost),
+                ("cost_per_distance", t.cost_per_distance),
+                ("cost_per_time", t.cost_per_time),
+                ("max_duration", t.max_duration.unwrap_or(0.0)),
+            ] {
+                if !(x.is_finite() && x >= 0.0) {
+                    v.push(bad("E1005", f(name), format!("must be finite and >= 0, got {x}")));
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, s) in self.stops.iter().enumerate() {
+            let f = |name: &str| format!("stops[{i}].{name}");
+            if s.location >= nloc {
+                v.push(bad("E1001", f("location"), out_of(s.location, nloc)));
+            }
+            if s.demand.len() != dims {
+                v.push(bad("E1002", f("demand"), dims_msg(s.demand.len(), dims)));
+            }
+            if s.demand.iter().any(|&d| d < 0) {
+                v.push(bad("E1003", f("demand"), "demands must be >= 0".into()));
+            }
+            window_rule(s.time_window, f("time_window"), &mut v);
+            if !(s.service_time.is_finite() && s.service_time >= 0.0) {
+                v.push(bad("E1005", f("service_time"), "must be finite and >= 0".into()));
+            }
+            if let Some(p) = s.unserved_penalty
+                && !(p.is_finite() && p >= 0.0)
+            {
+                v.push(bad("E1005", f("unserved_penalty"), "must be finite and >= 0".into()));
+            }
+            if !seen.insert(s.id.as_str()) {
+                v.push(bad("E1008", f("id"), format!("stop id {} is used twice", s.id)));
+            }
+        }
+        if let Some(p) = self.objective.unserved_penalty
+            && !(p.is_finite() && p >= 0.0)
+        {
+            v.push(bad("E1005", "objective.unserved_penalty".into(), "must be >= 0".into()));
+        }
+        if v.is_empty() { Ok(()) } else { Err(RoutingError::Invalid(v)) }
+    }
+}
+
+fn validate_locations(loc: &Locations, v: &mut Vec<Violation>) {
+    match loc {
+        Locations::Coordinates { points, .. } => {
+            if let Some(i) = points.iter().position(|p| !(p[0].is_finite() && p[1].is_finite())) {
+                v.push(bad(
+                    "E1006",
+                    format!("locations[{i}]"),
+                    "coordinates must be finite".into(),
+                ));
+            }
+        }
+        Locations::Matrix { distance, duration } => {
+            let n = distance.len();
+            for (name, m) in [("distance", distance), ("duration", duration)] {
+                if m.len() != n || m.iter().any(|row| row.len() != n) {
+                    let msg = format!("must be a square {n} x {n} matrix");
+                    v.push(bad("E1006", format!("matrix.{name}"), msg));
+                } else if m.iter().flatten().any(|&x| x.is_nan() || x < 0.0) {
+                    let msg = "entries must be >= 0 (use infinity for unreachable)".into();
+                    v.push(bad("E1006", format!("matrix.{name}"), msg));
+                }
+            }
+        }
+    }
+}
+
+fn window_rule(w: TimeWindow, field: String, v: &mut Vec<Violation>) {
+    if !w.start.is_finite() || w.end.is_nan() || w.start > w.end {
+        v.push(bad(
+            "E1004",
+            field,
+            format!("window [{}, {}] is empty or undefined", w.start, w.end),
+        ));
+    }
+}
+
+fn bad(code: &'static str, field: String, message: String) -> Violation {
+    Violation { code, field, message }
+}
+
+fn out_of(i: usize, n: usize) -> String {
+    format!("index {i} is out of range (there are {n})")
+}
+
+fn dims_msg(got: usize, want: usize) -> String {
+    format!("has {got} dimensions, the fleet has {want}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Problem {
+        Problem {
+            name: "tiny".into(),
+            locations: Locations::Coordinates {
+                points: vec![[0.0, 0.0], [3.0, 4.0]],
+                metric: Metric::Euclidean,
+            },
+            depots: vec![Depot { id: "D".into(), location: 0 }],
+            vehicle_types: vec![VehicleType::new("v", 1, vec![10])],
+            stops: vec![Stop::new("a", 1, vec![3])],
+            objective: Objective::default(),
+        }
+    }
+
+    #[test]
+    fn a_valid_problem_passes() {
+        assert!(tiny().validate().is_ok());
+        assert_eq!(tiny().locations.distance(0, 1), 5.0);
+    }
+
+    #[test]
+    fn all_violations_are_reported_at_once() {
+        let mut p = tiny();
+        p.stops[0].location = 9;
+        p.stops[0].demand = vec![-1];
+        p.stops.push(Stop::new("a", 0, vec![1, 2]));
+        let Err(RoutingError::Invalid(v)) = p.validate() else { panic!("must be invalid") };
+        let codes: Vec<_> = v.iter().map(|x| x.code).collect();
+        assert_eq!(codes, ["E1001", "E1003", "E1002", "E1008"]);
+    }
+
+    #[test]
+    fn rounded_metric_rounds_each_edge() {
+        assert_eq!(Metric::EuclideanRounded.distance([0.0, 0.0], [1.0, 1.0]), 1.0);
+        assert_eq!(Metric::EuclideanRounded.distance([0.0, 0.0], [1.5, 1.5]), 2.0);
+    }
+}

@@ -1,0 +1,306 @@
+//! The search's working solution: tours with cached route-segment data.
+//!
+//! Each tour keeps, per position (0 = start depot, `len + 1` = end depot), the location,
+//! the departure time after service (`depart`, forward earliest schedule) and the latest
+//! arrival that keeps the rest of the tour feasible (`latest`, backward slack, Savelsbergh
+//! style), plus its load, distance and cost. With them inserting a stop between two
+//! positions is checked in O(1) ([`Plan::insertion`]); a change rebuilds only the touched
+//! tour in O(len). Tours are kept only while non-empty; the plan counts the vehicles of
+//! each type in use.
+
+use crate::routing::compiled::{Compiled, UNREACHABLE};
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// One vehicle's route with its cached schedule.
+#[derive(Debug, Default)]
+pub(crate) struct Tour {
+    pub kind: u32,
+    pub stops: Vec<u32>,
+    pub locs: Vec<u32>,
+    pub depart: Vec<i64>,
+    pub latest: Vec<i64>,
+    pub load: Vec<i64>,
+    pub dist: i64,
+    pub duration: i64,
+    pub cost: f64,
+}
+
+impl Clone for Tour {
+    fn clone(&self) -> Self {
+        let mut t = Tour::default();
+        t.clone_from(self);
+        t
+    }
+
+    // Reuses the buffers: the search copies plans every iteration.
+    fn clone_from(&mut self, o: &Self) {
+        self.kind = o.kind;
+        self.stops.clone_from(&o.stops);
+        self.locs.clone_from(&o.locs);
+        self.depart.clone_from(&o.depart);
+        self.latest.clone_from(&o.latest);
+        self.load.clone_from(&o.load);
+        self.dist = o.dist;
+        self.duration = o.duration;
+        self.cost = o.cost;
+    }
+}
+
+impl Tour {
+    pub fn new(kind: u32, stops: Vec<u32>, c: &Compiled) -> Self {
+        let mut t = Tour { kind, stops, ..Tour::default() };
+        t.update(c);
+        t
+    }
+
+    /// Rebuilds the cached data after `stops` changed. O(len).
+    pub fn update(&mut self, c: &Compiled) {
+        let k = &c.kinds[self.kind as usize];
+        let m = self.stops.len();
+        self.locs.clear();
+        self.locs.push(k.start_loc);
+        self.locs.extend(self.stops.iter().map(|&s| c.loc[s as usize]));
+        self.locs.push(k.end_loc);
+        self.depart.clear();
+        self.depart.push(k.shift_start);
+        self.load.clear();
+        self.load.resize(c.dims, 0);
+        let mut dist = 0i64;
+        let mut now = k.shift_start;
+        for (p, &s) in self.stops.iter().enumerate() {
+            let (a, b) = (self.locs[p], self.locs[p + 1]);
+            dist += i64::from(c.d(a, b));
+            let arrive = now + i64::from(c.t(a, b));
+            now = arrive.max(c.ready[s as usize]) + c.service[s as usize];
+            self.depart.push(now);
+            for (l, d) in self.load.iter_mut().zip(c.demand(s)) {
+                *l += d;
+            }
+        }
+        let (a, b) = (self.locs[m], self.locs[m + 1]);
+        dist += i64::from(c.d(a, b));
+        now += i64::from(c.t(a, b));
+        self.depart.push(now);
+        self.latest.clear();
+        self.latest.resize(m + 2, 0);
+        self.latest[m + 1] = k.latest_end;
+        for p in (1..=m).rev() {
+            let s = self.stops[p - 1] as usize;
+            let back = self.latest[p + 1] - i64::from(c.t(self.locs[p], self.locs[p + 1]));
+            self.latest[p] = c.due[s].min(back - c.service[s]);
+        }
+        self.latest[0] = self.latest[1.min(m + 1)];
+        self.dist = dist;
+        self.duration = now - k.shift_start;
+        self.cost = k.fixed + k.per_dist * dist as f64 + k.per_time * self.duration as f64;
+    }
+
+    /// Whether the cached schedule and load satisfy every constraint (used after moves
+    /// that are not checked position by position).
+    pub fn is_feasible(&self, c: &Compiled) -> bool {
+        let k = &c.kinds[self.kind as usize];
+        let m = self.stops.len();
+        let windows = self
+            .stops
+            .iter()
+            .enumerate()
+            .all(|(p, &s)| self.depart[p + 1] - c.service[s as usize] <= c.due[s as usize]);
+        let reach = self.locs.windows(2).all(|w| c.d(w[0], w[1]) < UNREACHABLE);
+        windows
+            && reach
+            && self.depart[m + 1] <= k.latest_end
+            && self.load.iter().zip(&k.capacity).all(|(l, cap)| l <= cap)
+    }
+
+    /// Whether the load fits the vehicle after adding `stop`.
+    #[inline]
+    pub fn fits(&self, stop: u32, c: &Compiled) -> bool {
+        let cap = &c.kinds[self.kind as usize].capacity;
+        self.load.iter().zip(c.demand(stop)).zip(cap).all(|((l, d), k)| l + d <= *k)
+    }
+}
+
+/// A complete working solution.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    pub tours: Vec<Tour>,
+    pub route_of: Vec<u32>,
+    pub unassigned: Vec<u32>,
+    pub used: Vec<u32>,
+}
+
+impl Clone for Plan {
+    fn clone(&self) -> Self {
+        let mut p = Plan::default();
+        p.clone_from(self);
+        p
+    }
+
+    fn clone_from(&mut self, o: &Self) {
+        self.tours.truncate(o.tours.len());
+        let have = self.tours.len();
+        for (a, b) in self.tours.iter_mut().zip(&o.tours) {
+            a.clone_from(b);
+        }
+        self.tours.extend(o.tours[have..].iter().cloned());
+        self.route_of.clone_from(&o.route_of);
+        self.unassigned.clone_from(&o.unassigned);
+        self.used.clone_from(&o.used);
+    }
+}
+
+/// Where and at what cost a stop can be inserted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Insertion {
+    /// Tour index, or `NONE` for a new tour of `kind`.
+    pub tour: u32,
+    pub kind: u32,
+    /// Insert before `stops[pos]`.
+    pub pos: u32,
+    pub delta: f64,
+}
+
+impl Plan {
+    /// Every stop unassigned, no tour.
+    pub fn empty(c: &Compiled) -> Self {
+        Plan {
+            tours: Vec::new(),
+            route_of: vec![NONE; c.n],
+            unassigned: (0..c.n as u32).collect(),
+            used: vec![0; c.kinds.len()],
+        }
+    }
+
+    /// Total cost in internal units: tours plus penalties of unassigned stops.
+    pub fn cost(&self, c: &Compiled) -> f64 {
+        let routes: f64 = self.tours.iter().map(|t| t.cost).sum();
+        routes + self.unassigned.iter().map(|&s| c.penalty[s as usize]).sum::<f64>()
+    }
+
+    /// Cost of inserting `stop` at `pos` of tour `t` if feasible. O(1).
+    #[inline]
+    pub fn insertion(&self, c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<f64> {
+        let u = c.loc[stop as usize];
+        let (a, b) = (t.locs[pos], t.locs[pos + 1]);
+        let (da, db) = (c.d(a, u), c.d(u, b));
+        let (ta, tb) = (c.t(a, u), c.t(u, b));
+        if da >= UNREACHABLE || db >= UNREACHABLE || ta >= UNREACHABLE || tb >= UNREACHABLE {
+            return None;
+        }
+        let s = stop as usize;
+        let start = (t.depart[pos] + i64::from(ta)).max(c.ready[s]);
+        if start > c.due[s] {
+            return None;
+        }
+        if start + c.service[s] + i64::from(tb) > t.latest[pos + 1] {
+            return None;
+        }
+        let k = &c.kinds[t.kind as usize];
+        let dd = i64::from(da) + i64::from(db) - i64::from(c.d(a, b));
+        let mut delta = k.per_dist * dd as f64;
+        if k.per_time != 0.0 {
+            // Travel and service added; waiting changes are settled when the tour updates.
+            let dt = i64::from(ta) + i64::from(tb) - i64::from(c.t(a, b)) + c.service[s];
+            delta += k.per_time * dt as f64;
+        }
+        Some(delta)
+    }
+
+    /// Cost of a new tour of `kind` serving only `stop`, if a vehicle is free and feasible.
+    pub fn new_tour_cost(&self, c: &Compiled, kind: usize, stop: u32) -> Option<f64> {
+        if self.used[kind] as usize >= c.kinds[kind].count {
+            return None;
+        }
+        single_tour_cost(c, kind, stop)
+    }
+
+    /// Applies an insertion of a stop that is in no tour (and not in `unassigned`: the
+    /// caller owns the list of stops it is inserting).
+    pub fn apply(&mut self, c: &Compiled, stop: u32, ins: Insertion) {
+        let t = if ins.tour == NONE {
+            self.used[ins.kind as usize] += 1;
+            self.tours.push(Tour::new(ins.kind, vec![stop], c));
+            self.tours.len() - 1
+        } else {
+            let t = ins.tour as usize;
+            self.tours[t].stops.insert(ins.pos as usize, stop);
+            self.tours[t].update(c);
+            t
+        };
+        self.route_of[stop as usize] = t as u32;
+        debug_assert!(self.tours[t].is_feasible(c), "an O(1) insertion check let a violation in");
+    }
+
+    /// Removes the stops at the given sorted positions of tour `t` and marks them
+    /// unassigned. The tour may become empty; call [`Plan::drop_empty`] after.
+    pub fn remove_positions(&mut self, c: &Compiled, t: usize, positions: &[usize]) {
+        let tour = &mut self.tours[t];
+        for &p in positions.iter().rev() {
+            let s = tour.stops.remove(p);
+            self.route_of[s as usize] = NONE;
+            self.unassigned.push(s);
+        }
+        tour.update(c);
+        // Without the triangle inequality (road matrices, unreachable pairs) a shortcut
+        // can be slower or impossible: then the whole tour is ruined.
+        if !tour.is_feasible(c) {
+            for s in tour.stops.drain(..) {
+                self.route_of[s as usize] = NONE;
+                self.unassigned.push(s);
+            }
+            tour.update(c);
+        }
+    }
+
+    /// Removes every empty tour and frees its vehicle.
+    pub fn drop_empty(&mut self) {
+        let mut t = 0;
+        while t < self.tours.len() {
+            if self.tours[t].stops.is_empty() {
+                let kind = self.tours[t].kind as usize;
+                self.used[kind] -= 1;
+                self.tours.swap_remove(t);
+                if t < self.tours.len() {
+                    for &s in &self.tours[t].stops {
+                        self.route_of[s as usize] = t as u32;
+                    }
+                }
+            } else {
+                t += 1;
+            }
+        }
+    }
+
+    /// Position of `stop` inside its tour. O(len).
+    pub fn position(&self, stop: u32) -> Option<(usize, usize)> {
+        let t = self.route_of[stop as usize];
+        if t == NONE {
+            return None;
+        }
+        let tour = &self.tours[t as usize];
+        tour.stops.iter().position(|&s| s == stop).map(|p| (t as usize, p))
+    }
+}
+
+/// Cost of a tour of `kind` serving only `stop`, if feasible (ignores fleet size).
+pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f64> {
+    let k = &c.kinds[kind];
+    let s = stop as usize;
+    if c.demand(stop).iter().zip(&k.capacity).any(|(d, cap)| d > cap) {
+        return None;
+    }
+    let u = c.loc[s];
+    let (da, db) = (c.d(k.start_loc, u), c.d(u, k.end_loc));
+    let (ta, tb) = (c.t(k.start_loc, u), c.t(u, k.end_loc));
+    if da >= UNREACHABLE || db >= UNREACHABLE || ta >= UNREACHABLE || tb >= UNREACHABLE {
+        return None;
+    }
+    let start = (k.shift_start + i64::from(ta)).max(c.ready[s]);
+    let back = start + c.service[s] + i64::from(tb);
+    if start > c.due[s] || back > k.latest_end {
+        return None;
+    }
+    let time = (back - k.shift_start) as f64;
+    Some(k.fixed + k.per_dist * f64::from(da + db) + k.per_time * time)
+}

@@ -1,0 +1,280 @@
+//! The solver: SISR ruin-and-recreate under simulated annealing, with a fleet-minimisation
+//! phase when vehicles count first.
+//!
+//! # Why this method
+//! We chose Slack Induction by String Removals (Christiaens and Vanden Berghe, 2020) over a
+//! hybrid genetic search (Vidal's HGS, PyVRP): SISR reaches about 1-2 % of the best-known
+//! CVRP costs on the X set, handles time windows, several depots and a mixed fleet with
+//! the *same* two operators (string removal, greedy insertion with blinks), and needs only
+//! one O(1) feasibility check, the insertion of one stop between two positions using
+//! forward departure times and backward latest arrivals. HGS needs a population, a
+//! crossover, penalised infeasible solutions and a dozen move evaluators to be as general;
+//! for a product whose model will keep growing (skills, breaks, pickups), SISR's small
+//! surface is worth more. Its weakness, iteration speed on large instances, is addressed by
+//! cached tour data, buffer reuse (plans are copied with `clone_from`) and no allocation in
+//! the insertion loop.
+//!
+//! # Flow
+//! 1. Savings (plain CVRP) or cheapest insertion (everything else) builds a first plan.
+//! 2. With [`crate::routing::Objective::vehicles_first`], fleet minimisation (SISR paper,
+//!    section 6): remove a whole tour, then ruin-and-recreate without opening tours,
+//!    accepting a candidate when it leaves fewer stops out or stops that were out less
+//!    often (absence counts), until all are served; repeat with the next tour.
+//! 3. Simulated annealing: accept a candidate when `cost < current - T ln U`, with `T`
+//!    decreasing exponentially from `t_start` to `t_end` (scaled by the mean arc cost of
+//!    the first plan, so the same setting fits any unit and size) over the budget.
+//!
+//! The deadline is checked every iteration through the [`SolveContext`]; the best plan
+//! found so far is returned. With several threads, independent searches run on separate
+//! RNG streams and the best is kept.
+
+use crate::context::SolveContext;
+use crate::routing::compiled::Compiled;
+use crate::routing::construct::{cheapest_insertion, savings};
+use crate::routing::env::Env;
+use crate::routing::error::RoutingError;
+use crate::routing::model::Problem;
+use crate::routing::plan::Plan;
+use crate::routing::recreate::{GreedyBlinks, Recreate};
+use crate::routing::ruin::{Ruin, Strings, WholeRoute};
+use crate::routing::solution::Solution;
+use rand::Rng;
+use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
+
+/// Iterations used when neither a deadline nor `max_iterations` bounds the search.
+const DEFAULT_ITERATIONS: u64 = 20_000;
+
+/// Tuning of the search. Defaults were tuned on the CVRP and VRPTW families, not on single
+/// files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SolverConfig {
+    /// Stop after this many iterations (per worker). With it the annealing schedule
+    /// follows iterations, not the clock, so a run is reproducible for a seed whatever the
+    /// machine load (as long as the deadline does not cut it short).
+    pub max_iterations: Option<u64>,
+    /// Average number of stops a ruin removes.
+    pub avg_removed: f64,
+    /// Longest removed string.
+    pub max_string: f64,
+    /// Probability to skip an insertion position.
+    pub blink_rate: f64,
+    /// Start temperature as a fraction of the mean arc cost of the first plan.
+    pub t_start: f64,
+    /// End temperature as a fraction of the mean arc cost of the first plan.
+    pub t_end: f64,
+    /// Share of the budget spent minimising the fleet when vehicles count first.
+    pub fleet_share: f64,
+}
+
+impl Default for SolverConfig {
+    fn default() -> Self {
+        Self {
+            max_iterations: None,
+            avg_removed: 10.0,
+            max_string: 10.0,
+            blink_rate: 0.01,
+            t_start: 1.0,
+            t_end: 0.01,
+            fleet_share: 0.5,
+        }
+    }
+}
+
+impl SolverConfig {
+    /// Sets an iteration limit (see [`SolverConfig::max_iterations`]).
+    pub fn with_max_iterations(mut self, n: u64) -> Self {
+        self.max_iterations = Some(n);
+        self
+    }
+}
+
+/// Solves a routing problem within the context's deadline.
+///
+/// # Errors
+/// [`RoutingError::Invalid`] when the problem breaks a rule of
+/// [`Problem::validate`], [`RoutingError::TooLarge`] beyond
+/// [`crate::routing::MAX_LOCATIONS`] locations. Running out of time is not an
+/// error: the best plan found is returned (every stop it cannot serve is reported).
+///
+/// # Complexity
+/// O(n^2) set-up (matrices, neighbour lists), then as many iterations as the budget
+/// allows, each about O(k * n) for k removed stops.
+pub fn solve(
+    problem: &Problem,
+    config: &SolverConfig,
+    ctx: &SolveContext,
+) -> Result<Solution, RoutingError> {
+    let compiled = Compiled::new(problem)?;
+    let env = Env::new(&compiled);
+    ctx.progress().phase("routing");
+    let threads = ctx.threads();
+    let results: Vec<(Plan, u64)> = if threads > 1 {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+        match pool {
+            Ok(pool) => pool.install(|| {
+                use rayon::prelude::*;
+                (0..threads as u64).into_par_iter().map(|w| worker(&env, config, ctx, w)).collect()
+            }),
+            Err(_) => vec![worker(&env, config, ctx, 0)],
+        }
+    } else {
+        vec![worker(&env, config, ctx, 0)]
+    };
+    let iterations = results.iter().map(|r| r.1).sum();
+    let best = results
+        .into_iter()
+        .map(|r| r.0)
+        .min_by(|a, b| a.cost(&compiled).total_cmp(&b.cost(&compiled)))
+        .unwrap_or_else(|| Plan::empty(&compiled));
+    let mut solution = Solution::from_plan(problem, &compiled, &best);
+    solution.stats.iterations = iterations;
+    solution.stats.seconds = ctx.elapsed().as_secs_f64();
+    Ok(solution)
+}
+
+/// The share of the budget used so far, in [0, 1].
+struct Budget {
+    iterations: Option<u64>,
+    seconds: Option<f64>,
+}
+
+impl Budget {
+    fn new(config: &SolverConfig, ctx: &SolveContext) -> Self {
+        let seconds = ctx.remaining().map(|d| d.as_secs_f64().max(1e-9));
+        let iterations = match (config.max_iterations, seconds) {
+            (Some(n), _) => Some(n.max(1)),
+            (None, None) => Some(DEFAULT_ITERATIONS),
+            (None, Some(_)) => None,
+        };
+        Budget { iterations, seconds }
+    }
+
+    fn used(&self, ctx: &SolveContext, iteration: u64) -> f64 {
+        match (self.iterations, self.seconds) {
+            (Some(n), _) => iteration as f64 / n as f64,
+            (None, Some(s)) => ctx.remaining().map_or(1.0, |r| 1.0 - r.as_secs_f64() / s),
+            (None, None) => 1.0,
+        }
+    }
+
+    fn done(&self, ctx: &SolveContext, iteration: u64) -> bool {
+        ctx.should_stop() || self.iterations.is_some_and(|n| iteration >= n)
+    }
+}
+
+/// One independent search; returns its best plan and its iteration count.
+fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64) -> (Plan, u64) {
+    let c = env.c;
+    let mut rng = ctx.rng(stream);
+    let budget = Budget::new(config, ctx);
+    let mut best = savings(env).unwrap_or_else(|| cheapest_insertion(env, &mut rng));
+    if c.n == 0 {
+        return (best, 0);
+    }
+    let ruin = Strings {
+        avg_removed: config.avg_removed,
+        max_string: config.max_string,
+        ..Strings::default()
+    };
+    let recreate = GreedyBlinks { blink_rate: config.blink_rate };
+    let mut iteration = 0u64;
+    if c.vehicle_weight > 0.0 {
+        let stop_at = config.fleet_share.clamp(0.0, 1.0);
+        iteration += fleet_minimisation(env, &ruin, &recreate, &mut best, &mut rng, |i| {
+            budget.done(ctx, i) || budget.used(ctx, i) >= stop_at
+        });
+    }
+    let mut current = best.clone();
+    let mut candidate = best.clone();
+    let (mut current_cost, mut best_cost) = (current.cost(c), best.cost(c));
+    let scale = arc_cost(c, &best).unwrap_or(c.mean_dist).max(1e-9);
+    let (t0, t1) = (config.t_start * scale, config.t_end * scale);
+    let start_share = budget.used(ctx, iteration);
+    while !budget.done(ctx, iteration) {
+        let share = ((budget.used(ctx, iteration) - start_share) / (1.0 - start_share).max(1e-9))
+            .clamp(0.0, 1.0);
+        let temperature = t0 * (t1 / t0).powf(share);
+        candidate.clone_from(&current);
+        ruin.ruin(env, &mut candidate, &mut rng);
+        recreate.recreate(env, &mut candidate, &mut rng, true);
+        let cost = candidate.cost(c);
+        let u: f64 = rng.random::<f64>().max(1e-300);
+        if cost < current_cost - temperature * u.ln() {
+            std::mem::swap(&mut current, &mut candidate);
+            current_cost = cost;
+            if cost < best_cost - 1e-9 {
+                best.clone_from(&current);
+                best_cost = cost;
+            }
+        }
+        iteration += 1;
+    }
+    (best, iteration)
+}
+
+/// Removes tours one at a time and re-serves their stops with the remaining tours.
+/// `best` is replaced whenever a plan with fewer tours serves as many stops.
+fn fleet_minimisation(
+    env: &Env<'_>,
+    ruin: &Strings,
+    recreate: &GreedyBlinks,
+    best: &mut Plan,
+    rng: &mut Pcg64Mcg,
+    mut stop: impl FnMut(u64) -> bool,
+) -> u64 {
+    let c = env.c;
+    let lower = lower_bound_tours(c);
+    let mut absences = vec![0u64; c.n];
+    let absent = |p: &Plan, a: &[u64]| p.unassigned.iter().map(|&s| a[s as usize]).sum::<u64>();
+    let target = best.unassigned.len();
+    let mut current = best.clone();
+    let mut candidate = current.clone();
+    let mut i = 0u64;
+    while !stop(i) {
+        if current.unassigned.len() <= target {
+            if current.tours.len() < best.tours.len() {
+                best.clone_from(&current);
+            }
+            if current.tours.len() <= lower {
+                break;
+            }
+            WholeRoute { shortest_rate: 0.5 }.ruin(env, &mut current, rng);
+        }
+        candidate.clone_from(&current);
+        ruin.ruin(env, &mut candidate, rng);
+        recreate.recreate(env, &mut candidate, rng, false);
+        let (nc, nu) = (candidate.unassigned.len(), current.unassigned.len());
+        if nc < nu || absent(&candidate, &absences) < absent(&current, &absences) {
+            std::mem::swap(&mut current, &mut candidate);
+        }
+        for &s in &candidate.unassigned {
+            absences[s as usize] += 1;
+        }
+        i += 1;
+    }
+    if current.unassigned.len() <= target && current.tours.len() < best.tours.len() {
+        best.clone_from(&current);
+    }
+    i
+}
+
+/// Mean cost of an arc of a plan (variable costs only), the natural unit of temperature:
+/// it tracks how much one move can change, whatever the instance's size or units.
+fn arc_cost(c: &Compiled, plan: &Plan) -> Option<f64> {
+    let arcs: usize = plan.tours.iter().map(|t| t.stops.len() + 1).sum();
+    let cost: f64 = plan.tours.iter().map(|t| t.cost - c.kinds[t.kind as usize].fixed).sum();
+    (arcs > 0 && cost > 0.0).then(|| cost / arcs as f64)
+}
+
+/// Fewest tours any plan needs: total demand over the largest capacity, per dimension.
+fn lower_bound_tours(c: &Compiled) -> usize {
+    let mut lb = 1usize;
+    for d in 0..c.dims {
+        let total: i64 = (0..c.n).map(|s| c.demand[s * c.dims + d]).sum();
+        let cap = c.kinds.iter().map(|k| k.capacity[d]).max().unwrap_or(1).max(1);
+        lb = lb.max(((total + cap - 1) / cap) as usize);
+    }
+    lb
+}

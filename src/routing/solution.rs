@@ -1,0 +1,157 @@
+//! A solved routing plan as the caller sees it: routes of stop indices per vehicle, stops
+//! left unserved with a reason, and the figures recomputed in the problem's own units.
+
+use crate::routing::compiled::{Compiled, UNREACHABLE};
+use crate::routing::model::Problem;
+use crate::routing::plan::{Plan, single_tour_cost};
+use serde::Serialize;
+
+/// Why a stop is not served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum UnservedReason {
+    /// Its demand exceeds the capacity of every vehicle type.
+    Capacity,
+    /// No vehicle can reach it inside its time window and be back by its shift end.
+    TimeWindow,
+    /// The matrix has no path between it and any vehicle's depots.
+    Unreachable,
+    /// It could be served alone, but the fleet has no room left for it.
+    NoVehicle,
+}
+
+/// A stop left out of every route.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unserved {
+    /// Index into [`Problem::stops`].
+    pub stop: usize,
+    /// Why.
+    pub reason: UnservedReason,
+}
+
+/// One vehicle's route.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Route {
+    /// Index into [`Problem::vehicle_types`].
+    pub vehicle_type: usize,
+    /// Which vehicle of that type (0-based).
+    pub vehicle: usize,
+    /// Stop indices in visiting order (depots omitted).
+    pub stops: Vec<usize>,
+    /// Distance driven, in the problem's unit.
+    pub distance: f64,
+    /// Time from shift start to return, in the problem's unit.
+    pub duration: f64,
+}
+
+/// Counters of a solve.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SolveStats {
+    /// Ruin-and-recreate iterations done (all workers).
+    pub iterations: u64,
+    /// Wall time from the request's start to the return, in seconds.
+    pub seconds: f64,
+}
+
+/// A routing plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Solution {
+    /// Used vehicles' routes.
+    pub routes: Vec<Route>,
+    /// Stops no route serves.
+    pub unserved: Vec<Unserved>,
+    /// Cost of the routes (fixed, distance and time costs) in the problem's units.
+    pub cost: f64,
+    /// Sum of the penalties of unserved stops, in the same units.
+    pub unserved_penalty: f64,
+    /// Total distance in the problem's unit.
+    pub distance: f64,
+    /// Counters.
+    pub stats: SolveStats,
+}
+
+impl Solution {
+    /// Number of vehicles used.
+    pub fn vehicles(&self) -> usize {
+        self.routes.len()
+    }
+
+    /// Builds the caller's view of a plan; distances and durations are recomputed from the
+    /// raw problem in floating point.
+    pub(crate) fn from_plan(p: &Problem, c: &Compiled, plan: &Plan) -> Self {
+        let mut count = vec![0usize; p.vehicle_types.len()];
+        let mut routes: Vec<Route> = plan
+            .tours
+            .iter()
+            .map(|t| {
+                let vt = t.kind as usize;
+                let stops: Vec<usize> = t.stops.iter().map(|&s| s as usize).collect();
+                let (distance, duration) = measure(p, vt, &stops);
+                count[vt] += 1;
+                Route { vehicle_type: vt, vehicle: count[vt] - 1, stops, distance, duration }
+            })
+            .collect();
+        routes.sort_by_key(|r| (r.vehicle_type, r.vehicle));
+        let mut unserved: Vec<Unserved> = plan
+            .unassigned
+            .iter()
+            .map(|&s| Unserved { stop: s as usize, reason: reason(c, s) })
+            .collect();
+        unserved.sort_by_key(|u| u.stop);
+        let mut cost = 0.0;
+        for r in &routes {
+            let vt = &p.vehicle_types[r.vehicle_type];
+            cost +=
+                vt.fixed_cost + vt.cost_per_distance * r.distance + vt.cost_per_time * r.duration;
+        }
+        let unserved_penalty = unserved.iter().map(|u| c.penalty[u.stop] / c.scale).sum();
+        let distance = routes.iter().map(|r| r.distance).sum();
+        let stats = SolveStats::default();
+        Solution { routes, unserved, cost, unserved_penalty, distance, stats }
+    }
+}
+
+/// Distance and duration of a route, simulated from the raw problem.
+fn measure(p: &Problem, vt: usize, stops: &[usize]) -> (f64, f64) {
+    let v = &p.vehicle_types[vt];
+    let mut at = p.depots[v.start_depot].location;
+    let (mut dist, mut now) = (0.0, v.shift.start);
+    for &s in stops {
+        let stop = &p.stops[s];
+        dist += p.locations.distance(at, stop.location);
+        now = (now + p.locations.duration(at, stop.location)).max(stop.time_window.start);
+        now += stop.service_time;
+        at = stop.location;
+    }
+    let end = p.depots[v.end_depot].location;
+    dist += p.locations.distance(at, end);
+    now += p.locations.duration(at, end);
+    (dist, now - v.shift.start)
+}
+
+/// The most specific reason a stop is unserved.
+fn reason(c: &Compiled, s: u32) -> UnservedReason {
+    let fits: Vec<usize> = (0..c.kinds.len())
+        .filter(|&k| c.kinds[k].count > 0)
+        .filter(|&k| c.demand(s).iter().zip(&c.kinds[k].capacity).all(|(d, cap)| d <= cap))
+        .collect();
+    if fits.is_empty() {
+        return UnservedReason::Capacity;
+    }
+    let u = c.loc[s as usize];
+    let reach: Vec<usize> = fits
+        .into_iter()
+        .filter(|&k| {
+            let kd = &c.kinds[k];
+            c.d(kd.start_loc, u) < UNREACHABLE && c.d(u, kd.end_loc) < UNREACHABLE
+        })
+        .collect();
+    if reach.is_empty() {
+        return UnservedReason::Unreachable;
+    }
+    if reach.iter().all(|&k| single_tour_cost(c, k, s).is_none()) {
+        return UnservedReason::TimeWindow;
+    }
+    UnservedReason::NoVehicle
+}

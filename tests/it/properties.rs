@@ -1,0 +1,141 @@
+//! Property tests: every solution the solver returns passes the independent checker, for
+//! random instances with capacities, time windows, several depots, mixed fleets and
+//! unreachable pairs.
+
+use proptest::prelude::*;
+use stockroute::SolveContext;
+use stockroute::routing::{self, Problem, SolverConfig};
+
+/// Strategies for random routing problems (one generator module, vrp-pragmatic style).
+mod generate {
+    use proptest::prelude::*;
+    use stockroute::routing::{
+        Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
+    };
+
+    prop_compose! {
+        /// A stop at `location` with a demand in `dims` dimensions and maybe a window.
+        pub fn stop(location: usize, dims: usize)(
+            demand in prop::collection::vec(0i64..12, dims),
+            service in 0.0f64..10.0,
+            window in prop::option::of((0.0f64..150.0, 5.0f64..120.0)),
+        ) -> Stop {
+            let mut s = Stop::new(format!("s{location}"), location, demand);
+            s.service_time = service;
+            if let Some((start, width)) = window {
+                s.time_window = TimeWindow { start, end: start + width };
+            }
+            s
+        }
+    }
+
+    prop_compose! {
+        /// A vehicle type based at one of `depots` depots.
+        pub fn vehicle(depots: usize, dims: usize)(
+            count in 1usize..4,
+            capacity in prop::collection::vec(10i64..40, dims),
+            start in 0..depots,
+            end in 0..depots,
+            shift_end in prop::option::of(150.0f64..400.0),
+            fixed in 0.0f64..50.0,
+            per_time in 0.0f64..1.0,
+        ) -> VehicleType {
+            let mut v = VehicleType::new("v", count, capacity);
+            (v.start_depot, v.end_depot, v.fixed_cost, v.cost_per_time) = (start, end, fixed, per_time);
+            if let Some(e) = shift_end {
+                v.shift = TimeWindow { start: 0.0, end: e };
+            }
+            v
+        }
+    }
+
+    prop_compose! {
+        /// Planar points (first `depots` of them are depots).
+        pub fn points(n: usize)(p in prop::collection::vec((0.0f64..100.0, 0.0f64..100.0), n))
+            -> Vec<[f64; 2]> {
+            p.into_iter().map(|(x, y)| [x, y]).collect()
+        }
+    }
+
+    prop_compose! {
+        /// A whole problem: 1-2 depots, 1-3 vehicle types, 1-30 stops, 1-2 dimensions,
+        /// coordinates or a matrix with some unreachable pairs.
+        pub fn problem()(depots in 1usize..3, n in 1usize..30, dims in 1usize..3)(
+            pts in points(depots + n),
+            stops in (0..n).map(|i| stop(depots + i, dims)).collect::<Vec<_>>(),
+            fleet in prop::collection::vec(vehicle(depots, dims), 1..4),
+            matrix in any::<bool>(),
+            holes in prop::collection::vec((0..depots + n, 0..depots + n), 0..4),
+            vehicles_first in any::<bool>(),
+            depots in Just(depots),
+        ) -> Problem {
+            let locations = if matrix {
+                let mut d: Vec<Vec<f64>> = pts.iter().map(|a| {
+                    pts.iter().map(|b| Metric::Euclidean.distance(*a, *b) * 1.3).collect()
+                }).collect();
+                for (a, b) in holes {
+                    if a != b {
+                        d[a][b] = f64::INFINITY;
+                    }
+                }
+                Locations::Matrix { distance: d.clone(), duration: d }
+            } else {
+                Locations::Coordinates { points: pts, metric: Metric::EuclideanRounded }
+            };
+            Problem {
+                name: "random".into(),
+                locations,
+                depots: (0..depots).map(|i| Depot { id: format!("d{i}").into(), location: i }).collect(),
+                vehicle_types: fleet,
+                stops,
+                objective: Objective { vehicles_first, unserved_penalty: None },
+            }
+        }
+    }
+}
+
+fn solve(p: &Problem, seed: u64) -> routing::Solution {
+    let config = SolverConfig::default().with_max_iterations(150);
+    routing::solve(p, &config, &SolveContext::new(seed)).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn every_solution_passes_the_checker(p in generate::problem(), seed in 0u64..1000) {
+        let s = solve(&p, seed);
+        let report = routing::check(&p, &s);
+        prop_assert!(report.is_ok(), "{:?}", report.violations);
+        prop_assert_eq!(s.routes.iter().map(|r| r.stops.len()).sum::<usize>() + s.unserved.len(), p.stops.len());
+    }
+
+    #[test]
+    fn a_stop_is_left_out_only_when_no_free_vehicle_could_serve_it_alone(
+        p in generate::problem(), seed in 0u64..1000,
+    ) {
+        // With the default penalty, serving is always preferred: adding a one-stop route
+        // on a free vehicle for an unserved stop must break a constraint (the checker says).
+        let s = solve(&p, seed);
+        for u in &s.unserved {
+            for (t, v) in p.vehicle_types.iter().enumerate() {
+                let used = s.routes.iter().filter(|r| r.vehicle_type == t).count();
+                if used >= v.count {
+                    continue;
+                }
+                let mut more = s.clone();
+                more.unserved.retain(|x| x.stop != u.stop);
+                more.routes.push(routing::Route {
+                    vehicle_type: t,
+                    vehicle: used,
+                    stops: vec![u.stop],
+                    distance: 0.0,
+                    duration: 0.0,
+                });
+                let r = routing::check(&p, &more);
+                (more.cost, more.distance) = (r.cost, r.distance);
+                prop_assert!(!routing::check(&p, &more).is_ok(), "stop {} fits vehicle type {t}", u.stop);
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Routing end to end: real benchmark files, the solver, the independent checker, the CLI.
+
+use std::path::PathBuf;
+use std::process::Command;
+use stockroute::SolveContext;
+use stockroute::routing::formats::{json, solomon, vrplib};
+use stockroute::routing::{
+    self, Depot, Locations, Metric, Objective, Problem, Route, Solution, SolveStats, SolverConfig,
+    Stop, TimeWindow, UnservedReason, VehicleType,
+};
+
+fn shared(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks").join(rel)
+}
+
+fn bks(dir: &str, name: &str) -> f64 {
+    let text = std::fs::read_to_string(shared(&format!("{dir}/bks.csv"))).unwrap();
+    let row = text.lines().find(|l| l.starts_with(&format!("{name},"))).unwrap();
+    row.split(',').nth(2).unwrap().parse().unwrap()
+}
+
+fn solve_iters(p: &Problem, iterations: u64, seed: u64) -> Solution {
+    let config = SolverConfig::default().with_max_iterations(iterations);
+    routing::solve(p, &config, &SolveContext::new(seed)).unwrap()
+}
+
+#[test]
+fn best_known_cvrp_solution_passes_the_checker_at_its_published_cost() {
+    for name in ["A-n32-k5", "X-n101-k25"] {
+        let p = vrplib::read(&shared(&format!("cvrp/{name}.vrp"))).unwrap();
+        let text = std::fs::read_to_string(shared(&format!("cvrp/{name}.sol"))).unwrap();
+        let routes = vrplib::parse_sol(&text).unwrap();
+        let mut s = Solution {
+            routes: routes
+                .into_iter()
+                .enumerate()
+                .map(|(k, stops)| Route {
+                    vehicle_type: 0,
+                    vehicle: k,
+                    stops,
+                    distance: 0.0,
+                    duration: 0.0,
+                })
+                .collect(),
+            unserved: vec![],
+            cost: 0.0,
+            unserved_penalty: 0.0,
+            distance: 0.0,
+            stats: SolveStats::default(),
+        };
+        let report = routing::check(&p, &s);
+        s.cost = report.cost;
+        s.distance = report.distance;
+        assert!(routing::check(&p, &s).is_ok(), "{name}: {:?}", routing::check(&p, &s));
+        assert_eq!(report.cost, bks("cvrp", name), "{name}");
+    }
+}
+
+#[test]
+fn solver_gets_close_to_the_optimum_on_a_small_cvrp() {
+    let p = vrplib::read(&shared("cvrp/A-n32-k5.vrp")).unwrap();
+    let s = solve_iters(&p, 20_000, 1);
+    let report = routing::check(&p, &s);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    let gap = s.cost / bks("cvrp", "A-n32-k5") - 1.0;
+    assert!(gap <= 0.02, "gap {gap}");
+}
+
+#[test]
+fn solver_finds_the_best_known_fleet_on_c101() {
+    let p = solomon::read(&shared("vrptw/C101.txt")).unwrap();
+    let s = solve_iters(&p, 5_000, 3);
+    let report = routing::check(&p, &s);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert_eq!(s.vehicles(), 10);
+    assert!(s.distance <= bks("vrptw", "C101") * 1.02, "distance {}", s.distance);
+}
+
+#[test]
+fn same_seed_and_iteration_budget_give_the_same_solution() {
+    let p = vrplib::read(&shared("cvrp/A-n60-k9.vrp")).unwrap();
+    let a = solve_iters(&p, 3_000, 11);
+    let b = solve_iters(&p, 3_000, 11);
+    assert_eq!(a.routes, b.routes);
+    assert_eq!(a.cost, b.cost);
+}
+
+#[test]
+fn zero_time_limit_still_returns_a_checked_plan() {
+    let p = solomon::read(&shared("vrptw/R101.txt")).unwrap();
+    let ctx = SolveContext::new(0).with_time_limit(std::time::Duration::ZERO);
+    let s = routing::solve(&p, &SolverConfig::default(), &ctx).unwrap();
+    assert!(routing::check(&p, &s).is_ok());
+    assert!(s.unserved.is_empty());
+}
+
+/// One vehicle of capacity 10 from a depot at 0; stops chosen to hit each reason.
+fn reasons_problem() -> Problem {
+    let inf = f64::INFINITY;
+    let d = vec![
+        vec![0.0, 1.0, 1.0, inf, 1.0, 1.0],
+        vec![1.0, 0.0, 1.0, inf, 1.0, 1.0],
+        vec![1.0, 1.0, 0.0, inf, 1.0, 1.0],
+        vec![inf, inf, inf, 0.0, inf, inf],
+        vec![1.0, 1.0, 1.0, inf, 0.0, 1.0],
+        vec![1.0, 1.0, 1.0, inf, 1.0, 0.0],
+    ];
+    let mut late = Stop::new("late", 4, vec![1]);
+    late.time_window = TimeWindow { start: 200.0, end: 210.0 };
+    let mut vehicle = VehicleType::new("van", 1, vec![10]);
+    vehicle.shift = TimeWindow { start: 0.0, end: 100.0 };
+    Problem {
+        name: "reasons".into(),
+        locations: Locations::Matrix { distance: d.clone(), duration: d },
+        depots: vec![Depot { id: "D".into(), location: 0 }],
+        vehicle_types: vec![vehicle],
+        stops: vec![
+            Stop::new("ok", 1, vec![6]),
+            Stop::new("heavy", 2, vec![11]),
+            Stop::new("island", 3, vec![1]),
+            late,
+            Stop::new("no-room", 5, vec![6]),
+        ],
+        objective: Objective::default(),
+    }
+}
+
+#[test]
+fn unserved_stops_carry_the_right_reason() {
+    let p = reasons_problem();
+    let s = solve_iters(&p, 200, 0);
+    assert!(routing::check(&p, &s).is_ok(), "{:?}", routing::check(&p, &s));
+    let reasons: Vec<(usize, UnservedReason)> =
+        s.unserved.iter().map(|u| (u.stop, u.reason)).collect();
+    assert_eq!(s.vehicles(), 1);
+    assert!(reasons.contains(&(1, UnservedReason::Capacity)), "{reasons:?}");
+    assert!(reasons.contains(&(2, UnservedReason::Unreachable)), "{reasons:?}");
+    assert!(reasons.contains(&(3, UnservedReason::TimeWindow)), "{reasons:?}");
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.1 == UnservedReason::NoVehicle), "{reasons:?}");
+}
+
+#[test]
+fn several_depots_and_a_mixed_fleet_are_respected() {
+    let points: Vec<[f64; 2]> =
+        (0..30).map(|i| [f64::from(i % 6) * 10.0, f64::from(i / 6) * 10.0]).collect();
+    let mut small = VehicleType::new("small", 3, vec![15, 2]);
+    small.fixed_cost = 5.0;
+    let mut big = VehicleType::new("big", 2, vec![40, 5]);
+    (big.start_depot, big.end_depot, big.cost_per_time) = (1, 1, 0.5);
+    big.fixed_cost = 30.0;
+    let stops = (2..30)
+        .map(|i| {
+            let mut s = Stop::new(format!("s{i}"), i, vec![(i % 7) as i64 + 1, (i % 2) as i64]);
+            s.service_time = 2.0;
+            s
+        })
+        .collect();
+    let p = Problem {
+        name: "mixed".into(),
+        locations: Locations::Coordinates { points, metric: Metric::Euclidean },
+        depots: vec![Depot { id: "A".into(), location: 0 }, Depot { id: "B".into(), location: 29 }],
+        vehicle_types: vec![small, big],
+        stops,
+        objective: Objective::default(),
+    };
+    let s = solve_iters(&p, 2_000, 5);
+    let report = routing::check(&p, &s);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert!((report.cost - s.cost).abs() < 1e-6);
+}
+
+#[test]
+fn json_requests_round_trip_through_the_solver() {
+    let text = r#"{
+      "name": "json-demo",
+      "locations": {"coordinates": [[0,0],[0,10],[10,0],[10,10],[5,5]]},
+      "depots": [{"id": "D", "location": 0}],
+      "vehicles": [{"id": "van", "count": 2, "capacity": [10], "start_depot": "D",
+                    "shift": {"start": 0, "end": 100}}],
+      "stops": [
+        {"id": "a", "location": 1, "demand": [5], "time_window": {"start": 0, "end": 30}},
+        {"id": "b", "location": 2, "demand": [5]},
+        {"id": "c", "location": 3, "demand": [5], "service_time": 3},
+        {"id": "d", "location": 4, "demand": [5]}
+      ],
+      "time_limit_s": 1.5, "seed": 9
+    }"#;
+    let req = json::parse(text).unwrap();
+    assert_eq!(req.time_limit_s, Some(1.5));
+    let s = solve_iters(&req.problem, 500, req.seed.unwrap());
+    assert!(routing::check(&req.problem, &s).is_ok());
+    let out = json::to_json(&req.problem, &s);
+    assert_eq!(out.routes.iter().map(|r| r.stops.len()).sum::<usize>(), 4);
+    let bad = text.replace("\"start_depot\": \"D\"", "\"start_depot\": \"X\"");
+    let err = json::parse(&bad).unwrap_err();
+    assert!(err.to_string().contains("E1007"), "{err}");
+}
+
+#[test]
+fn route_command_prints_a_summary_and_writes_a_sol_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sol = dir.path().join("out.sol");
+    let out = Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["route", shared("cvrp/A-n32-k5.vrp").to_str().unwrap()])
+        .args(["--time-limit-s", "1", "--seed", "4", "--sol", sol.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line = String::from_utf8(out.stdout).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(summary["unserved"], 0);
+    let written = std::fs::read_to_string(&sol).unwrap();
+    let routes = vrplib::parse_sol(&written).unwrap();
+    assert_eq!(routes.len() as u64, summary["routes"].as_u64().unwrap());
+    assert_eq!(routes.iter().map(Vec::len).sum::<usize>(), 31);
+    let cost_line = written.lines().last().unwrap();
+    assert_eq!(cost_line, format!("Cost {}", summary["cost"].as_f64().unwrap() as i64));
+}
