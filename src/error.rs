@@ -13,6 +13,9 @@ pub enum Error {
     /// Work was cancelled or ran out of time before it had a usable result.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
+    /// The road network, snapping or a travel matrix failed.
+    #[error(transparent)]
+    Road(#[from] crate::routing::roads_error::RoadError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
