@@ -83,28 +83,39 @@ impl TravelMatrix {
             .map(|s| nodes.binary_search(&(s.node.index() as u32)).unwrap_or_default())
             .collect();
 
+        // Shape nodes between junctions are only worth searching when a stop sits on them.
+        let mut keep = vec![false; graph.node_count()];
+        for &v in &nodes {
+            keep[v as usize] = true;
+        }
+        let (csr, new_index) = graph.csr().without_chains(&keep);
+        let targets: Vec<u32> = nodes.iter().map(|&v| new_index[v as usize]).collect();
+        tracing::debug!(
+            stops = stops.len(),
+            nodes = graph.node_count(),
+            search_nodes = csr.node_count(),
+            "travel matrix search graph (shape-node chains contracted)"
+        );
+
         let progress = ctx.progress();
         progress.phase("travel matrix");
-        progress.set_total(nodes.len() as u64);
-        let csr = graph.csr();
+        progress.set_total(targets.len() as u64);
         let threads = ctx.threads();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .map_err(|source| RoadError::ThreadPool { threads, source })?;
         let rows: Vec<Vec<(u64, u64)>> = pool.install(|| {
-            nodes
+            targets
                 .par_iter()
                 .map_init(
                     || Search::new(csr.node_count()),
                     |search, &source| {
                         ctx.check()?;
-                        search.run(csr, source, &nodes);
+                        search.run(&csr, source, &targets);
                         progress.advance(1);
-                        Ok(nodes
-                            .iter()
-                            .map(|&t| (search.time_ms(t), search.length_mm(t)))
-                            .collect())
+                        let row = targets.iter().map(|&t| (search.time_ms(t), search.length_mm(t)));
+                        Ok(row.collect())
                     },
                 )
                 .collect::<Result<_, RoadError>>()
@@ -367,7 +378,53 @@ mod tests {
         }
     }
 
+    prop_compose! {
+        /// A road-like toy network: a ring of up to 30 nodes whose segments are one- or
+        /// two-way, plus a few chords, so it has long chains of shape-like nodes.
+        fn ring_network()(n in 3u32..30)(
+            n in Just(n),
+            ring in prop::collection::vec((any::<bool>(), 1u32..60, 1u32..300), n as usize),
+            chords in prop::collection::vec((0..n, 0..n, 1u32..60, 1u32..300), 0..4),
+        ) -> (Vec<NodeData>, Vec<(u32, u32, EdgeData)>) {
+            let nodes = (0..n).map(|i| grid_node(i / 6, i % 6)).collect();
+            let mut edges = Vec::new();
+            let ed = |s: u32, m: u32| EdgeData { length_mm: m * 1000, time_ms: s * 1000 };
+            for (i, (two_way, s, m)) in ring.into_iter().enumerate() {
+                let (a, b) = (i as u32, (i as u32 + 1) % n);
+                edges.push((a, b, ed(s, m)));
+                if two_way {
+                    edges.push((b, a, ed(s + 1, m)));
+                }
+            }
+            edges.extend(chords.into_iter().map(|(a, b, s, m)| (a, b, ed(s, m))));
+            (nodes, edges)
+        }
+    }
+
     proptest! {
+        #[test]
+        fn chain_contraction_keeps_exact_times_and_lengths(
+            (nodes, edges) in ring_network(),
+            picks in prop::collection::vec(any::<prop::sample::Index>(), 1..6),
+        ) {
+            let g = RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap();
+            let stops: Vec<Snapped> =
+                picks.iter().map(|p| at_node(&g, p.index(g.node_count()))).collect();
+            let m = flat(&g, &stops).unwrap();
+            for (i, a) in stops.iter().enumerate() {
+                let reference = dijkstra(g.graph(), a.node, None, |e| e.weight().time_ms);
+                for (j, b) in stops.iter().enumerate() {
+                    if i == j {
+                        continue;
+                    }
+                    let path = g.shortest_path(a.node, b.node).unwrap();
+                    prop_assert_eq!(m.free_flow_ms(i, j), reference[&b.node]);
+                    prop_assert_eq!(u64::from(m.free_flow_ms(i, j)), path.time_ms);
+                    prop_assert_eq!(u64::from(m.distance_m(i, j)) * 1000, path.length_mm);
+                }
+            }
+        }
+
         #[test]
         fn matrix_entries_equal_petgraph_dijkstra((nodes, edges) in toy_network(), threads in 1usize..3) {
             let g = RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap();
