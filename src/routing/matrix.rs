@@ -61,8 +61,10 @@ impl TravelMatrix {
     /// [`RoadError::ThreadPool`] when the workers cannot start.
     ///
     /// # Complexity
-    /// One Dijkstra per distinct stop node, O(n (V + E) log V), divided over the threads;
-    /// O(n²) memory. Progress is reported per search.
+    /// One Dijkstra per distinct stop node on the chain-contracted graph,
+    /// O(n (V + E) log V), divided over the threads; 12 bytes per matrix entry (free-flow
+    /// time, time, distance) plus 16 bytes x 256 x distinct nodes of search rows in flight.
+    /// Progress is reported per search.
     pub fn compute(
         graph: &RoadGraph,
         stops: &[Snapped],
@@ -105,51 +107,50 @@ impl TravelMatrix {
             .num_threads(threads)
             .build()
             .map_err(|source| RoadError::ThreadPool { threads, source })?;
-        let rows: Vec<Vec<(u64, u64)>> = pool.install(|| {
-            targets
-                .par_iter()
-                .map_init(
-                    || Search::new(csr.node_count()),
-                    |search, &source| {
-                        ctx.check()?;
-                        search.run(&csr, source, &targets);
-                        progress.advance(1);
-                        let row = targets.iter().map(|&t| (search.time_ms(t), search.length_mm(t)));
-                        Ok(row.collect())
-                    },
-                )
-                .collect::<Result<_, RoadError>>()
-        })?;
-
-        let ms_per_m = 3600.0 / graph.access_speed_kmh();
+        let mut stops_at: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        for (i, &s) in slot.iter().enumerate() {
+            stops_at[s].push(i);
+        }
         let n = stops.len();
-        let mut free_flow_ms = vec![0u32; n * n];
-        let mut distance_m = vec![0u32; n * n];
-        let (mut missing, mut first) = (0usize, Vec::new());
-        for (i, a) in stops.iter().enumerate() {
-            for (j, b) in stops.iter().enumerate() {
-                if i == j {
-                    continue;
+        let mut fill = Fill {
+            n,
+            ms_per_m: 3600.0 / graph.access_speed_kmh(),
+            free_flow_ms: vec![0; n * n],
+            distance_m: vec![0; n * n],
+            missing: 0,
+            first_missing: Vec::new(),
+        };
+        // Sources go in batches so that the raw search rows held at once stay small
+        // (BATCH x distinct nodes) next to the n x n result.
+        for (b, batch) in targets.chunks(BATCH).enumerate() {
+            let rows: Vec<Vec<(u64, u64)>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map_init(
+                        || Search::new(csr.node_count()),
+                        |search, &source| {
+                            ctx.check()?;
+                            search.run(&csr, source, &targets);
+                            progress.advance(1);
+                            let row =
+                                targets.iter().map(|&t| (search.time_ms(t), search.length_mm(t)));
+                            Ok(row.collect())
+                        },
+                    )
+                    .collect::<Result<_, RoadError>>()
+            })?;
+            for (k, row) in rows.iter().enumerate() {
+                for &i in &stops_at[b * BATCH + k] {
+                    fill.row(i, stops, &slot, row);
                 }
-                let (path_ms, path_mm) = rows[slot[i]][slot[j]];
-                if path_ms == UNSET {
-                    missing += 1;
-                    if first.len() < 10 {
-                        first.push((i, j));
-                    }
-                    continue;
-                }
-                let snap_m = a.snap_distance_m + b.snap_distance_m;
-                let ms = path_ms as f64 + snap_m * ms_per_m;
-                let m = path_mm as f64 / 1000.0 + snap_m;
-                // `as` saturates; 49 days or 4 million km are far beyond any road trip.
-                free_flow_ms[i * n + j] = ms.round() as u32;
-                distance_m[i * n + j] = m.round() as u32;
             }
         }
-        if missing > 0 {
-            return Err(RoadError::NoPath { count: missing, first });
+        if fill.missing > 0 {
+            fill.first_missing.sort_unstable();
+            fill.first_missing.truncate(10);
+            return Err(RoadError::NoPath { count: fill.missing, first: fill.first_missing });
         }
+        let Fill { free_flow_ms, distance_m, .. } = fill;
         let time_s = retime(&free_flow_ms, time_multiplier);
         Ok(Self { n, departure_hour, time_multiplier, free_flow_ms, time_s, distance_m })
     }
@@ -244,6 +245,47 @@ impl TravelMatrix {
     fn at(&self, from: usize, to: usize) -> usize {
         assert!(from < self.n && to < self.n, "stop index out of range");
         from * self.n + to
+    }
+}
+
+/// Distinct source nodes searched per parallel batch.
+const BATCH: usize = 256;
+
+/// The result arrays while they are being filled, one row per stop.
+struct Fill {
+    n: usize,
+    ms_per_m: f64,
+    free_flow_ms: Vec<u32>,
+    distance_m: Vec<u32>,
+    missing: usize,
+    first_missing: Vec<(usize, usize)>,
+}
+
+impl Fill {
+    /// Row `i` from the search rooted at stop `i`'s node; `row` is indexed by node slot.
+    fn row(&mut self, i: usize, stops: &[Snapped], slot: &[usize], row: &[(u64, u64)]) {
+        let a = &stops[i];
+        for (j, b) in stops.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            let (path_ms, path_mm) = row[slot[j]];
+            if path_ms == UNSET {
+                self.missing += 1;
+                self.first_missing.push((i, j));
+                if self.first_missing.len() > 100 {
+                    self.first_missing.sort_unstable();
+                    self.first_missing.truncate(10);
+                }
+                continue;
+            }
+            let snap_m = a.snap_distance_m + b.snap_distance_m;
+            let ms = path_ms as f64 + snap_m * self.ms_per_m;
+            let m = path_mm as f64 / 1000.0 + snap_m;
+            // `as` saturates; 49 days or 4 million km are far beyond any road trip.
+            self.free_flow_ms[i * self.n + j] = ms.round() as u32;
+            self.distance_m[i * self.n + j] = m.round() as u32;
+        }
     }
 }
 
