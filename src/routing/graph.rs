@@ -486,6 +486,17 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn options_read_from_toml_and_reject_unknown_fields() {
+        let o: RoadOptions =
+            toml::from_str("access_speed_kmh = 10.0\n[speeds]\nresidential = 20.0").unwrap();
+        assert_eq!(o.access_speed_kmh, 10.0);
+        assert_eq!(o.speeds.kmh(RoadClass::Residential), 20.0);
+        assert_eq!(o.speeds.kmh(RoadClass::Primary), ClassSpeeds::default().primary);
+        assert!(toml::from_str::<RoadOptions>("acess_speed_kmh = 10.0").is_err());
+        assert!(toml::from_str::<RoadOptions>("[speeds]\nhighway = 10.0").is_err());
+    }
+
+    #[test]
     fn edge_time_follows_speed() {
         // 1 km at 36 km/h (10 m/s) is 100 s.
         assert_eq!(

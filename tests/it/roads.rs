@@ -182,3 +182,28 @@ fn bad_files_are_clear_errors() {
     let e = RoadGraph::from_pbf(readme, &RoadOptions::default());
     assert!(matches!(e, Err(RoadError::NotPbf { .. })), "{e:?}");
 }
+
+#[test]
+fn roads_subcommand_reports_graph_snapping_and_matrix() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["roads", "--stops", "30", "--threads", "1"])
+        .arg(monaco_path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("strongly connected components"), "{stdout}");
+    assert!(stdout.contains("snap: 30 points on the graph"), "{stdout}");
+    assert!(stdout.contains("matrix: 30 x 30 on 1 threads"), "{stdout}");
+}
+
+#[test]
+fn roads_subcommand_fails_cleanly_on_a_missing_file() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["roads", "no/such/extract.osm.pbf"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot read road extract"), "{stderr}");
+}
