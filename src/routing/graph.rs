@@ -45,6 +45,9 @@ pub struct NodeData {
     pub lon: f64,
     /// The OSM node id, when the graph came from OSM.
     pub osm_id: Option<i64>,
+    /// Whether stops may be snapped here: false for nodes used only by tunnels and
+    /// motorway/trunk roads (see [`tags`]).
+    pub stoppable: bool,
 }
 
 /// A directed road segment.
@@ -246,8 +249,7 @@ impl RoadGraph {
             "road graph built (largest strongly connected component)"
         );
         let csr = Csr::from_graph(&graph);
-        let coords: Vec<(f64, f64)> = graph.node_weights().map(|n| (n.lat, n.lon)).collect();
-        let snap = SnapIndex::build(&coords);
+        let snap = SnapIndex::build(&graph);
         Self { graph, csr, snap, access_speed_kmh: options.access_speed_kmh, stats }
     }
 
@@ -266,8 +268,7 @@ impl RoadGraph {
             graph.add_edge(RoadNode::new(a as usize), RoadNode::new(b as usize), e);
         }
         let csr = Csr::from_graph(&graph);
-        let coords: Vec<(f64, f64)> = graph.node_weights().map(|n| (n.lat, n.lon)).collect();
-        let snap = SnapIndex::build(&coords);
+        let snap = SnapIndex::build(&graph);
         Self { graph, csr, snap, access_speed_kmh: 15.0, stats: BuildStats::default() }
     }
 
@@ -390,6 +391,7 @@ pub(crate) mod tests {
             lat: 43.73 + 0.001 * f64::from(row),
             lon: 7.42 + 0.001 * f64::from(col),
             osm_id: None,
+            stoppable: true,
         }
     }
 

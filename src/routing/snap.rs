@@ -1,7 +1,8 @@
 //! Snapping request locations onto the road graph.
 //!
 //! A stop's coordinates rarely sit on a road node: each is moved to the nearest graph node
-//! (found with an `rstar` R-tree) and the straight-line gap is kept as the stop's *snap
+//! where a van can stop (found with an `rstar` R-tree; not tunnels or motorway/trunk
+//! roads, see [`tags`](super::graph::tags)) and the straight-line gap is kept as the stop's *snap
 //! leg*, which the travel matrix charges at the slow access speed of
 //! [`RoadOptions::access_speed_kmh`](super::graph::RoadOptions). Snapping to nodes rather
 //! than to edge projections is enough here because OSM ways carry shape nodes every few
@@ -17,8 +18,9 @@
 //! city and regional scale; the reported distance is the haversine distance to the chosen
 //! node, picked among the few planar-nearest candidates.
 
-use super::graph::{RoadGraph, RoadNode};
+use super::graph::{EdgeData, NodeData, RoadGraph, RoadNode};
 use geo::{Distance, Haversine, Point};
+use petgraph::graph::DiGraph;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use serde::Serialize;
@@ -106,20 +108,23 @@ pub(crate) struct SnapIndex {
 }
 
 impl SnapIndex {
-    /// Indexes `(lat, lon)` points; point `i` is graph node `i`.
-    pub(crate) fn build(coords: &[(f64, f64)]) -> Self {
+    /// Indexes the stoppable nodes of `graph` (all nodes if none is stoppable); the
+    /// bounding box covers every node.
+    pub(crate) fn build(graph: &DiGraph<NodeData, EdgeData, u32>) -> Self {
         let (mut bbox, mut sum_lat, mut n): ([f64; 4], f64, usize) =
             ([90.0, 180.0, -90.0, -180.0], 0.0, 0);
-        for &(lat, lon) in coords {
+        for &NodeData { lat, lon, .. } in graph.node_weights() {
             bbox = [bbox[0].min(lat), bbox[1].min(lon), bbox[2].max(lat), bbox[3].max(lon)];
             sum_lat += lat;
             n += 1;
         }
         let cos_lat0 = (sum_lat / n.max(1) as f64).to_radians().cos();
-        let points = coords
-            .iter()
+        let any_stoppable = graph.node_weights().any(|n| n.stoppable);
+        let points = graph
+            .node_weights()
             .enumerate()
-            .map(|(i, &(lat, lon))| GeomWithData::new(project(cos_lat0, lat, lon), i as u32))
+            .filter(|(_, n)| n.stoppable || !any_stoppable)
+            .map(|(i, n)| GeomWithData::new(project(cos_lat0, n.lat, n.lon), i as u32))
             .collect();
         Self { tree: RTree::bulk_load(points), cos_lat0, bbox }
     }
@@ -275,6 +280,25 @@ mod tests {
         ));
         assert!(matches!(
             g.snap(43.73, 7.42, f64::NAN),
+            Err(UnreachableReason::TooFarFromRoad { .. })
+        ));
+    }
+
+    #[test]
+    fn stops_never_snap_into_tunnels_or_onto_through_roads() {
+        // A tunnel node right under the point, a street node 110 m away.
+        let mut tunnel = grid_node(0, 0);
+        tunnel.stoppable = false;
+        let street = grid_node(1, 0);
+        let nodes = vec![tunnel, street];
+        let edges = vec![(0, 1, edge(10)), (1, 0, edge(10))];
+        let g = RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap();
+        let s = g.snap(tunnel.lat, tunnel.lon, DEFAULT_MAX_SNAP_M).unwrap();
+        assert_eq!(s.node, RoadNode::new(1));
+        assert!(s.snap_distance_m > 100.0);
+        // With a limit below that distance the point is too far, not snapped into the tunnel.
+        assert!(matches!(
+            g.snap(tunnel.lat, tunnel.lon, 50.0),
             Err(UnreachableReason::TooFarFromRoad { .. })
         ));
     }

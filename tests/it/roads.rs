@@ -76,6 +76,17 @@ fn stockroute_crow_m(a: &Snapped, b: &Snapped) -> f64 {
 }
 
 #[test]
+fn town_stops_snap_to_streets_not_tunnels() {
+    let g = monaco();
+    let stoppable = g.graph().node_weights().filter(|n| n.stoppable).count();
+    // Monaco has tunnels and a trunk road, but most nodes are ordinary streets.
+    assert!(stoppable > g.node_count() / 2 && stoppable < g.node_count(), "{stoppable}");
+    for s in snapped_town(200, 13) {
+        assert!(g.node(s.node).stoppable, "{s:?}");
+    }
+}
+
+#[test]
 fn palace_to_casino_takes_minutes() {
     let g = monaco();
     // Prince's Palace (Monaco-Ville) and the Casino (Monte-Carlo), ~1.2 km apart.

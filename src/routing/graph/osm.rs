@@ -82,10 +82,13 @@ pub(super) fn read(path: &Path, options: &RoadOptions) -> Result<RawNetwork, Roa
                 continue;
             };
             let mut node_of = |id: i64, (lat, lon): (f64, f64)| {
-                *index.entry(id).or_insert_with(|| {
-                    nodes.push(NodeData { lat, lon, osm_id: Some(id) });
+                let i = *index.entry(id).or_insert_with(|| {
+                    nodes.push(NodeData { lat, lon, osm_id: Some(id), stoppable: false });
                     (nodes.len() - 1) as u32
-                })
+                });
+                // A node is a snap target when any way through it is one a van stops on.
+                nodes[i as usize].stoppable |= way.profile.stoppable;
+                i
             };
             let (u, v) = (node_of(pair[0], a), node_of(pair[1], b));
             let edge = EdgeData::from_length(geodesic_m(a, b), speed_kmh);

@@ -18,6 +18,9 @@
 //!   lowest of `50;30`) times [`RoadOptions::maxspeed_factor`](super::RoadOptions)
 //!   (drivers seldom hold the limit in town), else the class speed of [`ClassSpeeds`].
 //!   Turn costs, traffic signals and turn restrictions are not modelled.
+//! - **Where a van can stop**: not on `motorway`, `trunk` or their links, and not in a
+//!   `tunnel=yes`. Such ways are driven but their nodes are not snap targets, so a stop
+//!   above a tunnel (Monaco has many) snaps to the street it is on, not to the tunnel.
 
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +66,12 @@ impl RoadClass {
             "service" => Service,
             _ => return None,
         })
+    }
+
+    /// Fast through-roads where a van does not stop to deliver.
+    fn is_through_road(self) -> bool {
+        use RoadClass::*;
+        matches!(self, Motorway | MotorwayLink | Trunk | TrunkLink)
     }
 
     fn implies_oneway(self) -> bool {
@@ -189,11 +198,14 @@ pub struct WayProfile {
     /// # Units
     /// km/h.
     pub maxspeed_kmh: Option<f64>,
+    /// Whether a van may stop on it to serve a stop (see the module rules).
+    pub stoppable: bool,
 }
 
 /// Reads the tags of a way; `None` when a car may not drive it (see the module rules).
 pub fn way_profile<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<WayProfile> {
     let (mut class, mut oneway, mut roundabout, mut maxspeed) = (None, None, false, None);
+    let mut tunnel = false;
     for (key, value) in tags {
         match key {
             "highway" => class = Some(RoadClass::from_highway(value)?),
@@ -202,6 +214,7 @@ pub fn way_profile<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Op
             "oneway" => oneway = Some(value),
             "junction" => roundabout = matches!(value, "roundabout" | "circular"),
             "maxspeed" => maxspeed = parse_maxspeed(value),
+            "tunnel" => tunnel = value == "yes",
             _ => {}
         }
     }
@@ -214,7 +227,8 @@ pub fn way_profile<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Op
         _ if roundabout || class.implies_oneway() => Direction::Forward,
         _ => Direction::Both,
     };
-    Some(WayProfile { class, direction, maxspeed_kmh: maxspeed })
+    let stoppable = !tunnel && !class.is_through_road();
+    Some(WayProfile { class, direction, maxspeed_kmh: maxspeed, stoppable })
 }
 
 /// Parses an OSM `maxspeed` value; `None` for `none`, `signals`, `variable` and anything
@@ -296,6 +310,16 @@ mod tests {
         assert_eq!(dir(&[("highway", "motorway")]), Some(Direction::Forward));
         assert_eq!(dir(&[("highway", "motorway"), ("oneway", "no")]), Some(Direction::Both));
         assert_eq!(dir(&[("highway", "tertiary"), ("oneway", "reversible")]), None);
+    }
+
+    #[test]
+    fn vans_do_not_stop_in_tunnels_or_on_through_roads() {
+        let stop = |tags: &[(&'static str, &'static str)]| profile(tags).map(|p| p.stoppable);
+        assert_eq!(stop(&[("highway", "residential")]), Some(true));
+        assert_eq!(stop(&[("highway", "residential"), ("tunnel", "yes")]), Some(false));
+        assert_eq!(stop(&[("highway", "trunk")]), Some(false));
+        assert_eq!(stop(&[("highway", "motorway_link")]), Some(false));
+        assert_eq!(stop(&[("highway", "primary"), ("bridge", "yes")]), Some(true));
     }
 
     #[test]
