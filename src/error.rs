@@ -16,6 +16,9 @@ pub enum Error {
     /// The routing stage failed (bad instance file, invalid problem).
     #[error(transparent)]
     Routing(#[from] crate::routing::RoutingError),
+    /// The road network, snapping or a travel matrix failed.
+    #[error(transparent)]
+    Road(#[from] crate::routing::roads_error::RoadError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -31,8 +31,8 @@
 pub mod context;
 pub mod error;
 pub mod ids;
-pub mod scenario;
 pub mod routing;
+pub mod scenario;
 pub mod units;
 
 pub use context::{CancelToken, Interrupted, Progress, SolveContext};

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod generate;
+mod roads;
 mod route;
 mod validate;
 
@@ -33,6 +34,8 @@ enum Command {
     Route(route::Args),
     /// Benchmarks against best-known solutions (`bench routing <DIR>`).
     Bench(bench::Args),
+    /// Load an OSM extract, snap random points and time a travel matrix.
+    Roads(roads::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -44,6 +47,7 @@ pub fn run() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Route(args) => route::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Roads(args) => roads::run(args),
     };
     match outcome {
         Ok(code) => code,

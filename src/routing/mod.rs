@@ -12,7 +12,9 @@
 //! - [`formats`] reads CVRPLIB/VRPLIB and Solomon files and the service's JSON, and writes
 //!   CVRPLIB `.sol` files.
 //!
-//! Road graphs and travel-time matrices live in sibling modules owned by the graph work.
+//! - [`graph`], [`snap`], [`matrix`] and [`traffic`] turn an OpenStreetMap extract into a
+//!   road graph, snap stops onto it and compute travel-time/distance matrices for a
+//!   departure hour.
 //!
 //! ```
 //! use stockroute::routing::{self, formats::vrplib, SolverConfig};
@@ -34,12 +36,17 @@ mod construct;
 mod env;
 pub mod error;
 pub mod formats;
+pub mod graph;
+pub mod matrix;
 pub mod model;
 mod plan;
 mod recreate;
+pub mod roads_error;
 mod ruin;
 pub mod search;
+pub mod snap;
 pub mod solution;
+pub mod traffic;
 
 pub use check::{CheckReport, CheckViolation, check};
 pub use compiled::MAX_LOCATIONS;

@@ -1,0 +1,509 @@
+//! The road network: a directed petgraph graph of OSM road nodes and drivable segments.
+//!
+//! Built once per extract ([`RoadGraph::from_pbf`]) or from explicit nodes and edges
+//! ([`RoadGraph::from_network`], for non-OSM networks and tests), then shared read-only by
+//! snapping, travel matrices and path geometry.
+//!
+//! Key decisions:
+//! - **Integer measures.** Each edge stores its length in millimetres and its free-flow
+//!   travel time in milliseconds (`u32`); searches add them in `u64`. Rounding happens once,
+//!   when a matrix entry is turned into whole seconds and metres, so long paths of short
+//!   OSM segments do not accumulate per-edge rounding.
+//! - **Geodesic edge lengths** (WGS84 ellipsoid, `geo::Geodesic`), computed once at build.
+//! - **Largest strongly connected component only.** OSM extracts contain one-way dead ends,
+//!   private courtyards and pieces cut off at the extract border; a stop snapped there could
+//!   be entered but not left (about 13% of random Monaco node pairs have no path before this
+//!   step). Every other node is dropped and counted in [`BuildStats`], so any two snapped
+//!   stops are connected both ways.
+//! - **Typed indices**: `NodeIndex<u32>` ([`RoadNode`]); a flat CSR copy (`graph/csr.rs`)
+//!   serves the hot searches.
+//!
+//! Which ways are drivable, their direction and speed: see [`tags`].
+
+mod csr;
+mod osm;
+pub mod tags;
+
+use crate::routing::roads_error::RoadError;
+use crate::routing::snap::{SnapIndex, Snapped};
+pub(crate) use csr::{Csr, Search, UNSET};
+use petgraph::algo::kosaraju_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+pub use tags::{ClassSpeeds, RoadClass};
+
+/// A node of the road graph.
+pub type RoadNode = NodeIndex<u32>;
+
+/// A road node: a point where a way bends, ends or meets another.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NodeData {
+    /// Latitude in degrees (WGS84).
+    pub lat: f64,
+    /// Longitude in degrees (WGS84).
+    pub lon: f64,
+    /// The OSM node id, when the graph came from OSM.
+    pub osm_id: Option<i64>,
+    /// Whether stops may be snapped here: false for nodes used only by tunnels and
+    /// motorway/trunk roads (see [`tags`]).
+    pub stoppable: bool,
+}
+
+/// A directed road segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeData {
+    /// Length of the segment.
+    ///
+    /// # Units
+    /// Millimetres.
+    pub length_mm: u32,
+    /// Free-flow travel time along the segment.
+    ///
+    /// # Units
+    /// Milliseconds.
+    pub time_ms: u32,
+}
+
+impl EdgeData {
+    /// The edge of a segment `length_m` long driven at `speed_kmh`.
+    ///
+    /// # Units
+    /// `length_m` in metres, `speed_kmh` in km/h (must be positive).
+    pub fn from_length(length_m: f64, speed_kmh: f64) -> Self {
+        let time_ms = length_m / (speed_kmh / 3.6) * 1000.0;
+        // `as` saturates: a segment longer than 4,294 km or 49 days is not a road edge.
+        Self { length_mm: (length_m * 1000.0).round() as u32, time_ms: time_ms.round() as u32 }
+    }
+}
+
+/// How roads become edges; read from configuration (`deny_unknown_fields`) or built in code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoadOptions {
+    /// Free-flow speed per road class where `maxspeed` is missing (km/h).
+    pub speeds: ClassSpeeds,
+    /// Share of a posted `maxspeed` that is actually driven (default 0.8).
+    pub maxspeed_factor: f64,
+    /// Speed charged on snap legs, the straight gap between a stop and its road node
+    /// (km/h, default 15: crawling in, parking, manoeuvring).
+    pub access_speed_kmh: f64,
+}
+
+impl Default for RoadOptions {
+    fn default() -> Self {
+        Self { speeds: ClassSpeeds::default(), maxspeed_factor: 0.8, access_speed_kmh: 15.0 }
+    }
+}
+
+impl RoadOptions {
+    /// Replaces the class speed table.
+    pub fn with_speeds(mut self, speeds: ClassSpeeds) -> Self {
+        self.speeds = speeds;
+        self
+    }
+
+    /// Sets the share of `maxspeed` that is driven.
+    pub fn with_maxspeed_factor(mut self, factor: f64) -> Self {
+        self.maxspeed_factor = factor;
+        self
+    }
+
+    /// Sets the snap-leg speed (km/h).
+    pub fn with_access_speed_kmh(mut self, kmh: f64) -> Self {
+        self.access_speed_kmh = kmh;
+        self
+    }
+
+    /// Checks every number.
+    ///
+    /// # Errors
+    /// [`RoadError::InvalidOption`] naming the first speed or factor that is not a finite
+    /// positive number (a `maxspeed_factor` above 2 is rejected as a likely typo).
+    pub fn validate(&self) -> Result<(), RoadError> {
+        let positive = "a finite number > 0";
+        if let Some((name, value)) = self.speeds.first_invalid() {
+            return Err(RoadError::InvalidOption { name, value, expected: positive });
+        }
+        let f = self.maxspeed_factor;
+        if !(f.is_finite() && f > 0.0 && f <= 2.0) {
+            let expected = "a number in (0, 2]";
+            return Err(RoadError::InvalidOption { name: "maxspeed_factor", value: f, expected });
+        }
+        let a = self.access_speed_kmh;
+        if !(a.is_finite() && a > 0.0) {
+            let name = "access_speed_kmh";
+            return Err(RoadError::InvalidOption { name, value: a, expected: positive });
+        }
+        Ok(())
+    }
+}
+
+/// What building the graph kept and dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BuildStats {
+    /// Ways with any `highway` tag (PBF input only).
+    pub highway_ways: usize,
+    /// Ways kept as drivable (PBF input only).
+    pub drivable_ways: usize,
+    /// Way segments skipped because a node was missing from the extract.
+    pub missing_node_refs: usize,
+    /// Nodes before keeping the largest strongly connected component.
+    pub nodes_before_scc: usize,
+    /// Directed edges before keeping the largest strongly connected component.
+    pub edges_before_scc: usize,
+    /// Strongly connected components found.
+    pub components: usize,
+    /// Nodes dropped because they are outside the largest component.
+    pub nodes_dropped: usize,
+    /// Directed edges dropped with them.
+    pub edges_dropped: usize,
+}
+
+/// A strongly connected road network with its spatial index.
+#[derive(Debug, Clone)]
+pub struct RoadGraph {
+    graph: DiGraph<NodeData, EdgeData, u32>,
+    csr: Csr,
+    snap: SnapIndex,
+    access_speed_kmh: f64,
+    stats: BuildStats,
+}
+
+impl RoadGraph {
+    /// Reads the drivable road network of an OpenStreetMap `.osm.pbf` extract.
+    ///
+    /// # Errors
+    /// [`RoadError::InvalidOption`] for bad options, [`RoadError::Io`] for a missing or
+    /// unreadable file, [`RoadError::NotPbf`] when it is not a PBF extract,
+    /// [`RoadError::NoDrivableRoads`] when it holds no drivable way.
+    ///
+    /// # Complexity
+    /// O(N + E log E) for N nodes and E edges in the extract (two reading passes, one SCC
+    /// pass, one R-tree bulk load). Monaco: about 0.2 s.
+    pub fn from_pbf(path: impl AsRef<Path>, options: &RoadOptions) -> Result<Self, RoadError> {
+        options.validate()?;
+        let raw = osm::read(path.as_ref(), options)?;
+        Ok(Self::build(raw.nodes, raw.edges, options, raw.stats))
+    }
+
+    /// Builds a graph from explicit nodes and directed edges `(from, to, data)`, where
+    /// `from`/`to` are positions in `nodes`. Only the largest strongly connected component
+    /// is kept, as for OSM input; node indices are renumbered in their original order.
+    ///
+    /// # Errors
+    /// [`RoadError::InvalidOption`] for bad options, [`RoadError::UnknownNode`] for an edge
+    /// naming a missing node, [`RoadError::NoDrivableRoads`] when there is no edge.
+    pub fn from_network(
+        nodes: Vec<NodeData>,
+        edges: Vec<(u32, u32, EdgeData)>,
+        options: &RoadOptions,
+    ) -> Result<Self, RoadError> {
+        options.validate()?;
+        if let Some((edge, node)) = edges.iter().enumerate().find_map(|(i, &(a, b, _))| {
+            [a, b].into_iter().find(|&x| x as usize >= nodes.len()).map(|x| (i, x))
+        }) {
+            return Err(RoadError::UnknownNode { edge, node, nodes: nodes.len() });
+        }
+        if edges.is_empty() {
+            return Err(RoadError::NoDrivableRoads { path: Default::default(), ways: 0 });
+        }
+        Ok(Self::build(nodes, edges, options, BuildStats::default()))
+    }
+
+    fn build(
+        nodes: Vec<NodeData>,
+        edges: Vec<(u32, u32, EdgeData)>,
+        options: &RoadOptions,
+        mut stats: BuildStats,
+    ) -> Self {
+        let mut full = DiGraph::<NodeData, EdgeData, u32>::with_capacity(nodes.len(), edges.len());
+        for n in nodes {
+            full.add_node(n);
+        }
+        for (a, b, e) in edges {
+            full.add_edge(RoadNode::new(a as usize), RoadNode::new(b as usize), e);
+        }
+        let components = kosaraju_scc(&full);
+        let mut keep = vec![false; full.node_count()];
+        // Largest first; on a tie the component holding the lowest node index, so the
+        // result does not depend on the SCC algorithm's output order.
+        if let Some(largest) = components.iter().max_by_key(|c| {
+            (c.len(), std::cmp::Reverse(c.iter().map(|n| n.index()).min().unwrap_or(0)))
+        }) {
+            for n in largest {
+                keep[n.index()] = true;
+            }
+        }
+        let graph = full.filter_map(|i, n| keep[i.index()].then_some(*n), |_, e| Some(*e));
+        stats.nodes_before_scc = full.node_count();
+        stats.edges_before_scc = full.edge_count();
+        stats.components = components.len();
+        stats.nodes_dropped = full.node_count() - graph.node_count();
+        stats.edges_dropped = full.edge_count() - graph.edge_count();
+        tracing::info!(
+            nodes = graph.node_count(),
+            edges = graph.edge_count(),
+            nodes_dropped = stats.nodes_dropped,
+            components = stats.components,
+            "road graph built (largest strongly connected component)"
+        );
+        let csr = Csr::from_graph(&graph);
+        let snap = SnapIndex::build(&graph);
+        Self { graph, csr, snap, access_speed_kmh: options.access_speed_kmh, stats }
+    }
+
+    /// A graph that keeps every component: lets tests reach the "no path" branches that
+    /// strongly connected graphs built by the public constructors never take.
+    #[cfg(test)]
+    pub(crate) fn unfiltered_for_tests(
+        nodes: Vec<NodeData>,
+        edges: Vec<(u32, u32, EdgeData)>,
+    ) -> Self {
+        let mut graph = DiGraph::<NodeData, EdgeData, u32>::default();
+        for n in nodes {
+            graph.add_node(n);
+        }
+        for (a, b, e) in edges {
+            graph.add_edge(RoadNode::new(a as usize), RoadNode::new(b as usize), e);
+        }
+        let csr = Csr::from_graph(&graph);
+        let snap = SnapIndex::build(&graph);
+        Self { graph, csr, snap, access_speed_kmh: 15.0, stats: BuildStats::default() }
+    }
+
+    /// The petgraph graph (read-only): typed indices, node coordinates, edge measures.
+    pub fn graph(&self) -> &DiGraph<NodeData, EdgeData, u32> {
+        &self.graph
+    }
+
+    /// Number of nodes kept.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Number of directed edges kept.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// What the build kept and dropped.
+    pub fn stats(&self) -> &BuildStats {
+        &self.stats
+    }
+
+    /// The data of a node.
+    ///
+    /// # Panics
+    /// If `node` is not a node of this graph (indices come from this graph's own methods).
+    pub fn node(&self, node: RoadNode) -> &NodeData {
+        &self.graph[node]
+    }
+
+    /// Whether `node` belongs to this graph.
+    pub fn contains(&self, node: RoadNode) -> bool {
+        node.index() < self.graph.node_count()
+    }
+
+    /// The bounding box of the kept nodes: `[min_lat, min_lon, max_lat, max_lon]`.
+    ///
+    /// # Units
+    /// Degrees (WGS84).
+    pub fn bounds(&self) -> [f64; 4] {
+        self.snap.bounds()
+    }
+
+    /// The speed charged on snap legs.
+    ///
+    /// # Units
+    /// km/h.
+    pub fn access_speed_kmh(&self) -> f64 {
+        self.access_speed_kmh
+    }
+
+    pub(crate) fn csr(&self) -> &Csr {
+        &self.csr
+    }
+
+    pub(crate) fn snap_index(&self) -> &SnapIndex {
+        &self.snap
+    }
+
+    /// The free-flow fastest path between two nodes (ties broken by length).
+    ///
+    /// # Complexity
+    /// One Dijkstra search stopped at `to`: O((V + E) log V) at worst.
+    pub fn shortest_path(&self, from: RoadNode, to: RoadNode) -> Option<RoadPath> {
+        if !(self.contains(from) && self.contains(to)) {
+            return None;
+        }
+        let mut search = Search::new(self.csr.node_count());
+        let (s, t) = (from.index() as u32, to.index() as u32);
+        search.run(&self.csr, s, &[t]);
+        let nodes = search.path_to(t)?;
+        Some(RoadPath {
+            nodes: nodes.into_iter().map(|n| RoadNode::new(n as usize)).collect(),
+            time_ms: search.time_ms(t),
+            length_mm: search.length_mm(t),
+        })
+    }
+
+    /// The road geometry between two snapped locations, for maps: the first location, the
+    /// road nodes of the fastest path, the second location. `None` when either location
+    /// was snapped on another graph or no path exists.
+    ///
+    /// # Units
+    /// `(lon, lat)` pairs in degrees (GeoJSON order).
+    pub fn path_geometry(&self, from: &Snapped, to: &Snapped) -> Option<Vec<(f64, f64)>> {
+        let path = self.shortest_path(from.node, to.node)?;
+        let mut line = Vec::with_capacity(path.nodes.len() + 2);
+        line.push((from.lon, from.lat));
+        line.extend(path.nodes.iter().map(|&n| (self.graph[n].lon, self.graph[n].lat)));
+        line.push((to.lon, to.lat));
+        Some(line)
+    }
+}
+
+/// A path through the road graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoadPath {
+    /// The nodes visited, both ends included.
+    pub nodes: Vec<RoadNode>,
+    /// Free-flow travel time.
+    ///
+    /// # Units
+    /// Milliseconds.
+    pub time_ms: u64,
+    /// Length.
+    ///
+    /// # Units
+    /// Millimetres.
+    pub length_mm: u64,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A node on a small grid near Monaco: `(row, col)` 0.001 degrees apart (~110 x 80 m).
+    pub(crate) fn grid_node(row: u32, col: u32) -> NodeData {
+        NodeData {
+            lat: 43.73 + 0.001 * f64::from(row),
+            lon: 7.42 + 0.001 * f64::from(col),
+            osm_id: None,
+            stoppable: true,
+        }
+    }
+
+    /// An edge with whole seconds of travel time, so expected values are exact.
+    pub(crate) fn edge(seconds: u32) -> EdgeData {
+        EdgeData { length_mm: seconds * 10_000, time_ms: seconds * 1000 }
+    }
+
+    fn both(a: u32, b: u32, s: u32) -> [(u32, u32, EdgeData); 2] {
+        [(a, b, edge(s)), (b, a, edge(s))]
+    }
+
+    #[test]
+    fn oneway_edges_are_driven_one_way_only() {
+        // 0 -> 1 -> 2 -> 0 one-way ring: going back from 1 to 0 must go round via 2.
+        let nodes = vec![grid_node(0, 0), grid_node(0, 1), grid_node(1, 1)];
+        let edges = vec![(0, 1, edge(10)), (1, 2, edge(10)), (2, 0, edge(10))];
+        let g = RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap();
+        let forward = g.shortest_path(RoadNode::new(0), RoadNode::new(1)).unwrap();
+        assert_eq!(forward.time_ms, 10_000);
+        let back = g.shortest_path(RoadNode::new(1), RoadNode::new(0)).unwrap();
+        assert_eq!(back.nodes, [1, 2, 0].map(RoadNode::new));
+        assert_eq!(back.time_ms, 20_000);
+        assert_eq!(back.length_mm, 200_000);
+    }
+
+    #[test]
+    fn only_the_largest_strongly_connected_component_is_kept() {
+        // Component {0,1,2} (two-way), component {3,4} (two-way), node 5 reachable from 0
+        // but with no way back (a one-way dead end).
+        let nodes = (0..6).map(|i| grid_node(i, 0)).collect();
+        let mut edges = Vec::new();
+        edges.extend(both(0, 1, 5));
+        edges.extend(both(1, 2, 5));
+        edges.extend(both(3, 4, 5));
+        edges.push((0, 5, edge(5)));
+        let g = RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap();
+        assert_eq!(g.node_count(), 3);
+        assert_eq!(g.edge_count(), 4);
+        let s = g.stats();
+        assert_eq!((s.nodes_before_scc, s.nodes_dropped, s.components), (6, 3, 3));
+        assert_eq!((s.edges_before_scc, s.edges_dropped), (7, 3));
+        // Kept nodes are renumbered in their original order.
+        assert_eq!(g.node(RoadNode::new(2)).lat, grid_node(2, 0).lat);
+    }
+
+    #[test]
+    fn fastest_path_wins_over_shortest_and_ties_go_to_the_shorter() {
+        let nodes = (0..4).map(|i| grid_node(0, i)).collect();
+        let slow_short = EdgeData { length_mm: 1_000, time_ms: 9_000 };
+        let fast_long = EdgeData { length_mm: 5_000, time_ms: 4_000 };
+        let mut edges = vec![(0, 1, slow_short), (1, 0, slow_short)];
+        edges.extend([(0, 2, fast_long), (2, 1, fast_long), (1, 2, fast_long), (2, 0, fast_long)]);
+        // Two paths 0 -> 3 of equal time 8 s: via 2 (10 m) and direct (20 m).
+        edges.extend([(2, 3, fast_long), (3, 0, fast_long)]);
+        let direct = EdgeData { length_mm: 20_000, time_ms: 8_000 };
+        edges.push((0, 3, direct));
+        let g = RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap();
+        let p = g.shortest_path(RoadNode::new(0), RoadNode::new(1)).unwrap();
+        assert_eq!((p.time_ms, p.length_mm), (8_000, 10_000));
+        let p = g.shortest_path(RoadNode::new(0), RoadNode::new(3)).unwrap();
+        assert_eq!((p.time_ms, p.length_mm), (8_000, 10_000));
+    }
+
+    #[test]
+    fn bad_networks_and_options_are_errors() {
+        let opts = RoadOptions::default();
+        let e = RoadGraph::from_network(vec![grid_node(0, 0)], vec![(0, 3, edge(1))], &opts);
+        assert!(matches!(e, Err(RoadError::UnknownNode { edge: 0, node: 3, nodes: 1 })));
+        let e = RoadGraph::from_network(vec![grid_node(0, 0)], vec![], &opts);
+        assert!(matches!(e, Err(RoadError::NoDrivableRoads { .. })));
+        let bad = RoadOptions::default().with_access_speed_kmh(0.0);
+        let e = RoadGraph::from_network(vec![grid_node(0, 0)], vec![(0, 0, edge(1))], &bad);
+        assert!(matches!(e, Err(RoadError::InvalidOption { name: "access_speed_kmh", .. })));
+        assert!(RoadOptions::default().with_maxspeed_factor(f64::NAN).validate().is_err());
+    }
+
+    #[test]
+    fn missing_and_non_pbf_files_are_clear_errors() {
+        let opts = RoadOptions::default();
+        let e = RoadGraph::from_pbf("/nonexistent/monaco.osm.pbf", &opts);
+        assert!(matches!(e, Err(RoadError::Io { ref source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound));
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("roads.osm.pbf");
+        std::fs::write(&text, "<osm version=\"0.6\">this is XML, not PBF</osm>\n".repeat(20))
+            .unwrap();
+        let e = RoadGraph::from_pbf(&text, &opts);
+        assert!(matches!(e, Err(RoadError::NotPbf { .. })), "{e:?}");
+        let empty = dir.path().join("empty.osm.pbf");
+        std::fs::write(&empty, "").unwrap();
+        let e = RoadGraph::from_pbf(&empty, &opts);
+        assert!(matches!(e, Err(RoadError::NoDrivableRoads { ways: 0, .. })), "{e:?}");
+    }
+
+    #[test]
+    fn options_read_from_toml_and_reject_unknown_fields() {
+        let o: RoadOptions =
+            toml::from_str("access_speed_kmh = 10.0\n[speeds]\nresidential = 20.0").unwrap();
+        assert_eq!(o.access_speed_kmh, 10.0);
+        assert_eq!(o.speeds.kmh(RoadClass::Residential), 20.0);
+        assert_eq!(o.speeds.kmh(RoadClass::Primary), ClassSpeeds::default().primary);
+        assert!(toml::from_str::<RoadOptions>("acess_speed_kmh = 10.0").is_err());
+        assert!(toml::from_str::<RoadOptions>("[speeds]\nhighway = 10.0").is_err());
+    }
+
+    #[test]
+    fn edge_time_follows_speed() {
+        // 1 km at 36 km/h (10 m/s) is 100 s.
+        assert_eq!(
+            EdgeData::from_length(1000.0, 36.0),
+            EdgeData { length_mm: 1_000_000, time_ms: 100_000 }
+        );
+    }
+}
