@@ -36,6 +36,10 @@ pub use tags::{ClassSpeeds, RoadClass};
 /// A node of the road graph.
 pub type RoadNode = NodeIndex<u32>;
 
+/// The attribution that OSM's licence (ODbL 1.0) requires on anything that shows data
+/// derived from an OSM extract: maps, GeoJSON, reports, API responses with geometry.
+pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors";
+
 /// A road node: a point where a way bends, ends or meets another.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NodeData {
