@@ -28,14 +28,15 @@
 //! once every stop node is settled.
 //!
 //! Measured on Monaco (`cargo bench --bench matrix`, figures in `docs/benchmarks.md`): a
-//! 1,000 x 1,000 time-and-distance matrix takes about 0.1-0.3 s on 2 busy cores, well
-//! under the 1 s bar, with no preprocessing to keep in sync with the graph. The peer,
-//! contraction hierarchies from `fast_paths`, needs its own contraction (about 0.1 s) and
-//! then answers one pair at a time: 100 x 100 pairs took about 8x as long as this crate's
-//! whole 100 x 100 matrix, and a 1,000 x 1,000 matrix is a million such queries (many
-//! seconds), without distances. A many-to-many bucket CH would beat n searches on country
-//! graphs, where one Dijkstra settles millions of nodes, but `fast_paths` does not expose
-//! the contracted graph it would need; revisit if stops come from regional extracts.
+//! 1,000 x 1,000 time-and-distance matrix takes 0.12-0.28 s on 2 cores shared with other
+//! work (load 4.5-10.5), well under the 1 s bar, with no preprocessing to keep in sync with
+//! the graph. The peer, contraction hierarchies from `fast_paths`, needs its own
+//! contraction (0.06 s) and then answers one pair at a time: 100 x 100 pairs took 0.10 s,
+//! 5x this crate's whole 100 x 100 matrix (0.019 s), so 1,000 x 1,000 would be a million
+//! queries (about 10 s), and without distances. A many-to-many bucket CH would beat n
+//! searches on country graphs, where one Dijkstra settles millions of nodes, but
+//! `fast_paths` does not expose the contracted graph it would need; revisit if stops come
+//! from regional extracts.
 
 use crate::context::SolveContext;
 use crate::routing::graph::{RoadGraph, Search, UNSET};

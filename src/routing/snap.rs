@@ -6,8 +6,10 @@
 //! leg*, which the travel matrix charges at the slow access speed of
 //! [`RoadOptions::access_speed_kmh`](super::graph::RoadOptions). Snapping to nodes rather
 //! than to edge projections is enough here because OSM ways carry shape nodes every few
-//! metres in town (Monaco: median snap well under 20 m); the snap distance is returned so
-//! the service can show it and flag doubtful addresses.
+//! metres in town; the snap distance is returned so the service can show it and flag
+//! doubtful addresses. Snapping onto the projection on the nearest edge would shorten the
+//! legs on long straight segments; it needs two-sided starts in the matrix searches and is
+//! not done yet.
 //!
 //! A location is never dropped silently: it is either [`Snapped`] or comes back with an
 //! [`UnreachableReason`] (too far from any road, outside the area the graph covers, or not
