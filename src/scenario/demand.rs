@@ -130,26 +130,26 @@ pub(crate) fn read(
     rows.sort_unstable_by(|a, b| {
         (a.sku, a.zone, a.date, a.line).cmp(&(b.sku, b.zone, b.date, b.line))
     });
-    let mut out: Vec<DemandRow> = Vec::with_capacity(rows.len());
+    // Merge duplicates in place, then convert in place (the allocation is reused), so the
+    // peak memory is one vector of compact rows.
     let mut duplicates = Vec::new();
-    let mut first_line = 0;
-    for r in rows {
-        match out.last_mut() {
-            Some(last) if (last.sku.0, last.zone.0, last.date) == (r.sku, r.zone, r.date) => {
-                last.quantity += r.quantity;
-                duplicates.push((r, first_line));
-            }
-            _ => {
-                first_line = r.line;
-                out.push(DemandRow {
-                    date: r.date,
-                    sku: SkuIdx(r.sku),
-                    zone: ZoneIdx(r.zone),
-                    quantity: r.quantity,
-                });
-            }
+    rows.dedup_by(|later, kept| {
+        let same = (later.sku, later.zone, later.date) == (kept.sku, kept.zone, kept.date);
+        if same {
+            kept.quantity += later.quantity;
+            duplicates.push((*later, kept.line));
         }
-    }
+        same
+    });
+    let out: Vec<DemandRow> = rows
+        .into_iter()
+        .map(|r| DemandRow {
+            date: r.date,
+            sku: SkuIdx(r.sku),
+            zone: ZoneIdx(r.zone),
+            quantity: r.quantity,
+        })
+        .collect();
     duplicates.sort_unstable_by_key(|(r, _)| r.line);
     for (r, first) in duplicates {
         let at = table.at(0);

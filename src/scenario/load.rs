@@ -128,6 +128,9 @@ fn demand_warnings(
     sku_lines: &[u64],
     report: &mut Report,
 ) {
+    if scenario.demand.is_empty() {
+        return; // already an error (no rows, or no valid row): per-id warnings would be noise
+    }
     let mut zone_seen = vec![false; scenario.zones.len()];
     let mut sku_seen = vec![false; scenario.skus.len()];
     for r in &scenario.demand {

@@ -106,7 +106,8 @@ impl Ctx<'_> {
             Some(f) => at.field(f),
             None => at,
         };
-        report.push(at.issue(code, (!shown.is_empty()).then_some(shown), message, action));
+        let shown = (!shown.is_empty() && code != Code::MissingKey).then_some(shown);
+        report.push(at.issue(code, shown, message, action));
         None
     }
 }

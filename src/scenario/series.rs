@@ -144,8 +144,9 @@ impl HistoryFormat {
 }
 
 impl SeriesSet {
-    /// Builds the series from demand rows sorted by (sku, zone, date); `sku` and `zone`
-    /// name the dense indices.
+    /// Builds the series from demand rows (best sorted by (sku, zone), as
+    /// [`Scenario::demand`](super::Scenario::demand) is; others are sorted on a copy);
+    /// `sku` and `zone` name the dense indices. Rows of one (date, sku, zone) add up.
     ///
     /// # Complexity
     /// O(rows + series x periods + series log series).
@@ -157,6 +158,16 @@ impl SeriesSet {
     ) -> SeriesSet {
         let Some(calendar) = Calendar::of(period, rows) else {
             return SeriesSet { period, starts: Vec::new(), series: Vec::new() };
+        };
+        // A loaded scenario's rows are sorted; hand-built ones may not be.
+        let sorted;
+        let rows = if rows.is_sorted_by_key(|r| (r.sku, r.zone)) {
+            rows
+        } else {
+            let mut copy = rows.to_vec();
+            copy.sort_by_key(|r| (r.sku, r.zone, r.date));
+            sorted = copy;
+            &sorted
         };
         let mut series = Vec::new();
         calendar.each_series(rows, |s, z, values| {
@@ -367,10 +378,11 @@ mod tests {
 
     #[test]
     fn daily_series_fill_missing_days_with_zeros_on_a_shared_calendar() {
+        // Unsorted on purpose: a row of (1, 0) between two rows of (0, 0).
         let rows = [
             row("2024-01-01", 0, 0, 2.0),
-            row("2024-01-04", 0, 0, 1.0),
             row("2024-01-03", 1, 0, 5.0),
+            row("2024-01-04", 0, 0, 1.0),
         ];
         let set = SeriesSet::from_rows(
             Period::Day,
