@@ -10,6 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use stockroute::scenario::{self, ScenarioError};
 
+/// Warnings listed per code in the text report unless `--all-warnings`.
+const WARNINGS_PER_CODE: usize = 5;
+
 /// Arguments of `validate`.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -18,6 +21,10 @@ pub struct Args {
     /// Print the report as JSON: { ok, errors, warnings, issues, summary }.
     #[arg(long)]
     pub json: bool,
+    /// List every warning in the text report (by default at most 5 per code, then a count;
+    /// errors are always listed in full).
+    #[arg(long)]
+    pub all_warnings: bool,
 }
 
 /// Loads the scenario and prints its report on stdout.
@@ -32,7 +39,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = if args.json {
         report.to_json() + "\n"
     } else {
-        report.to_text(&args.scenario.display().to_string())
+        let per_code = if args.all_warnings { None } else { Some(WARNINGS_PER_CODE) };
+        report.to_text(&args.scenario.display().to_string(), per_code)
     };
     // A closed pipe (`| head`) is not an error of the scenario: keep the verdict's code.
     match std::io::stdout().lock().write_all(text.as_bytes()) {

@@ -17,8 +17,8 @@
 //! use stockroute::scenario;
 //!
 //! match scenario::load("data/scenarios/monaco") {
-//!     Ok((scenario, report)) => println!("{} zones, {}", scenario.zones.len(), report.to_text("ok")),
-//!     Err(scenario::ScenarioError::Invalid(report)) => eprintln!("{}", report.to_text("monaco")),
+//!     Ok((scenario, report)) => println!("{} zones, {}", scenario.zones.len(), report.to_text("ok", Some(5))),
+//!     Err(scenario::ScenarioError::Invalid(report)) => eprintln!("{}", report.to_text("monaco", None)),
 //!     Err(other) => return Err(other.into()),
 //! }
 //! Ok::<(), stockroute::Error>(())

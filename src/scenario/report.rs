@@ -9,6 +9,7 @@
 
 use super::series::SeriesSummary;
 use serde::{Serialize, Serializer};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// How bad an issue is.
@@ -256,7 +257,12 @@ impl Report {
 
     /// The report for people: a header line with counts, then one line per issue,
     /// `file:line field [CODE] cause -- action`.
-    pub fn to_text(&self, title: &str) -> String {
+    ///
+    /// Every error is listed. Warnings are listed up to `warnings_per_code` per code (`None`
+    /// lists all), followed by a count of the rest: real history easily yields thousands of
+    /// gap and outlier warnings, and a wall of them would hide the errors. `--json` always
+    /// carries every issue.
+    pub fn to_text(&self, title: &str, warnings_per_code: Option<usize>) -> String {
         let mut out = String::new();
         let s = &self.summary;
         let verdict = if self.is_ok() { "ok" } else { "INVALID" };
@@ -278,7 +284,15 @@ impl Report {
             let _ = write!(out, "; {series}");
         }
         out.push('\n');
+        let mut shown: HashMap<Code, usize> = HashMap::new();
         for issue in &self.issues {
+            if issue.severity == Severity::Warning {
+                let count = shown.entry(issue.code).or_default();
+                *count += 1;
+                if warnings_per_code.is_some_and(|limit| *count > limit) {
+                    continue;
+                }
+            }
             out.push_str(&issue.file);
             if let Some(line) = issue.line {
                 let _ = write!(out, ":{line}");
@@ -291,6 +305,20 @@ impl Report {
                 let _ = write!(out, " (value: {value:?})");
             }
             let _ = writeln!(out, " -- {}", issue.action);
+        }
+        if let Some(limit) = warnings_per_code {
+            let mut hidden: Vec<(Code, usize)> = shown
+                .into_iter()
+                .filter(|&(_, n)| n > limit)
+                .map(|(code, n)| (code, n - limit))
+                .collect();
+            hidden.sort_by_key(|&(code, _)| code.as_str());
+            for (code, n) in hidden {
+                let _ = writeln!(
+                    out,
+                    "... {n} more [{code}] warning(s) not shown (--all-warnings or --json lists them)"
+                );
+            }
         }
         out
     }
@@ -339,12 +367,17 @@ mod tests {
         report.push(at.issue(Code::UnknownSku, Some("X1".into()), "unknown", "add it"));
         report.push(At::file("zones.csv").issue(Code::ZoneNoDemand, None, "quiet", "check"));
         assert_eq!((report.errors(), report.warnings(), report.is_ok()), (1, 1, false));
-        let text = report.to_text("t");
+        let text = report.to_text("t", None);
         assert!(text.starts_with("t: INVALID, 1 error(s), 1 warning(s)"));
         assert!(
             text.contains("demand.csv:7 sku [E-UNKNOWN-SKU] unknown (value: \"X1\") -- add it")
         );
         assert!(text.contains("zones.csv [W-ZONE-NO-DEMAND] quiet -- check"));
+        report.push(At::file("zones.csv").issue(Code::ZoneNoDemand, None, "quiet 2", "check"));
+        let capped = report.to_text("t", Some(1));
+        assert!(capped.contains("demand.csv:7 sku [E-UNKNOWN-SKU]"), "errors are never capped");
+        assert!(!capped.contains("quiet 2"));
+        assert!(capped.contains("... 1 more [W-ZONE-NO-DEMAND] warning(s) not shown"));
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(json["ok"], false);
         assert_eq!(json["issues"][0]["code"], "E-UNKNOWN-SKU");

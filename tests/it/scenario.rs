@@ -22,7 +22,7 @@ fn invalid(folder: &str) -> Report {
 
 /// Asserts that `report` holds exactly `expected` (code, file, line, field) issues, in any order.
 fn assert_issues(report: &Report, expected: &[(&str, &str, Option<u64>, Option<&str>)]) {
-    let text = report.to_text("report");
+    let text = report.to_text("report", None);
     for (code, file, line, field) in expected {
         let found = report.issues.iter().any(|i| {
             i.code.as_str() == *code
@@ -366,4 +366,31 @@ proptest! {
             Err(other) => panic!("unexpected {other}"),
         }
     }
+}
+
+/// The example scenario shipped in data/ loads without errors, keeps every demand row and
+/// yields its clean series; `validate` exits 0 and caps warnings in the text report.
+#[test]
+fn monaco_example_scenario_loads_clean() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/monaco");
+    let (scn, report) = scenario::load(&folder).unwrap();
+    assert_eq!(report.errors(), 0, "{}", report.to_text("monaco", Some(3)));
+    assert_eq!((scn.centres.len(), scn.stations.len(), scn.zones.len()), (3, 2, 34));
+    assert_eq!(scn.skus.len(), 175);
+    assert_eq!(scn.orders.len(), 53);
+    // demand.csv has 69,225 data rows with no duplicates: none may be lost.
+    assert_eq!(scn.demand.len(), 69_225);
+    let units: f64 = scn.demand.iter().map(|r| r.quantity).sum();
+    let series = scn.series();
+    let series_units: f64 = series.series.iter().flat_map(|s| s.values.iter()).sum();
+    assert!((units - series_units).abs() < 1e-6);
+    assert_eq!(series.periods(), 318);
+
+    let out = stockroute(&["validate", folder.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ok, 0 error(s)"));
+    assert!(text.contains("warning(s) not shown"), "warnings are capped per code:\n{text}");
+    let all = stockroute(&["validate", folder.to_str().unwrap(), "--all-warnings"]);
+    assert!(all.stdout.len() > text.len());
 }
