@@ -13,6 +13,9 @@ pub enum Error {
     /// Work was cancelled or ran out of time before it had a usable result.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
+    /// Inventory placement failed (invalid input, infeasible model, time limit).
+    #[error(transparent)]
+    Placement(#[from] crate::placement::PlacementError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

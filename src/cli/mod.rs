@@ -3,6 +3,8 @@
 //! `anyhow` is allowed here (and only here and in `main.rs`): the CLI reports errors to a
 //! person, the library returns typed errors.
 
+mod bench_placement;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -19,13 +21,18 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Benchmark the placement LP on a seeded synthetic network (one JSON line).
+    BenchPlacement(bench_placement::Args),
+}
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.log);
-    let outcome: anyhow::Result<ExitCode> = match cli.command {};
+    let outcome: anyhow::Result<ExitCode> = match cli.command {
+        Command::BenchPlacement(args) => bench_placement::run(args),
+    };
     match outcome {
         Ok(code) => code,
         Err(err) => {
@@ -37,7 +44,7 @@ pub fn run() -> ExitCode {
 
 fn init_tracing(default_filter: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
