@@ -6,8 +6,9 @@
 //! most four rows that are known from its indices, so the matrix is filled in one pass with
 //! no hashing and no per-row expression objects.
 //!
-//! Columns: stock `x[s,c]` (all SKUs x centres), then per demand entry its `k` flows
-//! `f[e,j]` and, unless full service is required, its lost sales `u[e]`. All are `>= 0`.
+//! Columns: stock `x[s,c]` (all SKUs x centres; substituted out when no supply or minimum
+//! rows need them, see `build`), then per demand entry its `k` flows `f[e,j]` and, unless
+//! full service is required, its lost sales `u[e]`. All are `>= 0`.
 
 use super::error::ConstraintFamily;
 use super::model::PlacementInput;
@@ -48,6 +49,8 @@ pub(crate) struct LpModel {
     /// `row_of_safety[s * F + c]`: the safety-stock row of (s, c), `u32::MAX` when no flow
     /// can use that pair.
     pub safety_row: Vec<u32>,
+    /// Whether stock columns and safety-stock rows were substituted out (see `build`).
+    pub stock_substituted: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -62,6 +65,14 @@ impl LpModel {
         let opts = &input.options;
         let d_n = net.demand.len();
         let mut lp = LpModel::default();
+        // Without supply or minimum rows, stock only ever meets its safety-stock row with
+        // equality (holding costs are >= 0), so `x[s,c] = sum_e r_e f[e,c]` can be
+        // substituted: each flow then carries its stock's holding cost and storage volume.
+        // Same optimum, but no stock columns and no safety-stock rows: a much smaller and
+        // better conditioned LP for the interior-point solver.
+        let substitute =
+            opts.min_units_per_sku.is_none() && input.skus.iter().all(|s| s.supply_units.is_none());
+        lp.stock_substituted = substitute;
         // Rows, family by family.
         for (e, d) in net.demand.iter().enumerate() {
             lp.rows.push(Row {
@@ -71,8 +82,8 @@ impl LpModel {
                 owner: e as u32,
             });
         }
-        let mut safety_row = vec![NONE; s_n * f_n];
-        for d in &net.demand {
+        let mut safety_row = vec![NONE; if substitute { 0 } else { s_n * f_n }];
+        for d in net.demand.iter().filter(|_| !substitute) {
             for c in net.candidates(d.zone) {
                 let slot = &mut safety_row[d.sku.0 as usize * f_n + c.0 as usize];
                 if *slot == NONE {
@@ -134,13 +145,13 @@ impl LpModel {
         }
         // Columns.
         let n_lost = if opts.require_full_service { 0 } else { d_n };
-        let n_cols = s_n * f_n + d_n * k + n_lost;
+        let n_cols = if substitute { 0 } else { s_n * f_n } + d_n * k + n_lost;
         lp.cost.reserve(n_cols);
         lp.col_start.reserve(n_cols + 1);
         lp.row_idx.reserve(s_n * f_n * 4 + d_n * k * 3 + n_lost);
         lp.val.reserve(lp.row_idx.capacity());
         lp.col_start.push(0);
-        for (s, sku) in input.skus.iter().enumerate() {
+        for (s, sku) in input.skus.iter().enumerate().filter(|_| !substitute) {
             for (c, centre) in input.centres.iter().enumerate() {
                 let safety = safety_row[s * f_n + c];
                 if safety != NONE {
@@ -159,11 +170,19 @@ impl LpModel {
         lp.flow_start = lp.cost.len();
         for (e, d) in net.demand.iter().enumerate() {
             for &CentreIdx(c) in net.candidates(d.zone) {
-                lp.entry(e as u32, 1.0);
-                lp.entry(safety_row[d.sku.0 as usize * f_n + c as usize], -d.cover_ratio());
-                lp.entry((throughput0 + c as usize) as u32, 1.0);
                 let (transport, late) = net.unit_flow_cost(input, d.zone, CentreIdx(c));
-                lp.end_column(transport + late);
+                lp.entry(e as u32, 1.0);
+                let mut cost = transport + late;
+                if substitute {
+                    let volume = input.skus[d.sku.0 as usize].volume_m3;
+                    lp.entry((storage0 + c as usize) as u32, volume * d.cover_ratio());
+                    let holding = input.centres[c as usize].holding_cost_per_unit_period;
+                    cost += holding * opts.cycle_periods * d.cover_ratio();
+                } else {
+                    lp.entry(safety_row[d.sku.0 as usize * f_n + c as usize], -d.cover_ratio());
+                }
+                lp.entry((throughput0 + c as usize) as u32, 1.0);
+                lp.end_column(cost);
             }
         }
         lp.lost_start = lp.cost.len();

@@ -37,8 +37,8 @@
 //!   good_lp and the MPS writer, so "the same model solved by a solver alone" is exact.
 //! - Backend: Clarabel through good_lp (pure Rust, duals, fastest here at 1M variables;
 //!   see `solve.rs` and docs/benchmarks.md). Cargo feature `clarabel`, the default.
-//! - Infeasibility is explained by an elastic (phase-one) re-solve that relaxes capacity,
-//!   supply, minimum and demand rows at unit cost; the rows it relaxes are returned with
+//! - Infeasibility is explained by an elastic (phase-one) re-solve that relaxes the storage,
+//!   throughput, supply and minimum rows at unit cost; the rows it relaxes are returned with
 //!   their family, ids and shortfall in [`PlacementError::Infeasible`].
 //! - An independent [`check`] re-verifies every plan from the input's own numbers.
 //!
@@ -172,6 +172,7 @@ impl<'a> PlacementModel<'a> {
                 constraints: self.constraints(),
                 backend_build_s: sol.backend_build_s,
                 solver_s: sol.solver_s,
+                iterations: sol.iterations,
             },
             backend: BACKEND,
         })

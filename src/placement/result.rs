@@ -114,6 +114,8 @@ pub struct SolveStats {
     pub backend_build_s: f64,
     /// Seconds in the solver.
     pub solver_s: f64,
+    /// Solver iterations (interior-point steps for Clarabel).
+    pub iterations: u32,
 }
 
 /// The outcome of a placement solve.
@@ -145,16 +147,27 @@ pub(crate) fn extract_plan(lp: &LpModel, net: &Network, x: &[f64]) -> PlacementP
             plan.stock.push(StockLine { sku, centre, units: v });
         }
     }
+    // Stock implied by the flows when the stock columns were substituted out.
+    let mut implied = vec![0.0; if lp.stock_substituted { net.n_skus * f_n } else { 0 }];
     for (e, d) in net.demand.iter().enumerate() {
         for (i, &centre) in net.candidates(d.zone).iter().enumerate() {
             let v = x[lp.flow_start + e * net.k + i];
             if v > CLIP_UNITS {
                 plan.flows.push(FlowLine { sku: d.sku, zone: d.zone, centre, units: v });
+                if let Some(slot) = implied.get_mut(d.sku.0 as usize * f_n + centre.0 as usize) {
+                    *slot += v * d.cover_ratio();
+                }
             }
         }
         let lost = lp.lost_start + e;
         if lost < lp.model_cols && x.get(lost).is_some_and(|&v| v > CLIP_UNITS) {
             plan.lost.push(LostLine { sku: d.sku, zone: d.zone, units: x[lost] });
+        }
+    }
+    for (j, &v) in implied.iter().enumerate() {
+        if v > CLIP_UNITS {
+            let (sku, centre) = (SkuIdx((j / f_n) as u32), CentreIdx((j % f_n) as u32));
+            plan.stock.push(StockLine { sku, centre, units: v });
         }
     }
     plan
@@ -227,10 +240,27 @@ pub struct PlacementReport {
 }
 
 impl PlacementResult {
-    /// The result with ids; `input` must be the one it was solved from.
+    /// The result with ids; `input` must be the one it was solved from (an index it does
+    /// not have shows as `#<index>`).
     pub fn report(&self, input: &PlacementInput) -> PlacementReport {
-        let sku = |i: SkuIdx| input.skus[i.0 as usize].id.clone();
-        let centre = |i: CentreIdx| input.centres[i.0 as usize].id.clone();
+        let sku = |i: SkuIdx| {
+            input
+                .skus
+                .get(i.0 as usize)
+                .map_or_else(|| SkuId(format!("#{}", i.0)), |s| s.id.clone())
+        };
+        let centre = |i: CentreIdx| {
+            input
+                .centres
+                .get(i.0 as usize)
+                .map_or_else(|| CentreId(format!("#{}", i.0)), |c| c.id.clone())
+        };
+        let zone = |i: ZoneIdx| {
+            input
+                .zones
+                .get(i.0 as usize)
+                .map_or_else(|| ZoneId(format!("#{}", i.0)), |z| z.id.clone())
+        };
         PlacementReport {
             forecast_run: self.forecast_run.clone(),
             objective: self.objective,
@@ -248,7 +278,7 @@ impl PlacementResult {
                 .iter()
                 .map(|f| FlowReport {
                     sku: sku(f.sku),
-                    zone: input.zones[f.zone.0 as usize].id.clone(),
+                    zone: zone(f.zone),
                     centre: centre(f.centre),
                     units: f.units,
                 })

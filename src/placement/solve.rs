@@ -36,6 +36,8 @@ pub(crate) struct LpSolution {
     pub backend_build_s: f64,
     /// Seconds inside the solver (including its own matrix conversion).
     pub solver_s: f64,
+    /// Solver iterations.
+    pub iterations: u32,
 }
 
 /// The solver's name, for reports.
@@ -45,8 +47,9 @@ pub const BACKEND: &str = "clarabel";
 ///
 /// # Errors
 /// [`PlacementError::Interrupted`] if cancelled or past the deadline before the solve,
-/// [`PlacementError::TimeLimit`], [`PlacementError::Unbounded`], or
-/// `Err(None)`-style infeasibility as [`LpOutcome::Infeasible`] for the caller to explain.
+/// [`PlacementError::TimeLimit`], [`PlacementError::Unbounded`] or
+/// [`PlacementError::Solver`]. Infeasibility is not an error here but
+/// [`LpOutcome::Infeasible`], for the caller to explain.
 pub(crate) fn solve_lp(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, PlacementError> {
     ctx.check()?;
     let started = Instant::now();
@@ -78,6 +81,8 @@ pub(crate) fn solve_lp(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, Pl
     if let Some(limit) = limit_s {
         problem.settings().time_limit(limit);
     }
+    #[cfg(feature = "faer")]
+    problem.settings().direct_solve_method("faer".to_owned()).max_threads(ctx.threads() as u32);
     let backend_build_s = started.elapsed().as_secs_f64();
     ctx.check()?;
     let started = Instant::now();
@@ -106,11 +111,19 @@ pub(crate) fn solve_lp(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, Pl
             return Err(PlacementError::Solver { solver: BACKEND, status: format!("{other:?}") });
         }
     }
+    let iterations = solution.inner().iterations;
     let x: Vec<f64> = xs.iter().map(|&v| solution.value(v)).collect();
     let objective = lp.cost.iter().zip(&x).map(|(c, v)| c * v).sum();
     let duals = solution.compute_dual();
     let row_dual = refs.into_iter().map(|r| good_lp::DualValues::dual(&duals, r)).collect();
-    Ok(LpOutcome::Optimal(LpSolution { x, row_dual, objective, backend_build_s, solver_s }))
+    Ok(LpOutcome::Optimal(LpSolution {
+        x,
+        row_dual,
+        objective,
+        backend_build_s,
+        solver_s,
+        iterations,
+    }))
 }
 
 /// What the solver concluded.
