@@ -19,6 +19,8 @@ use stockroute::placement::{self, PlacementModel, synth::SynthSpec};
 pub enum Method {
     /// One LP with every SKU, through good_lp.
     Monolithic,
+    /// Price coordination over the capacity rows (column generation with a lower bound).
+    Decomposed,
 }
 
 /// Arguments of `bench-placement`.
@@ -51,12 +53,12 @@ pub struct Args {
     /// Solve time limit in seconds.
     #[arg(long)]
     time_limit_s: Option<f64>,
+    /// Relative gap at which the decomposed method stops.
+    #[arg(long, default_value_t = 1e-6)]
+    gap: f64,
     /// Skip the solve (only build, and write the MPS if asked).
     #[arg(long)]
     no_solve: bool,
-    /// Solver threads (used by the `faer` backend feature).
-    #[arg(long, default_value_t = 1)]
-    threads: usize,
     /// Re-verify the plan with `placement::check` and report the result.
     #[arg(long)]
     check: bool,
@@ -89,12 +91,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "constraints": model.constraints(),
     });
     if !args.no_solve {
-        let mut ctx = SolveContext::new(args.seed).with_threads(args.threads);
+        let mut ctx = SolveContext::new(args.seed);
         if let Some(limit) = args.time_limit_s {
             ctx = ctx.with_time_limit(Duration::from_secs_f64(limit));
         }
         let cpu0 = process_cpu_s();
-        let result = model.solve(&ctx)?;
+        let result = match args.method {
+            Method::Monolithic => model.solve(&ctx)?,
+            Method::Decomposed => model.solve_decomposed(args.gap, &ctx)?,
+        };
         // CPU seconds of the whole solve call (good_lp build, solver, plan extraction,
         // check): comparable with a solver alone when other work shares the machine.
         if let (Some(a), Some(b)) = (cpu0, process_cpu_s()) {
@@ -104,6 +109,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         line["solve_s"] = json!(result.stats.solver_s);
         line["objective"] = json!(result.objective);
         line["iterations"] = json!(result.stats.iterations);
+        if let Some(bound) = result.lower_bound {
+            line["lower_bound"] = json!(bound);
+        }
         line["fill_rate"] = json!(result.kpis.expected_fill_rate);
         line["within_promise_share"] = json!(result.kpis.within_promise_share);
         if args.check {

@@ -122,6 +122,14 @@ pub enum PlacementError {
         /// The solver's own status.
         status: String,
     },
+    /// The chosen solve method does not support this model.
+    #[error("method {method} does not support this model: it {reason}")]
+    Unsupported {
+        /// The method.
+        method: &'static str,
+        /// What it needs.
+        reason: &'static str,
+    },
     /// Writing a model file failed.
     #[error("writing {path}: {source}")]
     Io {

@@ -56,6 +56,7 @@
 //! ```
 
 pub mod check;
+mod decompose;
 mod error;
 mod lp;
 mod model;
@@ -136,44 +137,88 @@ impl<'a> PlacementModel<'a> {
             LpOutcome::Optimal(sol) => sol,
             LpOutcome::Infeasible => return Err(self.explain_infeasible(ctx)),
         };
-        let plan = result::extract_plan(&self.lp, &self.net, &sol.x);
+        let storage: Vec<f64> = self.capacity_duals(&sol.row_dual, ConstraintFamily::Storage);
+        let throughput = self.capacity_duals(&sol.row_dual, ConstraintFamily::Throughput);
+        let stats = SolveStats {
+            variables: self.variables(),
+            constraints: self.constraints(),
+            backend_build_s: sol.backend_build_s,
+            solver_s: sol.solver_s,
+            iterations: sol.iterations,
+        };
+        self.assemble(&sol.x, sol.objective, None, &storage, &throughput, stats)
+    }
+
+    /// Solves by price coordination (Dantzig-Wolfe column generation over the capacity
+    /// rows, see `decompose.rs`) until the objective is within `rel_gap` of the Lagrangian
+    /// lower bound, which the result reports.
+    ///
+    /// # Errors
+    /// [`PlacementError::Unsupported`] for models with supply or minimum-stock rows or with
+    /// full service required; [`PlacementError::Interrupted`] at the deadline; solver errors.
+    pub fn solve_decomposed(
+        &self,
+        rel_gap: f64,
+        ctx: &SolveContext,
+    ) -> Result<PlacementResult, PlacementError> {
+        let started = std::time::Instant::now();
+        let dec = decompose::solve(self.input, &self.net, &self.lp, rel_gap, 10_000, ctx)?;
+        let stats = SolveStats {
+            variables: self.variables(),
+            constraints: self.constraints(),
+            backend_build_s: 0.0,
+            solver_s: started.elapsed().as_secs_f64(),
+            iterations: dec.iterations,
+        };
+        let clip = |p: &Vec<f64>| p.iter().map(|&v| if v > CLIP_PRICE { v } else { 0.0 }).collect();
+        let (storage, throughput): (Vec<f64>, Vec<f64>) =
+            (clip(&dec.storage_price), clip(&dec.throughput_price));
+        let objective = dec.objective;
+        self.assemble(&dec.x, objective, Some(dec.lower_bound), &storage, &throughput, stats)
+    }
+
+    /// Shadow prices (>= 0, noise clipped) of one capacity family, per centre.
+    fn capacity_duals(&self, row_dual: &[f64], family: ConstraintFamily) -> Vec<f64> {
+        let mut prices = vec![0.0; self.net.n_centres];
+        for (row, &dual) in self.lp.rows.iter().zip(row_dual) {
+            if let Some(p) = prices.get_mut(row.owner as usize).filter(|_| row.family == family) {
+                *p = if -dual > CLIP_PRICE { -dual } else { 0.0 };
+            }
+        }
+        prices
+    }
+
+    fn assemble(
+        &self,
+        x: &[f64],
+        objective: f64,
+        lower_bound: Option<f64>,
+        storage: &[f64],
+        throughput: &[f64],
+        stats: SolveStats,
+    ) -> Result<PlacementResult, PlacementError> {
+        let plan = result::extract_plan(&self.lp, &self.net, x);
         let verdict = check::check(self.input, &plan, 1e-6)?;
         let kpis = result::kpis(self.input, &self.net, &plan, verdict.cost);
-        let f_n = self.net.n_centres;
-        let mut shadow_prices: Vec<CentreShadowPrice> = self
+        let shadow_prices = self
             .input
             .centres
             .iter()
-            .map(|c| CentreShadowPrice {
-                centre: c.id.clone(),
-                storage_per_m3: 0.0,
-                throughput_per_unit: 0.0,
+            .enumerate()
+            .map(|(c, centre)| CentreShadowPrice {
+                centre: centre.id.clone(),
+                storage_per_m3: storage.get(c).copied().unwrap_or(0.0),
+                throughput_per_unit: throughput.get(c).copied().unwrap_or(0.0),
             })
             .collect();
-        let clip = |dual: f64| if -dual > CLIP_PRICE { -dual } else { 0.0 };
-        for (row, &dual) in self.lp.rows.iter().zip(&sol.row_dual) {
-            let Some(price) = shadow_prices.get_mut(row.owner as usize).filter(|_| f_n > 0) else {
-                continue;
-            };
-            match row.family {
-                ConstraintFamily::Storage => price.storage_per_m3 = clip(dual),
-                ConstraintFamily::Throughput => price.throughput_per_unit = clip(dual),
-                _ => {}
-            }
-        }
         Ok(PlacementResult {
             forecast_run: self.input.forecast_run.clone(),
             plan,
-            objective: sol.objective,
+            objective,
+            lower_bound,
             kpis,
             shadow_prices,
-            stats: SolveStats {
-                variables: self.variables(),
-                constraints: self.constraints(),
-                backend_build_s: sol.backend_build_s,
-                solver_s: sol.solver_s,
-                iterations: sol.iterations,
-            },
+            stats,
             backend: BACKEND,
         })
     }

@@ -127,6 +127,8 @@ pub struct PlacementResult {
     pub plan: PlacementPlan,
     /// The LP objective at the solver's point (currency over the cycle).
     pub objective: f64,
+    /// A proven lower bound on the optimum, where the method gives one (decomposed).
+    pub lower_bound: Option<f64>,
     /// KPIs of the plan.
     pub kpis: Kpis,
     /// Shadow prices of the capacity rows, one per centre in input order.

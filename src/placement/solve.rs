@@ -81,8 +81,6 @@ pub(crate) fn solve_lp(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, Pl
     if let Some(limit) = limit_s {
         problem.settings().time_limit(limit);
     }
-    #[cfg(feature = "faer")]
-    problem.settings().direct_solve_method("faer".to_owned()).max_threads(ctx.threads() as u32);
     let backend_build_s = started.elapsed().as_secs_f64();
     ctx.check()?;
     let started = Instant::now();

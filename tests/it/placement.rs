@@ -237,3 +237,52 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn decomposed_method_matches_the_hand_optimum_and_brackets_it() {
+    let input = two_centres();
+    let model = placement::PlacementModel::new(&input).unwrap();
+    let result = model.solve_decomposed(1e-9, &SolveContext::new(1)).unwrap();
+    checked(&input, &result);
+    let bound = result.lower_bound.unwrap();
+    assert!(bound <= 0.85 + 1e-7 && result.objective >= 0.85 - 1e-7, "{bound} {result:?}");
+    assert!((result.objective - 0.85).abs() < 1e-6);
+    assert!((units(&result, 0) - 10.0).abs() < 1e-5, "{:?}", result.plan);
+    assert!((result.shadow_prices[0].storage_per_m3 - 0.04).abs() < 1e-4);
+}
+
+#[test]
+fn decomposed_method_refuses_models_it_cannot_split() {
+    let mut input = two_centres();
+    input.options.min_units_per_sku = Some(1.0);
+    let model = placement::PlacementModel::new(&input).unwrap();
+    let err = model.solve_decomposed(1e-6, &SolveContext::new(1)).unwrap_err();
+    assert!(matches!(err, PlacementError::Unsupported { .. }), "{err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn decomposed_and_monolithic_agree_within_the_gap(
+        skus in 1usize..15,
+        centres in 1usize..6,
+        zones in 1usize..8,
+        seed in any::<u64>(),
+        density in 0.3f64..1.0,
+        k in 1usize..4,
+    ) {
+        let spec = SynthSpec { skus, centres, zones, seed, density, k_nearest: k };
+        let input = placement::synth::network(&spec);
+        let model = placement::PlacementModel::new(&input).unwrap();
+        let mono = model.solve(&SolveContext::new(seed)).unwrap();
+        let dec = model.solve_decomposed(1e-7, &SolveContext::new(seed)).unwrap();
+        checked(&input, &dec);
+        p90_rule_holds(&input, &dec);
+        let scale = mono.objective.abs().max(1.0);
+        let bound = dec.lower_bound.unwrap();
+        prop_assert!(bound <= mono.objective + 1e-6 * scale, "{bound} > {}", mono.objective);
+        prop_assert!(dec.objective >= mono.objective - 1e-6 * scale);
+        prop_assert!(dec.objective - bound <= 1e-6 * scale);
+    }
+}
