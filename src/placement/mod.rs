@@ -35,6 +35,13 @@
 //!
 //! - The matrix is built column-wise into a neutral sparse form (`lp.rs`) that feeds both
 //!   good_lp and the MPS writer, so "the same model solved by a solver alone" is exact.
+//! - Without supply or minimum-stock rows, stock only ever meets its safety-stock row with
+//!   equality, so it is substituted out (`x[s,c] = sum_e (p_e/d_e) f[e,c]`, each flow
+//!   carrying its stock's holding cost and m3): same optimum, 40 % fewer rows, and the
+//!   interior-point solver needed 2.3x less CPU at 1M variables.
+//! - [`PlacementModel::solve_decomposed`]: price coordination over the capacity rows
+//!   (column generation, closed-form pricing per SKU and zone) with a Lagrangian lower
+//!   bound; faster than the monolithic solve on large models (docs/benchmarks.md).
 //! - Backend: Clarabel through good_lp (pure Rust, duals, fastest here at 1M variables;
 //!   see `solve.rs` and docs/benchmarks.md). Cargo feature `clarabel`, the default.
 //! - Infeasibility is explained by an elastic (phase-one) re-solve that relaxes the storage,

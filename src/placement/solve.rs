@@ -2,8 +2,9 @@
 //!
 //! The backend is Clarabel (feature `clarabel`, the default): pure Rust, so a fresh
 //! machine and CI build it with no system package in about a minute; it returns shadow
-//! prices through good_lp; and on this machine it solved the 1M-variable placement LP
-//! faster than HiGHS alone (figures in docs/benchmarks.md, "Placement"). It is an
+//! prices through good_lp (Cbc's binding gives none); and on this machine it solved the
+//! ~1M-variable placement LP in less CPU time than Clp's dual simplex alone on the same
+//! MPS (101 vs 133 s; figures in docs/benchmarks.md, "Placement"). It is an
 //! interior-point method: values carry ~1e-9 noise, which `result.rs` clips, and an
 //! optimum that is not unique comes back as an interior (split) point, not a vertex.
 //!
