@@ -286,3 +286,23 @@ proptest! {
         prop_assert!(dec.objective - bound <= 1e-6 * scale);
     }
 }
+
+#[test]
+fn substituting_stock_out_keeps_the_optimum() {
+    // A zero minimum changes nothing in the optimum but keeps the explicit stock columns.
+    let input = placement::synth::network(&SynthSpec::new(40, 5, 7, 21));
+    let substituted = placement::PlacementModel::new(&input).unwrap();
+    let mut explicit_input = input.clone();
+    explicit_input.options.min_units_per_sku = Some(0.0);
+    let explicit = placement::PlacementModel::new(&explicit_input).unwrap();
+    assert!(explicit.variables() > substituted.variables());
+    assert!(explicit.constraints() > substituted.constraints());
+    let a = substituted.solve(&SolveContext::new(1)).unwrap();
+    let b = explicit.solve(&SolveContext::new(1)).unwrap();
+    checked(&input, &a);
+    checked(&explicit_input, &b);
+    assert!((a.objective - b.objective).abs() <= 1e-6 * a.objective.abs().max(1.0));
+    for (p, q) in a.shadow_prices.iter().zip(&b.shadow_prices) {
+        assert!((p.storage_per_m3 - q.storage_per_m3).abs() <= 1e-4, "{p:?} {q:?}");
+    }
+}
