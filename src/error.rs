@@ -19,6 +19,9 @@ pub enum Error {
     /// The road network, snapping or a travel matrix failed.
     #[error(transparent)]
     Road(#[from] crate::routing::roads_error::RoadError),
+    /// Inventory placement failed (invalid input, infeasible model, time limit).
+    #[error(transparent)]
+    Placement(#[from] crate::placement::PlacementError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

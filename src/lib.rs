@@ -31,6 +31,7 @@
 pub mod context;
 pub mod error;
 pub mod ids;
+pub mod placement;
 pub mod routing;
 pub mod scenario;
 pub mod units;

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_placement;
 mod generate;
 mod roads;
 mod route;
@@ -36,6 +37,8 @@ enum Command {
     Bench(bench::Args),
     /// Load an OSM extract, snap random points and time a travel matrix.
     Roads(roads::Args),
+    /// Benchmark the placement LP on a seeded synthetic network (one JSON line).
+    BenchPlacement(bench_placement::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -48,6 +51,7 @@ pub fn run() -> ExitCode {
         Command::Route(args) => route::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Roads(args) => roads::run(args),
+        Command::BenchPlacement(args) => bench_placement::run(args),
     };
     match outcome {
         Ok(code) => code,

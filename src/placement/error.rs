@@ -1,0 +1,142 @@
+//! Errors of the placement stage.
+//!
+//! Every variant carries the ids and numbers a planner needs to fix the input: an invalid
+//! field names the record and the value, an infeasible model names the constraint family
+//! and the ids of the rows that could not be met, with the shortfall of each.
+
+use crate::context::Interrupted;
+use serde::Serialize;
+use std::fmt;
+
+/// A family of constraints of the placement LP (see the module docs for the maths).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ConstraintFamily {
+    /// Served plus lost demand equals the mean demand of a (SKU, zone).
+    DemandBalance,
+    /// A centre holds the P90 of the demand it serves (safety stock).
+    SafetyStock,
+    /// Storage volume of a centre (m3).
+    Storage,
+    /// Outbound units a centre can ship in the cycle.
+    Throughput,
+    /// Units of a SKU available to place in the whole network.
+    Supply,
+    /// Minimum units of every SKU held somewhere in the network.
+    MinimumStock,
+}
+
+impl fmt::Display for ConstraintFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::DemandBalance => "demand balance",
+            Self::SafetyStock => "safety stock (P90 cover)",
+            Self::Storage => "storage capacity",
+            Self::Throughput => "outbound throughput",
+            Self::Supply => "SKU supply",
+            Self::MinimumStock => "minimum stock per SKU",
+        })
+    }
+}
+
+/// One constraint that had to be relaxed for the model to become feasible.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    /// The constraint family.
+    pub family: ConstraintFamily,
+    /// The ids of the row: a centre, a SKU, or `sku@zone`.
+    pub id: String,
+    /// How much the row had to be relaxed, in the row's unit (m3 for storage, units else).
+    pub shortfall: f64,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} of {} short by {:.6}", self.family, self.id, self.shortfall)
+    }
+}
+
+/// One invalid value of a [`PlacementInput`](super::PlacementInput).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputViolation {
+    /// The field, e.g. `centres.storage_m3`.
+    pub field: &'static str,
+    /// The record it belongs to (a centre, zone or SKU id, or `sku@zone`); empty for options.
+    pub id: String,
+    /// What is wrong and what would be accepted.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for InputViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} of '{}': {}", self.field, self.id, self.reason)
+    }
+}
+
+fn join<T: fmt::Display>(items: &[T]) -> String {
+    const SHOWN: usize = 8;
+    let mut text: Vec<String> = items.iter().take(SHOWN).map(ToString::to_string).collect();
+    if items.len() > SHOWN {
+        text.push(format!("... and {} more", items.len() - SHOWN));
+    }
+    text.join("; ")
+}
+
+/// Why a placement could not be computed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlacementError {
+    /// The input breaks one or more rules; all of them are listed.
+    #[error("invalid placement input ({} problems): {}", violations.len(), join(violations))]
+    InvalidInput {
+        /// Every violation found.
+        violations: Vec<InputViolation>,
+    },
+    /// No plan meets every constraint; `conflicts` lists the rows that had to be relaxed.
+    #[error("placement model is infeasible: {}", join(conflicts))]
+    Infeasible {
+        /// The rows that a smallest total relaxation had to relax.
+        conflicts: Vec<Conflict>,
+    },
+    /// The solver reported an unbounded objective (only possible with negative costs).
+    #[error("placement model is unbounded: a cost in {family} can be decreased without limit")]
+    Unbounded {
+        /// The cost family that is unbounded below.
+        family: &'static str,
+    },
+    /// The solve time limit passed before the solver reached the optimum.
+    #[error("placement solve hit its time limit of {limit_s:.3} s")]
+    TimeLimit {
+        /// The limit given to the solver, in seconds.
+        limit_s: f64,
+    },
+    /// The run was cancelled or its deadline passed before the solve started.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
+    /// The solver stopped without an answer (numerical trouble, iteration limit).
+    #[error("LP solver {solver} failed: {status}")]
+    Solver {
+        /// The backend.
+        solver: &'static str,
+        /// The solver's own status.
+        status: String,
+    },
+    /// The chosen solve method does not support this model.
+    #[error("method {method} does not support this model: it {reason}")]
+    Unsupported {
+        /// The method.
+        method: &'static str,
+        /// What it needs.
+        reason: &'static str,
+    },
+    /// Writing a model file failed.
+    #[error("writing {path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}

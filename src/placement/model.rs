@@ -1,0 +1,291 @@
+//! The placement input: small domain structs, independent of file formats and stores.
+//!
+//! The lead fills a [`PlacementInput`] from a scenario (centres, zones, SKUs, costs) and a
+//! stored forecast run (demand mean and P90 per SKU and zone, summed over the cycle) in a
+//! few lines; tests and the benchmark build it directly. [`PlacementInput::validate`]
+//! reports every bad value at once, so past it the LP builder can trust the numbers.
+
+use super::error::{InputViolation, PlacementError};
+use crate::ids::{CentreId, RunId, SkuId, ZoneId};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// A fulfilment centre that can hold stock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentreSpec {
+    /// Centre id.
+    pub id: CentreId,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// Storage volume available for the placed SKUs, m3.
+    pub storage_m3: f64,
+    /// Units the centre can ship per period.
+    pub outbound_units_per_period: f64,
+    /// Cost of holding one unit for one period (currency).
+    pub holding_cost_per_unit_period: f64,
+}
+
+/// A delivery zone (its centroid).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSpec {
+    /// Zone id.
+    pub id: ZoneId,
+    /// Centroid latitude in degrees.
+    pub lat: f64,
+    /// Centroid longitude in degrees.
+    pub lon: f64,
+}
+
+/// A SKU to place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkuSpec {
+    /// SKU id.
+    pub id: SkuId,
+    /// Volume of one unit, m3.
+    pub volume_m3: f64,
+    /// Units available to place in the whole network; `None` means unlimited.
+    #[serde(default)]
+    pub supply_units: Option<f64>,
+}
+
+/// Forecast demand of one SKU in one zone over the cycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSkuDemand {
+    /// The SKU.
+    pub sku: SkuId,
+    /// The zone.
+    pub zone: ZoneId,
+    /// Expected units over the cycle.
+    pub mean_units: f64,
+    /// 90th percentile of units over the cycle (safety stock target); raised to the mean if
+    /// below it.
+    pub p90_units: f64,
+}
+
+/// A road distance from a centre to a zone, overriding the geodesic default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadDistance {
+    /// The zone.
+    pub zone: ZoneId,
+    /// The centre.
+    pub centre: CentreId,
+    /// Road distance in km.
+    pub km: f64,
+}
+
+/// Unit costs of the network (the scenario's `[costs]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementCosts {
+    /// Currency per unit of mean demand not served.
+    pub lost_sale_per_unit: f64,
+    /// Currency per unit served from beyond the promise distance (slower delivery).
+    pub late_per_unit: f64,
+    /// Promise distance in km.
+    pub promise_distance_km: f64,
+    /// Outbound transport per unit and km, centre to zone.
+    pub transport_per_unit_km: f64,
+}
+
+/// Modelling options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlacementOptions {
+    /// Each zone may be served by its `k` nearest centres only (keeps the LP sparse).
+    pub k_nearest: usize,
+    /// Periods the placed stock must cover: holding costs and throughput scale by it.
+    pub cycle_periods: f64,
+    /// Minimum units of every SKU held in the network (LP form of "every SKU in at least
+    /// one centre"); `None` for no minimum.
+    pub min_units_per_sku: Option<f64>,
+    /// Forbid lost sales: all mean demand must be served (may make the model infeasible).
+    pub require_full_service: bool,
+}
+
+impl Default for PlacementOptions {
+    fn default() -> Self {
+        Self {
+            k_nearest: 3,
+            cycle_periods: 1.0,
+            min_units_per_sku: None,
+            require_full_service: false,
+        }
+    }
+}
+
+impl PlacementOptions {
+    /// Sets `k_nearest`.
+    pub fn with_k_nearest(mut self, k: usize) -> Self {
+        self.k_nearest = k;
+        self
+    }
+
+    /// Sets `min_units_per_sku`.
+    pub fn with_min_units_per_sku(mut self, units: f64) -> Self {
+        self.min_units_per_sku = Some(units);
+        self
+    }
+
+    /// Sets `require_full_service`.
+    pub fn with_full_service(mut self, required: bool) -> Self {
+        self.require_full_service = required;
+        self
+    }
+}
+
+/// Everything the placement LP needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementInput {
+    /// Centres that may hold stock.
+    pub centres: Vec<CentreSpec>,
+    /// Zones to serve.
+    pub zones: Vec<ZoneSpec>,
+    /// SKUs to place.
+    pub skus: Vec<SkuSpec>,
+    /// Demand per SKU and zone (sparse: a missing pair has none).
+    pub demand: Vec<ZoneSkuDemand>,
+    /// Road distances where the road graph covers a pair; other pairs use the haversine.
+    #[serde(default)]
+    pub road_km: Vec<RoadDistance>,
+    /// Unit costs.
+    pub costs: PlacementCosts,
+    /// Options.
+    #[serde(default)]
+    pub options: PlacementOptions,
+    /// The forecast run the demand came from, recorded in the result.
+    #[serde(default)]
+    pub forecast_run: Option<RunId>,
+}
+
+fn finite_nonneg(v: f64) -> bool {
+    v.is_finite() && v >= 0.0
+}
+
+fn finite_pos(v: f64) -> bool {
+    v.is_finite() && v > 0.0
+}
+
+impl PlacementInput {
+    /// Checks every value and reference and reports all problems at once.
+    ///
+    /// # Errors
+    /// [`PlacementError::InvalidInput`] listing every violation.
+    pub fn validate(&self) -> Result<(), PlacementError> {
+        let mut bad = Vec::new();
+        let mut push = |field, id: String, reason| bad.push(InputViolation { field, id, reason });
+        const NONNEG: &str = "must be a finite number >= 0";
+        const POS: &str = "must be a finite number > 0";
+        if self.centres.is_empty() {
+            push("centres", String::new(), "at least one centre is needed");
+        }
+        let mut seen = HashSet::new();
+        for c in &self.centres {
+            let id = c.id.to_string();
+            if !seen.insert(c.id.as_str()) {
+                push("centres.id", id.clone(), "duplicate centre id");
+            }
+            if !(c.lat.is_finite() && (-90.0..=90.0).contains(&c.lat)) {
+                push("centres.lat", id.clone(), "must be in [-90, 90]");
+            }
+            if !(c.lon.is_finite() && (-180.0..=180.0).contains(&c.lon)) {
+                push("centres.lon", id.clone(), "must be in [-180, 180]");
+            }
+            if !finite_nonneg(c.storage_m3) {
+                push("centres.storage_m3", id.clone(), NONNEG);
+            }
+            if !finite_nonneg(c.outbound_units_per_period) {
+                push("centres.outbound_units_per_period", id.clone(), NONNEG);
+            }
+            if !finite_nonneg(c.holding_cost_per_unit_period) {
+                push("centres.holding_cost_per_unit_period", id, NONNEG);
+            }
+        }
+        let mut zones = HashSet::new();
+        for z in &self.zones {
+            let id = z.id.to_string();
+            if !zones.insert(z.id.as_str()) {
+                push("zones.id", id.clone(), "duplicate zone id");
+            }
+            if !(z.lat.is_finite() && (-90.0..=90.0).contains(&z.lat)) {
+                push("zones.lat", id.clone(), "must be in [-90, 90]");
+            }
+            if !(z.lon.is_finite() && (-180.0..=180.0).contains(&z.lon)) {
+                push("zones.lon", id, "must be in [-180, 180]");
+            }
+        }
+        let mut skus = HashSet::new();
+        for s in &self.skus {
+            let id = s.id.to_string();
+            if !skus.insert(s.id.as_str()) {
+                push("skus.id", id.clone(), "duplicate SKU id");
+            }
+            if !finite_pos(s.volume_m3) {
+                push("skus.volume_m3", id.clone(), POS);
+            }
+            if s.supply_units.is_some_and(|u| !finite_nonneg(u)) {
+                push("skus.supply_units", id, NONNEG);
+            }
+        }
+        let mut pairs = HashSet::new();
+        for d in &self.demand {
+            let id = format!("{}@{}", d.sku, d.zone);
+            if !skus.contains(d.sku.as_str()) {
+                push("demand.sku", id.clone(), "unknown SKU");
+            }
+            if !zones.contains(d.zone.as_str()) {
+                push("demand.zone", id.clone(), "unknown zone");
+            }
+            if !pairs.insert((d.sku.as_str(), d.zone.as_str())) {
+                push("demand", id.clone(), "duplicate (sku, zone) row: sum them first");
+            }
+            if !finite_nonneg(d.mean_units) {
+                push("demand.mean_units", id.clone(), NONNEG);
+            }
+            if !finite_nonneg(d.p90_units) {
+                push("demand.p90_units", id, NONNEG);
+            }
+        }
+        for r in &self.road_km {
+            let id = format!("{}->{}", r.centre, r.zone);
+            if !zones.contains(r.zone.as_str()) {
+                push("road_km.zone", id.clone(), "unknown zone");
+            }
+            if !seen.contains(r.centre.as_str()) {
+                push("road_km.centre", id.clone(), "unknown centre");
+            }
+            if !finite_nonneg(r.km) {
+                push("road_km.km", id, NONNEG);
+            }
+        }
+        let c = &self.costs;
+        for (field, v) in [
+            ("costs.lost_sale_per_unit", c.lost_sale_per_unit),
+            ("costs.late_per_unit", c.late_per_unit),
+            ("costs.promise_distance_km", c.promise_distance_km),
+            ("costs.transport_per_unit_km", c.transport_per_unit_km),
+        ] {
+            if !finite_nonneg(v) {
+                push(field, String::new(), NONNEG);
+            }
+        }
+        let o = &self.options;
+        if o.k_nearest == 0 {
+            push("options.k_nearest", String::new(), "must be at least 1");
+        }
+        if !finite_pos(o.cycle_periods) {
+            push("options.cycle_periods", String::new(), POS);
+        }
+        if o.min_units_per_sku.is_some_and(|u| !finite_nonneg(u)) {
+            push("options.min_units_per_sku", String::new(), NONNEG);
+        }
+        if bad.is_empty() { Ok(()) } else { Err(PlacementError::InvalidInput { violations: bad }) }
+    }
+}
