@@ -13,6 +13,12 @@ pub enum Error {
     /// Work was cancelled or ran out of time before it had a usable result.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
+    /// The forecasting stage failed.
+    #[error(transparent)]
+    Forecast(#[from] crate::forecast::ForecastError),
+    /// The forecast store failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -30,7 +30,9 @@
 
 pub mod context;
 pub mod error;
+pub mod forecast;
 pub mod ids;
+pub mod store;
 pub mod units;
 
 pub use context::{CancelToken, Interrupted, Progress, SolveContext};

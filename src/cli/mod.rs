@@ -3,6 +3,9 @@
 //! `anyhow` is allowed here (and only here and in `main.rs`): the CLI reports errors to a
 //! person, the library returns typed errors.
 
+pub mod forecast;
+pub mod runs;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -19,13 +22,21 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Forecast demand per (sku, zone), store the run, print its id.
+    Forecast(forecast::Args),
+    /// List the forecast runs in a store.
+    Runs(runs::Args),
+}
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.log);
-    let outcome: anyhow::Result<ExitCode> = match cli.command {};
+    let outcome: anyhow::Result<ExitCode> = match cli.command {
+        Command::Forecast(args) => forecast::run(args),
+        Command::Runs(args) => runs::run(args),
+    };
     match outcome {
         Ok(code) => code,
         Err(err) => {
@@ -37,7 +48,7 @@ pub fn run() -> ExitCode {
 
 fn init_tracing(default_filter: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

@@ -1,0 +1,371 @@
+//! The forecasting pipeline over a whole [`History`]: backtest the candidates per series,
+//! select, fit the chosen model, attach quantiles; and its evaluation on a held-out window.
+//!
+//! Series are independent, so both passes run in parallel over series (rayon, with the
+//! thread budget of the [`SolveContext`]), with a dense buffer per worker and nothing kept
+//! per series beyond its scores and its forecast. Results do not depend on the thread count:
+//! every per-series result is computed alone and reduced in series order.
+
+use super::backtest::{BacktestPlan, total_error_scores};
+use super::error::ForecastError;
+use super::metrics::{Metrics, MetricsAccumulator};
+use super::models::{Forecaster, ModelKind, ModelSettings};
+use super::quantile::{QUANTILE_LEVELS, quantile_ratios};
+use super::select::{DemandClass, Selection, choose};
+use super::series::{Frequency, History};
+use crate::context::{Interrupted, SolveContext};
+use crate::ids::{SkuId, ZoneId};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Which series are forecast with the selected model (the others get the fallback) and
+/// which are scored in evaluations. All counts are in periods of the history's frequency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    /// Fewest periods from the first sale to the origin.
+    pub min_history: usize,
+    /// Fewest periods with a sale.
+    pub min_selling: usize,
+    /// The last sale must lie within this many periods before the origin.
+    pub max_since_sale: usize,
+}
+
+impl Eligibility {
+    /// Whether a series (starting at its first sale, ending at the origin) qualifies.
+    pub fn admits(&self, y: &[f64]) -> bool {
+        let selling = y.iter().filter(|&&v| v > 0.0).count();
+        let last = y.iter().rposition(|&v| v > 0.0);
+        y.len() >= self.min_history
+            && selling >= self.min_selling
+            && last.is_some_and(|l| y.len() - l <= self.max_since_sale)
+    }
+}
+
+/// Everything that decides a forecast run; stored with the run as its model config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastConfig {
+    /// Periods to forecast.
+    pub horizon: usize,
+    /// Models the selection chooses from, simplest first.
+    pub candidates: Vec<ModelKind>,
+    /// Model for series that cannot be backtested or are not eligible.
+    pub fallback: ModelKind,
+    /// Shared model parameters (season, window, TSB alphas).
+    pub settings: ModelSettings,
+    /// Selection policy.
+    pub selection: Selection,
+    /// Rolling origins used for selection.
+    pub origins: usize,
+    /// Periods between origins.
+    pub origin_step: usize,
+    /// Periods of recent history that shape the quantiles.
+    pub quantile_window: usize,
+    /// Which series are modelled and scored.
+    pub eligibility: Eligibility,
+}
+
+impl ForecastConfig {
+    /// Defaults for a frequency: daily = season 7, 28-day window, eligibility 56 days /
+    /// 5 selling days / a sale in the last 91 days, 91-day quantile window; weekly = the
+    /// same spans in weeks, no season.
+    pub fn new(frequency: Frequency, horizon: usize) -> Self {
+        let p = |days| frequency.periods_in_days(days);
+        Self {
+            horizon,
+            candidates: vec![
+                ModelKind::WindowAverage,
+                ModelKind::SeasonalNaive,
+                ModelKind::Ets,
+                ModelKind::Croston,
+                ModelKind::Sba,
+                ModelKind::CrostonOptimized,
+                ModelKind::Tsb,
+                ModelKind::Adida,
+                ModelKind::Imapa,
+                ModelKind::Combination,
+            ],
+            fallback: ModelKind::WindowAverage,
+            settings: ModelSettings {
+                season: frequency.season(),
+                window: p(28),
+                ..ModelSettings::default()
+            },
+            selection: Selection::PerClass,
+            origins: 3,
+            origin_step: horizon,
+            quantile_window: p(91),
+            eligibility: Eligibility {
+                min_history: p(56),
+                min_selling: if frequency == Frequency::Daily { 5 } else { 3 },
+                max_since_sale: p(91),
+            },
+        }
+    }
+
+    fn plan(&self) -> BacktestPlan {
+        BacktestPlan {
+            horizon: self.horizon,
+            origins: self.origins,
+            step: self.origin_step.max(1),
+            min_train: self.eligibility.min_history.max(self.settings.season * 2).max(1),
+        }
+    }
+
+    /// The candidates plus the fallback (appended when not a candidate), built.
+    fn models(&self) -> (Vec<ModelKind>, Vec<Box<dyn Forecaster>>, usize) {
+        let mut kinds = self.candidates.clone();
+        let fallback = match kinds.iter().position(|&k| k == self.fallback) {
+            Some(i) => i,
+            None => {
+                kinds.push(self.fallback);
+                kinds.len() - 1
+            }
+        };
+        let models = kinds.iter().map(|k| k.build(&self.settings)).collect();
+        (kinds, models, fallback)
+    }
+
+    fn check(&self) -> Result<(), ForecastError> {
+        const MAX_HORIZON: usize = 3660;
+        if self.horizon == 0 || self.horizon > MAX_HORIZON {
+            return Err(ForecastError::InvalidHorizon { horizon: self.horizon, max: MAX_HORIZON });
+        }
+        Ok(())
+    }
+}
+
+/// The forecast of one series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesForecast {
+    /// The SKU.
+    pub sku: SkuId,
+    /// The zone.
+    pub zone: ZoneId,
+    /// The model that made it.
+    pub model: ModelKind,
+    /// Mean per period (units).
+    pub mean: Vec<f64>,
+    /// Median per period (units).
+    pub p50: Vec<f64>,
+    /// 90th percentile per period (units).
+    pub p90: Vec<f64>,
+}
+
+/// A forecast for every series of a history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastSet {
+    /// Period length.
+    pub frequency: Frequency,
+    /// Periods forecast.
+    pub horizon: usize,
+    /// Start date of the first forecast period (the day after the history).
+    pub start: NaiveDate,
+    /// Per series, in (sku, zone) order.
+    pub series: Vec<SeriesForecast>,
+}
+
+impl ForecastSet {
+    /// Start date of forecast period `h` (0-based).
+    pub fn period_start(&self, h: usize) -> NaiveDate {
+        let days = (h as u64) * u64::from(self.frequency.days());
+        self.start.checked_add_days(chrono::Days::new(days)).unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// Accuracy of each candidate and of the selection on a held-out window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BacktestReport {
+    /// First date of the held-out window.
+    pub holdout_start: NaiveDate,
+    /// Periods scored per series.
+    pub horizon: usize,
+    /// Selection policy used.
+    pub selection: Selection,
+    /// Per candidate: its metrics and how many series selected it.
+    pub models: Vec<ModelReport>,
+    /// Metrics of the per-series selected models.
+    pub selected: Metrics,
+}
+
+/// One candidate's line of a [`BacktestReport`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelReport {
+    /// The model.
+    pub model: ModelKind,
+    /// Its accuracy on every scored series.
+    pub metrics: Metrics,
+    /// Series for which the selection chose it.
+    pub chosen_for: u64,
+}
+
+/// Maps `f` over series `0..n` in parallel under `ctx` (threads, cancel, deadline,
+/// progress), giving each worker a reusable buffer.
+fn par_series<T: Send>(
+    n: usize,
+    ctx: &SolveContext,
+    f: impl Fn(usize, &mut Vec<f64>) -> T + Sync + Send,
+) -> Result<Vec<T>, Interrupted> {
+    let work = || {
+        (0..n)
+            .into_par_iter()
+            .map_init(Vec::new, |buf, i| {
+                ctx.check()?;
+                let out = f(i, buf);
+                ctx.progress().advance(1);
+                Ok(out)
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(ctx.threads()).build() {
+        Ok(pool) => pool.install(work),
+        // No thread could be started: run on the global pool rather than fail.
+        Err(_) => work(),
+    }
+}
+
+/// A series' backtest scores per candidate (`None`: not eligible) and its demand class.
+type Scored = (Option<Vec<f64>>, DemandClass);
+
+/// Backtest scores and class of each series whose history up to `cut` is eligible.
+fn score_all(
+    history: &History,
+    cut: usize,
+    config: &ForecastConfig,
+    models: &[Box<dyn Forecaster>],
+    ctx: &SolveContext,
+) -> Result<Vec<Scored>, Interrupted> {
+    let plan = config.plan();
+    par_series(history.len(), ctx, |i, buf| {
+        history.dense(i, cut, buf);
+        if !config.eligibility.admits(buf) {
+            return (None, DemandClass::of(buf));
+        }
+        (total_error_scores(buf, &plan, models), DemandClass::of(buf))
+    })
+}
+
+fn pick(config: &ForecastConfig, scored: &[Scored], fallback: usize) -> Vec<usize> {
+    let scores: Vec<Option<Vec<f64>>> = scored.iter().map(|s| s.0.clone()).collect();
+    let classes: Vec<DemandClass> = scored.iter().map(|s| s.1).collect();
+    let pooled: Vec<bool> = scores.iter().map(Option::is_some).collect();
+    choose(config.selection, &scores, &classes, &pooled, fallback)
+}
+
+/// Forecasts every series of `history` for `config.horizon` periods after its end.
+///
+/// # Errors
+/// [`ForecastError::InvalidHorizon`], or [`ForecastError::Interrupted`] when `ctx` is
+/// cancelled or its deadline passes.
+///
+/// # Complexity
+/// `O(series x (origins + 1) x candidates)` model fits, in parallel over series.
+pub fn forecast(
+    history: &History,
+    config: &ForecastConfig,
+    ctx: &SolveContext,
+) -> Result<ForecastSet, ForecastError> {
+    config.check()?;
+    let (kinds, models, fallback) = config.models();
+    let end = history.periods();
+    ctx.progress().phase("forecast");
+    ctx.progress().set_total(2 * history.len() as u64);
+    let scored = score_all(history, end, config, &models, ctx)?;
+    let chosen = pick(config, &scored, fallback);
+    let series = par_series(history.len(), ctx, |i, buf| {
+        history.dense(i, end, buf);
+        let model = chosen[i];
+        let mean = models[model].forecast(buf, config.horizon);
+        let ratios = quantile_ratios(buf, config.quantile_window, &QUANTILE_LEVELS);
+        let (sku, zone) = history.key(i);
+        SeriesForecast {
+            sku: sku.clone(),
+            zone: zone.clone(),
+            model: kinds[model],
+            p50: mean.iter().map(|m| m * ratios[0]).collect(),
+            p90: mean.iter().map(|m| m * ratios[1]).collect(),
+            mean,
+        }
+    })?;
+    Ok(ForecastSet {
+        frequency: history.frequency(),
+        horizon: config.horizon,
+        start: history.period_start(end),
+        series,
+    })
+}
+
+/// Holds out the last `holdout` periods, selects on origins before them, forecasts
+/// `config.horizon` periods from the cut with every candidate, and scores each candidate and
+/// the selection on the eligible series.
+///
+/// # Errors
+/// [`ForecastError::InvalidHorizon`], [`ForecastError::HistoryTooShort`] when `holdout` is
+/// shorter than the horizon or leaves no history, [`ForecastError::Interrupted`].
+///
+/// # Complexity
+/// `O(series x (origins + 1) x candidates)` model fits, in parallel over series.
+pub fn backtest(
+    history: &History,
+    config: &ForecastConfig,
+    holdout: usize,
+    ctx: &SolveContext,
+) -> Result<BacktestReport, ForecastError> {
+    config.check()?;
+    let end = history.periods();
+    if holdout < config.horizon || holdout >= end {
+        return Err(ForecastError::HistoryTooShort {
+            needed: holdout.max(config.horizon) + 1,
+            available: end,
+        });
+    }
+    let cut = end - holdout;
+    let (kinds, models, fallback) = config.models();
+    ctx.progress().phase("backtest");
+    ctx.progress().set_total(2 * history.len() as u64);
+    let scored = score_all(history, cut, config, &models, ctx)?;
+    let chosen = pick(config, &scored, fallback);
+    let h = config.horizon;
+    let per_series = par_series(history.len(), ctx, |i, buf| {
+        scored[i].0.as_ref()?;
+        let start = history.dense(i, cut + h, buf);
+        let (train, actual) = buf.split_at(cut - start);
+        let ratios = quantile_ratios(train, config.quantile_window, &QUANTILE_LEVELS);
+        let accs: Vec<MetricsAccumulator> = models
+            .iter()
+            .map(|m| {
+                let mean = m.forecast(train, h);
+                let p50: Vec<f64> = mean.iter().map(|v| v * ratios[0]).collect();
+                let p90: Vec<f64> = mean.iter().map(|v| v * ratios[1]).collect();
+                let mut acc = MetricsAccumulator::default();
+                acc.add_series(train, actual, &mean, &p50, &p90);
+                acc
+            })
+            .collect();
+        Some(accs)
+    })?;
+    let mut totals = vec![MetricsAccumulator::default(); kinds.len()];
+    let mut counts = vec![0u64; kinds.len()];
+    let mut selected = MetricsAccumulator::default();
+    for (accs, &choice) in per_series.iter().zip(&chosen) {
+        let Some(accs) = accs else { continue };
+        for (t, a) in totals.iter_mut().zip(accs) {
+            t.merge(a);
+        }
+        selected.merge(&accs[choice]);
+        counts[choice] += 1;
+    }
+    Ok(BacktestReport {
+        holdout_start: history.period_start(cut),
+        horizon: h,
+        selection: config.selection,
+        models: kinds
+            .iter()
+            .zip(totals.iter().zip(counts))
+            .map(|(&model, (t, chosen_for))| ModelReport { model, metrics: t.finish(), chosen_for })
+            .collect(),
+        selected: selected.finish(),
+    })
+}
