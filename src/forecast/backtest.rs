@@ -7,7 +7,6 @@
 //! feels. An evaluation that holds out the last window must call this on the history before
 //! that window only, so selection never sees the evaluation window.
 
-use super::models::Forecaster;
 use serde::{Deserialize, Serialize};
 
 /// Where the origins of a rolling-origin backtest fall.
@@ -40,29 +39,28 @@ impl BacktestPlan {
 /// Product units (summed over the horizon and the origins).
 ///
 /// # Complexity
-/// `origins x models` model fits on at most `n` periods.
+/// `origins` calls of `forecast_all` (one fit per model) on at most `n` periods.
 pub fn total_error_scores(
     y: &[f64],
     plan: &BacktestPlan,
-    models: &[Box<dyn Forecaster>],
+    forecast_all: impl Fn(&[f64], usize) -> Vec<Vec<f64>>,
 ) -> Option<Vec<f64>> {
-    let mut scores = vec![0.0; models.len()];
-    let mut any = false;
+    let mut scores: Vec<f64> = Vec::new();
     for cut in plan.cuts(y.len()) {
-        any = true;
         let actual: f64 = y[cut..cut + plan.horizon].iter().sum();
-        for (score, model) in scores.iter_mut().zip(models) {
-            let total: f64 = model.forecast(&y[..cut], plan.horizon).iter().sum();
-            *score += (total - actual).abs();
+        let forecasts = forecast_all(&y[..cut], plan.horizon);
+        scores.resize(forecasts.len(), 0.0);
+        for (score, f) in scores.iter_mut().zip(forecasts) {
+            *score += (f.iter().sum::<f64>() - actual).abs();
         }
     }
-    any.then_some(scores)
+    (!scores.is_empty()).then_some(scores)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forecast::models::{SeasonalNaive, WindowAverage};
+    use crate::forecast::models::{Forecaster, SeasonalNaive, WindowAverage};
 
     #[test]
     fn cuts_latest_first_and_respect_min_train() {
@@ -83,6 +81,7 @@ mod tests {
             Box::new(SeasonalNaive { season: 1 }),
             Box::new(WindowAverage { window: 3 }),
         ];
-        assert_eq!(total_error_scores(&y, &plan, &models), Some(vec![4.0, 4.0, 0.0]));
+        let all = |y: &[f64], h| models.iter().map(|m| m.forecast(y, h)).collect();
+        assert_eq!(total_error_scores(&y, &plan, all), Some(vec![4.0, 4.0, 0.0]));
     }
 }

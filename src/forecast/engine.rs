@@ -7,9 +7,10 @@
 //! every per-series result is computed alone and reduced in series order.
 
 use super::backtest::{BacktestPlan, total_error_scores};
+use super::candidates::CandidateSet;
 use super::error::ForecastError;
 use super::metrics::{Metrics, MetricsAccumulator};
-use super::models::{Forecaster, ModelKind, ModelSettings};
+use super::models::{ModelKind, ModelSettings};
 use super::quantile::{QUANTILE_LEVELS, quantile_ratios};
 use super::select::{DemandClass, Selection, choose};
 use super::series::{Frequency, History};
@@ -115,7 +116,7 @@ impl ForecastConfig {
     }
 
     /// The candidates plus the fallback (appended when not a candidate), built.
-    fn models(&self) -> (Vec<ModelKind>, Vec<Box<dyn Forecaster>>, usize) {
+    fn models(&self) -> (CandidateSet, usize) {
         let mut kinds = self.candidates.clone();
         let fallback = match kinds.iter().position(|&k| k == self.fallback) {
             Some(i) => i,
@@ -124,8 +125,7 @@ impl ForecastConfig {
                 kinds.len() - 1
             }
         };
-        let models = kinds.iter().map(|k| k.build(&self.settings)).collect();
-        (kinds, models, fallback)
+        (CandidateSet::new(kinds, &self.settings), fallback)
     }
 
     fn check(&self) -> Result<(), ForecastError> {
@@ -226,30 +226,40 @@ fn par_series<T: Send>(
     }
 }
 
-/// A series' backtest scores per candidate (`None`: not eligible) and its demand class.
-type Scored = (Option<Vec<f64>>, DemandClass);
+/// What the first pass learns about one series.
+struct Scored {
+    /// Whether the series is eligible at the origin (modelled, and scored in evaluations).
+    eligible: bool,
+    /// Backtest errors per candidate; `None` when not eligible or too short to backtest.
+    scores: Option<Vec<f64>>,
+    /// Its demand class.
+    class: DemandClass,
+}
 
 /// Backtest scores and class of each series whose history up to `cut` is eligible.
 fn score_all(
     history: &History,
     cut: usize,
     config: &ForecastConfig,
-    models: &[Box<dyn Forecaster>],
+    models: &CandidateSet,
     ctx: &SolveContext,
 ) -> Result<Vec<Scored>, Interrupted> {
     let plan = config.plan();
     par_series(history.len(), ctx, |i, buf| {
         history.dense(i, cut, buf);
-        if !config.eligibility.admits(buf) {
-            return (None, DemandClass::of(buf));
-        }
-        (total_error_scores(buf, &plan, models), DemandClass::of(buf))
+        let eligible = config.eligibility.admits(buf);
+        let scores = if eligible {
+            total_error_scores(buf, &plan, |y, h| models.forecast_all(y, h))
+        } else {
+            None
+        };
+        Scored { eligible, scores, class: DemandClass::of(buf) }
     })
 }
 
 fn pick(config: &ForecastConfig, scored: &[Scored], fallback: usize) -> Vec<usize> {
-    let scores: Vec<Option<Vec<f64>>> = scored.iter().map(|s| s.0.clone()).collect();
-    let classes: Vec<DemandClass> = scored.iter().map(|s| s.1).collect();
+    let scores: Vec<Option<Vec<f64>>> = scored.iter().map(|s| s.scores.clone()).collect();
+    let classes: Vec<DemandClass> = scored.iter().map(|s| s.class).collect();
     let pooled: Vec<bool> = scores.iter().map(Option::is_some).collect();
     choose(config.selection, &scores, &classes, &pooled, fallback)
 }
@@ -268,7 +278,8 @@ pub fn forecast(
     ctx: &SolveContext,
 ) -> Result<ForecastSet, ForecastError> {
     config.check()?;
-    let (kinds, models, fallback) = config.models();
+    let (models, fallback) = config.models();
+    let kinds = models.kinds();
     let end = history.periods();
     ctx.progress().phase("forecast");
     ctx.progress().set_total(2 * history.len() as u64);
@@ -277,7 +288,7 @@ pub fn forecast(
     let series = par_series(history.len(), ctx, |i, buf| {
         history.dense(i, end, buf);
         let model = chosen[i];
-        let mean = models[model].forecast(buf, config.horizon);
+        let mean = models.forecast_one(model, buf, config.horizon);
         let ratios = quantile_ratios(buf, config.quantile_window, &QUANTILE_LEVELS);
         let (sku, zone) = history.key(i);
         SeriesForecast {
@@ -322,21 +333,24 @@ pub fn backtest(
         });
     }
     let cut = end - holdout;
-    let (kinds, models, fallback) = config.models();
+    let (models, fallback) = config.models();
+    let kinds = models.kinds();
     ctx.progress().phase("backtest");
     ctx.progress().set_total(2 * history.len() as u64);
     let scored = score_all(history, cut, config, &models, ctx)?;
     let chosen = pick(config, &scored, fallback);
     let h = config.horizon;
     let per_series = par_series(history.len(), ctx, |i, buf| {
-        scored[i].0.as_ref()?;
+        if !scored[i].eligible {
+            return None;
+        }
         let start = history.dense(i, cut + h, buf);
         let (train, actual) = buf.split_at(cut - start);
         let ratios = quantile_ratios(train, config.quantile_window, &QUANTILE_LEVELS);
         let accs: Vec<MetricsAccumulator> = models
-            .iter()
-            .map(|m| {
-                let mean = m.forecast(train, h);
+            .forecast_all(train, h)
+            .into_iter()
+            .map(|mean| {
                 let p50: Vec<f64> = mean.iter().map(|v| v * ratios[0]).collect();
                 let p90: Vec<f64> = mean.iter().map(|v| v * ratios[1]).collect();
                 let mut acc = MetricsAccumulator::default();

@@ -10,6 +10,7 @@
 //! per-period WAPE or MASE would select "forecast zero" (see [`metrics`]).
 
 pub mod backtest;
+pub mod candidates;
 pub mod engine;
 pub mod error;
 pub mod metrics;

@@ -39,7 +39,7 @@ pub fn ses_sse(x: &[f64], alpha: f64) -> f64 {
 /// The SES forecast with alpha chosen in [`OPTIMIZED_ALPHA_BOUNDS`] by least squares.
 pub fn optimized_ses_forecast(x: &[f64]) -> f64 {
     let (lo, hi) = OPTIMIZED_ALPHA_BOUNDS;
-    let alpha = golden_section(lo, hi, 1e-9, |a| ses_sse(x, a));
+    let alpha = golden_section(lo, hi, 1e-7, |a| ses_sse(x, a));
     ses_forecast(x, alpha)
 }
 
