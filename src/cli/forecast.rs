@@ -57,6 +57,9 @@ pub struct Args {
     /// Candidate models, comma-separated (default: all).
     #[arg(long, value_delimiter = ',')]
     models: Option<Vec<String>>,
+    /// Reconciliation of bottom forecasts with zone/SKU totals: bottom_up, ols, wls.
+    #[arg(long, default_value = "bottom_up")]
+    reconciliation: stockroute::forecast::hierarchy::Reconciliation,
     /// Rolling origins used for selection.
     #[arg(long, default_value_t = 3)]
     origins: usize,
@@ -78,6 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut config = ForecastConfig::new(args.frequency, args.horizon);
     config.selection = args.selection;
     config.origins = args.origins;
+    config.reconciliation = args.reconciliation;
     if let Some(models) = &args.models {
         config.candidates =
             models.iter().map(|m| m.parse::<ModelKind>()).collect::<Result<_, _>>()?;
@@ -183,6 +187,19 @@ fn print_report(report: &BacktestReport, seconds: f64) {
         line(&mut out, r.model.name(), &r.metrics, r.chosen_for.to_string());
     }
     line(&mut out, "SELECTED", &report.selected, String::new());
+    let _ =
+        writeln!(out, "hierarchy (WAPE of horizon totals / per period; bottom = scored series):");
+    for l in &report.hierarchy {
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<7} {:>6} nodes  {:>7.4} {:>7.4}",
+            format!("{:?}", l.method),
+            l.level,
+            l.nodes,
+            l.total_wape,
+            l.period_wape
+        );
+    }
 }
 
 /// The CLI's [`Progress`] sink: an indicatif bar on stderr, hidden when stderr is not a

@@ -8,7 +8,9 @@
 
 use super::backtest::{BacktestPlan, total_error_scores};
 use super::candidates::CandidateSet;
+use super::coherence::{LevelReport, aggregate_base, evaluate_levels};
 use super::error::ForecastError;
+use super::hierarchy::{Hierarchy, Reconciliation};
 use super::metrics::{Metrics, MetricsAccumulator};
 use super::models::{ModelKind, ModelSettings};
 use super::quantile::{QUANTILE_LEVELS, quantile_ratios};
@@ -66,6 +68,10 @@ pub struct ForecastConfig {
     pub quantile_window: usize,
     /// Which series are modelled and scored.
     pub eligibility: Eligibility,
+    /// How bottom forecasts are reconciled with the aggregate ones.
+    pub reconciliation: Reconciliation,
+    /// The model of aggregate (zone, SKU, total) base forecasts.
+    pub aggregate_model: ModelKind,
 }
 
 impl ForecastConfig {
@@ -103,6 +109,8 @@ impl ForecastConfig {
                 min_selling: if frequency == Frequency::Daily { 5 } else { 3 },
                 max_since_sale: p(91),
             },
+            reconciliation: Reconciliation::BottomUp,
+            aggregate_model: ModelKind::Combination,
         }
     }
 
@@ -188,6 +196,9 @@ pub struct BacktestReport {
     pub models: Vec<ModelReport>,
     /// Metrics of the per-series selected models.
     pub selected: Metrics,
+    /// Every reconciliation at every level (bottom = eligible series; the aggregates sum all
+    /// series, the ineligible ones with the fallback model).
+    pub hierarchy: Vec<LevelReport>,
 }
 
 /// One candidate's line of a [`BacktestReport`].
@@ -300,6 +311,7 @@ pub fn forecast(
             mean,
         }
     })?;
+    let series = reconcile_set(history, config, end, series);
     Ok(ForecastSet {
         frequency: history.frequency(),
         horizon: config.horizon,
@@ -341,29 +353,33 @@ pub fn backtest(
     let chosen = pick(config, &scored, fallback);
     let h = config.horizon;
     let per_series = par_series(history.len(), ctx, |i, buf| {
-        if !scored[i].eligible {
-            return None;
-        }
         let start = history.dense(i, cut + h, buf);
-        let (train, actual) = buf.split_at(cut - start);
+        let split = cut.saturating_sub(start);
+        let (train, actual) = buf.split_at(split);
+        // A series whose first sale falls inside the window has zeros before it.
+        let mut actual_full = vec![0.0; h - actual.len()];
+        actual_full.extend_from_slice(actual);
+        if !scored[i].eligible {
+            return (None, models.forecast_one(chosen[i], train, h), actual_full);
+        }
         let ratios = quantile_ratios(train, config.quantile_window, &QUANTILE_LEVELS);
-        let accs: Vec<MetricsAccumulator> = models
-            .forecast_all(train, h)
-            .into_iter()
+        let all = models.forecast_all(train, h);
+        let accs: Vec<MetricsAccumulator> = all
+            .iter()
             .map(|mean| {
                 let p50: Vec<f64> = mean.iter().map(|v| v * ratios[0]).collect();
                 let p90: Vec<f64> = mean.iter().map(|v| v * ratios[1]).collect();
                 let mut acc = MetricsAccumulator::default();
-                acc.add_series(train, actual, &mean, &p50, &p90);
+                acc.add_series(train, &actual_full, mean, &p50, &p90);
                 acc
             })
             .collect();
-        Some(accs)
+        (Some(accs), all[chosen[i]].clone(), actual_full)
     })?;
     let mut totals = vec![MetricsAccumulator::default(); kinds.len()];
     let mut counts = vec![0u64; kinds.len()];
     let mut selected = MetricsAccumulator::default();
-    for (accs, &choice) in per_series.iter().zip(&chosen) {
+    for ((accs, _, _), &choice) in per_series.iter().zip(&chosen) {
         let Some(accs) = accs else { continue };
         for (t, a) in totals.iter_mut().zip(accs) {
             t.merge(a);
@@ -381,5 +397,47 @@ pub fn backtest(
             .map(|(&model, (t, chosen_for))| ModelReport { model, metrics: t.finish(), chosen_for })
             .collect(),
         selected: selected.finish(),
+        hierarchy: {
+            let hierarchy = Hierarchy::new((0..history.len()).map(|i| history.key(i)));
+            let base = aggregate_base(
+                history,
+                &hierarchy,
+                cut,
+                h,
+                config.aggregate_model,
+                &config.settings,
+            );
+            let (bottom, actual): (Vec<Vec<f64>>, Vec<Vec<f64>>) =
+                per_series.into_iter().map(|(_, f, a)| (f, a)).unzip();
+            let eligible: Vec<bool> = scored.iter().map(|s| s.eligible).collect();
+            evaluate_levels(&hierarchy, &bottom, &actual, &eligible, &base, h)
+        },
     })
+}
+
+/// Applies `config.reconciliation` to the bottom forecasts; quantiles move with the mean.
+fn reconcile_set(
+    history: &History,
+    config: &ForecastConfig,
+    end: usize,
+    mut series: Vec<SeriesForecast>,
+) -> Vec<SeriesForecast> {
+    if config.reconciliation == Reconciliation::BottomUp {
+        return series;
+    }
+    let h = config.horizon;
+    let hierarchy = Hierarchy::new(series.iter().map(|s| (&s.sku, &s.zone)));
+    let base =
+        aggregate_base(history, &hierarchy, end, h, config.aggregate_model, &config.settings);
+    let bottom: Vec<Vec<f64>> = series.iter().map(|s| s.mean.clone()).collect();
+    let rec = hierarchy.reconcile(config.reconciliation, &bottom, &base, h);
+    for (s, new) in series.iter_mut().zip(rec) {
+        for (k, &m) in new.iter().enumerate() {
+            let scale = if s.mean[k] > 0.0 { m / s.mean[k] } else { 1.0 };
+            s.p50[k] = if s.mean[k] > 0.0 { s.p50[k] * scale } else { m };
+            s.p90[k] = if s.mean[k] > 0.0 { s.p90[k] * scale } else { m };
+        }
+        s.mean = new;
+    }
+    series
 }

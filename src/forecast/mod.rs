@@ -11,8 +11,10 @@
 
 pub mod backtest;
 pub mod candidates;
+pub mod coherence;
 pub mod engine;
 pub mod error;
+pub mod hierarchy;
 pub mod metrics;
 pub mod models;
 pub(crate) mod optimize;

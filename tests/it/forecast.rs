@@ -73,8 +73,31 @@ fn backtest_scores_every_candidate_on_the_held_out_window() {
     // The selection picks among the candidates, so it is no worse than the worst of them.
     let worst = report.models.iter().map(|m| m.metrics.total_wape).fold(0.0, f64::max);
     assert!(report.selected.total_wape <= worst + 1e-12);
+    // Three reconciliations x four levels; bottom-up leaves the bottom level as selected.
+    assert_eq!(report.hierarchy.len(), 12);
+    let bu_bottom = &report.hierarchy[0];
+    assert_eq!(bu_bottom.level, "bottom");
+    assert!((bu_bottom.total_wape - report.selected.total_wape).abs() < 1e-9);
     let err = forecast::backtest(&h, &config, 10, &SolveContext::new(0)).unwrap_err();
     assert!(matches!(err, ForecastError::HistoryTooShort { .. }));
+}
+
+#[test]
+fn reconciled_forecasts_stay_non_negative_and_move_towards_the_aggregates() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = history(dir.path(), 8, 150);
+    let mut config = ForecastConfig::new(Frequency::Daily, 7);
+    let base = forecast::forecast(&h, &config, &SolveContext::new(0)).unwrap();
+    config.reconciliation = forecast::hierarchy::Reconciliation::WlsStructural;
+    let rec = forecast::forecast(&h, &config, &SolveContext::new(0)).unwrap();
+    assert_eq!(rec.series.len(), base.series.len());
+    let mut changed = false;
+    for (r, b) in rec.series.iter().zip(&base.series) {
+        assert_eq!((&r.sku, &r.zone), (&b.sku, &b.zone));
+        assert!(r.mean.iter().all(|v| v.is_finite() && *v >= 0.0));
+        changed |= r.mean.iter().zip(&b.mean).any(|(x, y)| (x - y).abs() > 1e-9);
+    }
+    assert!(changed, "reconciliation against independent aggregate forecasts moves something");
 }
 
 #[test]
