@@ -409,11 +409,6 @@ impl History {
         }
         format!("fnv1a64:{:016x}", h.0)
     }
-
-    /// The weekday of the first period start (for reports).
-    pub fn first_weekday(&self) -> chrono::Weekday {
-        self.first_period_start.weekday()
-    }
 }
 
 /// FNV-1a, 64 bit: tiny, stable across Rust releases (unlike `DefaultHasher`).
