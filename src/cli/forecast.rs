@@ -1,6 +1,15 @@
 //! `stockroute forecast`: forecast every (sku, zone) series of a history, store the run and
 //! print its id; or, with `--backtest`, score every model and the selection on a held-out
 //! window.
+//!
+//! ```text
+//! stockroute forecast <SCENARIO> --horizon 28 [--store stockroute.sqlite] [--out forecast.csv]
+//! stockroute forecast --history demand.csv --zone-column region --horizon 28 --backtest
+//! ```
+//!
+//! The store defaults to `stockroute.sqlite` in the current directory (created on first
+//! use). The run id (or the backtest table) goes to stdout, the progress bar and the
+//! history summary to stderr.
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;

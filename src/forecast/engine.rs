@@ -212,6 +212,11 @@ pub struct ModelReport {
     pub chosen_for: u64,
 }
 
+/// A quantile path: the mean path times the series' quantile ratio (see [`super::quantile`]).
+fn scaled(mean: &[f64], ratio: f64) -> Vec<f64> {
+    mean.iter().map(|m| m * ratio).collect()
+}
+
 /// Maps `f` over series `0..n` in parallel under `ctx` (threads, cancel, deadline,
 /// progress), giving each worker a reusable buffer.
 fn par_series<T: Send>(
@@ -306,8 +311,8 @@ pub fn forecast(
             sku: sku.clone(),
             zone: zone.clone(),
             model: kinds[model],
-            p50: mean.iter().map(|m| m * ratios[0]).collect(),
-            p90: mean.iter().map(|m| m * ratios[1]).collect(),
+            p50: scaled(&mean, ratios[0]),
+            p90: scaled(&mean, ratios[1]),
             mean,
         }
     })?;
@@ -367,9 +372,8 @@ pub fn backtest(
         let accs: Vec<MetricsAccumulator> = all
             .iter()
             .map(|mean| {
-                let p50: Vec<f64> = mean.iter().map(|v| v * ratios[0]).collect();
-                let p90: Vec<f64> = mean.iter().map(|v| v * ratios[1]).collect();
                 let mut acc = MetricsAccumulator::default();
+                let (p50, p90) = (scaled(mean, ratios[0]), scaled(mean, ratios[1]));
                 acc.add_series(train, &actual_full, mean, &p50, &p90);
                 acc
             })
