@@ -127,7 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         frequency: args.frequency,
         data_fingerprint: history.fingerprint(),
         source: path.display().to_string(),
-        metrics: serde_json::Value::Null,
+        metrics: serde_json::to_value(&set.selection)?,
         quantile_levels: stockroute::store::forecast_quantile_levels(),
     };
     let id = store.write_run(&run, &mut stockroute::store::rows_of(&set))?;

@@ -57,6 +57,15 @@ pub fn total_error_scores(
     (!scores.is_empty()).then_some(scores)
 }
 
+/// The actual horizon totals summed over the plan's origins: the denominator that turns
+/// [`total_error_scores`] into a WAPE of horizon totals.
+///
+/// # Units
+/// Product units.
+pub fn actual_totals(y: &[f64], plan: &BacktestPlan) -> f64 {
+    plan.cuts(y.len()).map(|cut| y[cut..cut + plan.horizon].iter().sum::<f64>()).sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +92,6 @@ mod tests {
         ];
         let all = |y: &[f64], h| models.iter().map(|m| m.forecast(y, h)).collect();
         assert_eq!(total_error_scores(&y, &plan, all), Some(vec![4.0, 4.0, 0.0]));
+        assert_eq!(actual_totals(&y, &plan), 4.0);
     }
 }

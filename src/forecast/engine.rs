@@ -6,7 +6,7 @@
 //! per series beyond its scores and its forecast. Results do not depend on the thread count:
 //! every per-series result is computed alone and reduced in series order.
 
-use super::backtest::{BacktestPlan, total_error_scores};
+use super::backtest::{BacktestPlan, actual_totals, total_error_scores};
 use super::candidates::CandidateSet;
 use super::coherence::{LevelReport, aggregate_base, evaluate_levels};
 use super::error::ForecastError;
@@ -173,6 +173,70 @@ pub struct ForecastSet {
     pub start: NaiveDate,
     /// Per series, in (sku, zone) order.
     pub series: Vec<SeriesForecast>,
+    /// What the selection saw and chose; stored with the run as its metrics.
+    pub selection: SelectionSummary,
+}
+
+/// The selection's view of a forecast run: how often each model was chosen and the
+/// backtest error on the selection origins. These errors are in-sample to the selection
+/// (optimistic for the selected line); [`backtest`] gives honest held-out figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionSummary {
+    /// Selection policy.
+    pub policy: Selection,
+    /// Series with at least one backtest origin.
+    pub series_backtested: u64,
+    /// Per candidate: series that use it, and its WAPE of horizon totals over the origins.
+    pub models: Vec<SelectionLine>,
+    /// WAPE of horizon totals over the origins of the models as selected.
+    pub selected_total_wape: f64,
+}
+
+/// One candidate's line of a [`SelectionSummary`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionLine {
+    /// The model.
+    pub model: ModelKind,
+    /// Series forecast with it (all series, the ineligible ones with the fallback).
+    pub chosen_for: u64,
+    /// WAPE of horizon totals on the selection origins (backtested series).
+    pub total_wape: f64,
+}
+
+fn summarize(
+    config: &ForecastConfig,
+    kinds: &[ModelKind],
+    scored: &[Scored],
+    chosen: &[usize],
+) -> SelectionSummary {
+    let mut errors = vec![0.0; kinds.len()];
+    let mut counts = vec![0u64; kinds.len()];
+    let (mut actual, mut selected, mut n) = (0.0, 0.0, 0u64);
+    for (s, &c) in scored.iter().zip(chosen) {
+        counts[c] += 1;
+        if let Some(scores) = &s.scores {
+            n += 1;
+            actual += s.actual;
+            selected += scores[c];
+            for (e, v) in errors.iter_mut().zip(scores) {
+                *e += v;
+            }
+        }
+    }
+    SelectionSummary {
+        policy: config.selection,
+        series_backtested: n,
+        models: kinds
+            .iter()
+            .zip(errors.iter().zip(counts))
+            .map(|(&model, (e, chosen_for))| SelectionLine {
+                model,
+                chosen_for,
+                total_wape: e / actual,
+            })
+            .collect(),
+        selected_total_wape: selected / actual,
+    }
 }
 
 impl ForecastSet {
@@ -248,6 +312,8 @@ struct Scored {
     eligible: bool,
     /// Backtest errors per candidate; `None` when not eligible or too short to backtest.
     scores: Option<Vec<f64>>,
+    /// Actual horizon totals summed over the origins (0 without scores).
+    actual: f64,
     /// Its demand class.
     class: DemandClass,
 }
@@ -269,7 +335,8 @@ fn score_all(
         } else {
             None
         };
-        Scored { eligible, scores, class: DemandClass::of(buf) }
+        let actual = if scores.is_some() { actual_totals(buf, &plan) } else { 0.0 };
+        Scored { eligible, scores, actual, class: DemandClass::of(buf) }
     })
 }
 
@@ -322,6 +389,7 @@ pub fn forecast(
         horizon: config.horizon,
         start: history.period_start(end),
         series,
+        selection: summarize(config, kinds, &scored, &chosen),
     })
 }
 

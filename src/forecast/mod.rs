@@ -23,8 +23,8 @@ pub mod select;
 pub mod series;
 
 pub use engine::{
-    BacktestReport, Eligibility, ForecastConfig, ForecastSet, ModelReport, SeriesForecast,
-    backtest, forecast,
+    BacktestReport, Eligibility, ForecastConfig, ForecastSet, ModelReport, SelectionLine,
+    SelectionSummary, SeriesForecast, backtest, forecast,
 };
 pub use error::{ForecastError, RowError};
 pub use metrics::{Metrics, MetricsAccumulator};

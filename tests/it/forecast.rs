@@ -46,6 +46,10 @@ fn forecasts_every_series_and_is_deterministic_across_thread_counts() {
     let two = forecast::forecast(&h, &config, &SolveContext::new(0).with_threads(2)).unwrap();
     assert_eq!(one, two);
     assert_eq!(one.series.len(), h.len());
+    let chosen: u64 = one.selection.models.iter().map(|m| m.chosen_for).sum();
+    assert_eq!(chosen as usize, h.len());
+    assert!(one.selection.series_backtested > 0);
+    assert!(one.selection.selected_total_wape.is_finite());
     assert_eq!(one.start, chrono::NaiveDate::from_ymd_opt(2024, 7, 19).unwrap());
     for s in &one.series {
         assert_eq!(s.mean.len(), 14);
@@ -132,6 +136,9 @@ fn cli_forecast_stores_a_run_writes_csv_and_lists_it() {
     let s = SqliteStore::open(&store).unwrap();
     let stored = s.read_run(&stockroute::ids::RunId::new(id.clone())).unwrap();
     assert_eq!(stored.len(), 70);
+    let info = s.run_info(&stockroute::ids::RunId::new(id.clone())).unwrap();
+    assert!(info.run.metrics["selected_total_wape"].is_number(), "{}", info.run.metrics);
+    assert_eq!(info.run.model_config["horizon"], 7);
     let listed = Command::new(env!("CARGO_BIN_EXE_stockroute"))
         .args(["runs", "--store", store.to_str().unwrap()])
         .output()
