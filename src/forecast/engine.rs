@@ -82,18 +82,7 @@ impl ForecastConfig {
         let p = |days| frequency.periods_in_days(days);
         Self {
             horizon,
-            candidates: vec![
-                ModelKind::WindowAverage,
-                ModelKind::SeasonalNaive,
-                ModelKind::Ets,
-                ModelKind::Croston,
-                ModelKind::Sba,
-                ModelKind::CrostonOptimized,
-                ModelKind::Tsb,
-                ModelKind::Adida,
-                ModelKind::Imapa,
-                ModelKind::Combination,
-            ],
+            candidates: ModelKind::ALL.to_vec(),
             fallback: ModelKind::WindowAverage,
             settings: ModelSettings {
                 season: frequency.season(),

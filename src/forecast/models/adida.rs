@@ -5,7 +5,7 @@
 //! period is that divided by the block length. Blocks end at the last observation.
 
 use super::Forecaster;
-use super::ses::{block_sums, intervals, optimized_ses_forecast, round_half_even};
+use super::ses::{aggregation_level, block_sums, optimized_ses_forecast};
 
 /// ADIDA with statsforecast's choices (block = rounded mean interval, SES alpha in [0.1, 0.3]).
 #[derive(Debug, Clone, Copy, Default)]
@@ -17,11 +17,7 @@ impl Forecaster for Adida {
     }
 
     fn forecast(&self, demand: &[f64], horizon: usize) -> Vec<f64> {
-        let gaps = intervals(demand);
-        if gaps.is_empty() {
-            return vec![0.0; horizon];
-        }
-        let level = round_half_even(gaps.iter().sum::<f64>() / gaps.len() as f64);
+        let Some(level) = aggregation_level(demand) else { return vec![0.0; horizon] };
         let sums = block_sums(demand, level);
         vec![optimized_ses_forecast(&sums) / level as f64; horizon]
     }

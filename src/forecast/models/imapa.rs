@@ -5,7 +5,7 @@
 //! no single aggregation level has to be right.
 
 use super::Forecaster;
-use super::ses::{block_sums, intervals, optimized_ses_forecast, round_half_even};
+use super::ses::{aggregation_level, block_sums, optimized_ses_forecast};
 
 /// IMAPA with statsforecast's choices.
 #[derive(Debug, Clone, Copy, Default)]
@@ -17,11 +17,7 @@ impl Forecaster for Imapa {
     }
 
     fn forecast(&self, demand: &[f64], horizon: usize) -> Vec<f64> {
-        let gaps = intervals(demand);
-        if gaps.is_empty() {
-            return vec![0.0; horizon];
-        }
-        let max_level = round_half_even(gaps.iter().sum::<f64>() / gaps.len() as f64);
+        let Some(max_level) = aggregation_level(demand) else { return vec![0.0; horizon] };
         let total: f64 = (1..=max_level)
             .map(|level| optimized_ses_forecast(&block_sums(demand, level)) / level as f64)
             .sum();

@@ -73,6 +73,13 @@ pub fn round_half_even(x: f64) -> usize {
     x.round_ties_even().max(1.0) as usize
 }
 
+/// The block length of ADIDA (and the largest of IMAPA): the mean interval between demands,
+/// rounded as statsforecast does. `None` when `x` has no demand.
+pub fn aggregation_level(x: &[f64]) -> Option<usize> {
+    let gaps = intervals(x);
+    (!gaps.is_empty()).then(|| round_half_even(gaps.iter().sum::<f64>() / gaps.len() as f64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
