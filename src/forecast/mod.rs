@@ -3,7 +3,7 @@
 //! Data flow: [`History`] (validated CSV rows, bucketed daily or weekly) -> [`forecast`]
 //! (per series: rolling-origin backtest of each candidate on the error of horizon totals,
 //! selection, fit, quantiles) -> [`ForecastSet`], which the CLI writes to the forecast store
-//! and to CSV. [`backtest`] scores every candidate and the selection on a held-out window
+//! and to CSV. [`backtest()`] scores every candidate and the selection on a held-out window
 //! without letting the selection see it.
 //!
 //! Why horizon totals: placement consumes lead-time demand, and on sparse retail data

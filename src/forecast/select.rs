@@ -1,6 +1,6 @@
 //! Model selection from backtest scores.
 //!
-//! Three policies, all on the horizon-total error of [`super::backtest`]:
+//! Three policies, all on the horizon-total error of [`mod@super::backtest`]:
 //! - `per_series`: each series takes its own best model (noisy with few origins);
 //! - `per_class`: series are grouped by demand pattern (Syntetos-Boylan classes by mean
 //!   inter-demand interval and squared variation of sizes) and each class takes the model
