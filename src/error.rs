@@ -22,6 +22,12 @@ pub enum Error {
     /// Inventory placement failed (invalid input, infeasible model, time limit).
     #[error(transparent)]
     Placement(#[from] crate::placement::PlacementError),
+    /// The forecasting stage failed.
+    #[error(transparent)]
+    Forecast(#[from] crate::forecast::ForecastError),
+    /// The forecast store failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -30,10 +30,12 @@
 
 pub mod context;
 pub mod error;
+pub mod forecast;
 pub mod ids;
 pub mod placement;
 pub mod routing;
 pub mod scenario;
+pub mod store;
 pub mod units;
 
 pub use context::{CancelToken, Interrupted, Progress, SolveContext};

@@ -8,9 +8,11 @@ use std::process::ExitCode;
 
 mod bench;
 mod bench_placement;
+mod forecast;
 mod generate;
 mod roads;
 mod route;
+mod runs;
 mod validate;
 
 /// stockroute: forecast demand, place stock, route the last mile.
@@ -39,6 +41,10 @@ enum Command {
     Roads(roads::Args),
     /// Benchmark the placement LP on a seeded synthetic network (one JSON line).
     BenchPlacement(bench_placement::Args),
+    /// Forecast demand per (sku, zone), store the run, print its id.
+    Forecast(forecast::Args),
+    /// List the forecast runs in a store.
+    Runs(runs::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -52,6 +58,8 @@ pub fn run() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Roads(args) => roads::run(args),
         Command::BenchPlacement(args) => bench_placement::run(args),
+        Command::Forecast(args) => forecast::run(args),
+        Command::Runs(args) => runs::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -1,7 +1,9 @@
 //! The one integration-test binary: one module per area.
 
+mod forecast;
 mod placement;
 mod properties;
 mod roads;
 mod routing;
 mod scenario;
+mod store;

@@ -1,0 +1,245 @@
+//! `stockroute forecast`: forecast every (sku, zone) series of a history, store the run and
+//! print its id; or, with `--backtest`, score every model and the selection on a held-out
+//! window.
+//!
+//! ```text
+//! stockroute forecast <SCENARIO> --horizon 28 [--store stockroute.sqlite] [--out forecast.csv]
+//! stockroute forecast --history demand.csv --zone-column region --horizon 28 --backtest
+//! ```
+//!
+//! The store defaults to `stockroute.sqlite` in the current directory (created on first
+//! use). The run id (or the backtest table) goes to stdout, the progress bar and the
+//! history summary to stderr.
+
+use anyhow::{Context, bail};
+use clap::Args as ClapArgs;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use stockroute::forecast::{
+    self, BacktestReport, ForecastConfig, ForecastSet, Frequency, History, HistoryOptions,
+    ModelKind, Selection,
+};
+use stockroute::store::{ForecastStore, NewRun, SqliteStore};
+use stockroute::{Progress, SolveContext};
+
+/// Arguments of `stockroute forecast`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Scenario folder; its `demand.csv` (date,sku,zone,quantity) is the history.
+    #[arg(required_unless_present = "history", conflicts_with = "history")]
+    scenario: Option<PathBuf>,
+    /// History CSV instead of a scenario: date,sku,<zone column>,quantity.
+    #[arg(long, value_name = "CSV")]
+    history: Option<PathBuf>,
+    /// Name of the zone column (the shared demand file calls it `region`).
+    #[arg(long, default_value = "zone")]
+    zone_column: String,
+    /// Period length: daily or weekly.
+    #[arg(long, default_value = "daily")]
+    frequency: Frequency,
+    /// Periods to forecast.
+    #[arg(long)]
+    horizon: usize,
+    /// Forecast store (SQLite file, created if missing).
+    #[arg(long, default_value = "stockroute.sqlite")]
+    store: PathBuf,
+    /// Also write the forecast as CSV: sku,zone,date,mean,p50,p90.
+    #[arg(long, value_name = "CSV")]
+    out: Option<PathBuf>,
+    /// Score every model and the selection on the last `--holdout` periods instead of
+    /// forecasting (nothing is stored).
+    #[arg(long)]
+    backtest: bool,
+    /// Periods held out by `--backtest` (default: the horizon). The scored window is the
+    /// first `horizon` of them; a larger value evaluates an earlier window.
+    #[arg(long)]
+    holdout: Option<usize>,
+    /// Write the backtest report as JSON here.
+    #[arg(long, value_name = "JSON")]
+    report: Option<PathBuf>,
+    /// Selection policy: per_class, per_series or global.
+    #[arg(long, default_value = "per_class")]
+    selection: Selection,
+    /// Candidate models, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    models: Option<Vec<String>>,
+    /// Reconciliation of bottom forecasts with zone/SKU totals: bottom_up, ols, wls.
+    #[arg(long, default_value = "bottom_up")]
+    reconciliation: stockroute::forecast::hierarchy::Reconciliation,
+    /// Rolling origins used for selection.
+    #[arg(long, default_value_t = 3)]
+    origins: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+/// Runs the subcommand.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let path = match (&args.history, &args.scenario) {
+        (Some(h), _) => h.clone(),
+        (None, Some(s)) => s.join("demand.csv"),
+        (None, None) => bail!("give a scenario folder or --history CSV"),
+    };
+    let options =
+        HistoryOptions { zone_column: args.zone_column.clone(), frequency: args.frequency };
+    let history = History::read_csv(&path, &options)?;
+    let mut config = ForecastConfig::new(args.frequency, args.horizon);
+    config.selection = args.selection;
+    config.origins = args.origins;
+    config.reconciliation = args.reconciliation;
+    if let Some(models) = &args.models {
+        config.candidates =
+            models.iter().map(|m| m.parse::<ModelKind>()).collect::<Result<_, _>>()?;
+    }
+    let threads =
+        args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let bar = Arc::new(Bar::new());
+    let ctx = SolveContext::new(0).with_threads(threads).with_progress(bar.clone());
+    eprintln!(
+        "history: {} series, {} periods from {}, {} units",
+        history.len(),
+        history.periods(),
+        history.period_start(0),
+        history.total_units()
+    );
+    if args.backtest {
+        let holdout = args.holdout.unwrap_or(args.horizon);
+        let started = std::time::Instant::now();
+        let report = forecast::backtest(&history, &config, holdout, &ctx)?;
+        bar.finish();
+        print_report(&report, started.elapsed().as_secs_f64());
+        if let Some(out) = &args.report {
+            std::fs::write(out, serde_json::to_string_pretty(&report)?)
+                .with_context(|| format!("writing {}", out.display()))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let set = forecast::forecast(&history, &config, &ctx)?;
+    bar.finish();
+    let store = SqliteStore::open(&args.store)?;
+    let run = NewRun {
+        model_config: serde_json::to_value(&config)?,
+        horizon: config.horizon,
+        frequency: args.frequency,
+        data_fingerprint: history.fingerprint(),
+        source: path.display().to_string(),
+        metrics: serde_json::to_value(&set.selection)?,
+        quantile_levels: stockroute::store::forecast_quantile_levels(),
+    };
+    let id = store.write_run(&run, &mut stockroute::store::rows_of(&set))?;
+    if let Some(out) = &args.out {
+        write_csv(&set, out).with_context(|| format!("writing {}", out.display()))?;
+    }
+    println!("{id}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_csv(set: &ForecastSet, out: &PathBuf) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_path(out)?;
+    w.write_record(["sku", "zone", "date", "mean", "p50", "p90"])?;
+    for s in &set.series {
+        for h in 0..set.horizon {
+            w.write_record([
+                s.sku.as_str(),
+                s.zone.as_str(),
+                &set.period_start(h).to_string(),
+                &format!("{:.4}", s.mean[h]),
+                &format!("{:.4}", s.p50[h]),
+                &format!("{:.4}", s.p90[h]),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn print_report(report: &BacktestReport, seconds: f64) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "backtest: window from {}, {} periods, {} series, selection {:?}, {seconds:.1} s",
+        report.holdout_start, report.horizon, report.selected.series, report.selection
+    );
+    let _ = writeln!(
+        out,
+        "{:<18} {:>9} {:>9} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>7}",
+        "model",
+        "totWAPE",
+        "dayWAPE",
+        "RMSSE",
+        "bias",
+        "pinb50",
+        "pinb90",
+        "cov50",
+        "cov90",
+        "chosen"
+    );
+    let line = |out: &mut std::io::StdoutLock, name: &str, m: &forecast::Metrics, n: String| {
+        let _ = writeln!(
+            out,
+            "{name:<18} {:>9.4} {:>9.4} {:>7.4} {:>+7.3} {:>8.4} {:>8.4} {:>6.3} {:>6.3} {n:>7}",
+            m.total_wape,
+            m.period_wape,
+            m.rmsse,
+            m.bias,
+            m.scaled_pinball_p50,
+            m.scaled_pinball_p90,
+            m.coverage_p50,
+            m.coverage_p90
+        );
+    };
+    for r in &report.models {
+        line(&mut out, r.model.name(), &r.metrics, r.chosen_for.to_string());
+    }
+    line(&mut out, "SELECTED", &report.selected, String::new());
+    let _ =
+        writeln!(out, "hierarchy (WAPE of horizon totals / per period; bottom = scored series):");
+    for l in &report.hierarchy {
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<7} {:>6} nodes  {:>7.4} {:>7.4}",
+            format!("{:?}", l.method),
+            l.level,
+            l.nodes,
+            l.total_wape,
+            l.period_wape
+        );
+    }
+}
+
+/// The CLI's [`Progress`] sink: an indicatif bar on stderr, hidden when stderr is not a
+/// terminal so logs and pipes stay clean.
+pub struct Bar(ProgressBar);
+
+impl Bar {
+    /// A hidden-until-used bar on stderr.
+    pub fn new() -> Self {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {eta}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Self(bar)
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn set_total(&self, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(0);
+    }
+    fn advance(&self, steps: u64) {
+        self.0.inc(steps);
+    }
+    fn phase(&self, name: &str) {
+        self.0.set_message(name.to_owned());
+    }
+}

@@ -1,0 +1,48 @@
+//! Errors of the forecast store.
+
+use crate::ids::RunId;
+
+/// Any error of a [`super::ForecastStore`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database reported an error (I/O, lock, constraint, corrupt file).
+    #[error("store database: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// No run has this id.
+    #[error("no forecast run `{0}`")]
+    RunNotFound(RunId),
+    /// A row offered for writing is invalid; the whole run was rolled back.
+    #[error("row {index} ({sku}, {zone}, {period}): {reason}")]
+    InvalidRow {
+        /// 0-based position in the rows written.
+        index: u64,
+        /// The row's SKU.
+        sku: String,
+        /// The row's zone.
+        zone: String,
+        /// The row's period.
+        period: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The file was written by a newer stockroute.
+    #[error("store schema version {found} is newer than this build supports ({supported})")]
+    SchemaTooNew {
+        /// Version in the file.
+        found: i64,
+        /// Highest version this build knows.
+        supported: i64,
+    },
+    /// A stored JSON field could not be read back.
+    #[error("stored field `{field}` of run `{run}` is not valid: {source}")]
+    CorruptField {
+        /// The run.
+        run: String,
+        /// The column.
+        field: &'static str,
+        /// The parse error.
+        #[source]
+        source: serde_json::Error,
+    },
+}

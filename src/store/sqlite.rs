@@ -1,0 +1,340 @@
+//! The embedded default backend: one SQLite file in WAL mode.
+//!
+//! One writer connection behind a mutex (SQLite allows one writer at a time anyway) and a
+//! small pool of reader connections: in WAL mode readers keep reading the last committed
+//! state while a write transaction is open, so a long run being written never blocks the
+//! service's reads. The schema version lives in `PRAGMA user_version`; migrations are SQL
+//! files applied in order, each in its own transaction.
+
+use super::{ForecastRow, ForecastStore, NewRun, RunInfo, StoreError};
+use crate::forecast::Frequency;
+use crate::ids::{RunId, SkuId, ZoneId};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+/// Schema migrations; `user_version` = how many have been applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// Reader connections kept open for reuse.
+const READER_POOL: usize = 4;
+
+/// A [`ForecastStore`] in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave a half-written run (the transaction rolls
+    // back when dropped), so a poisoned lock is safe to take over.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path`, switches it to WAL and applies any
+    /// pending migrations.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::SchemaTooNew`] for a file from a newer build.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut conn = connect(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            path: path.to_owned(),
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The schema version of the open file.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(lock(&self.writer).query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Runs `f` on a reader connection (pooled, or a new one).
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => connect(&self.path)?,
+        };
+        let out = f(&conn);
+        let mut pool = lock(&self.readers);
+        if pool.len() < READER_POOL {
+            pool.push(conn);
+        }
+        out
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let supported = MIGRATIONS.len() as i64;
+    if version > supported {
+        return Err(StoreError::SchemaTooNew { found: version, supported });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A new run id: UTC time to the millisecond plus 32 bits that separate runs made in the
+/// same millisecond (by this process: a counter; by others: the process id and the clock's
+/// nanoseconds).
+fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let salt = [
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        u64::from(std::process::id()),
+        u64::from(now.timestamp_subsec_nanos()),
+    ];
+    for b in fingerprint.bytes().chain(salt.iter().flat_map(|v| v.to_le_bytes())) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    RunId::new(format!("{}-{:08x}", now.format("%Y%m%dT%H%M%S%3fZ"), h as u32))
+}
+
+fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreError> {
+    let reason = if !row.mean.is_finite() || row.mean < 0.0 {
+        Some("mean must be finite and >= 0")
+    } else if row.quantiles.len() != levels {
+        Some("one quantile per quantile level is required")
+    } else if row.quantiles.iter().any(|q| !q.is_finite() || *q < 0.0) {
+        Some("quantiles must be finite and >= 0")
+    } else {
+        None
+    };
+    match reason {
+        None => Ok(()),
+        Some(reason) => Err(StoreError::InvalidRow {
+            index,
+            sku: row.sku.to_string(),
+            zone: row.zone.to_string(),
+            period: row.period.to_string(),
+            reason,
+        }),
+    }
+}
+
+fn json_text(v: &impl serde::Serialize) -> String {
+    // Serialising plain values (numbers, strings, serde_json::Value) cannot fail.
+    serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
+}
+
+const RUN_COLUMNS: &str = "id, created_at, frequency, horizon, model_config, data_fingerprint, \
+                           source, metrics, quantile_levels, row_count";
+
+fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 10]> {
+    Ok([
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get::<_, i64>(3)?.to_string(),
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get::<_, i64>(9)?.to_string(),
+    ])
+}
+
+fn parse_run(cols: [String; 10]) -> Result<RunInfo, StoreError> {
+    let [id, created, frequency, horizon, config, fingerprint, source, metrics, levels, rows] =
+        cols;
+    let corrupt = |field, source| StoreError::CorruptField { run: id.clone(), field, source };
+    let json = |field: &'static str, text: &str| {
+        serde_json::from_str::<serde_json::Value>(text).map_err(|e| corrupt(field, e))
+    };
+    let created_at = serde_json::from_value::<DateTime<Utc>>(serde_json::Value::String(created))
+        .map_err(|e| corrupt("created_at", e))?;
+    let frequency = serde_json::from_value::<Frequency>(serde_json::Value::String(frequency))
+        .map_err(|e| corrupt("frequency", e))?;
+    Ok(RunInfo {
+        created_at,
+        run: NewRun {
+            model_config: json("model_config", &config)?,
+            horizon: horizon.parse().unwrap_or(0),
+            frequency,
+            data_fingerprint: fingerprint,
+            source,
+            metrics: json("metrics", &metrics)?,
+            quantile_levels: serde_json::from_str(&levels)
+                .map_err(|e| corrupt("quantile_levels", e))?,
+        },
+        row_count: rows.parse().unwrap_or(0),
+        id: RunId::new(id),
+    })
+}
+
+fn query_rows(
+    conn: &Connection,
+    id: &RunId,
+    series: Option<(&SkuId, &ZoneId)>,
+) -> Result<Vec<ForecastRow>, StoreError> {
+    let exists: Option<i64> = conn
+        .query_row("SELECT 1 FROM forecast_run WHERE id = ?1", [id.as_str()], |r| r.get(0))
+        .optional()?;
+    if exists.is_none() {
+        return Err(StoreError::RunNotFound(id.clone()));
+    }
+    let base = "SELECT sku, zone, period, mean, quantiles FROM forecast_row WHERE run_id = ?1";
+    let mut stmt;
+    let mut rows = match series {
+        Some((sku, zone)) => {
+            stmt = conn.prepare(&format!("{base} AND sku = ?2 AND zone = ?3 ORDER BY period"))?;
+            stmt.query(params![id.as_str(), sku.as_str(), zone.as_str()])?
+        }
+        None => {
+            stmt = conn.prepare(&format!("{base} ORDER BY sku, zone, period"))?;
+            stmt.query(params![id.as_str()])?
+        }
+    };
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let period: String = r.get(2)?;
+        let quantiles: String = r.get(4)?;
+        let corrupt =
+            |field, source| StoreError::CorruptField { run: id.to_string(), field, source };
+        out.push(ForecastRow {
+            sku: SkuId::new(r.get::<_, String>(0)?),
+            zone: ZoneId::new(r.get::<_, String>(1)?),
+            period: serde_json::from_value::<NaiveDate>(serde_json::Value::String(period))
+                .map_err(|e| corrupt("period", e))?,
+            mean: r.get(3)?,
+            quantiles: serde_json::from_str(&quantiles).map_err(|e| corrupt("quantiles", e))?,
+        });
+    }
+    Ok(out)
+}
+
+impl ForecastStore for SqliteStore {
+    fn write_run(
+        &self,
+        run: &NewRun,
+        rows: &mut dyn Iterator<Item = ForecastRow>,
+    ) -> Result<RunId, StoreError> {
+        let now = DateTime::<Utc>::from(std::time::SystemTime::now());
+        let id = new_run_id(now, &run.data_fingerprint);
+        let mut conn = lock(&self.writer);
+        // Dropping `tx` without commit (error, panic) rolls everything back.
+        let tx = conn.transaction()?;
+        let mut count = 0u64;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO forecast_row (run_id, sku, zone, period, mean, quantiles) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for row in rows {
+                check_row(count, &row, run.quantile_levels.len())?;
+                insert.execute(params![
+                    id.as_str(),
+                    row.sku.as_str(),
+                    row.zone.as_str(),
+                    row.period.to_string(),
+                    row.mean,
+                    json_text(&row.quantiles),
+                ])?;
+                count += 1;
+            }
+        }
+        // The run row goes in last, with its row count; the rows' foreign key is deferred to
+        // the commit, so the run is never updated after its insert.
+        tx.execute(
+            &format!(
+                "INSERT INTO forecast_run ({RUN_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+            ),
+            params![
+                id.as_str(),
+                now.to_rfc3339_opts(SecondsFormat::Millis, true),
+                json_text(&run.frequency).trim_matches('"'),
+                run.horizon as i64,
+                json_text(&run.model_config),
+                run.data_fingerprint,
+                run.source,
+                json_text(&run.metrics),
+                json_text(&run.quantile_levels),
+                count as i64,
+            ],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn list_runs(&self) -> Result<Vec<RunInfo>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {RUN_COLUMNS} FROM forecast_run ORDER BY created_at DESC, id DESC"
+            ))?;
+            let raw: Vec<[String; 10]> =
+                stmt.query_map([], run_from_row)?.collect::<Result<_, _>>()?;
+            raw.into_iter().map(parse_run).collect()
+        })
+    }
+
+    fn run_info(&self, id: &RunId) -> Result<RunInfo, StoreError> {
+        self.read(|conn| {
+            let raw = conn
+                .query_row(
+                    &format!("SELECT {RUN_COLUMNS} FROM forecast_run WHERE id = ?1"),
+                    [id.as_str()],
+                    run_from_row,
+                )
+                .optional()?;
+            raw.map(parse_run).unwrap_or_else(|| Err(StoreError::RunNotFound(id.clone())))
+        })
+    }
+
+    fn read_run(&self, id: &RunId) -> Result<Vec<ForecastRow>, StoreError> {
+        self.read(|conn| query_rows(conn, id, None))
+    }
+
+    fn read_series(
+        &self,
+        id: &RunId,
+        sku: &SkuId,
+        zone: &ZoneId,
+    ) -> Result<Vec<ForecastRow>, StoreError> {
+        self.read(|conn| query_rows(conn, id, Some((sku, zone))))
+    }
+
+    fn delete_run(&self, id: &RunId) -> Result<(), StoreError> {
+        let conn = lock(&self.writer);
+        let n = conn.execute("DELETE FROM forecast_run WHERE id = ?1", [id.as_str()])?;
+        if n == 0 {
+            return Err(StoreError::RunNotFound(id.clone()));
+        }
+        Ok(())
+    }
+
+    fn delete_runs_before(&self, cutoff: DateTime<Utc>) -> Result<usize, StoreError> {
+        let conn = lock(&self.writer);
+        let cutoff = cutoff.to_rfc3339_opts(SecondsFormat::Millis, true);
+        Ok(conn.execute("DELETE FROM forecast_run WHERE created_at < ?1", [cutoff])?)
+    }
+}

@@ -1,0 +1,203 @@
+//! Forecasting end to end: history file -> engine -> store -> CLI.
+
+use proptest::prelude::*;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+use stockroute::SolveContext;
+use stockroute::forecast::{
+    self, ForecastConfig, ForecastError, Frequency, History, HistoryOptions, ModelKind,
+    ModelSettings,
+};
+use stockroute::store::{ForecastStore, SqliteStore};
+
+/// A deterministic sparse daily history: `skus` x 2 zones over `days` days from 2024-01-01.
+fn write_history(path: &Path, skus: usize, days: u64) {
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "date,sku,zone,quantity").unwrap();
+    let mut state: u64 = 42;
+    for d in 0..days {
+        let date = start + chrono::Days::new(d);
+        for s in 0..skus {
+            for zone in ["north", "south"] {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let u = (state >> 33) as f64 / (1u64 << 31) as f64;
+                if u < 0.15 + 0.05 * (s % 4) as f64 {
+                    writeln!(f, "{date},SKU{s:03},{zone},{}", 1 + (state >> 60) % 6).unwrap();
+                }
+            }
+        }
+    }
+}
+
+fn history(dir: &Path, skus: usize, days: u64) -> History {
+    let path = dir.join("history.csv");
+    write_history(&path, skus, days);
+    History::read_csv(&path, &HistoryOptions::default()).unwrap()
+}
+
+#[test]
+fn forecasts_every_series_and_is_deterministic_across_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = history(dir.path(), 12, 200);
+    let config = ForecastConfig::new(Frequency::Daily, 14);
+    let one = forecast::forecast(&h, &config, &SolveContext::new(0).with_threads(1)).unwrap();
+    let two = forecast::forecast(&h, &config, &SolveContext::new(0).with_threads(2)).unwrap();
+    assert_eq!(one, two);
+    assert_eq!(one.series.len(), h.len());
+    let chosen: u64 = one.selection.models.iter().map(|m| m.chosen_for).sum();
+    assert_eq!(chosen as usize, h.len());
+    assert!(one.selection.series_backtested > 0);
+    assert!(one.selection.selected_total_wape.is_finite());
+    assert_eq!(one.start, chrono::NaiveDate::from_ymd_opt(2024, 7, 19).unwrap());
+    for s in &one.series {
+        assert_eq!(s.mean.len(), 14);
+        for i in 0..14 {
+            assert!(s.mean[i].is_finite() && s.mean[i] >= 0.0);
+            assert!(s.p50[i] <= s.p90[i] + 1e-12, "{}: p50 above p90", s.sku);
+        }
+    }
+}
+
+#[test]
+fn backtest_scores_every_candidate_on_the_held_out_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = history(dir.path(), 12, 240);
+    let config = ForecastConfig::new(Frequency::Daily, 28);
+    let report = forecast::backtest(&h, &config, 28, &SolveContext::new(0)).unwrap();
+    assert_eq!(report.models.len(), config.candidates.len());
+    assert_eq!(report.selected.series, 24);
+    let chosen: u64 = report.models.iter().map(|m| m.chosen_for).sum();
+    assert_eq!(chosen, 24);
+    for m in &report.models {
+        assert!(m.metrics.total_wape.is_finite(), "{}", m.model);
+        assert!((0.0..=1.0).contains(&m.metrics.coverage_p90));
+    }
+    // The selection picks among the candidates, so it is no worse than the worst of them.
+    let worst = report.models.iter().map(|m| m.metrics.total_wape).fold(0.0, f64::max);
+    assert!(report.selected.total_wape <= worst + 1e-12);
+    // Three reconciliations x four levels; bottom-up leaves the bottom level as selected.
+    assert_eq!(report.hierarchy.len(), 12);
+    let bu_bottom = &report.hierarchy[0];
+    assert_eq!(bu_bottom.level, "bottom");
+    assert!((bu_bottom.total_wape - report.selected.total_wape).abs() < 1e-9);
+    let err = forecast::backtest(&h, &config, 10, &SolveContext::new(0)).unwrap_err();
+    assert!(matches!(err, ForecastError::HistoryTooShort { .. }));
+}
+
+#[test]
+fn reconciled_forecasts_stay_non_negative_and_move_towards_the_aggregates() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = history(dir.path(), 8, 150);
+    let mut config = ForecastConfig::new(Frequency::Daily, 7);
+    let base = forecast::forecast(&h, &config, &SolveContext::new(0)).unwrap();
+    config.reconciliation = forecast::hierarchy::Reconciliation::WlsStructural;
+    let rec = forecast::forecast(&h, &config, &SolveContext::new(0)).unwrap();
+    assert_eq!(rec.series.len(), base.series.len());
+    let mut changed = false;
+    for (r, b) in rec.series.iter().zip(&base.series) {
+        assert_eq!((&r.sku, &r.zone), (&b.sku, &b.zone));
+        assert!(r.mean.iter().all(|v| v.is_finite() && *v >= 0.0));
+        changed |= r.mean.iter().zip(&b.mean).any(|(x, y)| (x - y).abs() > 1e-9);
+    }
+    assert!(changed, "reconciliation against independent aggregate forecasts moves something");
+}
+
+#[test]
+fn a_cancelled_context_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = history(dir.path(), 4, 100);
+    let ctx = SolveContext::new(0);
+    ctx.cancel_token().cancel();
+    let err = forecast::forecast(&h, &ForecastConfig::new(Frequency::Daily, 7), &ctx).unwrap_err();
+    assert!(matches!(err, ForecastError::Interrupted(_)));
+}
+
+#[test]
+fn cli_forecast_stores_a_run_writes_csv_and_lists_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("scenario");
+    std::fs::create_dir(&scenario).unwrap();
+    write_history(&scenario.join("demand.csv"), 5, 120);
+    let store = dir.path().join("s.sqlite");
+    let out = dir.path().join("f.csv");
+    let run = Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["forecast", scenario.to_str().unwrap(), "--horizon", "7"])
+        .args(["--store", store.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let id = String::from_utf8(run.stdout).unwrap().trim().to_owned();
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("sku,zone,date,mean,p50,p90"));
+    assert_eq!(lines.count(), 10 * 7);
+    let s = SqliteStore::open(&store).unwrap();
+    let stored = s.read_run(&stockroute::ids::RunId::new(id.clone())).unwrap();
+    assert_eq!(stored.len(), 70);
+    let info = s.run_info(&stockroute::ids::RunId::new(id.clone())).unwrap();
+    assert!(info.run.metrics["selected_total_wape"].is_number(), "{}", info.run.metrics);
+    assert_eq!(info.run.model_config["horizon"], 7);
+    let listed = Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["runs", "--store", store.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(listed.status.success());
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&id));
+}
+
+#[test]
+fn cli_reports_bad_rows_by_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, "date,sku,region,quantity\n2024-01-01,A,UK,1\n2024-01-02,A,UK,x\n")
+        .unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["forecast", "--history", path.to_str().unwrap(), "--zone-column", "region"])
+        .args(["--horizon", "7", "--store", dir.path().join("s.sqlite").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("line 3") && stderr.contains("`quantity`"), "{stderr}");
+    assert!(!dir.path().join("s.sqlite").exists(), "nothing is stored for bad input");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every model gives finite, non-negative forecasts; the averaging and intermittent ones
+    /// never exceed the largest value seen.
+    #[test]
+    fn models_stay_in_range(y in prop::collection::vec(
+        prop_oneof![3 => Just(0.0), 1 => 0.0f64..500.0], 1..150)) {
+        let max = y.iter().copied().fold(0.0, f64::max);
+        for kind in ModelKind::ALL {
+            let f = kind.build(&ModelSettings::default()).forecast(&y, 10);
+            prop_assert_eq!(f.len(), 10);
+            for v in &f {
+                prop_assert!(v.is_finite() && *v >= 0.0, "{}: {}", kind, v);
+                if !matches!(kind, ModelKind::Ets | ModelKind::Combination) {
+                    prop_assert!(*v <= max * (1.0 + 1e-9), "{}: {} > max {}", kind, v, max);
+                }
+            }
+        }
+    }
+}
+
+/// The shared demand file reads as its README describes (16,905 series, 4,051,928 units,
+/// 2010-12-01 .. 2011-10-14) and its fingerprint is stable.
+#[test]
+fn the_shared_demand_file_matches_its_readme() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/demand/online_retail_daily.csv");
+    let options = HistoryOptions { zone_column: "region".into(), frequency: Frequency::Daily };
+    let h = History::read_csv(&path, &options).unwrap();
+    assert_eq!(h.len(), 16_905);
+    assert_eq!(h.periods(), 318);
+    assert_eq!(h.total_units(), 4_051_928.0);
+    assert_eq!(h.period_start(0), chrono::NaiveDate::from_ymd_opt(2010, 12, 1).unwrap());
+    assert_eq!(h.period_start(318), chrono::NaiveDate::from_ymd_opt(2011, 10, 15).unwrap());
+    assert_eq!(h.fingerprint(), History::read_csv(&path, &options).unwrap().fingerprint());
+}
