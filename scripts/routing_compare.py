@@ -27,6 +27,10 @@ def main():
     ap.add_argument("--bin", default="target/release/stockroute")
     ap.add_argument("--filter", default=None)
     ap.add_argument("--out", required=True, help="prefix of the raw CSV files")
+    ap.add_argument("--relative", action="store_true",
+                    help="gaps to the better of the two solvers (instances without a BKS)")
+    ap.add_argument("--merge-only", action="store_true",
+                    help="do not run anything, only print the table of existing CSVs")
     a = ap.parse_args()
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     ours, theirs = f"{a.out}-stockroute.csv", f"{a.out}-pyvrp.csv"
@@ -34,10 +38,11 @@ def main():
     if a.filter:
         common += ["--filter", a.filter]
     load_before = os.getloadavg()
-    subprocess.run([a.bin, "bench", "routing", a.dir, *common, "--csv", ours], check=False)
-    here = os.path.dirname(os.path.abspath(__file__))
-    subprocess.run([sys.executable, os.path.join(here, "pyvrp_bench.py"), a.dir, *common,
-                    "--csv", theirs], check=True)
+    if not a.merge_only:
+        subprocess.run([a.bin, "bench", "routing", a.dir, *common, "--csv", ours], check=False)
+        here = os.path.dirname(os.path.abspath(__file__))
+        subprocess.run([sys.executable, os.path.join(here, "pyvrp_bench.py"), a.dir, *common,
+                        "--csv", theirs], check=True)
     load_after = os.getloadavg()
     o, t = load(ours), load(theirs)
     print()
@@ -48,6 +53,10 @@ def main():
         if name not in t:
             continue
         ro, rt = o[name], t[name]
+        if a.relative:
+            best = min(float(ro["cost"]), float(rt["cost"]))
+            ro["gap_pct"] = 100 * (float(ro["cost"]) / best - 1)
+            rt["gap_pct"] = 100 * (float(rt["cost"]) / best - 1)
         go.append(float(ro["gap_pct"]))
         gt.append(float(rt["gap_pct"]))
         mark = "" if ro["feasible"] == "true" else " (infeasible)"

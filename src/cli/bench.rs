@@ -9,7 +9,6 @@ use anyhow::{Context as _, bail};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 use stockroute::SolveContext;
 use stockroute::routing::formats::{self, Format};
 use stockroute::routing::{self, SolverConfig};
@@ -123,7 +122,7 @@ fn routing_bench(a: &RoutingArgs) -> anyhow::Result<ExitCode> {
             bail!("no instance file for {} in {}", k.instance, a.dir.display());
         };
         let ctx = SolveContext::new(a.seed)
-            .with_time_limit(Duration::from_secs_f64(a.time_limit_s))
+            .with_time_limit(super::route::seconds(a.time_limit_s))
             .with_threads(a.threads);
         let problem = formats::read(&file, Format::from_path(&file))?.problem;
         let solution = routing::solve(&problem, &SolverConfig::default(), &ctx)?;

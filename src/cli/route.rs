@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use stockroute::SolveContext;
 use stockroute::routing::formats::{self, Format, vrplib};
 use stockroute::routing::{self, SolverConfig};
@@ -38,12 +38,13 @@ pub struct Args {
     /// Its format (default: from the extension: .vrp, .json, else Solomon).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// Time limit in seconds, counted from the start of the command.
-    #[arg(long, default_value_t = 10.0)]
-    pub time_limit_s: f64,
-    /// Seed of the search.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Time limit in seconds, counted from the start of the command (default: the JSON
+    /// request's `time_limit_s`, else 10).
+    #[arg(long)]
+    pub time_limit_s: Option<f64>,
+    /// Seed of the search (default: the JSON request's `seed`, else 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Worker threads (independent searches; the best is kept).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
@@ -58,11 +59,15 @@ pub struct Args {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let ctx = SolveContext::new(args.seed)
-        .with_time_limit(Duration::from_secs_f64(args.time_limit_s.max(0.0)))
-        .with_threads(args.threads);
+    let started = Instant::now();
     let format = args.format.map_or_else(|| Format::from_path(&args.file), Format::from);
     let request = formats::read(&args.file, format)?;
+    let limit = args.time_limit_s.or(request.time_limit_s).unwrap_or(10.0);
+    let limit = seconds(limit);
+    // The budget counts from the command's start: reading the file is part of it.
+    let ctx = SolveContext::new(args.seed.or(request.seed).unwrap_or(0))
+        .with_time_limit(limit.saturating_sub(started.elapsed()))
+        .with_threads(args.threads);
     let problem = request.problem;
     let config = SolverConfig { max_iterations: args.max_iterations, ..SolverConfig::default() };
     let solution = routing::solve(&problem, &config, &ctx)?;
@@ -77,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "distance": solution.distance,
         "routes": solution.vehicles(),
         "unserved": solution.unserved.len(),
-        "seconds": ctx.elapsed().as_secs_f64(),
+        "seconds": started.elapsed().as_secs_f64(),
         "iterations": solution.stats.iterations,
         "feasible": report.is_ok(),
     });
@@ -89,4 +94,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A time limit from seconds: negative or NaN is zero, beyond 10^9 s is 10^9 s (an
+/// `Instant` plus a larger duration could overflow).
+pub fn seconds(s: f64) -> Duration {
+    if s >= 0.0 { Duration::from_secs_f64(s.min(1e9)) } else { Duration::ZERO }
 }

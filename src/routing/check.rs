@@ -209,3 +209,74 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
 fn tolerance(x: f64) -> f64 {
     1e-9 * x.abs().max(1.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::model::{
+        Depot, Locations, Metric, Objective, Stop, TimeWindow, VehicleType,
+    };
+    use crate::routing::solution::{Route, SolveStats};
+
+    fn line() -> Problem {
+        let mut late = Stop::new("b", 2, vec![4]);
+        late.time_window = TimeWindow { start: 0.0, end: 1.5 };
+        Problem {
+            name: "line".into(),
+            locations: Locations::Coordinates {
+                points: vec![[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]],
+                metric: Metric::Euclidean,
+            },
+            depots: vec![Depot { id: "D".into(), location: 0 }],
+            vehicle_types: vec![VehicleType::new("v", 1, vec![5])],
+            stops: vec![Stop::new("a", 1, vec![3]), late],
+            objective: Objective::default(),
+        }
+    }
+
+    fn solution(routes: Vec<Vec<usize>>, cost: f64) -> Solution {
+        Solution {
+            routes: routes
+                .into_iter()
+                .map(|stops| Route {
+                    vehicle_type: 0,
+                    vehicle: 0,
+                    stops,
+                    distance: 0.0,
+                    duration: 0.0,
+                })
+                .collect(),
+            unserved: vec![],
+            cost,
+            unserved_penalty: 0.0,
+            distance: cost,
+            stats: SolveStats::default(),
+        }
+    }
+
+    #[test]
+    fn a_feasible_route_passes_with_its_cost() {
+        let mut p = line();
+        p.stops[1].time_window = TimeWindow::ALWAYS;
+        p.stops[1].demand = vec![2];
+        let r = check(&p, &solution(vec![vec![0, 1]], 4.0));
+        assert!(r.is_ok(), "{:?}", r.violations);
+        assert_eq!(r.cost, 4.0);
+    }
+
+    #[test]
+    fn every_kind_of_violation_is_reported() {
+        let p = line();
+        let r = check(&p, &solution(vec![vec![0, 1, 1]], 1.0));
+        let v = &r.violations;
+        assert!(v.iter().any(|x| matches!(x, CheckViolation::Capacity { load: 11, .. })), "{v:?}");
+        assert!(v.iter().any(|x| matches!(x, CheckViolation::TimeWindow { stop: 1, .. })), "{v:?}");
+        assert!(v.iter().any(|x| matches!(x, CheckViolation::Duplicate { stop: 1 })), "{v:?}");
+        assert!(v.iter().any(|x| matches!(x, CheckViolation::Cost { .. })), "{v:?}");
+        let r = check(&p, &solution(vec![vec![0], vec![]], 2.0));
+        let v = &r.violations;
+        assert!(v.iter().any(|x| matches!(x, CheckViolation::Missing { stop: 1 })), "{v:?}");
+        assert!(v.iter().any(|x| matches!(x, CheckViolation::Fleet { vehicle_type: 0 })), "{v:?}");
+        assert!(v.iter().any(|x| matches!(x, CheckViolation::EmptyRoute { route: 1 })), "{v:?}");
+    }
+}

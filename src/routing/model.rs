@@ -23,6 +23,13 @@ use crate::ids::{StationId, StopId, VehicleTypeId};
 use crate::routing::error::{RoutingError, Violation};
 use serde::{Deserialize, Serialize};
 
+/// Largest demand or capacity accepted (sums of them must not overflow).
+pub const MAX_QUANTITY: i64 = 1 << 40;
+
+/// Largest absolute time, service time, cost or duration accepted (in fixed point x1000 it
+/// must stay far from `i64` overflow).
+pub const MAX_TIME: f64 = 1e12;
+
 /// How distances between coordinates are computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -259,8 +266,9 @@ impl Problem {
     /// Checks every rule and reports all violations at once.
     ///
     /// Codes: `E1001` location index out of range, `E1002` wrong number of capacity
-    /// dimensions, `E1003` negative demand or capacity, `E1004` empty or non-finite-start
-    /// time window, `E1005` negative or non-finite service time, cost or duration,
+    /// dimensions, `E1003` demand or capacity outside `[0, MAX_QUANTITY]`, `E1004` empty,
+    /// undefined or out-of-range time window, `E1005` negative, non-finite or too large
+    /// service time, cost or duration,
     /// `E1006` malformed matrix or coordinates, `E1007` depot index out of range,
     /// `E1008` duplicate stop id.
     ///
@@ -281,8 +289,8 @@ impl Problem {
             if t.capacity.len() != dims {
                 v.push(bad("E1002", f("capacity"), dims_msg(t.capacity.len(), dims)));
             }
-            if t.capacity.iter().any(|&c| c < 0) {
-                v.push(bad("E1003", f("capacity"), "capacities must be >= 0".into()));
+            if t.capacity.iter().any(|&c| !(0..=MAX_QUANTITY).contains(&c)) {
+                v.push(bad("E1003", f("capacity"), quantity_msg("capacities")));
             }
             for (name, depot) in [("start_depot", t.start_depot), ("end_depot", t.end_depot)] {
                 if depot >= self.depots.len() {
@@ -296,8 +304,8 @@ impl Problem {
                 ("cost_per_time", t.cost_per_time),
                 ("max_duration", t.max_duration.unwrap_or(0.0)),
             ] {
-                if !(x.is_finite() && x >= 0.0) {
-                    v.push(bad("E1005", f(name), format!("must be finite and >= 0, got {x}")));
+                if !(x.is_finite() && (0.0..=MAX_TIME).contains(&x)) {
+                    v.push(bad("E1005", f(name), format!("must be in [0, {MAX_TIME:e}], got {x}")));
                 }
             }
         }
@@ -310,12 +318,12 @@ impl Problem {
             if s.demand.len() != dims {
                 v.push(bad("E1002", f("demand"), dims_msg(s.demand.len(), dims)));
             }
-            if s.demand.iter().any(|&d| d < 0) {
-                v.push(bad("E1003", f("demand"), "demands must be >= 0".into()));
+            if s.demand.iter().any(|&d| !(0..=MAX_QUANTITY).contains(&d)) {
+                v.push(bad("E1003", f("demand"), quantity_msg("demands")));
             }
             window_rule(s.time_window, f("time_window"), &mut v);
-            if !(s.service_time.is_finite() && s.service_time >= 0.0) {
-                v.push(bad("E1005", f("service_time"), "must be finite and >= 0".into()));
+            if !(s.service_time.is_finite() && (0.0..=MAX_TIME).contains(&s.service_time)) {
+                v.push(bad("E1005", f("service_time"), format!("must be in [0, {MAX_TIME:e}]")));
             }
             if let Some(p) = s.unserved_penalty
                 && !(p.is_finite() && p >= 0.0)
@@ -362,13 +370,23 @@ fn validate_locations(loc: &Locations, v: &mut Vec<Violation>) {
 }
 
 fn window_rule(w: TimeWindow, field: String, v: &mut Vec<Violation>) {
-    if !w.start.is_finite() || w.end.is_nan() || w.start > w.end {
+    let in_range = |x: f64| x.abs() <= MAX_TIME;
+    if !w.start.is_finite()
+        || w.end.is_nan()
+        || w.start > w.end
+        || !in_range(w.start)
+        || (w.end.is_finite() && !in_range(w.end))
+    {
         v.push(bad(
             "E1004",
             field,
             format!("window [{}, {}] is empty or undefined", w.start, w.end),
         ));
     }
+}
+
+fn quantity_msg(what: &str) -> String {
+    format!("{what} must be in [0, {MAX_QUANTITY}]")
 }
 
 fn bad(code: &'static str, field: String, message: String) -> Violation {

@@ -19,7 +19,8 @@
 //! 2. With [`crate::routing::Objective::vehicles_first`], fleet minimisation (SISR paper,
 //!    section 6): remove a whole tour, then ruin-and-recreate without opening tours,
 //!    accepting a candidate when it leaves fewer stops out or stops that were out less
-//!    often (absence counts), until all are served; repeat with the next tour.
+//!    often (absence counts), until all are served; repeat with the next tour. It stops
+//!    at `fleet_share` of the budget, or earlier after `fleet_patience` without a success.
 //! 3. Simulated annealing: accept a candidate when `cost < current - T ln U`, with `T`
 //!    decreasing exponentially from `t_start` to `t_end` (scaled by the mean arc cost of
 //!    the first plan, so the same setting fits any unit and size) over the budget.
@@ -64,8 +65,11 @@ pub struct SolverConfig {
     pub t_start: f64,
     /// End temperature as a fraction of the mean arc cost of the first plan.
     pub t_end: f64,
-    /// Share of the budget spent minimising the fleet when vehicles count first.
+    /// Largest share of the budget spent minimising the fleet when vehicles count first.
     pub fleet_share: f64,
+    /// Fleet minimisation also stops after this share of the budget without removing a
+    /// vehicle, leaving the time to distance.
+    pub fleet_patience: f64,
 }
 
 impl Default for SolverConfig {
@@ -78,6 +82,7 @@ impl Default for SolverConfig {
             t_start: 1.0,
             t_end: 0.01,
             fleet_share: 0.5,
+            fleet_patience: 0.25,
         }
     }
 }
@@ -181,10 +186,16 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
     let recreate = GreedyBlinks { blink_rate: config.blink_rate };
     let mut iteration = 0u64;
     if c.vehicle_weight > 0.0 {
-        let stop_at = config.fleet_share.clamp(0.0, 1.0);
-        iteration += fleet_minimisation(env, &ruin, &recreate, &mut best, &mut rng, |i| {
-            budget.done(ctx, i) || budget.used(ctx, i) >= stop_at
-        });
+        let (stop_at, patience) = (config.fleet_share, config.fleet_patience);
+        let mut last_success = 0.0;
+        iteration +=
+            fleet_minimisation(env, &ruin, &recreate, &mut best, &mut rng, |i, success| {
+                let used = budget.used(ctx, i);
+                if success {
+                    last_success = used;
+                }
+                budget.done(ctx, i) || used >= stop_at || used - last_success >= patience
+            });
     }
     let mut current = best.clone();
     let mut candidate = best.clone();
@@ -222,7 +233,7 @@ fn fleet_minimisation(
     recreate: &GreedyBlinks,
     best: &mut Plan,
     rng: &mut Pcg64Mcg,
-    mut stop: impl FnMut(u64) -> bool,
+    mut stop: impl FnMut(u64, bool) -> bool,
 ) -> u64 {
     let c = env.c;
     let lower = lower_bound_tours(c);
@@ -231,11 +242,12 @@ fn fleet_minimisation(
     let target = best.unassigned.len();
     let mut current = best.clone();
     let mut candidate = current.clone();
-    let mut i = 0u64;
-    while !stop(i) {
+    let (mut i, mut success) = (0u64, false);
+    while !stop(i, std::mem::take(&mut success)) {
         if current.unassigned.len() <= target {
             if current.tours.len() < best.tours.len() {
                 best.clone_from(&current);
+                success = true;
             }
             if current.tours.len() <= lower {
                 break;

@@ -217,3 +217,29 @@ fn route_command_prints_a_summary_and_writes_a_sol_file() {
     let cost_line = written.lines().last().unwrap();
     assert_eq!(cost_line, format!("Cost {}", summary["cost"].as_f64().unwrap() as i64));
 }
+
+#[test]
+fn route_command_reads_json_with_its_own_limit_and_reports_unserved() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("req.json");
+    std::fs::write(
+        &file,
+        r#"{"locations": {"coordinates": [[0,0],[1,0],[2,0]]},
+            "depots": [{"id": "D", "location": 0}],
+            "vehicles": [{"id": "bike", "capacity": [3], "start_depot": "D"}],
+            "stops": [{"id": "a", "location": 1, "demand": [2]},
+                      {"id": "too-big", "location": 2, "demand": [9]}],
+            "time_limit_s": 0.5, "seed": 3}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["route", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
+    assert_eq!(summary["unserved"], 1);
+    assert_eq!(summary["routes"], 1);
+    assert_eq!(summary["cost"], 2.0);
+}
