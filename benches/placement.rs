@@ -1,6 +1,6 @@
 //! Placement LP benches: model building (validation, k-nearest arcs, column-wise matrix)
 //! and a full solve, on seeded synthetic networks (`placement::synth`). Larger sizes and
-//! the comparison with a solver alone are in `stockroute bench-placement` and
+//! the comparison with a solver alone are in `stockroute bench placement` and
 //! docs/benchmarks.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};

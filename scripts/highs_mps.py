@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Solve an MPS file with HiGHS alone (highspy from PyPI ships HiGHS prebuilt) and print
 one JSON line: wall and CPU seconds of the solve (reading the file excluded), status,
-objective. Used to compare `stockroute bench-placement --write-mps FILE` with a solver alone.
+objective. Used to compare `stockroute bench placement --write-mps FILE` with a solver alone.
 
     pip install -r scripts/requirements.txt
     python3 scripts/highs_mps.py model.mps [--solver simplex|ipm|choose] [--threads N]

@@ -1,4 +1,5 @@
-//! `stockroute bench`: solution-quality benchmarks against best-known solutions.
+//! `stockroute bench`: solution-quality benchmarks against best-known solutions, and the
+//! placement LP benchmark (`bench placement`, in `bench/placement.rs`).
 //!
 //! `bench routing <DIR>` solves every instance listed in `DIR/bks.csv` (`<name>.vrp` or
 //! `<name>.txt`), runs each solution through the independent checker and prints the cost
@@ -13,6 +14,8 @@ use stockroute::SolveContext;
 use stockroute::routing::formats::{self, Format};
 use stockroute::routing::{self, SolverConfig};
 
+mod placement;
+
 /// What to benchmark.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,6 +27,8 @@ pub struct Args {
 enum Target {
     /// Solve every instance of a folder with a bks.csv and report gaps to best-known.
     Routing(RoutingArgs),
+    /// Build and solve a seeded synthetic placement LP; print one JSON line.
+    Placement(placement::Args),
 }
 
 /// Options of `bench routing`.
@@ -52,6 +57,7 @@ pub struct RoutingArgs {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.target {
         Target::Routing(a) => routing_bench(&a),
+        Target::Placement(a) => placement::run(a),
     }
 }
 

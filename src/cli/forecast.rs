@@ -3,7 +3,7 @@
 //! window.
 //!
 //! ```text
-//! stockroute forecast <SCENARIO> --horizon 28 [--store stockroute.sqlite] [--out forecast.csv]
+//! stockroute forecast <SCENARIO> [--horizon 28] [--store stockroute.sqlite] [--out forecast.csv]
 //! stockroute forecast --history demand.csv --zone-column region --horizon 28 --backtest
 //! ```
 //!
@@ -22,13 +22,15 @@ use stockroute::forecast::{
     self, BacktestReport, ForecastConfig, ForecastSet, Frequency, History, HistoryOptions,
     ModelKind, Selection,
 };
+use stockroute::scenario::{self, ScenarioError};
 use stockroute::store::{ForecastStore, NewRun, SqliteStore};
 use stockroute::{Progress, SolveContext};
 
 /// Arguments of `stockroute forecast`.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    /// Scenario folder; its `demand.csv` (date,sku,zone,quantity) is the history.
+    /// Scenario folder: loaded and validated (exit 1 with the report if invalid); its demand
+    /// rows are the history, its period and horizon the defaults.
     #[arg(required_unless_present = "history", conflicts_with = "history")]
     scenario: Option<PathBuf>,
     /// History CSV instead of a scenario: date,sku,<zone column>,quantity.
@@ -37,12 +39,12 @@ pub struct Args {
     /// Name of the zone column (the shared demand file calls it `region`).
     #[arg(long, default_value = "zone")]
     zone_column: String,
-    /// Period length: daily or weekly.
+    /// Period length of `--history`: daily or weekly (a scenario's own period wins).
     #[arg(long, default_value = "daily")]
     frequency: Frequency,
-    /// Periods to forecast.
+    /// Periods to forecast (default with a scenario: its `horizon_periods`).
     #[arg(long)]
-    horizon: usize,
+    horizon: Option<usize>,
     /// Forecast store (SQLite file, created if missing).
     #[arg(long, default_value = "stockroute.sqlite")]
     store: PathBuf,
@@ -79,15 +81,34 @@ pub struct Args {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let path = match (&args.history, &args.scenario) {
-        (Some(h), _) => h.clone(),
-        (None, Some(s)) => s.join("demand.csv"),
+    let (history, source, frequency, default_horizon) = match (&args.history, &args.scenario) {
+        (Some(h), _) => {
+            let options =
+                HistoryOptions { zone_column: args.zone_column.clone(), frequency: args.frequency };
+            (History::read_csv(h, &options)?, h.display().to_string(), args.frequency, None)
+        }
+        (None, Some(folder)) => {
+            let scn = match scenario::load(folder) {
+                Ok((scn, _)) => scn,
+                Err(ScenarioError::Invalid(report)) => {
+                    eprint!("{}", report.to_text(&folder.display().to_string(), Some(5)));
+                    return Ok(ExitCode::from(1));
+                }
+                Err(other) => return Err(other).context(format!("loading {}", folder.display())),
+            };
+            let history = History::from_scenario(&scn)
+                .with_context(|| format!("{}: no demand rows", folder.display()))?;
+            let frequency = history.frequency();
+            (history, folder.display().to_string(), frequency, Some(scn.horizon_periods as usize))
+        }
         (None, None) => bail!("give a scenario folder or --history CSV"),
     };
-    let options =
-        HistoryOptions { zone_column: args.zone_column.clone(), frequency: args.frequency };
-    let history = History::read_csv(&path, &options)?;
-    let mut config = ForecastConfig::new(args.frequency, args.horizon);
+    let horizon = args
+        .horizon
+        .or(default_horizon)
+        .context("--horizon is required with --history (a scenario gives its own)")?;
+    let cancel = super::interrupt::cancel_on_ctrl_c()?;
+    let mut config = ForecastConfig::new(frequency, horizon);
     config.selection = args.selection;
     config.origins = args.origins;
     config.reconciliation = args.reconciliation;
@@ -98,7 +119,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let threads =
         args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let bar = Arc::new(Bar::new());
-    let ctx = SolveContext::new(0).with_threads(threads).with_progress(bar.clone());
+    let ctx = SolveContext::new(0)
+        .with_threads(threads)
+        .with_progress(bar.clone())
+        .with_cancel(cancel.clone());
     eprintln!(
         "history: {} series, {} periods from {}, {} units",
         history.len(),
@@ -107,7 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         history.total_units()
     );
     if args.backtest {
-        let holdout = args.holdout.unwrap_or(args.horizon);
+        let holdout = args.holdout.unwrap_or(horizon);
         let started = std::time::Instant::now();
         let report = forecast::backtest(&history, &config, holdout, &ctx)?;
         bar.finish();
@@ -118,15 +142,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let set = forecast::forecast(&history, &config, &ctx)?;
+    let set = forecast::forecast(&history, &config, &ctx);
     bar.finish();
+    if cancel.is_cancelled() {
+        return Ok(super::interrupt::interrupted());
+    }
+    let set = set?;
     let store = SqliteStore::open(&args.store)?;
     let run = NewRun {
         model_config: serde_json::to_value(&config)?,
         horizon: config.horizon,
-        frequency: args.frequency,
+        frequency,
         data_fingerprint: history.fingerprint(),
-        source: path.display().to_string(),
+        source,
         metrics: serde_json::to_value(&set.selection)?,
         quantile_levels: stockroute::store::forecast_quantile_levels(),
     };

@@ -7,9 +7,10 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
-mod bench_placement;
 mod forecast;
 mod generate;
+mod interrupt;
+mod place;
 mod roads;
 mod route;
 mod runs;
@@ -35,16 +36,16 @@ enum Command {
     Generate(generate::Args),
     /// Solve a vehicle routing instance (VRPLIB, Solomon or JSON).
     Route(route::Args),
-    /// Benchmarks against best-known solutions (`bench routing <DIR>`).
+    /// Benchmarks: `bench routing <DIR>` (gaps to best-known), `bench placement` (LP sizes, times).
     Bench(bench::Args),
     /// Load an OSM extract, snap random points and time a travel matrix.
     Roads(roads::Args),
-    /// Benchmark the placement LP on a seeded synthetic network (one JSON line).
-    BenchPlacement(bench_placement::Args),
     /// Forecast demand per (sku, zone), store the run, print its id.
     Forecast(forecast::Args),
     /// List the forecast runs in a store.
     Runs(runs::Args),
+    /// Place stock for a scenario from a stored forecast run; write the plan, print KPIs.
+    Place(place::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -57,9 +58,9 @@ pub fn run() -> ExitCode {
         Command::Route(args) => route::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Roads(args) => roads::run(args),
-        Command::BenchPlacement(args) => bench_placement::run(args),
         Command::Forecast(args) => forecast::run(args),
         Command::Runs(args) => runs::run(args),
+        Command::Place(args) => place::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -1,4 +1,6 @@
 //! `stockroute route`: solve one instance file and print a one-line JSON summary.
+//!
+//! Ctrl-C stops the search: the best solution so far is reported, exit code 130.
 
 use anyhow::Context as _;
 use clap::ValueEnum;
@@ -67,7 +69,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The budget counts from the command's start: reading the file is part of it.
     let ctx = SolveContext::new(args.seed.or(request.seed).unwrap_or(0))
         .with_time_limit(limit.saturating_sub(started.elapsed()))
-        .with_threads(args.threads);
+        .with_threads(args.threads)
+        .with_cancel(super::interrupt::cancel_on_ctrl_c()?);
     let problem = request.problem;
     let config = SolverConfig { max_iterations: args.max_iterations, ..SolverConfig::default() };
     let solution = routing::solve(&problem, &config, &ctx)?;
@@ -87,6 +90,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "feasible": report.is_ok(),
     });
     println!("{summary}");
+    if ctx.cancel_token().is_cancelled() {
+        // The search is anytime: the best solution so far was reported above.
+        return Ok(super::interrupt::interrupted());
+    }
     if !report.is_ok() {
         let n = report.violations.len();
         let first: Vec<_> = report.violations.iter().take(5).collect();

@@ -14,6 +14,7 @@ pub mod candidates;
 pub mod coherence;
 pub mod engine;
 pub mod error;
+mod from_scenario;
 pub mod hierarchy;
 pub mod metrics;
 pub mod models;

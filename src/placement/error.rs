@@ -130,6 +130,36 @@ pub enum PlacementError {
         /// What it needs.
         reason: &'static str,
     },
+    /// The forecast run has no quantile at the level the safety-stock row needs.
+    #[error("forecast run {run} has no P{level_pct} quantile (levels: {levels:?})")]
+    MissingQuantile {
+        /// The run id.
+        run: String,
+        /// The level sought, in percent.
+        level_pct: u32,
+        /// The run's levels.
+        levels: Vec<f64>,
+    },
+    /// The cycle is longer than the forecast run's horizon.
+    #[error(
+        "cycle of {cycle_periods} periods is longer than forecast run {run} ({horizon} periods)"
+    )]
+    CycleBeyondForecast {
+        /// The run id.
+        run: String,
+        /// Periods asked for.
+        cycle_periods: f64,
+        /// Periods the run forecasts.
+        horizon: usize,
+    },
+    /// No row of the forecast run names a SKU and zone of the scenario (with demand > 0).
+    #[error("forecast run {run} has no demand for any SKU and zone of scenario {scenario}")]
+    NoMatchingDemand {
+        /// The run id.
+        run: String,
+        /// The scenario name.
+        scenario: String,
+    },
     /// Writing a model file failed.
     #[error("writing {path}: {source}")]
     Io {

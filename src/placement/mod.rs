@@ -65,6 +65,7 @@
 pub mod check;
 mod decompose;
 mod error;
+mod from_scenario;
 mod lp;
 mod model;
 mod mps;
@@ -75,6 +76,7 @@ pub mod synth;
 
 pub use check::{CheckReport, CheckRule, CheckViolation, check};
 pub use error::{Conflict, ConstraintFamily, InputViolation, PlacementError};
+pub use from_scenario::input_from;
 pub use model::{
     CentreSpec, PlacementCosts, PlacementInput, PlacementOptions, RoadDistance, SkuSpec,
     ZoneSkuDemand, ZoneSpec,

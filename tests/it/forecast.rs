@@ -117,13 +117,12 @@ fn a_cancelled_context_stops_the_run() {
 #[test]
 fn cli_forecast_stores_a_run_writes_csv_and_lists_it() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("scenario");
-    std::fs::create_dir(&scenario).unwrap();
-    write_history(&scenario.join("demand.csv"), 5, 120);
+    let history = dir.path().join("demand.csv");
+    write_history(&history, 5, 120);
     let store = dir.path().join("s.sqlite");
     let out = dir.path().join("f.csv");
     let run = Command::new(env!("CARGO_BIN_EXE_stockroute"))
-        .args(["forecast", scenario.to_str().unwrap(), "--horizon", "7"])
+        .args(["forecast", "--history", history.to_str().unwrap(), "--horizon", "7"])
         .args(["--store", store.to_str().unwrap(), "--out", out.to_str().unwrap()])
         .output()
         .unwrap();

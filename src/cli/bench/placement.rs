@@ -1,9 +1,8 @@
-//! `stockroute bench-placement`: build a seeded synthetic placement LP, solve it, print one
+//! `stockroute bench placement`: build a seeded synthetic placement LP, solve it, print one
 //! JSON line with sizes, build and solve times and the objective.
 //!
 //! `--write-mps FILE` also writes the same model, so `scripts/highs_mps.py FILE` (HiGHS) or
 //! `clp FILE` can solve it alone and the times can be compared in the same run.
-//! (Becomes `bench placement` when the lead merges the `bench` subcommands.)
 
 use anyhow::Context;
 use clap::ValueEnum;
@@ -23,7 +22,7 @@ pub enum Method {
     Decomposed,
 }
 
-/// Arguments of `bench-placement`.
+/// Arguments of `bench placement`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Number of SKUs.

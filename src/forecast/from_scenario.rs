@@ -1,0 +1,40 @@
+//! The bridge from a loaded [`Scenario`] to a forecast [`History`], so the CLI and the
+//! service forecast exactly the rows the scenario loader validated (no second CSV reader).
+//!
+//! The scenario's period becomes the frequency: `day` -> [`Frequency::Daily`], `week` ->
+//! [`Frequency::Weekly`]. Weekly buckets are the forecaster's (seven days ending on the last
+//! date of the history), not the scenario's ISO weeks: the forecast starts the day after the
+//! data ends either way.
+
+use super::series::{Frequency, History, HistoryBuilder};
+use crate::scenario::{Period, Scenario};
+
+impl From<Period> for Frequency {
+    fn from(period: Period) -> Self {
+        match period {
+            Period::Day => Frequency::Daily,
+            Period::Week => Frequency::Weekly,
+        }
+    }
+}
+
+impl History {
+    /// The demand history of a validated scenario, bucketed by the scenario's period.
+    /// Returns `None` when the scenario has no demand rows.
+    ///
+    /// # Units
+    /// Product units per period, as in `demand.csv`.
+    ///
+    /// # Complexity
+    /// One pass over the demand rows.
+    pub fn from_scenario(scenario: &Scenario) -> Option<History> {
+        let mut builder = HistoryBuilder::new();
+        for row in &scenario.demand {
+            // Past validation every index resolves; a row that does not is skipped.
+            if let (Some(sku), Some(zone)) = (scenario.sku(row.sku), scenario.zone(row.zone)) {
+                builder.push(row.date, sku.id.as_str(), zone.id.as_str(), row.quantity);
+            }
+        }
+        builder.finish(scenario.period.into())
+    }
+}

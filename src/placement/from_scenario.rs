@@ -1,0 +1,130 @@
+//! Builds a [`PlacementInput`] from a validated scenario and a stored forecast run, so the
+//! CLI and the service place stock from exactly the same mapping.
+//!
+//! # The conversion
+//!
+//! - Centres, zones (centroids), SKUs (volume; supply unlimited) and costs are copied field
+//!   by field from the scenario. Distances are the haversine default (no `road_km`).
+//! - Demand per (SKU, zone): the run's per-period `mean` and P90 are summed over the first
+//!   `options.cycle_periods` periods of the run (a fractional last period counts pro rata).
+//!   Summing per-period P90s over-states the P90 of the cycle total (no pooling across
+//!   periods): conservative, like the P90s of several zones in the LP.
+//! - Rows naming a SKU or zone the scenario does not have are ignored; pairs whose cycle
+//!   mean is 0 are left out (the LP needs `mean > 0`).
+
+use super::error::PlacementError;
+use super::model::{
+    CentreSpec, PlacementCosts, PlacementInput, PlacementOptions, SkuSpec, ZoneSkuDemand, ZoneSpec,
+};
+use crate::ids::{SkuId, ZoneId};
+use crate::scenario::Scenario;
+use crate::store::{ForecastRow, RunInfo};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// The quantile level used as the safety-stock target.
+const P90: f64 = 0.9;
+
+/// The placement input of `scenario` with demand from forecast run `run` (its `rows`, as
+/// [`ForecastStore::read_run`](crate::store::ForecastStore::read_run) returns them).
+///
+/// # Units
+/// Demand in product units over the cycle; costs as in the scenario.
+///
+/// # Errors
+/// [`PlacementError::MissingQuantile`] when the run has no 0.9 quantile,
+/// [`PlacementError::CycleBeyondForecast`] when the cycle is longer than the run,
+/// [`PlacementError::NoMatchingDemand`] when no row matches the scenario.
+///
+/// # Complexity
+/// O(rows log rows).
+pub fn input_from(
+    scenario: &Scenario,
+    run: &RunInfo,
+    rows: &[ForecastRow],
+    options: PlacementOptions,
+) -> Result<PlacementInput, PlacementError> {
+    let run_id = run.id.to_string();
+    let levels = &run.run.quantile_levels;
+    let p90_at = levels.iter().position(|&l| (l - P90).abs() < 1e-9).ok_or_else(|| {
+        PlacementError::MissingQuantile {
+            run: run_id.clone(),
+            level_pct: 90,
+            levels: levels.clone(),
+        }
+    })?;
+    let periods: BTreeSet<_> = rows.iter().map(|r| r.period).collect();
+    let cycle = options.cycle_periods;
+    if !(cycle.is_finite() && cycle > 0.0) || cycle > periods.len() as f64 {
+        return Err(PlacementError::CycleBeyondForecast {
+            run: run_id,
+            cycle_periods: cycle,
+            horizon: periods.len(),
+        });
+    }
+    // Weight of the i-th period of the run: 1 inside the cycle, the fraction at its end.
+    let weight: BTreeMap<_, f64> =
+        periods.iter().enumerate().map(|(i, &p)| (p, (cycle - i as f64).clamp(0.0, 1.0))).collect();
+    let skus: HashSet<&SkuId> = scenario.skus.iter().map(|s| &s.id).collect();
+    let zones: HashSet<&ZoneId> = scenario.zones.iter().map(|z| &z.id).collect();
+    let mut sums: BTreeMap<(&SkuId, &ZoneId), (f64, f64)> = BTreeMap::new();
+    for r in rows {
+        let w = weight.get(&r.period).copied().unwrap_or(0.0);
+        if w == 0.0 || !skus.contains(&r.sku) || !zones.contains(&r.zone) {
+            continue;
+        }
+        let p90 = r.quantiles.get(p90_at).copied().unwrap_or(r.mean);
+        let slot = sums.entry((&r.sku, &r.zone)).or_default();
+        slot.0 += w * r.mean;
+        slot.1 += w * p90;
+    }
+    let demand: Vec<ZoneSkuDemand> = sums
+        .into_iter()
+        .filter(|(_, (mean, _))| *mean > 0.0)
+        .map(|((sku, zone), (mean, p90))| ZoneSkuDemand {
+            sku: sku.clone(),
+            zone: zone.clone(),
+            mean_units: mean,
+            p90_units: p90.max(mean),
+        })
+        .collect();
+    if demand.is_empty() {
+        return Err(PlacementError::NoMatchingDemand {
+            run: run_id,
+            scenario: scenario.name.clone(),
+        });
+    }
+    Ok(PlacementInput {
+        centres: scenario
+            .centres
+            .iter()
+            .map(|c| CentreSpec {
+                id: c.id.clone(),
+                lat: c.lat,
+                lon: c.lon,
+                storage_m3: c.storage_m3,
+                outbound_units_per_period: c.outbound_units_per_period,
+                holding_cost_per_unit_period: c.holding_cost_per_unit_period,
+            })
+            .collect(),
+        zones: scenario
+            .zones
+            .iter()
+            .map(|z| ZoneSpec { id: z.id.clone(), lat: z.lat, lon: z.lon })
+            .collect(),
+        skus: scenario
+            .skus
+            .iter()
+            .map(|s| SkuSpec { id: s.id.clone(), volume_m3: s.volume_m3, supply_units: None })
+            .collect(),
+        demand,
+        road_km: Vec::new(),
+        costs: PlacementCosts {
+            lost_sale_per_unit: scenario.costs.lost_sale_per_unit,
+            late_per_unit: scenario.costs.late_per_unit,
+            promise_distance_km: scenario.costs.promise_distance_km,
+            transport_per_unit_km: scenario.costs.transport_per_unit_km,
+        },
+        options,
+        forecast_run: Some(run.id.clone()),
+    })
+}
