@@ -38,3 +38,22 @@ impl History {
         builder.finish(scenario.period.into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_every_unit_and_the_scenario_period() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/valid");
+        let (mut scn, _) = crate::scenario::load(dir).unwrap();
+        let units: f64 = scn.demand.iter().map(|r| r.quantity).sum();
+        let history = History::from_scenario(&scn).unwrap();
+        assert_eq!(history.frequency(), Frequency::Daily);
+        assert!((history.total_units() - units).abs() < 1e-9);
+        let first = scn.demand.iter().map(|r| r.date).min().unwrap();
+        assert_eq!(history.period_start(0), first);
+        scn.demand.clear();
+        assert!(History::from_scenario(&scn).is_none());
+    }
+}

@@ -128,3 +128,79 @@ pub fn input_from(
         forecast_run: Some(run.id.clone()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forecast::Frequency;
+    use crate::ids::RunId;
+    use crate::store::NewRun;
+    use chrono::NaiveDate;
+
+    fn scenario() -> Scenario {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/valid");
+        crate::scenario::load(dir).unwrap().0
+    }
+
+    fn run(levels: Vec<f64>) -> RunInfo {
+        RunInfo {
+            id: RunId::new("r1"),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            run: NewRun {
+                model_config: serde_json::Value::Null,
+                horizon: 3,
+                frequency: Frequency::Daily,
+                data_fingerprint: String::new(),
+                source: String::new(),
+                metrics: serde_json::Value::Null,
+                quantile_levels: levels,
+            },
+            row_count: 0,
+        }
+    }
+
+    fn row(sku: &str, zone: &str, day: u32, mean: f64, p90: f64) -> ForecastRow {
+        ForecastRow {
+            sku: SkuId::new(sku),
+            zone: ZoneId::new(zone),
+            period: NaiveDate::from_ymd_opt(2024, 4, day).unwrap(),
+            mean,
+            quantiles: vec![mean, p90],
+        }
+    }
+
+    fn rows() -> Vec<ForecastRow> {
+        let mut rows = Vec::new();
+        for day in 1..=3 {
+            rows.push(row("85123A", "98000", day, 2.0, 5.0));
+            rows.push(row("UNKNOWN", "98000", day, 9.0, 9.0));
+            rows.push(row("22423", "06240", day, 0.0, 0.0));
+        }
+        rows
+    }
+
+    #[test]
+    fn sums_the_cycle_pro_rata_and_skips_unknown_and_zero_pairs() {
+        let options = PlacementOptions { cycle_periods: 1.5, ..PlacementOptions::default() };
+        let input = input_from(&scenario(), &run(vec![0.5, 0.9]), &rows(), options).unwrap();
+        assert_eq!(input.demand.len(), 1);
+        let d = &input.demand[0];
+        assert_eq!((d.sku.as_str(), d.zone.as_str()), ("85123A", "98000"));
+        assert!((d.mean_units - 3.0).abs() < 1e-12 && (d.p90_units - 7.5).abs() < 1e-12);
+        assert_eq!(input.forecast_run, Some(RunId::new("r1")));
+        input.validate().unwrap();
+    }
+
+    #[test]
+    fn bad_runs_are_named_errors() {
+        let scn = scenario();
+        let opts = |c| PlacementOptions { cycle_periods: c, ..PlacementOptions::default() };
+        let no_p90 = input_from(&scn, &run(vec![0.5]), &rows(), opts(1.0)).unwrap_err();
+        assert!(matches!(no_p90, PlacementError::MissingQuantile { level_pct: 90, .. }));
+        let long = input_from(&scn, &run(vec![0.5, 0.9]), &rows(), opts(4.0)).unwrap_err();
+        assert!(matches!(long, PlacementError::CycleBeyondForecast { horizon: 3, .. }));
+        let other = vec![row("UNKNOWN", "98000", 1, 1.0, 2.0)];
+        let none = input_from(&scn, &run(vec![0.5, 0.9]), &other, opts(1.0)).unwrap_err();
+        assert!(matches!(none, PlacementError::NoMatchingDemand { .. }));
+    }
+}
