@@ -9,7 +9,7 @@
 //!
 //! The store defaults to `stockroute.sqlite` in the current directory (created on first
 //! use). The run id (or the backtest table) goes to stdout, the progress bar and the
-//! history summary to stderr.
+//! history summary to stderr. Ctrl-C stops the run with exit code 130 and stores nothing.
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
