@@ -195,3 +195,34 @@ fn ctrl_c_stops_forecast_with_130_and_stores_nothing() {
         "no run is stored"
     );
 }
+
+#[test]
+fn cli_place_defaults_to_the_newest_run_of_the_scenarios_own_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.sqlite");
+    let db_s = db.to_str().unwrap();
+    let valid = repo("tests/data/valid");
+    let own = stockroute(&["forecast", valid.to_str().unwrap(), "--store", db_s]);
+    assert!(own.status.success(), "{}", text(&own.stderr));
+    let own_id = text(&own.stdout).trim().to_owned();
+    // A newer run of other data (same SKUs and zones, other quantities).
+    let other_csv = dir.path().join("other.csv");
+    let demand = std::fs::read_to_string(valid.join("demand.csv")).unwrap();
+    std::fs::write(&other_csv, demand.replace(",6\n", ",60\n")).unwrap();
+    let other_s = other_csv.to_str().unwrap();
+    let other = stockroute(&["forecast", "--history", other_s, "--horizon", "14", "--store", db_s]);
+    assert!(other.status.success(), "{}", text(&other.stderr));
+    let other_id = text(&other.stdout).trim().to_owned();
+    assert_ne!(own_id, other_id);
+    let out = dir.path().join("out");
+    let p = stockroute(&[
+        "place",
+        valid.to_str().unwrap(),
+        "--store",
+        db_s,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    assert!(text(&p.stdout).contains(&own_id), "{}", text(&p.stdout));
+}
