@@ -9,7 +9,10 @@
 //! of the scenario's demand history (a forecast of this very scenario); if none does, the
 //! newest run of all, with a warning. The demand conversion (means and P90s summed over the
 //! first `--cycle` periods) is [`placement::input_from`]. Writes `plan.json`, `stock.csv`
-//! and `flows.csv` into `--out` and prints the KPIs. Exit codes: 0 a checked plan, 1 an
+//! and `flows.csv` into `--out` and prints the KPIs. When the scenario has a road extract,
+//! centre -> zone distances follow the roads wherever both ends lie on the road graph
+//! ([`placement::road_distances`]); the ends outside it are named on stderr and keep the
+//! straight-line distance (`--no-roads` uses straight lines throughout). Exit codes: 0 a checked plan, 1 an
 //! invalid scenario or a plan that fails `placement::check`, 2 other errors, 130 Ctrl-C
 //! (nothing written).
 
@@ -21,7 +24,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 use stockroute::forecast::History;
 use stockroute::ids::RunId;
-use stockroute::placement::{self, PlacementOptions, PlacementReport};
+use stockroute::placement::{self, OffRoad, PlacementOptions, PlacementReport, RoadCoverage};
+use stockroute::routing::graph::{RoadGraph, RoadOptions};
 use stockroute::scenario::{self, ScenarioError};
 use stockroute::store::{ForecastStore, RunInfo, SqliteStore};
 use stockroute::{Interrupted, SolveContext};
@@ -49,6 +53,9 @@ pub struct Args {
     /// Solver time limit in seconds.
     #[arg(long)]
     time_limit_s: Option<f64>,
+    /// Ignore the scenario's road extract: straight-line (haversine) distances only.
+    #[arg(long)]
+    no_roads: bool,
 }
 
 /// Runs the subcommand.
@@ -73,10 +80,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.cycle.unwrap_or_else(|| scn.horizon_periods.min(info.run.horizon as u32).into());
     let options = PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
         .with_k_nearest(args.k);
-    let input = placement::input_from(&scn, &info, &rows, options)?;
+    let mut input = placement::input_from(&scn, &info, &rows, options)?;
     let mut ctx = SolveContext::new(0).with_cancel(cancel.clone());
     if let Some(s) = args.time_limit_s {
         ctx = ctx.with_time_limit(super::route::seconds(s));
+    }
+    if let Some(roads) = scn.roads.as_ref().filter(|_| !args.no_roads) {
+        let graph = RoadGraph::from_pbf(roads, &RoadOptions::default())
+            .with_context(|| format!("road extract {}", roads.display()))?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let coverage =
+            placement::road_distances(&graph, &input, &ctx.clone().with_threads(threads))?;
+        report_coverage(&coverage);
+        input.road_km = coverage.distances;
     }
     let result = match placement::solve(&input, &ctx) {
         Err(placement::PlacementError::Interrupted(Interrupted::Cancelled)) => {
@@ -103,6 +119,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says on stderr which distances follow the roads and which ends stay straight-line.
+fn report_coverage(coverage: &RoadCoverage) {
+    eprintln!(
+        "road distances: {} centre -> zone pair(s) on the road graph",
+        coverage.distances.len()
+    );
+    if coverage.outside.is_empty() {
+        return;
+    }
+    let names: Vec<String> = coverage
+        .outside
+        .iter()
+        .map(|o| match o {
+            OffRoad::Centre(id) => format!("centre {id}"),
+            OffRoad::Zone(id) => format!("zone {id}"),
+        })
+        .collect();
+    eprintln!(
+        "outside the road extract (straight-line distances for their pairs): {}",
+        names.join(", ")
+    );
 }
 
 /// The run named by `--run`, else the newest of this scenario's data, else the newest.

@@ -160,6 +160,13 @@ pub enum PlacementError {
         /// The scenario name.
         scenario: String,
     },
+    /// Road distances could not be computed on the scenario's road graph.
+    #[error("road distances: {source}")]
+    Road {
+        /// The road-graph error.
+        #[source]
+        source: crate::routing::roads_error::RoadError,
+    },
     /// Writing a model file failed.
     #[error("writing {path}: {source}")]
     Io {

@@ -4,7 +4,8 @@
 //! # The conversion
 //!
 //! - Centres, zones (centroids), SKUs (volume; supply unlimited) and costs are copied field
-//!   by field from the scenario. Distances are the haversine default (no `road_km`).
+//!   by field from the scenario. Distances are the haversine default (no `road_km`); the
+//!   caller adds road distances with [`super::road_distances`] when the scenario has roads.
 //! - Demand per (SKU, zone): the run's per-period `mean` and P90 are summed over the first
 //!   `options.cycle_periods` periods of the run (a fractional last period counts pro rata).
 //!   Summing per-period P90s over-states the P90 of the cycle total (no pooling across

@@ -71,6 +71,7 @@ mod model;
 mod mps;
 mod network;
 mod result;
+mod roads;
 mod solve;
 pub mod synth;
 
@@ -86,6 +87,7 @@ pub use result::{
     CLIP_PRICE, CLIP_UNITS, CentreShadowPrice, CostBreakdown, FlowLine, FlowReport, Kpis, LostLine,
     PlacementPlan, PlacementReport, PlacementResult, SolveStats, StockLine, StockReport,
 };
+pub use roads::{OffRoad, RoadCoverage, road_distances};
 pub use solve::BACKEND;
 
 use crate::context::SolveContext;

@@ -91,6 +91,11 @@ fn cli_forecast_then_place_on_monaco() {
     let p = stockroute(&["place", monaco, "--store", db_s, "--out", out_s]);
     assert!(p.status.success(), "{}", text(&p.stderr));
     assert!(text(&p.stdout).contains(&run_id), "{}", text(&p.stdout));
+    // The Monaco extract does not reach the three centres (Carros, Ventimiglia, Mougins):
+    // the command says so instead of silently using straight lines.
+    let err = text(&p.stderr);
+    assert!(err.contains("road distances: 0 centre -> zone pair(s)"), "{err}");
+    assert!(err.contains("centre FC-CARROS"), "{err}");
 
     let plan: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();

@@ -1,0 +1,125 @@
+//! Road distances from centres to zones, where the road graph covers both ends.
+//!
+//! The LP's transport and promise costs use the haversine distance by default. When the
+//! scenario ships an OpenStreetMap extract, each centre and zone centroid is snapped onto
+//! the road graph and the centre -> zone road distance replaces the straight line for every
+//! pair whose two ends snapped. Ends that do not snap (a centre outside the extract, as
+//! Carros and Mougins are for the Monaco extract) keep the haversine distance, and are
+//! listed in [`RoadCoverage::outside`] so the caller can say so: nothing is dropped silently.
+
+use super::error::PlacementError;
+use super::model::{PlacementInput, RoadDistance};
+use crate::SolveContext;
+use crate::ids::{CentreId, ZoneId};
+use crate::routing::graph::RoadGraph;
+use crate::routing::matrix::TravelMatrix;
+use crate::routing::snap::DEFAULT_MAX_SNAP_M;
+use crate::routing::traffic::TrafficProfile;
+
+/// One end that could not be placed on the road graph.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OffRoad {
+    /// A centre farther than the snap distance from any drivable road of the graph.
+    Centre(CentreId),
+    /// A zone centroid farther than the snap distance from any drivable road of the graph.
+    Zone(ZoneId),
+}
+
+/// The road distances found, and the ends that keep the straight-line distance.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoadCoverage {
+    /// Centre -> zone road distances, one per pair whose two ends snapped.
+    pub distances: Vec<RoadDistance>,
+    /// Centres and zones outside the road graph (haversine is used for their pairs).
+    pub outside: Vec<OffRoad>,
+}
+
+/// Road distances from every centre to every zone of `input` that `graph` covers.
+///
+/// # Units
+/// Kilometres, along the fastest free-flow road path (the matrix's path choice).
+///
+/// # Errors
+/// [`PlacementError::Road`] when the travel matrix fails (cancelled, no path between two
+/// snapped ends of the graph's strongly connected component).
+///
+/// # Complexity
+/// One Dijkstra per snapped centre and zone on the road graph (see [`TravelMatrix`]).
+pub fn road_distances(
+    graph: &RoadGraph,
+    input: &PlacementInput,
+    ctx: &SolveContext,
+) -> Result<RoadCoverage, PlacementError> {
+    let mut coverage = RoadCoverage::default();
+    let mut points = Vec::new();
+    let mut centres = Vec::new();
+    for c in &input.centres {
+        match graph.snap(c.lat, c.lon, DEFAULT_MAX_SNAP_M) {
+            Ok(s) => {
+                centres.push((c.id.clone(), points.len()));
+                points.push(s);
+            }
+            Err(_) => coverage.outside.push(OffRoad::Centre(c.id.clone())),
+        }
+    }
+    let mut zones = Vec::new();
+    for z in &input.zones {
+        match graph.snap(z.lat, z.lon, DEFAULT_MAX_SNAP_M) {
+            Ok(s) => {
+                zones.push((z.id.clone(), points.len()));
+                points.push(s);
+            }
+            Err(_) => coverage.outside.push(OffRoad::Zone(z.id.clone())),
+        }
+    }
+    if centres.is_empty() || zones.is_empty() {
+        return Ok(coverage);
+    }
+    let matrix = TravelMatrix::compute(graph, &points, &TrafficProfile::flat(), 0, ctx)
+        .map_err(|source| PlacementError::Road { source })?;
+    for (centre, i) in &centres {
+        for (zone, j) in &zones {
+            coverage.distances.push(RoadDistance {
+                zone: zone.clone(),
+                centre: centre.clone(),
+                km: f64::from(matrix.distance_m(*i, *j)) / 1000.0,
+            });
+        }
+    }
+    Ok(coverage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::placement::synth::{SynthSpec, network};
+    use crate::routing::graph::{EdgeData, NodeData, RoadOptions};
+
+    /// A two-way road of 3 nodes, ~1.1 km per edge, along a meridian.
+    fn line_graph() -> RoadGraph {
+        let node = |lat: f64| NodeData { lat, lon: 7.0, osm_id: None, stoppable: true };
+        let nodes = vec![node(43.70), node(43.71), node(43.72)];
+        let edge = EdgeData::from_length(1112.0, 50.0);
+        let edges = vec![(0, 1, edge), (1, 0, edge), (1, 2, edge), (2, 1, edge)];
+        RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn covered_pairs_get_road_km_and_far_ends_are_listed() {
+        let mut input = network(&SynthSpec::new(2, 2, 2, 1));
+        input.centres[0].lat = 43.70;
+        input.centres[0].lon = 7.0;
+        input.centres[1].lat = 10.0; // far from the road: keeps haversine
+        input.zones[0].lat = 43.72;
+        input.zones[0].lon = 7.0;
+        input.zones[1].lat = 43.71;
+        input.zones[1].lon = 7.0;
+        let cov = road_distances(&line_graph(), &input, &SolveContext::new(0)).unwrap();
+        assert_eq!(cov.outside, vec![OffRoad::Centre(input.centres[1].id.clone())]);
+        assert_eq!(cov.distances.len(), 2);
+        let far = cov.distances.iter().find(|d| d.zone == input.zones[0].id).unwrap();
+        assert!((far.km - 2.224).abs() < 0.01, "{far:?}");
+        input.road_km = cov.distances;
+        assert!(input.validate().is_ok());
+    }
+}
