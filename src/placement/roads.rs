@@ -52,24 +52,24 @@ pub fn road_distances(
 ) -> Result<RoadCoverage, PlacementError> {
     let mut coverage = RoadCoverage::default();
     let mut points = Vec::new();
+    // Snaps one end; on success returns its index among the matrix points.
+    let mut snap = |lat: f64, lon: f64| {
+        let snapped = graph.snap(lat, lon, DEFAULT_MAX_SNAP_M).ok()?;
+        points.push(snapped);
+        Some(points.len() - 1)
+    };
     let mut centres = Vec::new();
     for c in &input.centres {
-        match graph.snap(c.lat, c.lon, DEFAULT_MAX_SNAP_M) {
-            Ok(s) => {
-                centres.push((c.id.clone(), points.len()));
-                points.push(s);
-            }
-            Err(_) => coverage.outside.push(OffRoad::Centre(c.id.clone())),
+        match snap(c.lat, c.lon) {
+            Some(i) => centres.push((c.id.clone(), i)),
+            None => coverage.outside.push(OffRoad::Centre(c.id.clone())),
         }
     }
     let mut zones = Vec::new();
     for z in &input.zones {
-        match graph.snap(z.lat, z.lon, DEFAULT_MAX_SNAP_M) {
-            Ok(s) => {
-                zones.push((z.id.clone(), points.len()));
-                points.push(s);
-            }
-            Err(_) => coverage.outside.push(OffRoad::Zone(z.id.clone())),
+        match snap(z.lat, z.lon) {
+            Some(i) => zones.push((z.id.clone(), i)),
+            None => coverage.outside.push(OffRoad::Zone(z.id.clone())),
         }
     }
     if centres.is_empty() || zones.is_empty() {
