@@ -6,7 +6,6 @@
 //! the LP sparse: flows exist only on these arcs.
 
 use super::model::PlacementInput;
-use geo::{Distance, Haversine, Point};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -61,7 +60,7 @@ pub(crate) struct Network {
 /// # Units
 /// Kilometres.
 pub fn haversine_km(lat_a: f64, lon_a: f64, lat_b: f64, lon_b: f64) -> f64 {
-    Haversine.distance(Point::new(lon_a, lat_a), Point::new(lon_b, lat_b)) / 1000.0
+    crate::routing::snap::haversine_m((lat_a, lon_a), (lat_b, lon_b)) / 1000.0
 }
 
 impl Network {
