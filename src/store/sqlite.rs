@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// Schema migrations; `user_version` = how many have been applied.
+/// Each area that keeps records in the store (forecast runs, service jobs, experiments)
+/// adds its own file here, in order.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
 
 /// Reader connections kept open for reuse.
@@ -25,11 +27,11 @@ const READER_POOL: usize = 4;
 #[derive(Debug)]
 pub struct SqliteStore {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    pub(super) writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock cannot leave a half-written run (the transaction rolls
     // back when dropped), so a poisoned lock is safe to take over.
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -69,7 +71,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` on a reader connection (pooled, or a new one).
-    fn read<T>(
+    pub(super) fn read<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
