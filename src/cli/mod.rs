@@ -11,6 +11,7 @@ mod forecast;
 mod generate;
 mod interrupt;
 mod place;
+mod plan;
 mod roads;
 mod route;
 mod runs;
@@ -46,6 +47,8 @@ enum Command {
     Runs(runs::Args),
     /// Place stock for a scenario from a stored forecast run; write the plan, print KPIs.
     Place(place::Args),
+    /// Run the whole pipeline on a scenario (forecast, placement, routing); write the plan and report.html.
+    Plan(plan::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -61,6 +64,7 @@ pub fn run() -> ExitCode {
         Command::Forecast(args) => forecast::run(args),
         Command::Runs(args) => runs::run(args),
         Command::Place(args) => place::run(args),
+        Command::Plan(args) => plan::run(args),
     };
     match outcome {
         Ok(code) => code,
