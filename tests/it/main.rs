@@ -3,6 +3,7 @@
 mod forecast;
 mod pipeline;
 mod placement;
+mod plan;
 mod properties;
 mod roads;
 mod routing;
