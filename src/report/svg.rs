@@ -230,7 +230,7 @@ pub struct Bar {
 
 /// Horizontal bars on a common 0-100 % track.
 pub fn bars(title: &str, bars: &[Bar]) -> String {
-    let (w, row, left, track) = (900.0, 30.0, 230.0, 360.0);
+    let (w, row, left, track) = (1100.0, 30.0, 230.0, 360.0);
     let h = row * bars.len() as f64 + 10.0;
     let mut s = String::new();
     let _ = write!(
