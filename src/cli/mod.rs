@@ -14,6 +14,7 @@ mod place;
 mod roads;
 mod route;
 mod runs;
+mod serve;
 mod validate;
 
 /// stockroute: forecast demand, place stock, route the last mile.
@@ -46,6 +47,8 @@ enum Command {
     Runs(runs::Args),
     /// Place stock for a scenario from a stored forecast run; write the plan, print KPIs.
     Place(place::Args),
+    /// Serve the HTTP API (routes, forecasts, placements, jobs, /healthz, /metrics).
+    Serve(serve::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -61,6 +64,7 @@ pub fn run() -> ExitCode {
         Command::Forecast(args) => forecast::run(args),
         Command::Runs(args) => runs::run(args),
         Command::Place(args) => place::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -53,4 +53,4 @@ pub use compiled::MAX_LOCATIONS;
 pub use error::{RoutingError, Violation};
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
 pub use search::{SolverConfig, solve};
-pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason};
+pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason, Visit};
