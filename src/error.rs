@@ -37,6 +37,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The HTTP service failed to start or to serve.
+    #[error(transparent)]
+    Api(#[from] crate::api::ApiError),
     /// A scenario or history could not be loaded, or a scenario not generated.
     #[error(transparent)]
     Scenario(#[from] crate::scenario::ScenarioError),

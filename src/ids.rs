@@ -89,6 +89,10 @@ string_id!(
     /// A forecast run in the forecast store.
     RunId
 );
+string_id!(
+    /// A job of the HTTP service (a forecast, placement or plan run in the background).
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

@@ -28,6 +28,7 @@
 #![deny(clippy::unwrap_used)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod context;
 pub mod error;
 pub mod forecast;
