@@ -89,6 +89,10 @@ string_id!(
     /// A forecast run in the forecast store.
     RunId
 );
+string_id!(
+    /// A recorded experiment in the store.
+    ExperimentId
+);
 
 #[cfg(test)]
 mod tests {

@@ -30,6 +30,7 @@
 
 pub mod context;
 pub mod error;
+pub mod experiment;
 pub mod forecast;
 pub mod ids;
 pub mod placement;

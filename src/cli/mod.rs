@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod experiment;
 mod forecast;
 mod generate;
 mod interrupt;
@@ -46,6 +47,8 @@ enum Command {
     Runs(runs::Args),
     /// Place stock for a scenario from a stored forecast run; write the plan, print KPIs.
     Place(place::Args),
+    /// Run a champion-vs-challenger experiment spec; record it, print the decision, write a report.
+    Experiment(experiment::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -61,6 +64,7 @@ pub fn run() -> ExitCode {
         Command::Forecast(args) => forecast::run(args),
         Command::Runs(args) => runs::run(args),
         Command::Place(args) => place::run(args),
+        Command::Experiment(args) => experiment::run(args),
     };
     match outcome {
         Ok(code) => code,

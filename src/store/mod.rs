@@ -10,9 +10,11 @@
 //! PostgreSQL backend can follow behind a feature with the same schema and tests.
 
 mod error;
+mod experiments;
 mod sqlite;
 
 pub use error::StoreError;
+pub use experiments::{ExperimentRecord, ExperimentStatus, ExperimentStore};
 pub use sqlite::SqliteStore;
 
 use crate::forecast::{ForecastSet, Frequency, quantile::QUANTILE_LEVELS};
