@@ -37,6 +37,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An experiment failed (spec, units, a stage, its records).
+    #[error(transparent)]
+    Experiment(#[from] crate::experiment::ExperimentError),
     /// A scenario or history could not be loaded, or a scenario not generated.
     #[error(transparent)]
     Scenario(#[from] crate::scenario::ScenarioError),

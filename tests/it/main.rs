@@ -1,5 +1,6 @@
 //! The one integration-test binary: one module per area.
 
+mod experiment;
 mod forecast;
 mod pipeline;
 mod placement;
