@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod experiment;
 mod forecast;
 mod generate;
 mod interrupt;
@@ -52,6 +53,8 @@ enum Command {
     Plan(plan::Args),
     /// Serve the HTTP API (routes, forecasts, placements, jobs, /healthz, /metrics).
     Serve(serve::Args),
+    /// Run a champion-vs-challenger experiment spec; record it, print the decision, write a report.
+    Experiment(experiment::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -69,6 +72,7 @@ pub fn run() -> ExitCode {
         Command::Place(args) => place::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Experiment(args) => experiment::run(args),
     };
     match outcome {
         Ok(code) => code,
