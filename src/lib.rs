@@ -28,8 +28,10 @@
 #![deny(clippy::unwrap_used)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod context;
 pub mod error;
+pub mod experiment;
 pub mod forecast;
 pub mod ids;
 pub mod placement;

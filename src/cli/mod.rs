@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod experiment;
 mod forecast;
 mod generate;
 mod interrupt;
@@ -15,6 +16,7 @@ mod plan;
 mod roads;
 mod route;
 mod runs;
+mod serve;
 mod validate;
 
 /// stockroute: forecast demand, place stock, route the last mile.
@@ -49,6 +51,10 @@ enum Command {
     Place(place::Args),
     /// Run the whole pipeline on a scenario (forecast, placement, routing); write the plan and report.html.
     Plan(plan::Args),
+    /// Serve the HTTP API (routes, forecasts, placements, jobs, /healthz, /metrics).
+    Serve(serve::Args),
+    /// Run a champion-vs-challenger experiment spec; record it, print the decision, write a report.
+    Experiment(experiment::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -65,6 +71,8 @@ pub fn run() -> ExitCode {
         Command::Runs(args) => runs::run(args),
         Command::Place(args) => place::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Experiment(args) => experiment::run(args),
     };
     match outcome {
         Ok(code) => code,

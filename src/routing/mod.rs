@@ -56,4 +56,4 @@ pub use error::{RoutingError, Violation};
 pub use graph::OSM_ATTRIBUTION;
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
 pub use search::{SolverConfig, solve};
-pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason};
+pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason, Visit};

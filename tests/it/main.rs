@@ -1,5 +1,7 @@
 //! The one integration-test binary: one module per area.
 
+mod api;
+mod experiment;
 mod forecast;
 mod pipeline;
 mod placement;
