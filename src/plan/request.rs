@@ -116,7 +116,7 @@ impl Default for RoutingStageOptions {
     fn default() -> Self {
         Self {
             stations: Vec::new(),
-            max_iterations: 5_000,
+            max_iterations: 20_000,
             service_time_s: 300.0,
             max_snap_m: DEFAULT_MAX_SNAP_M,
         }

@@ -169,7 +169,7 @@ fn planned_route(
 }
 
 /// The solver's view of one station's planned routes and unserved orders, to re-check a
-/// plan read back from its outcome with [`routing::check`]: stops are found by order id
+/// plan read back from its outcome with [`routing::check()`]: stops are found by order id
 /// in `problem.stops`; `None` when a route names an unknown vehicle type or order.
 pub fn solution_of(
     problem: &Problem,
