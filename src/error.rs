@@ -43,6 +43,9 @@ pub enum Error {
     /// A scenario or history could not be loaded, or a scenario not generated.
     #[error(transparent)]
     Scenario(#[from] crate::scenario::ScenarioError),
+    /// A batch planning run failed.
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
 }
 
 /// Shorthand for results with the crate [`Error`].

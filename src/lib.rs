@@ -34,6 +34,8 @@ pub mod error;
 pub mod forecast;
 pub mod ids;
 pub mod placement;
+pub mod plan;
+pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod store;

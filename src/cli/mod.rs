@@ -11,6 +11,7 @@ mod forecast;
 mod generate;
 mod interrupt;
 mod place;
+mod plan;
 mod roads;
 mod route;
 mod runs;
@@ -49,6 +50,8 @@ enum Command {
     Place(place::Args),
     /// Serve the HTTP API (routes, forecasts, placements, jobs, /healthz, /metrics).
     Serve(serve::Args),
+    /// Run the whole pipeline on a scenario (forecast, placement, routing); write the plan and report.html.
+    Plan(plan::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
         Command::Runs(args) => runs::run(args),
         Command::Place(args) => place::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Plan(args) => plan::run(args),
     };
     match outcome {
         Ok(code) => code,
