@@ -112,8 +112,7 @@ pub async fn serve_state(
     let served =
         axum::serve(listener, router(state.clone())).with_graceful_shutdown(shutdown).await;
     let grace = state.config().shutdown_grace();
-    let jobs = state.jobs().clone();
-    tokio::task::spawn_blocking(move || jobs.shutdown(grace)).await?;
+    tokio::task::spawn_blocking(move || state.shutdown_jobs(grace)).await?;
     tracing::info!("stopped");
     Ok(served?)
 }
