@@ -93,6 +93,10 @@ string_id!(
     /// A job of the HTTP service (a forecast, placement or plan run in the background).
     JobId
 );
+string_id!(
+    /// A recorded experiment in the store.
+    ExperimentId
+);
 
 #[cfg(test)]
 mod tests {

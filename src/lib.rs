@@ -31,6 +31,7 @@
 pub mod api;
 pub mod context;
 pub mod error;
+pub mod experiment;
 pub mod forecast;
 pub mod ids;
 pub mod placement;

@@ -79,6 +79,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(other) => return Err(other).context(format!("loading {}", args.scenario.display())),
     };
     let validate_s = started.elapsed().as_secs_f64();
+    eprintln!(
+        "scenario {}: {} centres, {} stations, {} zones, {} SKUs, {} demand rows, {} orders",
+        scn.name,
+        scn.centres.len(),
+        scn.stations.len(),
+        scn.zones.len(),
+        scn.skus.len(),
+        scn.demand.len(),
+        scn.orders.len()
+    );
     let out = args.out.clone().unwrap_or_else(|| Path::new("out").join(&scn.name));
     let mut request = PlanRequest::new(&args.scenario).with_seed(args.seed);
     request.routing.stations = args.stations.iter().map(StationId::new).collect();

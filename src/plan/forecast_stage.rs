@@ -97,12 +97,26 @@ pub(crate) fn summary(scn: &Scenario, stored: &StoredForecast) -> ForecastSummar
                 *past.entry(period_start(scn.period, row.date)).or_default() += row.quantity;
             }
         }
-        let skip = past.len().saturating_sub(window);
-        let history = past
-            .into_iter()
-            .skip(skip)
-            .map(|(period, units)| HistoryPoint { period, units })
-            .collect();
+        // Periods without a sale have no row: fill them with zeros.
+        let step = chrono::Days::new(scn.period.days().unsigned_abs());
+        let mut dense = Vec::new();
+        if let (Some((&first, _)), Some((&last, _))) =
+            (past.first_key_value(), past.last_key_value())
+        {
+            let mut day = first;
+            while day <= last {
+                dense.push(HistoryPoint {
+                    period: day,
+                    units: past.get(&day).copied().unwrap_or(0.0),
+                });
+                match day.checked_add_days(step) {
+                    Some(next) => day = next,
+                    None => break,
+                }
+            }
+        }
+        let skip = dense.len().saturating_sub(window);
+        let history = dense.split_off(skip);
         let mut ahead: BTreeMap<NaiveDate, (f64, f64)> = BTreeMap::new();
         for r in stored.rows.iter().filter(|r| keep(&r.sku)) {
             let e = ahead.entry(r.period).or_default();

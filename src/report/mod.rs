@@ -20,9 +20,9 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:150px}\
 .card b{display:block;font-size:18px}table{border-collapse:collapse;margin:6px 0}\
 td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}th{background:#f6f6f6}\
-td:first-child,th:first-child,td.l{text-align:left}.tick{font-size:11px;fill:#555}\
+td:first-child,th:first-child,td.l,th.l{text-align:left}.tick{font-size:11px;fill:#555}\
 .maps{display:flex;flex-wrap:wrap;gap:16px}.map{border:1px solid #ccc;background:#f8fbff}\
-.charts{display:flex;flex-wrap:wrap;gap:12px}.attr{font-size:12px;color:#555}.bad{color:#b00}";
+.charts{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0}figcaption{font-weight:600}.attr{font-size:12px;color:#555}.bad{color:#b00}";
 
 /// The report page of a plan.
 pub fn html(o: &PlanOutcome) -> String {
@@ -191,10 +191,11 @@ fn marker(s: &mut String, p: &Projection, at: [f64; 2], colour: &str, label: &st
         escape(name)
     );
     if !label.is_empty() {
+        // Labels right of the marker, or left of it in the right half of the frame.
+        let (lx, anchor) = if x > p.width / 2.0 { (x - 8.0, "end") } else { (x + 8.0, "start") };
         let _ = write!(
             s,
-            r#"<text x="{:.1}" y="{:.1}" class="tick">{}</text>"#,
-            x + 8.0,
+            r#"<text x="{lx:.1}" y="{:.1}" class="tick" text-anchor="{anchor}">{}</text>"#,
             y - 6.0,
             escape(label)
         );
@@ -281,7 +282,7 @@ fn stock(s: &mut String, o: &PlanOutcome) {
         });
     }
     s.push_str(&bars("Capacity use by centre", &rows));
-    s.push_str("<table><tr><th>centre</th><th>name</th><th>stock units</th><th>storage m3</th><th>shipped units</th></tr>");
+    s.push_str("<table><tr><th>centre</th><th class=\"l\">name</th><th>stock units</th><th>storage m3</th><th>shipped units</th></tr>");
     for c in &p.centres {
         let _ = write!(
             s,
@@ -311,7 +312,7 @@ fn routes(s: &mut String, o: &PlanOutcome) {
         "<h2>Routes of the delivery day</h2><p>{} of {} orders delivered by {} vehicles, {:.1} km, {:.2} {cur}; travel times for a departure at {:02}:00, {} search iterations per station.</p>",
         r.served, r.orders, r.vehicles, r.distance_km, r.cost, r.departure_hour, r.max_iterations
     );
-    s.push_str("<table><tr><th>station</th><th>vehicle</th><th>stops</th><th>km</th><th>out</th><th>back</th><th>duration</th><th>load %</th><th>cost</th></tr>");
+    s.push_str("<table><tr><th>station</th><th class=\"l\">vehicle</th><th>stops</th><th>km</th><th>out</th><th>back</th><th>duration</th><th>load %</th><th>cost</th></tr>");
     let mut colour = 0;
     for st in &r.stations {
         for route in &st.routes {
@@ -347,7 +348,7 @@ fn routes(s: &mut String, o: &PlanOutcome) {
         return;
     }
     s.push_str(
-        "<h3>Not delivered</h3><table><tr><th>order</th><th>station</th><th>reason</th></tr>",
+        "<h3>Not delivered</h3><table><tr><th>order</th><th class=\"l\">station</th><th class=\"l\">reason</th></tr>",
     );
     for u in &r.unserved {
         let reason = match &u.reason {

@@ -230,7 +230,7 @@ pub struct Bar {
 
 /// Horizontal bars on a common 0-100 % track.
 pub fn bars(title: &str, bars: &[Bar]) -> String {
-    let (w, row, left, track) = (900.0, 30.0, 230.0, 360.0);
+    let (w, row, left, track) = (1100.0, 30.0, 230.0, 360.0);
     let h = row * bars.len() as f64 + 10.0;
     let mut s = String::new();
     let _ = write!(
@@ -278,5 +278,34 @@ mod tests {
         assert!(y1 < y0, "north is up");
         assert!(y0 <= p.height - 10.0 + 1e-9 && y1 >= 10.0 - 1e-9);
         assert!(Projection::fit(Vec::<[f64; 2]>::new(), 800.0, 600.0, 10.0).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaped_text_has_no_markup_and_reads_back(text in ".*") {
+            let e = escape(&text);
+            proptest::prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let back = e
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            proptest::prop_assert_eq!(back, text);
+        }
+
+        #[test]
+        fn every_fitted_point_lands_inside_the_frame(
+            pts in proptest::collection::vec((-179.0..179.0f64, -80.0..80.0f64), 1..40),
+        ) {
+            let pts: Vec<[f64; 2]> = pts.into_iter().map(|(x, y)| [x, y]).collect();
+            let p = Projection::fit(pts.iter().copied(), 640.0, 480.0, 12.0).unwrap();
+            proptest::prop_assert!(p.height <= 480.0 + 1e-6);
+            for &q in &pts {
+                let (x, y) = p.xy(q);
+                proptest::prop_assert!((12.0 - 1e-6..=640.0 - 12.0 + 1e-6).contains(&x), "x {}", x);
+                proptest::prop_assert!((12.0 - 1e-6..=p.height - 12.0 + 1e-6).contains(&y), "y {}", y);
+            }
+        }
     }
 }

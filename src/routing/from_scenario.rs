@@ -281,9 +281,21 @@ fn order_stop(order: &Order, skus: &HashMap<&SkuId, (f64, f64)>) -> Option<Order
     Some(OrderStop { order: order.id.clone(), zone: order.zone.clone(), weight_kg, volume_m3 })
 }
 
+/// Decimal noise allowed before rounding up or down (`0.0015 * 3 * 1e6` is
+/// `4500.000000000001`, which must stay 4500 cm3).
+const ROUNDING_SLACK: f64 = 1e-6;
+
 /// Grams and cubic centimetres, rounded up (demand).
 fn demand_of(stop: &OrderStop) -> Vec<i64> {
-    vec![(stop.weight_kg * 1000.0).ceil() as i64, (stop.volume_m3 * 1e6).ceil() as i64]
+    let up = |x: f64| (x - ROUNDING_SLACK).ceil().max(0.0) as i64;
+    vec![up(stop.weight_kg * 1000.0), up(stop.volume_m3 * 1e6)]
+}
+
+/// Grams and cubic centimetres, rounded down (capacity): a plan within these never
+/// overloads the real vehicle.
+fn capacity_of(v: &crate::scenario::VehicleType) -> Vec<i64> {
+    let down = |x: f64| (x + ROUNDING_SLACK).floor().max(0.0) as i64;
+    vec![down(v.capacity_kg * 1000.0), down(v.capacity_m3 * 1e6)]
 }
 
 fn stop_of(order: &Order, stop: &OrderStop, location: usize, options: &DayOptions) -> Stop {
@@ -305,11 +317,7 @@ fn vehicle_type(v: &crate::scenario::VehicleType) -> VehicleType {
     VehicleType {
         id: VehicleTypeId::new(v.id.as_str()),
         count: v.count as usize,
-        // Rounded down: a plan within these never overloads the real vehicle.
-        capacity: vec![
-            (v.capacity_kg * 1000.0).floor() as i64,
-            (v.capacity_m3 * 1e6).floor() as i64,
-        ],
+        capacity: capacity_of(v),
         start_depot: 0,
         end_depot: 0,
         shift: TimeWindow {
@@ -320,5 +328,139 @@ fn vehicle_type(v: &crate::scenario::VehicleType) -> VehicleType {
         fixed_cost: v.fixed_cost,
         cost_per_distance: v.cost_per_km / 1000.0,
         cost_per_time: v.cost_per_hour / 3600.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::CentreId;
+    use crate::routing::graph::RoadOptions;
+    use crate::routing::graph::tests::{edge, grid_node};
+    use crate::scenario::{Costs, OrderLine, Period, Sku, TimeOfDay, VehicleType as Fleet};
+
+    /// A 1 x 5 street, 10 s between neighbours, both ways.
+    fn street() -> RoadGraph {
+        let nodes = (0..5).map(|c| grid_node(0, c)).collect();
+        let mut edges = Vec::new();
+        for c in 0..4 {
+            edges.push((c, c + 1, edge(10)));
+            edges.push((c + 1, c, edge(10)));
+        }
+        RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap()
+    }
+
+    fn station(id: &str, col: u32, vans: u32) -> Station {
+        let at = grid_node(0, col);
+        Station {
+            id: StationId::new(id),
+            name: id.into(),
+            lat: at.lat,
+            lon: at.lon,
+            centre: CentreId::new("C"),
+            vehicle_types: vec![Fleet {
+                id: VehicleTypeId::new("van"),
+                count: vans,
+                capacity_kg: 100.5,
+                capacity_m3: 1.25,
+                shift_start: TimeOfDay::at_hour(8),
+                shift_end: TimeOfDay::at_hour(17),
+                cost_per_km: 0.5,
+                cost_per_hour: 36.0,
+                fixed_cost: 10.0,
+            }],
+        }
+    }
+
+    fn order(id: &str, lat: f64, lon: f64, sku: &str, quantity: f64) -> Order {
+        Order {
+            id: OrderId::new(id),
+            zone: None,
+            lat,
+            lon,
+            time_window: None,
+            lines: vec![OrderLine { sku: SkuId::new(sku), quantity }],
+        }
+    }
+
+    fn scenario(stations: Vec<Station>, orders: Vec<Order>) -> Scenario {
+        let sku = Sku { id: SkuId::new("S"), volume_m3: 0.0015, weight_kg: 0.3333, value: 1.0 };
+        Scenario {
+            name: "t".into(),
+            currency: "EUR".into(),
+            period: Period::Day,
+            horizon_periods: 7,
+            roads: None,
+            costs: Costs::default(),
+            centres: Vec::new(),
+            stations,
+            zones: Vec::new(),
+            skus: vec![sku],
+            demand: Vec::new(),
+            orders,
+        }
+    }
+
+    #[test]
+    fn orders_go_to_the_nearest_station_and_the_rest_are_reported_with_reasons() {
+        let g = street();
+        let lat = |c: u32| grid_node(0, c).lat;
+        let lon = |c: u32| grid_node(0, c).lon;
+        let scn = scenario(
+            vec![station("A", 0, 1), station("B", 4, 2), station("EMPTY", 2, 0)],
+            vec![
+                order("near-a", lat(1), lon(1), "S", 3.0),
+                order("at-sea", 40.0, 5.0, "S", 1.0),
+                order("near-b", lat(3), lon(3), "S", 1.0),
+                order("odd-sku", lat(2), lon(2), "NOPE", 1.0),
+                order("middle", lat(2), lon(2), "S", 1.0),
+            ],
+        );
+        let day = day_problems(&scn, &g, &DayOptions::default(), &SolveContext::new(0)).unwrap();
+        assert_eq!(day.departure_hour, 8);
+        let ids = |sp: &StationProblem| -> Vec<String> {
+            sp.problem.stops.iter().map(|s| s.id.to_string()).collect()
+        };
+        // Only stations with vehicles; "middle" is a tie (20 s each way): first listed wins.
+        assert_eq!(day.stations.len(), 2);
+        assert_eq!(
+            (day.stations[0].station.as_str(), ids(&day.stations[0])),
+            ("A", vec!["near-a".to_owned(), "middle".to_owned()])
+        );
+        assert_eq!(ids(&day.stations[1]), vec!["near-b".to_owned()]);
+        let reasons: Vec<(&str, &UnroutedReason)> =
+            day.unrouted.iter().map(|u| (u.order.as_str(), &u.reason)).collect();
+        assert!(matches!(reasons[0], ("at-sea", UnroutedReason::NotOnRoads { .. })), "{reasons:?}");
+        assert_eq!(
+            reasons[1],
+            ("odd-sku", &UnroutedReason::UnknownSku { sku: SkuId::new("NOPE") })
+        );
+        assert_eq!(reasons.len(), 2);
+
+        // Units: grams and cm3, demand rounded up, capacity down; costs per metre / second.
+        let a = &day.stations[0].problem;
+        assert_eq!(a.stops[0].demand, vec![1000, 4500]); // 3 x 333.3 g -> 999.9 -> 1000
+        assert_eq!(a.vehicle_types[0].capacity, vec![100_500, 1_250_000]);
+        assert!((a.vehicle_types[0].cost_per_distance - 0.0005).abs() < 1e-12);
+        assert!((a.vehicle_types[0].cost_per_time - 0.01).abs() < 1e-12);
+        assert_eq!(a.vehicle_types[0].shift, TimeWindow { start: 28_800.0, end: 61_200.0 });
+        assert_eq!(a.stops[0].service_time, 300.0);
+        // Location 0 is the station: 10 s to near-a, 20 s to middle.
+        assert_eq!(a.locations.duration(0, 1), 10.0);
+        assert_eq!(a.locations.duration(0, 2), 20.0);
+        assert_eq!(day.stations[0].locations.len(), 3);
+        assert_eq!(day.stations[0].orders[0].order.as_str(), "near-a");
+        assert!(a.validate().is_ok());
+    }
+
+    #[test]
+    fn without_a_station_with_vehicles_every_order_is_reported() {
+        let g = street();
+        let n = grid_node(0, 1);
+        let scn = scenario(vec![station("EMPTY", 0, 0)], vec![order("o", n.lat, n.lon, "S", 1.0)]);
+        let day = day_problems(&scn, &g, &DayOptions::default(), &SolveContext::new(0)).unwrap();
+        assert!(day.stations.is_empty());
+        assert_eq!(day.unrouted.len(), 1);
+        assert_eq!(day.unrouted[0].reason, UnroutedReason::NoStation);
     }
 }

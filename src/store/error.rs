@@ -1,6 +1,6 @@
 //! Errors of the forecast store.
 
-use crate::ids::RunId;
+use crate::ids::{ExperimentId, RunId};
 
 /// Any error of a [`super::ForecastStore`].
 #[derive(Debug, thiserror::Error)]
@@ -57,5 +57,24 @@ pub enum StoreError {
         /// The parse error.
         #[source]
         source: serde_json::Error,
+    },
+    /// No experiment has this id.
+    #[error("no experiment `{0}`")]
+    ExperimentNotFound(ExperimentId),
+    /// The experiment is finished or already has all its planned units.
+    #[error("experiment `{0}` is finished or has all its planned units")]
+    ExperimentClosed(ExperimentId),
+    /// An experiment of this name was recorded with another spec.
+    #[error(
+        "experiment `{name}` was recorded with another spec (fingerprint {recorded}, this one \
+         {offered}): a rule changed after seeing results is a new experiment, give it a new name"
+    )]
+    SpecChanged {
+        /// The experiment name.
+        name: String,
+        /// Fingerprint of the recorded spec.
+        recorded: String,
+        /// Fingerprint of the offered spec.
+        offered: String,
     },
 }
