@@ -10,6 +10,7 @@
 //! refuses fields that do not belong to the spec's stage, naming them.
 
 use super::error::ExperimentError;
+use super::stats::Interval;
 use crate::forecast::{ModelKind, Selection};
 use crate::routing::SolverConfig;
 use serde::{Deserialize, Serialize};
@@ -105,6 +106,9 @@ pub struct DecisionRule {
     /// Bootstrap resamples of the paired differences.
     #[serde(default = "default_resamples")]
     pub resamples: usize,
+    /// How the interval is formed (default: studentized bootstrap).
+    #[serde(default)]
+    pub interval: Interval,
 }
 
 fn default_confidence() -> f64 {
