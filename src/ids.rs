@@ -90,6 +90,10 @@ string_id!(
     RunId
 );
 string_id!(
+    /// A job of the HTTP service (a forecast, placement or plan run in the background).
+    JobId
+);
+string_id!(
     /// A recorded experiment in the store.
     ExperimentId
 );

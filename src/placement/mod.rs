@@ -76,6 +76,7 @@ mod solve;
 pub mod synth;
 
 pub use check::{CheckReport, CheckRule, CheckViolation, check};
+pub use decompose::DEFAULT_GAP as DEFAULT_DECOMPOSED_GAP;
 pub use error::{Conflict, ConstraintFamily, InputViolation, PlacementError};
 pub use from_scenario::input_from;
 pub use model::{

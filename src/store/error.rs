@@ -34,6 +34,19 @@ pub enum StoreError {
         /// Highest version this build knows.
         supported: i64,
     },
+    /// No service job has this id.
+    #[error("no job `{0}`")]
+    JobNotFound(crate::ids::JobId),
+    /// A stored job record could not be read back.
+    #[error("stored field `{field}` of job `{job}` is not valid: {message}")]
+    CorruptJob {
+        /// The job.
+        job: String,
+        /// The column.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A stored JSON field could not be read back.
     #[error("stored field `{field}` of run `{run}` is not valid: {source}")]
     CorruptField {

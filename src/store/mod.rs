@@ -11,10 +11,14 @@
 
 mod error;
 mod experiments;
+pub mod jobs;
+mod page;
 mod sqlite;
 
 pub use error::StoreError;
 pub use experiments::{ExperimentRecord, ExperimentStatus, ExperimentStore};
+pub use jobs::{JobRecord, JobState, JobStore, NewJob};
+pub use page::{RowFilter, RowsPage};
 pub use sqlite::SqliteStore;
 
 use crate::forecast::{ForecastSet, Frequency, quantile::QUANTILE_LEVELS};

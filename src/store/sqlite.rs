@@ -18,8 +18,11 @@ use std::sync::{Mutex, MutexGuard};
 /// Schema migrations; `user_version` = how many have been applied.
 /// Each area that keeps records in the store (forecast runs, service jobs, experiments)
 /// adds its own file here, in order.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0003_experiments.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_jobs.sql"),
+    include_str!("migrations/0003_experiments.sql"),
+];
 
 /// Reader connections kept open for reuse.
 const READER_POOL: usize = 4;

@@ -306,3 +306,30 @@ fn substituting_stock_out_keeps_the_optimum() {
         assert!((p.storage_per_m3 - q.storage_per_m3).abs() <= 1e-4, "{p:?} {q:?}");
     }
 }
+
+#[test]
+fn decomposed_at_the_default_gap_is_within_it_of_the_monolithic_optimum() {
+    // Large enough for column generation to need many masters (and several pricing chunks).
+    let input = placement::synth::network(&SynthSpec::new(400, 8, 15, 3));
+    let model = placement::PlacementModel::new(&input).unwrap();
+    let mono = model.solve(&SolveContext::new(3)).unwrap();
+    for gap in [placement::DEFAULT_DECOMPOSED_GAP, 1e-3] {
+        let ctx = SolveContext::new(3).with_threads(2);
+        let dec = model.solve_decomposed(gap, &ctx).unwrap();
+        checked(&input, &dec);
+        let bound = dec.lower_bound.unwrap();
+        let scale = mono.objective.abs().max(1.0);
+        assert!(bound <= mono.objective + 1e-6 * scale, "gap {gap}: {bound} > {}", mono.objective);
+        assert!(dec.objective >= mono.objective - 1e-6 * scale, "gap {gap}: {}", dec.objective);
+        assert!(
+            dec.objective - bound <= gap * dec.objective,
+            "gap {gap}: {bound} {}",
+            dec.objective
+        );
+        assert!(dec.objective - mono.objective <= gap * scale, "gap {gap}: {}", dec.objective);
+        // Pricing sums its chunks in a fixed order: the thread count changes nothing.
+        let single = model.solve_decomposed(gap, &SolveContext::new(3).with_threads(1)).unwrap();
+        assert_eq!(single.objective.to_bits(), dec.objective.to_bits());
+        assert_eq!(single.lower_bound, dec.lower_bound);
+    }
+}

@@ -53,8 +53,11 @@ pub struct Args {
     #[arg(long)]
     time_limit_s: Option<f64>,
     /// Relative gap at which the decomposed method stops.
-    #[arg(long, default_value_t = 1e-6)]
+    #[arg(long, default_value_t = placement::DEFAULT_DECOMPOSED_GAP)]
     gap: f64,
+    /// Worker threads for the decomposed method's pricing (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
     /// Skip the solve (only build, and write the MPS if asked).
     #[arg(long)]
     no_solve: bool,
@@ -86,11 +89,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "backend": placement::BACKEND,
         "skus": args.skus, "centres": args.centres, "zones": args.zones, "k": args.k,
         "seed": args.seed,
+        "gap": (args.method == Method::Decomposed).then_some(args.gap),
         "variables": model.variables(),
         "constraints": model.constraints(),
     });
     if !args.no_solve {
-        let mut ctx = SolveContext::new(args.seed);
+        let threads = args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let mut ctx = SolveContext::new(args.seed).with_threads(threads);
         if let Some(limit) = args.time_limit_s {
             ctx = ctx.with_time_limit(Duration::from_secs_f64(limit));
         }
