@@ -21,7 +21,7 @@
 //!
 //! Plain column generation prices at the master's duals, which jump from one extreme
 //! point of the dual to another and tail off: at ~1M variables it took 824 master solves to
-//! a gap of 1e-6, and the master solves were 85 % of the time. Prices here are smoothed
+//! a gap of 1e-6, and the master solves were about 90 % of the time. Prices here are smoothed
 //! towards the best-bound point (Wentges smoothing, "in-out" separation): price at
 //! `alpha * best + (1 - alpha) * master`. A column that does not improve the master at its
 //! duals (a mis-price) still moves the lower bound; the next try steps `alpha` towards 0,

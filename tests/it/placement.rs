@@ -387,3 +387,21 @@ fn without_duals_a_model_above_the_resolve_limit_reports_prices_unavailable() {
         assert_eq!(json["kpis"]["shadow_prices"]["method"], "unavailable");
     }
 }
+
+#[test]
+fn decomposed_method_handles_a_centre_without_room() {
+    // A zero capacity leaves its price free in the master (any price >= the value of room
+    // there is optimal): the bounds must still bracket the optimum.
+    let mut input = two_centres();
+    input.centres[0].storage_m3 = 0.0;
+    input.centres[1].outbound_units_per_period = 0.0;
+    let model = placement::PlacementModel::new(&input).unwrap();
+    let mono = model.solve(&SolveContext::new(1)).unwrap();
+    let dec = model.solve_decomposed(1e-6, &SolveContext::new(1)).unwrap();
+    checked(&input, &dec);
+    // Nothing can be served: A has no room, B cannot ship. All 20 units are lost at 8.
+    assert!((mono.objective - 160.0).abs() < 1e-5, "{}", mono.objective);
+    assert!((dec.objective - 160.0).abs() < 1e-4, "{}", dec.objective);
+    assert!(dec.lower_bound.unwrap() <= 160.0 + 1e-6);
+    assert!(dec.objective - dec.lower_bound.unwrap() <= 1e-6 * 160.0);
+}

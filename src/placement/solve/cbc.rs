@@ -8,9 +8,13 @@
 //!   concurrent solves queue behind it (model building still runs in parallel). The lock
 //!   can go once Cbc >= 2.10.10 / 3.x with a thread-safe `CbcMain` is what distributions
 //!   ship.
-//! - **Time limit**: Cbc's `sec` parameter takes whole seconds (rounded up); a solve that
-//!   ends past the context's deadline is reported as [`PlacementError::TimeLimit`] too, so
-//!   the limit holds whatever Cbc does with it during the root LP.
+//! - **Time limit, only partly honoured**: the deadline goes to Cbc's `sec` parameter
+//!   (whole seconds, rounded up), but Cbc 2.10 applies it to branch and bound only, not to
+//!   the root LP, which for a pure LP is the whole solve: measured at 900k variables with a
+//!   5 s limit, Clp ran to its optimum (125 CPU s). A solve that ends past the deadline is
+//!   reported as [`PlacementError::TimeLimit`], never as a late result; a caller that must
+//!   get control back at the deadline needs the `clarabel` backend, whose limit stops the
+//!   solver itself.
 
 use super::{LpOutcome, LpSolution, build, secs};
 use crate::context::SolveContext;
