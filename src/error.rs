@@ -37,9 +37,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The HTTP service failed to start or to serve.
+    #[error(transparent)]
+    Api(#[from] crate::api::ApiError),
+    /// An experiment failed (spec, units, a stage, its records).
+    #[error(transparent)]
+    Experiment(#[from] crate::experiment::ExperimentError),
     /// A scenario or history could not be loaded, or a scenario not generated.
     #[error(transparent)]
     Scenario(#[from] crate::scenario::ScenarioError),
+    /// A batch planning run failed.
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
 }
 
 /// Shorthand for results with the crate [`Error`].

@@ -89,6 +89,14 @@ string_id!(
     /// A forecast run in the forecast store.
     RunId
 );
+string_id!(
+    /// A job of the HTTP service (a forecast, placement or plan run in the background).
+    JobId
+);
+string_id!(
+    /// A recorded experiment in the store.
+    ExperimentId
+);
 
 #[cfg(test)]
 mod tests {

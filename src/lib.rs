@@ -28,11 +28,15 @@
 #![deny(clippy::unwrap_used)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod context;
 pub mod error;
+pub mod experiment;
 pub mod forecast;
 pub mod ids;
 pub mod placement;
+pub mod plan;
+pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod store;

@@ -7,13 +7,16 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod experiment;
 mod forecast;
 mod generate;
 mod interrupt;
 mod place;
+mod plan;
 mod roads;
 mod route;
 mod runs;
+mod serve;
 mod validate;
 
 /// stockroute: forecast demand, place stock, route the last mile.
@@ -46,6 +49,12 @@ enum Command {
     Runs(runs::Args),
     /// Place stock for a scenario from a stored forecast run; write the plan, print KPIs.
     Place(place::Args),
+    /// Run the whole pipeline on a scenario (forecast, placement, routing); write the plan and report.html.
+    Plan(plan::Args),
+    /// Serve the HTTP API (routes, forecasts, placements, jobs, /healthz, /metrics).
+    Serve(serve::Args),
+    /// Run a champion-vs-challenger experiment spec; record it, print the decision, write a report.
+    Experiment(experiment::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -61,6 +70,9 @@ pub fn run() -> ExitCode {
         Command::Forecast(args) => forecast::run(args),
         Command::Runs(args) => runs::run(args),
         Command::Place(args) => place::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Experiment(args) => experiment::run(args),
     };
     match outcome {
         Ok(code) => code,

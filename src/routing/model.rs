@@ -31,7 +31,7 @@ pub const MAX_QUANTITY: i64 = 1 << 40;
 pub const MAX_TIME: f64 = 1e12;
 
 /// How distances between coordinates are computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Metric {
@@ -114,7 +114,7 @@ impl Locations {
 }
 
 /// A closed interval of time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TimeWindow {
     /// Earliest time.
     pub start: f64,

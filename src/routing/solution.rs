@@ -7,7 +7,7 @@ use crate::routing::plan::{Plan, single_tour_cost};
 use serde::Serialize;
 
 /// Why a stop is not served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum UnservedReason {
@@ -43,6 +43,42 @@ pub struct Route {
     pub distance: f64,
     /// Time from shift start to return, in the problem's unit.
     pub duration: f64,
+}
+
+/// When a route reaches and serves one of its stops.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Visit {
+    /// When the vehicle arrives at the stop.
+    pub arrival: f64,
+    /// When service starts (after waiting for the time window to open).
+    pub start: f64,
+    /// When the vehicle leaves (service start + service time).
+    pub departure: f64,
+}
+
+impl Route {
+    /// Arrival, service start and departure at each stop, simulated from the raw problem:
+    /// the vehicle leaves its depot at its shift start and waits where it arrives early.
+    /// Stops or vehicle types the problem does not have end the schedule early.
+    ///
+    /// # Units
+    /// The problem's time unit, on the clock of the time windows and shifts.
+    pub fn schedule(&self, p: &Problem) -> Vec<Visit> {
+        let Some(v) = p.vehicle_types.get(self.vehicle_type) else { return Vec::new() };
+        let Some(mut at) = p.depots.get(v.start_depot).map(|d| d.location) else {
+            return Vec::new();
+        };
+        let mut now = v.shift.start;
+        let mut visits = Vec::with_capacity(self.stops.len());
+        for stop in self.stops.iter().map_while(|&s| p.stops.get(s)) {
+            let arrival = now + p.locations.duration(at, stop.location);
+            let start = arrival.max(stop.time_window.start);
+            now = start + stop.service_time;
+            visits.push(Visit { arrival, start, departure: now });
+            at = stop.location;
+        }
+        visits
+    }
 }
 
 /// Counters of a solve.

@@ -1,6 +1,6 @@
 //! Errors of the forecast store.
 
-use crate::ids::RunId;
+use crate::ids::{ExperimentId, RunId};
 
 /// Any error of a [`super::ForecastStore`].
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +34,19 @@ pub enum StoreError {
         /// Highest version this build knows.
         supported: i64,
     },
+    /// No service job has this id.
+    #[error("no job `{0}`")]
+    JobNotFound(crate::ids::JobId),
+    /// A stored job record could not be read back.
+    #[error("stored field `{field}` of job `{job}` is not valid: {message}")]
+    CorruptJob {
+        /// The job.
+        job: String,
+        /// The column.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A stored JSON field could not be read back.
     #[error("stored field `{field}` of run `{run}` is not valid: {source}")]
     CorruptField {
@@ -44,5 +57,24 @@ pub enum StoreError {
         /// The parse error.
         #[source]
         source: serde_json::Error,
+    },
+    /// No experiment has this id.
+    #[error("no experiment `{0}`")]
+    ExperimentNotFound(ExperimentId),
+    /// The experiment is finished or already has all its planned units.
+    #[error("experiment `{0}` is finished or has all its planned units")]
+    ExperimentClosed(ExperimentId),
+    /// An experiment of this name was recorded with another spec.
+    #[error(
+        "experiment `{name}` was recorded with another spec (fingerprint {recorded}, this one \
+         {offered}): a rule changed after seeing results is a new experiment, give it a new name"
+    )]
+    SpecChanged {
+        /// The experiment name.
+        name: String,
+        /// Fingerprint of the recorded spec.
+        recorded: String,
+        /// Fingerprint of the offered spec.
+        offered: String,
     },
 }

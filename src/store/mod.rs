@@ -10,9 +10,15 @@
 //! PostgreSQL backend can follow behind a feature with the same schema and tests.
 
 mod error;
+mod experiments;
+pub mod jobs;
+mod page;
 mod sqlite;
 
 pub use error::StoreError;
+pub use experiments::{ExperimentRecord, ExperimentStatus, ExperimentStore};
+pub use jobs::{JobRecord, JobState, JobStore, NewJob};
+pub use page::{RowFilter, RowsPage};
 pub use sqlite::SqliteStore;
 
 use crate::forecast::{ForecastSet, Frequency, quantile::QUANTILE_LEVELS};

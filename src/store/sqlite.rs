@@ -18,7 +18,11 @@ use std::sync::{Mutex, MutexGuard};
 /// Schema migrations; `user_version` = how many have been applied.
 /// Each area that keeps records in the store (forecast runs, service jobs, experiments)
 /// adds its own file here, in order.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_jobs.sql"),
+    include_str!("migrations/0003_experiments.sql"),
+];
 
 /// Reader connections kept open for reuse.
 const READER_POOL: usize = 4;
@@ -107,7 +111,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 /// A new run id: UTC time to the millisecond plus 32 bits that separate runs made in the
 /// same millisecond (by this process: a counter; by others: the process id and the clock's
 /// nanoseconds).
-fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
+pub(super) fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let salt = [
@@ -143,7 +147,7 @@ fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreEr
     }
 }
 
-fn json_text(v: &impl serde::Serialize) -> String {
+pub(super) fn json_text(v: &impl serde::Serialize) -> String {
     // Serialising plain values (numbers, strings, serde_json::Value) cannot fail.
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
 }

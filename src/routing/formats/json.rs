@@ -28,7 +28,7 @@ use crate::routing::solution::{Solution, UnservedReason};
 use serde::{Deserialize, Serialize};
 
 /// A routing request as sent to the service.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonProblem {
     /// Name for reports.
@@ -54,11 +54,12 @@ pub struct JsonProblem {
 }
 
 /// Either `coordinates` (+ optional `metric`) or `distance` (+ optional `duration`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonLocations {
     /// Planar points `[x, y]`.
     #[serde(default)]
+    #[schema(value_type = Option<Vec<Vec<f64>>>)]
     pub coordinates: Option<Vec<[f64; 2]>>,
     /// `euclidean` (default) or `euclidean_rounded`.
     #[serde(default)]
@@ -72,10 +73,11 @@ pub struct JsonLocations {
 }
 
 /// A depot.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonDepot {
     /// Its id.
+    #[schema(value_type = String)]
     pub id: StationId,
     /// Location index.
     pub location: usize,
@@ -90,10 +92,11 @@ fn unit() -> f64 {
 }
 
 /// A vehicle type.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonVehicle {
     /// Its id.
+    #[schema(value_type = String)]
     pub id: VehicleTypeId,
     /// How many (default 1).
     #[serde(default = "one")]
@@ -101,9 +104,11 @@ pub struct JsonVehicle {
     /// Capacity per dimension.
     pub capacity: Vec<i64>,
     /// Start depot id.
+    #[schema(value_type = String)]
     pub start_depot: StationId,
     /// End depot id (default: the start depot).
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub end_depot: Option<StationId>,
     /// Shift (default: always).
     #[serde(default)]
@@ -123,10 +128,11 @@ pub struct JsonVehicle {
 }
 
 /// A stop.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonStop {
     /// Its id.
+    #[schema(value_type = String)]
     pub id: StopId,
     /// Location index.
     pub location: usize,
@@ -145,7 +151,7 @@ pub struct JsonStop {
 }
 
 /// Objective options.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonObjective {
     /// Minimise vehicles first.

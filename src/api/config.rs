@@ -1,0 +1,126 @@
+//! The service's limits and resources, set from `stockroute serve`'s flags or in code.
+//!
+//! Every limit a client can run into is here, with a default sized for the 2-core machines
+//! this runs on: a request is refused with a clear 4xx/503 before it can take the server
+//! down (a huge body, a 100,000-stop problem, an hour-long time limit, an unbounded queue).
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Configuration of [`super::serve`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceConfig {
+    /// The SQLite store of forecast runs and jobs (created if missing).
+    pub store: PathBuf,
+    /// A scenario folder to load at start: its history feeds `POST /v1/forecasts` without
+    /// inline history, its network `POST /v1/placements`, its road extract road-snapped
+    /// routing.
+    pub scenario: Option<PathBuf>,
+    /// Largest request body.
+    ///
+    /// # Units
+    /// Bytes.
+    pub max_body_bytes: usize,
+    /// Most stops in one `POST /v1/routes` problem.
+    pub max_stops: usize,
+    /// Largest `time_limit_s` of a synchronous routing request.
+    ///
+    /// # Units
+    /// Seconds.
+    pub max_time_limit_s: f64,
+    /// `time_limit_s` of a routing request that gives none.
+    ///
+    /// # Units
+    /// Seconds.
+    pub default_time_limit_s: f64,
+    /// Jobs that may wait for a worker; beyond that, submissions get 503.
+    pub queue: usize,
+    /// Job worker threads (jobs run one per worker, off the async runtime).
+    pub workers: usize,
+    /// Synchronous routing solves that may run at once (each on a blocking thread).
+    pub solve_slots: usize,
+    /// Synchronous routing requests that may wait for a slot; beyond that, 503.
+    pub solve_queue: usize,
+    /// Threads each job's solver may use.
+    pub threads_per_job: usize,
+    /// At shutdown, how long running jobs may take to finish before they are cancelled.
+    ///
+    /// # Units
+    /// Seconds.
+    pub shutdown_grace_s: f64,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            store: PathBuf::from("stockroute.sqlite"),
+            scenario: None,
+            max_body_bytes: 4 * 1024 * 1024,
+            max_stops: 1000,
+            max_time_limit_s: 30.0,
+            default_time_limit_s: 1.0,
+            queue: 16,
+            workers: 1,
+            solve_slots: cores,
+            solve_queue: 256,
+            threads_per_job: cores,
+            shutdown_grace_s: 10.0,
+        }
+    }
+}
+
+impl ServiceConfig {
+    /// The defaults with the store at `store`.
+    pub fn new(store: impl Into<PathBuf>) -> Self {
+        Self { store: store.into(), ..Self::default() }
+    }
+
+    /// Loads a scenario folder at start.
+    pub fn with_scenario(mut self, folder: impl Into<PathBuf>) -> Self {
+        self.scenario = Some(folder.into());
+        self
+    }
+
+    /// Sets the largest request body, in bytes.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets the most stops per routing problem.
+    pub fn with_max_stops(mut self, stops: usize) -> Self {
+        self.max_stops = stops;
+        self
+    }
+
+    /// Sets how many jobs may wait (at least 1).
+    pub fn with_queue(mut self, jobs: usize) -> Self {
+        self.queue = jobs.max(1);
+        self
+    }
+
+    /// Sets the number of job workers (at least 1).
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
+    }
+
+    /// Sets the shutdown grace period, in seconds.
+    pub fn with_shutdown_grace_s(mut self, seconds: f64) -> Self {
+        self.shutdown_grace_s = seconds;
+        self
+    }
+
+    /// The shutdown grace period (negative or NaN is zero).
+    pub fn shutdown_grace(&self) -> Duration {
+        seconds(self.shutdown_grace_s)
+    }
+}
+
+/// A duration from seconds: negative or NaN is zero, capped at 10^9 s.
+pub(crate) fn seconds(s: f64) -> Duration {
+    if s > 0.0 { Duration::from_secs_f64(s.min(1e9)) } else { Duration::ZERO }
+}

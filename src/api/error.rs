@@ -1,0 +1,288 @@
+//! The service's one error type and its JSON rendering.
+//!
+//! Every failure a client can see has the same body, `{"error": {"code", "message",
+//! "field"}}` (plus `details` when several rules were broken at once), so a client needs
+//! one error handler. Client mistakes map to 4xx with a message that says what to change;
+//! server faults map to 500 with a generic message, and the cause goes to the log (inside
+//! the request's trace span) rather than to the client.
+
+use crate::routing::{RoutingError, Violation};
+use crate::store::StoreError;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Any error of the HTTP service: bad requests, missing resources, overload, and the
+/// failures of starting or running the server.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// The body is not JSON (syntax error, truncated).
+    #[error("malformed JSON: {message}")]
+    MalformedJson {
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The body was not declared as JSON.
+    #[error("expected `Content-Type: application/json`")]
+    UnsupportedMediaType,
+    /// A field has the wrong type, is missing or unknown, or its value is out of range.
+    #[error("`{field}`: {message}")]
+    InvalidField {
+        /// A stable code (`invalid_field`, `out_of_range`, `too_many_stops`, ...).
+        code: &'static str,
+        /// The field's path in the request (`stops[3].location`, `time_limit_s`).
+        field: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// A routing problem broke one or more rules; all are listed.
+    #[error("invalid routing problem: {} violation(s)", .0.len())]
+    InvalidProblem(Vec<Violation>),
+    /// The body is larger than the configured limit.
+    #[error("request body larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// No such resource.
+    #[error("no {what} `{id}`")]
+    NotFound {
+        /// `job`, `forecast run`, `route`.
+        what: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// The method is not served on this path.
+    #[error("method not allowed on this path")]
+    MethodNotAllowed,
+    /// The request needs the scenario that `--scenario` loads, and none was loaded.
+    #[error("this request needs a scenario: start the server with --scenario DIR")]
+    NoScenario {
+        /// The request field that asked for it.
+        field: Option<String>,
+    },
+    /// An `Idempotency-Key` came back with a different request.
+    #[error("Idempotency-Key `{key}` was used for a different request (job `{job}`)")]
+    IdempotencyMismatch {
+        /// The key.
+        key: String,
+        /// The job that holds it.
+        job: String,
+    },
+    /// The job has already ended and cannot be cancelled.
+    #[error("job `{id}` has already ended ({state})")]
+    JobFinished {
+        /// The job.
+        id: String,
+        /// Its final state.
+        state: &'static str,
+    },
+    /// The job queue or the solver slots are full: retry later.
+    #[error("{what} is full ({capacity}); retry in {retry_after_s} s")]
+    Overloaded {
+        /// `job queue` or `solver queue`.
+        what: &'static str,
+        /// Its capacity.
+        capacity: usize,
+        /// Suggested wait, sent as `Retry-After`.
+        retry_after_s: u64,
+    },
+    /// The server is shutting down and takes no new work.
+    #[error("the server is shutting down")]
+    ShuttingDown,
+    /// The store failed (not a missing record, which is [`ApiError::NotFound`]).
+    #[error(transparent)]
+    Store(StoreError),
+    /// A stage failed in a way the client could not have prevented.
+    #[error(transparent)]
+    Internal(Box<crate::Error>),
+    /// The listening socket failed, or the server stopped with an I/O error.
+    #[error("server I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// The metrics registry refused a metric (a bug).
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    /// A blocking task panicked or was cancelled.
+    #[error("a background task failed: {0}")]
+    Task(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::RunNotFound(id) => Self::NotFound { what: "forecast run", id: id.0 },
+            StoreError::JobNotFound(id) => Self::NotFound { what: "job", id: id.0 },
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl From<RoutingError> for ApiError {
+    fn from(e: RoutingError) -> Self {
+        match e {
+            RoutingError::Invalid(v) => Self::InvalidProblem(v),
+            RoutingError::Parse { message, .. } => Self::MalformedJson { message },
+            RoutingError::TooLarge { locations, limit } => Self::InvalidField {
+                code: "too_many_locations",
+                field: "locations".into(),
+                message: format!("{locations} locations exceed the limit of {limit}"),
+            },
+            other => Self::Internal(Box::new(other.into())),
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Task(e.to_string())
+    }
+}
+
+impl ApiError {
+    /// A 422 for one field.
+    pub fn field(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidField { code, field: field.into(), message: message.into() }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::MalformedJson { .. } => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::InvalidField { .. }
+            | Self::InvalidProblem(_)
+            | Self::NoScenario { .. }
+            | Self::IdempotencyMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::JobFinished { .. } => StatusCode::CONFLICT,
+            Self::Overloaded { .. } | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Store(_) | Self::Internal(_) | Self::Io(_) | Self::Task(_) | Self::Metrics(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The stable code of the body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MalformedJson { .. } => "malformed_json",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::InvalidField { code, .. } => code,
+            Self::InvalidProblem(_) => "invalid_problem",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::NotFound { .. } => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::NoScenario { .. } => "no_scenario",
+            Self::IdempotencyMismatch { .. } => "idempotency_key_reused",
+            Self::JobFinished { .. } => "job_finished",
+            Self::Overloaded { .. } => "overloaded",
+            Self::ShuttingDown => "shutting_down",
+            Self::Store(_) | Self::Internal(_) | Self::Io(_) | Self::Task(_) | Self::Metrics(_) => {
+                "internal"
+            }
+        }
+    }
+
+    fn body(&self) -> ErrorBody {
+        let (field, details) = match self {
+            Self::InvalidField { field, .. } => (Some(field.clone()), Vec::new()),
+            Self::NoScenario { field } => (field.clone(), Vec::new()),
+            Self::IdempotencyMismatch { .. } => (Some("Idempotency-Key".into()), Vec::new()),
+            Self::InvalidProblem(v) => (
+                v.first().map(|x| x.field.clone()),
+                v.iter()
+                    .map(|x| ErrorDetail {
+                        code: x.code.to_owned(),
+                        field: x.field.clone(),
+                        message: x.message.clone(),
+                    })
+                    .collect(),
+            ),
+            _ => (None, Vec::new()),
+        };
+        let message = if self.status().is_server_error()
+            && !matches!(self, Self::Overloaded { .. } | Self::ShuttingDown)
+        {
+            "internal error (logged on the server)".to_owned()
+        } else {
+            self.to_string()
+        };
+        ErrorBody { error: ErrorInfo { code: self.code().to_owned(), message, field, details } }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorInfo,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorInfo {
+    /// A stable, machine-readable code (`malformed_json`, `too_many_stops`, ...).
+    pub code: String,
+    /// What went wrong and how to fix it.
+    pub message: String,
+    /// The request field at fault (a JSON path such as `stops[3].location`), if one is.
+    pub field: Option<String>,
+    /// Every broken rule, when there are several (routing problems).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ErrorDetail>,
+}
+
+/// One broken rule of a request.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// The rule's code (`E1002`, ...).
+    pub code: String,
+    /// The field at fault.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, code = self.code(), "request failed");
+        } else {
+            tracing::debug!(error = %self, code = self.code(), "request refused");
+        }
+        let retry = match &self {
+            Self::Overloaded { retry_after_s, .. } => Some(*retry_after_s),
+            Self::ShuttingDown => Some(5),
+            _ => None,
+        };
+        let mut response = (status, Json(self.body())).into_response();
+        if let Some(s) = retry {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_errors_name_the_field_and_server_errors_hide_the_cause() {
+        let e = ApiError::field("out_of_range", "time_limit_s", "must be in (0, 30]");
+        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = e.body();
+        assert_eq!(body.error.field.as_deref(), Some("time_limit_s"));
+        assert!(body.error.message.contains("(0, 30]"));
+        let e = ApiError::Task("boom: secret path".into());
+        assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!e.body().error.message.contains("secret"));
+        let e: ApiError = StoreError::JobNotFound("j".into()).into();
+        assert_eq!((e.status(), e.code()), (StatusCode::NOT_FOUND, "not_found"));
+    }
+}

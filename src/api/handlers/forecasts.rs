@@ -1,0 +1,275 @@
+//! `POST /v1/forecasts` (a forecast job from inline history or the loaded scenario) and
+//! `GET /v1/forecasts/{id}` (a stored run: its description and a page of its rows).
+//!
+//! The request is checked whole before a job is made (rows, horizon, models), so a bad
+//! request is a 4xx now, not a failed job later. The job runs the same library calls as
+//! `stockroute forecast` and writes the run to the store; its result names the run id.
+
+use super::{out_of_range, submit};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{AppJson, AppQuery};
+use crate::api::state::AppState;
+use crate::forecast::{
+    self, ForecastConfig, Frequency, History, HistoryBuilder, ModelKind, Selection,
+};
+use crate::ids::{RunId, SkuId, ZoneId};
+use crate::store::{self, ForecastRow, ForecastStore, NewRun, RowFilter};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Longest horizon a request may ask for, in periods (the forecast engine's own limit).
+const MAX_HORIZON: usize = 3660;
+/// Most rows one page may hold.
+const MAX_PAGE: u64 = 10_000;
+
+/// A forecast request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastRequest {
+    /// Demand rows; absent = the history of the scenario loaded at start.
+    #[serde(default)]
+    pub history: Option<Vec<HistoryRow>>,
+    /// `daily` (default) or `weekly` for inline history; a scenario's own period wins.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub frequency: Option<Frequency>,
+    /// Periods to forecast (1-3660; default with a scenario: its horizon).
+    #[serde(default)]
+    pub horizon: Option<usize>,
+    /// `per_class` (default), `per_series` or `global`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub selection: Option<Selection>,
+    /// Candidate models (default: all), e.g. `["seasonal_naive", "tsb"]`.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub models: Option<Vec<ModelKind>>,
+    /// Rolling origins used for selection (1-20, default 3).
+    #[serde(default)]
+    pub origins: Option<usize>,
+}
+
+/// One day's demand of a (sku, zone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryRow {
+    /// The day, `YYYY-MM-DD`.
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    /// SKU id.
+    pub sku: String,
+    /// Zone id.
+    pub zone: String,
+    /// Units sold (finite, >= 0).
+    pub quantity: f64,
+}
+
+/// Query of `GET /v1/forecasts/{id}`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RowsQuery {
+    /// Only this SKU.
+    pub sku: Option<String>,
+    /// Only this zone.
+    pub zone: Option<String>,
+    /// Rows to skip (default 0).
+    #[serde(default)]
+    pub offset: u64,
+    /// Rows in the page (1-10000, default 1000).
+    pub limit: Option<u64>,
+}
+
+/// A stored forecast run and a page of its rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ForecastPage {
+    /// The run's description (id, created_at, model_config, horizon, frequency, ...).
+    #[schema(value_type = Object)]
+    pub run: serde_json::Value,
+    /// Rows matching the filter, in all pages.
+    pub total: u64,
+    /// Rows skipped.
+    pub offset: u64,
+    /// Page size asked for.
+    pub limit: u64,
+    /// This page: `{sku, zone, period, mean, quantiles}` ordered by (sku, zone, period),
+    /// quantiles at the run's `quantile_levels`.
+    #[schema(value_type = Vec<Object>)]
+    pub rows: Vec<ForecastRow>,
+}
+
+/// Starts a forecast job.
+#[utoipa::path(
+    post,
+    path = "/v1/forecasts",
+    request_body = ForecastRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    responses(
+        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 422, description = "Invalid rows or values, no scenario, key reused", body = ErrorBody),
+        (status = 503, description = "Job queue full", body = ErrorBody),
+    ),
+    tag = "forecasts"
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    AppJson(request): AppJson<ForecastRequest>,
+) -> Result<Response, ApiError> {
+    let echo = serde_json::to_value(&request).map_err(|e| ApiError::Task(e.to_string()))?;
+    let source = match request.history {
+        Some(rows) => {
+            check_rows(&rows)?;
+            Source::Inline(rows, request.frequency.unwrap_or(Frequency::Daily))
+        }
+        None => {
+            let loaded = state
+                .scenario()
+                .cloned()
+                .ok_or(ApiError::NoScenario { field: Some("history".into()) })?;
+            if loaded.scenario.demand.is_empty() {
+                return Err(ApiError::field(
+                    "no_history",
+                    "history",
+                    "the scenario has no demand rows",
+                ));
+            }
+            Source::Scenario(loaded)
+        }
+    };
+    let scenario_horizon = match &source {
+        Source::Scenario(s) => Some(s.scenario.horizon_periods as usize),
+        Source::Inline(..) => None,
+    };
+    let horizon = request.horizon.or(scenario_horizon).ok_or_else(|| {
+        ApiError::field("missing_field", "horizon", "required with inline history")
+    })?;
+    if !(1..=MAX_HORIZON).contains(&horizon) {
+        return Err(out_of_range("horizon", format!("must be 1-{MAX_HORIZON}, got {horizon}")));
+    }
+    let origins = request.origins.unwrap_or(3);
+    if !(1..=20).contains(&origins) {
+        return Err(out_of_range("origins", format!("must be 1-20, got {origins}")));
+    }
+    if request.models.as_ref().is_some_and(Vec::is_empty) {
+        return Err(out_of_range("models", "give at least one model, or leave it out for all"));
+    }
+    let (selection, models) = (request.selection, request.models);
+    let store = state.store().clone();
+    let work = Box::new(move |ctx: &crate::SolveContext| {
+        let (history, source) = match &source {
+            Source::Inline(rows, frequency) => {
+                let mut b = HistoryBuilder::new();
+                for r in rows {
+                    b.push(r.date, &r.sku, &r.zone, r.quantity);
+                }
+                let empty = || forecast::ForecastError::EmptyHistory { path: "request".into() };
+                (b.finish(*frequency).ok_or_else(empty)?, "request".to_owned())
+            }
+            Source::Scenario(loaded) => {
+                let empty =
+                    || forecast::ForecastError::EmptyHistory { path: loaded.folder.clone() };
+                let history = History::from_scenario(&loaded.scenario).ok_or_else(empty)?;
+                (history, loaded.folder.display().to_string())
+            }
+        };
+        let frequency = history.frequency();
+        let mut config = ForecastConfig::new(frequency, horizon);
+        config.origins = origins;
+        if let Some(s) = selection {
+            config.selection = s;
+        }
+        if let Some(models) = &models {
+            config.candidates = models.clone();
+        }
+        let set = forecast::forecast(&history, &config, ctx)?;
+        let run = NewRun {
+            model_config: serde_json::to_value(&config).unwrap_or_default(),
+            horizon,
+            frequency,
+            data_fingerprint: history.fingerprint(),
+            source,
+            metrics: serde_json::to_value(&set.selection).unwrap_or_default(),
+            quantile_levels: store::forecast_quantile_levels(),
+        };
+        let id = store.write_run(&run, &mut store::rows_of(&set))?;
+        Ok(serde_json::json!({
+            "run_id": id,
+            "href": format!("/v1/forecasts/{id}"),
+            "series": set.series.len(),
+            "horizon": horizon,
+            "frequency": frequency,
+            "rows": set.series.len() * horizon,
+        }))
+    });
+    submit(&state, &headers, "forecast", echo, 0, work).await
+}
+
+/// Where a forecast's history comes from.
+enum Source {
+    /// The request's rows, bucketed at this frequency.
+    Inline(Vec<HistoryRow>, Frequency),
+    /// The scenario loaded at start.
+    Scenario(std::sync::Arc<crate::api::state::LoadedScenario>),
+}
+
+fn check_rows(rows: &[HistoryRow]) -> Result<(), ApiError> {
+    if rows.is_empty() {
+        return Err(ApiError::field("no_history", "history", "give at least one row"));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if r.sku.trim().is_empty() {
+            return Err(ApiError::field("invalid_field", format!("history[{i}].sku"), "empty id"));
+        }
+        if r.zone.trim().is_empty() {
+            return Err(ApiError::field("invalid_field", format!("history[{i}].zone"), "empty id"));
+        }
+        if !(r.quantity.is_finite() && r.quantity >= 0.0) {
+            return Err(out_of_range(
+                &format!("history[{i}].quantity"),
+                format!("must be a finite number >= 0, got {}", r.quantity),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A stored forecast run and a page of its rows, optionally for one SKU and/or zone.
+#[utoipa::path(
+    get,
+    path = "/v1/forecasts/{id}",
+    params(("id" = String, Path, description = "Forecast run id"), RowsQuery),
+    responses(
+        (status = 200, description = "The run and a page of rows", body = ForecastPage),
+        (status = 404, description = "No such run", body = ErrorBody),
+        (status = 422, description = "Bad query parameter", body = ErrorBody),
+    ),
+    tag = "forecasts"
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AppQuery(query): AppQuery<RowsQuery>,
+) -> Result<Json<ForecastPage>, ApiError> {
+    let limit = query.limit.unwrap_or(1000);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(out_of_range("limit", format!("must be 1-{MAX_PAGE}, got {limit}")));
+    }
+    let id = RunId::new(id);
+    let filter = RowFilter { sku: query.sku.map(SkuId::new), zone: query.zone.map(ZoneId::new) };
+    let offset = query.offset;
+    let (info, page) = state
+        .blocking(move |s| {
+            let info = s.store().run_info(&id)?;
+            let page = s.store().rows_page(&id, &filter, offset, limit)?;
+            Ok((info, page))
+        })
+        .await?;
+    let run = serde_json::to_value(&info).map_err(|e| ApiError::Task(e.to_string()))?;
+    Ok(Json(ForecastPage { run, total: page.total, offset, limit, rows: page.rows }))
+}

@@ -1,0 +1,313 @@
+//! `POST /v1/routes`: solve a routing problem within the request.
+//!
+//! The body is the crate's JSON problem format ([`crate::routing::formats::json`]). With
+//! `?roads=true` its coordinates are `[lon, lat]` (GeoJSON order) and are snapped onto the
+//! road graph of the scenario loaded at start; the distance and time matrices then come
+//! from the roads (metres, seconds), and a stop too far from any road is answered as
+//! unserved (`unreachable`) with its snap failure listed, never dropped.
+//!
+//! Limits are checked before any work: at most `max_stops` stops, `time_limit_s` in
+//! `(0, max_time_limit_s]`. The time limit counts from the request's arrival, so waiting for
+//! a solver slot and building a road matrix are part of it. The solve runs on the blocking
+//! pool behind the [solver slots](crate::api::slots), and every answer goes through the
+//! independent checker (`feasible`).
+
+use super::out_of_range;
+use crate::api::config::seconds;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{AppJson, AppQuery};
+use crate::api::state::AppState;
+use crate::routing::formats::json::{self, JsonProblem};
+use crate::routing::matrix::TravelMatrix;
+use crate::routing::roads_error::RoadError;
+use crate::routing::snap::{DEFAULT_MAX_SNAP_M, Snapped};
+use crate::routing::traffic::TrafficProfile;
+use crate::routing::{self, Problem, Solution, SolverConfig, UnservedReason};
+use crate::{Interrupted, SolveContext};
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+/// Query parameters of `POST /v1/routes`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RouteQuery {
+    /// Coordinates are `[lon, lat]`, snapped to the loaded scenario's road graph.
+    #[serde(default)]
+    pub roads: bool,
+    /// Departure hour (0-23) of the road travel times (default 8).
+    #[serde(default)]
+    pub departure_hour: Option<u8>,
+}
+
+/// A solved routing problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RouteAnswer {
+    /// The problem's name.
+    pub name: String,
+    /// Cost of the routes (fixed, distance and time costs).
+    pub cost: f64,
+    /// Total distance (metres with `roads=true`, else the problem's unit).
+    pub distance: f64,
+    /// Sum of the penalties of unserved stops.
+    pub unserved_penalty: f64,
+    /// Vehicles used.
+    pub vehicles: usize,
+    /// Whether the independent checker found no violation.
+    pub feasible: bool,
+    /// Wall time from the request's arrival to the answer, in seconds.
+    pub seconds: f64,
+    /// Search iterations done.
+    pub iterations: u64,
+    /// The routes, with per-stop times.
+    pub routes: Vec<RouteView>,
+    /// Stops no route serves, with the reason.
+    pub unserved: Vec<UnservedView>,
+    /// With `roads=true`: how far each location was moved onto the road graph, or why it
+    /// could not be.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub snapping: Vec<SnapView>,
+}
+
+/// One vehicle's route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RouteView {
+    /// Vehicle type id.
+    pub vehicle_type: String,
+    /// Which vehicle of that type (0-based).
+    pub vehicle: usize,
+    /// Distance driven.
+    pub distance: f64,
+    /// Time from shift start to return.
+    pub duration: f64,
+    /// The stops in visiting order.
+    pub stops: Vec<VisitView>,
+}
+
+/// A stop on a route and when it is served (on the clock of the time windows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VisitView {
+    /// Stop id.
+    pub id: String,
+    /// Arrival time.
+    pub arrival: f64,
+    /// Service start (after waiting for the window to open).
+    pub start: f64,
+    /// Departure time.
+    pub departure: f64,
+}
+
+/// A stop left out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UnservedView {
+    /// Stop id.
+    pub id: String,
+    /// `capacity`, `time_window`, `unreachable` or `no_vehicle`.
+    pub reason: String,
+}
+
+/// How one location was put on the road graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SnapView {
+    /// Location index.
+    pub location: usize,
+    /// Distance to the road node it was moved to, in metres; absent when it could not be.
+    pub snap_distance_m: Option<f64>,
+    /// Why it could not be snapped.
+    pub unreachable: Option<String>,
+}
+
+/// Solves a routing problem within the request.
+#[utoipa::path(
+    post,
+    path = "/v1/routes",
+    params(RouteQuery),
+    request_body = JsonProblem,
+    responses(
+        (status = 200, description = "Solved (check `feasible` and `unserved`)", body = RouteAnswer),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid problem, too many stops, time limit out of range", body = ErrorBody),
+        (status = 503, description = "All solver slots busy and the waiting room full", body = ErrorBody),
+    ),
+    tag = "routing"
+)]
+pub async fn solve(
+    State(state): State<AppState>,
+    AppQuery(query): AppQuery<RouteQuery>,
+    AppJson(raw): AppJson<JsonProblem>,
+) -> Result<Json<RouteAnswer>, ApiError> {
+    let config = state.config();
+    if raw.stops.len() > config.max_stops {
+        return Err(ApiError::field(
+            "too_many_stops",
+            "stops",
+            format!("{} stops exceed the limit of {}", raw.stops.len(), config.max_stops),
+        ));
+    }
+    let limit = raw.time_limit_s.unwrap_or(config.default_time_limit_s);
+    if !(limit > 0.0 && limit <= config.max_time_limit_s) {
+        return Err(out_of_range(
+            "time_limit_s",
+            format!("must be > 0 and <= {} seconds, got {limit}", config.max_time_limit_s),
+        ));
+    }
+    if let Some(hour) = query.departure_hour.filter(|&h| h > 23) {
+        return Err(out_of_range("departure_hour", format!("must be 0-23, got {hour}")));
+    }
+    let ctx = SolveContext::new(raw.seed.unwrap_or(0)).with_time_limit(seconds(limit));
+    let permit = state.slots().acquire().await?;
+    let answer = state
+        .blocking(move |s| {
+            let _permit = permit;
+            solve_now(s, raw, &query, &ctx)
+        })
+        .await?;
+    Ok(Json(answer))
+}
+
+fn solve_now(
+    state: &AppState,
+    mut raw: JsonProblem,
+    query: &RouteQuery,
+    ctx: &SolveContext,
+) -> Result<RouteAnswer, ApiError> {
+    let snapping = if query.roads { on_roads(state, &mut raw, query, ctx)? } else { Vec::new() };
+    let problem = json::convert(raw)?.problem;
+    let solution = routing::solve(&problem, &SolverConfig::default(), ctx)?;
+    let feasible = routing::check(&problem, &solution).is_ok();
+    Ok(answer(&problem, &solution, feasible, ctx, snapping))
+}
+
+/// Replaces the coordinates by road matrices between the snapped locations.
+fn on_roads(
+    state: &AppState,
+    raw: &mut JsonProblem,
+    query: &RouteQuery,
+    ctx: &SolveContext,
+) -> Result<Vec<SnapView>, ApiError> {
+    let graph = state
+        .scenario()
+        .and_then(|s| s.roads.as_ref())
+        .ok_or(ApiError::NoScenario { field: Some("roads".into()) })?;
+    let points = match (raw.locations.coordinates.take(), &raw.locations.distance) {
+        (Some(points), None) => points,
+        _ => {
+            return Err(ApiError::field(
+                "invalid_field",
+                "locations",
+                "with roads=true give `coordinates` as [lon, lat] and no matrix",
+            ));
+        }
+    };
+    let snapped: Vec<Result<Snapped, String>> = points
+        .iter()
+        .map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M).map_err(|e| e.to_string()))
+        .collect();
+    for (i, d) in raw.depots.iter().enumerate() {
+        if let Some(Err(why)) = snapped.get(d.location) {
+            return Err(ApiError::field(
+                "unreachable_depot",
+                format!("depots[{i}].location"),
+                format!("depot `{}` is not on the road graph: {why}", d.id),
+            ));
+        }
+    }
+    let on_graph: Vec<Snapped> = snapped.iter().filter_map(|s| s.as_ref().ok().copied()).collect();
+    // Matrix index of each location that snapped.
+    let mut slot = Vec::with_capacity(snapped.len());
+    let mut next = 0;
+    for s in &snapped {
+        slot.push(s.is_ok().then(|| {
+            next += 1;
+            next - 1
+        }));
+    }
+    let hour = query.departure_hour.unwrap_or(8);
+    let matrix = TravelMatrix::compute(graph, &on_graph, &TrafficProfile::default(), hour, ctx)
+        .map_err(|e| match e {
+            RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
+                "time_limit_s",
+                "the time limit ran out while building the road matrix: allow more time",
+            ),
+            other => ApiError::Internal(Box::new(other.into())),
+        })?;
+    let n = points.len();
+    let entry = |f: &dyn Fn(usize, usize) -> u32, a: usize, b: usize| match (slot[a], slot[b]) {
+        _ if a == b => Some(0.0),
+        (Some(x), Some(y)) => Some(f64::from(f(x, y))),
+        _ => None,
+    };
+    let grid = |f: &dyn Fn(usize, usize) -> u32| -> Vec<Vec<Option<f64>>> {
+        (0..n).map(|a| (0..n).map(|b| entry(f, a, b)).collect()).collect()
+    };
+    raw.locations.distance = Some(grid(&|x, y| matrix.distance_m(x, y)));
+    raw.locations.duration = Some(grid(&|x, y| matrix.time_s(x, y)));
+    raw.locations.metric = None;
+    Ok(snapped
+        .into_iter()
+        .enumerate()
+        .map(|(location, s)| match s {
+            Ok(s) => {
+                SnapView { location, snap_distance_m: Some(s.snap_distance_m), unreachable: None }
+            }
+            Err(why) => SnapView { location, snap_distance_m: None, unreachable: Some(why) },
+        })
+        .collect())
+}
+
+fn answer(
+    p: &Problem,
+    s: &Solution,
+    feasible: bool,
+    ctx: &SolveContext,
+    snapping: Vec<SnapView>,
+) -> RouteAnswer {
+    let stop_id = |i: usize| p.stops.get(i).map_or_else(|| format!("#{i}"), |s| s.id.0.clone());
+    let routes = s
+        .routes
+        .iter()
+        .map(|r| RouteView {
+            vehicle_type: p
+                .vehicle_types
+                .get(r.vehicle_type)
+                .map_or_else(String::new, |v| v.id.0.clone()),
+            vehicle: r.vehicle,
+            distance: r.distance,
+            duration: r.duration,
+            stops: r
+                .stops
+                .iter()
+                .zip(r.schedule(p))
+                .map(|(&i, v)| VisitView {
+                    id: stop_id(i),
+                    arrival: v.arrival,
+                    start: v.start,
+                    departure: v.departure,
+                })
+                .collect(),
+        })
+        .collect();
+    let reason = |r: UnservedReason| {
+        serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    };
+    RouteAnswer {
+        name: p.name.clone(),
+        cost: s.cost,
+        distance: s.distance,
+        // `+ 0.0` turns the empty sum's -0.0 into 0.
+        unserved_penalty: s.unserved_penalty + 0.0,
+        vehicles: s.vehicles(),
+        feasible,
+        seconds: ctx.elapsed().as_secs_f64(),
+        iterations: s.stats.iterations,
+        routes,
+        unserved: s
+            .unserved
+            .iter()
+            .map(|u| UnservedView { id: stop_id(u.stop), reason: reason(u.reason) })
+            .collect(),
+        snapping,
+    }
+}

@@ -1,0 +1,118 @@
+//! The HTTP service: `stockroute serve`.
+//!
+//! Along a request's path: [`router`] -> tracing span ([`tower_http::trace`]) -> metrics
+//! ([`metrics`]) -> body limit -> a handler per resource ([`handlers`]) that parses with
+//! [`extract::AppJson`] (JSON errors even for bad JSON), checks limits, and then either
+//!
+//! - solves at once on the blocking pool behind the [solver slots](slots) (`POST
+//!   /v1/routes`), or
+//! - stores a job and queues it for the [job workers](jobs) (`POST /v1/forecasts`, `POST
+//!   /v1/placements`), answering `202` + `Location: /v1/jobs/{id}`.
+//!
+//! Every error is an [`ApiError`] rendered as `{"error": {"code", "message", "field"}}`.
+//! CPU-heavy work never runs on the async executor, so `/healthz` and job status answer
+//! while solves run.
+//!
+//! [`serve`] runs until its shutdown future resolves (Ctrl-C/SIGTERM in the CLI, a channel
+//! in tests): it stops accepting connections, lets in-flight requests finish, fails the
+//! queued jobs, gives the running ones `shutdown_grace_s` to finish, cancels the rest and
+//! records each one's end in the store before it returns.
+//!
+//! ```no_run
+//! use stockroute::api::{self, ServiceConfig};
+//! # async fn run() -> Result<(), stockroute::api::ApiError> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! api::serve(listener, ServiceConfig::new("stockroute.sqlite"), api::shutdown_signal()).await
+//! # }
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub(crate) mod jobs;
+pub(crate) mod metrics;
+pub mod openapi;
+pub mod shutdown;
+pub(crate) mod slots;
+pub mod state;
+
+pub use config::ServiceConfig;
+pub use error::{ApiError, ErrorBody};
+pub use shutdown::shutdown_signal;
+pub use state::AppState;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use std::future::Future;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// The service's routes and middleware over `state`.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config().max_body_bytes;
+    Router::new()
+        .route("/v1/routes", post(handlers::routes::solve))
+        .route("/v1/forecasts", post(handlers::forecasts::create))
+        .route("/v1/forecasts/{id}", get(handlers::forecasts::show))
+        .route("/v1/placements", post(handlers::placements::create))
+        .route("/v1/jobs/{id}", get(handlers::jobs::show).delete(handlers::jobs::cancel))
+        .route("/healthz", get(handlers::health::healthz))
+        .route("/metrics", get(handlers::health::metrics))
+        .route("/openapi.json", get(handlers::health::openapi))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::Extension(extract::BodyLimit(limit)))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound { what: "route", id: uri.path().to_owned() }
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// Builds the state from `config` (store, scenario, workers), serves `listener` until
+/// `shutdown` resolves, then drains the jobs (see the module docs).
+///
+/// # Errors
+/// Those of [`AppState::new`], and [`ApiError::Io`] when the server fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: ServiceConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ApiError> {
+    let state = tokio::task::spawn_blocking(move || AppState::new(config)).await??;
+    serve_state(listener, state, shutdown).await
+}
+
+/// [`serve`] with a state built beforehand.
+///
+/// # Errors
+/// [`ApiError::Io`] when the server fails.
+pub async fn serve_state(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ApiError> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "listening");
+    }
+    let served =
+        axum::serve(listener, router(state.clone())).with_graceful_shutdown(shutdown).await;
+    let grace = state.config().shutdown_grace();
+    let jobs = state.jobs().clone();
+    tokio::task::spawn_blocking(move || jobs.shutdown(grace)).await?;
+    tracing::info!("stopped");
+    Ok(served?)
+}

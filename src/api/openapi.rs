@@ -1,0 +1,85 @@
+//! The OpenAPI document, generated from the handlers' `#[utoipa::path]` annotations and the
+//! request/response types' `ToSchema` derives, so it cannot drift from the code.
+
+use super::error::{ErrorBody, ErrorDetail, ErrorInfo};
+use super::handlers::{self, JobView};
+use crate::routing::formats::json::{
+    JsonDepot, JsonLocations, JsonObjective, JsonProblem, JsonStop, JsonVehicle,
+};
+use crate::routing::{Metric, TimeWindow};
+use crate::store::JobState;
+use crate::store::jobs::{JobError, JobProgress};
+use utoipa::OpenApi;
+
+/// The API description served at `GET /openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "stockroute",
+        description = "Forecast demand, place stock, route the last mile. Errors are \
+                       `{\"error\": {\"code\", \"message\", \"field\"}}` everywhere."
+    ),
+    paths(
+        handlers::routes::solve,
+        handlers::forecasts::create,
+        handlers::forecasts::show,
+        handlers::placements::create,
+        handlers::jobs::show,
+        handlers::jobs::cancel,
+        handlers::health::healthz,
+        handlers::health::metrics,
+        handlers::health::openapi,
+    ),
+    components(schemas(
+        ErrorBody,
+        ErrorInfo,
+        ErrorDetail,
+        JobView,
+        JobState,
+        JobProgress,
+        JobError,
+        JsonProblem,
+        JsonLocations,
+        JsonDepot,
+        JsonVehicle,
+        JsonStop,
+        JsonObjective,
+        Metric,
+        TimeWindow,
+        handlers::routes::RouteAnswer,
+        handlers::routes::RouteView,
+        handlers::routes::VisitView,
+        handlers::routes::UnservedView,
+        handlers::routes::SnapView,
+        handlers::forecasts::ForecastRequest,
+        handlers::forecasts::HistoryRow,
+        handlers::forecasts::ForecastPage,
+        handlers::placements::PlacementRequest,
+        handlers::health::Health,
+    ))
+)]
+pub struct ApiDoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_lists_every_route() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        for p in [
+            "/v1/routes",
+            "/v1/forecasts",
+            "/v1/forecasts/{id}",
+            "/v1/placements",
+            "/v1/jobs/{id}",
+            "/healthz",
+            "/metrics",
+            "/openapi.json",
+        ] {
+            assert!(paths.contains_key(p), "{p} missing");
+        }
+        assert!(doc["components"]["schemas"]["JsonProblem"]["properties"]["stops"].is_object());
+    }
+}

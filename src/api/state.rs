@@ -1,0 +1,134 @@
+//! What every handler shares: the configuration, the store, the loaded scenario, the job
+//! runner, the solver slots and the metrics.
+//!
+//! [`AppState`] is a cheap `Clone` (one `Arc`), as axum wants. The store is the concrete
+//! [`SqliteStore`], not `dyn ForecastStore`: jobs and forecast runs live in the same file
+//! and the service uses both traits plus SQL paging, which only this backend has today.
+//! Everything loaded at start (scenario, road graph) is immutable afterwards, so handlers
+//! read it without locks.
+
+use super::config::ServiceConfig;
+use super::error::ApiError;
+use super::jobs::Jobs;
+use super::metrics::Metrics;
+use super::slots::SolveSlots;
+use crate::routing::graph::{RoadGraph, RoadOptions};
+use crate::scenario::Scenario;
+use crate::store::{JobStore, SqliteStore};
+use std::sync::Arc;
+
+/// A scenario loaded at start, with its road graph when it has an extract.
+#[derive(Debug)]
+pub struct LoadedScenario {
+    /// The folder it came from.
+    pub folder: std::path::PathBuf,
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// Its road graph, when the scenario names an extract.
+    pub roads: Option<RoadGraph>,
+}
+
+struct Shared {
+    config: ServiceConfig,
+    store: Arc<SqliteStore>,
+    scenario: Option<Arc<LoadedScenario>>,
+    jobs: Arc<Jobs>,
+    slots: SolveSlots,
+    metrics: Metrics,
+}
+
+/// The state behind the router.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.0.config)
+            .field("scenario", &self.0.scenario.as_ref().map(|s| &s.folder))
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Opens the store (marking jobs of an earlier process that never ended as failed,
+    /// "interrupted by restart"), loads the scenario and its road graph, and starts the job
+    /// workers. Blocking: seconds for a scenario with roads.
+    ///
+    /// # Errors
+    /// [`ApiError::Store`], [`ApiError::Internal`] for a scenario or road extract that does
+    /// not load, [`ApiError::Io`] when the workers cannot start.
+    pub fn new(config: ServiceConfig) -> Result<Self, ApiError> {
+        let store = Arc::new(SqliteStore::open(&config.store)?);
+        let interrupted = store.fail_unfinished("interrupted by restart")?;
+        if interrupted > 0 {
+            tracing::warn!(jobs = interrupted, "jobs of an earlier process marked failed");
+        }
+        let scenario = match &config.scenario {
+            Some(folder) => Some(Arc::new(load_scenario(folder)?)),
+            None => None,
+        };
+        let jobs =
+            Jobs::start(Arc::clone(&store), config.queue, config.workers, config.threads_per_job)?;
+        let slots = SolveSlots::new(config.solve_slots, config.solve_queue);
+        let metrics = Metrics::new()?;
+        Ok(Self(Arc::new(Shared { config, store, scenario, jobs, slots, metrics })))
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServiceConfig {
+        &self.0.config
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<SqliteStore> {
+        &self.0.store
+    }
+
+    /// The scenario loaded at start.
+    pub fn scenario(&self) -> Option<&Arc<LoadedScenario>> {
+        self.0.scenario.as_ref()
+    }
+
+    pub(crate) fn jobs(&self) -> &Arc<Jobs> {
+        &self.0.jobs
+    }
+
+    pub(crate) fn slots(&self) -> &SolveSlots {
+        &self.0.slots
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// Runs blocking work (SQLite, a solve) on tokio's blocking pool.
+    ///
+    /// # Errors
+    /// The work's own error, or [`ApiError::Task`] when it panicked.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || f(&me)).await?
+    }
+}
+
+fn load_scenario(folder: &std::path::Path) -> Result<LoadedScenario, ApiError> {
+    let internal = |e: crate::Error| ApiError::Internal(Box::new(e));
+    let (scenario, _report) = crate::scenario::load(folder).map_err(|e| internal(e.into()))?;
+    let roads = match &scenario.roads {
+        Some(pbf) => Some(
+            RoadGraph::from_pbf(pbf, &RoadOptions::default()).map_err(|e| internal(e.into()))?,
+        ),
+        None => None,
+    };
+    tracing::info!(
+        folder = %folder.display(),
+        zones = scenario.zones.len(),
+        roads = roads.as_ref().map_or(0, RoadGraph::node_count),
+        "scenario loaded"
+    );
+    Ok(LoadedScenario { folder: folder.to_owned(), scenario, roads })
+}

@@ -1,0 +1,85 @@
+//! `stockroute serve`: the HTTP API on one address until Ctrl-C or SIGTERM.
+//!
+//! ```text
+//! stockroute serve [--addr 127.0.0.1:8080] [--store stockroute.sqlite] [--scenario DIR]
+//!                  [--max-body-bytes N] [--max-stops N] [--queue N] [--workers N]
+//! ```
+//!
+//! Logs go to stderr (`--log info` shows one line per request); the first line on stdout is
+//! `listening on ADDR` once the socket is bound, so scripts (and `--addr 127.0.0.1:0`) can
+//! read the port. Exit 0 after a clean shutdown: connections drained, jobs recorded.
+
+use anyhow::Context;
+use clap::Args as ClapArgs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use stockroute::api::{self, ServiceConfig};
+
+/// Arguments of `stockroute serve`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Store of forecast runs and jobs (SQLite file, created if missing).
+    #[arg(long, default_value = "stockroute.sqlite")]
+    store: PathBuf,
+    /// Scenario folder to load: history for forecasts, network for placements, roads for
+    /// `POST /v1/routes?roads=true`.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Largest request body, in bytes (413 beyond).
+    #[arg(long, default_value_t = ServiceConfig::default().max_body_bytes)]
+    max_body_bytes: usize,
+    /// Most stops in one routing problem (422 beyond).
+    #[arg(long, default_value_t = ServiceConfig::default().max_stops)]
+    max_stops: usize,
+    /// Largest `time_limit_s` of a routing request, in seconds (422 beyond).
+    #[arg(long, default_value_t = ServiceConfig::default().max_time_limit_s)]
+    max_time_limit_s: f64,
+    /// Jobs that may wait for a worker (503 beyond).
+    #[arg(long, default_value_t = ServiceConfig::default().queue)]
+    queue: usize,
+    /// Job worker threads.
+    #[arg(long, default_value_t = ServiceConfig::default().workers)]
+    workers: usize,
+    /// Routing solves at once (default: the number of cores).
+    #[arg(long)]
+    solve_slots: Option<usize>,
+    /// At shutdown, seconds running jobs may take to finish before they are cancelled.
+    #[arg(long, default_value_t = ServiceConfig::default().shutdown_grace_s)]
+    shutdown_grace_s: f64,
+}
+
+/// Runs the subcommand.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut config = ServiceConfig::new(args.store)
+        .with_max_body_bytes(args.max_body_bytes)
+        .with_max_stops(args.max_stops)
+        .with_queue(args.queue)
+        .with_workers(args.workers)
+        .with_shutdown_grace_s(args.shutdown_grace_s);
+    config.max_time_limit_s = args.max_time_limit_s;
+    if let Some(slots) = args.solve_slots {
+        config.solve_slots = slots.max(1);
+    }
+    if let Some(folder) = args.scenario {
+        config = config.with_scenario(folder);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| format!("binding {}", args.addr))?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        println!("listening on {addr}");
+        std::io::stdout().flush().ok();
+        api::serve(listener, config, api::shutdown_signal()).await.context("serving")?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

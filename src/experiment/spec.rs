@@ -1,0 +1,415 @@
+//! What an experiment is, written down before it runs: the stage, the two arms, the units,
+//! the metric and the decision rule (minimum effect, confidence, number of units).
+//!
+//! A spec is plain TOML (or JSON for the service). Everything that decides the verdict sits
+//! in the spec, and the spec's fingerprint is stored with the results: an experiment cannot
+//! be re-judged with a looser rule after its results are known without becoming a new,
+//! differently named experiment (see [`crate::store::ExperimentStore`]).
+//!
+//! One [`ArmConfig`] type serves every stage so that a spec reads flat; [`Spec::validate`]
+//! refuses fields that do not belong to the spec's stage, naming them.
+
+use super::error::ExperimentError;
+use crate::forecast::{ModelKind, Selection};
+use crate::routing::SolverConfig;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The stage an experiment compares configurations of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Forecast models, judged on held-back realised demand.
+    Forecast,
+    /// Forecast + placement, judged by replaying the realised demand against the plan.
+    Placement,
+    /// Routing solver configurations on instances x seeds.
+    Routing,
+}
+
+/// A measured quantity of one unit under one arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// Forecast: WAPE of the horizon totals of the unit's series (|F - A| summed over
+    /// series / A summed), a share.
+    Wape,
+    /// Placement: realised cost of the cycle (holding, transport, late, lost sales), currency.
+    RealisedCost,
+    /// Placement: share of realised demand served.
+    FillRate,
+    /// Placement: (sku, zone, day) demands not served in full.
+    Stockouts,
+    /// Placement: zone-days served from more than one centre.
+    SplitShipments,
+    /// Placement: units shipped from beyond the promise distance.
+    LongDistanceUnits,
+    /// Routing: (route cost + penalties of unserved stops) / stops, problem cost units.
+    CostPerOrder,
+    /// Routing: distance driven, in the instance's distance unit (km on road matrices).
+    Distance,
+    /// Routing: vehicles used.
+    Vehicles,
+    /// Routing: stops left unserved.
+    Unserved,
+}
+
+impl MetricKind {
+    /// Whether a smaller value is better.
+    pub fn lower_is_better(self) -> bool {
+        !matches!(self, MetricKind::FillRate)
+    }
+
+    /// The stage that measures this metric.
+    pub fn stage(self) -> Stage {
+        use MetricKind::*;
+        match self {
+            Wape => Stage::Forecast,
+            RealisedCost | FillRate | Stockouts | SplitShipments | LongDistanceUnits => {
+                Stage::Placement
+            }
+            CostPerOrder | Distance | Vehicles | Unserved => Stage::Routing,
+        }
+    }
+
+    /// The snake_case name used in specs and reports.
+    pub fn name(self) -> &'static str {
+        use MetricKind::*;
+        match self {
+            Wape => "wape",
+            RealisedCost => "realised_cost",
+            FillRate => "fill_rate",
+            Stockouts => "stockouts",
+            SplitShipments => "split_shipments",
+            LongDistanceUnits => "long_distance_units",
+            CostPerOrder => "cost_per_order",
+            Distance => "distance",
+            Vehicles => "vehicles",
+            Unserved => "unserved",
+        }
+    }
+}
+
+/// The verdict rule, fixed before the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRule {
+    /// Smallest improvement worth adopting, in the metric's unit (>= 0).
+    pub min_effect: f64,
+    /// Confidence level of the interval, in (0, 1).
+    #[serde(default = "default_confidence")]
+    pub confidence: f64,
+    /// The fixed horizon: exactly this many units are evaluated, drawn from the eligible
+    /// units by a permutation seeded with the spec's seed. No early stop, no extension.
+    pub units: usize,
+    /// Bootstrap resamples of the paired differences.
+    #[serde(default = "default_resamples")]
+    pub resamples: usize,
+}
+
+fn default_confidence() -> f64 {
+    0.95
+}
+
+fn default_resamples() -> usize {
+    10_000
+}
+
+/// How forecast errors are grouped into units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grain {
+    /// One unit per (origin, zone): the zone's WAPE over its SKUs.
+    #[default]
+    Zone,
+    /// One unit per (origin, sku, zone) series with demand in the window: |F - A| / A.
+    Series,
+}
+
+/// Where the units come from. Forecast and placement use `scenario`, `origins`,
+/// `origin_step`, `horizon` (and `by` for forecasts); routing uses `instances` x `seeds`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UnitsSpec {
+    /// Scenario folder (forecast, placement).
+    pub scenario: Option<PathBuf>,
+    /// Cut dates: the latest leaves exactly `horizon` periods of realised demand after it,
+    /// each earlier one `origin_step` periods before the next.
+    pub origins: Option<usize>,
+    /// Periods between origins (default: `horizon`).
+    pub origin_step: Option<usize>,
+    /// Periods forecast (forecast) or covered by the plan (placement), in scenario periods.
+    pub horizon: Option<usize>,
+    /// Forecast unit grain.
+    pub by: Option<Grain>,
+    /// Routing instance files (VRPLIB, Solomon or JSON, by extension).
+    pub instances: Vec<PathBuf>,
+    /// Routing seeds: each instance is solved once per seed, by both arms with that seed.
+    pub seeds: Vec<u64>,
+}
+
+/// One arm (champion or challenger). Only the fields of the spec's stage may be set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArmConfig {
+    /// A name for tables and charts.
+    pub label: String,
+    /// Added to every unit's seed for this arm. 0 (the default) keeps common random numbers;
+    /// A/A experiments set it on one arm to compare two independent draws.
+    pub seed_offset: u64,
+    /// Forecast/placement: the candidate models (default: all).
+    pub candidates: Option<Vec<ModelKind>>,
+    /// Forecast/placement: the selection policy (default: per class).
+    pub selection: Option<Selection>,
+    /// Forecast/placement: the model of series that cannot be backtested.
+    pub fallback: Option<ModelKind>,
+    /// Placement: centres that may serve a zone (default 3).
+    pub k_nearest: Option<usize>,
+    /// Placement: forbid planned lost sales.
+    pub require_full_service: Option<bool>,
+    /// Routing: time limit per solve, seconds.
+    pub time_limit_s: Option<f64>,
+    /// Routing: iteration budget per solve (reproducible whatever the load).
+    pub max_iterations: Option<u64>,
+    /// Routing: solver tuning (default: the solver's defaults).
+    pub solver: Option<SolverConfig>,
+}
+
+impl ArmConfig {
+    /// The fields set that belong to another stage than `stage`.
+    fn foreign_fields(&self, stage: Stage) -> Vec<&'static str> {
+        let forecast = [
+            ("candidates", self.candidates.is_some()),
+            ("selection", self.selection.is_some()),
+            ("fallback", self.fallback.is_some()),
+        ];
+        let placement = [
+            ("k_nearest", self.k_nearest.is_some()),
+            ("require_full_service", self.require_full_service.is_some()),
+        ];
+        let routing = [
+            ("time_limit_s", self.time_limit_s.is_some()),
+            ("max_iterations", self.max_iterations.is_some()),
+            ("solver", self.solver.is_some()),
+        ];
+        let allowed: Vec<(&'static str, bool)> = match stage {
+            Stage::Forecast => [&placement[..], &routing[..]].concat(),
+            Stage::Placement => routing.to_vec(),
+            Stage::Routing => [&forecast[..], &placement[..]].concat(),
+        };
+        allowed.into_iter().filter(|(_, set)| *set).map(|(name, _)| name).collect()
+    }
+}
+
+/// A complete experiment specification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Experiment name (records of one name must share one spec).
+    pub name: String,
+    /// Free text: the hypothesis.
+    #[serde(default)]
+    pub description: String,
+    /// The stage compared.
+    pub stage: Stage,
+    /// The primary metric the decision is made on.
+    pub metric: MetricKind,
+    /// The decision rule.
+    pub decision: DecisionRule,
+    /// Seed of the unit sample, the unit seeds and the bootstrap.
+    #[serde(default)]
+    pub seed: u64,
+    /// The units.
+    pub units: UnitsSpec,
+    /// The current configuration.
+    pub champion: ArmConfig,
+    /// The candidate configuration.
+    pub challenger: ArmConfig,
+}
+
+impl Spec {
+    /// Parses TOML text; relative paths stay as written.
+    ///
+    /// # Errors
+    /// [`ExperimentError::SpecSyntax`].
+    pub fn from_toml(text: &str) -> Result<Spec, ExperimentError> {
+        toml::from_str(text).map_err(|e| ExperimentError::SpecSyntax(e.to_string()))
+    }
+
+    /// Reads a TOML spec file; relative data paths are resolved against the file's folder,
+    /// so a spec runs the same from any working directory.
+    ///
+    /// # Errors
+    /// [`ExperimentError::Io`], [`ExperimentError::SpecSyntax`].
+    pub fn from_file(path: &Path) -> Result<Spec, ExperimentError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ExperimentError::Io { path: path.to_owned(), source })?;
+        let mut spec = Self::from_toml(&text)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let resolve = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        if let Some(s) = spec.units.scenario.as_mut() {
+            resolve(s);
+        }
+        spec.units.instances.iter_mut().for_each(resolve);
+        Ok(spec)
+    }
+
+    /// Checks the spec as a whole and reports every problem at once.
+    ///
+    /// # Errors
+    /// [`ExperimentError::InvalidSpec`] listing each problem.
+    pub fn validate(&self) -> Result<(), ExperimentError> {
+        let mut problems = self.rule_problems();
+        problems.extend(self.unit_problems());
+        if problems.is_empty() { Ok(()) } else { Err(ExperimentError::InvalidSpec(problems)) }
+    }
+
+    /// Checks everything but the units (shadow experiments take their units from live
+    /// requests).
+    ///
+    /// # Errors
+    /// [`ExperimentError::InvalidSpec`] listing each problem.
+    pub fn validate_rule(&self) -> Result<(), ExperimentError> {
+        let problems = self.rule_problems();
+        if problems.is_empty() { Ok(()) } else { Err(ExperimentError::InvalidSpec(problems)) }
+    }
+
+    fn rule_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let d = &self.decision;
+        if self.name.trim().is_empty() {
+            problems.push("name is empty".to_owned());
+        }
+        if self.metric.stage() != self.stage {
+            problems.push(format!(
+                "metric `{}` is not measured by stage {:?}",
+                self.metric.name(),
+                self.stage
+            ));
+        }
+        if !(d.min_effect.is_finite() && d.min_effect >= 0.0) {
+            problems.push("decision.min_effect must be finite and >= 0".to_owned());
+        }
+        if !(d.confidence > 0.5 && d.confidence < 1.0) {
+            problems.push("decision.confidence must lie in (0.5, 1)".to_owned());
+        }
+        if d.units < 2 {
+            problems.push("decision.units must be at least 2".to_owned());
+        }
+        if d.resamples < 100 {
+            problems.push("decision.resamples must be at least 100".to_owned());
+        }
+        for (arm, cfg) in [("champion", &self.champion), ("challenger", &self.challenger)] {
+            for field in cfg.foreign_fields(self.stage) {
+                problems.push(format!("{arm}.{field} does not apply to stage {:?}", self.stage));
+            }
+            if self.stage == Stage::Routing {
+                if cfg.time_limit_s.is_none() && cfg.max_iterations.is_none() {
+                    problems.push(format!("{arm} needs time_limit_s or max_iterations"));
+                }
+                if cfg.time_limit_s.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+                    problems.push(format!("{arm}.time_limit_s must be > 0"));
+                }
+            }
+            if cfg.candidates.as_ref().is_some_and(Vec::is_empty) {
+                problems.push(format!("{arm}.candidates is empty"));
+            }
+        }
+        problems
+    }
+
+    fn unit_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let u = &self.units;
+        match self.stage {
+            Stage::Forecast | Stage::Placement => {
+                if u.scenario.is_none() {
+                    problems.push("units.scenario is required".to_owned());
+                }
+                if u.origins.is_none_or(|o| o == 0) {
+                    problems.push("units.origins must be at least 1".to_owned());
+                }
+                if u.horizon.is_none_or(|h| h == 0) {
+                    problems.push("units.horizon must be at least 1".to_owned());
+                }
+                if !u.instances.is_empty() || !u.seeds.is_empty() {
+                    problems.push("units.instances/seeds apply to routing only".to_owned());
+                }
+                if self.stage == Stage::Placement && u.by.is_some() {
+                    problems.push("units.by applies to forecast only".to_owned());
+                }
+            }
+            Stage::Routing => {
+                if u.instances.is_empty() || u.seeds.is_empty() {
+                    problems.push("units.instances and units.seeds must not be empty".to_owned());
+                }
+                if u.scenario.is_some() || u.origins.is_some() || u.horizon.is_some() {
+                    problems.push("units.scenario/origins/horizon do not apply to routing".into());
+                }
+            }
+        }
+        problems
+    }
+
+    /// A digest of everything in the spec (FNV-1a 64 of its JSON), stored with its records.
+    pub fn fingerprint(&self) -> String {
+        let text = serde_json::to_string(self).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROUTING: &str = r#"
+        name = "t"
+        stage = "routing"
+        metric = "cost_per_order"
+        [decision]
+        min_effect = 0.0
+        units = 4
+        [units]
+        instances = ["a.vrp"]
+        seeds = [1, 2, 3, 4]
+        [champion]
+        max_iterations = 100
+        [challenger]
+        time_limit_s = 1.0
+    "#;
+
+    #[test]
+    fn routing_spec_parses_with_defaults_and_validates() {
+        let spec = Spec::from_toml(ROUTING).unwrap();
+        assert_eq!(spec.decision.confidence, 0.95);
+        assert_eq!(spec.decision.resamples, 10_000);
+        spec.validate().unwrap();
+        assert_eq!(spec.fingerprint(), Spec::from_toml(ROUTING).unwrap().fingerprint());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let text = ROUTING
+            .replace("metric = \"cost_per_order\"", "metric = \"wape\"")
+            .replace("max_iterations = 100", "k_nearest = 2")
+            .replace("units = 4", "units = 1");
+        let err = Spec::from_toml(&text).unwrap().validate().unwrap_err();
+        let ExperimentError::InvalidSpec(problems) = err else { panic!("{err}") };
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("champion.k_nearest")));
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let text = ROUTING.replace("[champion]", "[champion]\nmax_iteration = 3");
+        assert!(matches!(Spec::from_toml(&text), Err(ExperimentError::SpecSyntax(_))));
+    }
+}

@@ -1,0 +1,94 @@
+//! Placement experiments replayed against realised demand.
+//!
+//! For each origin, an arm forecasts the next cycle from the history before the cut (its
+//! own forecast configuration), places stock with the placement LP from that forecast (its
+//! own placement options), and the plan is then judged by [`super::replay`] against the
+//! demand that was really realised in the cycle: realised cost, fill rate, stock-outs,
+//! split and long-distance shipments. The LP's own objective plays no part in the verdict.
+//!
+//! Centre -> zone distances are great-circle km in both the plan and the replay (no road
+//! graph is loaded: the experiment compares policies, and loading roads per origin would
+//! dominate its cost).
+
+use super::Batch;
+use super::forecast::{cut_dates, forecast_at};
+use super::replay::replay;
+use crate::context::SolveContext;
+use crate::experiment::error::ExperimentError;
+use crate::experiment::outcome::Measures;
+use crate::experiment::spec::{ArmConfig, Spec};
+use crate::forecast::Frequency;
+use crate::ids::RunId;
+use crate::placement::{self, PlacementOptions};
+use crate::scenario::{DemandRow, Scenario};
+use crate::store::{NewRun, RunInfo, forecast_quantile_levels, rows_of};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use std::collections::BTreeMap;
+
+/// A scenario cut at several origins.
+pub(in crate::experiment) struct Data {
+    scenario: Scenario,
+    origins: Vec<NaiveDate>,
+    /// The cycle, in scenario periods.
+    horizon: usize,
+}
+
+pub(super) fn prepare(spec: &Spec) -> Result<(Data, Vec<Batch>), ExperimentError> {
+    let (scenario, origins, horizon) = cut_dates(spec)?;
+    let batches = origins
+        .iter()
+        .enumerate()
+        .map(|(i, cut)| Batch {
+            key: cut.to_string(),
+            seed: crate::experiment::runner::unit_seed(spec.seed, i),
+            units: vec![cut.to_string()],
+        })
+        .collect();
+    Ok((Data { scenario, origins, horizon }, batches))
+}
+
+pub(super) fn evaluate(
+    d: &Data,
+    index: usize,
+    arm: &ArmConfig,
+    seed: u64,
+    ctx: &SolveContext,
+) -> Result<BTreeMap<String, Measures>, ExperimentError> {
+    let cut = d.origins[index];
+    let set = forecast_at(&d.scenario, cut, d.horizon, arm, seed, ctx)?;
+    // The forecast stays in memory: an experiment must not fill the store with runs.
+    let info = RunInfo {
+        id: RunId::new(format!("experiment-{cut}")),
+        created_at: DateTime::<Utc>::UNIX_EPOCH,
+        run: NewRun {
+            model_config: serde_json::Value::Null,
+            horizon: set.horizon,
+            frequency: set.frequency,
+            data_fingerprint: String::new(),
+            source: d.scenario.name.clone(),
+            metrics: serde_json::Value::Null,
+            quantile_levels: forecast_quantile_levels(),
+        },
+        row_count: 0,
+    };
+    let rows: Vec<_> = rows_of(&set).collect();
+    let mut options = PlacementOptions { cycle_periods: d.horizon as f64, ..Default::default() };
+    if let Some(k) = arm.k_nearest {
+        options = options.with_k_nearest(k);
+    }
+    if let Some(full) = arm.require_full_service {
+        options = options.with_full_service(full);
+    }
+    let input = placement::input_from(&d.scenario, &info, &rows, options)?;
+    let mut pctx = SolveContext::new(seed).with_cancel(ctx.cancel_token().clone());
+    if let Some(left) = ctx.remaining() {
+        pctx = pctx.with_time_limit(left);
+    }
+    let result = placement::solve(&input, &pctx)?;
+    let days = u64::from(Frequency::from(d.scenario.period).days()) * d.horizon as u64;
+    let end = cut.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX);
+    let realised: Vec<DemandRow> =
+        d.scenario.demand.iter().filter(|r| r.date >= cut && r.date < end).copied().collect();
+    let measures = replay(&d.scenario, &result.report(&input), &realised, d.horizon as f64);
+    Ok(BTreeMap::from([(cut.to_string(), measures)]))
+}

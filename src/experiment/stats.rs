@@ -1,0 +1,236 @@
+//! Paired statistics and the decision.
+//!
+//! Both arms see the same units, so the comparison is on the per-unit differences: unit
+//! effects (a hard instance, a busy zone) cancel and the interval is far narrower than one
+//! built from two independent samples. The interval is a bootstrap percentile interval of
+//! the mean improvement, from a seeded RNG (the same spec gives the same interval): it
+//! makes no normality assumption, which matters for skewed per-unit costs and WAPEs.
+//!
+//! The decision, fixed before the run:
+//! - **win**: the whole interval lies above 0 and the point estimate reaches the minimum
+//!   effect (better, by enough to matter);
+//! - **lose**: the whole interval lies below 0 (significantly worse, by any amount: a
+//!   challenger that harms is not adopted);
+//! - **inconclusive**: anything else, including a significant gain smaller than the minimum
+//!   effect.
+//!
+//! With `min_effect = 0` an A/A experiment is declared a win or a loss with probability
+//! about `1 - confidence` (two one-sided tails); the integration tests check that rate.
+
+use rand::Rng;
+use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
+
+/// The verdict of an experiment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The challenger is better by at least the minimum effect.
+    Win,
+    /// The challenger is significantly worse.
+    Lose,
+    /// Neither.
+    Inconclusive,
+}
+
+impl Decision {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::Win => "win",
+            Decision::Lose => "lose",
+            Decision::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// The paired comparison of one metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairedAnalysis {
+    /// Units compared.
+    pub n: usize,
+    /// Mean of the champion's values.
+    pub champion_mean: f64,
+    /// Mean of the challenger's values.
+    pub challenger_mean: f64,
+    /// Mean improvement: champion - challenger when lower is better, else challenger -
+    /// champion. Positive = the challenger is better.
+    pub improvement: f64,
+    /// Sample standard deviation of the per-unit improvements.
+    pub improvement_sd: f64,
+    /// Lower end of the bootstrap percentile interval of the mean improvement.
+    pub ci_low: f64,
+    /// Upper end of that interval.
+    pub ci_high: f64,
+    /// Its confidence level.
+    pub confidence: f64,
+}
+
+/// Per-unit improvements (positive = challenger better).
+///
+/// # Units
+/// The metric's unit.
+pub fn improvements(champion: &[f64], challenger: &[f64], lower_is_better: bool) -> Vec<f64> {
+    champion
+        .iter()
+        .zip(challenger)
+        .map(|(a, b)| if lower_is_better { a - b } else { b - a })
+        .collect()
+}
+
+/// Arithmetic mean (0 for an empty slice).
+pub fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+}
+
+/// Sample standard deviation (n - 1 denominator; 0 below two values).
+pub fn sample_sd(v: &[f64]) -> f64 {
+    if v.len() < 2 {
+        return 0.0;
+    }
+    let m = mean(v);
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
+}
+
+/// Bootstrap percentile interval of the mean of `values`: `resamples` means of `n` draws
+/// with replacement; the interval's ends are the `(1 - confidence) / 2` and
+/// `(1 + confidence) / 2` order statistics of those means.
+///
+/// # Complexity
+/// `O(resamples x n + resamples log resamples)`.
+pub fn bootstrap_ci(
+    values: &[f64],
+    confidence: f64,
+    resamples: usize,
+    rng: &mut Pcg64Mcg,
+) -> (f64, f64) {
+    let n = values.len();
+    if n == 0 || resamples == 0 {
+        return (0.0, 0.0);
+    }
+    let mut means: Vec<f64> = (0..resamples)
+        .map(|_| (0..n).map(|_| values[rng.random_range(0..n)]).sum::<f64>() / n as f64)
+        .collect();
+    means.sort_by(f64::total_cmp);
+    let tail = (1.0 - confidence) / 2.0;
+    let lo = ((tail * resamples as f64).floor() as usize).min(resamples - 1);
+    let hi = (((1.0 - tail) * resamples as f64).ceil() as usize).clamp(1, resamples) - 1;
+    (means[lo], means[hi])
+}
+
+/// The paired analysis of two aligned value lists.
+pub fn analyse(
+    champion: &[f64],
+    challenger: &[f64],
+    lower_is_better: bool,
+    confidence: f64,
+    resamples: usize,
+    rng: &mut Pcg64Mcg,
+) -> PairedAnalysis {
+    let d = improvements(champion, challenger, lower_is_better);
+    let (ci_low, ci_high) = bootstrap_ci(&d, confidence, resamples, rng);
+    PairedAnalysis {
+        n: d.len(),
+        champion_mean: mean(champion),
+        challenger_mean: mean(challenger),
+        improvement: mean(&d),
+        improvement_sd: sample_sd(&d),
+        ci_low,
+        ci_high,
+        confidence,
+    }
+}
+
+/// The decision of the module docs for an analysis and a minimum effect.
+pub fn decide(a: &PairedAnalysis, min_effect: f64) -> Decision {
+    if a.ci_low > 0.0 && a.improvement >= min_effect {
+        Decision::Win
+    } else if a.ci_high < 0.0 {
+        Decision::Lose
+    } else {
+        Decision::Inconclusive
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn rng() -> Pcg64Mcg {
+        Pcg64Mcg::seed_from_u64(7)
+    }
+
+    #[test]
+    fn mean_and_sd_by_hand() {
+        // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations sum 32, sample var 32/7.
+        let v = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        assert_eq!(mean(&v), 5.0);
+        assert!((sample_sd(&v) - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
+        assert_eq!(sample_sd(&[3.0]), 0.0);
+    }
+
+    #[test]
+    fn improvements_follow_the_metric_direction() {
+        assert_eq!(improvements(&[10.0, 5.0], &[8.0, 6.0], true), vec![2.0, -1.0]);
+        assert_eq!(improvements(&[0.9, 0.8], &[0.95, 0.7], false)[0], 0.95 - 0.9);
+    }
+
+    #[test]
+    fn constant_differences_give_a_point_interval() {
+        let (lo, hi) = bootstrap_ci(&[1.5; 12], 0.95, 1000, &mut rng());
+        assert_eq!((lo, hi), (1.5, 1.5));
+    }
+
+    #[test]
+    fn two_values_by_hand() {
+        // Resampled means of {0, 2} with n = 2: 0 (p 1/4), 1 (1/2), 2 (1/4). The 2.5 % and
+        // 97.5 % order statistics of 10,000 draws are 0 and 2 (each end has ~2,500 draws).
+        let (lo, hi) = bootstrap_ci(&[0.0, 2.0], 0.95, 10_000, &mut rng());
+        assert_eq!((lo, hi), (0.0, 2.0));
+        // At 40 % confidence the ends are the 30 % and 70 % quantiles: both 1.
+        let (lo, hi) = bootstrap_ci(&[0.0, 2.0], 0.40, 10_000, &mut rng());
+        assert_eq!((lo, hi), (1.0, 1.0));
+    }
+
+    #[test]
+    fn interval_is_seeded_and_contains_the_mean() {
+        let d: Vec<f64> = (0..40).map(|i| ((i * 37) % 11) as f64 - 4.0).collect();
+        let a = bootstrap_ci(&d, 0.9, 2000, &mut rng());
+        assert_eq!(a, bootstrap_ci(&d, 0.9, 2000, &mut rng()));
+        assert!(a.0 < mean(&d) && mean(&d) < a.1);
+    }
+
+    fn analysis(improvement: f64, ci_low: f64, ci_high: f64) -> PairedAnalysis {
+        PairedAnalysis {
+            n: 10,
+            champion_mean: 0.0,
+            challenger_mean: 0.0,
+            improvement,
+            improvement_sd: 1.0,
+            ci_low,
+            ci_high,
+            confidence: 0.95,
+        }
+    }
+
+    #[test]
+    fn decisions_by_hand() {
+        assert_eq!(decide(&analysis(0.05, 0.02, 0.08), 0.03), Decision::Win);
+        // Significant but below the minimum effect.
+        assert_eq!(decide(&analysis(0.02, 0.01, 0.03), 0.03), Decision::Inconclusive);
+        // Interval straddles 0.
+        assert_eq!(decide(&analysis(0.05, -0.01, 0.11), 0.0), Decision::Inconclusive);
+        // Significantly worse, by a small amount: still a loss.
+        assert_eq!(decide(&analysis(-0.01, -0.015, -0.005), 0.03), Decision::Lose);
+    }
+
+    #[test]
+    fn analyse_pairs_the_units() {
+        // Champion costs 10, 12, 14; challenger 9, 11, 13: improvement 1 on every unit.
+        let a = analyse(&[10.0, 12.0, 14.0], &[9.0, 11.0, 13.0], true, 0.95, 500, &mut rng());
+        assert_eq!((a.n, a.champion_mean, a.challenger_mean), (3, 12.0, 11.0));
+        assert_eq!((a.improvement, a.improvement_sd, a.ci_low, a.ci_high), (1.0, 0.0, 1.0, 1.0));
+        assert_eq!(decide(&a, 0.5), Decision::Win);
+    }
+}

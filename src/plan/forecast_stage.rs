@@ -1,0 +1,145 @@
+//! The forecast stage of a planning run: forecast the scenario's history into the store
+//! (or reuse an identical stored run), then digest history and forecast for charts.
+
+use super::outcome::{DemandChart, ForecastPoint, ForecastSummary, HistoryPoint, SkuChart};
+use super::{PlanError, PlanRequest};
+use crate::context::SolveContext;
+use crate::forecast::{self, ForecastConfig, History};
+use crate::ids::SkuId;
+use crate::scenario::{Scenario, period_start};
+use crate::store::{ForecastRow, ForecastStore, NewRun, RunInfo};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap};
+
+/// SKUs drawn one by one in the report.
+const TOP_SKUS: usize = 4;
+
+/// The stored run a plan reads, with its rows.
+pub(crate) struct StoredForecast {
+    pub info: RunInfo,
+    pub rows: Vec<ForecastRow>,
+    pub reused: bool,
+    pub series: usize,
+}
+
+/// Forecasts into the store (the same configuration and run record as
+/// `stockroute forecast`), or reuses the newest run of the same data and configuration.
+pub(crate) fn run(
+    scn: &Scenario,
+    request: &PlanRequest,
+    store: &dyn ForecastStore,
+    ctx: &SolveContext,
+) -> Result<StoredForecast, PlanError> {
+    let history = History::from_scenario(scn)
+        .ok_or_else(|| PlanError::NoHistory { scenario: scn.name.clone() })?;
+    let options = &request.forecast;
+    let horizon = options.horizon.unwrap_or(scn.horizon_periods as usize);
+    let mut config = ForecastConfig::new(history.frequency(), horizon);
+    config.origins = options.origins;
+    config.selection = options.selection;
+    if let Some(models) = &options.models {
+        config.candidates.clone_from(models);
+    }
+    let model_config = serde_json::to_value(&config).map_err(|e| PlanError::Encode {
+        path: "forecast config".into(),
+        message: e.to_string(),
+    })?;
+    let fingerprint = history.fingerprint();
+    if options.reuse {
+        let same = store.list_runs()?.into_iter().find(|r| {
+            r.run.data_fingerprint == fingerprint
+                && r.run.horizon == horizon
+                && r.run.model_config == model_config
+        });
+        if let Some(info) = same {
+            let rows = store.read_run(&info.id)?;
+            return Ok(StoredForecast { info, rows, reused: true, series: history.len() });
+        }
+    }
+    let set = forecast::forecast(&history, &config, ctx)?;
+    let run = NewRun {
+        model_config,
+        horizon,
+        frequency: history.frequency(),
+        data_fingerprint: fingerprint,
+        source: request.scenario.display().to_string(),
+        metrics: serde_json::to_value(&set.selection).unwrap_or(serde_json::Value::Null),
+        quantile_levels: crate::store::forecast_quantile_levels(),
+    };
+    let id = store.write_run(&run, &mut crate::store::rows_of(&set))?;
+    let info = store.run_info(&id)?;
+    let rows = store.read_run(&id)?;
+    Ok(StoredForecast { info, rows, reused: false, series: history.len() })
+}
+
+/// Periods of history shown before the forecast.
+fn history_window(horizon: usize) -> usize {
+    (3 * horizon).max(56)
+}
+
+/// The chart digest: totals and the top SKUs, history (last periods) then forecast.
+pub(crate) fn summary(scn: &Scenario, stored: &StoredForecast) -> ForecastSummary {
+    let p90_at = stored.info.run.quantile_levels.iter().position(|&l| (l - 0.9).abs() < 1e-9);
+    let p90 = |r: &ForecastRow| p90_at.and_then(|i| r.quantiles.get(i).copied()).unwrap_or(r.mean);
+    let window = history_window(stored.info.run.horizon);
+    let mut by_sku_forecast: HashMap<&SkuId, f64> = HashMap::new();
+    for r in &stored.rows {
+        *by_sku_forecast.entry(&r.sku).or_default() += r.mean;
+    }
+    let mut ranked: Vec<(&SkuId, f64)> = by_sku_forecast.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let top: Vec<SkuId> = ranked.iter().take(TOP_SKUS).map(|(s, _)| (*s).clone()).collect();
+
+    let chart = |keep: &dyn Fn(&SkuId) -> bool| -> DemandChart {
+        let mut past: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+        for row in &scn.demand {
+            if scn.sku(row.sku).is_some_and(|s| keep(&s.id)) {
+                *past.entry(period_start(scn.period, row.date)).or_default() += row.quantity;
+            }
+        }
+        // Periods without a sale have no row: fill them with zeros.
+        let step = chrono::Days::new(scn.period.days().unsigned_abs());
+        let mut dense = Vec::new();
+        if let (Some((&first, _)), Some((&last, _))) =
+            (past.first_key_value(), past.last_key_value())
+        {
+            let mut day = first;
+            while day <= last {
+                dense.push(HistoryPoint {
+                    period: day,
+                    units: past.get(&day).copied().unwrap_or(0.0),
+                });
+                match day.checked_add_days(step) {
+                    Some(next) => day = next,
+                    None => break,
+                }
+            }
+        }
+        let skip = dense.len().saturating_sub(window);
+        let history = dense.split_off(skip);
+        let mut ahead: BTreeMap<NaiveDate, (f64, f64)> = BTreeMap::new();
+        for r in stored.rows.iter().filter(|r| keep(&r.sku)) {
+            let e = ahead.entry(r.period).or_default();
+            e.0 += r.mean;
+            e.1 += p90(r);
+        }
+        let forecast = ahead
+            .into_iter()
+            .map(|(period, (mean, p90))| ForecastPoint { period, mean, p90 })
+            .collect();
+        DemandChart { history, forecast }
+    };
+    let total = chart(&|_| true);
+    let top_skus =
+        top.iter().map(|sku| SkuChart { sku: sku.clone(), chart: chart(&|s| s == sku) }).collect();
+    ForecastSummary {
+        run_id: stored.info.id.clone(),
+        reused: stored.reused,
+        series: stored.series,
+        horizon: stored.info.run.horizon,
+        history_units: scn.demand.iter().map(|r| r.quantity).sum(),
+        forecast_units: stored.rows.iter().map(|r| r.mean).sum(),
+        total,
+        top_skus,
+    }
+}

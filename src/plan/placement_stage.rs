@@ -1,0 +1,85 @@
+//! The placement stage of a planning run: the LP on the stored forecast (as
+//! `stockroute place` does), checked independently, with capacity use per centre.
+
+use super::forecast_stage::StoredForecast;
+use super::outcome::{CentreUse, PlacementSummary};
+use super::{PlanError, PlanRequest};
+use crate::context::SolveContext;
+use crate::ids::{CentreId, SkuId};
+use crate::placement::{self, PlacementOptions};
+use crate::routing::graph::RoadGraph;
+use crate::scenario::Scenario;
+use std::collections::HashMap;
+
+/// Solves, checks and summarises the placement for the stored forecast.
+pub(crate) fn run(
+    scn: &Scenario,
+    request: &PlanRequest,
+    stored: &StoredForecast,
+    graph: Option<&RoadGraph>,
+    ctx: &SolveContext,
+) -> Result<PlacementSummary, PlanError> {
+    let options = &request.placement;
+    let cycle = options
+        .cycle_periods
+        .unwrap_or_else(|| f64::from(scn.horizon_periods.min(stored.info.run.horizon as u32)));
+    let placement_options =
+        PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
+            .with_k_nearest(options.k_nearest);
+    let mut input = placement::input_from(scn, &stored.info, &stored.rows, placement_options)?;
+    let mut road_pairs = 0;
+    if let Some(graph) = graph.filter(|_| options.road_distances) {
+        let coverage = placement::road_distances(graph, &input, ctx)?;
+        road_pairs = coverage.distances.len();
+        input.road_km = coverage.distances;
+    }
+    ctx.progress().phase("placement");
+    let result = placement::solve(&input, ctx)?;
+    let verdict = placement::check(&input, &result.plan, 1e-6)?;
+    let report = result.report(&input);
+    let check_violations = verdict
+        .violations
+        .iter()
+        .map(|v| format!("{:?} {} by {:.6}", v.rule, v.id, v.amount))
+        .collect();
+
+    let volume: HashMap<&SkuId, f64> = scn.skus.iter().map(|s| (&s.id, s.volume_m3)).collect();
+    let mut stock: HashMap<&CentreId, (f64, f64)> = HashMap::new();
+    for s in &report.stock {
+        let e = stock.entry(&s.centre).or_default();
+        e.0 += s.units;
+        e.1 += s.units * volume.get(&s.sku).copied().unwrap_or(0.0);
+    }
+    let mut shipped: HashMap<&CentreId, f64> = HashMap::new();
+    for f in &report.flows {
+        *shipped.entry(&f.centre).or_default() += f.units;
+    }
+    let prices: HashMap<&CentreId, (f64, f64)> = report
+        .shadow_prices
+        .iter()
+        .map(|p| (&p.centre, (p.storage_per_m3, p.throughput_per_unit)))
+        .collect();
+    let centres = scn
+        .centres
+        .iter()
+        .map(|c| {
+            let (stock_units, storage_used_m3) = stock.get(&c.id).copied().unwrap_or_default();
+            let (storage_shadow_price, throughput_shadow_price) =
+                prices.get(&c.id).copied().unwrap_or_default();
+            CentreUse {
+                centre: c.id.clone(),
+                name: c.name.clone(),
+                lat: c.lat,
+                lon: c.lon,
+                stock_units,
+                storage_used_m3,
+                storage_m3: c.storage_m3,
+                shipped_units: shipped.get(&c.id).copied().unwrap_or(0.0),
+                throughput_units: c.outbound_units_per_period * cycle,
+                storage_shadow_price,
+                throughput_shadow_price,
+            }
+        })
+        .collect();
+    Ok(PlacementSummary { cycle_periods: cycle, report, centres, road_pairs, check_violations })
+}

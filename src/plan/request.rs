@@ -1,0 +1,124 @@
+//! What a planning run is asked to do: the scenario, the seed and each stage's knobs.
+//!
+//! Every field has a default, so `{"scenario": "data/scenarios/monaco"}` is a whole
+//! request (JSON for the service, flags for the CLI). Routing runs on an iteration budget,
+//! never on the clock: that is what makes a re-run with the same seed give the same routes
+//! whatever the machine load.
+
+use crate::forecast::{ModelKind, Selection};
+use crate::ids::StationId;
+use crate::routing::snap::DEFAULT_MAX_SNAP_M;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// A batch planning run: scenario folder, seed and per-stage options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// The scenario folder (validated first).
+    pub scenario: PathBuf,
+    /// Seed of every random choice (routing search); same inputs + seed = same plan.
+    #[serde(default)]
+    pub seed: u64,
+    /// Forecast options.
+    #[serde(default)]
+    pub forecast: ForecastOptions,
+    /// Placement options.
+    #[serde(default)]
+    pub placement: PlacementStageOptions,
+    /// Routing options.
+    #[serde(default)]
+    pub routing: RoutingStageOptions,
+}
+
+impl PlanRequest {
+    /// A request with every default for a scenario folder.
+    pub fn new(scenario: impl Into<PathBuf>) -> Self {
+        Self {
+            scenario: scenario.into(),
+            seed: 0,
+            forecast: ForecastOptions::default(),
+            placement: PlacementStageOptions::default(),
+            routing: RoutingStageOptions::default(),
+        }
+    }
+
+    /// Sets the seed.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+}
+
+/// How the forecast stage runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ForecastOptions {
+    /// Periods to forecast (default: the scenario's `horizon_periods`).
+    pub horizon: Option<usize>,
+    /// Candidate models (default: all).
+    pub models: Option<Vec<ModelKind>>,
+    /// Rolling origins used for model selection.
+    pub origins: usize,
+    /// Selection policy.
+    pub selection: Selection,
+    /// Reuse a stored run of the same data, horizon and configuration instead of
+    /// forecasting again (forecasts are deterministic, so the rows would be the same; the
+    /// store does not fill up with copies and the plan keeps the same run id).
+    pub reuse: bool,
+}
+
+impl Default for ForecastOptions {
+    fn default() -> Self {
+        Self {
+            horizon: None,
+            models: None,
+            origins: 3,
+            selection: Selection::PerClass,
+            reuse: true,
+        }
+    }
+}
+
+/// How the placement stage runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlacementStageOptions {
+    /// Each zone may be served by its `k` nearest centres.
+    pub k_nearest: usize,
+    /// Periods the stock must cover (default: the horizon).
+    pub cycle_periods: Option<f64>,
+    /// Use road distances centre -> zone where the road graph covers both ends.
+    pub road_distances: bool,
+}
+
+impl Default for PlacementStageOptions {
+    fn default() -> Self {
+        Self { k_nearest: 3, cycle_periods: None, road_distances: true }
+    }
+}
+
+/// How the routing stage runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoutingStageOptions {
+    /// Route only these stations (empty: all).
+    pub stations: Vec<StationId>,
+    /// Search iterations per station (the budget; no time limit, for reproducibility).
+    pub max_iterations: u64,
+    /// Time at each stop, seconds.
+    pub service_time_s: f64,
+    /// Largest snap distance of an order onto the roads, metres.
+    pub max_snap_m: f64,
+}
+
+impl Default for RoutingStageOptions {
+    fn default() -> Self {
+        Self {
+            stations: Vec::new(),
+            max_iterations: 5_000,
+            service_time_s: 300.0,
+            max_snap_m: DEFAULT_MAX_SNAP_M,
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The routing stage of a planning run: the delivery day's orders as one problem per
+//! station ([`day_problems`]), each solved on an iteration budget, checked by
+//! [`routing::check`], timed stop by stop and drawn along the roads.
+
+use super::outcome::{
+    PlannedRoute, RoutingSummary, StationRoutes, UnservedCause, UnservedOrder, Visit,
+};
+use super::{PlanError, PlanRequest};
+use crate::context::SolveContext;
+use crate::routing::from_scenario::{
+    DayOptions, StationProblem, UnroutedOrder, UnroutedReason, day_problems,
+};
+use crate::routing::geometry::route_line;
+use crate::routing::graph::RoadGraph;
+use crate::routing::{self, Problem, Route, Solution, SolverConfig};
+use crate::scenario::Scenario;
+
+/// Routes every selected station of the scenario's delivery day.
+pub(crate) fn run(
+    scn: &Scenario,
+    request: &PlanRequest,
+    graph: Option<&RoadGraph>,
+    ctx: &SolveContext,
+) -> Result<RoutingSummary, PlanError> {
+    let options = &request.routing;
+    let mut summary = RoutingSummary {
+        departure_hour: 0,
+        max_iterations: options.max_iterations,
+        stations: Vec::new(),
+        unserved: Vec::new(),
+        off_road_stations: Vec::new(),
+        orders: scn.orders.len(),
+        served: 0,
+        vehicles: 0,
+        distance_km: 0.0,
+        cost: 0.0,
+    };
+    let Some(graph) = graph else {
+        summary.unserved = scn
+            .orders
+            .iter()
+            .map(|o| {
+                unserved(UnroutedOrder {
+                    order: o.id.clone(),
+                    station: None,
+                    reason: UnroutedReason::NoRoadGraph,
+                })
+            })
+            .collect();
+        return Ok(summary);
+    };
+    let day_options = DayOptions {
+        service_time_s: options.service_time_s,
+        max_snap_m: options.max_snap_m,
+        stations: options.stations.clone(),
+    };
+    let day = day_problems(scn, graph, &day_options, ctx)?;
+    summary.departure_hour = day.departure_hour;
+    summary.off_road_stations = day.off_road_stations;
+    summary.unserved = day.unrouted.into_iter().map(unserved).collect();
+    let config = SolverConfig::default().with_max_iterations(options.max_iterations);
+    // The request's seed and one search thread: the routes then depend on the seed only,
+    // not on the core count. Cancel token and deadline are the caller's.
+    let mut station_ctx =
+        SolveContext::new(request.seed).with_cancel(ctx.cancel_token().clone()).with_threads(1);
+    if let Some(left) = ctx.remaining() {
+        station_ctx = station_ctx.with_time_limit(left);
+    }
+    ctx.progress().phase("routing");
+    ctx.progress().set_total(day.stations.len() as u64);
+    for sp in &day.stations {
+        let solution = routing::solve(&sp.problem, &config, &station_ctx)?;
+        ctx.check()?;
+        let verdict = routing::check(&sp.problem, &solution);
+        let station = scn.stations.iter().find(|s| s.id == sp.station);
+        let mut routes = Vec::with_capacity(solution.routes.len());
+        for r in &solution.routes {
+            routes.push(planned_route(sp, r, graph)?);
+        }
+        for u in &solution.unserved {
+            summary.unserved.push(UnservedOrder {
+                order: sp.orders[u.stop].order.clone(),
+                station: Some(sp.station.clone()),
+                reason: UnservedCause::Solver { code: u.reason },
+            });
+        }
+        summary.served += solution.routes.iter().map(|r| r.stops.len()).sum::<usize>();
+        summary.vehicles += solution.vehicles();
+        summary.distance_km += solution.distance / 1000.0;
+        summary.cost += solution.cost;
+        summary.stations.push(StationRoutes {
+            station: sp.station.clone(),
+            name: station.map(|s| s.name.clone()).unwrap_or_default(),
+            lat: station.map_or(sp.locations[0].lat, |s| s.lat),
+            lon: station.map_or(sp.locations[0].lon, |s| s.lon),
+            routes,
+            check_violations: verdict.violations.iter().map(|v| format!("{v:?}")).collect(),
+        });
+        ctx.progress().advance(1);
+    }
+    Ok(summary)
+}
+
+fn unserved(u: UnroutedOrder) -> UnservedOrder {
+    UnservedOrder { order: u.order, station: u.station, reason: UnservedCause::Unrouted(u.reason) }
+}
+
+/// A solved route with its schedule (simulated from the problem's own matrix, as the
+/// checker does), loads and road polyline.
+fn planned_route(
+    sp: &StationProblem,
+    r: &Route,
+    graph: &RoadGraph,
+) -> Result<PlannedRoute, PlanError> {
+    let p: &Problem = &sp.problem;
+    let vt = &p.vehicle_types[r.vehicle_type];
+    let depot = p.depots[vt.start_depot].location;
+    let (mut at, mut now) = (depot, vt.shift.start);
+    let mut stops = Vec::with_capacity(r.stops.len());
+    let (mut weight_kg, mut volume_m3) = (0.0, 0.0);
+    for &s in &r.stops {
+        let stop = &p.stops[s];
+        let arrival_s = now + p.locations.duration(at, stop.location);
+        let start_s = arrival_s.max(stop.time_window.start);
+        now = start_s + stop.service_time;
+        at = stop.location;
+        let info = &sp.orders[s];
+        let place = &sp.locations[stop.location];
+        weight_kg += info.weight_kg;
+        volume_m3 += info.volume_m3;
+        stops.push(Visit {
+            order: info.order.clone(),
+            zone: info.zone.clone(),
+            lat: place.lat,
+            lon: place.lon,
+            arrival_s,
+            start_s,
+            departure_s: now,
+            weight_kg,
+            volume_m3,
+        });
+    }
+    // `weight_kg`/`volume_m3` above were running sums; store each stop's own load.
+    for i in (1..stops.len()).rev() {
+        stops[i].weight_kg -= stops[i - 1].weight_kg;
+        stops[i].volume_m3 -= stops[i - 1].volume_m3;
+    }
+    let end_s = now + p.locations.duration(at, p.depots[vt.end_depot].location);
+    let share = |used: f64, cap: i64| if cap > 0 { 100.0 * used / cap as f64 } else { 0.0 };
+    let load_pct =
+        share(weight_kg * 1000.0, vt.capacity[0]).max(share(volume_m3 * 1e6, vt.capacity[1]));
+    let mut visits = vec![sp.locations[depot]];
+    visits.extend(r.stops.iter().map(|&s| sp.locations[p.stops[s].location]));
+    visits.push(sp.locations[p.depots[vt.end_depot].location]);
+    let path = route_line(graph, &visits)?;
+    Ok(PlannedRoute {
+        vehicle_type: vt.id.clone(),
+        vehicle: r.vehicle,
+        stops,
+        start_s: vt.shift.start,
+        end_s,
+        distance_km: r.distance / 1000.0,
+        weight_kg,
+        volume_m3,
+        load_pct,
+        cost: vt.fixed_cost + vt.cost_per_distance * r.distance + vt.cost_per_time * r.duration,
+        path,
+    })
+}
+
+/// The solver's view of one station's planned routes and unserved orders, to re-check a
+/// plan read back from its outcome with [`routing::check`]: stops are found by order id
+/// in `problem.stops`; `None` when a route names an unknown vehicle type or order.
+pub fn solution_of(
+    problem: &Problem,
+    routes: &[PlannedRoute],
+    unserved: &[UnservedOrder],
+) -> Option<Solution> {
+    let index = |order: &str| problem.stops.iter().position(|s| s.id.as_str() == order);
+    let mut out = Vec::with_capacity(routes.len());
+    for r in routes {
+        let vehicle_type = problem.vehicle_types.iter().position(|v| v.id == r.vehicle_type)?;
+        let stops =
+            r.stops.iter().map(|v| index(v.order.as_str())).collect::<Option<Vec<usize>>>()?;
+        let distance = r.distance_km * 1000.0;
+        let duration = r.end_s - r.start_s;
+        out.push(Route { vehicle_type, vehicle: r.vehicle, stops, distance, duration });
+    }
+    let unserved = unserved
+        .iter()
+        .filter_map(|u| match u.reason {
+            UnservedCause::Solver { code } => {
+                index(u.order.as_str()).map(|stop| routing::Unserved { stop, reason: code })
+            }
+            UnservedCause::Unrouted(_) => None,
+        })
+        .collect();
+    Some(Solution {
+        cost: routes.iter().map(|r| r.cost).sum(),
+        distance: routes.iter().map(|r| r.distance_km * 1000.0).sum(),
+        routes: out,
+        unserved,
+        unserved_penalty: 0.0,
+        stats: routing::SolveStats::default(),
+    })
+}

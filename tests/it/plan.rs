@@ -1,0 +1,276 @@
+//! `stockroute plan` and `plan::run`: the whole pipeline on the Monaco example, run through
+//! the real binary, re-run for byte-identical outputs, and re-checked independently.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use stockroute::SolveContext;
+use stockroute::plan::{self, PlanRequest, UnservedCause};
+use stockroute::routing::OSM_ATTRIBUTION;
+use stockroute::routing::from_scenario::{DayOptions, UnroutedReason, day_problems};
+use stockroute::routing::graph::{RoadGraph, RoadOptions};
+use stockroute::store::{ForecastStore, SqliteStore};
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn stockroute(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stockroute")).args(args).output().unwrap()
+}
+
+/// A short run: two cheap forecast models, one selection origin, a modest search budget.
+const QUICK: [&str; 6] =
+    ["--models", "window_average,seasonal_naive", "--origins", "1", "--iterations", "800"];
+
+fn plan_cli(out: &Path, store: &Path, extra: &[&str]) -> Output {
+    let monaco = repo("data/scenarios/monaco");
+    let mut args = vec![
+        "plan",
+        monaco.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--store",
+        store.to_str().unwrap(),
+        "--seed",
+        "7",
+    ];
+    args.extend(QUICK);
+    args.extend(extra);
+    stockroute(&args)
+}
+
+fn quick_request(scenario: &Path) -> PlanRequest {
+    let mut request = PlanRequest::new(scenario).with_seed(7);
+    request.forecast.models = Some(vec![
+        stockroute::forecast::ModelKind::WindowAverage,
+        stockroute::forecast::ModelKind::SeasonalNaive,
+    ]);
+    request.forecast.origins = 1;
+    request.routing.max_iterations = 800;
+    request
+}
+
+#[test]
+fn plan_on_monaco_writes_every_file_and_a_rerun_gives_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.sqlite");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let first = plan_cli(&a, &store, &[]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let summary = String::from_utf8_lossy(&first.stdout);
+    assert!(summary.contains("orders delivered"), "{summary}");
+    for file in plan::OUTPUT_FILES.iter().chain(&["run.json"]) {
+        let len = std::fs::metadata(a.join(file)).map(|m| m.len()).unwrap_or(0);
+        assert!(len > 0, "{file} missing or empty");
+    }
+    let second = plan_cli(&b, &store, &[]);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    for file in plan::OUTPUT_FILES {
+        let (x, y) = (std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap());
+        assert!(x == y, "{file} differs between two runs with the same seed");
+    }
+    // The second run reused the stored forecast: one run in the store, named in both.
+    let db = SqliteStore::open(&store).unwrap();
+    let runs = db.list_runs().unwrap();
+    assert_eq!(runs.len(), 1);
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["forecast"]["run_id"], runs[0].id.as_str());
+    assert_eq!(plan["placement"]["report"]["forecast_run"], runs[0].id.as_str());
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(b.join("run.json")).unwrap()).unwrap();
+    assert_eq!(info["forecast_reused"], true);
+
+    // GeoJSON: parses, carries the attribution, one LineString per route.
+    let text = std::fs::read_to_string(a.join("routes.geojson")).unwrap();
+    let geojson::GeoJson::FeatureCollection(fc) = text.parse::<geojson::GeoJson>().unwrap() else {
+        panic!("routes.geojson is not a FeatureCollection")
+    };
+    let attribution = fc.foreign_members.as_ref().and_then(|m| m.get("attribution"));
+    assert_eq!(attribution.and_then(|v| v.as_str()), Some(OSM_ATTRIBUTION));
+    let kind = |f: &geojson::Feature| f.property("kind").and_then(|k| k.as_str()).map(String::from);
+    let lines = fc
+        .features
+        .iter()
+        .filter(|f| kind(f).as_deref() == Some("route"))
+        .inspect(|f| {
+            let g = f.geometry.as_ref().unwrap();
+            assert!(matches!(&g.value, geojson::GeometryValue::LineString { coordinates } if coordinates.len() >= 2));
+        })
+        .count();
+    assert_eq!(serde_json::json!(lines), plan["routing"]["vehicles"]);
+    assert!(fc.features.iter().any(|f| kind(f).as_deref() == Some("zone")));
+    assert!(fc.features.iter().any(|f| kind(f).as_deref() == Some("centre")));
+
+    // report.html: self-contained, attributed.
+    let html = std::fs::read_to_string(a.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for banned in ["<script", "http://", "https://", "<link", "<img", "@import", "url("] {
+        assert!(!html.contains(banned), "report.html contains {banned}");
+    }
+    assert!(html.contains(OSM_ATTRIBUTION));
+    assert!(html.matches("<svg").count() >= 4, "maps and charts are inline SVG");
+
+    // routes.csv: one row per delivered stop.
+    let rows = std::fs::read_to_string(a.join("routes.csv")).unwrap().lines().count() - 1;
+    assert_eq!(serde_json::json!(rows), plan["routing"]["served"]);
+}
+
+#[test]
+fn monaco_plan_routes_pass_the_independent_checker_and_account_for_every_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+    let monaco = repo("data/scenarios/monaco");
+    let request = quick_request(&monaco);
+    let outcome = plan::run(&request, &store, &SolveContext::new(7).with_threads(2)).unwrap();
+    assert!(outcome.placement.check_violations.is_empty());
+    let r = &outcome.routing;
+    assert_eq!(r.orders, 53);
+    assert_eq!(r.served + r.unserved.len(), r.orders, "every order served or reported");
+    assert!(r.served > 0 && r.vehicles > 0);
+
+    // Rebuild the problems from the scenario and check the plan's routes against them.
+    let (scn, _) = stockroute::scenario::load(&monaco).unwrap();
+    let graph = RoadGraph::from_pbf(scn.roads.as_ref().unwrap(), &RoadOptions::default()).unwrap();
+    let day = day_problems(&scn, &graph, &DayOptions::default(), &SolveContext::new(0)).unwrap();
+    assert_eq!(day.stations.len(), r.stations.len());
+    let mut seen = std::collections::HashSet::new();
+    for (sp, st) in day.stations.iter().zip(&r.stations) {
+        assert_eq!(sp.station, st.station);
+        assert!(st.check_violations.is_empty(), "{:?}", st.check_violations);
+        let solution = plan::solution_of(&sp.problem, &st.routes, &r.unserved).unwrap();
+        let report = stockroute::routing::check(&sp.problem, &solution);
+        assert!(report.is_ok(), "{}: {:?}", st.station, report.violations);
+        for route in &st.routes {
+            assert!(route.load_pct <= 100.0 + 1e-9);
+            assert!(route.path.len() >= 2);
+            for v in &route.stops {
+                assert!(v.start_s >= v.arrival_s && v.departure_s >= v.start_s);
+                assert!(seen.insert(v.order.clone()), "order {} delivered twice", v.order);
+            }
+        }
+    }
+    for u in &r.unserved {
+        assert!(seen.insert(u.order.clone()), "order {} both delivered and not", u.order);
+    }
+    assert_eq!(seen.len(), scn.orders.len());
+}
+
+#[test]
+fn routing_one_station_reports_the_other_stations_orders_as_not_selected() {
+    let monaco = repo("data/scenarios/monaco");
+    let (scn, _) = stockroute::scenario::load(&monaco).unwrap();
+    let graph = RoadGraph::from_pbf(scn.roads.as_ref().unwrap(), &RoadOptions::default()).unwrap();
+    let all = day_problems(&scn, &graph, &DayOptions::default(), &SolveContext::new(0)).unwrap();
+    assert!(all.unrouted.is_empty(), "{:?}", all.unrouted);
+    let in_problems: usize = all.stations.iter().map(|s| s.problem.stops.len()).sum();
+    assert_eq!(in_problems, scn.orders.len());
+    let roquebrune = stockroute::ids::StationId::new("DS-ROQUEBRUNE");
+    let options = DayOptions { stations: vec![roquebrune.clone()], ..DayOptions::default() };
+    let one = day_problems(&scn, &graph, &options, &SolveContext::new(0)).unwrap();
+    assert_eq!(one.stations.len(), 1);
+    assert_eq!(one.stations[0].station, roquebrune);
+    let kept = one.stations[0].problem.stops.len();
+    let same = all.stations.iter().find(|s| s.station == roquebrune).unwrap();
+    assert_eq!(kept, same.problem.stops.len(), "selection does not move orders");
+    assert_eq!(one.unrouted.len(), scn.orders.len() - kept);
+    assert!(one.unrouted.iter().all(|u| u.reason == UnroutedReason::StationNotSelected
+        && u.station.as_ref().is_some_and(|s| s.as_str() == "DS-FONTVIEILLE")));
+}
+
+#[test]
+fn broken_scenarios_exit_1_and_write_nothing() {
+    for broken in ["broken_files", "broken_network", "broken_rows"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, store) = (dir.path().join("out"), dir.path().join("s.sqlite"));
+        let scenario = repo(&format!("tests/data/{broken}"));
+        let o = stockroute(&[
+            "plan",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{broken}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(!out.exists(), "{broken}: output folder written");
+        assert!(!store.exists(), "{broken}: store created");
+    }
+}
+
+#[test]
+fn unknown_station_is_an_error_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = plan_cli(&out, &dir.path().join("s.sqlite"), &["--station", "DS-NOWHERE"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("DS-NOWHERE"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn scenario_text_is_escaped_and_orders_without_roads_are_reported() {
+    // The small test scenario has no road extract; give it hostile names.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("scn");
+    std::fs::create_dir(&scenario).unwrap();
+    for f in ["demand.csv", "orders.csv", "skus.csv", "zones.csv", "scenario.toml"] {
+        std::fs::copy(repo("tests/data/valid").join(f), scenario.join(f)).unwrap();
+    }
+    let toml = std::fs::read_to_string(scenario.join("scenario.toml")).unwrap().replace(
+        "name = \"Carros fulfilment centre\"",
+        "name = \"<script>alert('x')</script> & co\"",
+    );
+    assert!(toml.contains("<script>"));
+    std::fs::write(scenario.join("scenario.toml"), toml).unwrap();
+    let store = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+    let outcome = plan::run(&quick_request(&scenario), &store, &SolveContext::new(7)).unwrap();
+    assert_eq!(outcome.routing.served, 0);
+    assert_eq!(outcome.routing.unserved.len(), outcome.routing.orders);
+    assert!(
+        outcome
+            .routing
+            .unserved
+            .iter()
+            .all(|u| matches!(u.reason, UnservedCause::Unrouted(UnroutedReason::NoRoadGraph)))
+    );
+    let out = dir.path().join("out");
+    plan::write_outputs(&outcome, &out).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script"), "unescaped scenario text");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_plan_with_130_and_writes_no_output() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = (dir.path().join("out"), dir.path().join("s.sqlite"));
+    // The full forecast configuration on one thread: the run is still forecasting when the
+    // signal arrives.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["plan", repo("data/scenarios/monaco").to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap(), "--store", db.to_str().unwrap()])
+        .args(["--threads", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The scenario line is printed after the handler is installed and before forecasting.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("scenario ") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "no scenario line");
+    }
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(!out.exists(), "output written after Ctrl-C");
+    assert!(SqliteStore::open(&db).unwrap().list_runs().unwrap().is_empty(), "run stored");
+}
