@@ -224,6 +224,9 @@ fn print_kpis(
     let _ = writeln!(out, "within promise    {:.4}", k.within_promise_share);
     let _ = writeln!(out, "fill rate         {:.4}", k.expected_fill_rate);
     let _ = writeln!(out, "stock units       {:.0}", k.stock_units);
+    if let placement::ShadowPriceSource::Unavailable { reason } = k.shadow_prices {
+        let _ = writeln!(out, "shadow prices     unavailable: {reason}");
+    }
     let _ = writeln!(out, "{:<18} {:>14} {:>16}", "centre", "storage/m3", "throughput/unit");
     for p in &report.shadow_prices {
         let _ = writeln!(

@@ -76,9 +76,9 @@ pub fn svg(outcome: &Outcome) -> String {
     let min_effect = outcome.spec.decision.min_effect;
     let n = d.len().max(1);
     let row = (420.0 / n as f64).clamp(2.0, 14.0);
-    let (w, left, top) = (760.0, 20.0, 30.0);
+    let (w, left, top) = (760.0, 45.0, 30.0);
     let plot_h = row * n as f64;
-    let h = plot_h + top + 40.0;
+    let h = plot_h + top + 56.0;
     let lo = d.iter().copied().chain([a.ci_low, 0.0, -min_effect]).fold(f64::INFINITY, f64::min);
     let hi =
         d.iter().copied().chain([a.ci_high, 0.0, min_effect]).fold(f64::NEG_INFINITY, f64::max);
@@ -139,7 +139,13 @@ pub fn svg(outcome: &Outcome) -> String {
             esc(&fmt_num(v))
         );
     }
-    s.push_str("</svg>");
+    let _ = write!(
+        s,
+        r##"<text x="{left}" y="{:.1}">black: 0; blue: mean improvement {}; dashed green: minimum effect {}; dots: units (green better, red worse)</text></svg>"##,
+        bottom + 34.0,
+        esc(&fmt_num(a.improvement)),
+        esc(&fmt_num(min_effect))
+    );
     s
 }
 
@@ -162,7 +168,7 @@ pub fn html(outcome: &Outcome) -> String {
     let _ = write!(
         s,
         "<p>stage <b>{:?}</b>; champion <b>{}</b> vs challenger <b>{}</b>; {} units; decision \
-         rule fixed in advance: minimum effect {} on <b>{}</b>, {:.0} % bootstrap percentile \
+         rule fixed in advance: minimum effect {} on <b>{}</b>, {:.0} % {:?} bootstrap \
          interval ({} resamples, seed {}).</p><p class=\"d\">decision: {}</p>",
         spec.stage,
         esc(&spec.champion.label),
@@ -171,6 +177,7 @@ pub fn html(outcome: &Outcome) -> String {
         spec.decision.min_effect,
         spec.metric.name(),
         spec.decision.confidence * 100.0,
+        spec.decision.interval,
         spec.decision.resamples,
         spec.seed,
         outcome.decision().name()

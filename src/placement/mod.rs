@@ -42,8 +42,9 @@
 //! - [`PlacementModel::solve_decomposed`]: price coordination over the capacity rows
 //!   (column generation, closed-form pricing per SKU and zone) with a Lagrangian lower
 //!   bound; faster than the monolithic solve on large models (docs/benchmarks.md).
-//! - Backend: Clarabel through good_lp (pure Rust, duals, fastest here at 1M variables;
-//!   see `solve.rs` and docs/benchmarks.md). Cargo feature `clarabel`, the default.
+//! - Backend by cargo feature (`solve.rs`): Clarabel through good_lp by default (pure Rust,
+//!   duals, fastest here at 1M variables; docs/benchmarks.md), or Clp/Cbc (`cbc`), which
+//!   gives no duals: its shadow prices come from finite-difference re-solves (`prices.rs`).
 //! - Infeasibility is explained by an elastic (phase-one) re-solve that relaxes the storage,
 //!   throughput, supply and minimum rows at unit cost; the rows it relaxes are returned with
 //!   their family, ids and shortfall in [`PlacementError::Infeasible`].
@@ -70,6 +71,7 @@ mod lp;
 mod model;
 mod mps;
 mod network;
+mod prices;
 mod result;
 mod roads;
 mod solve;
@@ -86,14 +88,16 @@ pub use model::{
 pub use network::{CentreIdx, SkuIdx, ZoneIdx, haversine_km};
 pub use result::{
     CLIP_PRICE, CLIP_UNITS, CentreShadowPrice, CostBreakdown, FlowLine, FlowReport, Kpis, LostLine,
-    PlacementPlan, PlacementReport, PlacementResult, SolveStats, StockLine, StockReport,
+    PlacementPlan, PlacementReport, PlacementResult, ShadowPriceSource, SolveStats, StockLine,
+    StockReport,
 };
 pub use roads::{OffRoad, RoadCoverage, road_distances};
-pub use solve::BACKEND;
+pub use solve::{BACKEND, BACKEND_HAS_DUALS};
 
 use crate::context::SolveContext;
 use lp::LpModel;
 use network::Network;
+use prices::CapacityPrices;
 use solve::LpOutcome;
 use std::path::Path;
 
@@ -149,21 +153,41 @@ impl<'a> PlacementModel<'a> {
             LpOutcome::Optimal(sol) => sol,
             LpOutcome::Infeasible => return Err(self.explain_infeasible(ctx)),
         };
-        let storage: Vec<f64> = self.capacity_duals(&sol.row_dual, ConstraintFamily::Storage);
-        let throughput = self.capacity_duals(&sol.row_dual, ConstraintFamily::Throughput);
+        let started = std::time::Instant::now();
+        let prices = match &sol.row_dual {
+            Some(duals) => CapacityPrices {
+                storage: self.capacity_duals(duals, ConstraintFamily::Storage),
+                throughput: self.capacity_duals(duals, ConstraintFamily::Throughput),
+                source: ShadowPriceSource::Duals,
+            },
+            None => prices::finite_difference(
+                &self.lp,
+                self.net.n_centres,
+                &sol.x,
+                sol.objective,
+                self.input.options.price_resolve_max_variables,
+                ctx,
+            )?,
+        };
         let stats = SolveStats {
             variables: self.variables(),
             constraints: self.constraints(),
             backend_build_s: sol.backend_build_s,
             solver_s: sol.solver_s,
             iterations: sol.iterations,
+            price_resolve_s: if sol.row_dual.is_some() {
+                0.0
+            } else {
+                started.elapsed().as_secs_f64()
+            },
         };
-        self.assemble(&sol.x, sol.objective, None, &storage, &throughput, stats)
+        self.assemble(&sol.x, sol.objective, None, &prices, stats)
     }
 
     /// Solves by price coordination (Dantzig-Wolfe column generation over the capacity
     /// rows, see `decompose.rs`) until the objective is within `rel_gap` of the Lagrangian
-    /// lower bound, which the result reports.
+    /// lower bound, which the result reports ([`DEFAULT_DECOMPOSED_GAP`] is a good default).
+    /// Pricing runs on `ctx.threads()` threads; the result does not depend on their number.
     ///
     /// # Errors
     /// [`PlacementError::Unsupported`] for models with supply or minimum-stock rows or with
@@ -181,12 +205,16 @@ impl<'a> PlacementModel<'a> {
             backend_build_s: 0.0,
             solver_s: started.elapsed().as_secs_f64(),
             iterations: dec.iterations,
+            price_resolve_s: 0.0,
         };
-        let clip = |p: &Vec<f64>| p.iter().map(|&v| if v > CLIP_PRICE { v } else { 0.0 }).collect();
-        let (storage, throughput): (Vec<f64>, Vec<f64>) =
-            (clip(&dec.storage_price), clip(&dec.throughput_price));
-        let objective = dec.objective;
-        self.assemble(&dec.x, objective, Some(dec.lower_bound), &storage, &throughput, stats)
+        let clip =
+            |p: Vec<f64>| p.into_iter().map(|v| if v > CLIP_PRICE { v } else { 0.0 }).collect();
+        let prices = CapacityPrices {
+            storage: clip(dec.storage_price),
+            throughput: clip(dec.throughput_price),
+            source: ShadowPriceSource::Decomposition,
+        };
+        self.assemble(&dec.x, dec.objective, Some(dec.lower_bound), &prices, stats)
     }
 
     /// Shadow prices (>= 0, noise clipped) of one capacity family, per centre.
@@ -205,24 +233,26 @@ impl<'a> PlacementModel<'a> {
         x: &[f64],
         objective: f64,
         lower_bound: Option<f64>,
-        storage: &[f64],
-        throughput: &[f64],
+        prices: &CapacityPrices,
         stats: SolveStats,
     ) -> Result<PlacementResult, PlacementError> {
         let plan = result::extract_plan(&self.lp, &self.net, x);
         let verdict = check::check(self.input, &plan, 1e-6)?;
-        let kpis = result::kpis(self.input, &self.net, &plan, verdict.cost);
-        let shadow_prices = self
-            .input
-            .centres
-            .iter()
-            .enumerate()
-            .map(|(c, centre)| CentreShadowPrice {
-                centre: centre.id.clone(),
-                storage_per_m3: storage.get(c).copied().unwrap_or(0.0),
-                throughput_per_unit: throughput.get(c).copied().unwrap_or(0.0),
-            })
-            .collect();
+        let kpis = result::kpis(self.input, &self.net, &plan, verdict.cost, prices.source);
+        let shadow_prices = match prices.source {
+            ShadowPriceSource::Unavailable { .. } => Vec::new(),
+            _ => self
+                .input
+                .centres
+                .iter()
+                .enumerate()
+                .map(|(c, centre)| CentreShadowPrice {
+                    centre: centre.id.clone(),
+                    storage_per_m3: prices.storage.get(c).copied().unwrap_or(0.0),
+                    throughput_per_unit: prices.throughput.get(c).copied().unwrap_or(0.0),
+                })
+                .collect(),
+        };
         Ok(PlacementResult {
             forecast_run: self.input.forecast_run.clone(),
             plan,

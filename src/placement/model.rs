@@ -107,6 +107,11 @@ pub struct PlacementOptions {
     pub min_units_per_sku: Option<f64>,
     /// Forbid lost sales: all mean demand must be served (may make the model infeasible).
     pub require_full_service: bool,
+    /// With a backend that gives no duals (`cbc`), shadow prices come from one re-solve per
+    /// binding capacity row, only for models with at most this many variables; above it
+    /// they are reported unavailable (`Kpis::shadow_prices` says why). Ignored when the
+    /// backend gives duals.
+    pub price_resolve_max_variables: usize,
 }
 
 impl Default for PlacementOptions {
@@ -116,6 +121,7 @@ impl Default for PlacementOptions {
             cycle_periods: 1.0,
             min_units_per_sku: None,
             require_full_service: false,
+            price_resolve_max_variables: 200_000,
         }
     }
 }

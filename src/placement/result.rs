@@ -90,6 +90,30 @@ pub struct Kpis {
     pub expected_fill_rate: f64,
     /// Units held in the network.
     pub stock_units: f64,
+    /// How the shadow prices were obtained, or why there are none.
+    pub shadow_prices: ShadowPriceSource,
+}
+
+/// Where the shadow prices of a result come from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ShadowPriceSource {
+    /// Row duals of the LP solve (Clarabel).
+    Duals,
+    /// The decomposition's master prices (its Lagrangian multipliers).
+    Decomposition,
+    /// One re-solve per binding capacity row with its capacity raised by a small step
+    /// (backends without duals, small models); rows with slack are priced 0.
+    FiniteDifference {
+        /// Re-solves run.
+        resolves: u32,
+    },
+    /// Not computed: the result's `shadow_prices` is empty.
+    Unavailable {
+        /// Why.
+        reason: &'static str,
+    },
 }
 
 /// What capacity is worth at one centre.
@@ -114,8 +138,12 @@ pub struct SolveStats {
     pub backend_build_s: f64,
     /// Seconds in the solver.
     pub solver_s: f64,
-    /// Solver iterations (interior-point steps for Clarabel).
+    /// Solver iterations (interior-point steps for Clarabel; Cbc reports 0 for an LP;
+    /// master solves for the decomposed method).
     pub iterations: u32,
+    /// Seconds of finite-difference re-solves for shadow prices (0 when the backend gives
+    /// duals).
+    pub price_resolve_s: f64,
 }
 
 /// The outcome of a placement solve.
@@ -131,7 +159,8 @@ pub struct PlacementResult {
     pub lower_bound: Option<f64>,
     /// KPIs of the plan.
     pub kpis: Kpis,
-    /// Shadow prices of the capacity rows, one per centre in input order.
+    /// Shadow prices of the capacity rows, one per centre in input order; empty when
+    /// `kpis.shadow_prices` says they are unavailable.
     pub shadow_prices: Vec<CentreShadowPrice>,
     /// Sizes and timings.
     pub stats: SolveStats,
@@ -181,6 +210,7 @@ pub(crate) fn kpis(
     net: &Network,
     plan: &PlacementPlan,
     cost: CostBreakdown,
+    shadow_prices: ShadowPriceSource,
 ) -> Kpis {
     let demand_units: f64 = net.demand.iter().map(|d| d.mean).sum();
     let served: f64 = plan.flows.iter().map(|f| f.units).sum();
@@ -197,6 +227,7 @@ pub(crate) fn kpis(
         within_promise_share: share(within),
         expected_fill_rate: share(served),
         stock_units: plan.stock.iter().map(|s| s.units).sum(),
+        shadow_prices,
     }
 }
 

@@ -1,36 +1,46 @@
 //! Solving the LP through good_lp, with the backend chosen by cargo feature.
 //!
-//! The backend is Clarabel (feature `clarabel`, the default): pure Rust, so a fresh
-//! machine and CI build it with no system package in about a minute; it returns shadow
-//! prices through good_lp (Cbc's binding gives none); and on this machine it solved the
-//! ~1M-variable placement LP in less CPU time than Clp's dual simplex alone on the same
-//! MPS (101 vs 133 s; figures in docs/benchmarks.md, "Placement"). It is an
-//! interior-point method: values carry ~1e-9 noise, which `result.rs` clips, and an
-//! optimum that is not unique comes back as an interior (split) point, not a vertex.
+//! | feature | solver | needs | duals |
+//! |---|---|---|---|
+//! | `clarabel` (default) | Clarabel, interior point, pure Rust | crates only | yes |
+//! | `cbc` | Clp (dual simplex) inside Cbc, through good_lp's `coin_cbc` | system package `coinor-libcbc-dev` | no |
 //!
-//! The deadline of the [`SolveContext`] becomes Clarabel's own time limit; the cancel
+//! Exactly one backend is compiled in: when both features are on, `cbc` wins (it is never
+//! on by default, so turning it on is an explicit choice; `--no-default-features --features
+//! cbc` builds without Clarabel). Why Clarabel is the default (pure Rust, duals, fastest at
+//! ~1M variables here) is measured in docs/benchmarks.md, "Placement".
+//!
+//! The deadline of the [`SolveContext`] becomes the solver's own time limit; the cancel
 //! token is checked before the solve starts (good_lp gives no hook inside the solve).
+//! A backend without duals returns `row_dual: None`; `PlacementModel::solve` then prices
+//! the capacity rows by finite-difference re-solves (`prices.rs`).
+
+#[cfg(not(any(feature = "clarabel", feature = "cbc")))]
+compile_error!("placement needs an LP backend: enable the `clarabel` (default) or `cbc` feature");
+
+#[cfg(feature = "cbc")]
+mod cbc;
+#[cfg(feature = "cbc")]
+use cbc as backend;
+#[cfg(all(feature = "clarabel", not(feature = "cbc")))]
+mod clarabel;
+#[cfg(all(feature = "clarabel", not(feature = "cbc")))]
+use clarabel as backend;
 
 use super::error::PlacementError;
 use super::lp::{LpModel, Sense};
 use crate::context::SolveContext;
 use good_lp::constraint::ConstraintReference;
-use good_lp::{
-    Expression, ProblemVariables, ResolutionError, Solution, SolutionWithDual, SolverModel,
-    Variable, variable,
-};
+use good_lp::{Expression, ProblemVariables, Solver, SolverModel, Variable, variable};
 use std::time::Instant;
-
-#[cfg(not(feature = "clarabel"))]
-compile_error!("placement needs an LP backend: enable the `clarabel` feature");
 
 /// Primal values, row duals and timings of one LP solve.
 #[derive(Debug, Clone)]
 pub(crate) struct LpSolution {
     /// One value per column.
     pub x: Vec<f64>,
-    /// Per row: d(objective) / d(rhs).
-    pub row_dual: Vec<f64>,
+    /// Per row: d(objective) / d(rhs); `None` when the backend gives no duals.
+    pub row_dual: Option<Vec<f64>>,
     /// `cost' x`.
     pub objective: f64,
     /// Seconds spent turning the matrix into good_lp variables and constraints.
@@ -41,8 +51,20 @@ pub(crate) struct LpSolution {
     pub iterations: u32,
 }
 
-/// The solver's name, for reports.
-pub const BACKEND: &str = "clarabel";
+/// What the solver concluded.
+#[derive(Debug, Clone)]
+pub(crate) enum LpOutcome {
+    /// An optimal solution.
+    Optimal(LpSolution),
+    /// No solution satisfies every row.
+    Infeasible,
+}
+
+/// The solver's name, for reports: `clarabel` or `cbc`.
+pub const BACKEND: &str = backend::NAME;
+
+/// Whether the backend returns row duals (otherwise shadow prices need re-solves).
+pub const BACKEND_HAS_DUALS: bool = backend::HAS_DUALS;
 
 /// Builds the good_lp problem from the matrix and solves it under the context's limits.
 ///
@@ -53,7 +75,18 @@ pub const BACKEND: &str = "clarabel";
 /// [`LpOutcome::Infeasible`], for the caller to explain.
 pub(crate) fn solve_lp(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, PlacementError> {
     ctx.check()?;
-    let started = Instant::now();
+    backend::solve(lp, ctx)
+}
+
+/// The LP as a good_lp model of `solver`: the variables (one per column, `>= 0`), and one
+/// constraint reference per row.
+///
+/// # Complexity
+/// O(nnz) plus good_lp's and the backend's own model building.
+pub(super) fn build<S: Solver>(
+    lp: &LpModel,
+    solver: S,
+) -> (S::Model, Vec<Variable>, Vec<ConstraintReference>) {
     let mut vars = ProblemVariables::new();
     let xs: Vec<Variable> = vars.add_vector(variable().min(0.0), lp.n_cols());
     let mut objective = Expression::with_capacity(lp.n_cols());
@@ -62,7 +95,7 @@ pub(crate) fn solve_lp(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, Pl
             objective.add_mul(c, x);
         }
     }
-    let mut problem = vars.minimise(objective).using(good_lp::clarabel);
+    let mut problem = vars.minimise(objective).using(solver);
     let (start, cols, vals) = lp.rows_csr();
     let mut refs: Vec<ConstraintReference> = Vec::with_capacity(lp.rows.len());
     for (i, row) in lp.rows.iter().enumerate() {
@@ -78,58 +111,10 @@ pub(crate) fn solve_lp(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, Pl
         };
         refs.push(problem.add_constraint(constraint));
     }
-    let limit_s = ctx.remaining().map(|d| d.as_secs_f64());
-    if let Some(limit) = limit_s {
-        problem.settings().time_limit(limit);
-    }
-    let backend_build_s = started.elapsed().as_secs_f64();
-    ctx.check()?;
-    let started = Instant::now();
-    let outcome = problem.solve();
-    let solver_s = started.elapsed().as_secs_f64();
-    let mut solution = match outcome {
-        Ok(solution) => solution,
-        Err(ResolutionError::Infeasible) => return Ok(LpOutcome::Infeasible),
-        Err(ResolutionError::Unbounded) => {
-            return Err(PlacementError::Unbounded { family: "placement costs" });
-        }
-        Err(ResolutionError::Other("Time limit reached")) => {
-            return Err(PlacementError::TimeLimit { limit_s: limit_s.unwrap_or(0.0) });
-        }
-        Err(other) => {
-            return Err(PlacementError::Solver { solver: BACKEND, status: other.to_string() });
-        }
-    };
-    use clarabel::solver::SolverStatus;
-    match solution.inner().status {
-        SolverStatus::Solved | SolverStatus::AlmostSolved => {}
-        SolverStatus::DualInfeasible | SolverStatus::AlmostDualInfeasible => {
-            return Err(PlacementError::Unbounded { family: "placement costs" });
-        }
-        other => {
-            return Err(PlacementError::Solver { solver: BACKEND, status: format!("{other:?}") });
-        }
-    }
-    let iterations = solution.inner().iterations;
-    let x: Vec<f64> = xs.iter().map(|&v| solution.value(v)).collect();
-    let objective = lp.cost.iter().zip(&x).map(|(c, v)| c * v).sum();
-    let duals = solution.compute_dual();
-    let row_dual = refs.into_iter().map(|r| good_lp::DualValues::dual(&duals, r)).collect();
-    Ok(LpOutcome::Optimal(LpSolution {
-        x,
-        row_dual,
-        objective,
-        backend_build_s,
-        solver_s,
-        iterations,
-    }))
+    (problem, xs, refs)
 }
 
-/// What the solver concluded.
-#[derive(Debug, Clone)]
-pub(crate) enum LpOutcome {
-    /// An optimal solution.
-    Optimal(LpSolution),
-    /// No solution satisfies every row.
-    Infeasible,
+/// Seconds since `started`.
+pub(super) fn secs(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64()
 }

@@ -234,6 +234,9 @@ async fn routes_are_solved_in_the_request_with_times_and_every_refusal_is_json()
     let (status, body) = server.post("/v1/routes?roads=true", &circle_problem(3, 0.2)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body), ("no_scenario".into(), Some("roads".into())));
+    let (status, body) = server.post("/v1/routes?geometry=true", &circle_problem(3, 0.2)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).1.as_deref(), Some("geometry"));
     let (status, body) = server.post("/v1/routes?roads=maybe", &circle_problem(3, 0.2)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).1.as_deref(), Some("roads"));
@@ -314,6 +317,29 @@ async fn forecast_and_placement_jobs_run_on_the_loaded_scenario() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).1.as_deref(), Some("cycle_periods"));
 
+    // The whole pipeline on the loaded scenario.
+    let body = json!({"seed": 3, "routing": {"max_iterations": 300}});
+    let (status, job) = server.post("/v1/plans", &body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = server.wait_job(job["id"].as_str().unwrap(), finished).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let outcome = &job["result"];
+    assert_eq!(outcome["seed"], 3);
+    assert!(outcome["routing"].is_object() && outcome["placement"].is_object(), "{outcome}");
+    let plan_run = outcome["forecast"]["run_id"].as_str().unwrap();
+    let (status, _) = server.get(&format!("/v1/forecasts/{plan_run}?limit=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    let bad = json!({"routing": {"stations": ["DS-NOWHERE"]}});
+    let (status, body) = server.post("/v1/plans", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body), ("unknown_station".into(), Some("routing.stations[0]".into())));
+    let (status, body) = server.post("/v1/plans", &json!({"routing": {"max_iterations": 0}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).1.as_deref(), Some("routing.max_iterations"));
+    let (status, body) = server.post("/v1/plans", &json!({"forecast": {"horizn": 3}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).0, "invalid_field");
+
     // Inline history: checked before any job is made.
     let rows = history(6, 120, 20);
     let (status, job) =
@@ -341,6 +367,9 @@ async fn forecast_and_placement_jobs_run_on_the_loaded_scenario() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body), ("no_scenario".into(), Some("history".into())));
     let (status, body) = bare.post("/v1/placements", &json!({"run_id": run})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).0, "no_scenario");
+    let (status, body) = bare.post("/v1/plans", &json!({})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).0, "no_scenario");
     bare.stop().await;
@@ -466,7 +495,8 @@ async fn road_snapped_routes_on_the_monaco_scenario() {
         ],
         "time_limit_s": 2
     });
-    let (status, answer) = server.post("/v1/routes?roads=true&departure_hour=9", &problem).await;
+    let path = "/v1/routes?roads=true&departure_hour=9&geometry=true";
+    let (status, answer) = server.post(path, &problem).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["feasible"], true);
     assert_eq!(answer["unserved"], json!([{"id": "at-sea", "reason": "unreachable"}]));
@@ -477,6 +507,20 @@ async fn road_snapped_routes_on_the_monaco_scenario() {
     // Road metres: longer than the straight line, shorter than a tour of the principality.
     let distance = answer["distance"].as_f64().unwrap();
     assert!(distance > 1500.0 && distance < 30_000.0, "{distance}");
+    // GeoJSON: one road polyline per route, from and back to the depot, OSM attribution.
+    let geo = &answer["geometry"];
+    assert_eq!(geo["type"], "FeatureCollection");
+    assert!(geo["attribution"].as_str().unwrap().contains("OpenStreetMap"));
+    let lines: Vec<&Value> = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .collect();
+    assert_eq!(lines.len(), answer["routes"].as_array().unwrap().len());
+    let line = lines[0]["geometry"]["coordinates"].as_array().unwrap();
+    assert!(line.len() > 5, "a road polyline, not straight legs");
+    assert_eq!(line[0], line[line.len() - 1]);
 
     let mut bad = problem.clone();
     bad["depots"][0]["location"] = json!(4);
@@ -585,4 +629,88 @@ async fn after_a_crash_finished_jobs_stay_readable_and_interrupted_ones_are_fail
     third.signal("-TERM");
     let mut third = third;
     assert!(third.child.wait().unwrap().success());
+}
+
+/// Strategies for damaged routing requests: a valid problem with one value replaced.
+mod damaged {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    /// Any JSON value, a few levels deep.
+    pub fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            (-1e12f64..1e12).prop_map(|x| json!(x)),
+            "[a-z0-9 ]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The JSON pointers of every value inside `v`.
+    pub fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| pointers(x, format!("{at}/{k}"), out)),
+            Value::Array(a) => {
+                a.iter().enumerate().for_each(|(i, x)| pointers(x, format!("{at}/{i}"), out))
+            }
+            _ => {}
+        }
+        out.push(at);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever one value of a request is replaced by, the service answers 200 or a 4xx
+    /// with the JSON error body: never a 5xx, never a panic, never a text error.
+    #[test]
+    fn a_damaged_request_gets_a_json_4xx_or_a_solution(
+        which in proptest::prelude::any::<proptest::sample::Index>(),
+        replacement in damaged::value(),
+        truncate in proptest::option::of(0usize..400),
+    ) {
+        use tower::ServiceExt;
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let state = api::AppState::new(ServiceConfig::new(dir.path().join("s.sqlite"))).unwrap();
+        let mut problem = circle_problem(4, 0.05);
+        let mut paths = Vec::new();
+        damaged::pointers(&problem, String::new(), &mut paths);
+        let path = which.get(&paths).clone();
+        if path.is_empty() {
+            problem = replacement;
+        } else if let Some(slot) = problem.pointer_mut(&path) {
+            *slot = replacement;
+        }
+        let mut body = problem.to_string().into_bytes();
+        if let Some(n) = truncate {
+            body.truncate(n);
+        }
+        let request = axum::http::Request::post("/v1/routes")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let (status, bytes) = rt.block_on(async {
+            let response = api::router(state.clone()).oneshot(request).await.unwrap();
+            let status = response.status();
+            (status, axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap())
+        });
+        state.shutdown_jobs(Duration::ZERO);
+        let json: Value = serde_json::from_slice(&bytes).unwrap();
+        proptest::prop_assert!(status.is_success() || status.is_client_error(), "{status} {json}");
+        if status.is_client_error() {
+            proptest::prop_assert!(json["error"]["code"].is_string(), "{json}");
+        } else {
+            proptest::prop_assert_eq!(&json["feasible"], &json!(true));
+        }
+    }
 }

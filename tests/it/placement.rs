@@ -6,8 +6,8 @@ use stockroute::SolveContext;
 use stockroute::ids::{CentreId, RunId, SkuId, ZoneId};
 use stockroute::placement::{
     self, CentreSpec, ConstraintFamily, PlacementCosts, PlacementError, PlacementInput,
-    PlacementOptions, PlacementResult, RoadDistance, SkuSpec, ZoneSkuDemand, ZoneSpec,
-    synth::SynthSpec,
+    PlacementOptions, PlacementResult, RoadDistance, ShadowPriceSource, SkuSpec, ZoneSkuDemand,
+    ZoneSpec, synth::SynthSpec,
 };
 
 fn centre(id: &str, storage_m3: f64, outbound: f64, holding: f64) -> CentreSpec {
@@ -332,4 +332,76 @@ fn decomposed_at_the_default_gap_is_within_it_of_the_monolithic_optimum() {
         assert_eq!(single.objective.to_bits(), dec.objective.to_bits());
         assert_eq!(single.lower_bound, dec.lower_bound);
     }
+}
+
+/// The objective after changing one centre's storage by `delta` m3.
+fn objective_with_storage(input: &PlacementInput, centre: usize, delta: f64) -> f64 {
+    let mut changed = input.clone();
+    changed.centres[centre].storage_m3 += delta;
+    placement::solve(&changed, &SolveContext::new(1)).unwrap().objective
+}
+
+#[test]
+fn shadow_prices_lie_between_the_finite_difference_slopes() {
+    // The optimum is convex and non-increasing in a capacity: the price of one more m3 lies
+    // between the saving of the next delta m3 and the cost of losing the last delta m3.
+    let input = placement::synth::network(&SynthSpec::new(30, 4, 6, 5));
+    let result = placement::solve(&input, &SolveContext::new(1)).unwrap();
+    checked(&input, &result);
+    let expected = if placement::BACKEND_HAS_DUALS {
+        matches!(result.kpis.shadow_prices, ShadowPriceSource::Duals)
+    } else {
+        matches!(result.kpis.shadow_prices, ShadowPriceSource::FiniteDifference { .. })
+    };
+    assert!(expected, "{:?}", result.kpis.shadow_prices);
+    assert!(result.shadow_prices.iter().any(|p| p.storage_per_m3 > 0.0), "storage never binds");
+    for (c, price) in result.shadow_prices.iter().enumerate() {
+        let delta = 1e-2 * input.centres[c].storage_m3.max(1.0);
+        let saving_next = (result.objective - objective_with_storage(&input, c, delta)) / delta;
+        let cost_last = (objective_with_storage(&input, c, -delta) - result.objective) / delta;
+        let tol = 1e-4 * (1.0 + price.storage_per_m3);
+        assert!(
+            saving_next - tol <= price.storage_per_m3 && price.storage_per_m3 <= cost_last + tol,
+            "centre {c}: {saving_next} <= {} <= {cost_last}",
+            price.storage_per_m3
+        );
+    }
+}
+
+#[test]
+fn without_duals_a_model_above_the_resolve_limit_reports_prices_unavailable() {
+    let mut input = two_centres();
+    input.options.price_resolve_max_variables = 0;
+    let result = placement::solve(&input, &SolveContext::new(1)).unwrap();
+    checked(&input, &result);
+    if placement::BACKEND_HAS_DUALS {
+        assert_eq!(result.kpis.shadow_prices, ShadowPriceSource::Duals);
+        assert_eq!(result.shadow_prices.len(), 2);
+    } else {
+        let ShadowPriceSource::Unavailable { reason } = result.kpis.shadow_prices else {
+            panic!("{:?}", result.kpis.shadow_prices)
+        };
+        assert!(reason.contains("no duals"), "{reason}");
+        assert!(result.shadow_prices.is_empty());
+        let json = serde_json::to_value(result.report(&input)).unwrap();
+        assert_eq!(json["kpis"]["shadow_prices"]["method"], "unavailable");
+    }
+}
+
+#[test]
+fn decomposed_method_handles_a_centre_without_room() {
+    // A zero capacity leaves its price free in the master (any price >= the value of room
+    // there is optimal): the bounds must still bracket the optimum.
+    let mut input = two_centres();
+    input.centres[0].storage_m3 = 0.0;
+    input.centres[1].outbound_units_per_period = 0.0;
+    let model = placement::PlacementModel::new(&input).unwrap();
+    let mono = model.solve(&SolveContext::new(1)).unwrap();
+    let dec = model.solve_decomposed(1e-6, &SolveContext::new(1)).unwrap();
+    checked(&input, &dec);
+    // Nothing can be served: A has no room, B cannot ship. All 20 units are lost at 8.
+    assert!((mono.objective - 160.0).abs() < 1e-5, "{}", mono.objective);
+    assert!((dec.objective - 160.0).abs() < 1e-4, "{}", dec.objective);
+    assert!(dec.lower_bound.unwrap() <= 160.0 + 1e-6);
+    assert!(dec.objective - dec.lower_bound.unwrap() <= 1e-6 * 160.0);
 }

@@ -115,6 +115,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         line["solve_s"] = json!(result.stats.solver_s);
         line["objective"] = json!(result.objective);
         line["iterations"] = json!(result.stats.iterations);
+        line["price_resolve_s"] = json!(result.stats.price_resolve_s);
+        line["shadow_prices"] = json!(result.kpis.shadow_prices);
         if let Some(bound) = result.lower_bound {
             line["lower_bound"] = json!(bound);
         }

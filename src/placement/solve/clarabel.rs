@@ -1,0 +1,65 @@
+//! The Clarabel backend (feature `clarabel`, the default): interior point, pure Rust.
+//!
+//! Values carry ~1e-9 noise, which `result.rs` clips, and an optimum that is not unique
+//! comes back as an interior (split) point, not a vertex. The deadline becomes Clarabel's
+//! own time limit.
+
+use super::{LpOutcome, LpSolution, build, secs};
+use crate::context::SolveContext;
+use crate::placement::error::PlacementError;
+use crate::placement::lp::LpModel;
+use clarabel::solver::SolverStatus;
+use good_lp::{ResolutionError, Solution, SolutionWithDual, SolverModel};
+use std::time::Instant;
+
+pub(super) const NAME: &str = "clarabel";
+pub(super) const HAS_DUALS: bool = true;
+
+pub(super) fn solve(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, PlacementError> {
+    let started = Instant::now();
+    let (mut problem, xs, refs) = build(lp, good_lp::clarabel);
+    let limit_s = ctx.remaining().map(|d| d.as_secs_f64());
+    if let Some(limit) = limit_s {
+        problem.settings().time_limit(limit);
+    }
+    let backend_build_s = secs(started);
+    ctx.check()?;
+    let started = Instant::now();
+    let outcome = problem.solve();
+    let solver_s = secs(started);
+    let mut solution = match outcome {
+        Ok(solution) => solution,
+        Err(ResolutionError::Infeasible) => return Ok(LpOutcome::Infeasible),
+        Err(ResolutionError::Unbounded) => {
+            return Err(PlacementError::Unbounded { family: "placement costs" });
+        }
+        Err(ResolutionError::Other("Time limit reached")) => {
+            return Err(PlacementError::TimeLimit { limit_s: limit_s.unwrap_or(0.0) });
+        }
+        Err(other) => {
+            return Err(PlacementError::Solver { solver: NAME, status: other.to_string() });
+        }
+    };
+    match solution.inner().status {
+        SolverStatus::Solved | SolverStatus::AlmostSolved => {}
+        SolverStatus::DualInfeasible | SolverStatus::AlmostDualInfeasible => {
+            return Err(PlacementError::Unbounded { family: "placement costs" });
+        }
+        other => {
+            return Err(PlacementError::Solver { solver: NAME, status: format!("{other:?}") });
+        }
+    }
+    let iterations = solution.inner().iterations;
+    let x: Vec<f64> = xs.iter().map(|&v| solution.value(v)).collect();
+    let objective = lp.cost.iter().zip(&x).map(|(c, v)| c * v).sum();
+    let duals = solution.compute_dual();
+    let row_dual = refs.into_iter().map(|r| good_lp::DualValues::dual(&duals, r)).collect();
+    Ok(LpOutcome::Optimal(LpSolution {
+        x,
+        row_dual: Some(row_dual),
+        objective,
+        backend_build_s,
+        solver_s,
+        iterations,
+    }))
+}
