@@ -1,6 +1,10 @@
 //! The HTTP service on 127.0.0.1: the real server (in-process through `api::serve`, or the
 //! real binary where a process has to die), a real SQLite file, a real HTTP client.
-//! Every endpoint, its happy path and its refusals.
+//! Every endpoint, its happy path and its refusals; [`process`] kills and restarts the
+//! real binary, [`damaged`] feeds the router broken requests.
+
+mod damaged;
+mod process;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -95,19 +99,19 @@ impl Server {
     }
 }
 
-fn finished(state: &str) -> bool {
+pub(super) fn finished(state: &str) -> bool {
     matches!(state, "succeeded" | "failed" | "cancelled")
 }
 
 /// Asserts the JSON error shape and returns (code, field).
-fn error_of(body: &Value) -> (String, Option<String>) {
+pub(super) fn error_of(body: &Value) -> (String, Option<String>) {
     let e = &body["error"];
     assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
     (e["code"].as_str().unwrap().to_owned(), e["field"].as_str().map(str::to_owned))
 }
 
 /// A VRP with `n` stops on a circle around the depot, two vans.
-fn circle_problem(n: usize, time_limit_s: f64) -> Value {
+pub(super) fn circle_problem(n: usize, time_limit_s: f64) -> Value {
     let mut coordinates = vec![[0.0, 0.0]];
     for i in 0..n {
         let a = i as f64 / n as f64 * std::f64::consts::TAU;
@@ -127,7 +131,7 @@ fn circle_problem(n: usize, time_limit_s: f64) -> Value {
 
 /// Daily history rows: `series` (sku, zone) pairs selling on `sales` days spread over
 /// `days` days ending 2024-12-31.
-fn history(series: usize, days: i64, sales: usize) -> Vec<Value> {
+pub(super) fn history(series: usize, days: i64, sales: usize) -> Vec<Value> {
     let end = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
     let mut rows = Vec::new();
     for s in 0..series {
@@ -419,7 +423,7 @@ async fn an_idempotency_key_returns_the_same_job_and_refuses_another_body() {
 
 /// A forecast that keeps one worker busy for many seconds unless cancelled: 1,500 series
 /// over two years, 20 rolling origins.
-fn long_forecast() -> Value {
+pub(super) fn long_forecast() -> Value {
     json!({"history": history(1500, 730, 40), "horizon": 28, "origins": 20})
 }
 
@@ -531,186 +535,4 @@ async fn road_snapped_routes_on_the_monaco_scenario() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).1.as_deref(), Some("departure_hour"));
     server.stop().await;
-}
-
-/// The real binary, for the tests where a process must die.
-struct Process {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Process {
-    fn start(store: &Path) -> Self {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stockroute"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--shutdown-grace-s", "0", "--store"])
-            .arg(store)
-            .args(["--max-body-bytes", "33554432"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        let stdout = child.stdout.take().unwrap();
-        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
-        let addr = line.trim().strip_prefix("listening on ").unwrap().to_owned();
-        Process { child, base: format!("http://{addr}") }
-    }
-
-    fn signal(&self, name: &str) {
-        let pid = self.child.id().to_string();
-        let ok = std::process::Command::new("kill").args([name, pid.as_str()]).status().unwrap();
-        assert!(ok.success());
-    }
-}
-
-async fn submit(http: &reqwest::Client, base: &str, body: &Value) -> String {
-    let r = http.post(format!("{base}/v1/forecasts")).json(body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let job: Value = r.json().await.unwrap();
-    job["id"].as_str().unwrap().to_owned()
-}
-
-async fn job_state(http: &reqwest::Client, base: &str, id: &str) -> Value {
-    let r = http.get(format!("{base}/v1/jobs/{id}")).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    r.json().await.unwrap()
-}
-
-async fn until(http: &reqwest::Client, base: &str, id: &str, want: &[&str]) -> Value {
-    let started = Instant::now();
-    loop {
-        let job = job_state(http, base, id).await;
-        if want.contains(&job["state"].as_str().unwrap()) {
-            return job;
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "{job}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_a_crash_finished_jobs_stay_readable_and_interrupted_ones_are_failed() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store.sqlite");
-    let http = reqwest::Client::new();
-
-    let mut first = Process::start(&store);
-    let done =
-        submit(&http, &first.base, &json!({"history": history(3, 60, 10), "horizon": 7})).await;
-    let done_job = until(&http, &first.base, &done, &["succeeded"]).await;
-    let long = submit(&http, &first.base, &long_forecast()).await;
-    until(&http, &first.base, &long, &["running"]).await;
-    first.signal("-KILL");
-    first.child.wait().unwrap();
-
-    let mut second = Process::start(&store);
-    let after = job_state(&http, &second.base, &done).await;
-    assert_eq!(after["state"], "succeeded");
-    assert_eq!(after["result"], done_job["result"]);
-    let run = after["result"]["run_id"].as_str().unwrap();
-    let r = http.get(format!("{}/v1/forecasts/{run}", second.base)).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let interrupted = job_state(&http, &second.base, &long).await;
-    assert_eq!(interrupted["state"], "failed", "{interrupted}");
-    assert_eq!(interrupted["error"]["code"], "interrupted");
-    assert_eq!(interrupted["error"]["message"], "interrupted by restart");
-
-    // SIGTERM: stop accepting, record the running job's end, exit 0.
-    let long = submit(&http, &second.base, &long_forecast()).await;
-    until(&http, &second.base, &long, &["running"]).await;
-    second.signal("-TERM");
-    let status = second.child.wait().unwrap();
-    assert!(status.success(), "{status}");
-    let third = Process::start(&store);
-    let ended = job_state(&http, &third.base, &long).await;
-    assert_eq!(ended["state"], "failed", "{ended}");
-    assert_eq!(ended["error"]["message"], "interrupted by shutdown");
-    third.signal("-TERM");
-    let mut third = third;
-    assert!(third.child.wait().unwrap().success());
-}
-
-/// Strategies for damaged routing requests: a valid problem with one value replaced.
-mod damaged {
-    use proptest::prelude::*;
-    use serde_json::{Value, json};
-
-    /// Any JSON value, a few levels deep.
-    pub fn value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| json!(n)),
-            (-1e12f64..1e12).prop_map(|x| json!(x)),
-            "[a-z0-9 ]{0,8}".prop_map(Value::String),
-        ];
-        leaf.prop_recursive(3, 16, 4, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
-
-    /// The JSON pointers of every value inside `v`.
-    pub fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
-        match v {
-            Value::Object(m) => m.iter().for_each(|(k, x)| pointers(x, format!("{at}/{k}"), out)),
-            Value::Array(a) => {
-                a.iter().enumerate().for_each(|(i, x)| pointers(x, format!("{at}/{i}"), out))
-            }
-            _ => {}
-        }
-        out.push(at);
-    }
-}
-
-proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
-
-    /// Whatever one value of a request is replaced by, the service answers 200 or a 4xx
-    /// with the JSON error body: never a 5xx, never a panic, never a text error.
-    #[test]
-    fn a_damaged_request_gets_a_json_4xx_or_a_solution(
-        which in proptest::prelude::any::<proptest::sample::Index>(),
-        replacement in damaged::value(),
-        truncate in proptest::option::of(0usize..400),
-    ) {
-        use tower::ServiceExt;
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let state = api::AppState::new(ServiceConfig::new(dir.path().join("s.sqlite"))).unwrap();
-        let mut problem = circle_problem(4, 0.05);
-        let mut paths = Vec::new();
-        damaged::pointers(&problem, String::new(), &mut paths);
-        let path = which.get(&paths).clone();
-        if path.is_empty() {
-            problem = replacement;
-        } else if let Some(slot) = problem.pointer_mut(&path) {
-            *slot = replacement;
-        }
-        let mut body = problem.to_string().into_bytes();
-        if let Some(n) = truncate {
-            body.truncate(n);
-        }
-        let request = axum::http::Request::post("/v1/routes")
-            .header("content-type", "application/json")
-            .body(axum::body::Body::from(body))
-            .unwrap();
-        let (status, bytes) = rt.block_on(async {
-            let response = api::router(state.clone()).oneshot(request).await.unwrap();
-            let status = response.status();
-            (status, axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap())
-        });
-        state.shutdown_jobs(Duration::ZERO);
-        let json: Value = serde_json::from_slice(&bytes).unwrap();
-        proptest::prop_assert!(status.is_success() || status.is_client_error(), "{status} {json}");
-        if status.is_client_error() {
-            proptest::prop_assert!(json["error"]["code"].is_string(), "{json}");
-        } else {
-            proptest::prop_assert_eq!(&json["feasible"], &json!(true));
-        }
-    }
 }
