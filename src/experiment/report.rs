@@ -221,3 +221,61 @@ pub fn html(outcome: &Outcome) -> String {
     s.push_str("</table></body></html>\n");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::outcome::{Measures, UnitResult, summarise};
+    use crate::experiment::spec::{MetricKind, Spec};
+
+    fn outcome() -> Outcome {
+        let text = r#"
+            name = "a <b> & c"
+            stage = "routing"
+            metric = "cost_per_order"
+            [decision]
+            min_effect = 0.5
+            units = 3
+            [units]
+            instances = ["x.vrp"]
+            seeds = [1, 2, 3]
+            [champion]
+            max_iterations = 1
+            [challenger]
+            max_iterations = 2
+        "#;
+        let spec = Spec::from_toml(text).unwrap();
+        let m = |v: f64| Measures::from([(MetricKind::CostPerOrder, v)]);
+        let units: Vec<UnitResult> = [(10.0, 9.0), (12.0, 11.0), (14.0, 13.0)]
+            .iter()
+            .enumerate()
+            .map(|(i, &(a, b))| UnitResult {
+                unit: format!("u{i}"),
+                seed: i as u64,
+                champion: m(a),
+                challenger: m(b),
+            })
+            .collect();
+        let verdict = summarise(&spec, &units);
+        Outcome { experiment: None, spec, units, verdict }
+    }
+
+    #[test]
+    fn table_lists_the_primary_metric_with_its_decision() {
+        let t = table(&outcome());
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("metric") && lines[0].ends_with("decision"));
+        assert!(lines[2].contains("cost_per_order") && lines[2].ends_with("win"), "{t}");
+        assert!(lines[2].contains("[1.0000, 1.0000]"), "{t}");
+    }
+
+    #[test]
+    fn html_is_escaped_and_has_one_dot_per_unit() {
+        let page = html(&outcome());
+        assert!(page.contains("a &lt;b&gt; &amp; c") && !page.contains("a <b>"));
+        assert_eq!(page.matches("<circle").count(), 3);
+        assert_eq!(page.matches("<svg").count(), 1);
+        assert!(page.contains("decision: win"));
+    }
+}
