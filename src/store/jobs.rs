@@ -10,6 +10,10 @@
 //! was cancelled cannot overwrite the cancellation. The idempotency key is a UNIQUE column:
 //! two concurrent requests with one key get one job, decided by the database, not by a
 //! check-then-insert race in the service.
+//!
+//! One service process owns a store file's jobs: [`JobStore::fail_unfinished`] at start-up
+//! cannot tell a dead process's running job from a live one's. Several service instances
+//! on one store (the PostgreSQL case) would need an owner and a heartbeat per job.
 
 use super::StoreError;
 use super::sqlite::{SqliteStore, lock};
