@@ -110,6 +110,14 @@ pub fn sample_sd(v: &[f64]) -> f64 {
     (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
 }
 
+/// The 0-based ranks of the `(1 - confidence) / 2` and `(1 + confidence) / 2` order
+/// statistics among `k > 0` sorted values, mirrored (`lo + hi = k - 1`) so that swapping
+/// the arms mirrors the interval exactly.
+fn tail_ranks(confidence: f64, k: usize) -> (usize, usize) {
+    let lo = (((1.0 - confidence) / 2.0 * k as f64).floor() as usize).min((k - 1) / 2);
+    (lo, k - 1 - lo)
+}
+
 /// Bootstrap percentile interval of the mean of `values`: `resamples` means of `n` draws
 /// with replacement; the interval's ends are the `(1 - confidence) / 2` and
 /// `(1 + confidence) / 2` order statistics of those means.
@@ -130,9 +138,7 @@ pub fn bootstrap_ci(
         .map(|_| (0..n).map(|_| values[rng.random_range(0..n)]).sum::<f64>() / n as f64)
         .collect();
     means.sort_by(f64::total_cmp);
-    let tail = (1.0 - confidence) / 2.0;
-    let lo = ((tail * resamples as f64).floor() as usize).min(resamples - 1);
-    let hi = (((1.0 - tail) * resamples as f64).ceil() as usize).clamp(1, resamples) - 1;
+    let (lo, hi) = tail_ranks(confidence, resamples);
     (means[lo], means[hi])
 }
 
@@ -170,10 +176,7 @@ pub fn bootstrap_t_ci(
         return (m, m);
     }
     t.sort_by(f64::total_cmp);
-    let k = t.len();
-    let tail = (1.0 - confidence) / 2.0;
-    let lo = ((tail * k as f64).floor() as usize).min(k - 1);
-    let hi = (((1.0 - tail) * k as f64).ceil() as usize).clamp(1, k) - 1;
+    let (lo, hi) = tail_ranks(confidence, t.len());
     (m - t[hi] * se, m - t[lo] * se)
 }
 
@@ -312,5 +315,50 @@ mod tests {
         assert_eq!((a.n, a.champion_mean, a.challenger_mean), (3, 12.0, 11.0));
         assert_eq!((a.improvement, a.improvement_sd, a.ci_low, a.ci_high), (1.0, 0.0, 1.0, 1.0));
         assert_eq!(decide(&a, 0.5), Decision::Win);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn pairs() -> impl Strategy<Value = Vec<(f64, f64)>> {
+            prop::collection::vec((0.0..100.0f64, 0.0..100.0f64), 2..40)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// Swapping the arms mirrors the interval exactly (the same resample indices),
+            /// so with no minimum effect a win becomes a loss and back.
+            #[test]
+            fn swapping_the_arms_mirrors_the_decision(data in pairs(), seed in any::<u64>()) {
+                let (a, b): (Vec<f64>, Vec<f64>) = data.into_iter().unzip();
+                for interval in [Interval::Studentized, Interval::Percentile] {
+                    let rule = (interval, 0.9, 300);
+                    let fwd = analyse(&a, &b, true, rule, &mut Pcg64Mcg::seed_from_u64(seed));
+                    let back = analyse(&b, &a, true, rule, &mut Pcg64Mcg::seed_from_u64(seed));
+                    prop_assert!(fwd.ci_low <= fwd.ci_high);
+                    prop_assert!((fwd.ci_low + back.ci_high).abs() < 1e-9);
+                    prop_assert!((fwd.ci_high + back.ci_low).abs() < 1e-9);
+                    let mirrored = match decide(&fwd, 0.0) {
+                        Decision::Win => Decision::Lose,
+                        Decision::Lose => Decision::Win,
+                        Decision::Inconclusive => Decision::Inconclusive,
+                    };
+                    prop_assert_eq!(decide(&back, 0.0), mirrored);
+                }
+            }
+
+            /// A percentile interval of means never leaves the range of the differences.
+            #[test]
+            fn percentile_interval_stays_within_the_data(data in pairs(), seed in any::<u64>()) {
+                let (a, b): (Vec<f64>, Vec<f64>) = data.into_iter().unzip();
+                let d = improvements(&a, &b, false);
+                let (lo, hi) = bootstrap_ci(&d, 0.95, 300, &mut Pcg64Mcg::seed_from_u64(seed));
+                let min = d.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = d.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                prop_assert!(min - 1e-9 <= lo && lo <= hi && hi <= max + 1e-9);
+            }
+        }
     }
 }
