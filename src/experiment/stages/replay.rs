@@ -139,6 +139,7 @@ mod tests {
                 within_promise_share: 1.0,
                 expected_fill_rate: 1.0,
                 stock_units: 0.0,
+                shadow_prices: crate::placement::ShadowPriceSource::Duals,
             },
             shadow_prices: vec![],
             stock,
