@@ -96,6 +96,17 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::builder().pool_max_idle_per_host(o.concurrency).build()?;
     let health: Value = http.get(format!("{}/healthz", o.base)).send().await?.json().await?;
     println!("server: {health}");
+    let mut idle_ms = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        http.get(format!("{}/healthz", o.base)).send().await?.error_for_status()?;
+        idle_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    idle_ms.sort_by(f64::total_cmp);
+    println!(
+        "{}",
+        json!({"healthz_idle": {"samples": 20, "p50_ms": percentile(&idle_ms, 0.5), "max_ms": idle_ms.last()}})
+    );
 
     // Phase 1: routing load.
     let next = Arc::new(AtomicUsize::new(0));
@@ -216,6 +227,7 @@ async fn main() -> anyhow::Result<()> {
             "healthz_during_job": {
                 "samples": health_ms.len(),
                 "p50_ms": percentile(&health_ms, 0.5),
+                "p90_ms": percentile(&health_ms, 0.9),
                 "max_ms": health_ms.last().copied().unwrap_or(f64::NAN),
                 "job_still_running_at_end": job_state == "running",
             }

@@ -43,7 +43,8 @@ pub struct ServiceConfig {
     pub solve_slots: usize,
     /// Synchronous routing requests that may wait for a slot; beyond that, 503.
     pub solve_queue: usize,
-    /// Threads each job's solver may use.
+    /// Threads each job's solver may use (default: all cores but one, so a long job leaves
+    /// a core for the request path and `/healthz`).
     pub threads_per_job: usize,
     /// At shutdown, how long running jobs may take to finish before they are cancelled.
     ///
@@ -66,7 +67,7 @@ impl Default for ServiceConfig {
             workers: 1,
             solve_slots: cores,
             solve_queue: 256,
-            threads_per_job: cores,
+            threads_per_job: cores.saturating_sub(1).max(1),
             shutdown_grace_s: 10.0,
         }
     }

@@ -355,6 +355,7 @@ fn failure_code(e: &crate::Error) -> &'static str {
         E::Routing(_) | E::Road(_) => "routing_failed",
         E::Scenario(_) => "scenario_failed",
         E::Store(_) => "store_failed",
+        E::Plan(_) => "plan_failed",
         _ => "failed",
     }
 }

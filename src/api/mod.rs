@@ -7,7 +7,7 @@
 //! - solves at once on the blocking pool behind the [solver slots](slots) (`POST
 //!   /v1/routes`), or
 //! - stores a job and queues it for the [job workers](jobs) (`POST /v1/forecasts`, `POST
-//!   /v1/placements`), answering `202` + `Location: /v1/jobs/{id}`.
+//!   /v1/placements`, `POST /v1/plans`), answering `202` + `Location: /v1/jobs/{id}`.
 //!
 //! Every error is an [`ApiError`] rendered as `{"error": {"code", "message", "field"}}`.
 //! CPU-heavy work never runs on the async executor, so `/healthz` and job status answer
@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/forecasts", post(handlers::forecasts::create))
         .route("/v1/forecasts/{id}", get(handlers::forecasts::show))
         .route("/v1/placements", post(handlers::placements::create))
+        .route("/v1/plans", post(handlers::plans::create))
         .route("/v1/jobs/{id}", get(handlers::jobs::show).delete(handlers::jobs::cancel))
         .route("/healthz", get(handlers::health::healthz))
         .route("/metrics", get(handlers::health::metrics))
@@ -111,8 +112,7 @@ pub async fn serve_state(
     let served =
         axum::serve(listener, router(state.clone())).with_graceful_shutdown(shutdown).await;
     let grace = state.config().shutdown_grace();
-    let jobs = state.jobs().clone();
-    tokio::task::spawn_blocking(move || jobs.shutdown(grace)).await?;
+    tokio::task::spawn_blocking(move || state.shutdown_jobs(grace)).await?;
     tracing::info!("stopped");
     Ok(served?)
 }

@@ -24,6 +24,7 @@ use utoipa::OpenApi;
         handlers::forecasts::create,
         handlers::forecasts::show,
         handlers::placements::create,
+        handlers::plans::create,
         handlers::jobs::show,
         handlers::jobs::cancel,
         handlers::health::healthz,
@@ -55,6 +56,7 @@ use utoipa::OpenApi;
         handlers::forecasts::HistoryRow,
         handlers::forecasts::ForecastPage,
         handlers::placements::PlacementRequest,
+        handlers::plans::PlanBody,
         handlers::health::Health,
     ))
 )]
@@ -73,6 +75,7 @@ mod tests {
             "/v1/forecasts",
             "/v1/forecasts/{id}",
             "/v1/placements",
+            "/v1/plans",
             "/v1/jobs/{id}",
             "/healthz",
             "/metrics",

@@ -102,6 +102,14 @@ impl AppState {
         &self.0.metrics
     }
 
+    /// Stops the job workers: fails the queued jobs, gives the running ones `grace` to
+    /// finish, cancels the rest and records how each ended. Blocking. [`super::serve`]
+    /// calls it after the last connection closed; call it yourself after serving a
+    /// [`super::router`] some other way.
+    pub fn shutdown_jobs(&self, grace: std::time::Duration) {
+        self.0.jobs.shutdown(grace);
+    }
+
     /// Runs blocking work (SQLite, a solve) on tokio's blocking pool.
     ///
     /// # Errors

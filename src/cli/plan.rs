@@ -49,7 +49,7 @@ pub struct Args {
     stations: Vec<String>,
     /// Routing search iterations per station (an iteration budget, not a time limit, so
     /// the routes are reproducible).
-    #[arg(long, default_value_t = 5_000)]
+    #[arg(long, default_value_t = 20_000)]
     iterations: u64,
     /// Candidate forecast models, comma-separated (default: all).
     #[arg(long, value_delimiter = ',')]
@@ -204,8 +204,9 @@ fn print_summary(o: &PlanOutcome, stages: &[(String, f64)], out: &Path) {
         writeln!(w, "written    {}/{{{}, run.json}}", out.display(), plan::OUTPUT_FILES.join(", "));
 }
 
-/// One indicatif bar per stage on stderr (hidden when stderr is not a terminal); a phase
-/// named again continues the current bar. Records each stage's wall time.
+/// One indicatif bar per stage on stderr (hidden when stderr is not a terminal), then a
+/// "done in" line; a phase named again continues the current bar. Records each stage's
+/// wall time.
 #[derive(Default)]
 struct StageBars {
     state: Mutex<Option<(String, Instant, ProgressBar)>>,
@@ -217,6 +218,7 @@ impl StageBars {
         if let Some((name, since, bar)) = current.take() {
             bar.finish_and_clear();
             let seconds = since.elapsed().as_secs_f64();
+            eprintln!("{name:>14} done in {seconds:.2} s");
             if let Ok(mut t) = self.times.lock() {
                 t.push((name, seconds));
             }
@@ -245,6 +247,11 @@ impl StageBars {
 impl Progress for StageBars {
     fn set_total(&self, total: u64) {
         self.with_bar(|b| {
+            if let Ok(style) =
+                ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {elapsed}")
+            {
+                b.set_style(style.progress_chars("=> "));
+            }
             b.set_length(total);
             b.set_position(0);
         });
@@ -258,11 +265,10 @@ impl Progress for StageBars {
             return;
         }
         self.close(&mut current);
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {elapsed}")
-        {
-            bar.set_style(style.progress_chars("=> "));
+        // A spinner until the stage says how much work it has (`set_total`).
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{msg:>14} {spinner} {elapsed}") {
+            bar.set_style(style);
         }
         bar.set_message(name.to_owned());
         bar.enable_steady_tick(Duration::from_millis(200));

@@ -47,6 +47,9 @@ pub struct Args {
     /// Routing solves at once (default: the number of cores).
     #[arg(long)]
     solve_slots: Option<usize>,
+    /// Threads each job may use (default: all cores but one).
+    #[arg(long)]
+    threads_per_job: Option<usize>,
     /// At shutdown, seconds running jobs may take to finish before they are cancelled.
     #[arg(long, default_value_t = ServiceConfig::default().shutdown_grace_s)]
     shutdown_grace_s: f64,
@@ -61,6 +64,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_workers(args.workers)
         .with_shutdown_grace_s(args.shutdown_grace_s);
     config.max_time_limit_s = args.max_time_limit_s;
+    if let Some(threads) = args.threads_per_job {
+        config.threads_per_job = threads.max(1);
+    }
     if let Some(slots) = args.solve_slots {
         config.solve_slots = slots.max(1);
     }

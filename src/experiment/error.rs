@@ -73,6 +73,9 @@ pub enum ExperimentError {
     /// Routing failed (bad instance file, invalid problem).
     #[error(transparent)]
     Routing(#[from] crate::routing::RoutingError),
+    /// A road extract, snapping or a travel matrix failed (station-day units).
+    #[error(transparent)]
+    Road(#[from] crate::routing::roads_error::RoadError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),

@@ -11,7 +11,8 @@
 //! - The stages replay against outcomes, never against a model's own objective: forecasts
 //!   against the demand realised after a cut date, placement plans by replaying that demand
 //!   through the plan's stock, routing on instances x seeds.
-//! - [`stats`]: paired differences, seeded bootstrap interval, win / lose / inconclusive.
+//! - [`stats`]: paired differences, seeded bootstrap interval (studentized or percentile),
+//!   win / lose / inconclusive.
 //! - [`shadow`]: a challenger beside the champion on live routing requests.
 //! - [`report`]: terminal table and a self-contained HTML page with an SVG chart.
 //!
@@ -38,4 +39,4 @@ pub use outcome::{Measures, MetricSummary, Outcome, UnitResult, Verdict, summari
 pub use runner::run;
 pub use spec::{ArmConfig, DecisionRule, Grain, MetricKind, Spec, Stage, UnitsSpec};
 pub use stages::routing_measures;
-pub use stats::{Decision, PairedAnalysis};
+pub use stats::{Decision, Interval, PairedAnalysis};

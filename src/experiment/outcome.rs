@@ -100,7 +100,8 @@ pub fn summarise(spec: &Spec, units: &[UnitResult]) -> Verdict {
         let b: Vec<f64> = units.iter().map(|u| get(&u.challenger)).collect();
         let mut rng = Pcg64Mcg::seed_from_u64(spec.seed ^ (metric as u64 + 1).wrapping_mul(0x9E37));
         let lower = metric.lower_is_better();
-        let analysis = analyse(&a, &b, lower, rule.confidence, rule.resamples, &mut rng);
+        let analysis =
+            analyse(&a, &b, lower, (rule.interval, rule.confidence, rule.resamples), &mut rng);
         let decision = (metric == spec.metric).then(|| decide(&analysis, rule.min_effect));
         MetricSummary { metric, lower_is_better: lower, analysis, decision }
     };

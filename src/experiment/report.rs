@@ -76,9 +76,9 @@ pub fn svg(outcome: &Outcome) -> String {
     let min_effect = outcome.spec.decision.min_effect;
     let n = d.len().max(1);
     let row = (420.0 / n as f64).clamp(2.0, 14.0);
-    let (w, left, top) = (760.0, 20.0, 30.0);
+    let (w, left, top) = (760.0, 45.0, 30.0);
     let plot_h = row * n as f64;
-    let h = plot_h + top + 40.0;
+    let h = plot_h + top + 56.0;
     let lo = d.iter().copied().chain([a.ci_low, 0.0, -min_effect]).fold(f64::INFINITY, f64::min);
     let hi =
         d.iter().copied().chain([a.ci_high, 0.0, min_effect]).fold(f64::NEG_INFINITY, f64::max);
@@ -139,7 +139,13 @@ pub fn svg(outcome: &Outcome) -> String {
             esc(&fmt_num(v))
         );
     }
-    s.push_str("</svg>");
+    let _ = write!(
+        s,
+        r##"<text x="{left}" y="{:.1}">black: 0; blue: mean improvement {}; dashed green: minimum effect {}; dots: units (green better, red worse)</text></svg>"##,
+        bottom + 34.0,
+        esc(&fmt_num(a.improvement)),
+        esc(&fmt_num(min_effect))
+    );
     s
 }
 
@@ -162,7 +168,7 @@ pub fn html(outcome: &Outcome) -> String {
     let _ = write!(
         s,
         "<p>stage <b>{:?}</b>; champion <b>{}</b> vs challenger <b>{}</b>; {} units; decision \
-         rule fixed in advance: minimum effect {} on <b>{}</b>, {:.0} % bootstrap percentile \
+         rule fixed in advance: minimum effect {} on <b>{}</b>, {:.0} % {:?} bootstrap \
          interval ({} resamples, seed {}).</p><p class=\"d\">decision: {}</p>",
         spec.stage,
         esc(&spec.champion.label),
@@ -171,6 +177,7 @@ pub fn html(outcome: &Outcome) -> String {
         spec.decision.min_effect,
         spec.metric.name(),
         spec.decision.confidence * 100.0,
+        spec.decision.interval,
         spec.decision.resamples,
         spec.seed,
         outcome.decision().name()
@@ -213,4 +220,62 @@ pub fn html(outcome: &Outcome) -> String {
     }
     s.push_str("</table></body></html>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::outcome::{Measures, UnitResult, summarise};
+    use crate::experiment::spec::{MetricKind, Spec};
+
+    fn outcome() -> Outcome {
+        let text = r#"
+            name = "a <b> & c"
+            stage = "routing"
+            metric = "cost_per_order"
+            [decision]
+            min_effect = 0.5
+            units = 3
+            [units]
+            instances = ["x.vrp"]
+            seeds = [1, 2, 3]
+            [champion]
+            max_iterations = 1
+            [challenger]
+            max_iterations = 2
+        "#;
+        let spec = Spec::from_toml(text).unwrap();
+        let m = |v: f64| Measures::from([(MetricKind::CostPerOrder, v)]);
+        let units: Vec<UnitResult> = [(10.0, 9.0), (12.0, 11.0), (14.0, 13.0)]
+            .iter()
+            .enumerate()
+            .map(|(i, &(a, b))| UnitResult {
+                unit: format!("u{i}"),
+                seed: i as u64,
+                champion: m(a),
+                challenger: m(b),
+            })
+            .collect();
+        let verdict = summarise(&spec, &units);
+        Outcome { experiment: None, spec, units, verdict }
+    }
+
+    #[test]
+    fn table_lists_the_primary_metric_with_its_decision() {
+        let t = table(&outcome());
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("metric") && lines[0].ends_with("decision"));
+        assert!(lines[2].contains("cost_per_order") && lines[2].ends_with("win"), "{t}");
+        assert!(lines[2].contains("[1.0000, 1.0000]"), "{t}");
+    }
+
+    #[test]
+    fn html_is_escaped_and_has_one_dot_per_unit() {
+        let page = html(&outcome());
+        assert!(page.contains("a &lt;b&gt; &amp; c") && !page.contains("a <b>"));
+        assert_eq!(page.matches("<circle").count(), 3);
+        assert_eq!(page.matches("<svg").count(), 1);
+        assert!(page.contains("decision: win"));
+    }
 }

@@ -10,6 +10,7 @@
 //! refuses fields that do not belong to the spec's stage, naming them.
 
 use super::error::ExperimentError;
+use super::stats::Interval;
 use crate::forecast::{ModelKind, Selection};
 use crate::routing::SolverConfig;
 use serde::{Deserialize, Serialize};
@@ -105,6 +106,9 @@ pub struct DecisionRule {
     /// Bootstrap resamples of the paired differences.
     #[serde(default = "default_resamples")]
     pub resamples: usize,
+    /// How the interval is formed (default: studentized bootstrap).
+    #[serde(default)]
+    pub interval: Interval,
 }
 
 fn default_confidence() -> f64 {
@@ -127,7 +131,8 @@ pub enum Grain {
 }
 
 /// Where the units come from. Forecast and placement use `scenario`, `origins`,
-/// `origin_step`, `horizon` (and `by` for forecasts); routing uses `instances` x `seeds`.
+/// `origin_step`, `horizon` (and `by` for forecasts); routing uses (`instances` + the
+/// station-days of `scenarios`) x `seeds`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct UnitsSpec {
@@ -144,6 +149,9 @@ pub struct UnitsSpec {
     pub by: Option<Grain>,
     /// Routing instance files (VRPLIB, Solomon or JSON, by extension).
     pub instances: Vec<PathBuf>,
+    /// Routing: scenario folders whose delivery day becomes one unit per station
+    /// (station-days, via [`crate::routing::from_scenario`]); they need a road extract.
+    pub scenarios: Vec<PathBuf>,
     /// Routing seeds: each instance is solved once per seed, by both arms with that seed.
     pub seeds: Vec<u64>,
 }
@@ -255,6 +263,7 @@ impl Spec {
             resolve(s);
         }
         spec.units.instances.iter_mut().for_each(resolve);
+        spec.units.scenarios.iter_mut().for_each(resolve);
         Ok(spec)
     }
 
@@ -336,16 +345,18 @@ impl Spec {
                 if u.horizon.is_none_or(|h| h == 0) {
                     problems.push("units.horizon must be at least 1".to_owned());
                 }
-                if !u.instances.is_empty() || !u.seeds.is_empty() {
-                    problems.push("units.instances/seeds apply to routing only".to_owned());
+                if !u.instances.is_empty() || !u.scenarios.is_empty() || !u.seeds.is_empty() {
+                    problems.push("units.instances/scenarios/seeds apply to routing only".into());
                 }
                 if self.stage == Stage::Placement && u.by.is_some() {
                     problems.push("units.by applies to forecast only".to_owned());
                 }
             }
             Stage::Routing => {
-                if u.instances.is_empty() || u.seeds.is_empty() {
-                    problems.push("units.instances and units.seeds must not be empty".to_owned());
+                if (u.instances.is_empty() && u.scenarios.is_empty()) || u.seeds.is_empty() {
+                    problems.push(
+                        "routing needs units.instances or units.scenarios, and units.seeds".into(),
+                    );
                 }
                 if u.scenario.is_some() || u.origins.is_some() || u.horizon.is_some() {
                     problems.push("units.scenario/origins/horizon do not apply to routing".into());

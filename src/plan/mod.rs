@@ -2,16 +2,16 @@
 //!
 //! [`run`] chains the stages the way the individual subcommands do, in one process:
 //!
-//! 1. **validate**: [`scenario::load`](crate::scenario::load) (an invalid scenario fails
+//! 1. **validate**: [`scenario::load`] (an invalid scenario fails
 //!    here, before anything is computed or stored);
 //! 2. **forecast** every (sku, zone) series into the [`ForecastStore`], exactly as
 //!    `stockroute forecast` records a run, or reuse the newest stored run of the same
 //!    data and configuration ([`ForecastOptions::reuse`]);
 //! 3. **place** stock from that run (the LP of [`crate::placement`], road distances where
-//!    the road graph covers both ends), re-verified by [`placement::check`](crate::placement::check);
+//!    the road graph covers both ends), re-verified by [`placement::check`](crate::placement::check());
 //! 4. **route** the delivery day's orders, one problem per station
 //!    ([`crate::routing::from_scenario`]), each solved on an iteration budget and
-//!    re-verified by [`routing::check`](crate::routing::check);
+//!    re-verified by [`routing::check`](crate::routing::check());
 //! 5. return a [`PlanOutcome`]; [`write_outputs`] renders it as files (plan.json, CSVs,
 //!    GeoJSON, report.html).
 //!

@@ -4,6 +4,9 @@
 //! request (JSON for the service, flags for the CLI). Routing runs on an iteration budget,
 //! never on the clock: that is what makes a re-run with the same seed give the same routes
 //! whatever the machine load.
+//!
+//! The structs derive `utoipa::ToSchema` for the service's OpenAPI document; fields whose
+//! types have no schema of their own are described by their JSON form.
 
 use crate::forecast::{ModelKind, Selection};
 use crate::ids::StationId;
@@ -12,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// A batch planning run: scenario folder, seed and per-stage options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     /// The scenario folder (validated first).
+    #[schema(value_type = String)]
     pub scenario: PathBuf,
     /// Seed of every random choice (routing search); same inputs + seed = same plan.
     #[serde(default)]
@@ -51,16 +55,18 @@ impl PlanRequest {
 }
 
 /// How the forecast stage runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ForecastOptions {
     /// Periods to forecast (default: the scenario's `horizon_periods`).
     pub horizon: Option<usize>,
-    /// Candidate models (default: all).
+    /// Candidate models (default: all), e.g. `["window_average", "ets"]`.
+    #[schema(value_type = Option<Vec<String>>)]
     pub models: Option<Vec<ModelKind>>,
     /// Rolling origins used for model selection.
     pub origins: usize,
-    /// Selection policy.
+    /// Selection policy: `per_class`, `per_series` or `global`.
+    #[schema(value_type = String)]
     pub selection: Selection,
     /// Reuse a stored run of the same data, horizon and configuration instead of
     /// forecasting again (forecasts are deterministic, so the rows would be the same; the
@@ -81,7 +87,7 @@ impl Default for ForecastOptions {
 }
 
 /// How the placement stage runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PlacementStageOptions {
     /// Each zone may be served by its `k` nearest centres.
@@ -99,10 +105,11 @@ impl Default for PlacementStageOptions {
 }
 
 /// How the routing stage runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RoutingStageOptions {
     /// Route only these stations (empty: all).
+    #[schema(value_type = Vec<String>)]
     pub stations: Vec<StationId>,
     /// Search iterations per station (the budget; no time limit, for reproducibility).
     pub max_iterations: u64,
@@ -116,9 +123,46 @@ impl Default for RoutingStageOptions {
     fn default() -> Self {
         Self {
             stations: Vec::new(),
-            max_iterations: 5_000,
+            max_iterations: 20_000,
             service_time_s: 300.0,
             max_snap_m: DEFAULT_MAX_SNAP_M,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_alone_is_a_whole_request_and_unknown_fields_are_refused() {
+        let r: PlanRequest =
+            serde_json::from_str(r#"{"scenario": "data/scenarios/monaco"}"#).unwrap();
+        assert_eq!(r, PlanRequest::new("data/scenarios/monaco"));
+        assert_eq!(r.routing.max_iterations, 20_000);
+        assert!(r.forecast.reuse);
+        let r: PlanRequest = serde_json::from_str(
+            r#"{"scenario": "x", "seed": 3, "forecast": {"models": ["ets"], "origins": 1},
+                "routing": {"stations": ["DS-A"], "max_iterations": 10}}"#,
+        )
+        .unwrap();
+        assert_eq!(r.forecast.models, Some(vec![ModelKind::Ets]));
+        assert_eq!(r.routing.stations, vec![StationId::new("DS-A")]);
+        assert_eq!(r.routing.service_time_s, 300.0);
+        assert!(serde_json::from_str::<PlanRequest>(r#"{"scenario": "x", "sed": 3}"#).is_err());
+        assert!(
+            serde_json::from_str::<PlanRequest>(r#"{"scenario": "x", "routing": {"iters": 3}}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_request_has_an_openapi_schema() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(PlanRequest::schema()).unwrap();
+        let props = &schema["properties"];
+        for field in ["scenario", "seed", "forecast", "placement", "routing"] {
+            assert!(props.get(field).is_some(), "{field} missing in {schema}");
         }
     }
 }

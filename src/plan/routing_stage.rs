@@ -136,14 +136,9 @@ fn planned_route(
             arrival_s,
             start_s,
             departure_s: now,
-            weight_kg,
-            volume_m3,
+            weight_kg: info.weight_kg,
+            volume_m3: info.volume_m3,
         });
-    }
-    // `weight_kg`/`volume_m3` above were running sums; store each stop's own load.
-    for i in (1..stops.len()).rev() {
-        stops[i].weight_kg -= stops[i - 1].weight_kg;
-        stops[i].volume_m3 -= stops[i - 1].volume_m3;
     }
     let end_s = now + p.locations.duration(at, p.depots[vt.end_depot].location);
     let share = |used: f64, cap: i64| if cap > 0 { 100.0 * used / cap as f64 } else { 0.0 };
@@ -169,7 +164,7 @@ fn planned_route(
 }
 
 /// The solver's view of one station's planned routes and unserved orders, to re-check a
-/// plan read back from its outcome with [`routing::check`]: stops are found by order id
+/// plan read back from its outcome with [`routing::check()`]: stops are found by order id
 /// in `problem.stops`; `None` when a route names an unknown vehicle type or order.
 pub fn solution_of(
     problem: &Problem,

@@ -191,3 +191,40 @@ fn reason(c: &Compiled, s: u32) -> UnservedReason {
     }
     UnservedReason::NoVehicle
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::model::{
+        Depot, Locations, Metric, Objective, Stop, TimeWindow, VehicleType,
+    };
+
+    #[test]
+    fn the_schedule_waits_for_windows_and_adds_service_times() {
+        let mut late = Stop::new("late", 2, vec![1]);
+        late.time_window = TimeWindow { start: 50.0, end: 90.0 };
+        late.service_time = 5.0;
+        let mut first = Stop::new("first", 1, vec![1]);
+        first.service_time = 2.0;
+        let mut van = VehicleType::new("van", 1, vec![5]);
+        van.shift = TimeWindow { start: 10.0, end: 500.0 };
+        let p = Problem {
+            name: "t".into(),
+            locations: Locations::Coordinates {
+                points: vec![[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]],
+                metric: Metric::Euclidean,
+            },
+            depots: vec![Depot { id: "d".into(), location: 0 }],
+            vehicle_types: vec![van],
+            stops: vec![first, late],
+            objective: Objective::default(),
+        };
+        let route =
+            Route { vehicle_type: 0, vehicle: 0, stops: vec![0, 1], distance: 20.0, duration: 0.0 };
+        let s = route.schedule(&p);
+        assert_eq!(s[0], Visit { arrival: 15.0, start: 15.0, departure: 17.0 });
+        assert_eq!(s[1], Visit { arrival: 22.0, start: 50.0, departure: 55.0 });
+        let broken = Route { stops: vec![0, 9, 1], ..route };
+        assert_eq!(broken.schedule(&p).len(), 1);
+    }
+}

@@ -1,6 +1,10 @@
 //! The HTTP service on 127.0.0.1: the real server (in-process through `api::serve`, or the
 //! real binary where a process has to die), a real SQLite file, a real HTTP client.
-//! Every endpoint, its happy path and its refusals.
+//! Every endpoint, its happy path and its refusals; [`process`] kills and restarts the
+//! real binary, [`damaged`] feeds the router broken requests.
+
+mod damaged;
+mod process;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -95,19 +99,19 @@ impl Server {
     }
 }
 
-fn finished(state: &str) -> bool {
+pub(super) fn finished(state: &str) -> bool {
     matches!(state, "succeeded" | "failed" | "cancelled")
 }
 
 /// Asserts the JSON error shape and returns (code, field).
-fn error_of(body: &Value) -> (String, Option<String>) {
+pub(super) fn error_of(body: &Value) -> (String, Option<String>) {
     let e = &body["error"];
     assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
     (e["code"].as_str().unwrap().to_owned(), e["field"].as_str().map(str::to_owned))
 }
 
 /// A VRP with `n` stops on a circle around the depot, two vans.
-fn circle_problem(n: usize, time_limit_s: f64) -> Value {
+pub(super) fn circle_problem(n: usize, time_limit_s: f64) -> Value {
     let mut coordinates = vec![[0.0, 0.0]];
     for i in 0..n {
         let a = i as f64 / n as f64 * std::f64::consts::TAU;
@@ -127,7 +131,7 @@ fn circle_problem(n: usize, time_limit_s: f64) -> Value {
 
 /// Daily history rows: `series` (sku, zone) pairs selling on `sales` days spread over
 /// `days` days ending 2024-12-31.
-fn history(series: usize, days: i64, sales: usize) -> Vec<Value> {
+pub(super) fn history(series: usize, days: i64, sales: usize) -> Vec<Value> {
     let end = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
     let mut rows = Vec::new();
     for s in 0..series {
@@ -234,6 +238,9 @@ async fn routes_are_solved_in_the_request_with_times_and_every_refusal_is_json()
     let (status, body) = server.post("/v1/routes?roads=true", &circle_problem(3, 0.2)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body), ("no_scenario".into(), Some("roads".into())));
+    let (status, body) = server.post("/v1/routes?geometry=true", &circle_problem(3, 0.2)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).1.as_deref(), Some("geometry"));
     let (status, body) = server.post("/v1/routes?roads=maybe", &circle_problem(3, 0.2)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).1.as_deref(), Some("roads"));
@@ -314,6 +321,29 @@ async fn forecast_and_placement_jobs_run_on_the_loaded_scenario() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).1.as_deref(), Some("cycle_periods"));
 
+    // The whole pipeline on the loaded scenario.
+    let body = json!({"seed": 3, "routing": {"max_iterations": 300}});
+    let (status, job) = server.post("/v1/plans", &body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = server.wait_job(job["id"].as_str().unwrap(), finished).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let outcome = &job["result"];
+    assert_eq!(outcome["seed"], 3);
+    assert!(outcome["routing"].is_object() && outcome["placement"].is_object(), "{outcome}");
+    let plan_run = outcome["forecast"]["run_id"].as_str().unwrap();
+    let (status, _) = server.get(&format!("/v1/forecasts/{plan_run}?limit=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    let bad = json!({"routing": {"stations": ["DS-NOWHERE"]}});
+    let (status, body) = server.post("/v1/plans", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body), ("unknown_station".into(), Some("routing.stations[0]".into())));
+    let (status, body) = server.post("/v1/plans", &json!({"routing": {"max_iterations": 0}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).1.as_deref(), Some("routing.max_iterations"));
+    let (status, body) = server.post("/v1/plans", &json!({"forecast": {"horizn": 3}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).0, "invalid_field");
+
     // Inline history: checked before any job is made.
     let rows = history(6, 120, 20);
     let (status, job) =
@@ -341,6 +371,9 @@ async fn forecast_and_placement_jobs_run_on_the_loaded_scenario() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body), ("no_scenario".into(), Some("history".into())));
     let (status, body) = bare.post("/v1/placements", &json!({"run_id": run})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&body).0, "no_scenario");
+    let (status, body) = bare.post("/v1/plans", &json!({})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).0, "no_scenario");
     bare.stop().await;
@@ -390,7 +423,7 @@ async fn an_idempotency_key_returns_the_same_job_and_refuses_another_body() {
 
 /// A forecast that keeps one worker busy for many seconds unless cancelled: 1,500 series
 /// over two years, 20 rolling origins.
-fn long_forecast() -> Value {
+pub(super) fn long_forecast() -> Value {
     json!({"history": history(1500, 730, 40), "horizon": 28, "origins": 20})
 }
 
@@ -466,7 +499,8 @@ async fn road_snapped_routes_on_the_monaco_scenario() {
         ],
         "time_limit_s": 2
     });
-    let (status, answer) = server.post("/v1/routes?roads=true&departure_hour=9", &problem).await;
+    let path = "/v1/routes?roads=true&departure_hour=9&geometry=true";
+    let (status, answer) = server.post(path, &problem).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["feasible"], true);
     assert_eq!(answer["unserved"], json!([{"id": "at-sea", "reason": "unreachable"}]));
@@ -477,6 +511,20 @@ async fn road_snapped_routes_on_the_monaco_scenario() {
     // Road metres: longer than the straight line, shorter than a tour of the principality.
     let distance = answer["distance"].as_f64().unwrap();
     assert!(distance > 1500.0 && distance < 30_000.0, "{distance}");
+    // GeoJSON: one road polyline per route, from and back to the depot, OSM attribution.
+    let geo = &answer["geometry"];
+    assert_eq!(geo["type"], "FeatureCollection");
+    assert!(geo["attribution"].as_str().unwrap().contains("OpenStreetMap"));
+    let lines: Vec<&Value> = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .collect();
+    assert_eq!(lines.len(), answer["routes"].as_array().unwrap().len());
+    let line = lines[0]["geometry"]["coordinates"].as_array().unwrap();
+    assert!(line.len() > 5, "a road polyline, not straight legs");
+    assert_eq!(line[0], line[line.len() - 1]);
 
     let mut bad = problem.clone();
     bad["depots"][0]["location"] = json!(4);
@@ -487,102 +535,4 @@ async fn road_snapped_routes_on_the_monaco_scenario() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).1.as_deref(), Some("departure_hour"));
     server.stop().await;
-}
-
-/// The real binary, for the tests where a process must die.
-struct Process {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Process {
-    fn start(store: &Path) -> Self {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stockroute"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--shutdown-grace-s", "0", "--store"])
-            .arg(store)
-            .args(["--max-body-bytes", "33554432"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        let stdout = child.stdout.take().unwrap();
-        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
-        let addr = line.trim().strip_prefix("listening on ").unwrap().to_owned();
-        Process { child, base: format!("http://{addr}") }
-    }
-
-    fn signal(&self, name: &str) {
-        let pid = self.child.id().to_string();
-        let ok = std::process::Command::new("kill").args([name, pid.as_str()]).status().unwrap();
-        assert!(ok.success());
-    }
-}
-
-async fn submit(http: &reqwest::Client, base: &str, body: &Value) -> String {
-    let r = http.post(format!("{base}/v1/forecasts")).json(body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let job: Value = r.json().await.unwrap();
-    job["id"].as_str().unwrap().to_owned()
-}
-
-async fn job_state(http: &reqwest::Client, base: &str, id: &str) -> Value {
-    let r = http.get(format!("{base}/v1/jobs/{id}")).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    r.json().await.unwrap()
-}
-
-async fn until(http: &reqwest::Client, base: &str, id: &str, want: &[&str]) -> Value {
-    let started = Instant::now();
-    loop {
-        let job = job_state(http, base, id).await;
-        if want.contains(&job["state"].as_str().unwrap()) {
-            return job;
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "{job}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_a_crash_finished_jobs_stay_readable_and_interrupted_ones_are_failed() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store.sqlite");
-    let http = reqwest::Client::new();
-
-    let mut first = Process::start(&store);
-    let done =
-        submit(&http, &first.base, &json!({"history": history(3, 60, 10), "horizon": 7})).await;
-    let done_job = until(&http, &first.base, &done, &["succeeded"]).await;
-    let long = submit(&http, &first.base, &long_forecast()).await;
-    until(&http, &first.base, &long, &["running"]).await;
-    first.signal("-KILL");
-    first.child.wait().unwrap();
-
-    let mut second = Process::start(&store);
-    let after = job_state(&http, &second.base, &done).await;
-    assert_eq!(after["state"], "succeeded");
-    assert_eq!(after["result"], done_job["result"]);
-    let run = after["result"]["run_id"].as_str().unwrap();
-    let r = http.get(format!("{}/v1/forecasts/{run}", second.base)).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let interrupted = job_state(&http, &second.base, &long).await;
-    assert_eq!(interrupted["state"], "failed", "{interrupted}");
-    assert_eq!(interrupted["error"]["code"], "interrupted");
-    assert_eq!(interrupted["error"]["message"], "interrupted by restart");
-
-    // SIGTERM: stop accepting, record the running job's end, exit 0.
-    let long = submit(&http, &second.base, &long_forecast()).await;
-    until(&http, &second.base, &long, &["running"]).await;
-    second.signal("-TERM");
-    let status = second.child.wait().unwrap();
-    assert!(status.success(), "{status}");
-    let third = Process::start(&store);
-    let ended = job_state(&http, &third.base, &long).await;
-    assert_eq!(ended["state"], "failed", "{ended}");
-    assert_eq!(ended["error"]["message"], "interrupted by shutdown");
-    third.signal("-TERM");
-    let mut third = third;
-    assert!(third.child.wait().unwrap().success());
 }

@@ -155,6 +155,19 @@ fn monaco_forecast_experiment_finds_the_difference() {
 }
 
 #[test]
+fn routing_units_include_the_station_days_of_a_scenario() {
+    let mut spec = routing_spec(&["data/routing/A-n32-k5.vrp"], &[4], 0.0, 3);
+    spec.units.scenarios = vec![repo("data/scenarios/monaco")];
+    let outcome = experiment::run(&spec, None, &SolveContext::new(0)).unwrap();
+    let mut keys: Vec<&str> = outcome.units.iter().map(|u| u.unit.as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["A-n32-k5.vrp#4", "monaco/DS-FONTVIEILLE#4", "monaco/DS-ROQUEBRUNE#4"]);
+    for u in &outcome.units {
+        assert!(u.champion[&MetricKind::CostPerOrder] > 0.0, "{u:?}");
+    }
+}
+
+#[test]
 fn placement_replay_measures_realised_outcomes() {
     let text = format!(
         r#"

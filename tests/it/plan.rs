@@ -81,6 +81,21 @@ fn plan_on_monaco_writes_every_file_and_a_rerun_gives_the_same_bytes() {
         serde_json::from_slice(&std::fs::read(b.join("run.json")).unwrap()).unwrap();
     assert_eq!(info["forecast_reused"], true);
 
+    // A fresh store forecasts again under a new run id; apart from that id, same bytes.
+    let c = dir.path().join("c");
+    let third = plan_cli(&c, &dir.path().join("fresh.sqlite"), &[]);
+    assert!(third.status.success(), "{}", String::from_utf8_lossy(&third.stderr));
+    let other: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(c.join("plan.json")).unwrap()).unwrap();
+    let new_id = other["forecast"]["run_id"].as_str().unwrap().to_owned();
+    assert_ne!(new_id, runs[0].id.as_str());
+    for file in ["plan.json", "report.html", "routes.geojson", "routes.csv", "stock.csv"] {
+        let x = std::fs::read_to_string(a.join(file)).unwrap();
+        let y =
+            std::fs::read_to_string(c.join(file)).unwrap().replace(&new_id, runs[0].id.as_str());
+        assert!(x == y, "{file} differs beyond the forecast run id");
+    }
+
     // GeoJSON: parses, carries the attribution, one LineString per route.
     let text = std::fs::read_to_string(a.join("routes.geojson")).unwrap();
     let geojson::GeoJson::FeatureCollection(fc) = text.parse::<geojson::GeoJson>().unwrap() else {

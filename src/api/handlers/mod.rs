@@ -5,6 +5,7 @@ pub mod forecasts;
 pub mod health;
 pub mod jobs;
 pub mod placements;
+pub mod plans;
 pub mod routes;
 
 use super::error::ApiError;
@@ -25,7 +26,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 pub struct JobView {
     /// The job id.
     pub id: String,
-    /// `forecast` or `placement`.
+    /// `forecast`, `placement` or `plan`.
     pub kind: String,
     /// Where the job is.
     pub state: JobState,

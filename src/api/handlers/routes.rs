@@ -4,7 +4,8 @@
 //! `?roads=true` its coordinates are `[lon, lat]` (GeoJSON order) and are snapped onto the
 //! road graph of the scenario loaded at start; the distance and time matrices then come
 //! from the roads (metres, seconds), and a stop too far from any road is answered as
-//! unserved (`unreachable`) with its snap failure listed, never dropped.
+//! unserved (`unreachable`) with its snap failure listed, never dropped. `&geometry=true`
+//! adds the routes' road polylines as GeoJSON ([`crate::routing::geometry`]).
 //!
 //! Limits are checked before any work: at most `max_stops` stops, `time_limit_s` in
 //! `(0, max_time_limit_s]`. The time limit counts from the request's arrival, so waiting for
@@ -18,6 +19,8 @@ use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{AppJson, AppQuery};
 use crate::api::state::AppState;
 use crate::routing::formats::json::{self, JsonProblem};
+use crate::routing::geometry::{GeoJsonBuilder, properties, route_line};
+use crate::routing::graph::RoadGraph;
 use crate::routing::matrix::TravelMatrix;
 use crate::routing::roads_error::RoadError;
 use crate::routing::snap::{DEFAULT_MAX_SNAP_M, Snapped};
@@ -39,6 +42,9 @@ pub struct RouteQuery {
     /// Departure hour (0-23) of the road travel times (default 8).
     #[serde(default)]
     pub departure_hour: Option<u8>,
+    /// With `roads=true`: add the routes' road polylines as GeoJSON (`geometry`).
+    #[serde(default)]
+    pub geometry: bool,
 }
 
 /// A solved routing problem.
@@ -68,6 +74,11 @@ pub struct RouteAnswer {
     /// could not be.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub snapping: Vec<SnapView>,
+    /// With `geometry=true`: a GeoJSON FeatureCollection of the routes along the roads,
+    /// their stops and depots (`[lon, lat]`), with the OpenStreetMap attribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub geometry: Option<serde_json::Value>,
 }
 
 /// One vehicle's route.
@@ -153,6 +164,13 @@ pub async fn solve(
             format!("must be > 0 and <= {} seconds, got {limit}", config.max_time_limit_s),
         ));
     }
+    if query.geometry && !query.roads {
+        return Err(ApiError::field(
+            "invalid_field",
+            "geometry",
+            "road geometry needs roads=true (coordinates as [lon, lat])",
+        ));
+    }
     if let Some(hour) = query.departure_hour.filter(|&h| h > 23) {
         return Err(out_of_range("departure_hour", format!("must be 0-23, got {hour}")));
     }
@@ -173,20 +191,61 @@ fn solve_now(
     query: &RouteQuery,
     ctx: &SolveContext,
 ) -> Result<RouteAnswer, ApiError> {
-    let snapping = if query.roads { on_roads(state, &mut raw, query, ctx)? } else { Vec::new() };
+    let (snapping, snapped) =
+        if query.roads { on_roads(state, &mut raw, query, ctx)? } else { Default::default() };
     let problem = json::convert(raw)?.problem;
     let solution = routing::solve(&problem, &SolverConfig::default(), ctx)?;
     let feasible = routing::check(&problem, &solution).is_ok();
-    Ok(answer(&problem, &solution, feasible, ctx, snapping))
+    let geometry = match state.scenario().and_then(|s| s.roads.as_ref()) {
+        Some(graph) if query.geometry => Some(geometry(&problem, &solution, &snapped, graph)?),
+        _ => None,
+    };
+    let mut answer = answer(&problem, &solution, feasible, ctx, snapping);
+    answer.geometry = geometry;
+    Ok(answer)
 }
 
-/// Replaces the coordinates by road matrices between the snapped locations.
+/// The routes along the roads, the stops and the depots as GeoJSON.
+fn geometry(
+    p: &Problem,
+    s: &Solution,
+    snapped: &[Option<Snapped>],
+    graph: &RoadGraph,
+) -> Result<serde_json::Value, ApiError> {
+    let at = |location: usize| snapped.get(location).copied().flatten();
+    let mut features = GeoJsonBuilder::new();
+    for r in &s.routes {
+        let Some(v) = p.vehicle_types.get(r.vehicle_type) else { continue };
+        let depot = |i: usize| p.depots.get(i).and_then(|d| at(d.location));
+        let stops = r.stops.iter().filter_map(|&i| p.stops.get(i)).filter_map(|s| at(s.location));
+        let visits: Vec<Snapped> =
+            depot(v.start_depot).into_iter().chain(stops).chain(depot(v.end_depot)).collect();
+        let line =
+            route_line(graph, &visits).map_err(|e| ApiError::Internal(Box::new(e.into())))?;
+        let props = serde_json::json!({"vehicle_type": v.id, "vehicle": r.vehicle, "distance_m": r.distance});
+        features.line("route", &line, properties(&props));
+    }
+    for stop in &p.stops {
+        if let Some(s) = at(stop.location) {
+            features.point("stop", s.lon, s.lat, properties(&serde_json::json!({"id": stop.id})));
+        }
+    }
+    for d in &p.depots {
+        if let Some(s) = at(d.location) {
+            features.point("depot", s.lon, s.lat, properties(&serde_json::json!({"id": d.id})));
+        }
+    }
+    serde_json::to_value(features.finish()).map_err(|e| ApiError::Task(e.to_string()))
+}
+
+/// Replaces the coordinates by road matrices between the snapped locations; returns the
+/// snapping report and each location's place on the graph.
 fn on_roads(
     state: &AppState,
     raw: &mut JsonProblem,
     query: &RouteQuery,
     ctx: &SolveContext,
-) -> Result<Vec<SnapView>, ApiError> {
+) -> Result<(Vec<SnapView>, Vec<Option<Snapped>>), ApiError> {
     let graph = state
         .scenario()
         .and_then(|s| s.roads.as_ref())
@@ -245,16 +304,19 @@ fn on_roads(
     raw.locations.distance = Some(grid(&|x, y| matrix.distance_m(x, y)));
     raw.locations.duration = Some(grid(&|x, y| matrix.time_s(x, y)));
     raw.locations.metric = None;
-    Ok(snapped
-        .into_iter()
+    let views = snapped
+        .iter()
         .enumerate()
         .map(|(location, s)| match s {
             Ok(s) => {
                 SnapView { location, snap_distance_m: Some(s.snap_distance_m), unreachable: None }
             }
-            Err(why) => SnapView { location, snap_distance_m: None, unreachable: Some(why) },
+            Err(why) => {
+                SnapView { location, snap_distance_m: None, unreachable: Some(why.clone()) }
+            }
         })
-        .collect())
+        .collect();
+    Ok((views, snapped.into_iter().map(Result::ok).collect()))
 }
 
 fn answer(
@@ -309,5 +371,6 @@ fn answer(
             .map(|u| UnservedView { id: stop_id(u.stop), reason: reason(u.reason) })
             .collect(),
         snapping,
+        geometry: None,
     }
 }

@@ -58,7 +58,7 @@ pub(super) fn eligibility(stage: Stage) -> &'static str {
     match stage {
         Stage::Forecast => "(origin, zone or series) with realised demand in the window",
         Stage::Placement => "origins",
-        Stage::Routing => "instances x seeds",
+        Stage::Routing => "(instances + station-days) x seeds",
     }
 }
 

@@ -139,7 +139,9 @@ mod tests {
                 within_promise_share: 1.0,
                 expected_fill_rate: 1.0,
                 stock_units: 0.0,
-                shadow_prices: crate::placement::ShadowPriceSource::Duals,
+                shadow_prices: crate::placement::ShadowPriceSource::Unavailable {
+                    reason: "a hand-made report",
+                },
             },
             shadow_prices: vec![],
             stock,

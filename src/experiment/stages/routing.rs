@@ -1,6 +1,8 @@
 //! Routing experiments: instances x seeds, both arms with the same seed per unit.
 //!
-//! A unit is one instance solved with one seed. Both arms start from the same seed
+//! A unit is one instance solved with one seed; an instance is a benchmark file or a
+//! station-day of a scenario (its delivery day cut per station by
+//! [`crate::routing::from_scenario::day_problems`], on the scenario's road graph). Both arms start from the same seed
 //! (common random numbers): the difference on a unit is then the configuration's doing, not
 //! the luck of the draw. Every solution goes through the independent checker
 //! ([`crate::routing::check`]); a failing one stops the experiment, since a verdict on an
@@ -12,8 +14,11 @@ use crate::experiment::error::ExperimentError;
 use crate::experiment::outcome::Measures;
 use crate::experiment::spec::{ArmConfig, MetricKind, Spec};
 use crate::routing::formats::{self, Format};
+use crate::routing::from_scenario::{DayOptions, day_problems};
+use crate::routing::graph::{RoadGraph, RoadOptions};
 use crate::routing::{self, Problem, Solution};
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Duration;
 
 /// The loaded instances and the (instance, seed) of each batch.
@@ -33,6 +38,12 @@ pub(super) fn prepare(spec: &Spec) -> Result<(Data, Vec<Batch>), ExperimentError
         );
         problems.push(request.problem);
     }
+    for folder in &spec.units.scenarios {
+        for (name, problem) in station_days(folder)? {
+            names.push(name);
+            problems.push(problem);
+        }
+    }
     let mut cells = Vec::new();
     let mut batches = Vec::new();
     for (i, name) in names.iter().enumerate() {
@@ -43,6 +54,26 @@ pub(super) fn prepare(spec: &Spec) -> Result<(Data, Vec<Batch>), ExperimentError
         }
     }
     Ok((Data { problems, cells }, batches))
+}
+
+/// The station problems of a scenario's delivery day (stations with at least one stop),
+/// named `<scenario>/<station>`.
+fn station_days(folder: &Path) -> Result<Vec<(String, Problem)>, ExperimentError> {
+    let (scenario, _) = crate::scenario::load(folder)?;
+    let Some(roads) = scenario.roads.as_ref() else {
+        return Err(ExperimentError::InvalidSpec(vec![format!(
+            "units.scenarios: {} has no road extract to route on",
+            folder.display()
+        )]));
+    };
+    let graph = RoadGraph::from_pbf(roads, &RoadOptions::default())?;
+    let day = day_problems(&scenario, &graph, &DayOptions::default(), &SolveContext::new(0))?;
+    Ok(day
+        .stations
+        .into_iter()
+        .filter(|sp| !sp.problem.stops.is_empty())
+        .map(|sp| (format!("{}/{}", scenario.name, sp.station), sp.problem))
+        .collect())
 }
 
 /// The measures of one routing solution.
