@@ -405,3 +405,12 @@ fn decomposed_method_handles_a_centre_without_room() {
     assert!(dec.lower_bound.unwrap() <= 160.0 + 1e-6);
     assert!(dec.objective - dec.lower_bound.unwrap() <= 1e-6 * 160.0);
 }
+
+#[test]
+fn decomposed_method_stops_at_a_passed_deadline() {
+    let input = placement::synth::network(&SynthSpec::new(300, 6, 12, 5));
+    let model = placement::PlacementModel::new(&input).unwrap();
+    let ctx = SolveContext::new(1).with_time_limit(Duration::ZERO).with_threads(2);
+    let err = model.solve_decomposed(placement::DEFAULT_DECOMPOSED_GAP, &ctx).unwrap_err();
+    assert!(matches!(err, PlacementError::Interrupted(_)), "{err}");
+}
