@@ -33,6 +33,7 @@ pub mod handlers;
 pub(crate) mod jobs;
 pub(crate) mod metrics;
 pub mod openapi;
+pub(crate) mod shadow;
 pub mod shutdown;
 pub(crate) mod slots;
 pub mod state;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/experiments", post(handlers::experiments::create))
         .route("/v1/experiments/{id}", get(handlers::experiments::show))
         .route("/v1/experiments/{id}/report", get(handlers::experiments::report))
+        .route("/v1/shadow", get(handlers::experiments::shadow_status))
         .route("/v1/jobs/{id}", get(handlers::jobs::show).delete(handlers::jobs::cancel))
         .route("/healthz", get(handlers::health::healthz))
         .route("/metrics", get(handlers::health::metrics))

@@ -28,6 +28,7 @@ use utoipa::OpenApi;
         handlers::experiments::create,
         handlers::experiments::show,
         handlers::experiments::report,
+        handlers::experiments::shadow_status,
         handlers::jobs::show,
         handlers::jobs::cancel,
         handlers::health::healthz,
@@ -88,6 +89,7 @@ mod tests {
             "/v1/experiments",
             "/v1/experiments/{id}",
             "/v1/experiments/{id}/report",
+            "/v1/shadow",
         ] {
             assert!(paths.contains_key(p), "{p} missing");
         }

@@ -233,3 +233,24 @@ pub async fn report(
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     Ok(response)
 }
+
+/// The shadow experiment of this server (`serve --shadow`), as `GET /v1/experiments/{id}`
+/// shows it.
+#[utoipa::path(
+    get,
+    path = "/v1/shadow",
+    responses(
+        (status = 200, description = "The shadow experiment's record and units", body = ExperimentView),
+        (status = 404, description = "The server runs no shadow experiment", body = ErrorBody),
+    ),
+    tag = "experiments"
+)]
+pub async fn shadow_status(
+    State(state): State<AppState>,
+) -> Result<Json<ExperimentView>, ApiError> {
+    let Some(shadow) = state.shadow() else {
+        return Err(ApiError::NotFound { what: "shadow experiment", id: "(none)".into() });
+    };
+    let id = shadow.id().0.clone();
+    show(State(state), Path(id)).await
+}

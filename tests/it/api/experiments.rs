@@ -135,3 +135,57 @@ async fn a_running_experiment_can_be_cancelled() {
     assert_eq!(job["state"], "cancelled", "{job}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shadow_mode_records_pairs_without_changing_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("shadow.toml");
+    std::fs::write(
+        &spec,
+        "name = \"shadow\"\nstage = \"routing\"\nmetric = \"cost_per_order\"\n\
+         [decision]\nmin_effect = 0.0\nunits = 3\nresamples = 200\n[units]\nseeds = [1]\n\
+         [champion]\nlabel = \"live\"\ntime_limit_s = 0.2\n[challenger]\nlabel = \"short\"\nmax_iterations = 50\n",
+    )
+    .unwrap();
+    let shadowed = Server::fresh(|c| c.with_shadow(&spec)).await;
+    let plain = Server::fresh(|c| c).await;
+    let (status, view) = shadowed.get("/v1/shadow").await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["experiment"]["status"], "running");
+    assert_eq!(view["experiment"]["planned_units"], 3);
+    let id = view["experiment"]["id"].as_str().unwrap().to_owned();
+    let (status, _) = plain.get("/v1/shadow").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    for seed in 0..4u64 {
+        let mut problem = super::circle_problem(6, 0.2);
+        problem["seed"] = json!(seed);
+        let (s1, a) = shadowed.post("/v1/routes", &problem).await;
+        let (s2, b) = plain.post("/v1/routes", &problem).await;
+        assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "{a} {b}");
+        for key in ["cost", "distance", "vehicles", "routes", "unserved"] {
+            assert_eq!(a[key], b[key], "seed {seed}: `{key}` differs with shadow mode on");
+        }
+        // Wait for this request's challenger, so the next request is not skipped.
+        let want = (seed + 1).min(3);
+        let started = std::time::Instant::now();
+        loop {
+            let (_, view) = shadowed.get(&format!("/v1/experiments/{id}")).await;
+            if view["experiment"]["units_recorded"].as_u64().unwrap() >= want {
+                break;
+            }
+            assert!(started.elapsed().as_secs() < 60, "challenger stuck: {view}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    let (_, view) = shadowed.get(&format!("/v1/experiments/{id}")).await;
+    assert_eq!(view["experiment"]["status"], "done", "{view}");
+    assert_eq!(view["experiment"]["units_recorded"], 3);
+    assert_eq!(view["units"].as_array().unwrap().len(), 3);
+    assert!(["win", "lose", "inconclusive"].contains(&view["decision"].as_str().unwrap()));
+    let metrics =
+        shadowed.http.get(shadowed.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("stockroute_shadow_pairs_total{outcome=\"recorded\"} 3"), "{metrics}");
+    shadowed.stop().await;
+    plain.stop().await;
+}
