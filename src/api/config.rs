@@ -51,6 +51,9 @@ pub struct ServiceConfig {
     /// # Units
     /// Seconds.
     pub shutdown_grace_s: f64,
+    /// A routing experiment spec to run in shadow mode on `POST /v1/routes` (see
+    /// [`crate::api::shadow`]); relative data paths resolve against its folder.
+    pub shadow: Option<PathBuf>,
 }
 
 impl Default for ServiceConfig {
@@ -69,11 +72,18 @@ impl Default for ServiceConfig {
             solve_queue: 256,
             threads_per_job: cores.saturating_sub(1).max(1),
             shutdown_grace_s: 10.0,
+            shadow: None,
         }
     }
 }
 
 impl ServiceConfig {
+    /// Runs the routing experiment spec at `spec` in shadow mode.
+    pub fn with_shadow(mut self, spec: impl Into<PathBuf>) -> Self {
+        self.shadow = Some(spec.into());
+        self
+    }
+
     /// The defaults with the store at `store`.
     pub fn new(store: impl Into<PathBuf>) -> Self {
         Self { store: store.into(), ..Self::default() }

@@ -61,6 +61,11 @@ impl Metrics {
         Ok(Self { registry, requests, latency, jobs, queue_depth, solves_waiting })
     }
 
+    /// The registry, for metrics owned elsewhere (shadow mode's counters).
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// Counts one answered request.
     pub(crate) fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let status = status.to_string();

@@ -33,6 +33,7 @@ pub mod handlers;
 pub(crate) mod jobs;
 pub(crate) mod metrics;
 pub mod openapi;
+pub(crate) mod shadow;
 pub mod shutdown;
 pub(crate) mod slots;
 pub mod state;
@@ -58,6 +59,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/forecasts/{id}", get(handlers::forecasts::show))
         .route("/v1/placements", post(handlers::placements::create))
         .route("/v1/plans", post(handlers::plans::create))
+        .route("/v1/experiments", post(handlers::experiments::create))
+        .route("/v1/experiments/{id}", get(handlers::experiments::show))
+        .route("/v1/experiments/{id}/report", get(handlers::experiments::report))
+        .route("/v1/shadow", get(handlers::experiments::shadow_status))
         .route("/v1/jobs/{id}", get(handlers::jobs::show).delete(handlers::jobs::cancel))
         .route("/healthz", get(handlers::health::healthz))
         .route("/metrics", get(handlers::health::metrics))

@@ -25,6 +25,10 @@ use utoipa::OpenApi;
         handlers::forecasts::show,
         handlers::placements::create,
         handlers::plans::create,
+        handlers::experiments::create,
+        handlers::experiments::show,
+        handlers::experiments::report,
+        handlers::experiments::shadow_status,
         handlers::jobs::show,
         handlers::jobs::cancel,
         handlers::health::healthz,
@@ -58,6 +62,8 @@ use utoipa::OpenApi;
         handlers::placements::PlacementRequest,
         handlers::plans::PlanBody,
         handlers::health::Health,
+        handlers::experiments::ExperimentRequest,
+        handlers::experiments::ExperimentView,
     ))
 )]
 pub struct ApiDoc;
@@ -80,6 +86,10 @@ mod tests {
             "/healthz",
             "/metrics",
             "/openapi.json",
+            "/v1/experiments",
+            "/v1/experiments/{id}",
+            "/v1/experiments/{id}/report",
+            "/v1/shadow",
         ] {
             assert!(paths.contains_key(p), "{p} missing");
         }

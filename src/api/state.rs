@@ -35,6 +35,7 @@ struct Shared {
     jobs: Arc<Jobs>,
     slots: SolveSlots,
     metrics: Metrics,
+    shadow: Option<Arc<super::shadow::Shadow>>,
 }
 
 /// The state behind the router.
@@ -72,7 +73,13 @@ impl AppState {
             Jobs::start(Arc::clone(&store), config.queue, config.workers, config.threads_per_job)?;
         let slots = SolveSlots::new(config.solve_slots, config.solve_queue);
         let metrics = Metrics::new()?;
-        Ok(Self(Arc::new(Shared { config, store, scenario, jobs, slots, metrics })))
+        let shadow = match &config.shadow {
+            Some(spec) => {
+                Some(super::shadow::Shadow::start(spec, Arc::clone(&store), metrics.registry())?)
+            }
+            None => None,
+        };
+        Ok(Self(Arc::new(Shared { config, store, scenario, jobs, slots, metrics, shadow })))
     }
 
     /// The configuration.
@@ -96,6 +103,10 @@ impl AppState {
 
     pub(crate) fn slots(&self) -> &SolveSlots {
         &self.0.slots
+    }
+
+    pub(crate) fn shadow(&self) -> Option<&Arc<super::shadow::Shadow>> {
+        self.0.shadow.as_ref()
     }
 
     pub(crate) fn metrics(&self) -> &Metrics {

@@ -29,6 +29,10 @@ pub struct Args {
     /// `POST /v1/routes?roads=true`.
     #[arg(long)]
     scenario: Option<PathBuf>,
+    /// Routing experiment spec (TOML) to run in shadow mode on `POST /v1/routes`: the
+    /// challenger solves each request in the background, answers stay the champion's.
+    #[arg(long)]
+    shadow: Option<PathBuf>,
     /// Largest request body, in bytes (413 beyond).
     #[arg(long, default_value_t = ServiceConfig::default().max_body_bytes)]
     max_body_bytes: usize,
@@ -69,6 +73,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(slots) = args.solve_slots {
         config.solve_slots = slots.max(1);
+    }
+    if let Some(spec) = args.shadow {
+        config = config.with_shadow(spec);
     }
     if let Some(folder) = args.scenario {
         config = config.with_scenario(folder);

@@ -1,6 +1,7 @@
 //! The handlers, one file per resource, and what the job-submitting ones share: the
 //! `Idempotency-Key` header, the request digest and the `202 Accepted` answer.
 
+pub mod experiments;
 pub mod forecasts;
 pub mod health;
 pub mod jobs;

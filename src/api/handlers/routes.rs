@@ -196,6 +196,9 @@ fn solve_now(
     let problem = json::convert(raw)?.problem;
     let solution = routing::solve(&problem, &SolverConfig::default(), ctx)?;
     let feasible = routing::check(&problem, &solution).is_ok();
+    if let Some(shadow) = state.shadow() {
+        shadow.offer(&problem, &solution, ctx.seed());
+    }
     let geometry = match state.scenario().and_then(|s| s.roads.as_ref()) {
         Some(graph) if query.geometry => Some(geometry(&problem, &solution, &snapped, graph)?),
         _ => None,

@@ -1,0 +1,256 @@
+//! `POST /v1/experiments` (an offline champion/challenger experiment run as a job),
+//! `GET /v1/experiments/{id}` (its stored record) and `GET /v1/experiments/{id}/report`
+//! (the HTML report once it is decided).
+//!
+//! # Why a job
+//! An experiment solves every sampled unit twice: seconds to minutes of CPU. It runs on a
+//! job worker like a forecast, so it reports progress (one step per arm and batch), can be
+//! cancelled (`DELETE /v1/jobs/{id}`; the record is then marked aborted) and honours
+//! `Idempotency-Key`.
+//!
+//! # Paths in a spec
+//! Data paths (`units.instances`, `units.scenarios`, `units.scenario`) must be relative,
+//! are resolved against the server's working directory, may not contain `..` and must
+//! exist; anything else is a 422 naming the field. A client can thus only point at data
+//! the operator put under the directory the server was started in.
+
+use super::submit;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::AppJson;
+use crate::api::state::AppState;
+use crate::experiment::{self, ExperimentError, Outcome, Spec, UnitResult};
+use crate::ids::ExperimentId;
+use crate::store::{ExperimentRecord, ExperimentStore, StoreError};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use std::path::{Component, Path as FsPath};
+
+/// An experiment request: the spec as JSON (`spec`) or as TOML text (`spec_toml`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentRequest {
+    /// The spec in its JSON form (same fields as the TOML file of `stockroute experiment`).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub spec: Option<Spec>,
+    /// The spec as TOML text.
+    #[serde(default)]
+    pub spec_toml: Option<String>,
+}
+
+/// A stored experiment and its units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ExperimentView {
+    /// The record: id, name, created_at, spec, spec_fingerprint, planned_units, status
+    /// (`running`, `done`, `aborted`), units_recorded, verdict.
+    #[schema(value_type = Object)]
+    pub experiment: ExperimentRecord,
+    /// The decision on the primary metric once done: `win`, `lose`, `inconclusive`.
+    pub decision: Option<String>,
+    /// Every unit's metrics under both arms, in recording order.
+    #[schema(value_type = Vec<Object>)]
+    pub units: Vec<UnitResult>,
+    /// The HTML report's URL, once done.
+    pub report: Option<String>,
+}
+
+/// Starts an experiment job.
+#[utoipa::path(
+    post,
+    path = "/v1/experiments",
+    request_body = ExperimentRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    responses(
+        (status = 202, description = "Job accepted; its result holds the outcome and the experiment id", body = crate::api::handlers::JobView),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 422, description = "Invalid spec (the field is named), bad path, key reused", body = ErrorBody),
+        (status = 503, description = "Job queue full", body = ErrorBody),
+    ),
+    tag = "experiments"
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    AppJson(request): AppJson<ExperimentRequest>,
+) -> Result<Response, ApiError> {
+    let spec = match (request.spec, request.spec_toml) {
+        (Some(spec), None) => spec,
+        (None, Some(text)) => Spec::from_toml(&text).map_err(|e| spec_error(e, "spec_toml"))?,
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "invalid_field",
+                "spec_toml",
+                "give `spec` or `spec_toml`, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::field("missing_field", "spec", "give `spec` or `spec_toml`"));
+        }
+    };
+    spec.validate().map_err(|e| spec_error(e, "spec"))?;
+    check_paths(&spec)?;
+    let echo = serde_json::to_value(&spec).map_err(|e| ApiError::Task(e.to_string()))?;
+    let store = state.store().clone();
+    let seed = spec.seed;
+    let work = Box::new(move |ctx: &crate::SolveContext| {
+        let outcome = experiment::run(&spec, Some(&*store as &dyn ExperimentStore), ctx)?;
+        let id = outcome.experiment.as_ref().map(|id| id.0.clone());
+        Ok(serde_json::json!({
+            "experiment_id": id,
+            "href": id.as_ref().map(|id| format!("/v1/experiments/{id}")),
+            "decision": outcome.verdict.decision().name(),
+            "outcome": outcome,
+        }))
+    });
+    submit(&state, &headers, "experiment", echo, seed, work).await
+}
+
+/// A spec error as a 422 naming `field`.
+fn spec_error(e: ExperimentError, field: &str) -> ApiError {
+    let code = match e {
+        ExperimentError::SpecSyntax(_) => "invalid_field",
+        _ => "invalid_spec",
+    };
+    ApiError::field(code, field, e.to_string())
+}
+
+/// Every data path: relative, inside the working directory, existing.
+fn check_paths(spec: &Spec) -> Result<(), ApiError> {
+    let u = &spec.units;
+    let named = u
+        .scenario
+        .iter()
+        .map(|p| ("spec.units.scenario".to_owned(), p))
+        .chain(
+            u.instances.iter().enumerate().map(|(i, p)| (format!("spec.units.instances[{i}]"), p)),
+        )
+        .chain(
+            u.scenarios.iter().enumerate().map(|(i, p)| (format!("spec.units.scenarios[{i}]"), p)),
+        );
+    for (field, path) in named {
+        check_path(&field, path)?;
+    }
+    Ok(())
+}
+
+fn check_path(field: &str, path: &FsPath) -> Result<(), ApiError> {
+    let escapes = path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if path.as_os_str().is_empty() || escapes {
+        return Err(ApiError::field(
+            "invalid_path",
+            field,
+            format!(
+                "`{}`: paths must be relative to the server's working directory, without `..`",
+                path.display()
+            ),
+        ));
+    }
+    if !path.exists() {
+        return Err(ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` does not exist under the server's working directory", path.display()),
+        ));
+    }
+    Ok(())
+}
+
+/// The store's answer, with an unknown experiment as a 404.
+fn found<T>(r: Result<T, StoreError>) -> Result<T, ApiError> {
+    r.map_err(|e| match e {
+        StoreError::ExperimentNotFound(id) => ApiError::NotFound { what: "experiment", id: id.0 },
+        other => other.into(),
+    })
+}
+
+async fn load(
+    state: &AppState,
+    id: String,
+) -> Result<(ExperimentRecord, Vec<UnitResult>), ApiError> {
+    let id = ExperimentId::new(id);
+    state
+        .blocking(move |s| {
+            let record = found(s.store().experiment(&id))?;
+            let units = found(s.store().experiment_units(&id))?;
+            Ok((record, units))
+        })
+        .await
+}
+
+/// A stored experiment: its spec, status, planned and recorded units, every unit's
+/// metrics and the verdict once decided.
+#[utoipa::path(
+    get,
+    path = "/v1/experiments/{id}",
+    params(("id" = String, Path, description = "Experiment id")),
+    responses(
+        (status = 200, description = "The record and its units", body = ExperimentView),
+        (status = 404, description = "No such experiment", body = ErrorBody),
+    ),
+    tag = "experiments"
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ExperimentView>, ApiError> {
+    let (experiment, units) = load(&state, id).await?;
+    let decision = experiment.verdict.as_ref().map(|v| v.decision().name().to_owned());
+    let report =
+        experiment.verdict.as_ref().map(|_| format!("/v1/experiments/{}/report", experiment.id));
+    Ok(Json(ExperimentView { experiment, decision, units, report }))
+}
+
+/// The HTML report of a decided experiment (the same page `stockroute experiment` writes).
+#[utoipa::path(
+    get,
+    path = "/v1/experiments/{id}/report",
+    params(("id" = String, Path, description = "Experiment id")),
+    responses(
+        (status = 200, description = "The report", content_type = "text/html", body = String),
+        (status = 404, description = "No such experiment, or not decided yet", body = ErrorBody),
+    ),
+    tag = "experiments"
+)]
+pub async fn report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (record, units) = load(&state, id).await?;
+    let Some(verdict) = record.verdict else {
+        return Err(ApiError::NotFound {
+            what: "experiment report (not decided yet)",
+            id: record.id.0,
+        });
+    };
+    let outcome = Outcome { experiment: Some(record.id), spec: record.spec, units, verdict };
+    let html = experiment::report::html(&outcome);
+    let mut response = html.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    Ok(response)
+}
+
+/// The shadow experiment of this server (`serve --shadow`), as `GET /v1/experiments/{id}`
+/// shows it.
+#[utoipa::path(
+    get,
+    path = "/v1/shadow",
+    responses(
+        (status = 200, description = "The shadow experiment's record and units", body = ExperimentView),
+        (status = 404, description = "The server runs no shadow experiment", body = ErrorBody),
+    ),
+    tag = "experiments"
+)]
+pub async fn shadow_status(
+    State(state): State<AppState>,
+) -> Result<Json<ExperimentView>, ApiError> {
+    let Some(shadow) = state.shadow() else {
+        return Err(ApiError::NotFound { what: "shadow experiment", id: "(none)".into() });
+    };
+    let id = shadow.id().0.clone();
+    show(State(state), Path(id)).await
+}
