@@ -51,7 +51,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
     /// Stop after this many iterations per worker (reproducible runs; the time limit
-    /// still applies).
+    /// still applies; default: the JSON request's `max_iterations`, else none).
     #[arg(long)]
     pub max_iterations: Option<u64>,
     /// Write the solution in CVRPLIB .sol form here.
@@ -72,7 +72,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_threads(args.threads)
         .with_cancel(super::interrupt::cancel_on_ctrl_c()?);
     let problem = request.problem;
-    let config = SolverConfig { max_iterations: args.max_iterations, ..SolverConfig::default() };
+    let config = SolverConfig {
+        max_iterations: args.max_iterations.or(request.max_iterations),
+        ..SolverConfig::default()
+    };
     let solution = routing::solve(&problem, &config, &ctx)?;
     let report = routing::check(&problem, &solution);
     if let Some(path) = &args.sol {

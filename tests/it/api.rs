@@ -130,6 +130,42 @@ pub(super) fn circle_problem(n: usize, time_limit_s: f64) -> Value {
     })
 }
 
+/// A seed and an iteration budget make the answer reproducible: the same request twice
+/// gets the same routes, whatever the machine's load did to the clock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seed_and_an_iteration_budget_give_the_same_answer_twice() {
+    let server = Server::fresh(|c| c).await;
+    let n = 30;
+    let coordinates: Vec<[f64; 2]> = (0..=n)
+        .map(|i| {
+            let (x, y) = ((i * 37 % 101) as f64, (i * 61 % 97) as f64);
+            [x, y]
+        })
+        .collect();
+    let stops: Vec<Value> = (1..=n)
+        .map(|i| json!({"id": format!("s{i}"), "location": i, "demand": [1 + i % 4]}))
+        .collect();
+    let problem = json!({
+        "name": "scatter",
+        "locations": {"coordinates": coordinates},
+        "depots": [{"id": "D", "location": 0}],
+        "vehicles": [{"id": "van", "count": 6, "capacity": [15], "start_depot": "D"}],
+        "stops": stops,
+        "time_limit_s": 30.0,
+        "seed": 7,
+        "max_iterations": 3000,
+    });
+    let (status, first) = server.post("/v1/routes", &problem).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, second) = server.post("/v1/routes", &problem).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    assert_eq!(first["feasible"], true);
+    assert_eq!(first["iterations"], 3000, "{first}");
+    assert_eq!(first["routes"], second["routes"]);
+    assert_eq!(first["cost"], second["cost"]);
+    server.stop().await;
+}
+
 /// Daily history rows: `series` (sku, zone) pairs selling on `sales` days spread over
 /// `days` days ending 2024-12-31.
 pub(super) fn history(series: usize, days: i64, sales: usize) -> Vec<Value> {

@@ -193,8 +193,10 @@ fn solve_now(
 ) -> Result<RouteAnswer, ApiError> {
     let (snapping, snapped) =
         if query.roads { on_roads(state, &mut raw, query, ctx)? } else { Default::default() };
-    let problem = json::convert(raw)?.problem;
-    let solution = routing::solve(&problem, &SolverConfig::default(), ctx)?;
+    let request = json::convert(raw)?;
+    let config = SolverConfig { max_iterations: request.max_iterations, ..SolverConfig::default() };
+    let problem = request.problem;
+    let solution = routing::solve(&problem, &config, ctx)?;
     let feasible = routing::check(&problem, &solution).is_ok();
     if let Some(shadow) = state.shadow() {
         shadow.offer(&problem, &solution, ctx.seed());

@@ -51,6 +51,10 @@ pub struct JsonProblem {
     /// Seed of the solve.
     #[serde(default)]
     pub seed: Option<u64>,
+    /// Stop the search after this many iterations per worker (the time limit still
+    /// applies): with a seed, the same request then gets the same answer on any machine.
+    #[serde(default)]
+    pub max_iterations: Option<u64>,
 }
 
 /// Either `coordinates` (+ optional `metric`) or `distance` (+ optional `duration`).
@@ -171,6 +175,8 @@ pub struct Request {
     pub time_limit_s: Option<f64>,
     /// Seed, if given.
     pub seed: Option<u64>,
+    /// Iteration budget per worker, if given.
+    pub max_iterations: Option<u64>,
 }
 
 /// Parses a JSON request.
@@ -264,7 +270,12 @@ pub fn convert(raw: JsonProblem) -> Result<Request, RoutingError> {
         return Err(RoutingError::Invalid(v));
     }
     problem.validate()?;
-    Ok(Request { problem, time_limit_s: raw.time_limit_s, seed: raw.seed })
+    Ok(Request {
+        problem,
+        time_limit_s: raw.time_limit_s,
+        seed: raw.seed,
+        max_iterations: raw.max_iterations,
+    })
 }
 
 /// A route in the service's answer.

@@ -58,12 +58,18 @@ impl Format {
 /// Those of the format's reader.
 pub fn read(path: &Path, format: Format) -> Result<json::Request, RoutingError> {
     match format {
-        Format::Vrplib => {
-            Ok(json::Request { problem: vrplib::read(path)?, time_limit_s: None, seed: None })
-        }
-        Format::Solomon => {
-            Ok(json::Request { problem: solomon::read(path)?, time_limit_s: None, seed: None })
-        }
+        Format::Vrplib => Ok(json::Request {
+            problem: vrplib::read(path)?,
+            time_limit_s: None,
+            seed: None,
+            max_iterations: None,
+        }),
+        Format::Solomon => Ok(json::Request {
+            problem: solomon::read(path)?,
+            time_limit_s: None,
+            seed: None,
+            max_iterations: None,
+        }),
         Format::Json => json::parse(&read_text(path)?),
     }
 }
