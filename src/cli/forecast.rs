@@ -22,7 +22,6 @@ use stockroute::forecast::{
     self, BacktestReport, ForecastConfig, ForecastSet, Frequency, History, HistoryOptions,
     ModelKind, Selection,
 };
-use stockroute::scenario::{self, ScenarioError};
 use stockroute::store::{ForecastStore, NewRun, SqliteStore};
 use stockroute::{Progress, SolveContext};
 
@@ -88,13 +87,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             (History::read_csv(h, &options)?, h.display().to_string(), args.frequency, None)
         }
         (None, Some(folder)) => {
-            let scn = match scenario::load(folder) {
-                Ok((scn, _)) => scn,
-                Err(ScenarioError::Invalid(report)) => {
-                    eprint!("{}", report.to_text(&folder.display().to_string(), Some(5)));
-                    return Ok(ExitCode::from(1));
-                }
-                Err(other) => return Err(other).context(format!("loading {}", folder.display())),
+            let scn = match super::load_scenario(folder)? {
+                Ok(scn) => scn,
+                Err(code) => return Ok(code),
             };
             let history = History::from_scenario(&scn)
                 .with_context(|| format!("{}: no demand rows", folder.display()))?;

@@ -89,3 +89,20 @@ fn init_tracing(default_filter: &str) {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
+
+/// Loads a scenario folder for a command that needs a valid one. An invalid scenario prints
+/// its report (errors in full, 5 warnings per code) on stderr and gives `Ok(Err(1))`: the
+/// command's exit code, with nothing done. Other failures (I/O) are errors.
+fn load_scenario(
+    folder: &std::path::Path,
+) -> anyhow::Result<Result<stockroute::scenario::Scenario, ExitCode>> {
+    use anyhow::Context as _;
+    match stockroute::scenario::load(folder) {
+        Ok((scn, _)) => Ok(Ok(scn)),
+        Err(stockroute::scenario::ScenarioError::Invalid(report)) => {
+            eprint!("{}", report.to_text(&folder.display().to_string(), Some(5)));
+            Ok(Err(ExitCode::from(1)))
+        }
+        Err(other) => Err(other).context(format!("loading {}", folder.display())),
+    }
+}

@@ -26,7 +26,7 @@ use stockroute::forecast::History;
 use stockroute::ids::RunId;
 use stockroute::placement::{self, OffRoad, PlacementOptions, PlacementReport, RoadCoverage};
 use stockroute::routing::graph::{RoadGraph, RoadOptions};
-use stockroute::scenario::{self, ScenarioError};
+use stockroute::scenario;
 use stockroute::store::{ForecastStore, RunInfo, SqliteStore};
 use stockroute::{Interrupted, SolveContext};
 
@@ -62,13 +62,9 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let cancel = super::interrupt::cancel_on_ctrl_c()?;
-    let scn = match scenario::load(&args.scenario) {
-        Ok((scn, _)) => scn,
-        Err(ScenarioError::Invalid(report)) => {
-            eprint!("{}", report.to_text(&args.scenario.display().to_string(), Some(5)));
-            return Ok(ExitCode::from(1));
-        }
-        Err(other) => return Err(other).context(format!("loading {}", args.scenario.display())),
+    let scn = match super::load_scenario(&args.scenario)? {
+        Ok(scn) => scn,
+        Err(code) => return Ok(code),
     };
     if !args.store.exists() {
         bail!("store {} does not exist: run `stockroute forecast` first", args.store.display());

@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 use stockroute::forecast::ModelKind;
 use stockroute::ids::StationId;
 use stockroute::plan::{self, PlanOutcome, PlanRequest};
-use stockroute::scenario::{self, ScenarioError};
 use stockroute::store::SqliteStore;
 use stockroute::{Progress, SolveContext};
 
@@ -70,13 +69,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started_at = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
     let started = Instant::now();
     let cancel = super::interrupt::cancel_on_ctrl_c()?;
-    let scn = match scenario::load(&args.scenario) {
-        Ok((scn, _)) => scn,
-        Err(ScenarioError::Invalid(report)) => {
-            eprint!("{}", report.to_text(&args.scenario.display().to_string(), Some(5)));
-            return Ok(ExitCode::from(1));
-        }
-        Err(other) => return Err(other).context(format!("loading {}", args.scenario.display())),
+    let scn = match super::load_scenario(&args.scenario)? {
+        Ok(scn) => scn,
+        Err(code) => return Ok(code),
     };
     let validate_s = started.elapsed().as_secs_f64();
     eprintln!(
