@@ -170,29 +170,15 @@ fn cli_forecast_refuses_a_broken_scenario_and_stores_nothing() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_forecast_with_130_and_stores_nothing() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.sqlite");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stockroute"))
-        .args(["forecast", repo("data/scenarios/monaco").to_str().unwrap()])
-        .args(["--store", db.to_str().unwrap(), "--threads", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     // The history line is printed after the handler is installed and before the forecast.
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("history:") {
-        line.clear();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "no history line");
-    }
-    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(kill.success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    let status = child.wait().unwrap();
+    let (status, rest) = crate::interrupt_after_line(
+        Command::new(env!("CARGO_BIN_EXE_stockroute"))
+            .args(["forecast", repo("data/scenarios/monaco").to_str().unwrap()])
+            .args(["--store", db.to_str().unwrap(), "--threads", "1"]),
+        "history:",
+    );
     assert_eq!(status.code(), Some(130), "{rest}");
     assert!(rest.contains("interrupted"), "{rest}");
     assert!(

@@ -259,32 +259,18 @@ fn scenario_text_is_escaped_and_orders_without_roads_are_reported() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_plan_with_130_and_writes_no_output() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let (out, db) = (dir.path().join("out"), dir.path().join("s.sqlite"));
     // The full forecast configuration on one thread: the run is still forecasting when the
-    // signal arrives.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stockroute"))
-        .args(["plan", repo("data/scenarios/monaco").to_str().unwrap()])
-        .args(["--out", out.to_str().unwrap(), "--store", db.to_str().unwrap()])
-        .args(["--threads", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The scenario line is printed after the handler is installed and before forecasting.
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("scenario ") {
-        line.clear();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "no scenario line");
-    }
-    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(kill.success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    let status = child.wait().unwrap();
+    // signal arrives. The scenario line is printed after the handler is installed and
+    // before forecasting.
+    let (status, rest) = crate::interrupt_after_line(
+        Command::new(env!("CARGO_BIN_EXE_stockroute"))
+            .args(["plan", repo("data/scenarios/monaco").to_str().unwrap()])
+            .args(["--out", out.to_str().unwrap(), "--store", db.to_str().unwrap()])
+            .args(["--threads", "1"]),
+        "scenario ",
+    );
     assert_eq!(status.code(), Some(130), "{rest}");
     assert!(!out.exists(), "output written after Ctrl-C");
     assert!(SqliteStore::open(&db).unwrap().list_runs().unwrap().is_empty(), "run stored");
