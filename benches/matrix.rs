@@ -14,10 +14,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 use stockroute::SolveContext;
-use stockroute::routing::graph::{RoadGraph, RoadOptions};
-use stockroute::routing::matrix::TravelMatrix;
-use stockroute::routing::snap::{DEFAULT_MAX_SNAP_M, Snapped};
-use stockroute::routing::traffic::TrafficProfile;
+use stockroute::roads::graph::{RoadGraph, RoadOptions};
+use stockroute::roads::matrix::TravelMatrix;
+use stockroute::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
+use stockroute::roads::traffic::TrafficProfile;
 
 fn monaco_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/osm/monaco.osm.pbf")

@@ -18,7 +18,7 @@ pub enum Error {
     Routing(#[from] crate::routing::RoutingError),
     /// The road network, snapping or a travel matrix failed.
     #[error(transparent)]
-    Road(#[from] crate::routing::roads_error::RoadError),
+    Road(#[from] crate::roads::error::RoadError),
     /// Inventory placement failed (invalid input, infeasible model, time limit).
     #[error(transparent)]
     Placement(#[from] crate::placement::PlacementError),

@@ -37,6 +37,7 @@ pub mod ids;
 pub mod placement;
 pub mod plan;
 pub mod report;
+pub mod roads;
 pub mod routing;
 pub mod scenario;
 pub mod store;

@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::jobs::Jobs;
 use super::metrics::Metrics;
 use super::slots::SolveSlots;
-use crate::routing::graph::{RoadGraph, RoadOptions};
+use crate::roads::graph::{RoadGraph, RoadOptions};
 use crate::scenario::Scenario;
 use crate::store::{JobStore, SqliteStore};
 use std::sync::Arc;

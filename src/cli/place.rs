@@ -25,7 +25,7 @@ use std::time::Instant;
 use stockroute::forecast::History;
 use stockroute::ids::RunId;
 use stockroute::placement::{self, OffRoad, PlacementOptions, PlacementReport, RoadCoverage};
-use stockroute::routing::graph::{RoadGraph, RoadOptions};
+use stockroute::roads::graph::{RoadGraph, RoadOptions};
 use stockroute::scenario;
 use stockroute::store::{ForecastStore, RunInfo, SqliteStore};
 use stockroute::{Interrupted, SolveContext};

@@ -10,10 +10,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use stockroute::SolveContext;
-use stockroute::routing::graph::{RoadGraph, RoadOptions};
-use stockroute::routing::matrix::TravelMatrix;
-use stockroute::routing::snap::DEFAULT_MAX_SNAP_M;
-use stockroute::routing::traffic::TrafficProfile;
+use stockroute::roads::graph::{RoadGraph, RoadOptions};
+use stockroute::roads::matrix::TravelMatrix;
+use stockroute::roads::snap::DEFAULT_MAX_SNAP_M;
+use stockroute::roads::traffic::TrafficProfile;
 
 /// Arguments of `stockroute roads`.
 #[derive(Debug, clap::Args)]

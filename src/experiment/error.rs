@@ -75,7 +75,7 @@ pub enum ExperimentError {
     Routing(#[from] crate::routing::RoutingError),
     /// A road extract, snapping or a travel matrix failed (station-day units).
     #[error(transparent)]
-    Road(#[from] crate::routing::roads_error::RoadError),
+    Road(#[from] crate::roads::error::RoadError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),

@@ -165,7 +165,7 @@ pub enum PlacementError {
     Road {
         /// The road-graph error.
         #[source]
-        source: crate::routing::roads_error::RoadError,
+        source: crate::roads::error::RoadError,
     },
     /// Writing a model file failed.
     #[error("writing {path}: {source}")]

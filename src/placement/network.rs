@@ -60,7 +60,7 @@ pub(crate) struct Network {
 /// # Units
 /// Kilometres.
 pub fn haversine_km(lat_a: f64, lon_a: f64, lat_b: f64, lon_b: f64) -> f64 {
-    crate::routing::snap::haversine_m((lat_a, lon_a), (lat_b, lon_b)) / 1000.0
+    crate::roads::haversine_m((lat_a, lon_a), (lat_b, lon_b)) / 1000.0
 }
 
 impl Network {

@@ -11,10 +11,10 @@ use super::error::PlacementError;
 use super::model::{PlacementInput, RoadDistance};
 use crate::SolveContext;
 use crate::ids::{CentreId, ZoneId};
-use crate::routing::graph::RoadGraph;
-use crate::routing::matrix::TravelMatrix;
-use crate::routing::snap::DEFAULT_MAX_SNAP_M;
-use crate::routing::traffic::TrafficProfile;
+use crate::roads::graph::RoadGraph;
+use crate::roads::matrix::TravelMatrix;
+use crate::roads::snap::DEFAULT_MAX_SNAP_M;
+use crate::roads::traffic::TrafficProfile;
 
 /// One end that could not be placed on the road graph.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +93,7 @@ pub fn road_distances(
 mod tests {
     use super::*;
     use crate::placement::synth::{SynthSpec, network};
-    use crate::routing::graph::{EdgeData, NodeData, RoadOptions};
+    use crate::roads::graph::{EdgeData, NodeData, RoadOptions};
 
     /// A two-way road of 3 nodes, ~1.1 km per edge, along a meridian.
     fn line_graph() -> RoadGraph {

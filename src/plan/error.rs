@@ -28,7 +28,7 @@ pub enum PlanError {
     Placement(#[from] crate::placement::PlacementError),
     /// The road graph, snapping or the travel matrix failed.
     #[error(transparent)]
-    Road(#[from] crate::routing::roads_error::RoadError),
+    Road(#[from] crate::roads::error::RoadError),
     /// A routing problem was refused by the solver.
     #[error(transparent)]
     Routing(#[from] crate::routing::RoutingError),
@@ -66,7 +66,7 @@ impl PlanError {
     pub fn is_interrupted(&self) -> bool {
         use crate::forecast::ForecastError;
         use crate::placement::PlacementError;
-        use crate::routing::roads_error::RoadError;
+        use crate::roads::error::RoadError;
         matches!(
             self,
             Self::Interrupted(_)

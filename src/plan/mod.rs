@@ -57,7 +57,7 @@ pub use request::{ForecastOptions, PlacementStageOptions, PlanRequest, RoutingSt
 pub use routing_stage::solution_of;
 
 use crate::context::SolveContext;
-use crate::routing::graph::{RoadGraph, RoadOptions};
+use crate::roads::graph::{RoadGraph, RoadOptions};
 use crate::scenario::{self, Scenario};
 use crate::store::ForecastStore;
 

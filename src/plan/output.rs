@@ -5,7 +5,7 @@
 //! same outcome gives the same bytes.
 
 use super::{PlanError, PlanOutcome};
-use crate::routing::geometry::{GeoJsonBuilder, properties};
+use crate::roads::geometry::{GeoJsonBuilder, properties};
 use geojson::JsonObject;
 use serde_json::json;
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@ use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
 use crate::ids::{CentreId, SkuId};
 use crate::placement::{self, PlacementOptions};
-use crate::routing::graph::RoadGraph;
+use crate::roads::graph::RoadGraph;
 use crate::scenario::Scenario;
 use std::collections::HashMap;
 

@@ -10,7 +10,7 @@
 
 use crate::forecast::{ModelKind, Selection};
 use crate::ids::StationId;
-use crate::routing::snap::DEFAULT_MAX_SNAP_M;
+use crate::roads::snap::DEFAULT_MAX_SNAP_M;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 

@@ -7,11 +7,11 @@ use super::outcome::{
 };
 use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
+use crate::roads::geometry::route_line;
+use crate::roads::graph::RoadGraph;
 use crate::routing::from_scenario::{
     DayOptions, StationProblem, UnroutedOrder, UnroutedReason, day_problems,
 };
-use crate::routing::geometry::route_line;
-use crate::routing::graph::RoadGraph;
 use crate::routing::{self, Problem, Route, Solution, SolverConfig};
 use crate::scenario::Scenario;
 

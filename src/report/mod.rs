@@ -11,7 +11,7 @@
 pub mod svg;
 
 use crate::plan::{DemandChart, PlanOutcome, UnservedCause};
-use crate::routing::OSM_ATTRIBUTION;
+use crate::roads::OSM_ATTRIBUTION;
 use std::fmt::Write;
 use svg::{Bar, Line, PALETTE, Projection, bars, escape, line_chart};
 

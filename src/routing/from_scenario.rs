@@ -29,12 +29,12 @@
 
 use crate::context::SolveContext;
 use crate::ids::{OrderId, SkuId, StationId, StopId, VehicleTypeId, ZoneId};
-use crate::routing::graph::RoadGraph;
-use crate::routing::matrix::TravelMatrix;
+use crate::roads::error::RoadError;
+use crate::roads::graph::RoadGraph;
+use crate::roads::matrix::TravelMatrix;
+use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
+use crate::roads::traffic::TrafficProfile;
 use crate::routing::model::{Depot, Locations, Objective, Problem, Stop, TimeWindow, VehicleType};
-use crate::routing::roads_error::RoadError;
-use crate::routing::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
-use crate::routing::traffic::TrafficProfile;
 use crate::scenario::{Order, Scenario, Station};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -335,8 +335,8 @@ fn vehicle_type(v: &crate::scenario::VehicleType) -> VehicleType {
 mod tests {
     use super::*;
     use crate::ids::CentreId;
-    use crate::routing::graph::RoadOptions;
-    use crate::routing::graph::tests::{edge, grid_node};
+    use crate::roads::graph::RoadOptions;
+    use crate::roads::graph::tests::{edge, grid_node};
     use crate::scenario::{Costs, OrderLine, Period, Sku, TimeOfDay, VehicleType as Fleet};
 
     /// A 1 x 5 street, 10 s between neighbours, both ways.

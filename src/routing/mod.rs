@@ -12,9 +12,8 @@
 //! - [`formats`] reads CVRPLIB/VRPLIB and Solomon files and the service's JSON, and writes
 //!   CVRPLIB `.sol` files.
 //!
-//! - [`graph`], [`snap`], [`matrix`] and [`traffic`] turn an OpenStreetMap extract into a
-//!   road graph, snap stops onto it and compute travel-time/distance matrices for a
-//!   departure hour.
+//! The road network (OSM graph, snapping, matrices) is the stage below, [`crate::roads`];
+//! this module never reads OSM nor builds road graphs.
 //!
 //! ```
 //! use stockroute::routing::{self, formats::vrplib, SolverConfig};
@@ -37,23 +36,16 @@ mod env;
 pub mod error;
 pub mod formats;
 pub mod from_scenario;
-pub mod geometry;
-pub mod graph;
-pub mod matrix;
 pub mod model;
 mod plan;
 mod recreate;
-pub mod roads_error;
 mod ruin;
 pub mod search;
-pub mod snap;
 pub mod solution;
-pub mod traffic;
 
 pub use check::{CheckReport, CheckViolation, check};
 pub use compiled::MAX_LOCATIONS;
 pub use error::{RoutingError, Violation};
-pub use graph::OSM_ATTRIBUTION;
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
 pub use search::{SolverConfig, solve};
 pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason, Visit};

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use stockroute::SolveContext;
 use stockroute::plan::{self, PlanRequest, UnservedCause};
-use stockroute::routing::OSM_ATTRIBUTION;
+use stockroute::roads::OSM_ATTRIBUTION;
+use stockroute::roads::graph::{RoadGraph, RoadOptions};
 use stockroute::routing::from_scenario::{DayOptions, UnroutedReason, day_problems};
-use stockroute::routing::graph::{RoadGraph, RoadOptions};
 use stockroute::store::{ForecastStore, SqliteStore};
 
 fn repo(rel: &str) -> PathBuf {

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use stockroute::SolveContext;
-use stockroute::routing::graph::{RoadGraph, RoadOptions};
-use stockroute::routing::matrix::TravelMatrix;
-use stockroute::routing::roads_error::RoadError;
-use stockroute::routing::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
-use stockroute::routing::traffic::TrafficProfile;
+use stockroute::roads::error::RoadError;
+use stockroute::roads::graph::{RoadGraph, RoadOptions};
+use stockroute::roads::matrix::TravelMatrix;
+use stockroute::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
+use stockroute::roads::traffic::TrafficProfile;
 
 fn monaco_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/osm/monaco.osm.pbf")

@@ -5,7 +5,7 @@
 //! road graph of the scenario loaded at start; the distance and time matrices then come
 //! from the roads (metres, seconds), and a stop too far from any road is answered as
 //! unserved (`unreachable`) with its snap failure listed, never dropped. `&geometry=true`
-//! adds the routes' road polylines as GeoJSON ([`crate::routing::geometry`]).
+//! adds the routes' road polylines as GeoJSON ([`crate::roads::geometry`]).
 //!
 //! Limits are checked before any work: at most `max_stops` stops, `time_limit_s` in
 //! `(0, max_time_limit_s]`. The time limit counts from the request's arrival, so waiting for
@@ -18,13 +18,13 @@ use crate::api::config::seconds;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{AppJson, AppQuery};
 use crate::api::state::AppState;
+use crate::roads::error::RoadError;
+use crate::roads::geometry::{GeoJsonBuilder, properties, route_line};
+use crate::roads::graph::RoadGraph;
+use crate::roads::matrix::TravelMatrix;
+use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
+use crate::roads::traffic::TrafficProfile;
 use crate::routing::formats::json::{self, JsonProblem};
-use crate::routing::geometry::{GeoJsonBuilder, properties, route_line};
-use crate::routing::graph::RoadGraph;
-use crate::routing::matrix::TravelMatrix;
-use crate::routing::roads_error::RoadError;
-use crate::routing::snap::{DEFAULT_MAX_SNAP_M, Snapped};
-use crate::routing::traffic::TrafficProfile;
 use crate::routing::{self, Problem, Solution, SolverConfig, UnservedReason};
 use crate::{Interrupted, SolveContext};
 use axum::Json;

@@ -24,8 +24,8 @@ mod csr;
 mod osm;
 pub mod tags;
 
-use crate::routing::roads_error::RoadError;
-use crate::routing::snap::{SnapIndex, Snapped};
+use crate::roads::error::RoadError;
+use crate::roads::spatial::SnapIndex;
 pub(crate) use csr::{Csr, Search, UNSET};
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -189,10 +189,10 @@ impl RoadGraph {
     /// # Example
     /// ```
     /// use stockroute::SolveContext;
-    /// use stockroute::routing::graph::{RoadGraph, RoadOptions};
-    /// use stockroute::routing::matrix::TravelMatrix;
-    /// use stockroute::routing::snap::DEFAULT_MAX_SNAP_M;
-    /// use stockroute::routing::traffic::TrafficProfile;
+    /// use stockroute::roads::graph::{RoadGraph, RoadOptions};
+    /// use stockroute::roads::matrix::TravelMatrix;
+    /// use stockroute::roads::snap::DEFAULT_MAX_SNAP_M;
+    /// use stockroute::roads::traffic::TrafficProfile;
     ///
     /// let graph = RoadGraph::from_pbf("../shared/data/osm/monaco.osm.pbf", &RoadOptions::default())?;
     /// // The Prince's Palace and the Casino.
@@ -274,7 +274,7 @@ impl RoadGraph {
             "road graph built (largest strongly connected component)"
         );
         let csr = Csr::from_graph(&graph);
-        let snap = SnapIndex::build(&graph);
+        let snap = SnapIndex::build(&node_points(&graph));
         Self { graph, csr, snap, access_speed_kmh: options.access_speed_kmh, stats }
     }
 
@@ -293,7 +293,7 @@ impl RoadGraph {
             graph.add_edge(RoadNode::new(a as usize), RoadNode::new(b as usize), e);
         }
         let csr = Csr::from_graph(&graph);
-        let snap = SnapIndex::build(&graph);
+        let snap = SnapIndex::build(&node_points(&graph));
         Self { graph, csr, snap, access_speed_kmh: 15.0, stats: BuildStats::default() }
     }
 
@@ -372,21 +372,11 @@ impl RoadGraph {
             length_mm: search.length_mm(t),
         })
     }
+}
 
-    /// The road geometry between two snapped locations, for maps: the first location, the
-    /// road nodes of the fastest path, the second location. `None` when either location
-    /// was snapped on another graph or no path exists.
-    ///
-    /// # Units
-    /// `(lon, lat)` pairs in degrees (GeoJSON order).
-    pub fn path_geometry(&self, from: &Snapped, to: &Snapped) -> Option<Vec<(f64, f64)>> {
-        let path = self.shortest_path(from.node, to.node)?;
-        let mut line = Vec::with_capacity(path.nodes.len() + 2);
-        line.push((from.lon, from.lat));
-        line.extend(path.nodes.iter().map(|&n| (self.graph[n].lon, self.graph[n].lat)));
-        line.push((to.lon, to.lat));
-        Some(line)
-    }
+/// `(lat, lon, stoppable)` per node, by node index, for the spatial index.
+fn node_points(graph: &DiGraph<NodeData, EdgeData, u32>) -> Vec<(f64, f64, bool)> {
+    graph.node_weights().map(|n| (n.lat, n.lon, n.stoppable)).collect()
 }
 
 /// A path through the road graph.

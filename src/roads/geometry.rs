@@ -12,9 +12,9 @@
 //! Used by `stockroute plan` (routes.geojson, report.html) and by the service's optional
 //! route geometry.
 
-use crate::routing::graph::{OSM_ATTRIBUTION, RoadGraph};
-use crate::routing::roads_error::RoadError;
-use crate::routing::snap::Snapped;
+use crate::roads::error::RoadError;
+use crate::roads::graph::{OSM_ATTRIBUTION, RoadGraph};
+use crate::roads::snap::Snapped;
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
 use serde::Serialize;
 
@@ -127,11 +127,28 @@ impl GeoJsonBuilder {
     }
 }
 
+impl RoadGraph {
+    /// The road geometry between two snapped locations, for maps: the first location, the
+    /// road nodes of the fastest path, the second location. `None` when either location
+    /// was snapped on another graph or no path exists.
+    ///
+    /// # Units
+    /// `(lon, lat)` pairs in degrees (GeoJSON order).
+    pub fn path_geometry(&self, from: &Snapped, to: &Snapped) -> Option<Vec<(f64, f64)>> {
+        let path = self.shortest_path(from.node, to.node)?;
+        let mut line = Vec::with_capacity(path.nodes.len() + 2);
+        line.push((from.lon, from.lat));
+        line.extend(path.nodes.iter().map(|&n| (self.node(n).lon, self.node(n).lat)));
+        line.push((to.lon, to.lat));
+        Some(line)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routing::graph::tests::grid_node;
-    use crate::routing::graph::{EdgeData, RoadOptions};
+    use crate::roads::graph::tests::grid_node;
+    use crate::roads::graph::{EdgeData, RoadOptions};
 
     /// A 1 x 3 row of nodes joined both ways.
     fn row() -> RoadGraph {

@@ -20,11 +20,8 @@
 //! city and regional scale; the reported distance is the haversine distance to the chosen
 //! node, picked among the few planar-nearest candidates.
 
-use super::graph::{EdgeData, NodeData, RoadGraph, RoadNode};
-use geo::{Distance, Haversine, Point};
-use petgraph::graph::DiGraph;
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
+use super::graph::{RoadGraph, RoadNode};
+use super::spatial::{M_PER_DEG, haversine_m};
 use serde::Serialize;
 
 /// The default largest distance between a stop and the road node it is snapped to.
@@ -32,9 +29,6 @@ use serde::Serialize;
 /// # Units
 /// Metres.
 pub const DEFAULT_MAX_SNAP_M: f64 = 500.0;
-
-const M_PER_DEG: f64 = 111_320.0;
-const CANDIDATES: usize = 8;
 
 /// A location moved onto the road graph.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -100,56 +94,6 @@ pub struct SnapReport<Id> {
     pub unreachable: Vec<Unreachable<Id>>,
 }
 
-/// The spatial index over the graph's nodes.
-#[derive(Debug, Clone)]
-pub(crate) struct SnapIndex {
-    tree: RTree<GeomWithData<[f64; 2], u32>>,
-    cos_lat0: f64,
-    /// min lat, min lon, max lat, max lon of the nodes, in degrees.
-    bbox: [f64; 4],
-}
-
-impl SnapIndex {
-    /// Indexes the stoppable nodes of `graph` (all nodes if none is stoppable); the
-    /// bounding box covers every node.
-    pub(crate) fn build(graph: &DiGraph<NodeData, EdgeData, u32>) -> Self {
-        let (mut bbox, mut sum_lat, mut n): ([f64; 4], f64, usize) =
-            ([90.0, 180.0, -90.0, -180.0], 0.0, 0);
-        for &NodeData { lat, lon, .. } in graph.node_weights() {
-            bbox = [bbox[0].min(lat), bbox[1].min(lon), bbox[2].max(lat), bbox[3].max(lon)];
-            sum_lat += lat;
-            n += 1;
-        }
-        let cos_lat0 = (sum_lat / n.max(1) as f64).to_radians().cos();
-        let any_stoppable = graph.node_weights().any(|n| n.stoppable);
-        let points = graph
-            .node_weights()
-            .enumerate()
-            .filter(|(_, n)| n.stoppable || !any_stoppable)
-            .map(|(i, n)| GeomWithData::new(project(cos_lat0, n.lat, n.lon), i as u32))
-            .collect();
-        Self { tree: RTree::bulk_load(points), cos_lat0, bbox }
-    }
-}
-
-impl SnapIndex {
-    pub(crate) fn bounds(&self) -> [f64; 4] {
-        self.bbox
-    }
-}
-
-fn project(cos_lat0: f64, lat: f64, lon: f64) -> [f64; 2] {
-    [lon * cos_lat0 * M_PER_DEG, lat * M_PER_DEG]
-}
-
-/// Haversine distance between two `(lat, lon)` points.
-///
-/// # Units
-/// Metres.
-pub(crate) fn haversine_m((lat_a, lon_a): (f64, f64), (lat_b, lon_b): (f64, f64)) -> f64 {
-    Haversine.distance(Point::new(lon_a, lat_a), Point::new(lon_b, lat_b))
-}
-
 impl RoadGraph {
     /// Moves a location onto the nearest road node, if one is within `max_snap_m`.
     ///
@@ -171,7 +115,7 @@ impl RoadGraph {
         let margin = max_snap_m.max(0.0);
         let dlat = margin / M_PER_DEG;
         let dlon = margin / (M_PER_DEG * lat.to_radians().cos().max(1e-6));
-        let [min_lat, min_lon, max_lat, max_lon] = index.bbox;
+        let [min_lat, min_lon, max_lat, max_lon] = index.bounds();
         if lat < min_lat - dlat
             || lat > max_lat + dlat
             || lon < min_lon - dlon
@@ -179,13 +123,10 @@ impl RoadGraph {
         {
             return Err(UnreachableReason::OutsideGraph);
         }
-        let query = project(index.cos_lat0, lat, lon);
         let best = index
-            .tree
-            .nearest_neighbor_iter(query)
-            .take(CANDIDATES)
-            .map(|p| {
-                let node = RoadNode::new(p.data as usize);
+            .candidates(lat, lon)
+            .map(|i| {
+                let node = RoadNode::new(i as usize);
                 let data = self.node(node);
                 (node, haversine_m((lat, lon), (data.lat, data.lon)))
             })
@@ -226,8 +167,8 @@ impl RoadGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routing::graph::tests::{edge, grid_node};
-    use crate::routing::graph::{NodeData, RoadOptions};
+    use crate::roads::graph::tests::{edge, grid_node};
+    use crate::roads::graph::{NodeData, RoadOptions};
 
     /// A 3 x 3 two-way grid: node `3 * row + col`.
     fn grid() -> RoadGraph {

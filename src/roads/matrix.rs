@@ -39,10 +39,10 @@
 //! from regional extracts.
 
 use crate::context::SolveContext;
-use crate::routing::graph::{RoadGraph, Search, UNSET};
-use crate::routing::roads_error::RoadError;
-use crate::routing::snap::Snapped;
-use crate::routing::traffic::TrafficProfile;
+use crate::roads::error::RoadError;
+use crate::roads::graph::{RoadGraph, Search, UNSET};
+use crate::roads::snap::Snapped;
+use crate::roads::traffic::TrafficProfile;
 use rayon::prelude::*;
 
 /// An n x n matrix of integer travel times and distances between snapped stops, for one
@@ -305,8 +305,8 @@ fn retime(free_flow_ms: &[u32], multiplier: f64) -> Vec<u32> {
 mod tests {
     use super::*;
     use crate::context::{Interrupted, SolveContext};
-    use crate::routing::graph::tests::{edge, grid_node};
-    use crate::routing::graph::{EdgeData, NodeData, RoadNode, RoadOptions};
+    use crate::roads::graph::tests::{edge, grid_node};
+    use crate::roads::graph::{EdgeData, NodeData, RoadNode, RoadOptions};
     use petgraph::algo::dijkstra;
     use proptest::prelude::*;
 

@@ -16,7 +16,7 @@
 //! costs O(n²), not n searches). Per-road-class profiles (a congested motorway at 8:00)
 //! would change paths and are not modelled. Distances never depend on the profile.
 
-use crate::routing::roads_error::RoadError;
+use crate::roads::error::RoadError;
 use serde::{Deserialize, Serialize};
 
 /// Hourly speed factors and a weather factor; the default is flat free flow.

@@ -9,7 +9,7 @@
 
 use super::tags::{Direction, WayProfile, way_profile};
 use super::{BuildStats, EdgeData, NodeData, RoadOptions};
-use crate::routing::roads_error::RoadError;
+use crate::roads::error::RoadError;
 use geo::{Distance, Geodesic, Point};
 use osmpbf::{Element, IndexedReader};
 use std::collections::HashMap;
