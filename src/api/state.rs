@@ -60,7 +60,7 @@ impl AppState {
     /// [`ApiError::Store`], [`ApiError::Internal`] for a scenario or road extract that does
     /// not load, [`ApiError::Io`] when the workers cannot start.
     pub fn new(config: ServiceConfig) -> Result<Self, ApiError> {
-        let store = Arc::new(SqliteStore::open(&config.store)?);
+        let store = Arc::new(SqliteStore::open_owned(&config.store)?);
         let interrupted = store.fail_unfinished("interrupted by restart")?;
         if interrupted > 0 {
             tracing::warn!(jobs = interrupted, "jobs of an earlier process marked failed");

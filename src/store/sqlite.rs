@@ -33,6 +33,9 @@ pub struct SqliteStore {
     path: PathBuf,
     pub(super) writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Held for the store's lifetime by the process that owns the file's jobs (see
+    /// [`SqliteStore::open_owned`]); dropping the store releases it.
+    _owner: Option<std::fs::File>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -63,7 +66,43 @@ impl SqliteStore {
             path: path.to_owned(),
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
+            _owner: None,
         })
+    }
+
+    /// Opens the store as its one owning process: the service, which runs the file's jobs
+    /// and marks the ones a previous owner left unfinished as interrupted. An exclusive
+    /// advisory lock (`flock`) on the database file is taken first and held until the store
+    /// is dropped, so a second owner is refused instead of failing the first one's jobs.
+    /// Plain [`SqliteStore::open`] (the CLI's forecast and place runs) does not take it:
+    /// SQLite itself serialises their writes.
+    ///
+    /// The lock is the kernel's, so it goes with the process: a crashed owner leaves no
+    /// stale lock behind.
+    ///
+    /// # Errors
+    /// [`StoreError::Locked`] when another process owns the file; those of
+    /// [`SqliteStore::open`].
+    pub fn open_owned(path: &Path) -> Result<Self, StoreError> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|source| StoreError::Io { path: path.to_owned(), source })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked { path: path.to_owned() });
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(StoreError::Io { path: path.to_owned(), source });
+            }
+        }
+        let mut store = Self::open(path)?;
+        store._owner = Some(file);
+        Ok(store)
     }
 
     /// The schema version of the open file.
@@ -342,5 +381,23 @@ impl ForecastStore for SqliteStore {
         let conn = lock(&self.writer);
         let cutoff = cutoff.to_rfc3339_opts(SecondsFormat::Millis, true);
         Ok(conn.execute("DELETE FROM forecast_run WHERE created_at < ?1", [cutoff])?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_owned_store_refuses_a_second_owner_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("owned.sqlite");
+        let first = SqliteStore::open_owned(&path).unwrap();
+        let err = SqliteStore::open_owned(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+        // Processes that do not own the jobs (the CLI's runs) still open it.
+        assert!(SqliteStore::open(&path).is_ok());
+        drop(first);
+        assert!(SqliteStore::open_owned(&path).is_ok());
     }
 }
