@@ -54,6 +54,24 @@ pub struct ServiceConfig {
     /// A routing experiment spec to run in shadow mode on `POST /v1/routes` (see
     /// [`crate::api::shadow`]); relative data paths resolve against its folder.
     pub shadow: Option<PathBuf>,
+    /// Most open connections; at the cap the oldest one without a request in flight is
+    /// closed to make room (see [`crate::api::conn`]).
+    pub max_connections: usize,
+    /// Time a client has to send a whole request head (then the connection is closed).
+    ///
+    /// # Units
+    /// Seconds.
+    pub header_read_timeout_s: f64,
+    /// Time a client has to send a request body; beyond it the request gets a 4xx.
+    ///
+    /// # Units
+    /// Seconds.
+    pub body_read_timeout_s: f64,
+    /// A keep-alive connection with no request and no byte for this long is closed.
+    ///
+    /// # Units
+    /// Seconds.
+    pub idle_timeout_s: f64,
 }
 
 impl Default for ServiceConfig {
@@ -73,6 +91,12 @@ impl Default for ServiceConfig {
             threads_per_job: cores.saturating_sub(1).max(1),
             shutdown_grace_s: 10.0,
             shadow: None,
+            // Well under the usual 1,024 descriptors per process, leaving room for the
+            // store, the scenario files and the job workers.
+            max_connections: 512,
+            header_read_timeout_s: 10.0,
+            body_read_timeout_s: 30.0,
+            idle_timeout_s: 60.0,
         }
     }
 }
@@ -123,6 +147,22 @@ impl ServiceConfig {
     pub fn with_shutdown_grace_s(mut self, seconds: f64) -> Self {
         self.shutdown_grace_s = seconds;
         self
+    }
+
+    /// The limits of the connection layer; every timeout at least 10 ms.
+    pub(crate) fn conn_limits(&self) -> super::conn::ConnLimits {
+        let at_least = |s: f64| seconds(s).max(Duration::from_millis(10));
+        super::conn::ConnLimits {
+            max_connections: self.max_connections.max(1),
+            header_read_timeout: at_least(self.header_read_timeout_s),
+            idle_timeout: at_least(self.idle_timeout_s),
+            drain_timeout: at_least(self.max_time_limit_s + self.shutdown_grace_s + 5.0),
+        }
+    }
+
+    /// How long a request body may take to arrive (at least 10 ms).
+    pub(crate) fn body_read_timeout(&self) -> Duration {
+        seconds(self.body_read_timeout_s).max(Duration::from_millis(10))
     }
 
     /// The shutdown grace period (negative or NaN is zero).
