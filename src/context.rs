@@ -132,6 +132,21 @@ impl SolveContext {
         self
     }
 
+    /// A context for a sub-solve of this run with its own `seed`: the same deadline, cancel
+    /// token, thread budget and progress sink, and a clock for [`elapsed`](Self::elapsed)
+    /// that starts now. Stages use it when one run holds several seeded solves (one per
+    /// station, per experiment arm) that must still stop together.
+    pub fn child(&self, seed: u64) -> Self {
+        Self {
+            seed,
+            started: Instant::now(),
+            deadline: self.deadline,
+            cancel: self.cancel.clone(),
+            threads: self.threads,
+            progress: Arc::clone(&self.progress),
+        }
+    }
+
     /// The seed this run was started with.
     pub fn seed(&self) -> u64 {
         self.seed
@@ -213,6 +228,21 @@ mod tests {
         assert!(ctx.check().is_ok());
         other.cancel_token().cancel();
         assert_eq!(ctx.check(), Err(Interrupted::Cancelled));
+    }
+
+    #[test]
+    fn child_keeps_deadline_cancel_and_threads_with_a_new_seed() {
+        let parent = SolveContext::new(1).with_threads(3).with_time_limit(Duration::from_secs(60));
+        let child = parent.child(9);
+        assert_eq!((child.seed(), child.threads()), (9, 3));
+        assert_eq!(child.deadline, parent.deadline);
+        let a: Vec<u32> = child.rng(0).random_iter().take(4).collect();
+        let b: Vec<u32> = SolveContext::new(9).rng(0).random_iter().take(4).collect();
+        assert_eq!(a, b);
+        parent.cancel_token().cancel();
+        assert_eq!(child.check(), Err(Interrupted::Cancelled));
+        let past = SolveContext::new(0).with_time_limit(Duration::ZERO).child(5);
+        assert_eq!(past.check(), Err(Interrupted::Deadline));
     }
 
     #[test]

@@ -13,6 +13,12 @@
 //!  [scenario] --clean series--> [forecast] --run--> [placement] -> [routing]
 //! ```
 //!
+//! One entry point per stage, called alike by the CLI, the service, the batch run
+//! ([`plan`]) and the experiments: [`store::forecast_run`] (a forecast written as a run),
+//! [`placement::place`] (a checked placement from a forecast's quantities) and
+//! [`routing::route_day`] (a delivery day routed and checked per station). Below them,
+//! [`roads::PointMatrix`] is the one way to get a travel matrix for a list of places.
+//!
 //! Every solve receives a [`SolveContext`]: the seed, the deadline, a cancel token and a
 //! progress sink, so results are reproducible and time limits are honest.
 //!

@@ -76,8 +76,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_iterations: args.max_iterations.or(request.max_iterations),
         ..SolverConfig::default()
     };
-    let solution = routing::solve(&problem, &config, &ctx)?;
-    let report = routing::check(&problem, &solution);
+    let routing::CheckedSolution { solution, verdict: report } =
+        routing::solve_checked(&problem, &config, &ctx)?;
     if let Some(path) = &args.sol {
         std::fs::write(path, vrplib::write_sol(&solution))
             .with_context(|| format!("writing {}", path.display()))?;

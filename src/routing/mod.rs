@@ -32,6 +32,7 @@
 pub mod check;
 mod compiled;
 mod construct;
+mod day;
 mod env;
 pub mod error;
 pub mod formats;
@@ -45,6 +46,7 @@ pub mod solution;
 
 pub use check::{CheckReport, CheckViolation, check};
 pub use compiled::MAX_LOCATIONS;
+pub use day::{CheckedSolution, RoutedDay, RoutedStation, route_day, solve_checked};
 pub use error::{RoutingError, Violation};
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
 pub use search::{SolverConfig, solve};

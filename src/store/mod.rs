@@ -9,14 +9,18 @@
 //! `Arc<dyn ForecastStore>`. The SQL is kept plain (TEXT, REAL, INTEGER, JSON as text) so a
 //! PostgreSQL backend can follow behind a feature with the same schema and tests.
 
+mod demand;
 mod error;
 mod experiments;
+mod forecast_run;
 pub mod jobs;
 mod page;
 mod sqlite;
 
+pub use demand::{forecast_demand, set_demand};
 pub use error::StoreError;
 pub use experiments::{ExperimentRecord, ExperimentStatus, ExperimentStore};
+pub use forecast_run::{StoredForecastRun, forecast_run, model_config};
 pub use jobs::{JobRecord, JobState, JobStore, NewJob};
 pub use page::{RowFilter, RowsPage};
 pub use sqlite::SqliteStore;

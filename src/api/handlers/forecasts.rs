@@ -13,7 +13,7 @@ use crate::forecast::{
     self, ForecastConfig, Frequency, History, HistoryBuilder, ModelKind, Selection,
 };
 use crate::ids::{RunId, SkuId, ZoneId};
-use crate::store::{self, ForecastRow, ForecastStore, NewRun, RowFilter};
+use crate::store::{self, ForecastRow, ForecastStore, RowFilter};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -187,17 +187,8 @@ pub async fn create(
         if let Some(models) = &models {
             config.candidates = models.clone();
         }
-        let set = forecast::forecast(&history, &config, ctx)?;
-        let run = NewRun {
-            model_config: serde_json::to_value(&config).unwrap_or_default(),
-            horizon,
-            frequency,
-            data_fingerprint: history.fingerprint(),
-            source,
-            metrics: serde_json::to_value(&set.selection).unwrap_or_default(),
-            quantile_levels: store::forecast_quantile_levels(),
-        };
-        let id = store.write_run(&run, &mut store::rows_of(&set))?;
+        let run = store::forecast_run::<crate::Error>(&*store, &history, &config, source, ctx)?;
+        let (id, set) = (run.id, run.set);
         Ok(serde_json::json!({
             "run_id": id,
             "href": format!("/v1/forecasts/{id}"),

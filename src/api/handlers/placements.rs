@@ -2,16 +2,17 @@
 //! scenario loaded at start.
 //!
 //! The run must exist when the request comes (404 now, not a failed job later). The job
-//! does what `stockroute place` does: demand from the run ([`placement::input_from`]), road
-//! distances where the scenario's road graph covers both ends, the LP, and the independent
-//! check; its result is the plan report plus the checker's verdict.
+//! calls [`placement::place`] as `stockroute place` does (demand from the run, road
+//! distances where the scenario's road graph covers both ends, the LP, the independent
+//! check); its result is the plan report plus the checker's verdict. The time limit bounds
+//! the LP solve.
 
 use super::{out_of_range, submit};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::AppJson;
 use crate::api::state::AppState;
 use crate::ids::RunId;
-use crate::placement::{self, PlacementOptions};
+use crate::placement::{self, PlaceOptions, PlacementOptions};
 use crate::store::ForecastStore;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -89,28 +90,21 @@ pub async fn create(
     let (roads, time_limit_s) = (request.roads.unwrap_or(true), request.time_limit_s);
     let work = Box::new(move |ctx: &crate::SolveContext| {
         let rows = store.read_run(&info.id)?;
-        let options = PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
-            .with_k_nearest(k);
-        let mut input = placement::input_from(&loaded.scenario, &info, &rows, options)?;
-        let mut road_pairs = 0;
-        if let Some(graph) = loaded.roads.as_ref().filter(|_| roads) {
-            let coverage = placement::road_distances(graph, &input, ctx)?;
-            road_pairs = coverage.distances.len();
-            input.road_km = coverage.distances;
-        }
-        let ctx = match time_limit_s {
-            Some(t) => ctx.clone().with_time_limit(crate::api::config::seconds(t)),
-            None => ctx.clone(),
+        let demand = crate::store::forecast_demand(&info, &rows);
+        let options = PlaceOptions {
+            placement: PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
+                .with_k_nearest(k),
+            solve_time_limit: time_limit_s.map(crate::api::config::seconds),
         };
-        let result = placement::solve(&input, &ctx)?;
-        let verdict = placement::check(&input, &result.plan, 1e-6)?;
+        let graph = loaded.roads.as_ref().filter(|_| roads);
+        let placed = placement::place(&loaded.scenario, &demand, graph, &options, ctx)?;
         Ok(serde_json::json!({
             "forecast_run": info.id,
             "cycle_periods": cycle,
-            "road_pairs": road_pairs,
-            "feasible": verdict.is_feasible(),
-            "violations": verdict.violations,
-            "plan": result.report(&input),
+            "road_pairs": placed.road_pairs(),
+            "feasible": placed.verdict.is_feasible(),
+            "violations": placed.verdict.violations,
+            "plan": placed.report,
         }))
     });
     submit(&state, &headers, "placement", echo, 0, work).await

@@ -21,10 +21,11 @@ use crate::api::state::AppState;
 use crate::roads::error::RoadError;
 use crate::roads::geometry::{GeoJsonBuilder, properties, route_line};
 use crate::roads::graph::RoadGraph;
-use crate::roads::matrix::TravelMatrix;
+use crate::roads::points::{MatrixTiming, PointMatrix, PointPlace};
 use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
 use crate::roads::traffic::TrafficProfile;
 use crate::routing::formats::json::{self, JsonProblem};
+use crate::routing::model::Locations;
 use crate::routing::{self, Problem, Solution, SolverConfig, UnservedReason};
 use crate::{Interrupted, SolveContext};
 use axum::Json;
@@ -191,13 +192,16 @@ fn solve_now(
     query: &RouteQuery,
     ctx: &SolveContext,
 ) -> Result<RouteAnswer, ApiError> {
-    let (snapping, snapped) =
-        if query.roads { on_roads(state, &mut raw, query, ctx)? } else { Default::default() };
-    let request = json::convert(raw)?;
+    let (request, snapping, snapped) = if query.roads {
+        let on = on_roads(state, &mut raw, query, ctx)?;
+        (json::convert_with(raw, on.locations)?, on.snapping, on.snapped)
+    } else {
+        (json::convert(raw)?, Vec::new(), Vec::new())
+    };
     let config = SolverConfig { max_iterations: request.max_iterations, ..SolverConfig::default() };
     let problem = request.problem;
-    let solution = routing::solve(&problem, &config, ctx)?;
-    let feasible = routing::check(&problem, &solution).is_ok();
+    let checked = routing::solve_checked(&problem, &config, ctx)?;
+    let (solution, feasible) = (checked.solution, checked.verdict.is_ok());
     if let Some(shadow) = state.shadow() {
         shadow.offer(&problem, &solution, ctx.seed());
     }
@@ -243,14 +247,14 @@ fn geometry(
     serde_json::to_value(features.finish()).map_err(|e| ApiError::Task(e.to_string()))
 }
 
-/// Replaces the coordinates by road matrices between the snapped locations; returns the
-/// snapping report and each location's place on the graph.
+/// Road matrices between the snapped locations, as the solver's [`Locations`]; returns the
+/// snapping report and each location's place on the graph too.
 fn on_roads(
     state: &AppState,
     raw: &mut JsonProblem,
     query: &RouteQuery,
     ctx: &SolveContext,
-) -> Result<(Vec<SnapView>, Vec<Option<Snapped>>), ApiError> {
+) -> Result<RoadLocations, ApiError> {
     let graph = state
         .scenario()
         .and_then(|s| s.roads.as_ref())
@@ -265,10 +269,9 @@ fn on_roads(
             ));
         }
     };
-    let snapped: Vec<Result<Snapped, String>> = points
-        .iter()
-        .map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M).map_err(|e| e.to_string()))
-        .collect();
+    let snapped: Vec<_> =
+        points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
+    // An unreachable depot is refused before any matrix work.
     for (i, d) in raw.depots.iter().enumerate() {
         if let Some(Err(why)) = snapped.get(d.location) {
             return Err(ApiError::field(
@@ -278,50 +281,54 @@ fn on_roads(
             ));
         }
     }
-    let on_graph: Vec<Snapped> = snapped.iter().filter_map(|s| s.as_ref().ok().copied()).collect();
-    // Matrix index of each location that snapped.
-    let mut slot = Vec::with_capacity(snapped.len());
-    let mut next = 0;
-    for s in &snapped {
-        slot.push(s.is_ok().then(|| {
-            next += 1;
-            next - 1
-        }));
-    }
-    let hour = query.departure_hour.unwrap_or(8);
-    let matrix = TravelMatrix::compute(graph, &on_graph, &TrafficProfile::default(), hour, ctx)
-        .map_err(|e| match e {
-            RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
-                "time_limit_s",
-                "the time limit ran out while building the road matrix: allow more time",
-            ),
-            other => ApiError::Internal(Box::new(other.into())),
-        })?;
-    let n = points.len();
-    let entry = |f: &dyn Fn(usize, usize) -> u32, a: usize, b: usize| match (slot[a], slot[b]) {
-        _ if a == b => Some(0.0),
-        (Some(x), Some(y)) => Some(f64::from(f(x, y))),
-        _ => None,
+    let timing = MatrixTiming {
+        profile: TrafficProfile::default(),
+        departure_hour: query.departure_hour.unwrap_or(8),
     };
-    let grid = |f: &dyn Fn(usize, usize) -> u32| -> Vec<Vec<Option<f64>>> {
-        (0..n).map(|a| (0..n).map(|b| entry(f, a, b)).collect()).collect()
+    let matrix = PointMatrix::from_snapped(graph, snapped, &timing, ctx).map_err(|e| match e {
+        RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
+            "time_limit_s",
+            "the time limit ran out while building the road matrix: allow more time",
+        ),
+        other => ApiError::Internal(Box::new(other.into())),
+    })?;
+    // No path (a location off the graph) is an infinite entry: the solver leaves that stop
+    // unserved as `unreachable`.
+    let n = matrix.len();
+    let grid = |f: &dyn Fn(usize, usize) -> Option<u32>| -> Vec<Vec<f64>> {
+        (0..n).map(|a| (0..n).map(|b| f(a, b).map_or(f64::INFINITY, f64::from)).collect()).collect()
     };
-    raw.locations.distance = Some(grid(&|x, y| matrix.distance_m(x, y)));
-    raw.locations.duration = Some(grid(&|x, y| matrix.time_s(x, y)));
-    raw.locations.metric = None;
-    let views = snapped
+    let locations = Locations::Matrix {
+        distance: grid(&|a, b| matrix.distance_m(a, b)),
+        duration: grid(&|a, b| matrix.time_s(a, b)),
+    };
+    let snapping = matrix
+        .places()
         .iter()
         .enumerate()
-        .map(|(location, s)| match s {
-            Ok(s) => {
-                SnapView { location, snap_distance_m: Some(s.snap_distance_m), unreachable: None }
-            }
-            Err(why) => {
-                SnapView { location, snap_distance_m: None, unreachable: Some(why.clone()) }
+        .map(|(location, place)| match place {
+            PointPlace::Row { snapped, .. } => SnapView {
+                location,
+                snap_distance_m: Some(snapped.snap_distance_m),
+                unreachable: None,
+            },
+            PointPlace::Unreachable(why) => {
+                SnapView { location, snap_distance_m: None, unreachable: Some(why.to_string()) }
             }
         })
         .collect();
-    Ok((views, snapped.into_iter().map(Result::ok).collect()))
+    let snapped = (0..n).map(|i| matrix.snapped(i)).collect();
+    Ok(RoadLocations { snapping, snapped, locations })
+}
+
+/// A request's locations put on the road graph.
+struct RoadLocations {
+    /// How each location was snapped, or why it could not be.
+    snapping: Vec<SnapView>,
+    /// Each location's place on the graph, when it has one.
+    snapped: Vec<Option<Snapped>>,
+    /// The road matrices (metres, seconds) for the solver.
+    locations: Locations,
 }
 
 fn answer(

@@ -194,20 +194,20 @@ pub fn parse(text: &str) -> Result<Request, RoutingError> {
 ///
 /// # Errors
 /// [`RoutingError::Invalid`] for unknown depot ids or missing locations.
-pub fn convert(raw: JsonProblem) -> Result<Request, RoutingError> {
+pub fn convert(mut raw: JsonProblem) -> Result<Request, RoutingError> {
     let mut v = Vec::new();
-    let locations = match (raw.locations.coordinates, raw.locations.distance) {
-        (Some(points), None) => Locations::Coordinates {
-            points,
-            metric: raw.locations.metric.unwrap_or(Metric::Euclidean),
-        },
+    let given = std::mem::take(&mut raw.locations);
+    let locations = match (given.coordinates, given.distance) {
+        (Some(points), None) => {
+            Locations::Coordinates { points, metric: given.metric.unwrap_or(Metric::Euclidean) }
+        }
         (None, Some(distance)) => {
             let inf = |m: Vec<Vec<Option<f64>>>| -> Vec<Vec<f64>> {
                 m.into_iter()
                     .map(|r| r.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect())
                     .collect()
             };
-            let duration = raw.locations.duration.map_or_else(|| inf(distance.clone()), inf);
+            let duration = given.duration.map_or_else(|| inf(distance.clone()), inf);
             Locations::Matrix { distance: inf(distance), duration }
         }
         _ => {
@@ -216,6 +216,26 @@ pub fn convert(raw: JsonProblem) -> Result<Request, RoutingError> {
             Locations::Coordinates { points: Vec::new(), metric: Metric::Euclidean }
         }
     };
+    build(raw, locations, v)
+}
+
+/// Converts a request whose locations the caller has already resolved (the service's road
+/// matrices): `locations` is used as given and `raw.locations` is ignored. The rest is
+/// checked as [`convert`] does.
+///
+/// # Errors
+/// As [`convert`].
+pub fn convert_with(raw: JsonProblem, locations: Locations) -> Result<Request, RoutingError> {
+    build(raw, locations, Vec::new())
+}
+
+/// Depots, vehicles, stops and objective of `raw` around `locations`; `v` holds the
+/// violations found so far.
+fn build(
+    raw: JsonProblem,
+    locations: Locations,
+    mut v: Vec<Violation>,
+) -> Result<Request, RoutingError> {
     let depot = |id: &StationId, field: String, v: &mut Vec<Violation>| -> usize {
         raw.depots.iter().position(|d| &d.id == id).unwrap_or_else(|| {
             v.push(Violation { code: "E1007", field, message: format!("no depot `{id}`") });
