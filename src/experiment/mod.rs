@@ -7,7 +7,7 @@
 //!   confidence, a fixed number of units), seed; TOML for the CLI, JSON for the service.
 //! - [`run`] ([`runner`]): samples the units before anything is measured, runs both arms
 //!   on each with the same seed (common random numbers), records every unit in an
-//!   [`ExperimentStore`](crate::store::ExperimentStore) and the verdict at the end.
+//!   [`ExperimentStore`] and the verdict at the end.
 //! - The stages replay against outcomes, never against a model's own objective: forecasts
 //!   against the demand realised after a cut date, placement plans by replaying that demand
 //!   through the plan's stock, routing on instances x seeds.
@@ -27,6 +27,7 @@
 
 mod error;
 mod outcome;
+mod records;
 pub mod report;
 pub mod runner;
 pub mod shadow;
@@ -36,6 +37,7 @@ pub mod stats;
 
 pub use error::ExperimentError;
 pub use outcome::{Measures, MetricSummary, Outcome, UnitResult, Verdict, summarise};
+pub use records::{ExperimentRecord, ExperimentStatus, ExperimentStore};
 pub use runner::run;
 pub use spec::{ArmConfig, DecisionRule, Grain, MetricKind, Spec, Stage, UnitsSpec};
 pub use stages::routing_measures;

@@ -9,10 +9,10 @@
 
 use super::error::ExperimentError;
 use super::outcome::{Outcome, UnitResult, summarise};
+use super::records::ExperimentStore;
 use super::spec::Spec;
 use super::stages::{self, Batch};
 use crate::context::SolveContext;
-use crate::store::ExperimentStore;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64Mcg;

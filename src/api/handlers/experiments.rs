@@ -18,9 +18,11 @@ use super::submit;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::AppJson;
 use crate::api::state::AppState;
-use crate::experiment::{self, ExperimentError, Outcome, Spec, UnitResult};
+use crate::experiment::{
+    self, ExperimentError, ExperimentRecord, ExperimentStore, Outcome, Spec, UnitResult,
+};
 use crate::ids::ExperimentId;
-use crate::store::{ExperimentRecord, ExperimentStore, StoreError};
+use crate::store::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
