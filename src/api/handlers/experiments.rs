@@ -22,6 +22,7 @@ use crate::experiment::{
     self, ExperimentError, ExperimentRecord, ExperimentStore, Outcome, Spec, UnitResult,
 };
 use crate::ids::ExperimentId;
+use crate::report;
 use crate::store::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -228,7 +229,7 @@ pub async fn report(
         });
     };
     let outcome = Outcome { experiment: Some(record.id), spec: record.spec, units, verdict };
-    let html = experiment::report::html(&outcome);
+    let html = report::experiment::html(&outcome);
     let mut response = html.into_response();
     response
         .headers_mut()
