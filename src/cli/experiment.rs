@@ -18,7 +18,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 use stockroute::SolveContext;
-use stockroute::experiment::{self, ExperimentError, ExperimentStore, Spec, report};
+use stockroute::experiment::{self, ExperimentError, ExperimentStore, Spec};
+use stockroute::report::experiment as report;
 use stockroute::store::SqliteStore;
 
 /// Run an experiment spec.

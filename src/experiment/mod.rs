@@ -14,21 +14,21 @@
 //! - [`stats`]: paired differences, seeded bootstrap interval (studentized or percentile),
 //!   win / lose / inconclusive.
 //! - [`shadow`]: a challenger beside the champion on live routing requests.
-//! - [`report`]: terminal table and a self-contained HTML page with an SVG chart.
+//! - Reports (terminal table, a self-contained HTML page with an SVG chart) are rendered
+//!   above this module, by [`crate::report::experiment`].
 //!
 //! ```no_run
 //! use stockroute::experiment::{self, Spec};
 //! use stockroute::SolveContext;
 //! let spec = Spec::from_file(std::path::Path::new("examples/experiments/routing_time_limits.toml"))?;
 //! let outcome = experiment::run(&spec, None, &SolveContext::new(0))?;
-//! println!("{}", experiment::report::table(&outcome));
+//! println!("{}", stockroute::report::experiment::table(&outcome));
 //! Ok::<(), stockroute::Error>(())
 //! ```
 
 mod error;
 mod outcome;
 mod records;
-pub mod report;
 pub mod runner;
 pub mod shadow;
 pub mod spec;

@@ -1,4 +1,4 @@
-//! Reports of a planning run for people: one self-contained HTML page.
+//! The report page of a planning run: one self-contained HTML page.
 //!
 //! [`html`] renders a [`PlanOutcome`] as a single page with inline CSS and inline SVG
 //! only: no script, no font, no tile server, nothing fetched, so it opens offline, can be
@@ -8,12 +8,11 @@
 //!
 //! The page is a pure function of the outcome: same outcome, same bytes.
 
-pub mod svg;
-
+use super::escape;
+use super::svg::{Bar, Line, PALETTE, Projection, bars, line_chart};
 use crate::plan::{DemandChart, PlanOutcome, UnservedCause};
 use crate::roads::OSM_ATTRIBUTION;
 use std::fmt::Write;
-use svg::{Bar, Line, PALETTE, Projection, bars, escape, line_chart};
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#222;max-width:1320px}\
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd}\
