@@ -8,7 +8,6 @@
 //! Job counts are read from the store at scrape time: they include jobs of earlier
 //! processes and cannot drift from the record.
 
-use super::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -96,7 +95,10 @@ impl Metrics {
 }
 
 /// Middleware: times every request and counts it by method, route template and status.
-pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+///
+/// It takes the [`Metrics`] alone, not the whole service state that owns them, so the
+/// state can hold them without the two files importing each other.
+pub(crate) async fn track(State(metrics): State<Metrics>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().as_str().to_owned();
     let route = req
@@ -104,12 +106,7 @@ pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Nex
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(req).await;
-    state.metrics().observe(
-        &method,
-        &route,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
+    metrics.observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
     response
 }
 

@@ -1,5 +1,9 @@
 //! The OpenAPI document, generated from the handlers' `#[utoipa::path]` annotations and the
-//! request/response types' `ToSchema` derives, so it cannot drift from the code.
+//! request/response types' `ToSchema` derives, so it cannot drift from the code, and
+//! `GET /openapi.json`, which serves it.
+//!
+//! The handler lives here rather than beside `/healthz` in [`handlers::health`]: the
+//! document names every handler, so a handler that served it would import its own index.
 
 use super::error::{ErrorBody, ErrorDetail, ErrorInfo};
 use super::handlers::{self, JobView};
@@ -9,6 +13,8 @@ use crate::routing::formats::json::{
 use crate::routing::{Metric, TimeWindow};
 use crate::store::JobState;
 use crate::store::jobs::{JobError, JobProgress};
+use axum::Json;
+use axum::response::IntoResponse;
 use utoipa::OpenApi;
 
 /// The API description served at `GET /openapi.json`.
@@ -33,7 +39,7 @@ use utoipa::OpenApi;
         handlers::jobs::cancel,
         handlers::health::healthz,
         handlers::health::metrics,
-        handlers::health::openapi,
+        openapi,
     ),
     components(schemas(
         ErrorBody,
@@ -67,6 +73,17 @@ use utoipa::OpenApi;
     ))
 )]
 pub struct ApiDoc;
+
+/// The OpenAPI 3.1 document of this API, generated from the Rust types.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    responses((status = 200, description = "OpenAPI document", content_type = "application/json")),
+    tag = "service"
+)]
+pub async fn openapi() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
 
 #[cfg(test)]
 mod tests {

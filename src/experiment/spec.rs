@@ -4,7 +4,7 @@
 //! A spec is plain TOML (or JSON for the service). Everything that decides the verdict sits
 //! in the spec, and the spec's fingerprint is stored with the results: an experiment cannot
 //! be re-judged with a looser rule after its results are known without becoming a new,
-//! differently named experiment (see [`crate::store::ExperimentStore`]).
+//! differently named experiment (see [`crate::experiment::ExperimentStore`]).
 //!
 //! One [`ArmConfig`] type serves every stage so that a spec reads flat; [`Spec::validate`]
 //! refuses fields that do not belong to the spec's stage, naming them.

@@ -17,7 +17,9 @@ use std::sync::{Mutex, MutexGuard};
 
 /// Schema migrations; `user_version` = how many have been applied.
 /// Each area that keeps records in the store (forecast runs, service jobs, experiments)
-/// adds its own file here, in order.
+/// adds its own file here, in order: one counter orders them all, so the schema of every
+/// area lives here even where the queries do not (experiment records are written by
+/// `experiment::records`, which sits above the store).
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_jobs.sql"),
@@ -113,8 +115,14 @@ impl SqliteStore {
         Ok(lock(&self.writer).query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// The writer connection, held until the guard drops (SQLite has one writer at a time
+    /// anyway).
+    pub(crate) fn lock_writer(&self) -> MutexGuard<'_, Connection> {
+        lock(&self.writer)
+    }
+
     /// Runs `f` on a reader connection (pooled, or a new one).
-    pub(super) fn read<T>(
+    pub(crate) fn read<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -150,7 +158,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 /// A new run id: UTC time to the millisecond plus 32 bits that separate runs made in the
 /// same millisecond (by this process: a counter; by others: the process id and the clock's
 /// nanoseconds).
-pub(super) fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
+pub(crate) fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let salt = [
@@ -186,7 +194,7 @@ fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreEr
     }
 }
 
-pub(super) fn json_text(v: &impl serde::Serialize) -> String {
+pub(crate) fn json_text(v: &impl serde::Serialize) -> String {
     // Serialising plain values (numbers, strings, serde_json::Value) cannot fail.
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
 }

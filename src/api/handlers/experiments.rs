@@ -18,9 +18,12 @@ use super::submit;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::AppJson;
 use crate::api::state::AppState;
-use crate::experiment::{self, ExperimentError, Outcome, Spec, UnitResult};
+use crate::experiment::{
+    self, ExperimentError, ExperimentRecord, ExperimentStore, Outcome, Spec, UnitResult,
+};
 use crate::ids::ExperimentId;
-use crate::store::{ExperimentRecord, ExperimentStore, StoreError};
+use crate::report;
+use crate::store::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -226,7 +229,7 @@ pub async fn report(
         });
     };
     let outcome = Outcome { experiment: Some(record.id), spec: record.spec, units, verdict };
-    let html = experiment::report::html(&outcome);
+    let html = report::experiment::html(&outcome);
     let mut response = html.into_response();
     response
         .headers_mut()

@@ -9,7 +9,7 @@
 //! Which units exist depends only on the realised data (a zone or series with demand in
 //! the window), never on an arm's forecast, so both arms are judged on the same units.
 
-use super::Batch;
+use super::batch::{Batch, unit_seed};
 use crate::context::{NoProgress, SolveContext};
 use crate::experiment::error::ExperimentError;
 use crate::experiment::outcome::Measures;
@@ -107,7 +107,7 @@ pub(super) fn prepare(spec: &Spec) -> Result<(Data, Vec<Batch>), ExperimentError
                 .filter(|(_, a)| **a > 0.0)
                 .map(|((s, z), _)| key(cut, grain, s, z))
                 .collect();
-            let seed = crate::experiment::runner::unit_seed(spec.seed, i);
+            let seed = unit_seed(spec.seed, i);
             Batch { key: cut.to_string(), seed, units: units.into_iter().collect() }
         })
         .collect();

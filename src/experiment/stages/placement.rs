@@ -10,7 +10,7 @@
 //! graph is loaded: the experiment compares policies, and loading roads per origin would
 //! dominate its cost).
 
-use super::Batch;
+use super::batch::{Batch, unit_seed};
 use super::forecast::{cut_dates, forecast_at};
 use super::replay::replay;
 use crate::context::SolveContext;
@@ -40,7 +40,7 @@ pub(super) fn prepare(spec: &Spec) -> Result<(Data, Vec<Batch>), ExperimentError
         .enumerate()
         .map(|(i, cut)| Batch {
             key: cut.to_string(),
-            seed: crate::experiment::runner::unit_seed(spec.seed, i),
+            seed: unit_seed(spec.seed, i),
             units: vec![cut.to_string()],
         })
         .collect();

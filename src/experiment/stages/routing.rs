@@ -8,7 +8,7 @@
 //! ([`crate::routing::check`]); a failing one stops the experiment, since a verdict on an
 //! invalid plan would mean nothing.
 
-use super::Batch;
+use super::batch::Batch;
 use crate::context::SolveContext;
 use crate::experiment::error::ExperimentError;
 use crate::experiment::outcome::Measures;
