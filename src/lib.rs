@@ -41,7 +41,6 @@ pub mod roads;
 pub mod routing;
 pub mod scenario;
 pub mod store;
-pub mod units;
 
 pub use context::{CancelToken, Interrupted, Progress, SolveContext};
 pub use error::{Error, Result};

@@ -107,6 +107,16 @@ pub enum ApiError {
     /// A blocking task panicked or was cancelled.
     #[error("a background task failed: {0}")]
     Task(String),
+    /// A response value could not be encoded as JSON (a bug: every response type is plain
+    /// data, so this only fires on a non-finite float or a map with non-string keys).
+    #[error("encoding {what} as JSON: {source}")]
+    Encode {
+        /// What was being encoded (`request echo`, `run info`, `route GeoJSON`).
+        what: &'static str,
+        /// The encoder's error.
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 impl From<StoreError> for ApiError {
@@ -141,6 +151,11 @@ impl From<tokio::task::JoinError> for ApiError {
 }
 
 impl ApiError {
+    /// An [`ApiError::Encode`] for `what`, for `map_err`.
+    pub fn encode(what: &'static str) -> impl FnOnce(serde_json::Error) -> Self {
+        move |source| Self::Encode { what, source }
+    }
+
     /// A 422 for one field.
     pub fn field(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::InvalidField { code, field: field.into(), message: message.into() }
@@ -160,9 +175,12 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::JobFinished { .. } => StatusCode::CONFLICT,
             Self::Overloaded { .. } | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Store(_) | Self::Internal(_) | Self::Io(_) | Self::Task(_) | Self::Metrics(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            Self::Store(_)
+            | Self::Internal(_)
+            | Self::Io(_)
+            | Self::Task(_)
+            | Self::Encode { .. }
+            | Self::Metrics(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -181,9 +199,12 @@ impl ApiError {
             Self::JobFinished { .. } => "job_finished",
             Self::Overloaded { .. } => "overloaded",
             Self::ShuttingDown => "shutting_down",
-            Self::Store(_) | Self::Internal(_) | Self::Io(_) | Self::Task(_) | Self::Metrics(_) => {
-                "internal"
-            }
+            Self::Store(_)
+            | Self::Internal(_)
+            | Self::Io(_)
+            | Self::Task(_)
+            | Self::Encode { .. }
+            | Self::Metrics(_) => "internal",
         }
     }
 
@@ -282,6 +303,11 @@ mod tests {
         let e = ApiError::Task("boom: secret path".into());
         assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(!e.body().error.message.contains("secret"));
+        let source = serde_json::from_str::<u8>("x").unwrap_err();
+        let e = ApiError::encode("run info")(source);
+        assert_eq!((e.status(), e.code()), (StatusCode::INTERNAL_SERVER_ERROR, "internal"));
+        assert!(e.to_string().starts_with("encoding run info as JSON"));
+        assert!(!e.body().error.message.contains("run info"));
         let e: ApiError = StoreError::JobNotFound("j".into()).into();
         assert_eq!((e.status(), e.code()), (StatusCode::NOT_FOUND, "not_found"));
     }
