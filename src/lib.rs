@@ -34,6 +34,7 @@ pub mod error;
 pub mod experiment;
 pub mod forecast;
 pub mod ids;
+pub mod issue;
 pub mod placement;
 pub mod plan;
 pub mod report;
