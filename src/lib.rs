@@ -40,6 +40,7 @@ pub mod error;
 pub mod experiment;
 pub mod forecast;
 pub mod ids;
+pub mod issue;
 pub mod placement;
 pub mod plan;
 pub mod report;
@@ -47,7 +48,6 @@ pub mod roads;
 pub mod routing;
 pub mod scenario;
 pub mod store;
-pub mod units;
 
 pub use context::{CancelToken, Interrupted, Progress, SolveContext};
 pub use error::{Error, Result};

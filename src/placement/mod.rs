@@ -84,7 +84,7 @@ pub mod synth;
 pub use check::{CheckReport, CheckRule, CheckViolation, check};
 pub use decompose::DEFAULT_GAP as DEFAULT_DECOMPOSED_GAP;
 pub use demand::{DemandQuantiles, ForecastDemand};
-pub use error::{Conflict, ConstraintFamily, InputViolation, PlacementError};
+pub use error::{Conflict, ConstraintFamily, PlacementError};
 pub use from_scenario::input_from;
 pub use model::{
     CentreSpec, PlacementCosts, PlacementInput, PlacementOptions, RoadDistance, SkuSpec,

@@ -6,7 +6,7 @@ use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
 use crate::forecast::{ForecastConfig, History};
 use crate::ids::SkuId;
-use crate::scenario::{Scenario, period_start};
+use crate::scenario::{Calendar, Scenario};
 use crate::store::{self, ForecastRow, ForecastStore, RunInfo};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -84,9 +84,12 @@ pub(crate) fn summary(scn: &Scenario, stored: &StoredForecast) -> ForecastSummar
 
     let chart = |keep: &dyn Fn(&SkuId) -> bool| -> DemandChart {
         let mut past: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+        let grid = Calendar::of(scn.period, &scn.demand);
         for row in &scn.demand {
-            if scn.sku(row.sku).is_some_and(|s| keep(&s.id)) {
-                *past.entry(period_start(scn.period, row.date)).or_default() += row.quantity;
+            if let Some(start) = grid.and_then(|g| g.start_of(row.date))
+                && scn.sku(row.sku).is_some_and(|s| keep(&s.id))
+            {
+                *past.entry(start).or_default() += row.quantity;
             }
         }
         // Periods without a sale have no row: fill them with zeros.

@@ -4,23 +4,28 @@
 //! every violation at once, each with a stable code, so a caller (CLI, HTTP) can fix all of
 //! them in one go instead of one per request.
 
-use std::fmt;
+use crate::issue::{Issue, summarize};
 use std::path::PathBuf;
 
-/// One broken rule of a routing problem, found by [`crate::routing::Problem::validate`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Violation {
-    /// A stable code, e.g. `E1002`, documented on [`crate::routing::Problem::validate`].
-    pub code: &'static str,
-    /// Which field is wrong (`stops[3].demand`).
-    pub field: String,
-    /// What is wrong and how to fix it.
-    pub message: String,
+/// One broken rule of a routing problem, found by [`crate::routing::Problem::validate`]:
+/// an [`Issue`] at a JSON path (`stops[3].demand`) with a routing code (`E1001`..`E1008`,
+/// documented there) and the action of that code.
+pub(crate) fn violation(code: &'static str, path: String, cause: String) -> Issue {
+    Issue::at_path(code, path, cause, action(code))
 }
 
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.code, self.field, self.message)
+/// How to fix a broken rule, one action per code.
+fn action(code: &str) -> &'static str {
+    match code {
+        "E1001" => "use a location index below the number of locations",
+        "E1002" => "give every demand and every capacity the same number of dimensions",
+        "E1003" => "use quantities between 0 and the documented maximum",
+        "E1004" => "give a window with a finite start, start <= end, inside the time range",
+        "E1005" => "use a finite value >= 0 inside the documented range",
+        "E1006" => "give finite coordinates, or square matrices with entries >= 0",
+        "E1007" => "refer to a depot that the problem defines",
+        "E1008" => "give every stop its own id",
+        _ => "fix the value",
     }
 }
 
@@ -58,8 +63,8 @@ pub enum RoutingError {
         value: String,
     },
     /// The problem broke one or more rules; all of them are listed.
-    #[error("invalid routing problem: {}", list(.0))]
-    Invalid(Vec<Violation>),
+    #[error("invalid routing problem: {}", summarize(.0, usize::MAX))]
+    Invalid(Vec<Issue>),
     /// The problem is too large for the dense matrices the solver uses.
     #[error("{locations} locations exceed the limit of {limit}")]
     TooLarge {
@@ -68,10 +73,6 @@ pub enum RoutingError {
         /// The largest supported number.
         limit: usize,
     },
-}
-
-fn list(v: &[Violation]) -> String {
-    v.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 impl RoutingError {

@@ -47,7 +47,7 @@ pub mod solution;
 pub use check::{CheckReport, CheckViolation, check};
 pub use compiled::MAX_LOCATIONS;
 pub use day::{CheckedSolution, RoutedDay, RoutedStation, route_day, solve_checked};
-pub use error::{RoutingError, Violation};
+pub use error::RoutingError;
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
 pub use search::{SolverConfig, solve};
 pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason, Visit};

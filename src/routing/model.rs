@@ -20,7 +20,8 @@
 //!   (the Solomon / Gehring-Homberger convention).
 
 use crate::ids::{StationId, StopId, VehicleTypeId};
-use crate::routing::error::{RoutingError, Violation};
+use crate::issue::Issue;
+use crate::routing::error::{RoutingError, violation};
 use serde::{Deserialize, Serialize};
 
 /// Largest demand or capacity accepted (sums of them must not overflow).
@@ -343,7 +344,7 @@ impl Problem {
     }
 }
 
-fn validate_locations(loc: &Locations, v: &mut Vec<Violation>) {
+fn validate_locations(loc: &Locations, v: &mut Vec<Issue>) {
     match loc {
         Locations::Coordinates { points, .. } => {
             if let Some(i) = points.iter().position(|p| !(p[0].is_finite() && p[1].is_finite())) {
@@ -369,7 +370,7 @@ fn validate_locations(loc: &Locations, v: &mut Vec<Violation>) {
     }
 }
 
-fn window_rule(w: TimeWindow, field: String, v: &mut Vec<Violation>) {
+fn window_rule(w: TimeWindow, field: String, v: &mut Vec<Issue>) {
     let in_range = |x: f64| x.abs() <= MAX_TIME;
     if !w.start.is_finite()
         || w.end.is_nan()
@@ -389,8 +390,8 @@ fn quantity_msg(what: &str) -> String {
     format!("{what} must be in [0, {MAX_QUANTITY}]")
 }
 
-fn bad(code: &'static str, field: String, message: String) -> Violation {
-    Violation { code, field, message }
+fn bad(code: &'static str, field: String, message: String) -> Issue {
+    violation(code, field, message)
 }
 
 fn out_of(i: usize, n: usize) -> String {

@@ -11,6 +11,7 @@ use super::model::{DemandRow, SkuIdx, ZoneIdx};
 use super::report::{At, Code, Report};
 use super::table::Table;
 use super::validate::{e_bad_date, e_missing_value, e_negative_quantity, e_not_a_number};
+use crate::ids::{SkuId, ZoneId};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -61,6 +62,16 @@ pub(crate) struct Interned {
     pub zones: HashMap<String, u32>,
     pub sku_names: Vec<String>,
     pub zone_names: Vec<String>,
+}
+
+impl Interned {
+    /// The ids in index order, as newtypes.
+    pub fn into_ids(self) -> (Vec<SkuId>, Vec<ZoneId>) {
+        (
+            self.sku_names.into_iter().map(SkuId::new).collect(),
+            self.zone_names.into_iter().map(ZoneId::new).collect(),
+        )
+    }
 }
 
 fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, id: &str) -> Option<u32> {

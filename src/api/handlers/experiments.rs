@@ -95,7 +95,7 @@ pub async fn create(
     };
     spec.validate().map_err(|e| spec_error(e, "spec"))?;
     check_paths(&spec)?;
-    let echo = serde_json::to_value(&spec).map_err(|e| ApiError::Task(e.to_string()))?;
+    let echo = serde_json::to_value(&spec).map_err(ApiError::encode("spec echo"))?;
     let store = state.store().clone();
     let seed = spec.seed;
     let work = Box::new(move |ctx: &crate::SolveContext| {

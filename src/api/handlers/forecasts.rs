@@ -121,7 +121,7 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(request): AppJson<ForecastRequest>,
 ) -> Result<Response, ApiError> {
-    let echo = serde_json::to_value(&request).map_err(|e| ApiError::Task(e.to_string()))?;
+    let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
     let source = match request.history {
         Some(rows) => {
             check_rows(&rows)?;
@@ -261,6 +261,6 @@ pub async fn show(
             Ok((info, page))
         })
         .await?;
-    let run = serde_json::to_value(&info).map_err(|e| ApiError::Task(e.to_string()))?;
+    let run = serde_json::to_value(&info).map_err(ApiError::encode("run info"))?;
     Ok(Json(ForecastPage { run, total: page.total, offset, limit, rows: page.rows }))
 }

@@ -85,7 +85,7 @@ pub async fn create(
             format!("must be > 0 and <= the run's horizon {run_horizon}, got {cycle}"),
         ));
     }
-    let echo = serde_json::to_value(&request).map_err(|e| ApiError::Task(e.to_string()))?;
+    let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
     let store = state.store().clone();
     let (roads, time_limit_s) = (request.roads.unwrap_or(true), request.time_limit_s);
     let work = Box::new(move |ctx: &crate::SolveContext| {

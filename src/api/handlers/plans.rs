@@ -100,7 +100,7 @@ pub async fn create(
             format!("station `{id}` is not in the scenario"),
         ));
     }
-    let echo = serde_json::to_value(&body).map_err(|e| ApiError::Task(e.to_string()))?;
+    let echo = serde_json::to_value(&body).map_err(ApiError::encode("request echo"))?;
     let request = PlanRequest {
         scenario: loaded.folder.clone(),
         seed: body.seed,

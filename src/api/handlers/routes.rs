@@ -244,7 +244,7 @@ fn geometry(
             features.point("depot", s.lon, s.lat, properties(&serde_json::json!({"id": d.id})));
         }
     }
-    serde_json::to_value(features.finish()).map_err(|e| ApiError::Task(e.to_string()))
+    serde_json::to_value(features.finish()).map_err(ApiError::encode("route GeoJSON"))
 }
 
 /// Road matrices between the snapped locations, as the solver's [`Locations`]; returns the

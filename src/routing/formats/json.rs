@@ -20,7 +20,8 @@
 //! ```
 
 use crate::ids::{StationId, StopId, VehicleTypeId};
-use crate::routing::error::{RoutingError, Violation};
+use crate::issue::Issue;
+use crate::routing::error::{RoutingError, violation};
 use crate::routing::model::{
     Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
 };
@@ -212,7 +213,7 @@ pub fn convert(mut raw: JsonProblem) -> Result<Request, RoutingError> {
         }
         _ => {
             let message = "give either `coordinates` or a `distance` matrix".to_owned();
-            v.push(Violation { code: "E1006", field: "locations".into(), message });
+            v.push(violation("E1006", "locations".into(), message));
             Locations::Coordinates { points: Vec::new(), metric: Metric::Euclidean }
         }
     };
@@ -234,11 +235,11 @@ pub fn convert_with(raw: JsonProblem, locations: Locations) -> Result<Request, R
 fn build(
     raw: JsonProblem,
     locations: Locations,
-    mut v: Vec<Violation>,
+    mut v: Vec<Issue>,
 ) -> Result<Request, RoutingError> {
-    let depot = |id: &StationId, field: String, v: &mut Vec<Violation>| -> usize {
+    let depot = |id: &StationId, field: String, v: &mut Vec<Issue>| -> usize {
         raw.depots.iter().position(|d| &d.id == id).unwrap_or_else(|| {
-            v.push(Violation { code: "E1007", field, message: format!("no depot `{id}`") });
+            v.push(violation("E1007", field, format!("no depot `{id}`")));
             0
         })
     };
