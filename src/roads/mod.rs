@@ -6,15 +6,23 @@
 //! - [`snap`] moves request locations onto road nodes where a van may stop.
 //! - [`matrix`] computes travel-time and distance matrices between snapped locations, and
 //!   [`traffic`] re-times them for a departure hour and the weather.
+//! - [`neighbours`], [`ch`] and [`oracle`] serve city-scale requests without an n x n
+//!   matrix: each stop's nearest stops by bounded searches, any other arc by contraction
+//!   hierarchy queries, with the matrix's exact numbers.
 //! - [`geometry`] draws paths as GeoJSON for maps.
 //!
 //! Placement prices long-distance shipments with it, routing costs its arcs with it; neither
 //! reads OSM itself.
 
+mod arc_cache;
+pub mod ch;
+mod cost;
 pub mod error;
 pub mod geometry;
 pub mod graph;
 pub mod matrix;
+pub mod neighbours;
+pub mod oracle;
 pub mod snap;
 mod spatial;
 pub mod traffic;
@@ -22,6 +30,7 @@ pub mod traffic;
 pub use error::RoadError;
 pub use graph::{OSM_ATTRIBUTION, RoadGraph, RoadOptions};
 pub use matrix::TravelMatrix;
+pub use oracle::{ArcCost, OracleOptions, RoadOracle};
 pub use snap::{DEFAULT_MAX_SNAP_M, Snapped};
 pub(crate) use spatial::haversine_m;
 pub use traffic::TrafficProfile;
