@@ -39,6 +39,7 @@
 //! from regional extracts.
 
 use crate::context::SolveContext;
+use crate::roads::cost;
 use crate::roads::error::RoadError;
 use crate::roads::graph::{RoadGraph, Search, UNSET};
 use crate::roads::snap::Snapped;
@@ -122,7 +123,7 @@ impl TravelMatrix {
         let n = stops.len();
         let mut fill = Fill {
             n,
-            ms_per_m: 3600.0 / graph.access_speed_kmh(),
+            ms_per_m: cost::ms_per_m(graph.access_speed_kmh()),
             free_flow_ms: vec![0; n * n],
             distance_m: vec![0; n * n],
             missing: 0,
@@ -288,17 +289,15 @@ impl Fill {
                 continue;
             }
             let snap_m = a.snap_distance_m + b.snap_distance_m;
-            let ms = path_ms as f64 + snap_m * self.ms_per_m;
-            let m = path_mm as f64 / 1000.0 + snap_m;
-            // `as` saturates; 49 days or 4 million km are far beyond any road trip.
-            self.free_flow_ms[i * self.n + j] = ms.round() as u32;
-            self.distance_m[i * self.n + j] = m.round() as u32;
+            let (ms, m) = cost::stop_entry(path_ms, path_mm, snap_m, self.ms_per_m);
+            self.free_flow_ms[i * self.n + j] = ms;
+            self.distance_m[i * self.n + j] = m;
         }
     }
 }
 
 fn retime(free_flow_ms: &[u32], multiplier: f64) -> Vec<u32> {
-    free_flow_ms.iter().map(|&ms| (f64::from(ms) * multiplier / 1000.0).round() as u32).collect()
+    free_flow_ms.iter().map(|&ms| cost::retime_s(ms, multiplier)).collect()
 }
 
 #[cfg(test)]
