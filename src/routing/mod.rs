@@ -29,6 +29,7 @@
 //! Ok::<(), stockroute::Error>(())
 //! ```
 
+mod arcs;
 pub mod check;
 mod compiled;
 mod construct;
@@ -43,9 +44,9 @@ mod ruin;
 pub mod search;
 pub mod solution;
 
+pub use arcs::DENSE_UP_TO;
 pub use check::{CheckReport, CheckViolation, check};
-pub use compiled::MAX_LOCATIONS;
 pub use error::{RoutingError, Violation};
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
 pub use search::{SolverConfig, solve};
-pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason, Visit};
+pub use solution::{Route, Solution, SolveStats, StopReason, Unserved, UnservedReason, Visit};

@@ -7,8 +7,15 @@
 //! positions is checked in O(1) ([`Plan::insertion`]); a change rebuilds only the touched
 //! tour in O(len). Tours are kept only while non-empty; the plan counts the vehicles of
 //! each type in use.
+//!
+//! Tours are shared copy-on-write (`Arc<Tour>`, changed through `Arc::make_mut`): the
+//! search copies its current plan into a candidate every iteration, and one iteration
+//! touches a handful of tours. Copying only those (plus the O(n) stop-to-tour index) instead
+//! of every tour is what keeps an iteration cheap with hundreds of tours; the results are
+//! the same as with deep copies.
 
 use crate::routing::compiled::{Compiled, UNREACHABLE};
+use std::sync::Arc;
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -21,6 +28,8 @@ pub(crate) struct Tour {
     pub depart: Vec<i64>,
     pub latest: Vec<i64>,
     pub load: Vec<i64>,
+    /// `arc[p]`: distance from `locs[p]` to `locs[p + 1]`.
+    pub arc: Vec<i32>,
     pub dist: i64,
     pub duration: i64,
     pub cost: f64,
@@ -41,6 +50,7 @@ impl Clone for Tour {
         self.depart.clone_from(&o.depart);
         self.latest.clone_from(&o.latest);
         self.load.clone_from(&o.load);
+        self.arc.clone_from(&o.arc);
         self.dist = o.dist;
         self.duration = o.duration;
         self.cost = o.cost;
@@ -66,12 +76,15 @@ impl Tour {
         self.depart.push(k.shift_start);
         self.load.clear();
         self.load.resize(c.dims, 0);
+        self.arc.clear();
         let mut dist = 0i64;
         let mut now = k.shift_start;
         for (p, &s) in self.stops.iter().enumerate() {
             let (a, b) = (self.locs[p], self.locs[p + 1]);
-            dist += i64::from(c.d(a, b));
-            let arrive = now + i64::from(c.t(a, b));
+            let (d, t) = c.dt(a, b);
+            self.arc.push(d);
+            dist += i64::from(d);
+            let arrive = now + i64::from(t);
             now = arrive.max(c.ready[s as usize]) + c.service[s as usize];
             self.depart.push(now);
             for (l, d) in self.load.iter_mut().zip(c.demand(s)) {
@@ -79,8 +92,10 @@ impl Tour {
             }
         }
         let (a, b) = (self.locs[m], self.locs[m + 1]);
-        dist += i64::from(c.d(a, b));
-        now += i64::from(c.t(a, b));
+        let (d, t) = c.dt(a, b);
+        self.arc.push(d);
+        dist += i64::from(d);
+        now += i64::from(t);
         self.depart.push(now);
         self.latest.clear();
         self.latest.resize(m + 2, 0);
@@ -124,7 +139,7 @@ impl Tour {
 /// A complete working solution.
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
-    pub tours: Vec<Tour>,
+    pub tours: Vec<Arc<Tour>>,
     pub route_of: Vec<u32>,
     pub unassigned: Vec<u32>,
     pub used: Vec<u32>,
@@ -138,12 +153,7 @@ impl Clone for Plan {
     }
 
     fn clone_from(&mut self, o: &Self) {
-        self.tours.truncate(o.tours.len());
-        let have = self.tours.len();
-        for (a, b) in self.tours.iter_mut().zip(&o.tours) {
-            a.clone_from(b);
-        }
-        self.tours.extend(o.tours[have..].iter().cloned());
+        self.tours.clone_from(&o.tours);
         self.route_of.clone_from(&o.route_of);
         self.unassigned.clone_from(&o.unassigned);
         self.used.clone_from(&o.used);
@@ -183,8 +193,7 @@ impl Plan {
     pub fn insertion(&self, c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<f64> {
         let u = c.loc[stop as usize];
         let (a, b) = (t.locs[pos], t.locs[pos + 1]);
-        let (da, db) = (c.d(a, u), c.d(u, b));
-        let (ta, tb) = (c.t(a, u), c.t(u, b));
+        let ((da, ta), (db, tb)) = (c.dt(a, u), c.dt(u, b));
         if da >= UNREACHABLE || db >= UNREACHABLE || ta >= UNREACHABLE || tb >= UNREACHABLE {
             return None;
         }
@@ -197,7 +206,7 @@ impl Plan {
             return None;
         }
         let k = &c.kinds[t.kind as usize];
-        let dd = i64::from(da) + i64::from(db) - i64::from(c.d(a, b));
+        let dd = i64::from(da) + i64::from(db) - i64::from(t.arc[pos]);
         let mut delta = k.per_dist * dd as f64;
         if k.per_time != 0.0 {
             // Travel and service added; waiting changes are settled when the tour updates.
@@ -220,12 +229,13 @@ impl Plan {
     pub fn apply(&mut self, c: &Compiled, stop: u32, ins: Insertion) {
         let t = if ins.tour == NONE {
             self.used[ins.kind as usize] += 1;
-            self.tours.push(Tour::new(ins.kind, vec![stop], c));
+            self.tours.push(Arc::new(Tour::new(ins.kind, vec![stop], c)));
             self.tours.len() - 1
         } else {
             let t = ins.tour as usize;
-            self.tours[t].stops.insert(ins.pos as usize, stop);
-            self.tours[t].update(c);
+            let tour = Arc::make_mut(&mut self.tours[t]);
+            tour.stops.insert(ins.pos as usize, stop);
+            tour.update(c);
             t
         };
         self.route_of[stop as usize] = t as u32;
@@ -235,7 +245,7 @@ impl Plan {
     /// Removes the stops at the given sorted positions of tour `t` and marks them
     /// unassigned. The tour may become empty; call [`Plan::drop_empty`] after.
     pub fn remove_positions(&mut self, c: &Compiled, t: usize, positions: &[usize]) {
-        let tour = &mut self.tours[t];
+        let tour = Arc::make_mut(&mut self.tours[t]);
         for &p in positions.iter().rev() {
             let s = tour.stops.remove(p);
             self.route_of[s as usize] = NONE;
@@ -318,7 +328,7 @@ mod tests {
         let text =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/routing/C101.txt"))
                 .unwrap();
-        let c = Compiled::new(&solomon::parse(&text).unwrap()).unwrap();
+        let c = Compiled::new(&solomon::parse(&text).unwrap(), u64::MAX, 1).unwrap();
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
         let (mut agreed, mut feasible) = (0, 0);
         for _ in 0..300 {

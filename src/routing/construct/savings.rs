@@ -10,6 +10,7 @@
 use crate::routing::compiled::UNREACHABLE;
 use crate::routing::env::Env;
 use crate::routing::plan::{Plan, Tour};
+use std::sync::Arc;
 
 /// A savings plan, or `None` when the problem is outside its scope.
 ///
@@ -90,7 +91,7 @@ pub(crate) fn savings(env: &Env<'_>) -> Option<Plan> {
         for &s in &r {
             plan.route_of[s as usize] = t as u32;
         }
-        plan.tours.push(Tour::new(0, r, c));
+        plan.tours.push(Arc::new(Tour::new(0, r, c)));
     }
     plan.tours.iter().all(|t| t.is_feasible(c)).then_some(plan)
 }
