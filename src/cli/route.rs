@@ -58,6 +58,9 @@ pub struct Args {
     /// still applies; default: the JSON request's `max_iterations`, else none).
     #[arg(long)]
     pub max_iterations: Option<u64>,
+    /// Solver settings as TOML (fields of `SolverConfig`; unknown fields are refused).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Write the solution in CVRPLIB .sol form here.
     #[arg(long)]
     pub sol: Option<PathBuf>,
@@ -78,9 +81,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let bar = Arc::new(SearchBar::new());
     let ctx = ctx.with_progress(bar.clone());
     let problem = request.problem;
+    let base = solver_config(args.config.as_deref())?;
     let config = SolverConfig {
-        max_iterations: args.max_iterations.or(request.max_iterations),
-        ..SolverConfig::default()
+        max_iterations: args.max_iterations.or(request.max_iterations).or(base.max_iterations),
+        ..base
     };
     let solution = routing::solve(&problem, &config, &ctx);
     bar.0.finish_and_clear();
@@ -113,6 +117,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The solver settings of a TOML file, or the defaults.
+pub fn solver_config(path: Option<&std::path::Path>) -> anyhow::Result<SolverConfig> {
+    let Some(path) = path else { return Ok(SolverConfig::default()) };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
 /// A time limit from seconds: negative or NaN is zero, beyond 10^9 s is 10^9 s (an

@@ -37,6 +37,7 @@ mod env;
 pub mod error;
 pub mod formats;
 pub mod from_scenario;
+mod local;
 pub mod model;
 mod plan;
 mod recreate;

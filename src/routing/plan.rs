@@ -30,6 +30,10 @@ pub(crate) struct Tour {
     pub load: Vec<i64>,
     /// `arc[p]`: distance from `locs[p]` to `locs[p + 1]`.
     pub arc: Vec<i32>,
+    /// `pre_dist[p]`: distance driven from the start depot to `locs[p]`.
+    pub pre_dist: Vec<i64>,
+    /// `pre_load[p * dims + k]`: load of the first `p` stops in dimension `k`.
+    pub pre_load: Vec<i64>,
     pub dist: i64,
     pub duration: i64,
     pub cost: f64,
@@ -51,6 +55,8 @@ impl Clone for Tour {
         self.latest.clone_from(&o.latest);
         self.load.clone_from(&o.load);
         self.arc.clone_from(&o.arc);
+        self.pre_dist.clone_from(&o.pre_dist);
+        self.pre_load.clone_from(&o.pre_load);
         self.dist = o.dist;
         self.duration = o.duration;
         self.cost = o.cost;
@@ -77,6 +83,10 @@ impl Tour {
         self.load.clear();
         self.load.resize(c.dims, 0);
         self.arc.clear();
+        self.pre_dist.clear();
+        self.pre_dist.push(0);
+        self.pre_load.clear();
+        self.pre_load.resize(c.dims, 0);
         let mut dist = 0i64;
         let mut now = k.shift_start;
         for (p, &s) in self.stops.iter().enumerate() {
@@ -84,17 +94,20 @@ impl Tour {
             let (d, t) = c.dt(a, b);
             self.arc.push(d);
             dist += i64::from(d);
+            self.pre_dist.push(dist);
             let arrive = now + i64::from(t);
             now = arrive.max(c.ready[s as usize]) + c.service[s as usize];
             self.depart.push(now);
             for (l, d) in self.load.iter_mut().zip(c.demand(s)) {
                 *l += d;
             }
+            self.pre_load.extend_from_slice(&self.load);
         }
         let (a, b) = (self.locs[m], self.locs[m + 1]);
         let (d, t) = c.dt(a, b);
         self.arc.push(d);
         dist += i64::from(d);
+        self.pre_dist.push(dist);
         now += i64::from(t);
         self.depart.push(now);
         self.latest.clear();
@@ -141,6 +154,8 @@ impl Tour {
 pub(crate) struct Plan {
     pub tours: Vec<Arc<Tour>>,
     pub route_of: Vec<u32>,
+    /// Index of each stop in its tour's `stops` (meaningless when unassigned).
+    pub pos_of: Vec<u32>,
     pub unassigned: Vec<u32>,
     pub used: Vec<u32>,
 }
@@ -155,6 +170,7 @@ impl Clone for Plan {
     fn clone_from(&mut self, o: &Self) {
         self.tours.clone_from(&o.tours);
         self.route_of.clone_from(&o.route_of);
+        self.pos_of.clone_from(&o.pos_of);
         self.unassigned.clone_from(&o.unassigned);
         self.used.clone_from(&o.used);
     }
@@ -177,6 +193,7 @@ impl Plan {
         Plan {
             tours: Vec::new(),
             route_of: vec![NONE; c.n],
+            pos_of: vec![0; c.n],
             unassigned: (0..c.n as u32).collect(),
             used: vec![0; c.kinds.len()],
         }
@@ -238,7 +255,7 @@ impl Plan {
             tour.update(c);
             t
         };
-        self.route_of[stop as usize] = t as u32;
+        self.reindex(t);
         debug_assert!(self.tours[t].is_feasible(c), "an O(1) insertion check let a violation in");
     }
 
@@ -261,6 +278,24 @@ impl Plan {
             }
             tour.update(c);
         }
+        self.reindex(t);
+    }
+
+    /// Replaces the stops of tour `t` (all of them already in this plan's tours or new to
+    /// it) and rebuilds its cached data and the stops' index. O(len).
+    pub fn set_stops(&mut self, c: &Compiled, t: usize, stops: Vec<u32>) {
+        let tour = Arc::make_mut(&mut self.tours[t]);
+        tour.stops = stops;
+        tour.update(c);
+        self.reindex(t);
+    }
+
+    /// Points `route_of` and `pos_of` of every stop of tour `t` at it.
+    pub fn reindex(&mut self, t: usize) {
+        for (at, &s) in self.tours[t].stops.iter().enumerate() {
+            self.route_of[s as usize] = t as u32;
+            self.pos_of[s as usize] = at as u32;
+        }
     }
 
     /// Removes every empty tour and frees its vehicle.
@@ -272,9 +307,7 @@ impl Plan {
                 self.used[kind] -= 1;
                 self.tours.swap_remove(t);
                 if t < self.tours.len() {
-                    for &s in &self.tours[t].stops {
-                        self.route_of[s as usize] = t as u32;
-                    }
+                    self.reindex(t);
                 }
             } else {
                 t += 1;
@@ -282,14 +315,13 @@ impl Plan {
         }
     }
 
-    /// Position of `stop` inside its tour. O(len).
+    /// Position of `stop` inside its tour. O(1).
     pub fn position(&self, stop: u32) -> Option<(usize, usize)> {
         let t = self.route_of[stop as usize];
         if t == NONE {
             return None;
         }
-        let tour = &self.tours[t as usize];
-        tour.stops.iter().position(|&s| s == stop).map(|p| (t as usize, p))
+        Some((t as usize, self.pos_of[stop as usize] as usize))
     }
 }
 

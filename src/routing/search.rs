@@ -34,6 +34,7 @@ use crate::routing::compiled::Compiled;
 use crate::routing::construct::{cheapest_insertion, savings};
 use crate::routing::env::Env;
 use crate::routing::error::RoutingError;
+use crate::routing::local::LocalSearch;
 use crate::routing::model::Problem;
 use crate::routing::plan::Plan;
 use crate::routing::recreate::{GreedyBlinks, Recreate};
@@ -82,6 +83,13 @@ pub struct SolverConfig {
     pub stall_min_iterations: u64,
     /// See [`SolverConfig::stall_factor`].
     pub stall_iterations_per_stop: u64,
+    /// City mode from this many stops up: granular local search ([`crate::routing::local`])
+    /// after every recreate (problems without time windows or time costs only), and
+    /// insertion only next to a stop's nearest neighbours. Below it the search is the
+    /// plain SISR that was tuned on 100-1,000 stops, with unchanged results.
+    pub local_search_from: usize,
+    /// Neighbours per stop the local search pairs it with.
+    pub granular: usize,
 }
 
 impl Default for SolverConfig {
@@ -99,6 +107,8 @@ impl Default for SolverConfig {
             stall_factor: 1.0,
             stall_min_iterations: 1000,
             stall_iterations_per_stop: 200,
+            local_search_from: 2000,
+            granular: 20,
         }
     }
 }
@@ -238,13 +248,22 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
         return Outcome { plan: best, iterations: 0, reason: StopReason::Exact };
     }
     let stall = Stall::new(config, c.n);
+    let mut local =
+        if c.n >= config.local_search_from { LocalSearch::new(env, config.granular) } else { None };
+    if let Some(ls) = local.as_mut() {
+        ls.run(env, &mut best, 0..c.n as u32);
+    }
+    let mut touched: Vec<u32> = Vec::new();
     let report = Report::new(ctx, stream);
     let ruin = Strings {
         avg_removed: config.avg_removed,
         max_string: config.max_string,
         ..Strings::default()
     };
-    let recreate = GreedyBlinks { blink_rate: config.blink_rate };
+    let recreate = GreedyBlinks {
+        blink_rate: config.blink_rate,
+        near_positions: c.n >= config.local_search_from,
+    };
     let mut iteration = 0u64;
     if c.vehicle_weight > 0.0 {
         let (stop_at, patience) = (config.fleet_share, config.fleet_patience);
@@ -278,7 +297,12 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
         let temperature = t0 * (t1 / t0).powf(share);
         candidate.clone_from(&current);
         ruin.ruin(env, &mut candidate, &mut rng);
+        touched.clear();
+        touched.extend_from_slice(&candidate.unassigned);
         recreate.recreate(env, &mut candidate, &mut rng, true);
+        if let Some(ls) = local.as_mut() {
+            ls.run(env, &mut candidate, touched.iter().copied());
+        }
         let cost = candidate.cost(c);
         let u: f64 = rng.random::<f64>().max(1e-300);
         if cost < current_cost - temperature * u.ln() {
