@@ -65,13 +65,18 @@ pub enum RoutingError {
     /// The problem broke one or more rules; all of them are listed.
     #[error("invalid routing problem: {}", summarize(.0, usize::MAX))]
     Invalid(Vec<Issue>),
-    /// The problem is too large for the dense matrices the solver uses.
-    #[error("{locations} locations exceed the limit of {limit}")]
+    /// The problem needs more memory than the solver may use (checked before allocating).
+    #[error(
+        "{locations} locations need about {needed_mb} MB, over the limit of {limit_mb} MB \
+         (give coordinates instead of a matrix, or raise memory_limit_mb)"
+    )]
     TooLarge {
-        /// Number of distinct locations.
+        /// Number of locations.
         locations: usize,
-        /// The largest supported number.
-        limit: usize,
+        /// Estimated memory the solve needs, in MB.
+        needed_mb: u64,
+        /// The limit, in MB ([`crate::routing::SolverConfig::memory_limit_mb`]).
+        limit_mb: u64,
     },
 }
 
