@@ -194,7 +194,7 @@ impl RoadGraph {
     /// use stockroute::roads::snap::DEFAULT_MAX_SNAP_M;
     /// use stockroute::roads::traffic::TrafficProfile;
     ///
-    /// let graph = RoadGraph::from_pbf("../shared/data/osm/monaco.osm.pbf", &RoadOptions::default())?;
+    /// let graph = RoadGraph::from_pbf("data/scenarios/monaco/roads.osm.pbf", &RoadOptions::default())?;
     /// // The Prince's Palace and the Casino.
     /// let palace = graph.snap(43.7314, 7.4197, DEFAULT_MAX_SNAP_M).expect("on a street");
     /// let casino = graph.snap(43.7393, 7.4286, DEFAULT_MAX_SNAP_M).expect("on a street");

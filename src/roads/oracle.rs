@@ -101,7 +101,7 @@ impl RoadOracle {
     /// use stockroute::roads::oracle::{OracleOptions, RoadOracle};
     /// use stockroute::roads::{DEFAULT_MAX_SNAP_M, RoadGraph, RoadOptions, TrafficProfile};
     ///
-    /// let graph = RoadGraph::from_pbf("../shared/data/osm/monaco.osm.pbf", &RoadOptions::default())?;
+    /// let graph = RoadGraph::from_pbf("data/scenarios/monaco/roads.osm.pbf", &RoadOptions::default())?;
     /// let points = [(43.7314, 7.4197), (43.7393, 7.4286), (43.7370, 7.4210)];
     /// let stops: Vec<_> =
     ///     points.iter().map(|&(lat, lon)| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M).expect("street")).collect();

@@ -12,7 +12,7 @@ use stockroute::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
 use stockroute::roads::traffic::TrafficProfile;
 
 fn monaco_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/osm/monaco.osm.pbf")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/monaco/roads.osm.pbf")
 }
 
 fn monaco() -> &'static RoadGraph {
@@ -191,8 +191,9 @@ fn bad_files_are_clear_errors() {
         &RoadOptions::default(),
     );
     assert!(matches!(e, Err(RoadError::Io { .. })), "{e:?}");
-    let readme = monaco_path().with_file_name("README.md");
-    let e = RoadGraph::from_pbf(readme, &RoadOptions::default());
+    // A file that exists but is not PBF (the scenario's own TOML).
+    let toml = monaco_path().with_file_name("scenario.toml");
+    let e = RoadGraph::from_pbf(toml, &RoadOptions::default());
     assert!(matches!(e, Err(RoadError::NotPbf { .. })), "{e:?}");
 }
 

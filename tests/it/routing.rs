@@ -9,12 +9,13 @@ use stockroute::routing::{
     Stop, TimeWindow, UnservedReason, VehicleType,
 };
 
-fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks").join(rel)
+/// The small benchmark copies under `data/routing/` (sources in its README).
+fn bench_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/routing").join(name)
 }
 
-fn bks(dir: &str, name: &str) -> f64 {
-    let text = std::fs::read_to_string(shared(&format!("{dir}/bks.csv"))).unwrap();
+fn bks(name: &str) -> f64 {
+    let text = std::fs::read_to_string(bench_file("bks.csv")).unwrap();
     let row = text.lines().find(|l| l.starts_with(&format!("{name},"))).unwrap();
     row.split(',').nth(2).unwrap().parse().unwrap()
 }
@@ -27,8 +28,8 @@ fn solve_iters(p: &Problem, iterations: u64, seed: u64) -> Solution {
 #[test]
 fn best_known_cvrp_solution_passes_the_checker_at_its_published_cost() {
     for name in ["A-n32-k5", "X-n101-k25"] {
-        let p = vrplib::read(&shared(&format!("cvrp/{name}.vrp"))).unwrap();
-        let text = std::fs::read_to_string(shared(&format!("cvrp/{name}.sol"))).unwrap();
+        let p = vrplib::read(&bench_file(&format!("{name}.vrp"))).unwrap();
+        let text = std::fs::read_to_string(bench_file(&format!("{name}.sol"))).unwrap();
         let routes = vrplib::parse_sol(&text).unwrap();
         let mut s = Solution {
             routes: routes
@@ -52,33 +53,33 @@ fn best_known_cvrp_solution_passes_the_checker_at_its_published_cost() {
         s.cost = report.cost;
         s.distance = report.distance;
         assert!(routing::check(&p, &s).is_ok(), "{name}: {:?}", routing::check(&p, &s));
-        assert_eq!(report.cost, bks("cvrp", name), "{name}");
+        assert_eq!(report.cost, bks(name), "{name}");
     }
 }
 
 #[test]
 fn solver_gets_close_to_the_optimum_on_a_small_cvrp() {
-    let p = vrplib::read(&shared("cvrp/A-n32-k5.vrp")).unwrap();
+    let p = vrplib::read(&bench_file("A-n32-k5.vrp")).unwrap();
     let s = solve_iters(&p, 20_000, 1);
     let report = routing::check(&p, &s);
     assert!(report.is_ok(), "{:?}", report.violations);
-    let gap = s.cost / bks("cvrp", "A-n32-k5") - 1.0;
+    let gap = s.cost / bks("A-n32-k5") - 1.0;
     assert!(gap <= 0.02, "gap {gap}");
 }
 
 #[test]
 fn solver_finds_the_best_known_fleet_on_c101() {
-    let p = solomon::read(&shared("vrptw/C101.txt")).unwrap();
+    let p = solomon::read(&bench_file("C101.txt")).unwrap();
     let s = solve_iters(&p, 5_000, 3);
     let report = routing::check(&p, &s);
     assert!(report.is_ok(), "{:?}", report.violations);
     assert_eq!(s.vehicles(), 10);
-    assert!(s.distance <= bks("vrptw", "C101") * 1.02, "distance {}", s.distance);
+    assert!(s.distance <= bks("C101") * 1.02, "distance {}", s.distance);
 }
 
 #[test]
 fn same_seed_and_iteration_budget_give_the_same_solution() {
-    let p = vrplib::read(&shared("cvrp/A-n60-k9.vrp")).unwrap();
+    let p = vrplib::read(&bench_file("A-n60-k9.vrp")).unwrap();
     let a = solve_iters(&p, 3_000, 11);
     let b = solve_iters(&p, 3_000, 11);
     assert_eq!(a.routes, b.routes);
@@ -87,7 +88,7 @@ fn same_seed_and_iteration_budget_give_the_same_solution() {
 
 #[test]
 fn zero_time_limit_still_returns_a_checked_plan() {
-    let p = solomon::read(&shared("vrptw/R101.txt")).unwrap();
+    let p = solomon::read(&bench_file("R101.txt")).unwrap();
     let ctx = SolveContext::new(0).with_time_limit(std::time::Duration::ZERO);
     let s = routing::solve(&p, &SolverConfig::default(), &ctx).unwrap();
     assert!(routing::check(&p, &s).is_ok());
@@ -202,7 +203,7 @@ fn route_command_prints_a_summary_and_writes_a_sol_file() {
     let dir = tempfile::tempdir().unwrap();
     let sol = dir.path().join("out.sol");
     let out = Command::new(env!("CARGO_BIN_EXE_stockroute"))
-        .args(["route", shared("cvrp/A-n32-k5.vrp").to_str().unwrap()])
+        .args(["route", bench_file("A-n32-k5.vrp").to_str().unwrap()])
         .args(["--time-limit-s", "1", "--seed", "4", "--sol", sol.to_str().unwrap()])
         .output()
         .unwrap();
