@@ -112,8 +112,13 @@ impl SolveContext {
     }
 
     /// Sets a time limit counted from when this context was created (the request's start).
+    /// It never moves a deadline the context already has later: a [`child`](Self::child)
+    /// with its own limit still stops with its run (a job's deadline bounds every solve in
+    /// it).
     pub fn with_time_limit(mut self, limit: Duration) -> Self {
-        self.deadline = Some(self.started + limit);
+        if let Some(end) = self.started.checked_add(limit) {
+            self.deadline = Some(self.deadline.map_or(end, |d| d.min(end)));
+        }
         self
     }
 
@@ -231,6 +236,18 @@ mod tests {
         assert!(ctx.check().is_ok());
         other.cancel_token().cancel();
         assert_eq!(ctx.check(), Err(Interrupted::Cancelled));
+    }
+
+    #[test]
+    fn a_time_limit_never_extends_a_deadline() {
+        let parent = SolveContext::new(1).with_time_limit(Duration::from_secs(1));
+        let child = parent.child(2).with_time_limit(Duration::from_secs(3600));
+        assert_eq!(child.deadline, parent.deadline);
+        let shorter = parent.child(3).with_time_limit(Duration::ZERO);
+        assert!(shorter.deadline < parent.deadline);
+        // A limit too far to represent leaves the deadline as it was.
+        let far = SolveContext::new(4).with_time_limit(Duration::MAX);
+        assert_eq!(far.deadline, None);
     }
 
     #[test]

@@ -72,6 +72,14 @@ pub struct ServiceConfig {
     /// # Units
     /// Seconds.
     pub idle_timeout_s: f64,
+    /// Longest a job may run: its solvers stop at this deadline, and a job that does not
+    /// return [`super::jobs::ABANDON_AFTER`] later is left behind so that its worker takes
+    /// the next job. Also the most work an experiment spec may plan (units x arms x
+    /// `time_limit_s`; 422 beyond).
+    ///
+    /// # Units
+    /// Seconds.
+    pub job_deadline_s: f64,
 }
 
 impl Default for ServiceConfig {
@@ -97,6 +105,7 @@ impl Default for ServiceConfig {
             header_read_timeout_s: 10.0,
             body_read_timeout_s: 30.0,
             idle_timeout_s: 60.0,
+            job_deadline_s: 3600.0,
         }
     }
 }
@@ -163,6 +172,11 @@ impl ServiceConfig {
     /// How long a request body may take to arrive (at least 10 ms).
     pub(crate) fn body_read_timeout(&self) -> Duration {
         seconds(self.body_read_timeout_s).max(Duration::from_millis(10))
+    }
+
+    /// The deadline of every job (at least 10 ms).
+    pub fn job_deadline(&self) -> Duration {
+        seconds(self.job_deadline_s).max(Duration::from_millis(10))
     }
 
     /// The shutdown grace period (negative or NaN is zero).

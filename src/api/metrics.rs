@@ -30,6 +30,7 @@ pub(crate) struct Metrics {
     jobs: IntGaugeVec,
     queue_depth: IntGauge,
     solves_waiting: IntGauge,
+    jobs_left_behind: IntGauge,
 }
 
 impl Metrics {
@@ -56,8 +57,21 @@ impl Metrics {
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(jobs.clone()))?;
         registry.register(Box::new(queue_depth.clone()))?;
+        let jobs_left_behind = IntGauge::new(
+            "jobs_left_behind",
+            "Job threads that did not stop when cancelled or overdue and were left behind",
+        )?;
         registry.register(Box::new(solves_waiting.clone()))?;
-        Ok(Self { registry, requests, latency, jobs, queue_depth, solves_waiting })
+        registry.register(Box::new(jobs_left_behind.clone()))?;
+        Ok(Self {
+            registry,
+            requests,
+            latency,
+            jobs,
+            queue_depth,
+            solves_waiting,
+            jobs_left_behind,
+        })
     }
 
     /// The registry, for metrics owned elsewhere (shadow mode's counters).
@@ -79,12 +93,14 @@ impl Metrics {
         jobs_by_state: &[(&str, u64)],
         queue_depth: usize,
         solves_waiting: usize,
+        jobs_left_behind: usize,
     ) -> String {
         for (state, n) in jobs_by_state {
             self.jobs.with_label_values(&[*state]).set(i64::try_from(*n).unwrap_or(i64::MAX));
         }
         self.queue_depth.set(i64::try_from(queue_depth).unwrap_or(i64::MAX));
         self.solves_waiting.set(i64::try_from(solves_waiting).unwrap_or(i64::MAX));
+        self.jobs_left_behind.set(i64::try_from(jobs_left_behind).unwrap_or(i64::MAX));
         let mut out = Vec::new();
         // Encoding to a Vec cannot fail on I/O; a metric family error would be a bug.
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
@@ -119,12 +135,13 @@ mod tests {
         let m = Metrics::new().unwrap();
         m.observe("POST", "/v1/routes", 200, 0.02);
         m.observe("POST", "/v1/routes", 422, 0.001);
-        let text = m.render(&[("queued", 2), ("succeeded", 5)], 2, 0);
+        let text = m.render(&[("queued", 2), ("succeeded", 5)], 2, 0, 1);
         assert!(text.contains(
             "stockroute_http_requests_total{method=\"POST\",route=\"/v1/routes\",status=\"200\"} 1"
         ));
         assert!(text.contains("stockroute_http_request_duration_seconds_bucket"));
         assert!(text.contains("stockroute_jobs{state=\"succeeded\"} 5"));
         assert!(text.contains("stockroute_job_queue_depth 2"));
+        assert!(text.contains("stockroute_jobs_left_behind 1"));
     }
 }

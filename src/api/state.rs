@@ -69,8 +69,13 @@ impl AppState {
             Some(folder) => Some(Arc::new(load_scenario(folder)?)),
             None => None,
         };
-        let jobs =
-            Jobs::start(Arc::clone(&store), config.queue, config.workers, config.threads_per_job)?;
+        let jobs = Jobs::start(
+            Arc::clone(&store),
+            config.queue,
+            config.workers,
+            config.threads_per_job,
+            config.job_deadline(),
+        )?;
         let slots = SolveSlots::new(config.solve_slots, config.solve_queue);
         let metrics = Metrics::new()?;
         let shadow = match &config.shadow {

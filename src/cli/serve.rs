@@ -71,6 +71,9 @@ pub struct Args {
     /// Seconds a keep-alive connection may stay idle.
     #[arg(long, default_value_t = ServiceConfig::default().idle_timeout_s)]
     idle_timeout_s: f64,
+    /// Seconds a job may run before it is stopped (forecasts, placements, plans, experiments).
+    #[arg(long, default_value_t = ServiceConfig::default().job_deadline_s)]
+    job_deadline_s: f64,
 }
 
 /// Runs the subcommand.
@@ -86,6 +89,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.header_read_timeout_s = args.header_read_timeout_s;
     config.body_read_timeout_s = args.body_read_timeout_s;
     config.idle_timeout_s = args.idle_timeout_s;
+    config.job_deadline_s = args.job_deadline_s;
     if let Some(threads) = args.threads_per_job {
         config.threads_per_job = threads.max(1);
     }

@@ -30,6 +30,7 @@
 //! ```
 
 mod arcs;
+pub mod bounds;
 pub mod check;
 mod compiled;
 mod construct;

@@ -12,7 +12,16 @@
 //! Data paths (`units.instances`, `units.scenarios`, `units.scenario`) must be relative,
 //! are resolved against the server's working directory, may not contain `..` and must
 //! exist; anything else is a 422 naming the field. A client can thus only point at data
-//! the operator put under the directory the server was started in.
+//! the operator put under the directory the server was started in. Paths are resolved
+//! (symbolic links followed) before the check, so a link cannot lead outside; an instance
+//! must be a regular file of at most [`MAX_INSTANCE_BYTES`] and a scenario a folder whose
+//! entries are regular files or folders inside the directory (a FIFO would block the job's
+//! read forever). Errors name the field and the path, never what the file holds.
+//!
+//! # Budget
+//! A spec's routing arms may plan at most the job deadline
+//! ([`crate::api::ServiceConfig::job_deadline_s`]) of solver time (units x each arm's
+//! `time_limit_s`); beyond it the spec is a 422 instead of a job that is cut off halfway.
 
 use super::submit;
 use crate::api::error::{ApiError, ErrorBody};
@@ -108,6 +117,7 @@ pub async fn create(
         }
     };
     spec.validate().map_err(|e| spec_error(e, "spec"))?;
+    check_budget(&spec, state.config().job_deadline_s)?;
     check_paths(&spec)?;
     let echo = serde_json::to_value(&spec).map_err(ApiError::encode("spec echo"))?;
     let store = state.store().clone();
@@ -134,21 +144,127 @@ fn spec_error(e: ExperimentError, field: &str) -> ApiError {
     ApiError::field(code, field, e.to_string())
 }
 
-/// Every data path: relative, inside the working directory, existing.
+/// Largest routing instance file a spec may name.
+pub const MAX_INSTANCE_BYTES: u64 = 64 << 20;
+
+/// Most entries of a scenario folder a spec may name.
+const MAX_SCENARIO_ENTRIES: usize = 1_000;
+
+/// The routing arms' planned solver time fits in the job deadline.
+fn check_budget(spec: &Spec, deadline_s: f64) -> Result<(), ApiError> {
+    let planned_s: f64 = [&spec.champion, &spec.challenger]
+        .iter()
+        .filter_map(|arm| arm.time_limit_s)
+        .map(|t| t * spec.decision.units as f64)
+        .sum();
+    if planned_s > deadline_s {
+        return Err(super::out_of_range(
+            "spec.decision.units",
+            format!(
+                "{} units x the arms' time_limit_s plan {planned_s:.0} s of solving, over the \
+                 job deadline of {deadline_s:.0} s",
+                spec.decision.units
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every data path: relative, inside the working directory, existing, of the right kind.
 fn check_paths(spec: &Spec) -> Result<(), ApiError> {
     let u = &spec.units;
-    let named = u
-        .scenario
+    let folders = u.scenario.iter().map(|p| ("spec.units.scenario".to_owned(), p, true)).chain(
+        u.scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("spec.units.scenarios[{i}]"), p, true)),
+    );
+    let files = u
+        .instances
         .iter()
-        .map(|p| ("spec.units.scenario".to_owned(), p))
-        .chain(
-            u.instances.iter().enumerate().map(|(i, p)| (format!("spec.units.instances[{i}]"), p)),
-        )
-        .chain(
-            u.scenarios.iter().enumerate().map(|(i, p)| (format!("spec.units.scenarios[{i}]"), p)),
-        );
-    for (field, path) in named {
+        .enumerate()
+        .map(|(i, p)| (format!("spec.units.instances[{i}]"), p, false));
+    let root = std::env::current_dir().and_then(std::fs::canonicalize).map_err(ApiError::Io)?;
+    for (field, path, folder) in folders.chain(files) {
         check_path(&field, path)?;
+        let real = inside(&root, &field, path, &root.join(path))?;
+        if folder {
+            check_folder(&root, &field, path, &real)?;
+        } else {
+            regular_file(&field, path, &real)?;
+        }
+    }
+    Ok(())
+}
+
+/// `candidate` with links resolved, refused unless it lies under `root`.
+fn inside(
+    root: &FsPath,
+    field: &str,
+    path: &FsPath,
+    candidate: &FsPath,
+) -> Result<std::path::PathBuf, ApiError> {
+    let real = std::fs::canonicalize(candidate).map_err(|_| {
+        ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` cannot be resolved under the server's working directory", path.display()),
+        )
+    })?;
+    if !real.starts_with(root) {
+        return Err(ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` leads outside the server's working directory", path.display()),
+        ));
+    }
+    Ok(real)
+}
+
+/// A regular file of at most [`MAX_INSTANCE_BYTES`].
+fn regular_file(field: &str, path: &FsPath, real: &FsPath) -> Result<(), ApiError> {
+    let meta = std::fs::metadata(real).map_err(ApiError::Io)?;
+    if !meta.is_file() {
+        return Err(ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` is not a regular file", path.display()),
+        ));
+    }
+    if meta.len() > MAX_INSTANCE_BYTES {
+        return Err(ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` is larger than {} bytes", path.display(), MAX_INSTANCE_BYTES),
+        ));
+    }
+    Ok(())
+}
+
+/// A folder whose entries are regular files or folders under `root`.
+fn check_folder(root: &FsPath, field: &str, path: &FsPath, real: &FsPath) -> Result<(), ApiError> {
+    let not_folder =
+        || ApiError::field("invalid_path", field, format!("`{}` is not a folder", path.display()));
+    let entries = std::fs::read_dir(real).map_err(|_| not_folder())?;
+    for (n, entry) in entries.enumerate() {
+        if n >= MAX_SCENARIO_ENTRIES {
+            return Err(ApiError::field(
+                "invalid_path",
+                field,
+                format!("`{}` holds more than {MAX_SCENARIO_ENTRIES} entries", path.display()),
+            ));
+        }
+        let entry = entry.map_err(ApiError::Io)?;
+        let shown = path.join(entry.file_name());
+        let target = inside(root, field, &shown, &entry.path())?;
+        let meta = std::fs::metadata(&target).map_err(ApiError::Io)?;
+        if !(meta.is_file() || meta.is_dir()) {
+            return Err(ApiError::field(
+                "invalid_path",
+                field,
+                format!("`{}` is not a regular file", shown.display()),
+            ));
+        }
     }
     Ok(())
 }

@@ -95,7 +95,13 @@ pub async fn healthz(
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let counts = state.blocking(|s| Ok(s.store().count_jobs()?)).await?;
     let counts: Vec<(&str, u64)> = counts.iter().map(|(k, n)| (k.as_str(), *n)).collect();
-    let text = state.metrics().render(&counts, state.jobs().queue_depth(), state.slots().waiting());
+    let jobs = state.jobs();
+    let text = state.metrics().render(
+        &counts,
+        jobs.queue_depth(),
+        state.slots().waiting(),
+        jobs.abandoned(),
+    );
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
 }
 
