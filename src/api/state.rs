@@ -53,7 +53,7 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// Opens the store (marking jobs of an earlier process that never ended as failed,
-    /// "interrupted by restart"), loads the scenario and its road graph, and starts the job
+    /// "interrupted by restart", and its running experiments as aborted), loads the scenario and its road graph, and starts the job
     /// workers. Blocking: seconds for a scenario with roads.
     ///
     /// # Errors
@@ -64,6 +64,13 @@ impl AppState {
         let interrupted = store.fail_unfinished("interrupted by restart")?;
         if interrupted > 0 {
             tracing::warn!(jobs = interrupted, "jobs of an earlier process marked failed");
+        }
+        let aborted = crate::experiment::ExperimentStore::abort_unfinished(&*store)?;
+        if aborted > 0 {
+            tracing::warn!(
+                experiments = aborted,
+                "experiments of an earlier process marked aborted"
+            );
         }
         let scenario = match &config.scenario {
             Some(folder) => Some(Arc::new(load_scenario(folder)?)),

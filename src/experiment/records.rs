@@ -124,6 +124,14 @@ pub trait ExperimentStore: Send + Sync {
     /// # Errors
     /// [`StoreError::Database`], [`StoreError::CorruptField`].
     fn list_experiments(&self) -> Result<Vec<ExperimentRecord>, StoreError>;
+
+    /// Marks every experiment still `running` as `aborted` (no verdict) and returns how
+    /// many. The service calls it at start-up, when the store file is its own: a running
+    /// experiment then belongs to a process that died (crash, kill) and will never finish.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    fn abort_unfinished(&self) -> Result<usize, StoreError>;
 }
 
 const COLUMNS: &str = "e.id, e.name, e.created_at, e.spec, e.spec_fingerprint, e.planned_units, \
@@ -306,6 +314,11 @@ impl ExperimentStore for SqliteStore {
                 })
                 .collect()
         })
+    }
+
+    fn abort_unfinished(&self) -> Result<usize, StoreError> {
+        let conn = self.lock_writer();
+        Ok(conn.execute("UPDATE experiment SET status = 'aborted' WHERE status = 'running'", [])?)
     }
 
     fn list_experiments(&self) -> Result<Vec<ExperimentRecord>, StoreError> {

@@ -269,3 +269,25 @@ async fn r12_fifos_and_links_outside_are_refused_before_any_job() {
     assert_eq!(status, StatusCode::OK);
     server.stop().await;
 }
+
+/// An experiment left `running` by a process that died is `aborted` once a server owns the
+/// store again (one process owns a store file, so nothing else can still be running it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_an_experiment_left_running_by_a_crash_is_aborted_on_restart() {
+    use stockroute::experiment::{ExperimentStatus, ExperimentStore, Spec};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    let spec: Spec = serde_json::from_value(routing_spec("crashed", &[1, 2], 2, 10)).unwrap();
+    let id = {
+        let store = stockroute::store::SqliteStore::open(&path).unwrap();
+        let id = store.create_experiment(&spec).unwrap();
+        assert_eq!(store.experiment(&id).unwrap().status, ExperimentStatus::Running);
+        id
+    };
+    let server = Server::start(stockroute::api::ServiceConfig::new(&path)).await;
+    let (status, view) = server.get(&format!("/v1/experiments/{}", id.as_str())).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["experiment"]["status"], "aborted", "{view}");
+    assert!(view["experiment"]["verdict"].is_null(), "{view}");
+    server.stop().await;
+}
