@@ -150,6 +150,11 @@ impl From<RoutingError> for ApiError {
                 field: "locations".into(),
                 message: format!("{locations} locations exceed the limit of {limit}"),
             },
+            e @ RoutingError::OutOfMemory { .. } => Self::InvalidField {
+                code: "too_many_locations",
+                field: "locations".into(),
+                message: e.to_string(),
+            },
             other => Self::Internal(Box::new(other.into())),
         }
     }

@@ -6,7 +6,7 @@
 //! feasible in real numbers too (the checker confirms it from the raw instance). Vehicles of
 //! one type are interchangeable, so the search only counts how many of each type it uses.
 
-use crate::routing::error::RoutingError;
+use crate::routing::error::{RoutingError, matrix_buffer};
 use crate::routing::model::{Locations, Metric, Problem};
 use rayon::prelude::*;
 
@@ -70,7 +70,7 @@ impl Compiled {
             Locations::Coordinates { metric: Metric::EuclideanRounded, .. } => 1.0,
             _ => 1000.0,
         };
-        let (dist, time) = matrices(&p.locations, scale);
+        let (dist, time) = matrices(&p.locations, scale)?;
         // Starts round up and ends down, so integer feasibility implies real feasibility.
         let up = |x: f64| -> i64 { if x.is_finite() { (x * scale).ceil() as i64 } else { NEVER } };
         let down =
@@ -155,8 +155,10 @@ impl Compiled {
     }
 }
 
-fn matrices(loc: &Locations, scale: f64) -> (Vec<i32>, Vec<i32>) {
+fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), RoutingError> {
     let n = loc.len();
+    let mut dist = matrix_buffer(n)?;
+    let mut time = matrix_buffer(n)?;
     let conv = |x: f64, up: bool| -> i32 {
         let v = x * scale;
         if !v.is_finite() || v >= UNREACHABLE as f64 {
@@ -176,13 +178,11 @@ fn matrices(loc: &Locations, scale: f64) -> (Vec<i32>, Vec<i32>) {
             (d, t)
         })
         .collect();
-    let mut dist = Vec::with_capacity(n * n);
-    let mut time = Vec::with_capacity(n * n);
     for (d, t) in rows {
         dist.extend(d);
         time.extend(t);
     }
-    (dist, time)
+    Ok((dist, time))
 }
 
 fn mean_stop_distance(c: &Compiled) -> f64 {

@@ -6,6 +6,7 @@
 mod connections;
 mod damaged;
 mod experiments;
+mod locations;
 mod process;
 
 use reqwest::StatusCode;

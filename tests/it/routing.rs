@@ -243,3 +243,35 @@ fn route_command_reads_json_with_its_own_limit_and_reports_unserved() {
     assert_eq!(summary["routes"], 1);
     assert_eq!(summary["cost"], 2.0);
 }
+
+/// Issue 12, item 7c: the strict readers still accept every instance the project uses, and
+/// read all of their customers.
+#[test]
+fn r12_every_shared_benchmark_and_data_instance_still_parses() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/routing");
+    let dirs = [shared("cvrp"), shared("cvrp-large"), shared("vrptw"), data];
+    let mut read = 0;
+    for dir in dirs {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (p, nodes) = match ext {
+                "vrp" => {
+                    let dim = text.lines().find_map(|l| l.strip_prefix("DIMENSION")).unwrap();
+                    let dim: usize =
+                        dim.trim_start_matches([' ', ':', '\t']).trim().parse().unwrap();
+                    (vrplib::read(&path).unwrap(), dim)
+                }
+                "txt" => {
+                    let rows = text.lines().filter(|l| l.trim().starts_with(char::is_numeric));
+                    (solomon::read(&path).unwrap(), rows.count() - 1)
+                }
+                _ => continue,
+            };
+            assert_eq!(p.stops.len() + p.depots.len(), nodes, "{}", path.display());
+            read += 1;
+        }
+    }
+    assert!(read >= 20, "only {read} instances found");
+}
