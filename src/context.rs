@@ -42,6 +42,9 @@ pub trait Progress: Send + Sync {
     fn advance(&self, steps: u64);
     /// Names the current phase ("forecast", "placement", ...).
     fn phase(&self, name: &str);
+    /// A short status line within the phase (the routing search's best cost so far);
+    /// ignored unless the sink shows it.
+    fn message(&self, _text: &str) {}
 }
 
 /// A progress sink that discards everything (library default, tests).

@@ -145,16 +145,13 @@ impl From<RoutingError> for ApiError {
         match e {
             RoutingError::Invalid(v) => Self::InvalidProblem(v),
             RoutingError::Parse { message, .. } => Self::MalformedJson { message },
-            RoutingError::TooLarge { locations, limit } => Self::InvalidField {
-                code: "too_many_locations",
-                field: "locations".into(),
-                message: format!("{locations} locations exceed the limit of {limit}"),
-            },
-            e @ RoutingError::OutOfMemory { .. } => Self::InvalidField {
-                code: "too_many_locations",
-                field: "locations".into(),
-                message: e.to_string(),
-            },
+            e @ (RoutingError::TooLarge { .. } | RoutingError::OutOfMemory { .. }) => {
+                Self::InvalidField {
+                    code: "too_many_locations",
+                    field: "locations".into(),
+                    message: e.to_string(),
+                }
+            }
             other => Self::Internal(Box::new(other.into())),
         }
     }

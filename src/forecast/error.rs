@@ -5,7 +5,7 @@
 //! file in one pass instead of one error at a time.
 
 use crate::context::Interrupted;
-use crate::issue::{Issue, summarize};
+use crate::issue::{Issue, Location};
 use std::path::PathBuf;
 
 /// Any error of the forecasting stage.
@@ -23,7 +23,7 @@ pub enum ForecastError {
     },
     /// The history file has errors; nothing was loaded. Every issue found is listed
     /// (warnings too, after the errors' codes decided).
-    #[error("{}: {} error(s) in the history: {}", path.display(), errors(issues).len(), summarize(&errors(issues), 3))]
+    #[error("{}: {} error(s) in the history: {}", path.display(), errors(issues).len(), by_line(&errors(issues), 3))]
     InvalidHistory {
         /// The file involved.
         path: PathBuf,
@@ -66,6 +66,35 @@ pub enum ForecastError {
     /// The run was cancelled or hit its deadline.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
+}
+
+/// The first `shown` issues of a plain history file, each as `line N, field `f` [CODE]
+/// cause (value) -- action`: the file is named once, before them.
+fn by_line(issues: &[Issue], shown: usize) -> String {
+    let mut text: Vec<String> = issues
+        .iter()
+        .take(shown)
+        .map(|i| {
+            let at = match &i.location {
+                Location::File { line, field, .. } => {
+                    let line = line.map(|l| format!("line {l}"));
+                    let field = field.as_ref().map(|f| format!("field `{f}`"));
+                    [line, field].into_iter().flatten().collect::<Vec<_>>().join(", ")
+                }
+                Location::Path { path } => path.clone(),
+            };
+            let mut one = format!("{at} [{}] {}", i.code, i.cause);
+            if let Some(value) = &i.value {
+                one.push_str(&format!(" (value: {value:?})"));
+            }
+            one.push_str(&format!(" -- {}", i.action));
+            one
+        })
+        .collect();
+    if issues.len() > shown {
+        text.push(format!("... and {} more", issues.len() - shown));
+    }
+    text.join("; ")
 }
 
 fn errors(issues: &[Issue]) -> Vec<Issue> {

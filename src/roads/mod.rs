@@ -24,6 +24,7 @@ pub mod graph;
 pub mod matrix;
 pub mod neighbours;
 pub mod oracle;
+mod oracle_options;
 pub mod points;
 pub mod snap;
 mod spatial;

@@ -24,7 +24,7 @@ use crate::context::SolveContext;
 use crate::roads::cost;
 use crate::roads::error::RoadError;
 use crate::roads::graph::{Csr, RoadGraph, UNSET};
-use crate::roads::oracle::OracleOptions;
+use crate::roads::oracle_options::OracleOptions;
 use crate::roads::snap::Snapped;
 use crate::roads::traffic::TrafficProfile;
 use rayon::prelude::*;

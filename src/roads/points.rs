@@ -185,16 +185,7 @@ impl PointMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roads::graph::{EdgeData, NodeData, RoadOptions};
-
-    /// A two-way road of 3 nodes, ~1.1 km per edge, along a meridian.
-    fn line_graph() -> RoadGraph {
-        let node = |lat: f64| NodeData { lat, lon: 7.0, osm_id: None, stoppable: true };
-        let nodes = vec![node(43.70), node(43.71), node(43.72)];
-        let edge = EdgeData::from_length(1112.0, 50.0);
-        let edges = vec![(0, 1, edge), (1, 0, edge), (1, 2, edge), (2, 1, edge)];
-        RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap()
-    }
+    use crate::roads::graph::tests::line_graph;
 
     #[test]
     fn input_indices_map_to_rows_and_off_road_points_keep_their_reason() {

@@ -8,8 +8,8 @@ use crate::issue::{Issue, summarize};
 use std::path::PathBuf;
 
 /// One broken rule of a routing problem, found by [`crate::routing::Problem::validate`]:
-/// an [`Issue`] at a JSON path (`stops[3].demand`) with a routing code (`E1001`..`E1008`,
-/// documented there) and the action of that code.
+/// an [`Issue`] at a JSON path (`stops[3].demand`) with a routing code (`E1001`..`E1010`
+/// documented there, `no_vehicle` from the JSON reader) and the action of that code.
 pub(crate) fn violation(code: &'static str, path: String, cause: String) -> Issue {
     Issue::at_path(code, path, cause, action(code))
 }
@@ -70,7 +70,8 @@ pub enum RoutingError {
     /// The problem broke one or more rules; all of them are listed.
     #[error("invalid routing problem: {}", summarize(.0, usize::MAX))]
     Invalid(Vec<Issue>),
-    /// The dense matrices of the problem could not be allocated.
+    /// The dense matrices of the problem could not be allocated: the allocator refused
+    /// them although the estimate was under the memory limit (see [`Self::TooLarge`]).
     #[error(
         "the matrices of {locations} locations need {needed_bytes} bytes, more than this machine could allocate"
     )]
@@ -80,13 +81,18 @@ pub enum RoutingError {
         /// The bytes one matrix needs.
         needed_bytes: u64,
     },
-    /// The problem is too large for the dense matrices the solver uses.
-    #[error("{locations} locations exceed the limit of {limit}")]
+    /// The problem needs more memory than the solver may use (checked before allocating).
+    #[error(
+        "{locations} locations need about {needed_mb} MB, over the limit of {limit_mb} MB \
+         (give coordinates instead of a matrix, or raise memory_limit_mb)"
+    )]
     TooLarge {
-        /// Number of distinct locations.
+        /// Number of locations.
         locations: usize,
-        /// The largest supported number.
-        limit: usize,
+        /// Estimated memory the solve needs, in MB.
+        needed_mb: u64,
+        /// The limit, in MB ([`crate::routing::SolverConfig::memory_limit_mb`]).
+        limit_mb: u64,
     },
 }
 

@@ -4,6 +4,7 @@
 //! real binary, [`damaged`] feeds the router broken requests.
 
 mod connections;
+mod contract;
 mod damaged;
 mod experiments;
 mod locations;

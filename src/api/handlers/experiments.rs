@@ -64,11 +64,25 @@ pub struct ExperimentView {
 #[utoipa::path(
     post,
     path = "/v1/experiments",
-    request_body = ExperimentRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    operation_id = "create_experiment",
+    request_body(content = ExperimentRequest, example = json!({"spec": {
+        "name": "routing-iterations",
+        "stage": "routing",
+        "metric": "cost_per_order",
+        "seed": 7,
+        "decision": {"min_effect": 0.0, "confidence": 0.95, "units": 3, "resamples": 500},
+        "units": {"instances": ["data/routing/A-n32-k5.vrp"], "seeds": [1, 2, 3]},
+        "champion": {"label": "200 iterations", "max_iterations": 200},
+        "challenger": {"label": "400 iterations", "max_iterations": 400, "seed_offset": 1000}
+    }})),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Same key + same body = same job (1-255 visible ASCII characters)")),
     responses(
-        (status = 202, description = "Job accepted; its result holds the outcome and the experiment id", body = crate::api::handlers::JobView),
+        (status = 202, description = "Job accepted; its result holds the outcome and the experiment id", body = crate::api::handlers::JobView, links(
+            ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
+            ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
+        )),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Invalid spec (the field is named), bad path, key reused", body = ErrorBody),
         (status = 503, description = "Job queue full", body = ErrorBody),
     ),
@@ -188,6 +202,7 @@ async fn load(
 #[utoipa::path(
     get,
     path = "/v1/experiments/{id}",
+    operation_id = "show_experiment",
     params(("id" = String, Path, description = "Experiment id")),
     responses(
         (status = 200, description = "The record and its units", body = ExperimentView),
@@ -210,6 +225,7 @@ pub async fn show(
 #[utoipa::path(
     get,
     path = "/v1/experiments/{id}/report",
+    operation_id = "show_experiment_report",
     params(("id" = String, Path, description = "Experiment id")),
     responses(
         (status = 200, description = "The report", content_type = "text/html", body = String),
@@ -242,6 +258,7 @@ pub async fn report(
 #[utoipa::path(
     get,
     path = "/v1/shadow",
+    operation_id = "show_shadow",
     responses(
         (status = 200, description = "The shadow experiment's record and units", body = ExperimentView),
         (status = 404, description = "The server runs no shadow experiment", body = ErrorBody),

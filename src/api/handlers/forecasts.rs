@@ -39,6 +39,7 @@ pub struct ForecastRequest {
     pub frequency: Option<Frequency>,
     /// Periods to forecast (1-3660; default with a scenario: its horizon).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3660)]
     pub horizon: Option<usize>,
     /// `per_class` (default), `per_series` or `global`.
     #[serde(default)]
@@ -50,6 +51,7 @@ pub struct ForecastRequest {
     pub models: Option<Vec<ModelKind>>,
     /// Rolling origins used for selection (1-20, default 3).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 20)]
     pub origins: Option<usize>,
 }
 
@@ -81,6 +83,7 @@ pub struct RowsQuery {
     #[serde(default)]
     pub offset: u64,
     /// Rows in the page (1-10000, default 1000).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u64>,
 }
 
@@ -106,11 +109,26 @@ pub struct ForecastPage {
 #[utoipa::path(
     post,
     path = "/v1/forecasts",
-    request_body = ForecastRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    operation_id = "create_forecast",
+    request_body(content = ForecastRequest, example = json!({
+        "history": [
+            {"date": "2026-01-01", "sku": "SKU-1", "zone": "Z1", "quantity": 3},
+            {"date": "2026-01-02", "sku": "SKU-1", "zone": "Z1", "quantity": 0},
+            {"date": "2026-01-03", "sku": "SKU-1", "zone": "Z1", "quantity": 5}
+        ],
+        "frequency": "daily",
+        "horizon": 7,
+        "models": ["seasonal_naive"],
+        "origins": 1
+    })),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Same key + same body = same job (1-255 visible ASCII characters)")),
     responses(
-        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView),
+        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView, links(
+            ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
+            ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
+        )),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Invalid rows or values, no scenario, key reused", body = ErrorBody),
         (status = 503, description = "Job queue full", body = ErrorBody),
     ),
@@ -234,6 +252,7 @@ fn check_rows(rows: &[HistoryRow]) -> Result<(), ApiError> {
 #[utoipa::path(
     get,
     path = "/v1/forecasts/{id}",
+    operation_id = "show_forecast",
     params(("id" = String, Path, description = "Forecast run id"), RowsQuery),
     responses(
         (status = 200, description = "The run and a page of rows", body = ForecastPage),

@@ -51,6 +51,7 @@ fn check_problem() -> Problem {
 #[utoipa::path(
     get,
     path = "/healthz",
+    operation_id = "healthz",
     responses(
         (status = 200, description = "Healthy", body = Health),
         (status = 503, description = "The check solve failed", body = Health),
@@ -87,6 +88,7 @@ pub async fn healthz(
 #[utoipa::path(
     get,
     path = "/metrics",
+    operation_id = "metrics",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")),
     tag = "service"
 )]

@@ -30,12 +30,14 @@ pub struct PlacementRequest {
     pub run_id: String,
     /// Each zone may be served by its k nearest centres (default 3, at least 1).
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub k: Option<usize>,
     /// Periods the stock must cover (default: the scenario's horizon, at most the run's).
     #[serde(default)]
     pub cycle_periods: Option<f64>,
     /// Solver time limit in seconds (0-3600; default none).
     #[serde(default)]
+    #[schema(exclusive_minimum = 0.0, maximum = 3600.0)]
     pub time_limit_s: Option<f64>,
     /// Use road distances where the scenario has a road graph (default true).
     #[serde(default)]
@@ -46,11 +48,18 @@ pub struct PlacementRequest {
 #[utoipa::path(
     post,
     path = "/v1/placements",
-    request_body = PlacementRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    operation_id = "create_placement",
+    request_body(content = PlacementRequest, example = json!({
+        "run_id": "20260101T080000000Z-1a2b3c4d", "k": 3, "time_limit_s": 30, "roads": true
+    })),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Same key + same body = same job (1-255 visible ASCII characters)")),
     responses(
-        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView),
+        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView, links(
+            ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
+            ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
+        )),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 404, description = "No such forecast run", body = ErrorBody),
         (status = 422, description = "Out-of-range value, no scenario, key reused", body = ErrorBody),
         (status = 503, description = "Job queue full", body = ErrorBody),

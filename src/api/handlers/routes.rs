@@ -44,6 +44,7 @@ pub struct RouteQuery {
     pub roads: bool,
     /// Departure hour (0-23) of the road travel times (default 8).
     #[serde(default)]
+    #[param(maximum = 23)]
     pub departure_hour: Option<u8>,
     /// With `roads=true`: add the routes' road polylines as GeoJSON (`geometry`).
     #[serde(default)]
@@ -136,12 +137,27 @@ pub struct SnapView {
 #[utoipa::path(
     post,
     path = "/v1/routes",
+    operation_id = "solve_routes",
     params(RouteQuery),
-    request_body = JsonProblem,
+    request_body(content = JsonProblem, example = json!({
+        "name": "square",
+        "locations": {"coordinates": [[0, 0], [10, 0], [0, 10], [-10, 0], [0, -10]]},
+        "depots": [{"id": "hub", "location": 0}],
+        "vehicles": [{"id": "van", "count": 1, "capacity": [10], "start_depot": "hub"}],
+        "stops": [
+            {"id": "a", "location": 1, "demand": [1]},
+            {"id": "b", "location": 2, "demand": [1]},
+            {"id": "c", "location": 3, "demand": [1], "time_window": {"start": 0, "end": 100}}
+        ],
+        "time_limit_s": 1,
+        "seed": 7,
+        "max_iterations": 500
+    })),
     responses(
         (status = 200, description = "Solved (check `feasible` and `unserved`)", body = RouteAnswer),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Invalid problem, too many stops, time limit out of range", body = ErrorBody),
         (status = 503, description = "All solver slots busy and the waiting room full", body = ErrorBody),
     ),
