@@ -14,13 +14,14 @@ fn detail_code(body: &Value) -> &str {
     body["error"]["details"][0]["code"].as_str().unwrap_or_default()
 }
 
-/// 100,000 identical coordinates (a 2.3 MB body) used to allocate a 100,000² road matrix
-/// and abort the process: now a 422 before snapping, and the server answers afterwards.
+/// 100,000 identical coordinates (a 2.3 MB body, under the 4 MiB body limit) used to
+/// allocate a 100,000² road matrix and abort the process: now a 422 before snapping, and
+/// the server answers afterwards.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r12_a_hundred_thousand_locations_get_a_422_and_the_server_lives() {
     let server = Server::fresh(|c| c.with_scenario(shared("data/scenarios/monaco"))).await;
     let mut problem = json!({
-        "locations": {"coordinates": vec![[7.4246, 43.7384]; 100_000]},
+        "locations": {"coordinates": vec![[7.4246123, 43.7384156]; 100_000]},
         "depots": [{"id": "D", "location": 0}],
         "vehicles": [{"id": "van", "capacity": [10], "start_depot": "D"}],
         "stops": [{"id": "a", "location": 1, "demand": [1]}],
@@ -38,7 +39,7 @@ async fn r12_a_hundred_thousand_locations_get_a_422_and_the_server_lives() {
     let (status, _) = server.get("/healthz").await;
     assert_eq!(status, StatusCode::OK);
     // Under the limit the same request is solved on the roads.
-    problem["locations"]["coordinates"] = json!(vec![[7.4246, 43.7384]; 50]);
+    problem["locations"]["coordinates"] = json!(vec![[7.4246123, 43.7384156]; 50]);
     let (status, body) = server.post("/v1/routes?roads=true", &problem).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     server.stop().await;
