@@ -226,7 +226,9 @@ fn longest_arcs(c: &Compiled) -> (f64, f64) {
     }
 }
 
-/// The dense distance and time matrices, row-major.
+/// The dense distance and time matrices, row-major, filled in place (row by row in
+/// parallel), so the peak is the two matrices that [`Arcs::dense_bytes`] counts, with no
+/// second copy of rows.
 ///
 /// # Errors
 /// [`RoutingError::OutOfMemory`] when the allocator refuses an `n x n` buffer: the memory
@@ -236,20 +238,20 @@ fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), Routing
     let n = loc.len();
     let mut dist = matrix_buffer(n)?;
     let mut time = matrix_buffer(n)?;
-    let conv = |x: f64, up: bool| fixed(x, scale, up);
-    let rows: Vec<(Vec<i32>, Vec<i32>)> = (0..n)
-        .into_par_iter()
-        .map(|a| {
-            let d = (0..n).map(|b| conv(loc.distance(a, b), false)).collect();
-            // Times round up so integer feasibility implies real feasibility.
-            let t = (0..n).map(|b| conv(loc.duration(a, b), true)).collect();
-            (d, t)
-        })
-        .collect();
-    for (d, t) in rows {
-        dist.extend(d);
-        time.extend(t);
+    // Within the capacity just reserved (n * n did not overflow there): no reallocation.
+    dist.resize(n * n, 0);
+    time.resize(n * n, 0);
+    if n == 0 {
+        return Ok((dist, time));
     }
+    let conv = |x: f64, up: bool| fixed(x, scale, up);
+    dist.par_chunks_mut(n).zip(time.par_chunks_mut(n)).enumerate().for_each(|(a, (d, t))| {
+        for (b, (d, t)) in d.iter_mut().zip(t.iter_mut()).enumerate() {
+            *d = conv(loc.distance(a, b), false);
+            // Times round up so integer feasibility implies real feasibility.
+            *t = conv(loc.duration(a, b), true);
+        }
+    });
     Ok((dist, time))
 }
 
@@ -270,4 +272,34 @@ fn mean_stop_distance(c: &Compiled) -> f64 {
         }
     }
     if k == 0 { 1.0 } else { (sum / k as f64).max(1.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_matrices_are_row_major_and_give_the_planar_integers() {
+        let points = vec![[0.0, 0.0], [1.0, 1.0], [3.0, 4.0], [-2.0, 0.5]];
+        let loc = Locations::Coordinates { points: points.clone(), metric: Metric::Euclidean };
+        let (dist, time) = matrices(&loc, 1000.0).unwrap();
+        let planar = Arcs::Planar(Planar { points, metric: Metric::Euclidean, scale: 1000.0 });
+        for a in 0..4u32 {
+            for b in 0..4u32 {
+                let k = (a * 4 + b) as usize;
+                assert_eq!((dist[k], time[k]), (planar.dist(a, b), planar.time(a, b)), "{a}->{b}");
+            }
+        }
+        // Asymmetric, with times rounded up and an unreachable pair: row = from, column = to.
+        let inf = f64::INFINITY;
+        let loc = Locations::Matrix {
+            distance: vec![vec![0.0, 1.2], vec![inf, 0.0]],
+            duration: vec![vec![0.0, 2.0001], vec![3.0, 0.0]],
+        };
+        let (dist, time) = matrices(&loc, 1000.0).unwrap();
+        assert_eq!(dist, [0, 1200, UNREACHABLE, 0]);
+        assert_eq!(time, [0, 2001, 3000, 0]);
+        let empty = Locations::Matrix { distance: Vec::new(), duration: Vec::new() };
+        assert_eq!(matrices(&empty, 1.0).unwrap(), (Vec::new(), Vec::new()));
+    }
 }
