@@ -25,6 +25,10 @@ pub struct ServiceConfig {
     pub max_body_bytes: usize,
     /// Most stops in one `POST /v1/routes` problem.
     pub max_stops: usize,
+    /// Most locations (coordinates or matrix rows) in one `POST /v1/routes` problem,
+    /// checked before any matrix is built: the matrices grow with the square of it
+    /// (about 40 bytes per pair on the road path), and locations need not be stops.
+    pub max_locations: usize,
     /// Largest `time_limit_s` of a synchronous routing request.
     ///
     /// # Units
@@ -90,6 +94,8 @@ impl Default for ServiceConfig {
             scenario: None,
             max_body_bytes: 4 * 1024 * 1024,
             max_stops: 1000,
+            // 2,000² pairs x ~40 bytes: ~160 MB at most for one request's matrices.
+            max_locations: 2000,
             max_time_limit_s: 30.0,
             default_time_limit_s: 1.0,
             queue: 16,
@@ -137,6 +143,12 @@ impl ServiceConfig {
     /// Sets the most stops per routing problem.
     pub fn with_max_stops(mut self, stops: usize) -> Self {
         self.max_stops = stops;
+        self
+    }
+
+    /// Sets the most locations per routing problem.
+    pub fn with_max_locations(mut self, locations: usize) -> Self {
+        self.max_locations = locations;
         self
     }
 

@@ -145,11 +145,13 @@ impl From<RoutingError> for ApiError {
         match e {
             RoutingError::Invalid(v) => Self::InvalidProblem(v),
             RoutingError::Parse { message, .. } => Self::MalformedJson { message },
-            e @ RoutingError::TooLarge { .. } => Self::InvalidField {
-                code: "too_many_locations",
-                field: "locations".into(),
-                message: e.to_string(),
-            },
+            e @ (RoutingError::TooLarge { .. } | RoutingError::OutOfMemory { .. }) => {
+                Self::InvalidField {
+                    code: "too_many_locations",
+                    field: "locations".into(),
+                    message: e.to_string(),
+                }
+            }
             other => Self::Internal(Box::new(other.into())),
         }
     }

@@ -108,6 +108,15 @@ pub enum RoadError {
         /// The configured limit.
         limit_bytes: u64,
     },
+    /// A buffer sized by the request could not be allocated (the allocator refused it);
+    /// nothing was computed and the process lives on.
+    #[error("{what} needs {needed_bytes} bytes, more than this machine could allocate")]
+    OutOfMemory {
+        /// What was about to be allocated ("travel matrix", ...).
+        what: &'static str,
+        /// The bytes it needs (`u64::MAX` when the size itself overflows).
+        needed_bytes: u64,
+    },
     /// The graph's times and lengths are too large to encode exactly as one contraction
     /// hierarchy weight (fastest time, then length); see `roads::ch`.
     #[error(

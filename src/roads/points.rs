@@ -13,7 +13,7 @@
 use crate::context::SolveContext;
 use crate::roads::error::RoadError;
 use crate::roads::graph::RoadGraph;
-use crate::roads::matrix::TravelMatrix;
+use crate::roads::matrix::{TravelMatrix, reserve};
 use crate::roads::snap::{Snapped, UnreachableReason};
 use crate::roads::traffic::TrafficProfile;
 
@@ -78,24 +78,29 @@ impl PointMatrix {
     /// results to decide what to ask for), one entry per point in the caller's order.
     ///
     /// # Errors
-    /// As [`TravelMatrix::compute`].
+    /// As [`TravelMatrix::compute`], and [`RoadError::OutOfMemory`] when the point list
+    /// cannot be allocated.
     pub fn from_snapped(
         graph: &RoadGraph,
         snapped: impl IntoIterator<Item = Result<Snapped, UnreachableReason>>,
         timing: &MatrixTiming,
         ctx: &SolveContext,
     ) -> Result<Self, RoadError> {
-        let mut on_graph = Vec::new();
-        let places = snapped
-            .into_iter()
-            .map(|s| match s {
+        let snapped = snapped.into_iter();
+        // Fallible so that a huge request is an error, not an abort; the matrix itself
+        // (n x n) is reserved the same way in `TravelMatrix::compute`.
+        let (mut on_graph, mut places) = (Vec::new(), Vec::new());
+        reserve(&mut places, snapped.size_hint().0, "snapped points")?;
+        reserve(&mut on_graph, snapped.size_hint().0, "snapped points")?;
+        for s in snapped {
+            places.push(match s {
                 Ok(snapped) => {
                     on_graph.push(snapped);
                     PointPlace::Row { row: on_graph.len() - 1, snapped }
                 }
                 Err(reason) => PointPlace::Unreachable(reason),
-            })
-            .collect();
+            });
+        }
         let matrix =
             TravelMatrix::compute(graph, &on_graph, &timing.profile, timing.departure_hour, ctx)?;
         Ok(Self { matrix, places })

@@ -9,7 +9,7 @@
 //! one type are interchangeable, so the search only counts how many of each type it uses.
 
 use crate::routing::arcs::{Arcs, DENSE_UP_TO, Planar, fixed};
-use crate::routing::error::RoutingError;
+use crate::routing::error::{RoutingError, matrix_buffer};
 use crate::routing::model::{Locations, Metric, Problem};
 use rayon::prelude::*;
 
@@ -68,7 +68,9 @@ impl Compiled {
     ///
     /// # Errors
     /// [`RoutingError::Invalid`] from [`Problem::validate`]; [`RoutingError::TooLarge`]
-    /// when the estimate exceeds the limit (nothing large is allocated before).
+    /// when the estimate exceeds the limit (nothing large is allocated before);
+    /// [`RoutingError::OutOfMemory`] when the dense matrices fit the limit but the
+    /// allocator still refuses them.
     pub fn new(p: &Problem, memory_limit_bytes: u64, workers: usize) -> Result<Self, RoutingError> {
         p.validate()?;
         let nloc = p.locations.len();
@@ -94,7 +96,7 @@ impl Compiled {
                 Arcs::Planar(Planar { points: points.clone(), metric: *metric, scale })
             }
             loc => {
-                let (dist, time) = matrices(loc, scale);
+                let (dist, time) = matrices(loc, scale)?;
                 Arcs::Dense { n: nloc, dist, time }
             }
         };
@@ -224,25 +226,33 @@ fn longest_arcs(c: &Compiled) -> (f64, f64) {
     }
 }
 
-fn matrices(loc: &Locations, scale: f64) -> (Vec<i32>, Vec<i32>) {
+/// The dense distance and time matrices, row-major, filled in place (row by row in
+/// parallel), so the peak is the two matrices that [`Arcs::dense_bytes`] counts, with no
+/// second copy of rows.
+///
+/// # Errors
+/// [`RoutingError::OutOfMemory`] when the allocator refuses an `n x n` buffer: the memory
+/// estimate in [`Compiled::new`] guards the limit, this guards a machine with less free
+/// memory than the limit promises.
+fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), RoutingError> {
     let n = loc.len();
-    let conv = |x: f64, up: bool| fixed(x, scale, up);
-    let rows: Vec<(Vec<i32>, Vec<i32>)> = (0..n)
-        .into_par_iter()
-        .map(|a| {
-            let d = (0..n).map(|b| conv(loc.distance(a, b), false)).collect();
-            // Times round up so integer feasibility implies real feasibility.
-            let t = (0..n).map(|b| conv(loc.duration(a, b), true)).collect();
-            (d, t)
-        })
-        .collect();
-    let mut dist = Vec::with_capacity(n * n);
-    let mut time = Vec::with_capacity(n * n);
-    for (d, t) in rows {
-        dist.extend(d);
-        time.extend(t);
+    let mut dist = matrix_buffer(n)?;
+    let mut time = matrix_buffer(n)?;
+    // Within the capacity just reserved (n * n did not overflow there): no reallocation.
+    dist.resize(n * n, 0);
+    time.resize(n * n, 0);
+    if n == 0 {
+        return Ok((dist, time));
     }
-    (dist, time)
+    let conv = |x: f64, up: bool| fixed(x, scale, up);
+    dist.par_chunks_mut(n).zip(time.par_chunks_mut(n)).enumerate().for_each(|(a, (d, t))| {
+        for (b, (d, t)) in d.iter_mut().zip(t.iter_mut()).enumerate() {
+            *d = conv(loc.distance(a, b), false);
+            // Times round up so integer feasibility implies real feasibility.
+            *t = conv(loc.duration(a, b), true);
+        }
+    });
+    Ok((dist, time))
 }
 
 fn mean_stop_distance(c: &Compiled) -> f64 {
@@ -262,4 +272,34 @@ fn mean_stop_distance(c: &Compiled) -> f64 {
         }
     }
     if k == 0 { 1.0 } else { (sum / k as f64).max(1.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_matrices_are_row_major_and_give_the_planar_integers() {
+        let points = vec![[0.0, 0.0], [1.0, 1.0], [3.0, 4.0], [-2.0, 0.5]];
+        let loc = Locations::Coordinates { points: points.clone(), metric: Metric::Euclidean };
+        let (dist, time) = matrices(&loc, 1000.0).unwrap();
+        let planar = Arcs::Planar(Planar { points, metric: Metric::Euclidean, scale: 1000.0 });
+        for a in 0..4u32 {
+            for b in 0..4u32 {
+                let k = (a * 4 + b) as usize;
+                assert_eq!((dist[k], time[k]), (planar.dist(a, b), planar.time(a, b)), "{a}->{b}");
+            }
+        }
+        // Asymmetric, with times rounded up and an unreachable pair: row = from, column = to.
+        let inf = f64::INFINITY;
+        let loc = Locations::Matrix {
+            distance: vec![vec![0.0, 1.2], vec![inf, 0.0]],
+            duration: vec![vec![0.0, 2.0001], vec![3.0, 0.0]],
+        };
+        let (dist, time) = matrices(&loc, 1000.0).unwrap();
+        assert_eq!(dist, [0, 1200, UNREACHABLE, 0]);
+        assert_eq!(time, [0, 2001, 3000, 0]);
+        let empty = Locations::Matrix { distance: Vec::new(), duration: Vec::new() };
+        assert_eq!(matrices(&empty, 1.0).unwrap(), (Vec::new(), Vec::new()));
+    }
 }

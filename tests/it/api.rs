@@ -7,6 +7,7 @@ mod connections;
 mod contract;
 mod damaged;
 mod experiments;
+mod locations;
 mod process;
 
 use reqwest::StatusCode;

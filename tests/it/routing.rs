@@ -244,3 +244,34 @@ fn route_command_reads_json_with_its_own_limit_and_reports_unserved() {
     assert_eq!(summary["routes"], 1);
     assert_eq!(summary["cost"], 2.0);
 }
+
+/// Issue 12, item 7c: the strict readers still accept the instances kept in `data/routing`
+/// and read all of their nodes (counted from the text, not by the readers). The suite does
+/// not depend on the shared benchmark folder for this, so it covers only what `data/` holds.
+#[test]
+fn r12_every_data_instance_still_parses_with_all_its_nodes() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/routing");
+    let mut formats = Vec::new();
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (p, nodes) = match ext.as_str() {
+            "vrp" => {
+                let dim = text.lines().find_map(|l| l.strip_prefix("DIMENSION")).unwrap();
+                let dim: usize = dim.trim_start_matches([' ', ':', '\t']).trim().parse().unwrap();
+                (vrplib::read(&path).unwrap(), dim)
+            }
+            "txt" => {
+                // Every numeric line is a customer row, except the one `NUMBER CAPACITY` row.
+                let rows = text.lines().filter(|l| l.trim().starts_with(char::is_numeric));
+                (solomon::read(&path).unwrap(), rows.count() - 1)
+            }
+            _ => continue,
+        };
+        assert_eq!(p.stops.len() + p.depots.len(), nodes, "{}", path.display());
+        formats.push(ext);
+    }
+    assert!(formats.iter().any(|f| f == "vrp"), "no VRPLIB instance in {}", data.display());
+    assert!(formats.iter().any(|f| f == "txt"), "no Solomon instance in {}", data.display());
+}

@@ -7,7 +7,9 @@
 //! unserved (`unreachable`) with its snap failure listed, never dropped. `&geometry=true`
 //! adds the routes' road polylines as GeoJSON ([`crate::roads::geometry`]).
 //!
-//! Limits are checked before any work: at most `max_stops` stops, `time_limit_s` in
+//! Limits are checked before any work: at most `max_stops` stops and `max_locations`
+//! locations (the matrices grow with its square, so it is checked before snapping or any
+//! allocation), `time_limit_s` in
 //! `(0, max_time_limit_s]`. The time limit counts from the request's arrival, so waiting for
 //! a solver slot and building a road matrix are part of it. The solve runs on the blocking
 //! pool behind the [solver slots](crate::api::slots), and every answer goes through the
@@ -174,6 +176,18 @@ pub async fn solve(
             format!("{} stops exceed the limit of {}", raw.stops.len(), config.max_stops),
         ));
     }
+    let locations = match (&raw.locations.coordinates, &raw.locations.distance) {
+        (Some(points), _) => points.len(),
+        (None, Some(rows)) => rows.len(),
+        (None, None) => 0,
+    };
+    if locations > config.max_locations {
+        return Err(ApiError::field(
+            "too_many_locations",
+            "locations",
+            format!("{locations} locations exceed the limit of {}", config.max_locations),
+        ));
+    }
     let limit = raw.time_limit_s.unwrap_or(config.default_time_limit_s);
     if !(limit > 0.0 && limit <= config.max_time_limit_s) {
         return Err(out_of_range(
@@ -276,7 +290,7 @@ fn on_roads(
         .and_then(|s| s.roads.as_ref())
         .ok_or(ApiError::NoScenario { field: Some("roads".into()) })?;
     let points = match (raw.locations.coordinates.take(), &raw.locations.distance) {
-        (Some(points), None) => points,
+        (Some(points), None) => json::coordinate_pairs(&points)?,
         _ => {
             return Err(ApiError::field(
                 "invalid_field",
@@ -305,6 +319,13 @@ fn on_roads(
         RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
             "time_limit_s",
             "the time limit ran out while building the road matrix: allow more time",
+        ),
+        // The matrix could not be allocated: the request is too big for this server.
+        RoadError::MemoryLimit { needed_bytes, .. }
+        | RoadError::OutOfMemory { needed_bytes, .. } => ApiError::field(
+            "too_many_locations",
+            "locations",
+            format!("the road matrix would take {needed_bytes} bytes: send fewer locations"),
         ),
         other => ApiError::Internal(Box::new(other.into())),
     })?;
