@@ -152,6 +152,11 @@ impl From<RoutingError> for ApiError {
                     message: e.to_string(),
                 }
             }
+            e @ RoutingError::ArcTooLong { .. } => Self::InvalidField {
+                code: "out_of_range",
+                field: "locations".into(),
+                message: e.to_string(),
+            },
             other => Self::Internal(Box::new(other.into())),
         }
     }

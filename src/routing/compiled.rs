@@ -3,7 +3,10 @@
 //! Distances and times become `i32` arcs in fixed point ([`Arcs`]: dense matrices for small
 //! or explicit-matrix problems, computed on the fly from coordinates above
 //! [`DENSE_UP_TO`] locations): scale 1 when every distance
-//! is already an integer (CVRPLIB rounded edges), otherwise x1000. Travel *times* are
+//! is already an integer (CVRPLIB rounded edges), otherwise x1000, or x100, x10, x1 when
+//! the longest arc would not fit an `i32` at x1000 (arcs of 537,000 units and more: metres
+//! across a region); an arc that does not fit even at x1 is refused
+//! ([`RoutingError::ArcTooLong`]) rather than read as unreachable. Travel *times* are
 //! rounded up and distances to the nearest unit, so a schedule the solver calls feasible is
 //! feasible in real numbers too (the checker confirms it from the raw instance). Vehicles of
 //! one type are interchangeable, so the search only counts how many of each type it uses.
@@ -87,10 +90,7 @@ impl Compiled {
                 limit_mb: memory_limit_bytes >> 20,
             });
         }
-        let scale = match &p.locations {
-            Locations::Coordinates { metric: Metric::EuclideanRounded, .. } => 1.0,
-            _ => 1000.0,
-        };
+        let scale = choose_scale(&p.locations)?;
         let arcs = match &p.locations {
             Locations::Coordinates { points, metric } if !dense => {
                 Arcs::Planar(Planar { points: points.clone(), metric: *metric, scale })
@@ -253,6 +253,44 @@ fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), Routing
         }
     });
     Ok((dist, time))
+}
+
+/// The largest of 1000, 100, 10 and 1 (only 1 for rounded Euclidean, whose arcs are
+/// integers already) at which the longest finite arc stays below [`UNREACHABLE`].
+///
+/// # Errors
+/// [`RoutingError::ArcTooLong`] when even scale 1 does not fit.
+///
+/// # Complexity
+/// O(n) with coordinates (the bounding box's diagonal bounds every arc), O(n^2) over
+/// explicit matrices (read once, as the compilation does anyway).
+fn choose_scale(loc: &Locations) -> Result<f64, RoutingError> {
+    let (mut scale, longest) = match loc {
+        Locations::Coordinates { points, metric } => {
+            let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+            for q in points {
+                for k in 0..2 {
+                    lo[k] = lo[k].min(q[k]);
+                    hi[k] = hi[k].max(q[k]);
+                }
+            }
+            let diag = if points.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) };
+            let base = if *metric == Metric::EuclideanRounded { 1.0 } else { 1000.0 };
+            (base, diag + 1.0)
+        }
+        Locations::Matrix { distance, duration } => {
+            let finite = distance.iter().chain(duration).flatten().filter(|x| x.is_finite());
+            (1000.0, finite.fold(0.0_f64, |a, &x| a.max(x)))
+        }
+    };
+    let limit = f64::from(UNREACHABLE - 1);
+    while scale > 1.0 && longest * scale >= limit {
+        scale /= 10.0;
+    }
+    if longest * scale >= limit {
+        return Err(RoutingError::ArcTooLong { longest, limit });
+    }
+    Ok(scale)
 }
 
 fn mean_stop_distance(c: &Compiled) -> f64 {

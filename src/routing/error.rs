@@ -81,6 +81,18 @@ pub enum RoutingError {
         /// The bytes one matrix needs.
         needed_bytes: u64,
     },
+    /// An arc is too long for the solver's fixed-point arithmetic even at one unit per
+    /// problem unit (see `routing::compiled`): distances or times beyond about 5 x 10^8.
+    #[error(
+        "the longest arc ({longest}) exceeds the {limit} problem units the solver can \
+         represent; express distances and times in a larger unit (km instead of m)"
+    )]
+    ArcTooLong {
+        /// The longest finite distance or travel time of the problem, in its units.
+        longest: f64,
+        /// The most the solver represents.
+        limit: f64,
+    },
     /// The problem needs more memory than the solver may use (checked before allocating).
     #[error(
         "{locations} locations need about {needed_mb} MB, over the limit of {limit_mb} MB \

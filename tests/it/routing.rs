@@ -275,3 +275,41 @@ fn r12_every_data_instance_still_parses_with_all_its_nodes() {
     assert!(formats.iter().any(|f| f == "vrp"), "no VRPLIB instance in {}", data.display());
     assert!(formats.iter().any(|f| f == "txt"), "no Solomon instance in {}", data.display());
 }
+
+/// An arc of 536,871 units or more overflowed the x1000 fixed point and was reported
+/// unreachable with `feasible: true`; now the scale comes from the data, and an arc too long
+/// for any scale is a clear error.
+#[test]
+fn r12_long_arcs_are_served_not_called_unreachable() {
+    for (far, metric) in
+        [(536_871.0, "euclidean"), (2.0e8, "euclidean"), (536_871.0, "euclidean_rounded")]
+    {
+        let text = format!(
+            r#"{{"locations": {{"coordinates": [[0,0],[{far},0],[0,{far}]], "metric": "{metric}"}},
+                "depots": [{{"id": "D", "location": 0}}],
+                "vehicles": [{{"id": "van", "count": 1, "capacity": [10], "start_depot": "D"}}],
+                "stops": [{{"id": "a", "location": 1, "demand": [1]}},
+                          {{"id": "b", "location": 2, "demand": [1]}}]}}"#
+        );
+        let req = json::parse(&text).unwrap();
+        let s = solve_iters(&req.problem, 50, 1);
+        assert!(s.unserved.is_empty(), "{far} {metric}: {:?}", s.unserved);
+        let report = routing::check(&req.problem, &s);
+        assert!(report.is_ok(), "{:?}", report.violations);
+        let exact = 2.0 * far + far * std::f64::consts::SQRT_2;
+        assert!(
+            (s.distance - exact).abs() <= 1e-6 * exact + 2.0,
+            "{far}: {} vs {exact}",
+            s.distance
+        );
+    }
+    let text = r#"{"locations": {"coordinates": [[0,0],[1e9,0]]},
+        "depots": [{"id": "D", "location": 0}],
+        "vehicles": [{"id": "van", "count": 1, "capacity": [10], "start_depot": "D"}],
+        "stops": [{"id": "a", "location": 1, "demand": [1]}]}"#;
+    let req = json::parse(text).unwrap();
+    let config = SolverConfig::default().with_max_iterations(10);
+    let err = routing::solve(&req.problem, &config, &SolveContext::new(0)).unwrap_err();
+    assert!(matches!(err, routing::RoutingError::ArcTooLong { .. }), "{err}");
+    assert!(err.to_string().contains("larger unit"), "{err}");
+}

@@ -86,3 +86,28 @@ async fn r12_json_problem_mistakes_are_422s_naming_the_field() {
     }
     server.stop().await;
 }
+
+/// A stop 536,871 units away is served (the fixed-point scale comes from the data), and one
+/// too far for any scale is a 422 naming `locations`, never "unreachable" with
+/// `feasible: true`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_long_arcs_are_served_and_too_long_ones_are_a_422() {
+    let server = Server::fresh(|c| c).await;
+    let problem = |far: f64| {
+        json!({
+            "locations": {"coordinates": [[0.0, 0.0], [far, 0.0]]},
+            "depots": [{"id": "D", "location": 0}],
+            "vehicles": [{"id": "van", "capacity": [10], "start_depot": "D"}],
+            "stops": [{"id": "a", "location": 1, "demand": [1]}],
+            "max_iterations": 20, "seed": 1
+        })
+    };
+    let (status, body) = server.post("/v1/routes", &problem(536_871.0)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["unserved"].as_array().map(Vec::len), Some(0), "{body}");
+    assert_eq!(body["feasible"], true, "{body}");
+    let (status, body) = server.post("/v1/routes", &problem(1e9)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!((body["error"]["code"].as_str(), field(&body)), (Some("out_of_range"), "locations"));
+    server.stop().await;
+}
