@@ -14,7 +14,8 @@
 # Env: STOCKROUTE_BIN (default target/debug/stockroute; built if missing), CONTRACT_SEED
 # (default 1), CONTRACT_REPORT_DIR (default: a temporary folder, printed; JUnit XML there).
 #
-# The checks and their few per-operation settings are in scripts/contract.toml, with why.
+# The checks and their few per-operation settings are in scripts/contract.toml, with why;
+# scripts/contract_hooks.py sends a fresh Idempotency-Key per request.
 # The server runs with a small `--max-time-limit-s` so generated routing requests stay
 # quick; the document it serves states that limit.
 set -euo pipefail
@@ -72,6 +73,8 @@ curl -fsS "$base/openapi.json" -o "$tmp/openapi.json"
 openapi-spec-validator "$tmp/openapi.json"
 
 status=0
+# scripts/contract_hooks.py gives every request a fresh Idempotency-Key, as a client does.
+PYTHONPATH="$root/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=contract_hooks \
 schemathesis --config-file scripts/contract.toml run "$base/openapi.json" \
     --phases examples,coverage,fuzzing,stateful --max-examples "$examples" --seed "$seed" \
     --workers 2 --request-timeout 60 --report junit --report-dir "$report_dir" || status=$?

@@ -52,24 +52,53 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
 /// Deserializes a JSON document, telling syntax errors (400) from data errors (422, with
 /// the field's path).
 ///
+/// Every request body is a JSON object: serde would also read a struct from an array of
+/// its fields in order (`[null, null]`), which no client means and the document does not
+/// allow, so anything but an object is a 422 on `body`. A number with no fractional part
+/// (`211.0`) is an integer in JSON Schema, which the document follows, so such numbers are
+/// read as integers wherever an integer is expected.
+///
 /// # Errors
 /// [`ApiError::MalformedJson`], [`ApiError::InvalidField`] with code `invalid_field`.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::MalformedJson { message: e.to_string() })?;
+    if !value.is_object() {
+        return Err(ApiError::field("invalid_field", "body", "the body must be a JSON object"));
+    }
+    integral_floats_to_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let field = if path == "." { "body".to_owned() } else { path };
-                ApiError::field("invalid_field", field, strip_position(&inner.to_string()))
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::field("invalid_field", field, strip_position(&e.into_inner().to_string()))
+    })
+}
+
+/// Largest magnitude below which every integer is exact in an `f64` (2^53).
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+/// Rewrites every float with no fractional part (and exact in an `f64`) as an integer.
+/// Iterative, so a deeply nested body cannot overflow the stack (serde_json already
+/// refuses nesting beyond 128 levels).
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Number(n) if n.is_f64() => {
+                if let Some(x) = n.as_f64()
+                    && x.fract() == 0.0
+                    && x.abs() < EXACT_INTEGERS
+                {
+                    // Exact by the bound above.
+                    *v = Value::from(x as i64);
+                }
             }
-            _ => ApiError::MalformedJson { message: inner.to_string() },
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(fields) => stack.extend(fields.values_mut()),
+            _ => {}
         }
-    })?;
-    // Trailing characters after the document are a syntax error too.
-    de.end().map_err(|e| ApiError::MalformedJson { message: e.to_string() })?;
-    Ok(value)
+    }
 }
 
 /// serde_json appends " at line L column C" to data errors; the field path says more.
@@ -127,5 +156,19 @@ mod tests {
         assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(parse::<Body>(br#"{"items": []} x"#).is_err());
         assert!(parse::<Body>(br#"{"items": [{"n": 3}]}"#).is_ok());
+    }
+
+    #[test]
+    fn only_objects_are_bodies_and_integral_floats_are_integers() {
+        let e = parse::<Body>(b"[[]]").unwrap_err();
+        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let ApiError::InvalidField { field, .. } = e else { panic!("{e}") };
+        assert_eq!(field, "body");
+        let b = parse::<Body>(br#"{"items": [{"n": 211.0}, {"n": -0.0}]}"#);
+        assert_eq!(b.map(|b| b.items.len()).ok(), Some(2));
+        let e = parse::<Body>(br#"{"items": [{"n": 2.5}]}"#).unwrap_err();
+        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let e = parse::<Body>(br#"{"items": [{"n": 1e300}]}"#).unwrap_err();
+        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 }

@@ -12,8 +12,8 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use std::time::Instant;
 
@@ -31,6 +31,7 @@ pub(crate) struct Metrics {
     queue_depth: IntGauge,
     solves_waiting: IntGauge,
     jobs_left_behind: IntGauge,
+    routes_degraded: IntCounter,
 }
 
 impl Metrics {
@@ -63,6 +64,11 @@ impl Metrics {
         )?;
         registry.register(Box::new(solves_waiting.clone()))?;
         registry.register(Box::new(jobs_left_behind.clone()))?;
+        let routes_degraded = IntCounter::new(
+            "routes_degraded_total",
+            "Routing answers whose search ran out of time before one iteration (see effort)",
+        )?;
+        registry.register(Box::new(routes_degraded.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -71,12 +77,18 @@ impl Metrics {
             queue_depth,
             solves_waiting,
             jobs_left_behind,
+            routes_degraded,
         })
     }
 
     /// The registry, for metrics owned elsewhere (shadow mode's counters).
     pub(crate) fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// Counts one routing answer that is only the first plan (`effort.degraded`).
+    pub(crate) fn count_degraded_route(&self) {
+        self.routes_degraded.inc();
     }
 
     /// Counts one answered request.

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How the backtest scores pick a model for each series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Selection {
     /// Each series its own best model.

@@ -22,7 +22,9 @@ use chrono::{Days, NaiveDate};
 use std::path::Path;
 
 /// The length of one period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
     /// One period per calendar day; weekly seasonality of 7 periods.

@@ -35,7 +35,6 @@ pub struct ForecastRequest {
     pub history: Option<Vec<HistoryRow>>,
     /// `daily` (default) or `weekly` for inline history; a scenario's own period wins.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub frequency: Option<Frequency>,
     /// Periods to forecast (1-3660; default with a scenario: its horizon).
     #[serde(default)]
@@ -43,11 +42,9 @@ pub struct ForecastRequest {
     pub horizon: Option<usize>,
     /// `per_class` (default), `per_series` or `global`.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub selection: Option<Selection>,
     /// Candidate models (default: all), e.g. `["seasonal_naive", "tsb"]`.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
     pub models: Option<Vec<ModelKind>>,
     /// Rolling origins used for selection (1-20, default 3).
     #[serde(default)]

@@ -28,7 +28,7 @@ use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
 use crate::roads::traffic::TrafficProfile;
 use crate::routing::formats::json::{self, JsonProblem};
 use crate::routing::model::Locations;
-use crate::routing::{self, Problem, Solution, SolverConfig, UnservedReason};
+use crate::routing::{self, Problem, Solution, SolverConfig, StopReason, UnservedReason};
 use crate::{Interrupted, SolveContext};
 use axum::Json;
 use axum::extract::State;
@@ -68,8 +68,10 @@ pub struct RouteAnswer {
     pub feasible: bool,
     /// Wall time from the request's arrival to the answer, in seconds.
     pub seconds: f64,
-    /// Search iterations done.
+    /// Search iterations done (also in `effort`).
     pub iterations: u64,
+    /// How much search the answer had, and whether it is only the first plan.
+    pub effort: SearchEffort,
     /// The routes, with per-stop times.
     pub routes: Vec<RouteView>,
     /// Stops no route serves, with the reason.
@@ -83,6 +85,44 @@ pub struct RouteAnswer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub geometry: Option<serde_json::Value>,
+}
+
+/// The search behind an answer. A request's time limit counts from its arrival, so time
+/// spent waiting for a solver slot (`queued_s`) is time the search did not get; an answer
+/// the search never improved is flagged `degraded` (and counted in `/metrics` as
+/// `stockroute_routes_degraded_total`), so a client can retry with more time or later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SearchEffort {
+    /// Ruin-and-recreate iterations done (all workers).
+    pub iterations: u64,
+    /// Why the search stopped: `exact` (the first plan is optimal), `stalled` (it stopped
+    /// improving), `iterations` (`max_iterations` reached), `deadline` (the time limit),
+    /// `cancelled`.
+    pub stop_reason: String,
+    /// Seconds the request waited for a solver slot.
+    pub queued_s: f64,
+    /// Seconds spent building the problem and searching.
+    pub searched_s: f64,
+    /// Whether the time limit ran out before the search did a single iteration on a
+    /// problem with two or more stops: the answer is the construction plan only.
+    pub degraded: bool,
+}
+
+impl SearchEffort {
+    fn of(p: &Problem, s: &Solution, queued_s: f64, searched_s: f64) -> Self {
+        let stop_reason = s.stats.stop_reason;
+        let cut = matches!(stop_reason, StopReason::Deadline | StopReason::Cancelled);
+        Self {
+            iterations: s.stats.iterations,
+            stop_reason: serde_json::to_value(stop_reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            queued_s,
+            searched_s,
+            degraded: cut && s.stats.iterations == 0 && p.stops.len() >= 2,
+        }
+    }
 }
 
 /// One vehicle's route.
@@ -207,12 +247,16 @@ pub async fn solve(
     }
     let ctx = SolveContext::new(raw.seed.unwrap_or(0)).with_time_limit(seconds(limit));
     let permit = state.slots().acquire().await?;
+    let queued_s = ctx.elapsed().as_secs_f64();
     let answer = state
         .blocking(move |s| {
             let _permit = permit;
-            solve_now(s, raw, &query, &ctx)
+            solve_now(s, raw, &query, &ctx, queued_s)
         })
         .await?;
+    if answer.effort.degraded {
+        state.metrics().count_degraded_route();
+    }
     Ok(Json(answer))
 }
 
@@ -221,6 +265,7 @@ fn solve_now(
     mut raw: JsonProblem,
     query: &RouteQuery,
     ctx: &SolveContext,
+    queued_s: f64,
 ) -> Result<RouteAnswer, ApiError> {
     let (request, snapping, snapped) = if query.roads {
         let on = on_roads(state, &mut raw, query, ctx)?;
@@ -239,7 +284,9 @@ fn solve_now(
         Some(graph) if query.geometry => Some(geometry(&problem, &solution, &snapped, graph)?),
         _ => None,
     };
-    let mut answer = answer(&problem, &solution, feasible, ctx, snapping);
+    let effort =
+        SearchEffort::of(&problem, &solution, queued_s, ctx.elapsed().as_secs_f64() - queued_s);
+    let mut answer = answer(&problem, &solution, feasible, ctx, snapping, effort);
     answer.geometry = geometry;
     Ok(answer)
 }
@@ -374,6 +421,7 @@ fn answer(
     feasible: bool,
     ctx: &SolveContext,
     snapping: Vec<SnapView>,
+    effort: SearchEffort,
 ) -> RouteAnswer {
     let stop_id = |i: usize| p.stops.get(i).map_or_else(|| format!("#{i}"), |s| s.id.0.clone());
     let routes = s
@@ -413,6 +461,7 @@ fn answer(
         feasible,
         seconds: ctx.elapsed().as_secs_f64(),
         iterations: s.stats.iterations,
+        effort,
         routes,
         unserved: s
             .unserved
