@@ -34,6 +34,7 @@ pub mod check;
 mod compiled;
 mod construct;
 mod day;
+mod decompose;
 mod env;
 pub mod error;
 pub mod formats;
