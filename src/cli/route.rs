@@ -51,7 +51,8 @@ pub struct Args {
     /// Seed of the search (default: the JSON request's `seed`, else 0).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (independent searches; the best is kept).
+    /// Worker threads (from 2,000 stops they improve one plan together by decomposition,
+    /// below that they run independent searches and the best is kept).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
     /// Stop after this many iterations per worker (reproducible runs; the time limit

@@ -35,6 +35,7 @@ pub mod check;
 mod compiled;
 mod construct;
 mod day;
+mod decompose;
 mod env;
 pub mod error;
 pub mod formats;

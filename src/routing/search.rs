@@ -26,12 +26,15 @@
 //!    the first plan, so the same setting fits any unit and size) over the budget.
 //!
 //! The deadline is checked every iteration through the [`SolveContext`]; the best plan
-//! found so far is returned. With several threads, independent searches run on separate
-//! RNG streams and the best is kept.
+//! found so far is returned. With several threads and from
+//! [`SolverConfig::decompose_from`] stops, the threads improve one plan together, each on
+//! a group of nearby routes ([`crate::routing::decompose`]); otherwise independent searches
+//! run on separate RNG streams and the best is kept.
 
 use crate::context::{Interrupted, SolveContext};
 use crate::routing::compiled::Compiled;
 use crate::routing::construct::{cheapest_insertion, savings};
+use crate::routing::decompose;
 use crate::routing::env::Env;
 use crate::routing::error::RoutingError;
 use crate::routing::local::LocalSearch;
@@ -90,6 +93,17 @@ pub struct SolverConfig {
     pub local_search_from: usize,
     /// Neighbours per stop the local search pairs it with.
     pub granular: usize,
+    /// Decomposition ([`crate::routing::decompose`]) from this many stops up, when the
+    /// solve has at least [`SolverConfig::decompose_threads`] threads: the threads improve
+    /// one plan together, each on a group of nearby routes, instead of running
+    /// independent searches.
+    pub decompose_from: usize,
+    /// See [`SolverConfig::decompose_from`].
+    pub decompose_threads: usize,
+    /// Stops per group of routes a decomposition sub-problem holds (about).
+    pub group_stops: usize,
+    /// Rounds of decomposition over the budget (each regroups the routes of the best plan).
+    pub epochs: u32,
 }
 
 impl Default for SolverConfig {
@@ -109,6 +123,10 @@ impl Default for SolverConfig {
             stall_iterations_per_stop: 200,
             local_search_from: 2000,
             granular: 20,
+            decompose_from: 2000,
+            decompose_threads: 2,
+            group_stops: 1000,
+            epochs: 20,
         }
     }
 }
@@ -142,17 +160,23 @@ pub fn solve(
     let env = Env::new(&compiled);
     ctx.progress().phase("routing");
     let threads = ctx.threads();
+    let run = || {
+        if decompose::applies(problem, &compiled, config, threads) {
+            vec![decompose::search(problem, &env, config, ctx)]
+        } else if threads > 1 {
+            use rayon::prelude::*;
+            (0..threads as u64).into_par_iter().map(|w| worker(&env, config, ctx, w)).collect()
+        } else {
+            vec![worker(&env, config, ctx, 0)]
+        }
+    };
     let results: Vec<Outcome> = if threads > 1 {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-        match pool {
-            Ok(pool) => pool.install(|| {
-                use rayon::prelude::*;
-                (0..threads as u64).into_par_iter().map(|w| worker(&env, config, ctx, w)).collect()
-            }),
+        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => pool.install(run),
             Err(_) => vec![worker(&env, config, ctx, 0)],
         }
     } else {
-        vec![worker(&env, config, ctx, 0)]
+        run()
     };
     let iterations = results.iter().map(|r| r.iterations).sum();
     let stop_reason = results.iter().map(|r| r.reason).max().unwrap_or(StopReason::Exact);
@@ -169,20 +193,20 @@ pub fn solve(
 }
 
 /// What one worker returns.
-struct Outcome {
-    plan: Plan,
-    iterations: u64,
-    reason: StopReason,
+pub(crate) struct Outcome {
+    pub plan: Plan,
+    pub iterations: u64,
+    pub reason: StopReason,
 }
 
 /// The share of the budget used so far, in [0, 1].
-struct Budget {
-    iterations: Option<u64>,
-    seconds: Option<f64>,
+pub(crate) struct Budget {
+    pub iterations: Option<u64>,
+    pub seconds: Option<f64>,
 }
 
 impl Budget {
-    fn new(config: &SolverConfig, ctx: &SolveContext) -> Self {
+    pub fn new(config: &SolverConfig, ctx: &SolveContext) -> Self {
         let seconds = ctx.remaining().map(|d| d.as_secs_f64().max(1e-9));
         let iterations = match (config.max_iterations, seconds) {
             (Some(n), _) => Some(n.max(1)),
@@ -192,7 +216,7 @@ impl Budget {
         Budget { iterations, seconds }
     }
 
-    fn used(&self, ctx: &SolveContext, iteration: u64) -> f64 {
+    pub fn used(&self, ctx: &SolveContext, iteration: u64) -> f64 {
         match (self.iterations, self.seconds) {
             (Some(n), _) => iteration as f64 / n as f64,
             (None, Some(s)) => ctx.remaining().map_or(1.0, |r| 1.0 - r.as_secs_f64() / s),
@@ -200,12 +224,12 @@ impl Budget {
         }
     }
 
-    fn done(&self, ctx: &SolveContext, iteration: u64) -> bool {
+    pub fn done(&self, ctx: &SolveContext, iteration: u64) -> bool {
         ctx.should_stop() || self.iterations.is_some_and(|n| iteration >= n)
     }
 
     /// Why [`Budget::done`] said so.
-    fn reason(&self, ctx: &SolveContext) -> StopReason {
+    pub fn reason(&self, ctx: &SolveContext) -> StopReason {
         match ctx.check() {
             Err(Interrupted::Cancelled) => StopReason::Cancelled,
             Err(Interrupted::Deadline) => StopReason::Deadline,
@@ -239,22 +263,47 @@ impl Stall {
 
 /// One independent search; returns its best plan, its iteration count and why it stopped.
 fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64) -> Outcome {
-    let c = env.c;
     let mut rng = ctx.rng(stream);
     let budget = Budget::new(config, ctx);
-    let mut best = savings(env).unwrap_or_else(|| cheapest_insertion(env, &mut rng));
+    let best = first_plan(env, config, &mut rng);
     // One stop: cheapest insertion tried every vehicle type alone, which is optimal.
-    if c.n <= 1 {
+    if env.c.n <= 1 {
         return Outcome { plan: best, iterations: 0, reason: StopReason::Exact };
     }
+    let report = Report::new(ctx, stream);
+    anneal(env, config, ctx, &budget, &mut rng, best, &report)
+}
+
+/// The first plan: savings when they apply, else cheapest insertion; then, in city mode,
+/// the local search over every stop.
+pub(crate) fn first_plan(env: &Env<'_>, config: &SolverConfig, rng: &mut Pcg64Mcg) -> Plan {
+    let mut plan = savings(env).unwrap_or_else(|| cheapest_insertion(env, rng));
+    if env.c.n > 1
+        && env.c.n >= config.local_search_from
+        && let Some(mut ls) = LocalSearch::new(env, config.granular)
+    {
+        ls.run(env, &mut plan, 0..env.c.n as u32);
+    }
+    plan
+}
+
+/// Fleet minimisation (when vehicles count first), then simulated annealing from `start`
+/// until `budget` is used; returns the best plan met.
+pub(crate) fn anneal(
+    env: &Env<'_>,
+    config: &SolverConfig,
+    ctx: &SolveContext,
+    budget: &Budget,
+    rng: &mut Pcg64Mcg,
+    start: Plan,
+    report: &Report<'_>,
+) -> Outcome {
+    let c = env.c;
+    let mut best = start;
     let stall = Stall::new(config, c.n);
     let mut local =
         if c.n >= config.local_search_from { LocalSearch::new(env, config.granular) } else { None };
-    if let Some(ls) = local.as_mut() {
-        ls.run(env, &mut best, 0..c.n as u32);
-    }
     let mut touched: Vec<u32> = Vec::new();
-    let report = Report::new(ctx, stream);
     let ruin = Strings {
         avg_removed: config.avg_removed,
         max_string: config.max_string,
@@ -265,17 +314,16 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
         near_positions: c.n >= config.local_search_from,
     };
     let mut iteration = 0u64;
-    if c.vehicle_weight > 0.0 {
+    if c.vehicle_weight > 0.0 && config.fleet_share > 0.0 {
         let (stop_at, patience) = (config.fleet_share, config.fleet_patience);
         let mut last_success = 0.0;
-        iteration +=
-            fleet_minimisation(env, &ruin, &recreate, &mut best, &mut rng, |i, success| {
-                let used = budget.used(ctx, i);
-                if success {
-                    last_success = used;
-                }
-                budget.done(ctx, i) || used >= stop_at || used - last_success >= patience
-            });
+        iteration += fleet_minimisation(env, &ruin, &recreate, &mut best, rng, |i, success| {
+            let used = budget.used(ctx, i);
+            if success {
+                last_success = used;
+            }
+            budget.done(ctx, i) || used >= stop_at || used - last_success >= patience
+        });
     }
     let mut current = best.clone();
     let mut candidate = best.clone();
@@ -296,10 +344,10 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
         let share = ((used - start_share) / (1.0 - start_share).max(1e-9)).clamp(0.0, 1.0);
         let temperature = t0 * (t1 / t0).powf(share);
         candidate.clone_from(&current);
-        ruin.ruin(env, &mut candidate, &mut rng);
+        ruin.ruin(env, &mut candidate, rng);
         touched.clear();
         touched.extend_from_slice(&candidate.unassigned);
-        recreate.recreate(env, &mut candidate, &mut rng, true);
+        recreate.recreate(env, &mut candidate, rng, true);
         if let Some(ls) = local.as_mut() {
             ls.run(env, &mut candidate, touched.iter().copied());
         }
@@ -322,7 +370,7 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
 
 /// Progress of the first worker: the share of the budget in thousandths and the best cost
 /// so far, every `EVERY` iterations.
-struct Report<'a> {
+pub(crate) struct Report<'a> {
     ctx: Option<&'a SolveContext>,
     done: std::cell::Cell<u64>,
 }
@@ -330,7 +378,12 @@ struct Report<'a> {
 impl<'a> Report<'a> {
     const EVERY: u64 = 256;
 
-    fn new(ctx: &'a SolveContext, stream: u64) -> Self {
+    /// A report that shows nothing (sub-searches).
+    pub fn silent() -> Self {
+        Report { ctx: None, done: std::cell::Cell::new(0) }
+    }
+
+    pub fn new(ctx: &'a SolveContext, stream: u64) -> Self {
         if stream == 0 {
             ctx.progress().set_total(1000);
         }
@@ -339,7 +392,7 @@ impl<'a> Report<'a> {
 
     /// # Units
     /// `best` in the problem's cost unit.
-    fn tick(&self, iteration: u64, used: f64, best: f64) {
+    pub fn tick(&self, iteration: u64, used: f64, best: f64) {
         let Some(ctx) = self.ctx else { return };
         if !iteration.is_multiple_of(Self::EVERY) && used < 1.0 {
             return;
@@ -409,7 +462,7 @@ fn arc_cost(c: &Compiled, plan: &Plan) -> Option<f64> {
 }
 
 /// Fewest tours any plan needs: total demand over the largest capacity, per dimension.
-fn lower_bound_tours(c: &Compiled) -> usize {
+pub(crate) fn lower_bound_tours(c: &Compiled) -> usize {
     let mut lb = 1usize;
     for d in 0..c.dims {
         let total: i64 = (0..c.n).map(|s| c.demand[s * c.dims + d]).sum();
