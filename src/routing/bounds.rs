@@ -49,6 +49,9 @@ impl SolverConfig {
         int("stall_min_iterations", self.stall_min_iterations, 0, MAX_ITERATIONS);
         int("stall_iterations_per_stop", self.stall_iterations_per_stop, 0, 1_000_000);
         int("granular", self.granular as u64, 1, MAX_GRANULAR as u64);
+        int("decompose_threads", self.decompose_threads as u64, 1, 1024);
+        int("group_stops", self.group_stops as u64, 10, 1_000_000);
+        int("epochs", u64::from(self.epochs), 1, 10_000);
         if self.t_end > self.t_start {
             out.push(format!("{prefix}.t_end must not exceed {prefix}.t_start"));
         }
