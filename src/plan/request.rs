@@ -59,14 +59,14 @@ impl PlanRequest {
 #[serde(deny_unknown_fields, default)]
 pub struct ForecastOptions {
     /// Periods to forecast (default: the scenario's `horizon_periods`).
+    #[schema(minimum = 1, maximum = 3660)]
     pub horizon: Option<usize>,
     /// Candidate models (default: all), e.g. `["window_average", "ets"]`.
-    #[schema(value_type = Option<Vec<String>>)]
     pub models: Option<Vec<ModelKind>>,
     /// Rolling origins used for model selection.
+    #[schema(minimum = 1, maximum = 20)]
     pub origins: usize,
     /// Selection policy: `per_class`, `per_series` or `global`.
-    #[schema(value_type = String)]
     pub selection: Selection,
     /// Reuse a stored run of the same data, horizon and configuration instead of
     /// forecasting again (forecasts are deterministic, so the rows would be the same; the
@@ -91,8 +91,10 @@ impl Default for ForecastOptions {
 #[serde(deny_unknown_fields, default)]
 pub struct PlacementStageOptions {
     /// Each zone may be served by its `k` nearest centres.
+    #[schema(minimum = 1)]
     pub k_nearest: usize,
     /// Periods the stock must cover (default: the horizon).
+    #[schema(exclusive_minimum = 0)]
     pub cycle_periods: Option<f64>,
     /// Use road distances centre -> zone where the road graph covers both ends.
     pub road_distances: bool,
@@ -112,10 +114,13 @@ pub struct RoutingStageOptions {
     #[schema(value_type = Vec<String>)]
     pub stations: Vec<StationId>,
     /// Search iterations per station (the budget; no time limit, for reproducibility).
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub max_iterations: u64,
     /// Time at each stop, seconds.
+    #[schema(minimum = 0)]
     pub service_time_s: f64,
     /// Largest snap distance of an order onto the roads, metres.
+    #[schema(minimum = 0)]
     pub max_snap_m: f64,
 }
 

@@ -26,20 +26,19 @@ const MAX_HORIZON: usize = 3660;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanBody {
-    /// Seed of every random choice; same scenario + options + seed = same plan.
+    /// Seed of every random choice; same scenario + options + seed = same plan
+    /// (0 to 2^63 - 1, the range the store keeps).
     #[serde(default)]
+    #[schema(maximum = 9_223_372_036_854_775_807_u64)]
     pub seed: u64,
     /// `{horizon, models, origins, selection, reuse}`.
     #[serde(default)]
-    #[schema(value_type = Object)]
     pub forecast: ForecastOptions,
     /// `{k_nearest, cycle_periods, road_distances}`.
     #[serde(default)]
-    #[schema(value_type = Object)]
     pub placement: PlacementStageOptions,
     /// `{stations, max_iterations, service_time_s, max_snap_m}`.
     #[serde(default)]
-    #[schema(value_type = Object)]
     pub routing: RoutingStageOptions,
 }
 
@@ -73,6 +72,12 @@ pub async fn create(
     AppJson(body): AppJson<PlanBody>,
 ) -> Result<Response, ApiError> {
     let loaded = state.scenario().cloned().ok_or(ApiError::NoScenario { field: None })?;
+    if i64::try_from(body.seed).is_err() {
+        return Err(out_of_range(
+            "seed",
+            format!("must be at most {}, got {}", i64::MAX, body.seed),
+        ));
+    }
     if let Some(h) = body.forecast.horizon.filter(|h| !(1..=MAX_HORIZON).contains(h)) {
         return Err(out_of_range("forecast.horizon", format!("must be 1-{MAX_HORIZON}, got {h}")));
     }
