@@ -12,6 +12,7 @@
 # found one. The working corpus is fuzz/corpus/<target>/ (not committed): made at each run
 # from the committed seeds in fuzz/seeds/<target>/ and from the repository's own data files.
 #
+# FUZZ_NO_BUILD=1 runs the targets as last built (fuzz/target/) without rebuilding them.
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ targets=()
 for arg in "$@"; do
     case "$arg" in
         --smoke) smoke=1 ;;
-        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
         *[!0-9]*) targets+=("$arg") ;;
         *) runs=$arg ;;
     esac
@@ -36,7 +37,9 @@ rss_mb=${FUZZ_RSS_MB:-2048}
 
 # No sanitizer: the crate forbids unsafe code, so AddressSanitizer would only halve the
 # speed; panics (overflow checks and debug assertions are on), hangs and OOMs are caught.
-(cd fuzz && cargo +nightly fuzz build --sanitizer none)
+if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
+    (cd fuzz && cargo +nightly fuzz build --sanitizer none)
+fi
 bin_dir=fuzz/target/x86_64-unknown-linux-gnu/release
 
 # The scenario targets write one file per execution: a RAM disk when there is one.
