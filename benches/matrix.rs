@@ -1,7 +1,8 @@
 //! Road graph and travel-matrix benches on the Monaco OSM extract.
 //!
-//! Inputs: `../shared/data/osm/monaco.osm.pbf`; stops are deterministic random points in
-//! the extract's box (lon 7.349..7.491, lat 43.71..43.77) that snap within 500 m (points
+//! Inputs: `data/scenarios/monaco/roads.osm.pbf` (a byte-for-byte copy of
+//! `../shared/data/osm/monaco.osm.pbf`); stops are deterministic random points in the
+//! extract's box (lon 7.349..7.491, lat 43.71..43.77) that snap within 500 m (points
 //! at sea or in the hills are skipped, as a request would report them unreachable).
 //! The peer group times `fast_paths` (contraction hierarchies) answering the same pairs
 //! one query at a time, against this crate's matrix on the same stops.
@@ -20,7 +21,7 @@ use stockroute::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
 use stockroute::roads::traffic::TrafficProfile;
 
 fn monaco_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/osm/monaco.osm.pbf")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/monaco/roads.osm.pbf")
 }
 
 fn box_points(seed: u64, n: usize) -> impl Iterator<Item = (usize, f64, f64)> {

@@ -4,7 +4,9 @@
 //! - [`SeriesSet::from_history_csv`] reads any long-form `date,sku,zone,quantity` file; here
 //!   the zone column is `region` and the extra `revenue_gbp` column is ignored (one warning).
 //! - Every row is checked like a scenario's `demand.csv`; warnings (gaps, outliers) keep the data.
-//! - Run: `cargo run --release --example history_probe [-- PATH]`.
+//! - Run: `cargo run --release --example history_series [-- PATH]`. Without a PATH it reads
+//!   `../shared/data/demand/online_retail_daily.csv` (the shared data beside the repository);
+//!   `data/demand/online_retail_fr_de.csv` is a small sample of it inside the repository.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -14,6 +16,12 @@ fn main() -> anyhow::Result<()> {
     let default = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/demand/online_retail_daily.csv");
     let path = std::env::args().nth(1).map_or(default, PathBuf::from);
+    anyhow::ensure!(
+        path.is_file(),
+        "{} is missing: put the shared data beside the repository or pass a history file \
+         (e.g. data/demand/online_retail_fr_de.csv)",
+        path.display()
+    );
     for period in [Period::Day, Period::Week] {
         let started = Instant::now();
         let format = HistoryFormat::default().with_zone_column("region").with_period(period);

@@ -4,8 +4,8 @@
 //! - [`plan::run`] is the same function behind `stockroute plan` and the service's
 //!   `POST /v1/plans`; the caller brings the store and the [`SolveContext`] (seed, threads,
 //!   progress, cancel).
-//! - [`plan::write_outputs`] renders the outcome as plan.json, CSVs, routes.geojson and a
-//!   self-contained report.html; the outcome itself is a serialisable record.
+//! - [`report::plan::write_outputs`] renders the outcome as plan.json, CSVs, routes.geojson
+//!   and a self-contained report.html; the outcome itself is a serialisable record.
 //! - Same store + same seed = the same files (the forecast run is reused, routing runs on
 //!   an iteration budget).
 //! - Run: `cargo run --release --example plan_monaco [-- OUT_DIR]` (default
@@ -14,6 +14,7 @@
 use std::path::PathBuf;
 use stockroute::SolveContext;
 use stockroute::plan::{self, PlanRequest};
+use stockroute::report;
 use stockroute::store::SqliteStore;
 
 fn main() -> anyhow::Result<()> {
@@ -38,7 +39,7 @@ fn main() -> anyhow::Result<()> {
         "routing: {} of {} orders by {} vehicles, {:.1} km, {:.2} {}",
         r.served, r.orders, r.vehicles, r.distance_km, r.cost, outcome.currency
     );
-    for path in plan::write_outputs(&outcome, &out)? {
+    for path in report::plan::write_outputs(&outcome, &out)? {
         println!("wrote {}", path.display());
     }
     Ok(())

@@ -42,6 +42,9 @@ pub trait Progress: Send + Sync {
     fn advance(&self, steps: u64);
     /// Names the current phase ("forecast", "placement", ...).
     fn phase(&self, name: &str);
+    /// A short status line within the phase (the routing search's best cost so far);
+    /// ignored unless the sink shows it.
+    fn message(&self, _text: &str) {}
 }
 
 /// A progress sink that discards everything (library default, tests).
@@ -109,8 +112,13 @@ impl SolveContext {
     }
 
     /// Sets a time limit counted from when this context was created (the request's start).
+    /// It never moves a deadline the context already has later: a [`child`](Self::child)
+    /// with its own limit still stops with its run (a job's deadline bounds every solve in
+    /// it).
     pub fn with_time_limit(mut self, limit: Duration) -> Self {
-        self.deadline = Some(self.started + limit);
+        if let Some(end) = self.started.checked_add(limit) {
+            self.deadline = Some(self.deadline.map_or(end, |d| d.min(end)));
+        }
         self
     }
 
@@ -130,6 +138,21 @@ impl SolveContext {
     pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
         self.progress = progress;
         self
+    }
+
+    /// A context for a sub-solve of this run with its own `seed`: the same deadline, cancel
+    /// token, thread budget and progress sink, and a clock for [`elapsed`](Self::elapsed)
+    /// that starts now. Stages use it when one run holds several seeded solves (one per
+    /// station, per experiment arm) that must still stop together.
+    pub fn child(&self, seed: u64) -> Self {
+        Self {
+            seed,
+            started: Instant::now(),
+            deadline: self.deadline,
+            cancel: self.cancel.clone(),
+            threads: self.threads,
+            progress: Arc::clone(&self.progress),
+        }
     }
 
     /// The seed this run was started with.
@@ -213,6 +236,33 @@ mod tests {
         assert!(ctx.check().is_ok());
         other.cancel_token().cancel();
         assert_eq!(ctx.check(), Err(Interrupted::Cancelled));
+    }
+
+    #[test]
+    fn a_time_limit_never_extends_a_deadline() {
+        let parent = SolveContext::new(1).with_time_limit(Duration::from_secs(1));
+        let child = parent.child(2).with_time_limit(Duration::from_secs(3600));
+        assert_eq!(child.deadline, parent.deadline);
+        let shorter = parent.child(3).with_time_limit(Duration::ZERO);
+        assert!(shorter.deadline < parent.deadline);
+        // A limit too far to represent leaves the deadline as it was.
+        let far = SolveContext::new(4).with_time_limit(Duration::MAX);
+        assert_eq!(far.deadline, None);
+    }
+
+    #[test]
+    fn child_keeps_deadline_cancel_and_threads_with_a_new_seed() {
+        let parent = SolveContext::new(1).with_threads(3).with_time_limit(Duration::from_secs(60));
+        let child = parent.child(9);
+        assert_eq!((child.seed(), child.threads()), (9, 3));
+        assert_eq!(child.deadline, parent.deadline);
+        let a: Vec<u32> = child.rng(0).random_iter().take(4).collect();
+        let b: Vec<u32> = SolveContext::new(9).rng(0).random_iter().take(4).collect();
+        assert_eq!(a, b);
+        parent.cancel_token().cancel();
+        assert_eq!(child.check(), Err(Interrupted::Cancelled));
+        let past = SolveContext::new(0).with_time_limit(Duration::ZERO).child(5);
+        assert_eq!(past.check(), Err(Interrupted::Deadline));
     }
 
     #[test]

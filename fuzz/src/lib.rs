@@ -66,7 +66,8 @@ pub fn service_config() -> &'static ServiceConfig {
 }
 
 /// Validates a parsed problem and, when it is tiny, solves it for a few iterations and
-/// checks the solution independently, as `stockroute route` and `POST /v1/routes` do.
+/// checks the solution independently ([`routing::solve_checked`]), as `stockroute route`
+/// and `POST /v1/routes` do.
 pub fn validate_and_solve(problem: &Problem) {
     if problem.validate().is_err() {
         return;
@@ -78,9 +79,7 @@ pub fn validate_and_solve(problem: &Problem) {
     }
     let config = SolverConfig::default().with_max_iterations(20);
     let ctx = SolveContext::new(7).with_threads(1).with_time_limit(Duration::from_secs(1));
-    if let Ok(solution) = routing::solve(problem, &config, &ctx) {
-        let _ = routing::check(problem, &solution);
-    }
+    let _ = routing::solve_checked(problem, &config, &ctx);
 }
 
 /// The text of one file of the base scenario (empty for an unknown name).

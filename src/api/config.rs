@@ -25,6 +25,10 @@ pub struct ServiceConfig {
     pub max_body_bytes: usize,
     /// Most stops in one `POST /v1/routes` problem.
     pub max_stops: usize,
+    /// Most locations (coordinates or matrix rows) in one `POST /v1/routes` problem,
+    /// checked before any matrix is built: the matrices grow with the square of it
+    /// (about 40 bytes per pair on the road path), and locations need not be stops.
+    pub max_locations: usize,
     /// Largest `time_limit_s` of a synchronous routing request.
     ///
     /// # Units
@@ -54,6 +58,32 @@ pub struct ServiceConfig {
     /// A routing experiment spec to run in shadow mode on `POST /v1/routes` (see
     /// [`crate::api::shadow`]); relative data paths resolve against its folder.
     pub shadow: Option<PathBuf>,
+    /// Most open connections; at the cap the oldest one without a request in flight is
+    /// closed to make room (see [`crate::api::conn`]).
+    pub max_connections: usize,
+    /// Time a client has to send a whole request head (then the connection is closed).
+    ///
+    /// # Units
+    /// Seconds.
+    pub header_read_timeout_s: f64,
+    /// Time a client has to send a request body; beyond it the request gets a 4xx.
+    ///
+    /// # Units
+    /// Seconds.
+    pub body_read_timeout_s: f64,
+    /// A keep-alive connection with no request and no byte for this long is closed.
+    ///
+    /// # Units
+    /// Seconds.
+    pub idle_timeout_s: f64,
+    /// Longest a job may run: its solvers stop at this deadline, and a job that does not
+    /// return [`super::jobs::ABANDON_AFTER`] later is left behind so that its worker takes
+    /// the next job. Also the most work an experiment spec may plan (units x arms x
+    /// `time_limit_s`; 422 beyond).
+    ///
+    /// # Units
+    /// Seconds.
+    pub job_deadline_s: f64,
 }
 
 impl Default for ServiceConfig {
@@ -64,6 +94,8 @@ impl Default for ServiceConfig {
             scenario: None,
             max_body_bytes: 4 * 1024 * 1024,
             max_stops: 1000,
+            // 2,000² pairs x ~40 bytes: ~160 MB at most for one request's matrices.
+            max_locations: 2000,
             max_time_limit_s: 30.0,
             default_time_limit_s: 1.0,
             queue: 16,
@@ -73,6 +105,13 @@ impl Default for ServiceConfig {
             threads_per_job: cores.saturating_sub(1).max(1),
             shutdown_grace_s: 10.0,
             shadow: None,
+            // Well under the usual 1,024 descriptors per process, leaving room for the
+            // store, the scenario files and the job workers.
+            max_connections: 512,
+            header_read_timeout_s: 10.0,
+            body_read_timeout_s: 30.0,
+            idle_timeout_s: 60.0,
+            job_deadline_s: 3600.0,
         }
     }
 }
@@ -107,6 +146,12 @@ impl ServiceConfig {
         self
     }
 
+    /// Sets the most locations per routing problem.
+    pub fn with_max_locations(mut self, locations: usize) -> Self {
+        self.max_locations = locations;
+        self
+    }
+
     /// Sets how many jobs may wait (at least 1).
     pub fn with_queue(mut self, jobs: usize) -> Self {
         self.queue = jobs.max(1);
@@ -123,6 +168,27 @@ impl ServiceConfig {
     pub fn with_shutdown_grace_s(mut self, seconds: f64) -> Self {
         self.shutdown_grace_s = seconds;
         self
+    }
+
+    /// The limits of the connection layer; every timeout at least 10 ms.
+    pub(crate) fn conn_limits(&self) -> super::conn::ConnLimits {
+        let at_least = |s: f64| seconds(s).max(Duration::from_millis(10));
+        super::conn::ConnLimits {
+            max_connections: self.max_connections.max(1),
+            header_read_timeout: at_least(self.header_read_timeout_s),
+            idle_timeout: at_least(self.idle_timeout_s),
+            drain_timeout: at_least(self.max_time_limit_s + self.shutdown_grace_s + 5.0),
+        }
+    }
+
+    /// How long a request body may take to arrive (at least 10 ms).
+    pub(crate) fn body_read_timeout(&self) -> Duration {
+        seconds(self.body_read_timeout_s).max(Duration::from_millis(10))
+    }
+
+    /// The deadline of every job (at least 10 ms).
+    pub fn job_deadline(&self) -> Duration {
+        seconds(self.job_deadline_s).max(Duration::from_millis(10))
     }
 
     /// The shutdown grace period (negative or NaN is zero).

@@ -1,12 +1,14 @@
 //! The service's one error type and its JSON rendering.
 //!
 //! Every failure a client can see has the same body, `{"error": {"code", "message",
-//! "field"}}` (plus `details` when several rules were broken at once), so a client needs
+//! "field"}}` (plus `details`, one entry per [`Issue`], when input rules were broken: a
+//! routing problem, a placement input, a history or a scenario), so a client needs
 //! one error handler. Client mistakes map to 4xx with a message that says what to change;
 //! server faults map to 500 with a generic message, and the cause goes to the log (inside
 //! the request's trace span) rather than to the client.
 
-use crate::routing::{RoutingError, Violation};
+use crate::issue::Issue;
+use crate::routing::RoutingError;
 use crate::store::StoreError;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -39,7 +41,16 @@ pub enum ApiError {
     },
     /// A routing problem broke one or more rules; all are listed.
     #[error("invalid routing problem: {} violation(s)", .0.len())]
-    InvalidProblem(Vec<Violation>),
+    InvalidProblem(Vec<Issue>),
+    /// Some other input (a placement input, a history, a scenario) broke one or more rules;
+    /// all are listed.
+    #[error("invalid {what}: {} issue(s)", issues.len())]
+    InvalidInput {
+        /// `placement input`, `history`, `scenario`.
+        what: &'static str,
+        /// Every issue found.
+        issues: Vec<Issue>,
+    },
     /// The body is larger than the configured limit.
     #[error("request body larger than {limit} bytes")]
     PayloadTooLarge {
@@ -107,6 +118,16 @@ pub enum ApiError {
     /// A blocking task panicked or was cancelled.
     #[error("a background task failed: {0}")]
     Task(String),
+    /// A response value could not be encoded as JSON (a bug: every response type is plain
+    /// data, so this only fires on a non-finite float or a map with non-string keys).
+    #[error("encoding {what} as JSON: {source}")]
+    Encode {
+        /// What was being encoded (`request echo`, `run info`, `route GeoJSON`).
+        what: &'static str,
+        /// The encoder's error.
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 impl From<StoreError> for ApiError {
@@ -124,11 +145,46 @@ impl From<RoutingError> for ApiError {
         match e {
             RoutingError::Invalid(v) => Self::InvalidProblem(v),
             RoutingError::Parse { message, .. } => Self::MalformedJson { message },
-            RoutingError::TooLarge { locations, limit } => Self::InvalidField {
-                code: "too_many_locations",
-                field: "locations".into(),
-                message: format!("{locations} locations exceed the limit of {limit}"),
-            },
+            e @ (RoutingError::TooLarge { .. } | RoutingError::OutOfMemory { .. }) => {
+                Self::InvalidField {
+                    code: "too_many_locations",
+                    field: "locations".into(),
+                    message: e.to_string(),
+                }
+            }
+            other => Self::Internal(Box::new(other.into())),
+        }
+    }
+}
+
+impl From<crate::placement::PlacementError> for ApiError {
+    fn from(e: crate::placement::PlacementError) -> Self {
+        match e {
+            crate::placement::PlacementError::InvalidInput { issues } => {
+                Self::InvalidInput { what: "placement input", issues }
+            }
+            other => Self::Internal(Box::new(other.into())),
+        }
+    }
+}
+
+impl From<crate::forecast::ForecastError> for ApiError {
+    fn from(e: crate::forecast::ForecastError) -> Self {
+        match e {
+            crate::forecast::ForecastError::InvalidHistory { issues, .. } => {
+                Self::InvalidInput { what: "history", issues }
+            }
+            other => Self::Internal(Box::new(other.into())),
+        }
+    }
+}
+
+impl From<crate::scenario::ScenarioError> for ApiError {
+    fn from(e: crate::scenario::ScenarioError) -> Self {
+        match e {
+            crate::scenario::ScenarioError::Invalid(report) => {
+                Self::InvalidInput { what: "scenario", issues: report.issues }
+            }
             other => Self::Internal(Box::new(other.into())),
         }
     }
@@ -141,6 +197,11 @@ impl From<tokio::task::JoinError> for ApiError {
 }
 
 impl ApiError {
+    /// An [`ApiError::Encode`] for `what`, for `map_err`.
+    pub fn encode(what: &'static str) -> impl FnOnce(serde_json::Error) -> Self {
+        move |source| Self::Encode { what, source }
+    }
+
     /// A 422 for one field.
     pub fn field(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::InvalidField { code, field: field.into(), message: message.into() }
@@ -153,6 +214,7 @@ impl ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidField { .. }
             | Self::InvalidProblem(_)
+            | Self::InvalidInput { .. }
             | Self::NoScenario { .. }
             | Self::IdempotencyMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -160,9 +222,12 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::JobFinished { .. } => StatusCode::CONFLICT,
             Self::Overloaded { .. } | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Store(_) | Self::Internal(_) | Self::Io(_) | Self::Task(_) | Self::Metrics(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            Self::Store(_)
+            | Self::Internal(_)
+            | Self::Io(_)
+            | Self::Task(_)
+            | Self::Encode { .. }
+            | Self::Metrics(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -173,6 +238,7 @@ impl ApiError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::InvalidField { code, .. } => code,
             Self::InvalidProblem(_) => "invalid_problem",
+            Self::InvalidInput { .. } => "invalid_input",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::NotFound { .. } => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -181,9 +247,12 @@ impl ApiError {
             Self::JobFinished { .. } => "job_finished",
             Self::Overloaded { .. } => "overloaded",
             Self::ShuttingDown => "shutting_down",
-            Self::Store(_) | Self::Internal(_) | Self::Io(_) | Self::Task(_) | Self::Metrics(_) => {
-                "internal"
-            }
+            Self::Store(_)
+            | Self::Internal(_)
+            | Self::Io(_)
+            | Self::Task(_)
+            | Self::Encode { .. }
+            | Self::Metrics(_) => "internal",
         }
     }
 
@@ -192,16 +261,9 @@ impl ApiError {
             Self::InvalidField { field, .. } => (Some(field.clone()), Vec::new()),
             Self::NoScenario { field } => (field.clone(), Vec::new()),
             Self::IdempotencyMismatch { .. } => (Some("Idempotency-Key".into()), Vec::new()),
-            Self::InvalidProblem(v) => (
-                v.first().map(|x| x.field.clone()),
-                v.iter()
-                    .map(|x| ErrorDetail {
-                        code: x.code.to_owned(),
-                        field: x.field.clone(),
-                        message: x.message.clone(),
-                    })
-                    .collect(),
-            ),
+            Self::InvalidProblem(issues) | Self::InvalidInput { issues, .. } => {
+                (issues.first().map(|x| x.location.to_string()), details(issues))
+            }
             _ => (None, Vec::new()),
         };
         let message = if self.status().is_server_error()
@@ -212,6 +274,24 @@ impl ApiError {
             self.to_string()
         };
         ErrorBody { error: ErrorInfo { code: self.code().to_owned(), message, field, details } }
+    }
+}
+
+/// One detail per issue: errors first (they are why the request failed), then warnings.
+fn details(issues: &[Issue]) -> Vec<ErrorDetail> {
+    let (errors, warnings): (Vec<&Issue>, Vec<&Issue>) = issues.iter().partition(|i| i.is_error());
+    errors.into_iter().chain(warnings).map(ErrorDetail::from).collect()
+}
+
+impl From<&Issue> for ErrorDetail {
+    fn from(issue: &Issue) -> Self {
+        ErrorDetail {
+            code: issue.code.as_str().to_owned(),
+            field: issue.location.to_string(),
+            message: issue.cause.clone(),
+            action: Some(issue.action.clone()).filter(|a| !a.is_empty()),
+            value: issue.value.clone(),
+        }
     }
 }
 
@@ -231,20 +311,26 @@ pub struct ErrorInfo {
     pub message: String,
     /// The request field at fault (a JSON path such as `stops[3].location`), if one is.
     pub field: Option<String>,
-    /// Every broken rule, when there are several (routing problems).
+    /// Every issue, when input rules were broken (one entry per [`Issue`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
 }
 
-/// One broken rule of a request.
+/// One issue of a request: an [`Issue`] as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// The rule's code (`E1002`, ...).
+    /// The stage's stable code (`E1002` routing, `E2004` placement, `E-BAD-DATE` files).
     pub code: String,
-    /// The field at fault.
+    /// Where: a JSON path (`stops[3].demand`) or `file:line field`.
     pub field: String,
     /// What is wrong.
     pub message: String,
+    /// How to fix it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The offending value as written, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 impl IntoResponse for ApiError {
@@ -282,7 +368,37 @@ mod tests {
         let e = ApiError::Task("boom: secret path".into());
         assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(!e.body().error.message.contains("secret"));
+        let source = serde_json::from_str::<u8>("x").unwrap_err();
+        let e = ApiError::encode("run info")(source);
+        assert_eq!((e.status(), e.code()), (StatusCode::INTERNAL_SERVER_ERROR, "internal"));
+        assert!(e.to_string().starts_with("encoding run info as JSON"));
+        assert!(!e.body().error.message.contains("run info"));
         let e: ApiError = StoreError::JobNotFound("j".into()).into();
         assert_eq!((e.status(), e.code()), (StatusCode::NOT_FOUND, "not_found"));
+    }
+
+    #[test]
+    fn any_list_of_issues_renders_as_details_errors_first() {
+        let spec = crate::placement::synth::SynthSpec::new(2, 2, 2, 1);
+        let mut input = crate::placement::synth::network(&spec);
+        input.centres[1].storage_m3 = -1.0;
+        let e: ApiError = input.validate().unwrap_err().into();
+        assert_eq!((e.status(), e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"));
+        let body = e.body();
+        assert_eq!(body.error.field.as_deref(), Some("centres[1].storage_m3"));
+        assert_eq!(body.error.details.len(), 1);
+        assert_eq!(body.error.details[0].code, "E2004");
+        let action = body.error.details[0].action.as_deref();
+        assert_eq!(action, Some("use zero or a positive finite number"));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.csv");
+        std::fs::write(&path, "date,sku,zone,quantity,extra\n2024-01-01,A,Z,x,1\n").unwrap();
+        let err = crate::forecast::History::read_csv(&path, &Default::default()).unwrap_err();
+        let body = ApiError::from(err).body();
+        let codes: Vec<&str> = body.error.details.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["E-NOT-A-NUMBER", "W-UNKNOWN-COLUMN"]);
+        assert!(body.error.details[0].field.ends_with("h.csv:2 quantity"));
+        assert_eq!(body.error.details[0].value.as_deref(), Some("x"));
     }
 }

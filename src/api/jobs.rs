@@ -15,6 +15,16 @@
 //! progress. A restart therefore finds queued/running rows with no process behind them and
 //! marks them failed ([`crate::store::JobStore::fail_unfinished`]).
 //!
+//! # A job that does not stop
+//! Every job runs under a deadline ([`super::ServiceConfig::job_deadline_s`]) and a cancel
+//! token that its solvers check. Work blocked in a system call (a read that never returns)
+//! checks neither, so a job runs on a thread of its own and its worker only waits for it:
+//! once the job is cancelled or past its deadline and still has not returned after
+//! [`ABANDON_AFTER`], the worker records it as cancelled or failed, leaves the thread behind
+//! (it ends on its own if the call ever returns; its result is dropped) and takes the next
+//! job. Inputs are checked so this should not happen (paths are regular files, sizes are
+//! bounded); the watchdog keeps one that slips through from wedging the queue.
+//!
 //! # Idempotency
 //! Submission holds the queue lock while it looks up the key, checks capacity and inserts,
 //! so two requests with the same key in this process get one job; the UNIQUE column covers
@@ -27,10 +37,17 @@ use crate::store::jobs::{Created, JobError, JobOutcome, JobProgress};
 use crate::store::{JobRecord, JobStore, NewJob, SqliteStore};
 use std::collections::{HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// How long a cancelled or overdue job may take to return before its worker leaves it.
+pub(crate) const ABANDON_AFTER: Duration = Duration::from_secs(5);
+
+/// How often a worker looks at its job's cancel token and deadline while it waits.
+const WATCH_EVERY: Duration = Duration::from_millis(50);
 
 /// The work of a job: runs on a worker thread under the job's context and returns the
 /// result document.
@@ -103,6 +120,9 @@ pub(crate) struct Jobs {
     store: Arc<SqliteStore>,
     capacity: usize,
     threads_per_job: usize,
+    deadline: Duration,
+    /// Job threads left behind by the watchdog that have not returned yet.
+    abandoned: Arc<AtomicUsize>,
     queue: Mutex<Queue>,
     ready: Condvar,
     live: Mutex<HashMap<JobId, Arc<Live>>>,
@@ -125,11 +145,14 @@ impl Jobs {
         capacity: usize,
         workers: usize,
         threads_per_job: usize,
+        deadline: Duration,
     ) -> Result<Arc<Self>, ApiError> {
         let jobs = Arc::new(Self {
             store,
             capacity: capacity.max(1),
             threads_per_job: threads_per_job.max(1),
+            deadline,
+            abandoned: Arc::new(AtomicUsize::new(0)),
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
             live: Mutex::new(HashMap::new()),
@@ -308,8 +331,108 @@ impl Jobs {
         let ctx = SolveContext::new(seed)
             .with_cancel(live.cancel.clone())
             .with_threads(self.threads_per_job)
-            .with_progress(live.progress.clone());
-        let outcome = match catch_unwind(AssertUnwindSafe(|| work(&ctx))) {
+            .with_progress(live.progress.clone())
+            .with_time_limit(self.deadline);
+        let outcome = self.watch(&id, &live, ctx, work);
+        let state = match &outcome {
+            JobOutcome::Succeeded(_) => "succeeded",
+            JobOutcome::Failed(_) => "failed",
+            JobOutcome::Cancelled(_) => "cancelled",
+        };
+        tracing::info!(job = %id, state, "job ended");
+        self.record(&id, &outcome, &live.progress.snapshot());
+        lock(&self.live).remove(&id);
+    }
+
+    /// Runs `work` on a thread of its own and waits for it, leaving it behind once it is
+    /// cancelled or overdue and has not returned within [`ABANDON_AFTER`].
+    fn watch(&self, id: &JobId, live: &Live, ctx: SolveContext, work: Work) -> JobOutcome {
+        let (tx, rx) = channel();
+        let spawned = std::thread::Builder::new().name(format!("job-{}", id.0)).spawn(move || {
+            let r = catch_unwind(AssertUnwindSafe(|| work(&ctx)));
+            // The receiver is gone when the watchdog left this job: nothing to tell.
+            let _ = tx.send(r);
+        });
+        let handle = match spawned {
+            Ok(handle) => handle,
+            Err(e) => {
+                tracing::error!(job = %id, error = %e, "cannot spawn the job thread");
+                return JobOutcome::Failed(JobError {
+                    code: "internal".into(),
+                    message: "the server could not start the job (logged on the server)".into(),
+                });
+            }
+        };
+        let started = Instant::now();
+        let mut stopping_since: Option<Instant> = None;
+        loop {
+            match rx.recv_timeout(WATCH_EVERY) {
+                Ok(r) => {
+                    // Joined so its thread is gone before the next job starts.
+                    let _ = handle.join();
+                    return self.outcome(live, r);
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let _ = handle.join();
+                    return self
+                        .outcome(live, Err(Box::new("the job thread ended without a result")));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            let overdue = started.elapsed() >= self.deadline;
+            if !(overdue || live.cancel.is_cancelled()) {
+                continue;
+            }
+            let since = *stopping_since.get_or_insert_with(Instant::now);
+            if since.elapsed() < ABANDON_AFTER {
+                continue;
+            }
+            let left = self.abandoned.fetch_add(1, Ordering::Relaxed) + 1;
+            tracing::error!(job = %id, left_behind = left, "the job did not stop; left behind");
+            let abandoned = Arc::clone(&self.abandoned);
+            // Counts the thread down once it does return, whenever that is.
+            let _ = std::thread::Builder::new().name("job-reaper".into()).spawn(move || {
+                let _ = handle.join();
+                abandoned.fetch_sub(1, Ordering::Relaxed);
+            });
+            let why = format!(
+                "and did not stop within {} s; it was left behind",
+                ABANDON_AFTER.as_secs()
+            );
+            return if live.shutdown.load(Ordering::Relaxed) {
+                JobOutcome::Failed(JobError {
+                    code: "interrupted".into(),
+                    message: format!("interrupted by shutdown {why}"),
+                })
+            } else if live.cancel.is_cancelled() && !overdue {
+                JobOutcome::Cancelled(JobError {
+                    code: "cancelled".into(),
+                    message: format!("cancelled by the client {why}"),
+                })
+            } else {
+                JobOutcome::Failed(JobError {
+                    code: "time_limit".into(),
+                    message: format!(
+                        "the job passed its deadline of {} s {why}",
+                        self.deadline.as_secs_f64()
+                    ),
+                })
+            };
+        }
+    }
+
+    /// Job threads the watchdog left behind that are still blocked.
+    pub(crate) fn abandoned(&self) -> usize {
+        self.abandoned.load(Ordering::Relaxed)
+    }
+
+    /// How a job that returned ended.
+    fn outcome(
+        &self,
+        live: &Live,
+        r: std::thread::Result<Result<serde_json::Value, crate::Error>>,
+    ) -> JobOutcome {
+        match r {
             Ok(Ok(result)) => JobOutcome::Succeeded(result),
             Ok(Err(_)) if live.shutdown.load(Ordering::Relaxed) => JobOutcome::Failed(JobError {
                 code: "interrupted".into(),
@@ -327,15 +450,7 @@ impl Jobs {
                 code: "internal".into(),
                 message: "the job failed unexpectedly (logged on the server)".into(),
             }),
-        };
-        let state = match &outcome {
-            JobOutcome::Succeeded(_) => "succeeded",
-            JobOutcome::Failed(_) => "failed",
-            JobOutcome::Cancelled(_) => "cancelled",
-        };
-        tracing::info!(job = %id, state, "job ended");
-        self.record(&id, &outcome, &live.progress.snapshot());
-        lock(&self.live).remove(&id);
+        }
     }
 
     fn record(&self, id: &JobId, outcome: &JobOutcome, progress: &JobProgress) {
@@ -357,5 +472,86 @@ fn failure_code(e: &crate::Error) -> &'static str {
         E::Store(_) => "store_failed",
         E::Plan(_) => "plan_failed",
         _ => "failed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::jobs::JobState;
+
+    fn new_job(kind: &str) -> NewJob {
+        NewJob {
+            kind: kind.to_owned(),
+            idempotency_key: None,
+            request_digest: kind.to_owned(),
+            request: serde_json::json!({}),
+        }
+    }
+
+    /// Work that blocks without looking at its context, like a read of a FIFO.
+    fn stuck() -> Work {
+        Box::new(|_ctx: &SolveContext| {
+            std::thread::sleep(Duration::from_secs(120));
+            Ok(serde_json::json!("too late"))
+        })
+    }
+
+    fn quick() -> Work {
+        Box::new(|_ctx: &SolveContext| Ok(serde_json::json!("done")))
+    }
+
+    fn wait_for(jobs: &Jobs, id: &JobId, until: impl Fn(JobState) -> bool) -> JobRecord {
+        let end = Instant::now() + Duration::from_secs(30);
+        loop {
+            let record = jobs.get(id).unwrap();
+            if until(record.state) || Instant::now() > end {
+                return record;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn runner(deadline: Duration) -> (tempfile::TempDir, Arc<Jobs>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("s.sqlite")).unwrap());
+        (dir, Jobs::start(store, 4, 1, 1, deadline).unwrap())
+    }
+
+    #[test]
+    fn r12_a_cancelled_job_that_does_not_stop_is_left_behind_and_the_next_one_runs() {
+        let (_dir, jobs) = runner(Duration::from_secs(3600));
+        let a = jobs.submit(new_job("stuck"), 0, stuck()).unwrap().record.id;
+        let b = jobs.submit(new_job("next"), 0, quick()).unwrap().record.id;
+        assert_eq!(wait_for(&jobs, &a, |s| s == JobState::Running).state, JobState::Running);
+        jobs.cancel(&a).unwrap();
+        let a = wait_for(&jobs, &a, JobState::is_finished);
+        assert_eq!(a.state, JobState::Cancelled, "{a:?}");
+        assert!(a.error.unwrap().message.contains("left behind"));
+        let b = wait_for(&jobs, &b, JobState::is_finished);
+        assert_eq!(b.state, JobState::Succeeded, "{b:?}");
+        assert_eq!(jobs.abandoned(), 1);
+    }
+
+    #[test]
+    fn r12_a_job_past_its_deadline_fails_with_time_limit() {
+        let (_dir, jobs) = runner(Duration::from_millis(100));
+        let a = jobs.submit(new_job("stuck"), 0, stuck()).unwrap().record.id;
+        let a = wait_for(&jobs, &a, JobState::is_finished);
+        assert_eq!(a.state, JobState::Failed, "{a:?}");
+        let error = a.error.unwrap();
+        assert_eq!(error.code, "time_limit");
+        assert!(error.message.contains("deadline of 0.1 s"), "{}", error.message);
+        // Work that honours the context stops at the deadline by itself.
+        let polite: Work = Box::new(|ctx: &SolveContext| {
+            while ctx.check().is_ok() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(crate::Error::Interrupted(crate::context::Interrupted::Deadline))
+        });
+        let b = jobs.submit(new_job("polite"), 0, polite).unwrap().record.id;
+        let b = wait_for(&jobs, &b, JobState::is_finished);
+        assert_eq!((b.state, b.error.unwrap().code.as_str()), (JobState::Failed, "time_limit"));
+        assert_eq!(jobs.abandoned(), 1);
     }
 }

@@ -8,7 +8,6 @@
 //! Job counts are read from the store at scrape time: they include jobs of earlier
 //! processes and cannot drift from the record.
 
-use super::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -31,6 +30,7 @@ pub(crate) struct Metrics {
     jobs: IntGaugeVec,
     queue_depth: IntGauge,
     solves_waiting: IntGauge,
+    jobs_left_behind: IntGauge,
 }
 
 impl Metrics {
@@ -57,8 +57,21 @@ impl Metrics {
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(jobs.clone()))?;
         registry.register(Box::new(queue_depth.clone()))?;
+        let jobs_left_behind = IntGauge::new(
+            "jobs_left_behind",
+            "Job threads that did not stop when cancelled or overdue and were left behind",
+        )?;
         registry.register(Box::new(solves_waiting.clone()))?;
-        Ok(Self { registry, requests, latency, jobs, queue_depth, solves_waiting })
+        registry.register(Box::new(jobs_left_behind.clone()))?;
+        Ok(Self {
+            registry,
+            requests,
+            latency,
+            jobs,
+            queue_depth,
+            solves_waiting,
+            jobs_left_behind,
+        })
     }
 
     /// The registry, for metrics owned elsewhere (shadow mode's counters).
@@ -80,12 +93,14 @@ impl Metrics {
         jobs_by_state: &[(&str, u64)],
         queue_depth: usize,
         solves_waiting: usize,
+        jobs_left_behind: usize,
     ) -> String {
         for (state, n) in jobs_by_state {
             self.jobs.with_label_values(&[*state]).set(i64::try_from(*n).unwrap_or(i64::MAX));
         }
         self.queue_depth.set(i64::try_from(queue_depth).unwrap_or(i64::MAX));
         self.solves_waiting.set(i64::try_from(solves_waiting).unwrap_or(i64::MAX));
+        self.jobs_left_behind.set(i64::try_from(jobs_left_behind).unwrap_or(i64::MAX));
         let mut out = Vec::new();
         // Encoding to a Vec cannot fail on I/O; a metric family error would be a bug.
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
@@ -96,7 +111,10 @@ impl Metrics {
 }
 
 /// Middleware: times every request and counts it by method, route template and status.
-pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+///
+/// It takes the [`Metrics`] alone, not the whole service state that owns them, so the
+/// state can hold them without the two files importing each other.
+pub(crate) async fn track(State(metrics): State<Metrics>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().as_str().to_owned();
     let route = req
@@ -104,12 +122,7 @@ pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Nex
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(req).await;
-    state.metrics().observe(
-        &method,
-        &route,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
+    metrics.observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
     response
 }
 
@@ -122,12 +135,13 @@ mod tests {
         let m = Metrics::new().unwrap();
         m.observe("POST", "/v1/routes", 200, 0.02);
         m.observe("POST", "/v1/routes", 422, 0.001);
-        let text = m.render(&[("queued", 2), ("succeeded", 5)], 2, 0);
+        let text = m.render(&[("queued", 2), ("succeeded", 5)], 2, 0, 1);
         assert!(text.contains(
             "stockroute_http_requests_total{method=\"POST\",route=\"/v1/routes\",status=\"200\"} 1"
         ));
         assert!(text.contains("stockroute_http_request_duration_seconds_bucket"));
         assert!(text.contains("stockroute_jobs{state=\"succeeded\"} 5"));
         assert!(text.contains("stockroute_job_queue_depth 2"));
+        assert!(text.contains("stockroute_jobs_left_behind 1"));
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP service: `stockroute serve`.
 //!
-//! Along a request's path: [`router`] -> tracing span ([`tower_http::trace`]) -> metrics
+//! Along a request's path: the [connection layer](conn) (cap, header and idle timeouts,
+//! JSON bodies on HTTP framing errors) -> [`router`] -> tracing span ([`tower_http::trace`]) -> metrics
 //! ([`metrics`]) -> body limit -> a handler per resource ([`handlers`]) that parses with
 //! [`extract::AppJson`] (JSON errors even for bad JSON), checks limits, and then either
 //!
@@ -27,6 +28,7 @@
 //! ```
 
 pub mod config;
+pub mod conn;
 pub mod error;
 pub mod extract;
 pub mod handlers;
@@ -47,12 +49,14 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use std::future::Future;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// The service's routes and middleware over `state`.
 pub fn router(state: AppState) -> Router {
     let limit = state.config().max_body_bytes;
+    let body_timeout = state.config().body_read_timeout();
     Router::new()
         .route("/v1/routes", post(handlers::routes::solve))
         .route("/v1/forecasts", post(handlers::forecasts::create))
@@ -66,12 +70,13 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/jobs/{id}", get(handlers::jobs::show).delete(handlers::jobs::cancel))
         .route("/healthz", get(handlers::health::healthz))
         .route("/metrics", get(handlers::health::metrics))
-        .route("/openapi.json", get(handlers::health::openapi))
+        .route("/openapi.json", get(openapi::openapi))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(state.metrics().clone(), metrics::track))
         .layer(axum::Extension(extract::BodyLimit(limit)))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -114,8 +119,8 @@ pub async fn serve_state(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "listening");
     }
-    let served =
-        axum::serve(listener, router(state.clone())).with_graceful_shutdown(shutdown).await;
+    let limits = state.config().conn_limits();
+    let served = conn::serve(listener, router(state.clone()), limits, shutdown).await;
     let grace = state.config().shutdown_grace();
     tokio::task::spawn_blocking(move || state.shutdown_jobs(grace)).await?;
     tracing::info!("stopped");

@@ -1,14 +1,22 @@
 //! The OpenAPI document, generated from the handlers' `#[utoipa::path]` annotations and the
-//! request/response types' `ToSchema` derives, so it cannot drift from the code.
+//! request/response types' `ToSchema` derives, so it cannot drift from the code, and
+//! `GET /openapi.json`, which serves it.
+//!
+//! The handler lives here rather than beside `/healthz` in [`handlers::health`]: the
+//! document names every handler, so a handler that served it would import its own index.
 
 use super::error::{ErrorBody, ErrorDetail, ErrorInfo};
 use super::handlers::{self, JobView};
+use super::{ApiError, AppState, ServiceConfig};
 use crate::routing::formats::json::{
     JsonDepot, JsonLocations, JsonObjective, JsonProblem, JsonStop, JsonVehicle,
 };
 use crate::routing::{Metric, TimeWindow};
 use crate::store::JobState;
 use crate::store::jobs::{JobError, JobProgress};
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
 use utoipa::OpenApi;
 
 /// The API description served at `GET /openapi.json`.
@@ -33,7 +41,7 @@ use utoipa::OpenApi;
         handlers::jobs::cancel,
         handlers::health::healthz,
         handlers::health::metrics,
-        handlers::health::openapi,
+        openapi,
     ),
     components(schemas(
         ErrorBody,
@@ -68,6 +76,65 @@ use utoipa::OpenApi;
 )]
 pub struct ApiDoc;
 
+/// The OpenAPI 3.1 document of this API, generated from the Rust types, with this
+/// server's limits (most stops, longest `time_limit_s` of `POST /v1/routes`) written into
+/// the schemas they bound.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    operation_id = "openapi",
+    responses((status = 200, description = "OpenAPI document", content_type = "application/json")),
+    tag = "service"
+)]
+pub async fn openapi(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    document(state.config()).map(Json)
+}
+
+/// [`ApiDoc`] as JSON, fixed and completed for `config`:
+///
+/// - utoipa 5.5 writes a response link's fields in snake case (`operation_id`,
+///   `request_body`, `operation_ref`); OpenAPI names them `operationId`, `requestBody`,
+///   `operationRef`, and validators refuse the document otherwise;
+/// - `JsonProblem.stops` gets `maxItems = max_stops` and `JsonProblem.time_limit_s`
+///   `exclusiveMinimum = 0`, `maximum = max_time_limit_s`, so a client (or a contract
+///   tester) can tell from the document which requests this server accepts.
+///
+/// # Errors
+/// [`ApiError::Encode`] if the document cannot be encoded (a bug).
+pub fn document(config: &ServiceConfig) -> Result<Value, ApiError> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).map_err(ApiError::encode("OpenAPI"))?;
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        let operations =
+            paths.values_mut().filter_map(Value::as_object_mut).flat_map(|p| p.values_mut());
+        let responses = operations
+            .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut))
+            .flat_map(|r| r.values_mut());
+        for links in responses.filter_map(|r| r.get_mut("links").and_then(Value::as_object_mut)) {
+            for link in links.values_mut().filter_map(Value::as_object_mut) {
+                for (snake, camel) in [
+                    ("operation_id", "operationId"),
+                    ("operation_ref", "operationRef"),
+                    ("request_body", "requestBody"),
+                ] {
+                    if let Some(v) = link.remove(snake) {
+                        link.insert(camel.to_owned(), v);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(props) = doc.pointer_mut("/components/schemas/JsonProblem/properties") {
+        if let Some(stops) = props.get_mut("stops").and_then(Value::as_object_mut) {
+            stops.insert("maxItems".into(), json!(config.max_stops));
+        }
+        if let Some(limit) = props.get_mut("time_limit_s").and_then(Value::as_object_mut) {
+            limit.insert("exclusiveMinimum".into(), json!(0));
+            limit.insert("maximum".into(), json!(config.max_time_limit_s));
+        }
+    }
+    Ok(doc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +161,17 @@ mod tests {
             assert!(paths.contains_key(p), "{p} missing");
         }
         assert!(doc["components"]["schemas"]["JsonProblem"]["properties"]["stops"].is_object());
+    }
+
+    #[test]
+    fn links_use_openapi_field_names_and_the_limits_are_the_servers() {
+        let config = ServiceConfig::default().with_max_stops(40);
+        let doc = document(&config).unwrap();
+        let link = &doc["paths"]["/v1/forecasts"]["post"]["responses"]["202"]["links"]["ShowJob"];
+        assert_eq!(link["operationId"], "show_job", "{link}");
+        assert!(link.get("operation_id").is_none(), "{link}");
+        let problem = &doc["components"]["schemas"]["JsonProblem"]["properties"];
+        assert_eq!(problem["stops"]["maxItems"], 40);
+        assert_eq!(problem["time_limit_s"]["maximum"], config.max_time_limit_s);
     }
 }

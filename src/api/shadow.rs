@@ -12,10 +12,10 @@
 
 use super::error::ApiError;
 use crate::context::CancelToken;
-use crate::experiment::{Spec, shadow};
+use crate::experiment::{ExperimentStore, Spec, shadow};
 use crate::ids::ExperimentId;
 use crate::routing::{Problem, Solution};
-use crate::store::{ExperimentStore, SqliteStore};
+use crate::store::SqliteStore;
 use prometheus::{IntCounterVec, Opts, Registry};
 use std::path::Path;
 use std::sync::Arc;

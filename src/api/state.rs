@@ -53,24 +53,36 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// Opens the store (marking jobs of an earlier process that never ended as failed,
-    /// "interrupted by restart"), loads the scenario and its road graph, and starts the job
+    /// "interrupted by restart", and its running experiments as aborted), loads the scenario and its road graph, and starts the job
     /// workers. Blocking: seconds for a scenario with roads.
     ///
     /// # Errors
     /// [`ApiError::Store`], [`ApiError::Internal`] for a scenario or road extract that does
     /// not load, [`ApiError::Io`] when the workers cannot start.
     pub fn new(config: ServiceConfig) -> Result<Self, ApiError> {
-        let store = Arc::new(SqliteStore::open(&config.store)?);
+        let store = Arc::new(SqliteStore::open_owned(&config.store)?);
         let interrupted = store.fail_unfinished("interrupted by restart")?;
         if interrupted > 0 {
             tracing::warn!(jobs = interrupted, "jobs of an earlier process marked failed");
+        }
+        let aborted = crate::experiment::ExperimentStore::abort_unfinished(&*store)?;
+        if aborted > 0 {
+            tracing::warn!(
+                experiments = aborted,
+                "experiments of an earlier process marked aborted"
+            );
         }
         let scenario = match &config.scenario {
             Some(folder) => Some(Arc::new(load_scenario(folder)?)),
             None => None,
         };
-        let jobs =
-            Jobs::start(Arc::clone(&store), config.queue, config.workers, config.threads_per_job)?;
+        let jobs = Jobs::start(
+            Arc::clone(&store),
+            config.queue,
+            config.workers,
+            config.threads_per_job,
+            config.job_deadline(),
+        )?;
         let slots = SolveSlots::new(config.solve_slots, config.solve_queue);
         let metrics = Metrics::new()?;
         let shadow = match &config.shadow {

@@ -11,8 +11,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stockroute::SolveContext;
+use stockroute::routing;
 use stockroute::routing::formats::{self, Format};
-use stockroute::routing::{self, SolverConfig};
 
 mod placement;
 
@@ -51,6 +51,9 @@ pub struct RoutingArgs {
     /// Write the raw rows as CSV here.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Solver settings as TOML (fields of `SolverConfig`).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 /// Runs the subcommand.
@@ -106,6 +109,7 @@ const HEADER: &str = "solver,instance,customers,vehicles,bks_vehicles,cost,bks,g
 
 fn routing_bench(a: &RoutingArgs) -> anyhow::Result<ExitCode> {
     let rows = read_bks(&a.dir)?;
+    let config = super::route::solver_config(a.config.as_deref())?;
     let mut csv_out = match &a.csv {
         Some(p) => {
             Some(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)
@@ -131,7 +135,7 @@ fn routing_bench(a: &RoutingArgs) -> anyhow::Result<ExitCode> {
             .with_time_limit(super::route::seconds(a.time_limit_s))
             .with_threads(a.threads);
         let problem = formats::read(&file, Format::from_path(&file))?.problem;
-        let solution = routing::solve(&problem, &SolverConfig::default(), &ctx)?;
+        let solution = routing::solve(&problem, &config, &ctx)?;
         let seconds = ctx.elapsed().as_secs_f64();
         let report = routing::check(&problem, &solution);
         let ok = report.is_ok() && solution.unserved.is_empty();

@@ -18,8 +18,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 use stockroute::SolveContext;
-use stockroute::experiment::{self, ExperimentError, Spec, report};
-use stockroute::store::{ExperimentStore, SqliteStore};
+use stockroute::experiment::{self, ExperimentError, ExperimentStore, Spec};
+use stockroute::report::experiment as report;
+use stockroute::store::SqliteStore;
 
 /// Run an experiment spec.
 #[derive(Debug, ClapArgs)]

@@ -22,7 +22,7 @@ use stockroute::forecast::{
     self, BacktestReport, ForecastConfig, ForecastSet, Frequency, History, HistoryOptions,
     ModelKind, Selection,
 };
-use stockroute::store::{ForecastStore, NewRun, SqliteStore};
+use stockroute::store::{self, SqliteStore};
 use stockroute::{Progress, SolveContext};
 
 /// Arguments of `stockroute forecast`.
@@ -137,27 +137,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let set = forecast::forecast(&history, &config, &ctx);
+    let store = SqliteStore::open(&args.store)?;
+    let run = store::forecast_run::<stockroute::Error>(&store, &history, &config, source, &ctx);
     bar.finish();
     if cancel.is_cancelled() {
         return Ok(super::interrupt::interrupted());
     }
-    let set = set?;
-    let store = SqliteStore::open(&args.store)?;
-    let run = NewRun {
-        model_config: serde_json::to_value(&config)?,
-        horizon: config.horizon,
-        frequency,
-        data_fingerprint: history.fingerprint(),
-        source,
-        metrics: serde_json::to_value(&set.selection)?,
-        quantile_levels: stockroute::store::forecast_quantile_levels(),
-    };
-    let id = store.write_run(&run, &mut stockroute::store::rows_of(&set))?;
+    let run = run?;
     if let Some(out) = &args.out {
-        write_csv(&set, out).with_context(|| format!("writing {}", out.display()))?;
+        write_csv(&run.set, out).with_context(|| format!("writing {}", out.display()))?;
     }
-    println!("{id}");
+    println!("{}", run.id);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,8 +7,8 @@
 //!
 //! Without `--run`, the newest run in the store is used whose data fingerprint equals that
 //! of the scenario's demand history (a forecast of this very scenario); if none does, the
-//! newest run of all, with a warning. The demand conversion (means and P90s summed over the
-//! first `--cycle` periods) is [`placement::input_from`]. Writes `plan.json`, `stock.csv`
+//! newest run of all, with a warning. The stage is [`placement::place`] (demand: means and
+//! P90s summed over the first `--cycle` periods, road distances, LP, check). Writes `plan.json`, `stock.csv`
 //! and `flows.csv` into `--out` and prints the KPIs. When the scenario has a road extract,
 //! centre -> zone distances follow the roads wherever both ends lie on the road graph
 //! ([`placement::road_distances`]); the ends outside it are named on stderr and keep the
@@ -24,10 +24,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 use stockroute::forecast::History;
 use stockroute::ids::RunId;
-use stockroute::placement::{self, OffRoad, PlacementOptions, PlacementReport, RoadCoverage};
+use stockroute::placement::{
+    self, OffRoad, PlaceOptions, PlacementOptions, PlacementReport, RoadCoverage,
+};
 use stockroute::roads::graph::{RoadGraph, RoadOptions};
 use stockroute::scenario;
-use stockroute::store::{ForecastStore, RunInfo, SqliteStore};
+use stockroute::store::{self, ForecastStore, RunInfo, SqliteStore};
 use stockroute::{Interrupted, SolveContext};
 
 /// Arguments of `stockroute place`.
@@ -72,46 +74,49 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let store = SqliteStore::open(&args.store)?;
     let info = pick_run(&store, &args, &scn)?;
     let rows = store.read_run(&info.id)?;
+    let demand = store::forecast_demand(&info, &rows);
     let cycle =
         args.cycle.unwrap_or_else(|| scn.horizon_periods.min(info.run.horizon as u32).into());
-    let options = PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
-        .with_k_nearest(args.k);
-    let mut input = placement::input_from(&scn, &info, &rows, options)?;
-    let mut ctx = SolveContext::new(0).with_cancel(cancel.clone());
+    let options = PlaceOptions {
+        placement: PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
+            .with_k_nearest(args.k),
+        solve_time_limit: None,
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut ctx = SolveContext::new(0).with_cancel(cancel.clone()).with_threads(threads);
     if let Some(s) = args.time_limit_s {
         ctx = ctx.with_time_limit(super::route::seconds(s));
     }
-    if let Some(roads) = scn.roads.as_ref().filter(|_| !args.no_roads) {
-        let graph = RoadGraph::from_pbf(roads, &RoadOptions::default())
-            .with_context(|| format!("road extract {}", roads.display()))?;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let coverage =
-            placement::road_distances(&graph, &input, &ctx.clone().with_threads(threads))?;
-        report_coverage(&coverage);
-        input.road_km = coverage.distances;
-    }
-    let result = match placement::solve(&input, &ctx) {
+    let graph = match scn.roads.as_ref().filter(|_| !args.no_roads) {
+        Some(roads) => Some(
+            RoadGraph::from_pbf(roads, &RoadOptions::default())
+                .with_context(|| format!("road extract {}", roads.display()))?,
+        ),
+        None => None,
+    };
+    let placed = match placement::place(&scn, &demand, graph.as_ref(), &options, &ctx) {
         Err(placement::PlacementError::Interrupted(Interrupted::Cancelled)) => {
             return Ok(super::interrupt::interrupted());
         }
         other => other?,
     };
+    if let Some(coverage) = &placed.coverage {
+        report_coverage(coverage);
+    }
     if cancel.is_cancelled() {
         return Ok(super::interrupt::interrupted());
     }
-    let verdict = placement::check(&input, &result.plan, 1e-6)?;
-    let report = result.report(&input);
-    write_outputs(&args.out, &report)?;
+    write_outputs(&args.out, &placed.report)?;
     print_kpis(
-        &report,
+        &placed.report,
         &info.id,
-        input.demand.len(),
+        placed.input.demand.len(),
         cycle,
         started.elapsed().as_secs_f64(),
-        result.stats.solver_s,
+        placed.result.stats.solver_s,
     );
-    if !verdict.is_feasible() {
-        eprintln!("placement check failed: {:?}", verdict.violations);
+    if !placed.verdict.is_feasible() {
+        eprintln!("placement check failed: {:?}", placed.verdict.violations);
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

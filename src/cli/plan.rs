@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 use stockroute::forecast::ModelKind;
 use stockroute::ids::StationId;
 use stockroute::plan::{self, PlanOutcome, PlanRequest};
+use stockroute::report;
 use stockroute::store::SqliteStore;
 use stockroute::{Progress, SolveContext};
 
@@ -111,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         other => other?,
     };
-    let files = plan::write_outputs(&outcome, &out)?;
+    let files = report::plan::write_outputs(&outcome, &out)?;
     let mut stages = vec![("validate".to_owned(), validate_s)];
     stages.extend(bars.times());
     let run_info = serde_json::json!({
@@ -195,8 +196,12 @@ fn print_summary(o: &PlanOutcome, stages: &[(String, f64)], out: &Path) {
     }
     let stage_text: Vec<String> = stages.iter().map(|(n, s)| format!("{n} {s:.2} s")).collect();
     let _ = writeln!(w, "time       {}", stage_text.join(", "));
-    let _ =
-        writeln!(w, "written    {}/{{{}, run.json}}", out.display(), plan::OUTPUT_FILES.join(", "));
+    let _ = writeln!(
+        w,
+        "written    {}/{{{}, run.json}}",
+        out.display(),
+        report::plan::OUTPUT_FILES.join(", ")
+    );
 }
 
 /// One indicatif bar per stage on stderr (hidden when stderr is not a terminal), then a

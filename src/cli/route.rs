@@ -1,15 +1,19 @@
 //! `stockroute route`: solve one instance file and print a one-line JSON summary.
 //!
-//! Ctrl-C stops the search: the best solution so far is reported, exit code 130.
+//! Ctrl-C stops the search: the best solution so far is reported, exit code 130. While it
+//! runs, a bar on stderr shows the share of the budget used and the best cost so far (fed
+//! by the solver through the context's progress sink; hidden when stderr is no terminal).
 
 use anyhow::Context as _;
 use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use stockroute::SolveContext;
 use stockroute::routing::formats::{self, Format, vrplib};
 use stockroute::routing::{self, SolverConfig};
+use stockroute::{Progress, SolveContext};
 
 /// Instance formats on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -54,6 +58,9 @@ pub struct Args {
     /// still applies; default: the JSON request's `max_iterations`, else none).
     #[arg(long)]
     pub max_iterations: Option<u64>,
+    /// Solver settings as TOML (fields of `SolverConfig`; unknown fields are refused).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Write the solution in CVRPLIB .sol form here.
     #[arg(long)]
     pub sol: Option<PathBuf>,
@@ -71,13 +78,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_time_limit(limit.saturating_sub(started.elapsed()))
         .with_threads(args.threads)
         .with_cancel(super::interrupt::cancel_on_ctrl_c()?);
+    let bar = Arc::new(SearchBar::new());
+    let ctx = ctx.with_progress(bar.clone());
     let problem = request.problem;
+    let base = solver_config(args.config.as_deref())?;
     let config = SolverConfig {
-        max_iterations: args.max_iterations.or(request.max_iterations),
-        ..SolverConfig::default()
+        max_iterations: args.max_iterations.or(request.max_iterations).or(base.max_iterations),
+        ..base
     };
-    let solution = routing::solve(&problem, &config, &ctx)?;
-    let report = routing::check(&problem, &solution);
+    let solved = routing::solve_checked(&problem, &config, &ctx);
+    bar.0.finish_and_clear();
+    let routing::CheckedSolution { solution, verdict: report } = solved?;
     if let Some(path) = &args.sol {
         std::fs::write(path, vrplib::write_sol(&solution))
             .with_context(|| format!("writing {}", path.display()))?;
@@ -90,6 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "unserved": solution.unserved.len(),
         "seconds": started.elapsed().as_secs_f64(),
         "iterations": solution.stats.iterations,
+        "stop_reason": solution.stats.stop_reason,
         "feasible": report.is_ok(),
     });
     println!("{summary}");
@@ -106,8 +118,43 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The solver settings of a TOML file, or the defaults.
+pub fn solver_config(path: Option<&std::path::Path>) -> anyhow::Result<SolverConfig> {
+    let Some(path) = path else { return Ok(SolverConfig::default()) };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
 /// A time limit from seconds: negative or NaN is zero, beyond 10^9 s is 10^9 s (an
 /// `Instant` plus a larger duration could overflow).
 pub fn seconds(s: f64) -> Duration {
     if s >= 0.0 { Duration::from_secs_f64(s.min(1e9)) } else { Duration::ZERO }
+}
+
+/// The search's bar: budget used (in thousandths) and the best cost so far.
+struct SearchBar(ProgressBar);
+
+impl SearchBar {
+    fn new() -> Self {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("routing [{bar:40}] {percent:>3}% {msg}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Self(bar)
+    }
+}
+
+impl Progress for SearchBar {
+    fn set_total(&self, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(0);
+    }
+    fn advance(&self, steps: u64) {
+        self.0.inc(steps);
+    }
+    fn phase(&self, _name: &str) {}
+    fn message(&self, text: &str) {
+        self.0.set_message(text.to_owned());
+    }
 }

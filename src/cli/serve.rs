@@ -3,6 +3,8 @@
 //! ```text
 //! stockroute serve [--addr 127.0.0.1:8080] [--store stockroute.sqlite] [--scenario DIR]
 //!                  [--max-body-bytes N] [--max-stops N] [--queue N] [--workers N]
+//!                  [--max-connections N] [--header-read-timeout-s S]
+//!                  [--body-read-timeout-s S] [--idle-timeout-s S]
 //! ```
 //!
 //! Logs go to stderr (`--log info` shows one line per request); the first line on stdout is
@@ -57,6 +59,21 @@ pub struct Args {
     /// At shutdown, seconds running jobs may take to finish before they are cancelled.
     #[arg(long, default_value_t = ServiceConfig::default().shutdown_grace_s)]
     shutdown_grace_s: f64,
+    /// Most open connections; at the cap the oldest idle or slow one is closed.
+    #[arg(long, default_value_t = ServiceConfig::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client has to send a request head.
+    #[arg(long, default_value_t = ServiceConfig::default().header_read_timeout_s)]
+    header_read_timeout_s: f64,
+    /// Seconds a client has to send a request body.
+    #[arg(long, default_value_t = ServiceConfig::default().body_read_timeout_s)]
+    body_read_timeout_s: f64,
+    /// Seconds a keep-alive connection may stay idle.
+    #[arg(long, default_value_t = ServiceConfig::default().idle_timeout_s)]
+    idle_timeout_s: f64,
+    /// Seconds a job may run before it is stopped (forecasts, placements, plans, experiments).
+    #[arg(long, default_value_t = ServiceConfig::default().job_deadline_s)]
+    job_deadline_s: f64,
 }
 
 /// Runs the subcommand.
@@ -68,6 +85,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_workers(args.workers)
         .with_shutdown_grace_s(args.shutdown_grace_s);
     config.max_time_limit_s = args.max_time_limit_s;
+    config.max_connections = args.max_connections.max(1);
+    config.header_read_timeout_s = args.header_read_timeout_s;
+    config.body_read_timeout_s = args.body_read_timeout_s;
+    config.idle_timeout_s = args.idle_timeout_s;
+    config.job_deadline_s = args.job_deadline_s;
     if let Some(threads) = args.threads_per_job {
         config.threads_per_job = threads.max(1);
     }

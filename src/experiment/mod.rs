@@ -7,27 +7,28 @@
 //!   confidence, a fixed number of units), seed; TOML for the CLI, JSON for the service.
 //! - [`run`] ([`runner`]): samples the units before anything is measured, runs both arms
 //!   on each with the same seed (common random numbers), records every unit in an
-//!   [`ExperimentStore`](crate::store::ExperimentStore) and the verdict at the end.
+//!   [`ExperimentStore`] and the verdict at the end.
 //! - The stages replay against outcomes, never against a model's own objective: forecasts
 //!   against the demand realised after a cut date, placement plans by replaying that demand
 //!   through the plan's stock, routing on instances x seeds.
 //! - [`stats`]: paired differences, seeded bootstrap interval (studentized or percentile),
 //!   win / lose / inconclusive.
 //! - [`shadow`]: a challenger beside the champion on live routing requests.
-//! - [`report`]: terminal table and a self-contained HTML page with an SVG chart.
+//! - Reports (terminal table, a self-contained HTML page with an SVG chart) are rendered
+//!   above this module, by [`crate::report::experiment`].
 //!
 //! ```no_run
 //! use stockroute::experiment::{self, Spec};
 //! use stockroute::SolveContext;
 //! let spec = Spec::from_file(std::path::Path::new("examples/experiments/routing_time_limits.toml"))?;
 //! let outcome = experiment::run(&spec, None, &SolveContext::new(0))?;
-//! println!("{}", experiment::report::table(&outcome));
+//! println!("{}", stockroute::report::experiment::table(&outcome));
 //! Ok::<(), stockroute::Error>(())
 //! ```
 
 mod error;
 mod outcome;
-pub mod report;
+mod records;
 pub mod runner;
 pub mod shadow;
 pub mod spec;
@@ -36,6 +37,7 @@ pub mod stats;
 
 pub use error::ExperimentError;
 pub use outcome::{Measures, MetricSummary, Outcome, UnitResult, Verdict, summarise};
+pub use records::{ExperimentRecord, ExperimentStatus, ExperimentStore};
 pub use runner::run;
 pub use spec::{ArmConfig, DecisionRule, Grain, MetricKind, Spec, Stage, UnitsSpec};
 pub use stages::routing_measures;

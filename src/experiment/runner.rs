@@ -9,19 +9,14 @@
 
 use super::error::ExperimentError;
 use super::outcome::{Outcome, UnitResult, summarise};
+use super::records::ExperimentStore;
 use super::spec::Spec;
 use super::stages::{self, Batch};
 use crate::context::SolveContext;
-use crate::store::ExperimentStore;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64Mcg;
 use std::collections::{BTreeMap, HashSet};
-
-/// The seed of batch `index` of an experiment seeded with `seed`.
-pub fn unit_seed(seed: u64, index: usize) -> u64 {
-    seed ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
 
 /// The fixed sample: `wanted` unit keys drawn from every batch's eligible units.
 fn sample(spec: &Spec, batches: &[Batch]) -> Result<HashSet<String>, ExperimentError> {

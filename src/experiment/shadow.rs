@@ -16,12 +16,13 @@
 
 use super::error::ExperimentError;
 use super::outcome::{UnitResult, Verdict, summarise};
+use super::records::ExperimentStore;
 use super::spec::{Spec, Stage};
 use super::stages::routing::{measure, solve_arm};
 use crate::context::{CancelToken, SolveContext};
 use crate::ids::ExperimentId;
 use crate::routing::{Problem, Solution};
-use crate::store::{ExperimentStore, StoreError};
+use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
 
 /// Where a shadow experiment stands after a pair was offered.

@@ -4,7 +4,7 @@
 //! A spec is plain TOML (or JSON for the service). Everything that decides the verdict sits
 //! in the spec, and the spec's fingerprint is stored with the results: an experiment cannot
 //! be re-judged with a looser rule after its results are known without becoming a new,
-//! differently named experiment (see [`crate::store::ExperimentStore`]).
+//! differently named experiment (see [`crate::experiment::ExperimentStore`]).
 //!
 //! One [`ArmConfig`] type serves every stage so that a spec reads flat; [`Spec::validate`]
 //! refuses fields that do not belong to the spec's stage, naming them.
@@ -15,6 +15,35 @@ use crate::forecast::{ModelKind, Selection};
 use crate::routing::SolverConfig;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// The accepted range of a spec's numbers. A spec can arrive over HTTP, so every count and
+/// budget is bounded: the work an experiment does is about `units x (arm budgets) +
+/// units x resamples`, and each factor is capped here so that no spec can ask for more
+/// memory or time than a job may take (the job's deadline stops the rest).
+pub mod limits {
+    /// Most units an experiment evaluates.
+    pub const MAX_UNITS: usize = 10_000;
+    /// Most bootstrap resamples.
+    pub const MAX_RESAMPLES: usize = 100_000;
+    /// Most `units x resamples` (the bootstrap's work and its largest buffer is `resamples`).
+    pub const MAX_BOOTSTRAP_WORK: u64 = 100_000_000;
+    /// Most backtest origins.
+    pub const MAX_ORIGINS: usize = 100;
+    /// Longest forecast or placement horizon and origin step, in scenario periods.
+    pub const MAX_PERIODS: usize = 3_660;
+    /// Most routing instance files plus scenario folders.
+    pub const MAX_SOURCES: usize = 1_000;
+    /// Most routing seeds.
+    pub const MAX_SEEDS: usize = 1_000;
+    /// Longest routing time limit per solve, in seconds.
+    pub const MAX_TIME_LIMIT_S: f64 = 3_600.0;
+    /// Most placement centres per zone.
+    pub const MAX_K_NEAREST: usize = 1_000;
+    /// Longest name or label, in bytes.
+    pub const MAX_NAME_BYTES: usize = 200;
+    /// Longest description, in bytes.
+    pub const MAX_DESCRIPTION_BYTES: usize = 10_000;
+}
 
 /// The stage an experiment compares configurations of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -306,11 +335,26 @@ impl Spec {
         if !(d.confidence > 0.5 && d.confidence < 1.0) {
             problems.push("decision.confidence must lie in (0.5, 1)".to_owned());
         }
-        if d.units < 2 {
-            problems.push("decision.units must be at least 2".to_owned());
+        if !(2..=limits::MAX_UNITS).contains(&d.units) {
+            problems.push(format!("decision.units must lie in [2, {}]", limits::MAX_UNITS));
         }
-        if d.resamples < 100 {
-            problems.push("decision.resamples must be at least 100".to_owned());
+        if !(100..=limits::MAX_RESAMPLES).contains(&d.resamples) {
+            problems
+                .push(format!("decision.resamples must lie in [100, {}]", limits::MAX_RESAMPLES));
+        } else if (d.units as u64).saturating_mul(d.resamples as u64) > limits::MAX_BOOTSTRAP_WORK {
+            problems.push(format!(
+                "decision.units x decision.resamples must be at most {}",
+                limits::MAX_BOOTSTRAP_WORK
+            ));
+        }
+        if self.name.len() > limits::MAX_NAME_BYTES {
+            problems.push(format!("name is longer than {} bytes", limits::MAX_NAME_BYTES));
+        }
+        if self.description.len() > limits::MAX_DESCRIPTION_BYTES {
+            problems.push(format!(
+                "description is longer than {} bytes",
+                limits::MAX_DESCRIPTION_BYTES
+            ));
         }
         for (arm, cfg) in [("champion", &self.champion), ("challenger", &self.challenger)] {
             for field in cfg.foreign_fields(self.stage) {
@@ -320,9 +364,29 @@ impl Spec {
                 if cfg.time_limit_s.is_none() && cfg.max_iterations.is_none() {
                     problems.push(format!("{arm} needs time_limit_s or max_iterations"));
                 }
-                if cfg.time_limit_s.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
-                    problems.push(format!("{arm}.time_limit_s must be > 0"));
+                if cfg.time_limit_s.is_some_and(|t| !(t > 0.0 && t <= limits::MAX_TIME_LIMIT_S)) {
+                    problems.push(format!(
+                        "{arm}.time_limit_s must lie in (0, {}]",
+                        limits::MAX_TIME_LIMIT_S
+                    ));
                 }
+                if cfg.max_iterations.is_some_and(|n| n > crate::routing::bounds::MAX_ITERATIONS) {
+                    problems.push(format!(
+                        "{arm}.max_iterations must be at most {}",
+                        crate::routing::bounds::MAX_ITERATIONS
+                    ));
+                }
+                if let Some(solver) = &cfg.solver {
+                    problems.extend(solver.problems(&format!("{arm}.solver")));
+                }
+            }
+            if cfg.label.len() > limits::MAX_NAME_BYTES {
+                problems
+                    .push(format!("{arm}.label is longer than {} bytes", limits::MAX_NAME_BYTES));
+            }
+            if cfg.k_nearest.is_some_and(|k| !(1..=limits::MAX_K_NEAREST).contains(&k)) {
+                problems
+                    .push(format!("{arm}.k_nearest must lie in [1, {}]", limits::MAX_K_NEAREST));
             }
             if cfg.candidates.as_ref().is_some_and(Vec::is_empty) {
                 problems.push(format!("{arm}.candidates is empty"));
@@ -342,8 +406,17 @@ impl Spec {
                 if u.origins.is_none_or(|o| o == 0) {
                     problems.push("units.origins must be at least 1".to_owned());
                 }
+                if u.origins.is_some_and(|o| o > limits::MAX_ORIGINS) {
+                    problems.push(format!("units.origins must be at most {}", limits::MAX_ORIGINS));
+                }
                 if u.horizon.is_none_or(|h| h == 0) {
                     problems.push("units.horizon must be at least 1".to_owned());
+                }
+                for (name, v) in [("horizon", u.horizon), ("origin_step", u.origin_step)] {
+                    if v.is_some_and(|v| v > limits::MAX_PERIODS) {
+                        problems
+                            .push(format!("units.{name} must be at most {}", limits::MAX_PERIODS));
+                    }
                 }
                 if !u.instances.is_empty() || !u.scenarios.is_empty() || !u.seeds.is_empty() {
                     problems.push("units.instances/scenarios/seeds apply to routing only".into());
@@ -357,6 +430,15 @@ impl Spec {
                     problems.push(
                         "routing needs units.instances or units.scenarios, and units.seeds".into(),
                     );
+                }
+                if u.instances.len() + u.scenarios.len() > limits::MAX_SOURCES {
+                    problems.push(format!(
+                        "units.instances and units.scenarios hold at most {} paths together",
+                        limits::MAX_SOURCES
+                    ));
+                }
+                if u.seeds.len() > limits::MAX_SEEDS {
+                    problems.push(format!("units.seeds holds at most {}", limits::MAX_SEEDS));
                 }
                 if u.scenario.is_some() || u.origins.is_some() || u.horizon.is_some() {
                     problems.push("units.scenario/origins/horizon do not apply to routing".into());
@@ -416,6 +498,26 @@ mod tests {
         let ExperimentError::InvalidSpec(problems) = err else { panic!("{err}") };
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("champion.k_nearest")));
+    }
+
+    #[test]
+    fn r12_every_number_of_a_spec_is_bounded() {
+        let text = ROUTING
+            .replace("units = 4", "units = 4\nresamples = 1000000000000")
+            .replace("max_iterations = 100", "max_iterations = 100\nlabel = \"a\"")
+            .replace("time_limit_s = 1.0", "time_limit_s = 1e9\nsolver = { avg_removed = 1e18 }");
+        let err = Spec::from_toml(&text).unwrap().validate().unwrap_err();
+        let ExperimentError::InvalidSpec(problems) = err else { panic!("{err}") };
+        for field in
+            ["decision.resamples", "challenger.time_limit_s", "challenger.solver.avg_removed"]
+        {
+            assert!(problems.iter().any(|p| p.starts_with(field)), "{field}: {problems:?}");
+        }
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        // units x resamples is bounded as a product too.
+        let text = ROUTING.replace("units = 4", "units = 10000\nresamples = 100000");
+        let err = Spec::from_toml(&text).unwrap().validate().unwrap_err();
+        assert!(err.to_string().contains("decision.units x decision.resamples"), "{err}");
     }
 
     #[test]

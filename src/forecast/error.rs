@@ -1,32 +1,12 @@
 //! Errors of the forecasting stage.
 //!
-//! History files are validated row by row; every bad row is kept (up to a cap) with its line
-//! and field so the caller can fix the file in one pass instead of one error at a time.
+//! History files are validated by the scenario stage's reader (the one demand pipeline):
+//! every bad row is an [`Issue`] with its code, line and field, so the caller can fix the
+//! file in one pass instead of one error at a time.
 
 use crate::context::Interrupted;
+use crate::issue::{Issue, Location};
 use std::path::PathBuf;
-
-/// How many bad rows an [`ForecastError::InvalidHistory`] lists before it only counts.
-pub const MAX_REPORTED_ROW_ERRORS: usize = 50;
-
-/// One rejected history row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// 1-based line number in the file (the header is line 1).
-    pub line: u64,
-    /// The column name that failed.
-    pub field: String,
-    /// The offending text, as read.
-    pub value: String,
-    /// Why it was rejected.
-    pub reason: &'static str,
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: field `{}` = {:?}: {}", self.line, self.field, self.value, self.reason)
-    }
-}
 
 /// Any error of the forecasting stage.
 #[derive(Debug, thiserror::Error)]
@@ -41,39 +21,20 @@ pub enum ForecastError {
         #[source]
         source: std::io::Error,
     },
-    /// The CSV layer failed (malformed quoting, wrong number of fields, bad UTF-8).
-    #[error("{path}: line {line}: {source}")]
-    Csv {
-        /// The file involved.
-        path: PathBuf,
-        /// 1-based line number, 0 when unknown.
-        line: u64,
-        /// The underlying error.
-        #[source]
-        source: csv::Error,
-    },
-    /// A required column is missing from the header.
-    #[error("{path}: missing column `{column}` (header has: {header})")]
-    MissingColumn {
-        /// The file involved.
-        path: PathBuf,
-        /// The column that was looked for.
-        column: String,
-        /// The header as read, comma-separated.
-        header: String,
-    },
-    /// Rows failed validation; nothing was loaded.
-    #[error("{path}: {total} invalid row(s); first: {}", .errors.first().map(ToString::to_string).unwrap_or_default())]
+    /// The history file has errors; nothing was loaded. Every issue found is listed
+    /// (warnings too, after the errors' codes decided).
+    #[error("{}: {} error(s) in the history: {}", path.display(), errors(issues).len(), by_line(&errors(issues), 3))]
     InvalidHistory {
         /// The file involved.
         path: PathBuf,
-        /// The first [`MAX_REPORTED_ROW_ERRORS`] bad rows.
-        errors: Vec<RowError>,
-        /// How many rows were bad in total.
-        total: u64,
+        /// Every issue the checks found, in file order.
+        issues: Vec<Issue>,
     },
+    /// The history reader failed for another reason than its data.
+    #[error(transparent)]
+    Scenario(crate::scenario::ScenarioError),
     /// The history has no rows at all.
-    #[error("{path}: no demand rows")]
+    #[error("{}: no demand rows", path.display())]
     EmptyHistory {
         /// The file involved.
         path: PathBuf,
@@ -105,4 +66,37 @@ pub enum ForecastError {
     /// The run was cancelled or hit its deadline.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
+}
+
+/// The first `shown` issues of a plain history file, each as `line N, field `f` [CODE]
+/// cause (value) -- action`: the file is named once, before them.
+fn by_line(issues: &[Issue], shown: usize) -> String {
+    let mut text: Vec<String> = issues
+        .iter()
+        .take(shown)
+        .map(|i| {
+            let at = match &i.location {
+                Location::File { line, field, .. } => {
+                    let line = line.map(|l| format!("line {l}"));
+                    let field = field.as_ref().map(|f| format!("field `{f}`"));
+                    [line, field].into_iter().flatten().collect::<Vec<_>>().join(", ")
+                }
+                Location::Path { path } => path.clone(),
+            };
+            let mut one = format!("{at} [{}] {}", i.code, i.cause);
+            if let Some(value) = &i.value {
+                one.push_str(&format!(" (value: {value:?})"));
+            }
+            one.push_str(&format!(" -- {}", i.action));
+            one
+        })
+        .collect();
+    if issues.len() > shown {
+        text.push(format!("... and {} more", issues.len() - shown));
+    }
+    text.join("; ")
+}
+
+fn errors(issues: &[Issue]) -> Vec<Issue> {
+    issues.iter().filter(|i| i.is_error()).cloned().collect()
 }

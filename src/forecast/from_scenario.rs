@@ -2,11 +2,11 @@
 //! service forecast exactly the rows the scenario loader validated (no second CSV reader).
 //!
 //! The scenario's period becomes the frequency: `day` -> [`Frequency::Daily`], `week` ->
-//! [`Frequency::Weekly`]. Weekly buckets are the forecaster's (seven days ending on the last
-//! date of the history), not the scenario's ISO weeks: the forecast starts the day after the
-//! data ends either way.
+//! [`Frequency::Weekly`]. Both stages bucket on the one [`Calendar`](crate::scenario::Calendar)
+//! (weeks end on the last date of the history), so the forecast starts the day after the
+//! data ends and its periods are the periods the scenario's checks judged.
 
-use super::series::{Frequency, History, HistoryBuilder};
+use super::series::{Frequency, History};
 use crate::scenario::{Period, Scenario};
 
 impl From<Period> for Frequency {
@@ -14,6 +14,15 @@ impl From<Period> for Frequency {
         match period {
             Period::Day => Frequency::Daily,
             Period::Week => Frequency::Weekly,
+        }
+    }
+}
+
+impl From<Frequency> for Period {
+    fn from(frequency: Frequency) -> Self {
+        match frequency {
+            Frequency::Daily => Period::Day,
+            Frequency::Weekly => Period::Week,
         }
     }
 }
@@ -26,16 +35,11 @@ impl History {
     /// Product units per period, as in `demand.csv`.
     ///
     /// # Complexity
-    /// One pass over the demand rows.
+    /// One pass over the demand rows (sorted by the loader) plus the sort of the series.
     pub fn from_scenario(scenario: &Scenario) -> Option<History> {
-        let mut builder = HistoryBuilder::new();
-        for row in &scenario.demand {
-            // Past validation every index resolves; a row that does not is skipped.
-            if let (Some(sku), Some(zone)) = (scenario.sku(row.sku), scenario.zone(row.zone)) {
-                builder.push(row.date, sku.id.as_str(), zone.id.as_str(), row.quantity);
-            }
-        }
-        builder.finish(scenario.period.into())
+        let skus = scenario.skus.iter().map(|s| s.id.clone()).collect();
+        let zones = scenario.zones.iter().map(|z| z.id.clone()).collect();
+        History::from_rows(scenario.period.into(), &scenario.demand, skus, zones)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Demand forecasting: per-(sku, zone) series, models, backtests, selection, quantiles.
 //!
-//! Data flow: [`History`] (validated CSV rows, bucketed daily or weekly) -> [`forecast`]
+//! Data flow: [`History`] (rows checked by the scenario stage's one demand pipeline,
+//! bucketed daily or weekly on its calendar) -> [`forecast`]
 //! (per series: rolling-origin backtest of each candidate on the error of horizon totals,
 //! selection, fit, quantiles) -> [`ForecastSet`], which the CLI writes to the forecast store
 //! and to CSV. [`backtest()`] scores every candidate and the selection on a held-out window
@@ -27,7 +28,7 @@ pub use engine::{
     BacktestReport, Eligibility, ForecastConfig, ForecastSet, ModelReport, SelectionLine,
     SelectionSummary, SeriesForecast, backtest, forecast,
 };
-pub use error::{ForecastError, RowError};
+pub use error::ForecastError;
 pub use metrics::{Metrics, MetricsAccumulator};
 pub use models::{Forecaster, ModelKind, ModelSettings};
 pub use select::{DemandClass, Selection};

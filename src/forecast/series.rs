@@ -1,8 +1,11 @@
 //! Demand history as per-(sku, zone) series on a common period grid.
 //!
-//! Rows are streamed from CSV (`date,sku,zone,quantity`, or any named zone column such as the
-//! shared file's `region`) and validated one by one: a bad row is reported with its line and
-//! field, never dropped in silence. Sales are kept sparse (`(period, units)` per series, a
+//! A history enters through the scenario stage's one pipeline: a CSV file
+//! (`date,sku,zone,quantity`, or any named zone column such as the shared file's `region`)
+//! is read and checked by [`scenario::read_history`], the reader and rules of a scenario's
+//! `demand.csv` (bad rows are coded issues with line and field, never dropped in silence);
+//! a loaded scenario's rows come as they are ([`History::from_scenario`]). The ids are the
+//! scenario's dense indices and the grid is the scenario's [`Calendar`]. Sales are kept sparse (`(period, units)` per series, a
 //! (date, sku, zone) without a row had zero demand) so a large panel costs memory in
 //! proportion to its non-zero cells; models get a dense slice per series only while that
 //! series is being worked on ([`History::dense`]).
@@ -10,10 +13,12 @@
 //! Each series starts at its own first sale: leading zeros before a product was listed in a
 //! zone are not demand and would drag every level estimate towards zero.
 
-use super::error::{ForecastError, MAX_REPORTED_ROW_ERRORS, RowError};
+use super::error::ForecastError;
 use crate::ids::{SkuId, ZoneId};
-use chrono::{Datelike, Days, NaiveDate};
-use std::collections::HashMap;
+use crate::scenario::{
+    self, Calendar, DemandRow, HistoryFormat, Interned, ScenarioError, SkuIdx, ZoneIdx,
+};
+use chrono::{Days, NaiveDate};
 use std::path::Path;
 
 /// The length of one period.
@@ -22,7 +27,8 @@ use std::path::Path;
 pub enum Frequency {
     /// One period per calendar day; weekly seasonality of 7 periods.
     Daily,
-    /// Seven-day buckets that end on the last date of the history; no seasonality learnt.
+    /// Seven-day buckets that end on the last date of the history (the scenario's
+    /// [`Calendar`]); no seasonality learnt.
     Weekly,
 }
 
@@ -83,20 +89,19 @@ pub struct History {
     series: Vec<SeriesData>,
 }
 
-/// Collects daily rows, then buckets them into a [`History`]. The CSV reader uses it; the
-/// scenario loader can feed its own rows the same way.
-#[derive(Debug, Default)]
+/// Collects daily rows of ids given as text, then buckets them into a [`History`]; for
+/// callers that have rows in memory (a request body, an experiment's slice). Ids are
+/// interned by the scenario stage's interner and bucketed on its [`Calendar`], like a file.
+#[derive(Default)]
 pub struct HistoryBuilder {
-    sku_index: HashMap<SkuId, u32>,
-    zone_index: HashMap<ZoneId, u32>,
-    skus: Vec<SkuId>,
-    zones: Vec<ZoneId>,
-    series_index: HashMap<(u32, u32), usize>,
-    /// Per series: `(day number, units)` in arrival order.
-    rows: Vec<Vec<(i32, f64)>>,
-    keys: Vec<(u32, u32)>,
-    min_day: Option<i32>,
-    max_day: Option<i32>,
+    ids: Interned,
+    rows: Vec<DemandRow>,
+}
+
+impl std::fmt::Debug for HistoryBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HistoryBuilder").field("rows", &self.rows.len()).finish()
+    }
 }
 
 impl HistoryBuilder {
@@ -109,90 +114,31 @@ impl HistoryBuilder {
     /// (several order lines on one day); zero quantities only extend the date range.
     ///
     /// # Units
-    /// `units`: product units, finite and non-negative (checked by the CSV reader).
+    /// `units`: product units, finite and non-negative (checked by the callers' readers).
     pub fn push(&mut self, date: NaiveDate, sku: &str, zone: &str, units: f64) {
-        let day = date.num_days_from_ce();
-        self.min_day = Some(self.min_day.map_or(day, |d| d.min(day)));
-        self.max_day = Some(self.max_day.map_or(day, |d| d.max(day)));
-        if units <= 0.0 {
-            return;
+        use crate::scenario::Resolve as _;
+        // The interner only refuses a 2^32nd distinct id, which no memory holds.
+        if let (Some(sku), Some(zone)) = (self.ids.sku(sku), self.ids.zone(zone)) {
+            self.rows.push(DemandRow {
+                date,
+                sku: SkuIdx(sku),
+                zone: ZoneIdx(zone),
+                quantity: units,
+            });
         }
-        let sku = intern(&mut self.sku_index, &mut self.skus, sku);
-        let zone = intern(&mut self.zone_index, &mut self.zones, zone);
-        let next = self.rows.len();
-        let slot = *self.series_index.entry((sku, zone)).or_insert(next);
-        if slot == next {
-            self.rows.push(Vec::new());
-            self.keys.push((sku, zone));
-        }
-        self.rows[slot].push((day, units));
     }
 
     /// Whether no row was pushed.
     pub fn is_empty(&self) -> bool {
-        self.min_day.is_none()
+        self.rows.is_empty()
     }
 
-    /// Buckets the rows into periods of `frequency`. Weekly buckets end on the last date, so
-    /// the first forecast period starts the day after it; days before the first full week are
-    /// dropped. Returns `None` when no row was pushed.
+    /// Buckets the rows into periods of `frequency` (see [`History::from_rows`]). Returns
+    /// `None` when no row was pushed.
     pub fn finish(self, frequency: Frequency) -> Option<History> {
-        let (min_day, max_day) = (self.min_day?, self.max_day?);
-        let step = i64::from(frequency.days());
-        let span = i64::from(max_day) - i64::from(min_day) + 1;
-        let periods = (span / step).max(1);
-        let first_day = i64::from(max_day) + 1 - periods * step;
-        let first_period_start = NaiveDate::from_num_days_from_ce_opt(first_day as i32)?;
-        let mut series: Vec<SeriesData> = self
-            .rows
-            .into_iter()
-            .zip(self.keys)
-            .filter_map(|(rows, (sku, zone))| {
-                let mut sales: Vec<(u32, f64)> = rows
-                    .into_iter()
-                    .filter(|&(day, _)| i64::from(day) >= first_day)
-                    .map(|(day, q)| (((i64::from(day) - first_day) / step) as u32, q))
-                    .collect();
-                sales.sort_by_key(|&(p, _)| p);
-                sales.dedup_by(|b, a| {
-                    let same = a.0 == b.0;
-                    if same {
-                        a.1 += b.1;
-                    }
-                    same
-                });
-                (!sales.is_empty()).then_some(SeriesData { sku, zone, sales })
-            })
-            .collect();
-        let (skus, zones) = (self.skus, self.zones);
-        series.sort_by(|a, b| {
-            (&skus[a.sku as usize], &zones[a.zone as usize])
-                .cmp(&(&skus[b.sku as usize], &zones[b.zone as usize]))
-        });
-        Some(History {
-            frequency,
-            first_period_start,
-            periods: periods as usize,
-            skus,
-            zones,
-            series,
-        })
+        let (skus, zones) = self.ids.into_ids();
+        History::from_rows(frequency, &self.rows, skus, zones)
     }
-}
-
-fn intern<K: std::hash::Hash + Eq + Clone + From<String>>(
-    index: &mut HashMap<K, u32>,
-    table: &mut Vec<K>,
-    text: &str,
-) -> u32 {
-    let key = K::from(text.to_owned());
-    if let Some(&i) = index.get(&key) {
-        return i;
-    }
-    let i = table.len() as u32;
-    table.push(key.clone());
-    index.insert(key, i);
-    i
 }
 
 /// How to read a history CSV.
@@ -210,114 +156,96 @@ impl Default for HistoryOptions {
     }
 }
 
+impl From<&HistoryOptions> for HistoryFormat {
+    fn from(options: &HistoryOptions) -> Self {
+        HistoryFormat::default()
+            .with_zone_column(options.zone_column.clone())
+            .with_period(options.frequency.into())
+    }
+}
+
 impl History {
-    /// Reads `date,sku,<zone column>,quantity` rows from a CSV file (extra columns are ignored).
+    /// Builds the history from demand rows whose indices name `skus` and `zones`, on the
+    /// [`Calendar`] of `frequency`: whole periods ending on the last date, days before the
+    /// first whole period dropped. Each series keeps its non-zero sales; series are sorted
+    /// by (sku, zone) id. Returns `None` when there are no rows.
     ///
-    /// # Errors
-    /// [`ForecastError::Io`] / [`ForecastError::Csv`] when the file cannot be read,
-    /// [`ForecastError::MissingColumn`], [`ForecastError::InvalidHistory`] listing every bad
-    /// row (bad date, empty id, quantity not a finite number >= 0), and
-    /// [`ForecastError::EmptyHistory`].
+    /// # Units
+    /// Product units per day in, per period out.
     ///
     /// # Complexity
-    /// One pass over the rows; memory in proportion to the non-zero rows.
-    pub fn read_csv(path: &Path, options: &HistoryOptions) -> Result<Self, ForecastError> {
-        let file = std::fs::File::open(path)
-            .map_err(|source| ForecastError::Io { path: path.to_owned(), source })?;
-        Self::from_reader(std::io::BufReader::new(file), path, options)
+    /// O(rows log rows) (rows not sorted by (sku, zone, date) are sorted on a copy).
+    pub fn from_rows(
+        frequency: Frequency,
+        rows: &[DemandRow],
+        skus: Vec<SkuId>,
+        zones: Vec<ZoneId>,
+    ) -> Option<History> {
+        let calendar = Calendar::of(frequency.into(), rows)?;
+        let sorted;
+        let rows = if rows.is_sorted_by_key(|r| (r.sku, r.zone, r.date)) {
+            rows
+        } else {
+            let mut copy = rows.to_vec();
+            // Stable: rows of one day keep their order, so their sum is the arrival-order sum.
+            copy.sort_by_key(|r| (r.sku, r.zone, r.date));
+            sorted = copy;
+            &sorted
+        };
+        let mut series: Vec<SeriesData> = Vec::new();
+        for r in rows.iter().filter(|r| r.quantity > 0.0) {
+            let Some(p) = calendar.index(r.date).and_then(|p| u32::try_from(p).ok()) else {
+                continue;
+            };
+            match series.last_mut() {
+                Some(s) if (s.sku, s.zone) == (r.sku.0, r.zone.0) => match s.sales.last_mut() {
+                    Some(last) if last.0 == p => last.1 += r.quantity,
+                    _ => s.sales.push((p, r.quantity)),
+                },
+                _ => series.push(SeriesData {
+                    sku: r.sku.0,
+                    zone: r.zone.0,
+                    sales: vec![(p, r.quantity)],
+                }),
+            }
+        }
+        let name = |s: &SeriesData| (skus.get(s.sku as usize), zones.get(s.zone as usize));
+        // Rows with an index outside the id tables would have no name: none are built
+        // that way, and such a series is left out rather than mislabelled.
+        series.retain(|s| matches!(name(s), (Some(_), Some(_))));
+        series.sort_by(|a, b| name(a).cmp(&name(b)));
+        Some(History {
+            frequency,
+            first_period_start: calendar.start(0),
+            periods: calendar.periods(),
+            skus,
+            zones,
+            series,
+        })
     }
 
-    /// Like [`read_csv`](Self::read_csv) from any reader; `path` only labels errors.
+    /// Reads `date,sku,<zone column>,quantity` rows from a CSV file through the scenario
+    /// stage's history reader ([`scenario::read_history`]): the same checks and codes as a
+    /// scenario's `demand.csv`; extra columns are ignored with a warning.
     ///
     /// # Errors
-    /// As [`read_csv`](Self::read_csv).
-    pub fn from_reader(
-        reader: impl std::io::Read,
-        path: &Path,
-        options: &HistoryOptions,
-    ) -> Result<Self, ForecastError> {
-        let csv_err =
-            |line: u64, source| ForecastError::Csv { path: path.to_owned(), line, source };
-        let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
-        let header = rdr.byte_headers().map_err(|e| csv_err(1, e))?.clone();
-        let column = |name: &str| {
-            header.iter().position(|h| h == name.as_bytes()).ok_or_else(|| {
-                ForecastError::MissingColumn {
-                    path: path.to_owned(),
-                    column: name.to_owned(),
-                    header: String::from_utf8_lossy(header.as_slice()).into_owned(),
+    /// [`ForecastError::InvalidHistory`] listing every issue (missing file or column, bad
+    /// date, empty id, quantity not a finite number >= 0, ...), [`ForecastError::Io`] on a
+    /// disk error.
+    ///
+    /// # Complexity
+    /// O(rows log rows + series x periods log periods) for the checks; memory in
+    /// proportion to the rows.
+    pub fn read_csv(path: &Path, options: &HistoryOptions) -> Result<Self, ForecastError> {
+        let (rows, _warnings) =
+            scenario::read_history(path, &options.into()).map_err(|e| match e {
+                ScenarioError::Invalid(report) => {
+                    ForecastError::InvalidHistory { path: path.to_owned(), issues: report.issues }
                 }
-            })
-        };
-        let cols =
-            [column("date")?, column("sku")?, column(&options.zone_column)?, column("quantity")?];
-        let names = ["date", "sku", options.zone_column.as_str(), "quantity"];
-        let mut builder = HistoryBuilder::new();
-        let mut errors = Vec::new();
-        let mut total_bad = 0u64;
-        let mut record = csv::ByteRecord::new();
-        loop {
-            let line = rdr.position().line();
-            match rdr.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => return Err(csv_err(line, e)),
-            }
-            let field = |i: usize| std::str::from_utf8(record.get(cols[i]).unwrap_or_default());
-            let mut bad = |i: usize, reason: &'static str| {
-                total_bad += 1;
-                if errors.len() < MAX_REPORTED_ROW_ERRORS {
-                    let value = String::from_utf8_lossy(record.get(cols[i]).unwrap_or_default());
-                    errors.push(RowError {
-                        line,
-                        field: names[i].to_owned(),
-                        value: value.into_owned(),
-                        reason,
-                    });
-                }
-            };
-            let date =
-                match field(0).ok().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
-                    Some(d) => d,
-                    None => {
-                        bad(0, "not a date YYYY-MM-DD");
-                        continue;
-                    }
-                };
-            let (Ok(sku), Ok(zone)) = (field(1), field(2)) else {
-                bad(1, "not UTF-8");
-                continue;
-            };
-            if sku.is_empty() {
-                bad(1, "empty sku");
-                continue;
-            }
-            if zone.is_empty() {
-                bad(2, "empty zone");
-                continue;
-            }
-            let units = match field(3).ok().and_then(|s| s.parse::<f64>().ok()) {
-                Some(q) if q.is_finite() && q >= 0.0 => q,
-                Some(_) => {
-                    bad(3, "quantity must be a finite number >= 0");
-                    continue;
-                }
-                None => {
-                    bad(3, "not a number");
-                    continue;
-                }
-            };
-            builder.push(date, sku, zone, units);
-        }
-        if total_bad > 0 {
-            return Err(ForecastError::InvalidHistory {
-                path: path.to_owned(),
-                errors,
-                total: total_bad,
-            });
-        }
-        builder
-            .finish(options.frequency)
+                ScenarioError::Io { path, source } => ForecastError::Io { path, source },
+                other => ForecastError::Scenario(other),
+            })?;
+        History::from_rows(options.frequency, &rows.rows, rows.skus, rows.zones)
             .ok_or_else(|| ForecastError::EmptyHistory { path: path.to_owned() })
     }
 
@@ -430,9 +358,15 @@ impl Fnv64 {
 mod tests {
     use super::*;
 
+    fn read_with(text: &str, options: &HistoryOptions) -> Result<History, ForecastError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        History::read_csv(&path, options)
+    }
+
     fn read(text: &str, frequency: Frequency) -> Result<History, ForecastError> {
-        let options = HistoryOptions { frequency, ..HistoryOptions::default() };
-        History::from_reader(text.as_bytes(), Path::new("t.csv"), &options)
+        read_with(text, &HistoryOptions { frequency, ..HistoryOptions::default() })
     }
 
     #[test]
@@ -457,7 +391,7 @@ mod tests {
             text.push_str(&format!("2024-01-{d:02},A,UK,1\n"));
         }
         let options = HistoryOptions { zone_column: "region".into(), frequency: Frequency::Weekly };
-        let h = History::from_reader(text.as_bytes(), Path::new("t"), &options).unwrap();
+        let h = read_with(&text, &options).unwrap();
         assert_eq!(h.periods(), 2);
         assert_eq!(h.period_start(0), NaiveDate::from_ymd_opt(2024, 1, 3).unwrap());
         let mut v = Vec::new();
@@ -472,16 +406,25 @@ mod tests {
             Frequency::Daily,
         )
         .unwrap_err();
-        let ForecastError::InvalidHistory { errors, total, .. } = err else { panic!("{err}") };
-        assert_eq!(total, 4);
-        let got: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        let ForecastError::InvalidHistory { issues, .. } = err else { panic!("{err}") };
+        assert_eq!(issues.iter().filter(|i| i.is_error()).count(), 4);
+        let got: Vec<(u64, &str)> =
+            issues.iter().map(|e| (e.line().unwrap(), e.field().unwrap())).collect();
         assert_eq!(got, vec![(3, "date"), (4, "sku"), (5, "quantity"), (6, "quantity")]);
+        let codes: Vec<&str> = issues.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["E-BAD-DATE", "E-MISSING-VALUE", "E-NEGATIVE-QUANTITY", "E-NOT-A-NUMBER"]
+        );
     }
 
     #[test]
     fn missing_zone_column_is_named() {
         let err = read("date,sku,region,quantity\n", Frequency::Daily).unwrap_err();
-        assert!(matches!(err, ForecastError::MissingColumn { ref column, .. } if column == "zone"));
+        let ForecastError::InvalidHistory { issues, .. } = err else { panic!("{err}") };
+        let missing: Vec<_> = issues.iter().filter(|i| i.code == "E-MISSING-COLUMN").collect();
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].field(), Some("zone"));
     }
 
     #[test]

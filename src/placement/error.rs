@@ -5,6 +5,7 @@
 //! and the ids of the rows that could not be met, with the shortfall of each.
 
 use crate::context::Interrupted;
+use crate::issue::{Issue, summarize};
 use serde::Serialize;
 use std::fmt;
 
@@ -57,20 +58,21 @@ impl fmt::Display for Conflict {
     }
 }
 
-/// One invalid value of a [`PlacementInput`](super::PlacementInput).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InputViolation {
-    /// The field, e.g. `centres.storage_m3`.
-    pub field: &'static str,
-    /// The record it belongs to (a centre, zone or SKU id, or `sku@zone`); empty for options.
-    pub id: String,
-    /// What is wrong and what would be accepted.
-    pub reason: &'static str,
-}
-
-impl fmt::Display for InputViolation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} of '{}': {}", self.field, self.id, self.reason)
+/// How to fix an invalid placement input, one action per code. The codes of
+/// [`PlacementInput::validate`](super::PlacementInput::validate): `E2001` no centre,
+/// `E2002` duplicate id, `E2003` latitude or longitude out of range, `E2004` a value that
+/// must be a finite number >= 0, `E2005` one that must be > 0 (or at least 1), `E2006` a
+/// reference to an unknown SKU, zone or centre, `E2007` a duplicate (sku, zone) demand row.
+pub(crate) fn input_action(code: &str) -> &'static str {
+    match code {
+        "E2001" => "add at least one centre",
+        "E2002" => "give every record its own id, or merge the two records",
+        "E2003" => "use degrees in [-90, 90] for latitude and [-180, 180] for longitude",
+        "E2004" => "use zero or a positive finite number",
+        "E2005" => "use a finite number greater than zero",
+        "E2006" => "add the record it refers to, or fix the id (ids are case-sensitive)",
+        "E2007" => "sum the rows of one (sku, zone) into one",
+        _ => "fix the value",
     }
 }
 
@@ -88,10 +90,10 @@ fn join<T: fmt::Display>(items: &[T]) -> String {
 #[non_exhaustive]
 pub enum PlacementError {
     /// The input breaks one or more rules; all of them are listed.
-    #[error("invalid placement input ({} problems): {}", violations.len(), join(violations))]
+    #[error("invalid placement input ({} problems): {}", issues.len(), summarize(issues, 8))]
     InvalidInput {
-        /// Every violation found.
-        violations: Vec<InputViolation>,
+        /// Every broken rule, each at its JSON path with a stable code (`E2001`..`E2007`).
+        issues: Vec<Issue>,
     },
     /// No plan meets every constraint; `conflicts` lists the rows that had to be relaxed.
     #[error("placement model is infeasible: {}", join(conflicts))]

@@ -1,32 +1,31 @@
-//! Builds a [`PlacementInput`] from a validated scenario and a stored forecast run, so the
-//! CLI and the service place stock from exactly the same mapping.
+//! Builds a [`PlacementInput`] from a validated scenario and a forecast's quantities, so
+//! every caller places stock from exactly the same mapping.
 //!
 //! # The conversion
 //!
 //! - Centres, zones (centroids), SKUs (volume; supply unlimited) and costs are copied field
 //!   by field from the scenario. Distances are the haversine default (no `road_km`); the
 //!   caller adds road distances with [`super::road_distances`] when the scenario has roads.
-//! - Demand per (SKU, zone): the run's per-period `mean` and P90 are summed over the first
+//! - Demand per (SKU, zone): the forecast's per-period mean and P90 are summed over the first
 //!   `options.cycle_periods` periods of the run (a fractional last period counts pro rata).
 //!   Summing per-period P90s over-states the P90 of the cycle total (no pooling across
 //!   periods): conservative, like the P90s of several zones in the LP.
 //! - Rows naming a SKU or zone the scenario does not have are ignored; pairs whose cycle
 //!   mean is 0 are left out (the LP needs `mean > 0`).
 
+use super::demand::ForecastDemand;
 use super::error::PlacementError;
 use super::model::{
     CentreSpec, PlacementCosts, PlacementInput, PlacementOptions, SkuSpec, ZoneSkuDemand, ZoneSpec,
 };
 use crate::ids::{SkuId, ZoneId};
 use crate::scenario::Scenario;
-use crate::store::{ForecastRow, RunInfo};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// The quantile level used as the safety-stock target.
 const P90: f64 = 0.9;
 
-/// The placement input of `scenario` with demand from forecast run `run` (its `rows`, as
-/// [`ForecastStore::read_run`](crate::store::ForecastStore::read_run) returns them).
+/// The placement input of `scenario` with demand from the forecast `demand`.
 ///
 /// # Units
 /// Demand in product units over the cycle; costs as in the scenario.
@@ -40,12 +39,13 @@ const P90: f64 = 0.9;
 /// O(rows log rows).
 pub fn input_from(
     scenario: &Scenario,
-    run: &RunInfo,
-    rows: &[ForecastRow],
+    demand: &ForecastDemand,
     options: PlacementOptions,
 ) -> Result<PlacementInput, PlacementError> {
-    let run_id = run.id.to_string();
-    let levels = &run.run.quantile_levels;
+    let forecast_run = demand.run.clone();
+    let run_id = forecast_run.to_string();
+    let rows = &demand.rows;
+    let levels = &demand.quantile_levels;
     let p90_at = levels.iter().position(|&l| (l - P90).abs() < 1e-9).ok_or_else(|| {
         PlacementError::MissingQuantile {
             run: run_id.clone(),
@@ -73,9 +73,9 @@ pub fn input_from(
         if w == 0.0 || !skus.contains(&r.sku) || !zones.contains(&r.zone) {
             continue;
         }
-        let p90 = r.quantiles.get(p90_at).copied().unwrap_or(r.mean);
+        let p90 = r.quantile_units.get(p90_at).copied().unwrap_or(r.mean_units);
         let slot = sums.entry((&r.sku, &r.zone)).or_default();
-        slot.0 += w * r.mean;
+        slot.0 += w * r.mean_units;
         slot.1 += w * p90;
     }
     let demand: Vec<ZoneSkuDemand> = sums
@@ -126,16 +126,15 @@ pub fn input_from(
             transport_per_unit_km: scenario.costs.transport_per_unit_km,
         },
         options,
-        forecast_run: Some(run.id.clone()),
+        forecast_run: Some(forecast_run),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forecast::Frequency;
     use crate::ids::RunId;
-    use crate::store::NewRun;
+    use crate::placement::demand::DemandQuantiles;
     use chrono::NaiveDate;
 
     fn scenario() -> Scenario {
@@ -143,34 +142,21 @@ mod tests {
         crate::scenario::load(dir).unwrap().0
     }
 
-    fn run(levels: Vec<f64>) -> RunInfo {
-        RunInfo {
-            id: RunId::new("r1"),
-            created_at: chrono::DateTime::UNIX_EPOCH,
-            run: NewRun {
-                model_config: serde_json::Value::Null,
-                horizon: 3,
-                frequency: Frequency::Daily,
-                data_fingerprint: String::new(),
-                source: String::new(),
-                metrics: serde_json::Value::Null,
-                quantile_levels: levels,
-            },
-            row_count: 0,
-        }
+    fn run(levels: Vec<f64>, rows: Vec<DemandQuantiles>) -> ForecastDemand {
+        ForecastDemand { run: RunId::new("r1"), quantile_levels: levels, rows }
     }
 
-    fn row(sku: &str, zone: &str, day: u32, mean: f64, p90: f64) -> ForecastRow {
-        ForecastRow {
+    fn row(sku: &str, zone: &str, day: u32, mean: f64, p90: f64) -> DemandQuantiles {
+        DemandQuantiles {
             sku: SkuId::new(sku),
             zone: ZoneId::new(zone),
             period: NaiveDate::from_ymd_opt(2024, 4, day).unwrap(),
-            mean,
-            quantiles: vec![mean, p90],
+            mean_units: mean,
+            quantile_units: vec![mean, p90],
         }
     }
 
-    fn rows() -> Vec<ForecastRow> {
+    fn rows() -> Vec<DemandQuantiles> {
         let mut rows = Vec::new();
         for day in 1..=3 {
             rows.push(row("85123A", "98000", day, 2.0, 5.0));
@@ -183,7 +169,7 @@ mod tests {
     #[test]
     fn sums_the_cycle_pro_rata_and_skips_unknown_and_zero_pairs() {
         let options = PlacementOptions { cycle_periods: 1.5, ..PlacementOptions::default() };
-        let input = input_from(&scenario(), &run(vec![0.5, 0.9]), &rows(), options).unwrap();
+        let input = input_from(&scenario(), &run(vec![0.5, 0.9], rows()), options).unwrap();
         assert_eq!(input.demand.len(), 1);
         let d = &input.demand[0];
         assert_eq!((d.sku.as_str(), d.zone.as_str()), ("85123A", "98000"));
@@ -196,12 +182,12 @@ mod tests {
     fn bad_runs_are_named_errors() {
         let scn = scenario();
         let opts = |c| PlacementOptions { cycle_periods: c, ..PlacementOptions::default() };
-        let no_p90 = input_from(&scn, &run(vec![0.5]), &rows(), opts(1.0)).unwrap_err();
+        let no_p90 = input_from(&scn, &run(vec![0.5], rows()), opts(1.0)).unwrap_err();
         assert!(matches!(no_p90, PlacementError::MissingQuantile { level_pct: 90, .. }));
-        let long = input_from(&scn, &run(vec![0.5, 0.9]), &rows(), opts(4.0)).unwrap_err();
+        let long = input_from(&scn, &run(vec![0.5, 0.9], rows()), opts(4.0)).unwrap_err();
         assert!(matches!(long, PlacementError::CycleBeyondForecast { horizon: 3, .. }));
         let other = vec![row("UNKNOWN", "98000", 1, 1.0, 2.0)];
-        let none = input_from(&scn, &run(vec![0.5, 0.9]), &other, opts(1.0)).unwrap_err();
+        let none = input_from(&scn, &run(vec![0.5, 0.9], other), opts(1.0)).unwrap_err();
         assert!(matches!(none, PlacementError::NoMatchingDemand { .. }));
     }
 }

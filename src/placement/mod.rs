@@ -49,6 +49,8 @@
 //!   throughput, supply and minimum rows at unit cost; the rows it relaxes are returned with
 //!   their family, ids and shortfall in [`PlacementError::Infeasible`].
 //! - An independent [`check`] re-verifies every plan from the input's own numbers.
+//! - [`place`] is the stage's entry point (input, road distances, LP, check, report) for
+//!   every caller; its demand is a [`ForecastDemand`], not the store's rows.
 //!
 //! # Example
 //! ```
@@ -65,6 +67,7 @@
 
 pub mod check;
 mod decompose;
+mod demand;
 mod error;
 mod from_scenario;
 mod lp;
@@ -75,11 +78,13 @@ mod prices;
 mod result;
 mod roads;
 mod solve;
+mod stage;
 pub mod synth;
 
 pub use check::{CheckReport, CheckRule, CheckViolation, check};
 pub use decompose::DEFAULT_GAP as DEFAULT_DECOMPOSED_GAP;
-pub use error::{Conflict, ConstraintFamily, InputViolation, PlacementError};
+pub use demand::{DemandQuantiles, ForecastDemand};
+pub use error::{Conflict, ConstraintFamily, PlacementError};
 pub use from_scenario::input_from;
 pub use model::{
     CentreSpec, PlacementCosts, PlacementInput, PlacementOptions, RoadDistance, SkuSpec,
@@ -93,6 +98,7 @@ pub use result::{
 };
 pub use roads::{OffRoad, RoadCoverage, road_distances};
 pub use solve::{BACKEND, BACKEND_HAS_DUALS};
+pub use stage::{CheckedPlacement, PlaceOptions, place};
 
 use crate::context::SolveContext;
 use lp::LpModel;

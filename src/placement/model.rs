@@ -5,8 +5,9 @@
 //! few lines; tests and the benchmark build it directly. [`PlacementInput::validate`]
 //! reports every bad value at once, so past it the LP builder can trust the numbers.
 
-use super::error::{InputViolation, PlacementError};
+use super::error::{PlacementError, input_action};
 use crate::ids::{CentreId, RunId, SkuId, ZoneId};
+use crate::issue::Issue;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -186,89 +187,97 @@ impl PlacementInput {
     /// [`PlacementError::InvalidInput`] listing every violation.
     pub fn validate(&self) -> Result<(), PlacementError> {
         let mut bad = Vec::new();
-        let mut push = |field, id: String, reason| bad.push(InputViolation { field, id, reason });
+        let mut push = |code: &'static str, path: String, id: &str, reason: &str| {
+            let cause = if id.is_empty() { reason.to_owned() } else { format!("`{id}`: {reason}") };
+            bad.push(Issue::at_path(code, path, cause, input_action(code)));
+        };
         const NONNEG: &str = "must be a finite number >= 0";
         const POS: &str = "must be a finite number > 0";
         if self.centres.is_empty() {
-            push("centres", String::new(), "at least one centre is needed");
+            push("E2001", "centres".to_owned(), "", "at least one centre is needed");
         }
         let mut seen = HashSet::new();
-        for c in &self.centres {
+        for (i, c) in self.centres.iter().enumerate() {
             let id = c.id.to_string();
             if !seen.insert(c.id.as_str()) {
-                push("centres.id", id.clone(), "duplicate centre id");
+                push("E2002", format!("centres[{i}].id"), &id, "duplicate centre id");
             }
             if !(c.lat.is_finite() && (-90.0..=90.0).contains(&c.lat)) {
-                push("centres.lat", id.clone(), "must be in [-90, 90]");
+                push("E2003", format!("centres[{i}].lat"), &id, "must be in [-90, 90]");
             }
             if !(c.lon.is_finite() && (-180.0..=180.0).contains(&c.lon)) {
-                push("centres.lon", id.clone(), "must be in [-180, 180]");
+                push("E2003", format!("centres[{i}].lon"), &id, "must be in [-180, 180]");
             }
             if !finite_nonneg(c.storage_m3) {
-                push("centres.storage_m3", id.clone(), NONNEG);
+                push("E2004", format!("centres[{i}].storage_m3"), &id, NONNEG);
             }
             if !finite_nonneg(c.outbound_units_per_period) {
-                push("centres.outbound_units_per_period", id.clone(), NONNEG);
+                push("E2004", format!("centres[{i}].outbound_units_per_period"), &id, NONNEG);
             }
             if !finite_nonneg(c.holding_cost_per_unit_period) {
-                push("centres.holding_cost_per_unit_period", id, NONNEG);
+                push("E2004", format!("centres[{i}].holding_cost_per_unit_period"), &id, NONNEG);
             }
         }
         let mut zones = HashSet::new();
-        for z in &self.zones {
+        for (i, z) in self.zones.iter().enumerate() {
             let id = z.id.to_string();
             if !zones.insert(z.id.as_str()) {
-                push("zones.id", id.clone(), "duplicate zone id");
+                push("E2002", format!("zones[{i}].id"), &id, "duplicate zone id");
             }
             if !(z.lat.is_finite() && (-90.0..=90.0).contains(&z.lat)) {
-                push("zones.lat", id.clone(), "must be in [-90, 90]");
+                push("E2003", format!("zones[{i}].lat"), &id, "must be in [-90, 90]");
             }
             if !(z.lon.is_finite() && (-180.0..=180.0).contains(&z.lon)) {
-                push("zones.lon", id, "must be in [-180, 180]");
+                push("E2003", format!("zones[{i}].lon"), &id, "must be in [-180, 180]");
             }
         }
         let mut skus = HashSet::new();
-        for s in &self.skus {
+        for (i, s) in self.skus.iter().enumerate() {
             let id = s.id.to_string();
             if !skus.insert(s.id.as_str()) {
-                push("skus.id", id.clone(), "duplicate SKU id");
+                push("E2002", format!("skus[{i}].id"), &id, "duplicate SKU id");
             }
             if !finite_pos(s.volume_m3) {
-                push("skus.volume_m3", id.clone(), POS);
+                push("E2005", format!("skus[{i}].volume_m3"), &id, POS);
             }
             if s.supply_units.is_some_and(|u| !finite_nonneg(u)) {
-                push("skus.supply_units", id, NONNEG);
+                push("E2004", format!("skus[{i}].supply_units"), &id, NONNEG);
             }
         }
         let mut pairs = HashSet::new();
-        for d in &self.demand {
+        for (i, d) in self.demand.iter().enumerate() {
             let id = format!("{}@{}", d.sku, d.zone);
             if !skus.contains(d.sku.as_str()) {
-                push("demand.sku", id.clone(), "unknown SKU");
+                push("E2006", format!("demand[{i}].sku"), &id, "unknown SKU");
             }
             if !zones.contains(d.zone.as_str()) {
-                push("demand.zone", id.clone(), "unknown zone");
+                push("E2006", format!("demand[{i}].zone"), &id, "unknown zone");
             }
             if !pairs.insert((d.sku.as_str(), d.zone.as_str())) {
-                push("demand", id.clone(), "duplicate (sku, zone) row: sum them first");
+                push(
+                    "E2007",
+                    format!("demand[{i}]"),
+                    &id,
+                    "duplicate (sku, zone) row: sum them first",
+                );
             }
             if !finite_nonneg(d.mean_units) {
-                push("demand.mean_units", id.clone(), NONNEG);
+                push("E2004", format!("demand[{i}].mean_units"), &id, NONNEG);
             }
             if !finite_nonneg(d.p90_units) {
-                push("demand.p90_units", id, NONNEG);
+                push("E2004", format!("demand[{i}].p90_units"), &id, NONNEG);
             }
         }
-        for r in &self.road_km {
+        for (i, r) in self.road_km.iter().enumerate() {
             let id = format!("{}->{}", r.centre, r.zone);
             if !zones.contains(r.zone.as_str()) {
-                push("road_km.zone", id.clone(), "unknown zone");
+                push("E2006", format!("road_km[{i}].zone"), &id, "unknown zone");
             }
             if !seen.contains(r.centre.as_str()) {
-                push("road_km.centre", id.clone(), "unknown centre");
+                push("E2006", format!("road_km[{i}].centre"), &id, "unknown centre");
             }
             if !finite_nonneg(r.km) {
-                push("road_km.km", id, NONNEG);
+                push("E2004", format!("road_km[{i}].km"), &id, NONNEG);
             }
         }
         let c = &self.costs;
@@ -279,19 +288,19 @@ impl PlacementInput {
             ("costs.transport_per_unit_km", c.transport_per_unit_km),
         ] {
             if !finite_nonneg(v) {
-                push(field, String::new(), NONNEG);
+                push("E2004", field.to_owned(), "", NONNEG);
             }
         }
         let o = &self.options;
         if o.k_nearest == 0 {
-            push("options.k_nearest", String::new(), "must be at least 1");
+            push("E2005", "options.k_nearest".to_owned(), "", "must be at least 1");
         }
         if !finite_pos(o.cycle_periods) {
-            push("options.cycle_periods", String::new(), POS);
+            push("E2005", "options.cycle_periods".to_owned(), "", POS);
         }
         if o.min_units_per_sku.is_some_and(|u| !finite_nonneg(u)) {
-            push("options.min_units_per_sku", String::new(), NONNEG);
+            push("E2004", "options.min_units_per_sku".to_owned(), "", NONNEG);
         }
-        if bad.is_empty() { Ok(()) } else { Err(PlacementError::InvalidInput { violations: bad }) }
+        if bad.is_empty() { Ok(()) } else { Err(PlacementError::InvalidInput { issues: bad }) }
     }
 }

@@ -12,9 +12,8 @@ use super::model::{PlacementInput, RoadDistance};
 use crate::SolveContext;
 use crate::ids::{CentreId, ZoneId};
 use crate::roads::graph::RoadGraph;
-use crate::roads::matrix::TravelMatrix;
+use crate::roads::points::{MatrixTiming, PointMatrix};
 use crate::roads::snap::DEFAULT_MAX_SNAP_M;
-use crate::roads::traffic::TrafficProfile;
 
 /// One end that could not be placed on the road graph.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,46 +43,46 @@ pub struct RoadCoverage {
 /// snapped ends of the graph's strongly connected component).
 ///
 /// # Complexity
-/// One Dijkstra per snapped centre and zone on the road graph (see [`TravelMatrix`]).
+/// One Dijkstra per snapped centre and zone on the road graph (see [`PointMatrix`]).
 pub fn road_distances(
     graph: &RoadGraph,
     input: &PlacementInput,
     ctx: &SolveContext,
 ) -> Result<RoadCoverage, PlacementError> {
     let mut coverage = RoadCoverage::default();
-    let mut points = Vec::new();
-    // Snaps one end; on success returns its index among the matrix points.
-    let mut snap = |lat: f64, lon: f64| {
-        let snapped = graph.snap(lat, lon, DEFAULT_MAX_SNAP_M).ok()?;
-        points.push(snapped);
-        Some(points.len() - 1)
-    };
-    let mut centres = Vec::new();
-    for c in &input.centres {
-        match snap(c.lat, c.lon) {
-            Some(i) => centres.push((c.id.clone(), i)),
-            None => coverage.outside.push(OffRoad::Centre(c.id.clone())),
+    let centre_points = input.centres.iter().map(|c| (c.lat, c.lon));
+    let zone_points = input.zones.iter().map(|z| (z.lat, z.lon));
+    let snapped: Vec<_> = centre_points
+        .chain(zone_points)
+        .map(|(lat, lon)| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M))
+        .collect();
+    let (centre_snaps, zone_snaps) = snapped.split_at(input.centres.len());
+    for (c, s) in input.centres.iter().zip(centre_snaps) {
+        if s.is_err() {
+            coverage.outside.push(OffRoad::Centre(c.id.clone()));
         }
     }
-    let mut zones = Vec::new();
-    for z in &input.zones {
-        match snap(z.lat, z.lon) {
-            Some(i) => zones.push((z.id.clone(), i)),
-            None => coverage.outside.push(OffRoad::Zone(z.id.clone())),
+    for (z, s) in input.zones.iter().zip(zone_snaps) {
+        if s.is_err() {
+            coverage.outside.push(OffRoad::Zone(z.id.clone()));
         }
     }
-    if centres.is_empty() || zones.is_empty() {
+    // No pair has both ends on the graph: no matrix to build.
+    if centre_snaps.iter().all(Result::is_err) || zone_snaps.iter().all(Result::is_err) {
         return Ok(coverage);
     }
-    let matrix = TravelMatrix::compute(graph, &points, &TrafficProfile::flat(), 0, ctx)
+    let matrix = PointMatrix::from_snapped(graph, snapped, &MatrixTiming::flat(0), ctx)
         .map_err(|source| PlacementError::Road { source })?;
-    for (centre, i) in &centres {
-        for (zone, j) in &zones {
-            coverage.distances.push(RoadDistance {
-                zone: zone.clone(),
-                centre: centre.clone(),
-                km: f64::from(matrix.distance_m(*i, *j)) / 1000.0,
-            });
+    let n_centres = input.centres.len();
+    for (i, centre) in input.centres.iter().enumerate() {
+        for (j, zone) in input.zones.iter().enumerate() {
+            if let Some(m) = matrix.distance_m(i, n_centres + j) {
+                coverage.distances.push(RoadDistance {
+                    zone: zone.id.clone(),
+                    centre: centre.id.clone(),
+                    km: f64::from(m) / 1000.0,
+                });
+            }
         }
     }
     Ok(coverage)
@@ -93,16 +92,7 @@ pub fn road_distances(
 mod tests {
     use super::*;
     use crate::placement::synth::{SynthSpec, network};
-    use crate::roads::graph::{EdgeData, NodeData, RoadOptions};
-
-    /// A two-way road of 3 nodes, ~1.1 km per edge, along a meridian.
-    fn line_graph() -> RoadGraph {
-        let node = |lat: f64| NodeData { lat, lon: 7.0, osm_id: None, stoppable: true };
-        let nodes = vec![node(43.70), node(43.71), node(43.72)];
-        let edge = EdgeData::from_length(1112.0, 50.0);
-        let edges = vec![(0, 1, edge), (1, 0, edge), (1, 2, edge), (2, 1, edge)];
-        RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap()
-    }
+    use crate::roads::graph::tests::line_graph;
 
     #[test]
     fn covered_pairs_get_road_km_and_far_ends_are_listed() {

@@ -4,10 +4,10 @@
 use super::outcome::{DemandChart, ForecastPoint, ForecastSummary, HistoryPoint, SkuChart};
 use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
-use crate::forecast::{self, ForecastConfig, History};
+use crate::forecast::{ForecastConfig, History};
 use crate::ids::SkuId;
-use crate::scenario::{Scenario, period_start};
-use crate::store::{ForecastRow, ForecastStore, NewRun, RunInfo};
+use crate::scenario::{Calendar, Scenario};
+use crate::store::{self, ForecastRow, ForecastStore, RunInfo};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,8 +22,8 @@ pub(crate) struct StoredForecast {
     pub series: usize,
 }
 
-/// Forecasts into the store (the same configuration and run record as
-/// `stockroute forecast`), or reuses the newest run of the same data and configuration.
+/// Forecasts into the store ([`store::forecast_run`], as `stockroute forecast` does), or
+/// reuses the newest run of the same data and configuration.
 pub(crate) fn run(
     scn: &Scenario,
     request: &PlanRequest,
@@ -56,17 +56,9 @@ pub(crate) fn run(
             return Ok(StoredForecast { info, rows, reused: true, series: history.len() });
         }
     }
-    let set = forecast::forecast(&history, &config, ctx)?;
-    let run = NewRun {
-        model_config,
-        horizon,
-        frequency: history.frequency(),
-        data_fingerprint: fingerprint,
-        source: request.scenario.display().to_string(),
-        metrics: serde_json::to_value(&set.selection).unwrap_or(serde_json::Value::Null),
-        quantile_levels: crate::store::forecast_quantile_levels(),
-    };
-    let id = store.write_run(&run, &mut crate::store::rows_of(&set))?;
+    let source = request.scenario.display().to_string();
+    let run = store::forecast_run::<PlanError>(store, &history, &config, source, ctx)?;
+    let id = run.id;
     let info = store.run_info(&id)?;
     let rows = store.read_run(&id)?;
     Ok(StoredForecast { info, rows, reused: false, series: history.len() })
@@ -92,9 +84,12 @@ pub(crate) fn summary(scn: &Scenario, stored: &StoredForecast) -> ForecastSummar
 
     let chart = |keep: &dyn Fn(&SkuId) -> bool| -> DemandChart {
         let mut past: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+        let grid = Calendar::of(scn.period, &scn.demand);
         for row in &scn.demand {
-            if scn.sku(row.sku).is_some_and(|s| keep(&s.id)) {
-                *past.entry(period_start(scn.period, row.date)).or_default() += row.quantity;
+            if let Some(start) = grid.and_then(|g| g.start_of(row.date))
+                && scn.sku(row.sku).is_some_and(|s| keep(&s.id))
+            {
+                *past.entry(start).or_default() += row.quantity;
             }
         }
         // Periods without a sale have no row: fill them with zeros.

@@ -12,8 +12,9 @@
 //! 4. **route** the delivery day's orders, one problem per station
 //!    ([`crate::routing::from_scenario`]), each solved on an iteration budget and
 //!    re-verified by [`routing::check`](crate::routing::check());
-//! 5. return a [`PlanOutcome`]; [`write_outputs`] renders it as files (plan.json, CSVs,
-//!    GeoJSON, report.html).
+//! 5. return a [`PlanOutcome`]; the caller renders it as files (plan.json, CSVs, GeoJSON,
+//!    report.html) with [`report::plan::write_outputs`](crate::report::plan::write_outputs),
+//!    which sits above this module: `plan` never imports `report`.
 //!
 //! The CLI (`stockroute plan`) and the service (`POST /v1/plans`) call the same [`run`]
 //! with their own [`SolveContext`] (progress bars or a job record, Ctrl-C or `DELETE`).
@@ -33,7 +34,7 @@
 //! let store = SqliteStore::open(std::path::Path::new("stockroute.sqlite"))?;
 //! let request = PlanRequest::new("data/scenarios/monaco").with_seed(7);
 //! let outcome = plan::run(&request, &store, &SolveContext::new(request.seed))?;
-//! plan::write_outputs(&outcome, std::path::Path::new("out/monaco"))?;
+//! stockroute::report::plan::write_outputs(&outcome, std::path::Path::new("out/monaco"))?;
 //! println!("{} of {} orders delivered", outcome.routing.served, outcome.routing.orders);
 //! Ok::<(), stockroute::Error>(())
 //! ```
@@ -41,7 +42,6 @@
 mod error;
 mod forecast_stage;
 mod outcome;
-mod output;
 mod placement_stage;
 mod request;
 mod routing_stage;
@@ -52,7 +52,6 @@ pub use outcome::{
     PlanOutcome, PlannedRoute, RoutingSummary, SkuChart, StationRoutes, UnservedCause,
     UnservedOrder, Visit, ZoneShape,
 };
-pub use output::{OUTPUT_FILES, write_outputs};
 pub use request::{ForecastOptions, PlacementStageOptions, PlanRequest, RoutingStageOptions};
 pub use routing_stage::solution_of;
 

@@ -1,14 +1,15 @@
-//! The placement stage of a planning run: the LP on the stored forecast (as
-//! `stockroute place` does), checked independently, with capacity use per centre.
+//! The placement stage of a planning run: [`placement::place`] on the stored forecast (as
+//! `stockroute place` does), with capacity use per centre.
 
 use super::forecast_stage::StoredForecast;
 use super::outcome::{CentreUse, PlacementSummary};
 use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
 use crate::ids::{CentreId, SkuId};
-use crate::placement::{self, PlacementOptions};
+use crate::placement::{self, PlaceOptions, PlacementOptions};
 use crate::roads::graph::RoadGraph;
 use crate::scenario::Scenario;
+use crate::store;
 use std::collections::HashMap;
 
 /// Solves, checks and summarises the placement for the stored forecast.
@@ -26,18 +27,14 @@ pub(crate) fn run(
     let placement_options =
         PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
             .with_k_nearest(options.k_nearest);
-    let mut input = placement::input_from(scn, &stored.info, &stored.rows, placement_options)?;
-    let mut road_pairs = 0;
-    if let Some(graph) = graph.filter(|_| options.road_distances) {
-        let coverage = placement::road_distances(graph, &input, ctx)?;
-        road_pairs = coverage.distances.len();
-        input.road_km = coverage.distances;
-    }
-    ctx.progress().phase("placement");
-    let result = placement::solve(&input, ctx)?;
-    let verdict = placement::check(&input, &result.plan, 1e-6)?;
-    let report = result.report(&input);
-    let check_violations = verdict
+    let demand = store::forecast_demand(&stored.info, &stored.rows);
+    let place_options = PlaceOptions { placement: placement_options, solve_time_limit: None };
+    let graph = graph.filter(|_| options.road_distances);
+    let placed = placement::place(scn, &demand, graph, &place_options, ctx)?;
+    let road_pairs = placed.road_pairs();
+    let report = placed.report;
+    let check_violations = placed
+        .verdict
         .violations
         .iter()
         .map(|v| format!("{:?} {} by {:.6}", v.rule, v.id, v.amount))

@@ -1,6 +1,6 @@
-//! The routing stage of a planning run: the delivery day's orders as one problem per
-//! station ([`day_problems`]), each solved on an iteration budget, checked by
-//! [`routing::check`], timed stop by stop and drawn along the roads.
+//! The routing stage of a planning run: the delivery day routed and checked per station by
+//! [`routing::route_day`] on an iteration budget, then timed stop by stop and drawn along
+//! the roads.
 
 use super::outcome::{
     PlannedRoute, RoutingSummary, StationRoutes, UnservedCause, UnservedOrder, Visit,
@@ -9,9 +9,7 @@ use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
 use crate::roads::geometry::route_line;
 use crate::roads::graph::RoadGraph;
-use crate::routing::from_scenario::{
-    DayOptions, StationProblem, UnroutedOrder, UnroutedReason, day_problems,
-};
+use crate::routing::from_scenario::{DayOptions, StationProblem, UnroutedOrder, UnroutedReason};
 use crate::routing::{self, Problem, Route, Solution, SolverConfig};
 use crate::scenario::Scenario;
 
@@ -54,24 +52,16 @@ pub(crate) fn run(
         max_snap_m: options.max_snap_m,
         stations: options.stations.clone(),
     };
-    let day = day_problems(scn, graph, &day_options, ctx)?;
+    let config = SolverConfig::default().with_max_iterations(options.max_iterations);
+    // The request's seed, cancel token and deadline (see `route_day`).
+    let day =
+        routing::route_day::<PlanError>(scn, graph, &day_options, &config, request.seed, ctx)?;
     summary.departure_hour = day.departure_hour;
     summary.off_road_stations = day.off_road_stations;
     summary.unserved = day.unrouted.into_iter().map(unserved).collect();
-    let config = SolverConfig::default().with_max_iterations(options.max_iterations);
-    // The request's seed and one search thread: the routes then depend on the seed only,
-    // not on the core count. Cancel token and deadline are the caller's.
-    let mut station_ctx =
-        SolveContext::new(request.seed).with_cancel(ctx.cancel_token().clone()).with_threads(1);
-    if let Some(left) = ctx.remaining() {
-        station_ctx = station_ctx.with_time_limit(left);
-    }
-    ctx.progress().phase("routing");
-    ctx.progress().set_total(day.stations.len() as u64);
-    for sp in &day.stations {
-        let solution = routing::solve(&sp.problem, &config, &station_ctx)?;
-        ctx.check()?;
-        let verdict = routing::check(&sp.problem, &solution);
+    for routed in &day.stations {
+        let sp = &routed.problem;
+        let (solution, verdict) = (&routed.routes.solution, &routed.routes.verdict);
         let station = scn.stations.iter().find(|s| s.id == sp.station);
         let mut routes = Vec::with_capacity(solution.routes.len());
         for r in &solution.routes {
@@ -96,7 +86,6 @@ pub(crate) fn run(
             routes,
             check_violations: verdict.violations.iter().map(|v| format!("{v:?}")).collect(),
         });
-        ctx.progress().advance(1);
     }
     Ok(summary)
 }

@@ -1,7 +1,8 @@
 //! Inline SVG drawings for the report: a lon/lat map, a history + forecast chart and
 //! horizontal bars. Plain strings, no script: the page must open offline and render the
-//! same everywhere. Every text that comes from a scenario goes through [`escape`].
+//! same everywhere. Every text that comes from a scenario goes through [`escape`](super::escape).
 
+use super::escape;
 use std::fmt::Write;
 
 /// Colours of routes, cycled.
@@ -9,22 +10,6 @@ pub const PALETTE: [&str; 10] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
     "#7f7f7f", "#bcbd22",
 ];
-
-/// Escapes text for HTML/SVG element content and double- or single-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// An equirectangular projection of a lon/lat box onto a `width` x `height` pixel frame
 /// (scaled at the box's mid latitude, so shapes keep their proportions at city scale).
@@ -262,14 +247,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escape_neutralises_markup_in_text_and_attributes() {
-        assert_eq!(
-            escape(r#"<script>"a"&'b'</script>"#),
-            "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;&lt;/script&gt;"
-        );
-    }
-
-    #[test]
     fn projection_keeps_points_inside_the_frame_and_north_up() {
         let p = Projection::fit([[7.40, 43.72], [7.45, 43.76]], 800.0, 600.0, 10.0).unwrap();
         let (x0, y0) = p.xy([7.40, 43.72]);
@@ -281,19 +258,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #[test]
-        fn escaped_text_has_no_markup_and_reads_back(text in ".*") {
-            let e = escape(&text);
-            proptest::prop_assert!(!e.contains(['<', '>', '"', '\'']));
-            let back = e
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&amp;", "&");
-            proptest::prop_assert_eq!(back, text);
-        }
-
         #[test]
         fn every_fitted_point_lands_inside_the_frame(
             pts in proptest::collection::vec((-179.0..179.0f64, -80.0..80.0f64), 1..40),

@@ -94,6 +94,57 @@ pub enum RoadError {
         #[source]
         source: rayon::ThreadPoolBuildError,
     },
+    /// A structure sized by the request would take more memory than allowed; nothing was
+    /// allocated.
+    #[error(
+        "{what} would take {needed_bytes} bytes, over the limit of {limit_bytes}; \
+         ask for fewer stops or neighbours, or raise the limit"
+    )]
+    MemoryLimit {
+        /// What was about to be allocated ("neighbour lists", ...).
+        what: &'static str,
+        /// The bytes it needs.
+        needed_bytes: u64,
+        /// The configured limit.
+        limit_bytes: u64,
+    },
+    /// A buffer sized by the request could not be allocated (the allocator refused it);
+    /// nothing was computed and the process lives on.
+    #[error("{what} needs {needed_bytes} bytes, more than this machine could allocate")]
+    OutOfMemory {
+        /// What was about to be allocated ("travel matrix", ...).
+        what: &'static str,
+        /// The bytes it needs (`u64::MAX` when the size itself overflows).
+        needed_bytes: u64,
+    },
+    /// The graph's times and lengths are too large to encode exactly as one contraction
+    /// hierarchy weight (fastest time, then length); see `roads::ch`.
+    #[error(
+        "road graph too large for exact contraction-hierarchy weights: a fastest path \
+         would weigh up to {needed}, over {limit}"
+    )]
+    WeightRange {
+        /// The bound on one encoded path weight.
+        needed: u128,
+        /// The largest weight allowed.
+        limit: u128,
+    },
+    /// A contraction hierarchy was built on another road graph than the one given.
+    #[error("the contraction hierarchy has {hierarchy_nodes} nodes, the road graph {graph_nodes}")]
+    ForeignHierarchy {
+        /// Nodes of the hierarchy.
+        hierarchy_nodes: usize,
+        /// Nodes of the road graph.
+        graph_nodes: usize,
+    },
+    /// A stop position is not below the number of stops the oracle was built for.
+    #[error("stop {stop} is out of range: the oracle has {stops} stops")]
+    StopOutOfRange {
+        /// The position asked for.
+        stop: usize,
+        /// How many stops there are.
+        stops: usize,
+    },
     /// The run was cancelled or hit its deadline.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),

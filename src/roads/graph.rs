@@ -194,7 +194,7 @@ impl RoadGraph {
     /// use stockroute::roads::snap::DEFAULT_MAX_SNAP_M;
     /// use stockroute::roads::traffic::TrafficProfile;
     ///
-    /// let graph = RoadGraph::from_pbf("../shared/data/osm/monaco.osm.pbf", &RoadOptions::default())?;
+    /// let graph = RoadGraph::from_pbf("data/scenarios/monaco/roads.osm.pbf", &RoadOptions::default())?;
     /// // The Prince's Palace and the Casino.
     /// let palace = graph.snap(43.7314, 7.4197, DEFAULT_MAX_SNAP_M).expect("on a street");
     /// let casino = graph.snap(43.7393, 7.4286, DEFAULT_MAX_SNAP_M).expect("on a street");
@@ -411,6 +411,15 @@ pub(crate) mod tests {
     }
 
     /// An edge with whole seconds of travel time, so expected values are exact.
+    /// A two-way road of 3 nodes, ~1.1 km per edge, along a meridian.
+    pub(crate) fn line_graph() -> RoadGraph {
+        let node = |lat: f64| NodeData { lat, lon: 7.0, osm_id: None, stoppable: true };
+        let nodes = vec![node(43.70), node(43.71), node(43.72)];
+        let edge = EdgeData::from_length(1112.0, 50.0);
+        let edges = vec![(0, 1, edge), (1, 0, edge), (1, 2, edge), (2, 1, edge)];
+        RoadGraph::from_network(nodes, edges, &RoadOptions::default()).unwrap()
+    }
+
     pub(crate) fn edge(seconds: u32) -> EdgeData {
         EdgeData { length_mm: seconds * 10_000, time_ms: seconds * 1000 }
     }

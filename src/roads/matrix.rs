@@ -39,6 +39,7 @@
 //! from regional extracts.
 
 use crate::context::SolveContext;
+use crate::roads::cost;
 use crate::roads::error::RoadError;
 use crate::roads::graph::{RoadGraph, Search, UNSET};
 use crate::roads::snap::Snapped;
@@ -66,7 +67,8 @@ impl TravelMatrix {
     /// [`RoadError::ForeignStop`] for a stop snapped on another graph,
     /// [`RoadError::Interrupted`] when `ctx` is cancelled or past its deadline (checked
     /// before each search), [`RoadError::NoPath`] when some pair is unconnected,
-    /// [`RoadError::ThreadPool`] when the workers cannot start.
+    /// [`RoadError::ThreadPool`] when the workers cannot start,
+    /// [`RoadError::OutOfMemory`] when the n x n buffers cannot be allocated.
     ///
     /// # Complexity
     /// One Dijkstra per distinct stop node on the chain-contracted graph,
@@ -122,9 +124,9 @@ impl TravelMatrix {
         let n = stops.len();
         let mut fill = Fill {
             n,
-            ms_per_m: 3600.0 / graph.access_speed_kmh(),
-            free_flow_ms: vec![0; n * n],
-            distance_m: vec![0; n * n],
+            ms_per_m: cost::ms_per_m(graph.access_speed_kmh()),
+            free_flow_ms: zeroed(n.checked_mul(n), "travel matrix")?,
+            distance_m: zeroed(n.checked_mul(n), "travel matrix")?,
             missing: 0,
             first_missing: Vec::new(),
         };
@@ -159,7 +161,7 @@ impl TravelMatrix {
             return Err(RoadError::NoPath { count: fill.missing, first: fill.first_missing });
         }
         let Fill { free_flow_ms, distance_m, .. } = fill;
-        let time_s = retime(&free_flow_ms, time_multiplier);
+        let time_s = retime(&free_flow_ms, time_multiplier)?;
         Ok(Self { n, departure_hour, time_multiplier, free_flow_ms, time_s, distance_m })
     }
 
@@ -167,7 +169,8 @@ impl TravelMatrix {
     /// on the profile (its factor is uniform over the network), so no search is repeated.
     ///
     /// # Errors
-    /// [`RoadError::InvalidHour`] / [`RoadError::InvalidOption`] for a bad hour or profile.
+    /// [`RoadError::InvalidHour`] / [`RoadError::InvalidOption`] for a bad hour or profile,
+    /// [`RoadError::OutOfMemory`] when the re-timed matrix cannot be allocated.
     ///
     /// # Complexity
     /// O(n²).
@@ -176,7 +179,7 @@ impl TravelMatrix {
         Ok(Self {
             departure_hour,
             time_multiplier,
-            time_s: retime(&self.free_flow_ms, time_multiplier),
+            time_s: retime(&self.free_flow_ms, time_multiplier)?,
             ..self.clone()
         })
     }
@@ -288,22 +291,59 @@ impl Fill {
                 continue;
             }
             let snap_m = a.snap_distance_m + b.snap_distance_m;
-            let ms = path_ms as f64 + snap_m * self.ms_per_m;
-            let m = path_mm as f64 / 1000.0 + snap_m;
-            // `as` saturates; 49 days or 4 million km are far beyond any road trip.
-            self.free_flow_ms[i * self.n + j] = ms.round() as u32;
-            self.distance_m[i * self.n + j] = m.round() as u32;
+            let (ms, m) = cost::stop_entry(path_ms, path_mm, snap_m, self.ms_per_m);
+            self.free_flow_ms[i * self.n + j] = ms;
+            self.distance_m[i * self.n + j] = m;
         }
     }
 }
 
-fn retime(free_flow_ms: &[u32], multiplier: f64) -> Vec<u32> {
-    free_flow_ms.iter().map(|&ms| (f64::from(ms) * multiplier / 1000.0).round() as u32).collect()
+fn retime(free_flow_ms: &[u32], multiplier: f64) -> Result<Vec<u32>, RoadError> {
+    let mut out = Vec::new();
+    reserve(&mut out, free_flow_ms.len(), "travel matrix")?;
+    out.extend(free_flow_ms.iter().map(|&ms| cost::retime_s(ms, multiplier)));
+    Ok(out)
+}
+
+/// `len` zeros (`None`: the length overflowed), or [`RoadError::OutOfMemory`] when the
+/// allocator refuses: an n x n buffer for a huge request must be an error, not an abort.
+pub(crate) fn zeroed<T: Copy + Default>(
+    len: Option<usize>,
+    what: &'static str,
+) -> Result<Vec<T>, RoadError> {
+    let mut v = Vec::new();
+    let Some(len) = len else {
+        return Err(RoadError::OutOfMemory { what, needed_bytes: u64::MAX });
+    };
+    reserve(&mut v, len, what)?;
+    v.resize(len, T::default());
+    Ok(v)
+}
+
+/// Reserves room for `additional` more items, fallibly (see [`zeroed`]).
+pub(crate) fn reserve<T>(
+    v: &mut Vec<T>,
+    additional: usize,
+    what: &'static str,
+) -> Result<(), RoadError> {
+    v.try_reserve_exact(additional).map_err(|_| RoadError::OutOfMemory {
+        what,
+        needed_bytes: (additional as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r12_a_matrix_too_big_to_allocate_is_an_error_not_an_abort() {
+        let overflow = zeroed::<u32>(100_000usize.checked_mul(usize::MAX), "travel matrix");
+        assert!(matches!(overflow, Err(RoadError::OutOfMemory { needed_bytes: u64::MAX, .. })));
+        let huge = zeroed::<u32>(Some(usize::MAX / 2), "travel matrix");
+        assert!(matches!(huge, Err(RoadError::OutOfMemory { what: "travel matrix", .. })));
+        assert_eq!(zeroed::<u32>(Some(4), "travel matrix").unwrap(), vec![0; 4]);
+    }
     use crate::context::{Interrupted, SolveContext};
     use crate::roads::graph::tests::{edge, grid_node};
     use crate::roads::graph::{EdgeData, NodeData, RoadNode, RoadOptions};

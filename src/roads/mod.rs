@@ -5,16 +5,27 @@
 //!   component kept).
 //! - [`snap`] moves request locations onto road nodes where a van may stop.
 //! - [`matrix`] computes travel-time and distance matrices between snapped locations, and
-//!   [`traffic`] re-times them for a departure hour and the weather.
+//!   [`traffic`] re-times them for a departure hour and the weather; [`points`] is the one
+//!   way callers get a matrix for their own list of places (snap, matrix, index map).
+//! - [`neighbours`], [`ch`] and [`oracle`] serve city-scale requests without an n x n
+//!   matrix: each stop's nearest stops by bounded searches, any other arc by contraction
+//!   hierarchy queries, with the matrix's exact numbers.
 //! - [`geometry`] draws paths as GeoJSON for maps.
 //!
 //! Placement prices long-distance shipments with it, routing costs its arcs with it; neither
 //! reads OSM itself.
 
+mod arc_cache;
+pub mod ch;
+mod cost;
 pub mod error;
 pub mod geometry;
 pub mod graph;
 pub mod matrix;
+pub mod neighbours;
+pub mod oracle;
+mod oracle_options;
+pub mod points;
 pub mod snap;
 mod spatial;
 pub mod traffic;
@@ -22,6 +33,8 @@ pub mod traffic;
 pub use error::RoadError;
 pub use graph::{OSM_ATTRIBUTION, RoadGraph, RoadOptions};
 pub use matrix::TravelMatrix;
+pub use oracle::{ArcCost, OracleOptions, RoadOracle};
+pub use points::{MatrixTiming, PointMatrix, PointPlace};
 pub use snap::{DEFAULT_MAX_SNAP_M, Snapped};
 pub(crate) use spatial::haversine_m;
 pub use traffic::TrafficProfile;

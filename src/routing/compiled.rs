@@ -1,21 +1,25 @@
 //! The integer form of a [`Problem`] that the search works on.
 //!
-//! Distances and times become `i32` matrices in fixed point: scale 1 when every distance
+//! Distances and times become `i32` arcs in fixed point ([`Arcs`]: dense matrices for small
+//! or explicit-matrix problems, computed on the fly from coordinates above
+//! [`DENSE_UP_TO`] locations): scale 1 when every distance
 //! is already an integer (CVRPLIB rounded edges), otherwise x1000. Travel *times* are
 //! rounded up and distances to the nearest unit, so a schedule the solver calls feasible is
 //! feasible in real numbers too (the checker confirms it from the raw instance). Vehicles of
 //! one type are interchangeable, so the search only counts how many of each type it uses.
 
-use crate::routing::error::RoutingError;
+use crate::routing::arcs::{Arcs, DENSE_UP_TO, Planar, fixed};
+use crate::routing::error::{RoutingError, matrix_buffer};
 use crate::routing::model::{Locations, Metric, Problem};
 use rayon::prelude::*;
 
-/// Largest number of locations the dense matrices accept (two `i32` matrices of 6000^2
-/// entries take about 290 MB).
-pub const MAX_LOCATIONS: usize = 6000;
+pub(crate) use crate::routing::arcs::UNREACHABLE;
 
-/// Marks an unreachable pair in the integer matrices.
-pub(crate) const UNREACHABLE: i32 = i32::MAX / 4;
+/// Bytes the search keeps per stop and worker besides the arcs: neighbour lists (64 x 4),
+/// three plans (best, current, candidate) of about 40 bytes per stop, and slack for the
+/// recreate's buffers. An estimate for the memory check, measured against peak RSS on the
+/// Belgium instances (see docs/benchmarks.md).
+const BYTES_PER_STOP: u64 = 64 * 4 + 3 * 48 + 112;
 
 /// A time no schedule reaches (an open window end).
 pub(crate) const NEVER: i64 = i64::MAX / 8;
@@ -44,8 +48,7 @@ pub(crate) struct Compiled {
     pub dims: usize,
     /// Integer units per problem unit.
     pub scale: f64,
-    pub dist: Vec<i32>,
-    pub time: Vec<i32>,
+    pub arcs: Arcs,
     pub loc: Vec<u32>,
     pub demand: Vec<i64>,
     pub service: Vec<i64>,
@@ -60,17 +63,43 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
-    pub fn new(p: &Problem) -> Result<Self, RoutingError> {
+    /// Compiles a valid problem, checking first that its arcs and the search's per-stop
+    /// data fit in `memory_limit_bytes` for `workers` parallel searches.
+    ///
+    /// # Errors
+    /// [`RoutingError::Invalid`] from [`Problem::validate`]; [`RoutingError::TooLarge`]
+    /// when the estimate exceeds the limit (nothing large is allocated before);
+    /// [`RoutingError::OutOfMemory`] when the dense matrices fit the limit but the
+    /// allocator still refuses them.
+    pub fn new(p: &Problem, memory_limit_bytes: u64, workers: usize) -> Result<Self, RoutingError> {
         p.validate()?;
         let nloc = p.locations.len();
-        if nloc > MAX_LOCATIONS {
-            return Err(RoutingError::TooLarge { locations: nloc, limit: MAX_LOCATIONS });
+        let dense = match &p.locations {
+            Locations::Coordinates { .. } => nloc <= DENSE_UP_TO,
+            Locations::Matrix { .. } => true,
+        };
+        let arc_bytes = if dense { Arcs::dense_bytes(nloc) } else { 16 * nloc as u64 };
+        let needed = arc_bytes + BYTES_PER_STOP * p.stops.len() as u64 * workers.max(1) as u64;
+        if needed > memory_limit_bytes {
+            return Err(RoutingError::TooLarge {
+                locations: nloc,
+                needed_mb: needed.div_ceil(1 << 20),
+                limit_mb: memory_limit_bytes >> 20,
+            });
         }
         let scale = match &p.locations {
             Locations::Coordinates { metric: Metric::EuclideanRounded, .. } => 1.0,
             _ => 1000.0,
         };
-        let (dist, time) = matrices(&p.locations, scale);
+        let arcs = match &p.locations {
+            Locations::Coordinates { points, metric } if !dense => {
+                Arcs::Planar(Planar { points: points.clone(), metric: *metric, scale })
+            }
+            loc => {
+                let (dist, time) = matrices(loc, scale)?;
+                Arcs::Dense { n: nloc, dist, time }
+            }
+        };
         // Starts round up and ends down, so integer feasibility implies real feasibility.
         let up = |x: f64| -> i64 { if x.is_finite() { (x * scale).ceil() as i64 } else { NEVER } };
         let down =
@@ -82,8 +111,7 @@ impl Compiled {
             nloc,
             dims,
             scale,
-            dist,
-            time,
+            arcs,
             loc: p.stops.iter().map(|s| s.location as u32).collect(),
             demand: p.stops.iter().flat_map(|s| s.demand.iter().copied()).collect(),
             service: p.stops.iter().map(|s| (s.service_time * scale).ceil() as i64).collect(),
@@ -94,8 +122,7 @@ impl Compiled {
             vehicle_weight: 0.0,
             mean_dist: 1.0,
         };
-        let max_d = c.dist.iter().filter(|&&d| d < UNREACHABLE).max().copied().unwrap_or(0) as f64;
-        let max_t = c.time.iter().filter(|&&d| d < UNREACHABLE).max().copied().unwrap_or(0) as f64;
+        let (max_d, max_t) = longest_arcs(&c);
         let max_fixed = p.vehicle_types.iter().map(|v| v.fixed_cost).fold(0.0, f64::max) * scale;
         let max_pd = p.vehicle_types.iter().map(|v| v.cost_per_distance).fold(0.0, f64::max);
         let max_pt = p.vehicle_types.iter().map(|v| v.cost_per_time).fold(0.0, f64::max);
@@ -133,14 +160,32 @@ impl Compiled {
         Ok(c)
     }
 
+    /// Distance between two locations.
+    ///
+    /// # Units
+    /// Fixed-point distance (`scale` per problem unit).
     #[inline]
     pub fn d(&self, a: u32, b: u32) -> i32 {
-        self.dist[a as usize * self.nloc + b as usize]
+        self.arcs.dist(a, b)
     }
 
+    /// Travel time between two locations.
+    ///
+    /// # Units
+    /// Fixed-point time (`scale` per problem unit), rounded up.
     #[inline]
     pub fn t(&self, a: u32, b: u32) -> i32 {
-        self.time[a as usize * self.nloc + b as usize]
+        self.arcs.time(a, b)
+    }
+
+    /// Distance and travel time together ([`Compiled::d`], [`Compiled::t`]), cheaper than
+    /// two calls with planar arcs.
+    ///
+    /// # Units
+    /// Fixed point, as [`Compiled::d`] and [`Compiled::t`].
+    #[inline]
+    pub fn dt(&self, a: u32, b: u32) -> (i32, i32) {
+        self.arcs.dist_time(a, b)
     }
 
     #[inline]
@@ -155,34 +200,59 @@ impl Compiled {
     }
 }
 
-fn matrices(loc: &Locations, scale: f64) -> (Vec<i32>, Vec<i32>) {
-    let n = loc.len();
-    let conv = |x: f64, up: bool| -> i32 {
-        let v = x * scale;
-        if !v.is_finite() || v >= UNREACHABLE as f64 {
-            UNREACHABLE
-        } else if up {
-            v.ceil() as i32
-        } else {
-            v.round() as i32
+/// The longest reachable distance and travel time, as `f64`, for the penalty bounds.
+///
+/// # Complexity
+/// O(n^2) over a dense matrix; O(n) with coordinates, where no arc is longer than the
+/// diagonal of the bounding box (rounded up, times ceiled).
+fn longest_arcs(c: &Compiled) -> (f64, f64) {
+    match &c.arcs {
+        Arcs::Dense { dist, time, .. } => {
+            let max = |m: &[i32]| m.iter().filter(|&&d| d < UNREACHABLE).max().copied();
+            (f64::from(max(dist).unwrap_or(0)), f64::from(max(time).unwrap_or(0)))
         }
-    };
-    let rows: Vec<(Vec<i32>, Vec<i32>)> = (0..n)
-        .into_par_iter()
-        .map(|a| {
-            let d = (0..n).map(|b| conv(loc.distance(a, b), false)).collect();
-            // Times round up so integer feasibility implies real feasibility.
-            let t = (0..n).map(|b| conv(loc.duration(a, b), true)).collect();
-            (d, t)
-        })
-        .collect();
-    let mut dist = Vec::with_capacity(n * n);
-    let mut time = Vec::with_capacity(n * n);
-    for (d, t) in rows {
-        dist.extend(d);
-        time.extend(t);
+        Arcs::Planar(p) => {
+            let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+            for q in &p.points {
+                for k in 0..2 {
+                    lo[k] = lo[k].min(q[k]);
+                    hi[k] = hi[k].max(q[k]);
+                }
+            }
+            let diag = if p.points.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) };
+            let d = f64::from(fixed(diag + 1.0, p.scale, true));
+            (d, d)
+        }
     }
-    (dist, time)
+}
+
+/// The dense distance and time matrices, row-major, filled in place (row by row in
+/// parallel), so the peak is the two matrices that [`Arcs::dense_bytes`] counts, with no
+/// second copy of rows.
+///
+/// # Errors
+/// [`RoutingError::OutOfMemory`] when the allocator refuses an `n x n` buffer: the memory
+/// estimate in [`Compiled::new`] guards the limit, this guards a machine with less free
+/// memory than the limit promises.
+fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), RoutingError> {
+    let n = loc.len();
+    let mut dist = matrix_buffer(n)?;
+    let mut time = matrix_buffer(n)?;
+    // Within the capacity just reserved (n * n did not overflow there): no reallocation.
+    dist.resize(n * n, 0);
+    time.resize(n * n, 0);
+    if n == 0 {
+        return Ok((dist, time));
+    }
+    let conv = |x: f64, up: bool| fixed(x, scale, up);
+    dist.par_chunks_mut(n).zip(time.par_chunks_mut(n)).enumerate().for_each(|(a, (d, t))| {
+        for (b, (d, t)) in d.iter_mut().zip(t.iter_mut()).enumerate() {
+            *d = conv(loc.distance(a, b), false);
+            // Times round up so integer feasibility implies real feasibility.
+            *t = conv(loc.duration(a, b), true);
+        }
+    });
+    Ok((dist, time))
 }
 
 fn mean_stop_distance(c: &Compiled) -> f64 {
@@ -202,4 +272,34 @@ fn mean_stop_distance(c: &Compiled) -> f64 {
         }
     }
     if k == 0 { 1.0 } else { (sum / k as f64).max(1.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_matrices_are_row_major_and_give_the_planar_integers() {
+        let points = vec![[0.0, 0.0], [1.0, 1.0], [3.0, 4.0], [-2.0, 0.5]];
+        let loc = Locations::Coordinates { points: points.clone(), metric: Metric::Euclidean };
+        let (dist, time) = matrices(&loc, 1000.0).unwrap();
+        let planar = Arcs::Planar(Planar { points, metric: Metric::Euclidean, scale: 1000.0 });
+        for a in 0..4u32 {
+            for b in 0..4u32 {
+                let k = (a * 4 + b) as usize;
+                assert_eq!((dist[k], time[k]), (planar.dist(a, b), planar.time(a, b)), "{a}->{b}");
+            }
+        }
+        // Asymmetric, with times rounded up and an unreachable pair: row = from, column = to.
+        let inf = f64::INFINITY;
+        let loc = Locations::Matrix {
+            distance: vec![vec![0.0, 1.2], vec![inf, 0.0]],
+            duration: vec![vec![0.0, 2.0001], vec![3.0, 0.0]],
+        };
+        let (dist, time) = matrices(&loc, 1000.0).unwrap();
+        assert_eq!(dist, [0, 1200, UNREACHABLE, 0]);
+        assert_eq!(time, [0, 2001, 3000, 0]);
+        let empty = Locations::Matrix { distance: Vec::new(), duration: Vec::new() };
+        assert_eq!(matrices(&empty, 1.0).unwrap(), (Vec::new(), Vec::new()));
+    }
 }

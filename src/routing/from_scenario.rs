@@ -22,7 +22,7 @@
 //! either as a stop of some station's problem or there.
 //!
 //! # Travel times
-//! One [`TravelMatrix`] over the stations and all snapped orders, for a departure at the
+//! One [`PointMatrix`] over the stations and all snapped orders, for a departure at the
 //! hour of the earliest shift start (flat traffic profile); each station's problem takes
 //! its rows and columns in metres and seconds. Costs: `cost_per_km / 1000` per metre,
 //! `cost_per_hour / 3600` per second, plus the fixed cost per vehicle used.
@@ -31,9 +31,8 @@ use crate::context::SolveContext;
 use crate::ids::{OrderId, SkuId, StationId, StopId, VehicleTypeId, ZoneId};
 use crate::roads::error::RoadError;
 use crate::roads::graph::RoadGraph;
-use crate::roads::matrix::TravelMatrix;
+use crate::roads::points::{MatrixTiming, PointMatrix, PointPlace};
 use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
-use crate::roads::traffic::TrafficProfile;
 use crate::routing::model::{Depot, Locations, Objective, Problem, Stop, TimeWindow, VehicleType};
 use crate::scenario::{Order, Scenario, Station};
 use serde::{Deserialize, Serialize};
@@ -160,13 +159,14 @@ pub fn day_problems(
 ) -> Result<DayProblems, RoadError> {
     let mut unrouted = Vec::new();
     let mut off_road_stations = Vec::new();
-    // Candidate stations: on the road graph, with a fleet.
-    let mut points: Vec<Snapped> = Vec::new();
+    // Candidate stations: on the road graph, with a fleet. They are the first points of
+    // the matrix; the orders to place follow, snapped or not.
+    let mut points: Vec<Result<Snapped, UnreachableReason>> = Vec::new();
     let mut candidates: Vec<&Station> = Vec::new();
     for station in &scenario.stations {
         match graph.snap(station.lat, station.lon, options.max_snap_m) {
             Ok(s) if station.vehicle_types.iter().any(|v| v.count > 0) => {
-                points.push(s);
+                points.push(Ok(s));
                 candidates.push(station);
             }
             Ok(_) => {}
@@ -190,13 +190,8 @@ pub fn day_problems(
             unrouted.push(unrouted_as(UnroutedReason::NoStation));
             continue;
         }
-        match graph.snap(order.lat, order.lon, options.max_snap_m) {
-            Ok(s) => {
-                points.push(s);
-                routable.push((order, stop));
-            }
-            Err(reason) => unrouted.push(unrouted_as(UnroutedReason::NotOnRoads { reason })),
-        }
+        points.push(graph.snap(order.lat, order.lon, options.max_snap_m));
+        routable.push((order, stop));
     }
     let departure_hour = candidates
         .iter()
@@ -212,16 +207,28 @@ pub fn day_problems(
         });
     }
     let matrix =
-        TravelMatrix::compute(graph, &points, &TrafficProfile::flat(), departure_hour, ctx)?;
+        PointMatrix::from_snapped(graph, points, &MatrixTiming::flat(departure_hour), ctx)?;
     let n_st = candidates.len();
-    let mut assigned: Vec<Vec<usize>> = vec![Vec::new(); n_st];
+    // Per candidate station: (routable order, its matrix row).
+    let mut assigned: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_st];
     for (k, (order, _)) in routable.iter().enumerate() {
         let at = n_st + k;
-        let nearest = (0..n_st).min_by_key(|&s| (matrix.time_s(s, at), s)).unwrap_or(0);
+        let Some(row) = matrix.row(at) else {
+            let reason = match matrix.places().get(at) {
+                Some(&PointPlace::Unreachable(reason)) => reason,
+                _ => UnreachableReason::OutsideGraph,
+            };
+            let reason = UnroutedReason::NotOnRoads { reason };
+            unrouted.push(UnroutedOrder { order: order.id.clone(), station: None, reason });
+            continue;
+        };
+        // Stations are on the graph, so every time is known.
+        let time_s = |s: usize| matrix.time_s(s, at).unwrap_or(u32::MAX);
+        let nearest = (0..n_st).min_by_key(|&s| (time_s(s), s)).unwrap_or(0);
         let station = candidates[nearest];
         let selected = options.stations.is_empty() || options.stations.contains(&station.id);
         if selected {
-            assigned[nearest].push(k);
+            assigned[nearest].push((k, row));
         } else {
             unrouted.push(UnroutedOrder {
                 order: order.id.clone(),
@@ -238,19 +245,22 @@ pub fn day_problems(
         if !(options.stations.is_empty() || options.stations.contains(&station.id)) {
             continue;
         }
-        let mut index = vec![s];
-        index.extend(assigned[s].iter().map(|&k| n_st + k));
+        let Some(station_row) = matrix.row(s) else { continue };
+        // Matrix rows of the station, then of its stops.
+        let mut index = vec![station_row];
+        index.extend(assigned[s].iter().map(|&(_, row)| row));
+        let rows = matrix.matrix();
         let cut = |f: &dyn Fn(usize, usize) -> u32| -> Vec<Vec<f64>> {
             index.iter().map(|&a| index.iter().map(|&b| f64::from(f(a, b))).collect()).collect()
         };
         let locations = Locations::Matrix {
-            distance: cut(&|a, b| matrix.distance_m(a, b)),
-            duration: cut(&|a, b| matrix.time_s(a, b)),
+            distance: cut(&|a, b| rows.distance_m(a, b)),
+            duration: cut(&|a, b| rows.time_s(a, b)),
         };
         let stops: Vec<Stop> = assigned[s]
             .iter()
             .enumerate()
-            .map(|(i, &k)| stop_of(routable[k].0, &routable[k].1, i + 1, options))
+            .map(|(i, &(k, _))| stop_of(routable[k].0, &routable[k].1, i + 1, options))
             .collect();
         let problem = Problem {
             name: format!("{} {}", scenario.name, station.id),
@@ -263,8 +273,11 @@ pub fn day_problems(
         stations.push(StationProblem {
             station: station.id.clone(),
             problem,
-            locations: index.iter().map(|&i| points[i]).collect(),
-            orders: assigned[s].iter().map(|&k| routable[k].1.clone()).collect(),
+            locations: std::iter::once(s)
+                .chain(assigned[s].iter().map(|&(k, _)| n_st + k))
+                .filter_map(|point| matrix.snapped(point))
+                .collect(),
+            orders: assigned[s].iter().map(|&(k, _)| routable[k].1.clone()).collect(),
         });
     }
     Ok(DayProblems { stations, unrouted, off_road_stations, departure_hour })

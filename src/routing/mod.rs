@@ -29,13 +29,17 @@
 //! Ok::<(), stockroute::Error>(())
 //! ```
 
+mod arcs;
+pub mod bounds;
 pub mod check;
 mod compiled;
 mod construct;
+mod day;
 mod env;
 pub mod error;
 pub mod formats;
 pub mod from_scenario;
+mod local;
 pub mod model;
 mod plan;
 mod recreate;
@@ -43,9 +47,10 @@ mod ruin;
 pub mod search;
 pub mod solution;
 
+pub use arcs::DENSE_UP_TO;
 pub use check::{CheckReport, CheckViolation, check};
-pub use compiled::MAX_LOCATIONS;
-pub use error::{RoutingError, Violation};
+pub use day::{CheckedSolution, RoutedDay, RoutedStation, route_day, solve_checked};
+pub use error::RoutingError;
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
 pub use search::{SolverConfig, solve};
-pub use solution::{Route, Solution, SolveStats, Unserved, UnservedReason, Visit};
+pub use solution::{Route, Solution, SolveStats, StopReason, Unserved, UnservedReason, Visit};

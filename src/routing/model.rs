@@ -20,7 +20,8 @@
 //!   (the Solomon / Gehring-Homberger convention).
 
 use crate::ids::{StationId, StopId, VehicleTypeId};
-use crate::routing::error::{RoutingError, Violation};
+use crate::issue::Issue;
+use crate::routing::error::{RoutingError, violation};
 use serde::{Deserialize, Serialize};
 
 /// Largest demand or capacity accepted (sums of them must not overflow).
@@ -270,7 +271,9 @@ impl Problem {
     /// undefined or out-of-range time window, `E1005` negative, non-finite or too large
     /// service time, cost or duration,
     /// `E1006` malformed matrix or coordinates, `E1007` depot index out of range,
-    /// `E1008` duplicate stop id.
+    /// `E1008` duplicate stop id, `E1009` duplicate depot id, `E1010` duplicate vehicle
+    /// type id (ids are how requests refer to depots and how answers name vehicles, so a
+    /// duplicate would make both ambiguous).
     ///
     /// # Errors
     /// [`RoutingError::Invalid`] with every violation found.
@@ -279,13 +282,22 @@ impl Problem {
         validate_locations(&self.locations, &mut v);
         let nloc = self.locations.len();
         let dims = self.dimensions();
+        let mut depot_ids = std::collections::HashSet::new();
         for (i, d) in self.depots.iter().enumerate() {
             if d.location >= nloc {
                 v.push(bad("E1001", format!("depots[{i}].location"), out_of(d.location, nloc)));
             }
+            if !depot_ids.insert(d.id.as_str()) {
+                let message = format!("depot id {} is used twice", d.id);
+                v.push(bad("E1009", format!("depots[{i}].id"), message));
+            }
         }
+        let mut vehicle_ids = std::collections::HashSet::new();
         for (i, t) in self.vehicle_types.iter().enumerate() {
             let f = |name: &str| format!("vehicle_types[{i}].{name}");
+            if !vehicle_ids.insert(t.id.as_str()) {
+                v.push(bad("E1010", f("id"), format!("vehicle type id {} is used twice", t.id)));
+            }
             if t.capacity.len() != dims {
                 v.push(bad("E1002", f("capacity"), dims_msg(t.capacity.len(), dims)));
             }
@@ -343,7 +355,7 @@ impl Problem {
     }
 }
 
-fn validate_locations(loc: &Locations, v: &mut Vec<Violation>) {
+fn validate_locations(loc: &Locations, v: &mut Vec<Issue>) {
     match loc {
         Locations::Coordinates { points, .. } => {
             if let Some(i) = points.iter().position(|p| !(p[0].is_finite() && p[1].is_finite())) {
@@ -369,7 +381,7 @@ fn validate_locations(loc: &Locations, v: &mut Vec<Violation>) {
     }
 }
 
-fn window_rule(w: TimeWindow, field: String, v: &mut Vec<Violation>) {
+fn window_rule(w: TimeWindow, field: String, v: &mut Vec<Issue>) {
     let in_range = |x: f64| x.abs() <= MAX_TIME;
     if !w.start.is_finite()
         || w.end.is_nan()
@@ -389,8 +401,8 @@ fn quantity_msg(what: &str) -> String {
     format!("{what} must be in [0, {MAX_QUANTITY}]")
 }
 
-fn bad(code: &'static str, field: String, message: String) -> Violation {
-    Violation { code, field, message }
+fn bad(code: &'static str, field: String, message: String) -> Issue {
+    violation(code, field, message)
 }
 
 fn out_of(i: usize, n: usize) -> String {

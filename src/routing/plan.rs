@@ -7,8 +7,15 @@
 //! positions is checked in O(1) ([`Plan::insertion`]); a change rebuilds only the touched
 //! tour in O(len). Tours are kept only while non-empty; the plan counts the vehicles of
 //! each type in use.
+//!
+//! Tours are shared copy-on-write (`Arc<Tour>`, changed through `Arc::make_mut`): the
+//! search copies its current plan into a candidate every iteration, and one iteration
+//! touches a handful of tours. Copying only those (plus the O(n) stop-to-tour index) instead
+//! of every tour is what keeps an iteration cheap with hundreds of tours; the results are
+//! the same as with deep copies.
 
 use crate::routing::compiled::{Compiled, UNREACHABLE};
+use std::sync::Arc;
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -21,6 +28,12 @@ pub(crate) struct Tour {
     pub depart: Vec<i64>,
     pub latest: Vec<i64>,
     pub load: Vec<i64>,
+    /// `arc[p]`: distance from `locs[p]` to `locs[p + 1]`.
+    pub arc: Vec<i32>,
+    /// `pre_dist[p]`: distance driven from the start depot to `locs[p]`.
+    pub pre_dist: Vec<i64>,
+    /// `pre_load[p * dims + k]`: load of the first `p` stops in dimension `k`.
+    pub pre_load: Vec<i64>,
     pub dist: i64,
     pub duration: i64,
     pub cost: f64,
@@ -41,6 +54,9 @@ impl Clone for Tour {
         self.depart.clone_from(&o.depart);
         self.latest.clone_from(&o.latest);
         self.load.clone_from(&o.load);
+        self.arc.clone_from(&o.arc);
+        self.pre_dist.clone_from(&o.pre_dist);
+        self.pre_load.clone_from(&o.pre_load);
         self.dist = o.dist;
         self.duration = o.duration;
         self.cost = o.cost;
@@ -66,21 +82,33 @@ impl Tour {
         self.depart.push(k.shift_start);
         self.load.clear();
         self.load.resize(c.dims, 0);
+        self.arc.clear();
+        self.pre_dist.clear();
+        self.pre_dist.push(0);
+        self.pre_load.clear();
+        self.pre_load.resize(c.dims, 0);
         let mut dist = 0i64;
         let mut now = k.shift_start;
         for (p, &s) in self.stops.iter().enumerate() {
             let (a, b) = (self.locs[p], self.locs[p + 1]);
-            dist += i64::from(c.d(a, b));
-            let arrive = now + i64::from(c.t(a, b));
+            let (d, t) = c.dt(a, b);
+            self.arc.push(d);
+            dist += i64::from(d);
+            self.pre_dist.push(dist);
+            let arrive = now + i64::from(t);
             now = arrive.max(c.ready[s as usize]) + c.service[s as usize];
             self.depart.push(now);
             for (l, d) in self.load.iter_mut().zip(c.demand(s)) {
                 *l += d;
             }
+            self.pre_load.extend_from_slice(&self.load);
         }
         let (a, b) = (self.locs[m], self.locs[m + 1]);
-        dist += i64::from(c.d(a, b));
-        now += i64::from(c.t(a, b));
+        let (d, t) = c.dt(a, b);
+        self.arc.push(d);
+        dist += i64::from(d);
+        self.pre_dist.push(dist);
+        now += i64::from(t);
         self.depart.push(now);
         self.latest.clear();
         self.latest.resize(m + 2, 0);
@@ -124,8 +152,10 @@ impl Tour {
 /// A complete working solution.
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
-    pub tours: Vec<Tour>,
+    pub tours: Vec<Arc<Tour>>,
     pub route_of: Vec<u32>,
+    /// Index of each stop in its tour's `stops` (meaningless when unassigned).
+    pub pos_of: Vec<u32>,
     pub unassigned: Vec<u32>,
     pub used: Vec<u32>,
 }
@@ -138,13 +168,9 @@ impl Clone for Plan {
     }
 
     fn clone_from(&mut self, o: &Self) {
-        self.tours.truncate(o.tours.len());
-        let have = self.tours.len();
-        for (a, b) in self.tours.iter_mut().zip(&o.tours) {
-            a.clone_from(b);
-        }
-        self.tours.extend(o.tours[have..].iter().cloned());
+        self.tours.clone_from(&o.tours);
         self.route_of.clone_from(&o.route_of);
+        self.pos_of.clone_from(&o.pos_of);
         self.unassigned.clone_from(&o.unassigned);
         self.used.clone_from(&o.used);
     }
@@ -167,6 +193,7 @@ impl Plan {
         Plan {
             tours: Vec::new(),
             route_of: vec![NONE; c.n],
+            pos_of: vec![0; c.n],
             unassigned: (0..c.n as u32).collect(),
             used: vec![0; c.kinds.len()],
         }
@@ -183,8 +210,7 @@ impl Plan {
     pub fn insertion(&self, c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<f64> {
         let u = c.loc[stop as usize];
         let (a, b) = (t.locs[pos], t.locs[pos + 1]);
-        let (da, db) = (c.d(a, u), c.d(u, b));
-        let (ta, tb) = (c.t(a, u), c.t(u, b));
+        let ((da, ta), (db, tb)) = (c.dt(a, u), c.dt(u, b));
         if da >= UNREACHABLE || db >= UNREACHABLE || ta >= UNREACHABLE || tb >= UNREACHABLE {
             return None;
         }
@@ -197,7 +223,7 @@ impl Plan {
             return None;
         }
         let k = &c.kinds[t.kind as usize];
-        let dd = i64::from(da) + i64::from(db) - i64::from(c.d(a, b));
+        let dd = i64::from(da) + i64::from(db) - i64::from(t.arc[pos]);
         let mut delta = k.per_dist * dd as f64;
         if k.per_time != 0.0 {
             // Travel and service added; waiting changes are settled when the tour updates.
@@ -220,22 +246,23 @@ impl Plan {
     pub fn apply(&mut self, c: &Compiled, stop: u32, ins: Insertion) {
         let t = if ins.tour == NONE {
             self.used[ins.kind as usize] += 1;
-            self.tours.push(Tour::new(ins.kind, vec![stop], c));
+            self.tours.push(Arc::new(Tour::new(ins.kind, vec![stop], c)));
             self.tours.len() - 1
         } else {
             let t = ins.tour as usize;
-            self.tours[t].stops.insert(ins.pos as usize, stop);
-            self.tours[t].update(c);
+            let tour = Arc::make_mut(&mut self.tours[t]);
+            tour.stops.insert(ins.pos as usize, stop);
+            tour.update(c);
             t
         };
-        self.route_of[stop as usize] = t as u32;
+        self.reindex(t);
         debug_assert!(self.tours[t].is_feasible(c), "an O(1) insertion check let a violation in");
     }
 
     /// Removes the stops at the given sorted positions of tour `t` and marks them
     /// unassigned. The tour may become empty; call [`Plan::drop_empty`] after.
     pub fn remove_positions(&mut self, c: &Compiled, t: usize, positions: &[usize]) {
-        let tour = &mut self.tours[t];
+        let tour = Arc::make_mut(&mut self.tours[t]);
         for &p in positions.iter().rev() {
             let s = tour.stops.remove(p);
             self.route_of[s as usize] = NONE;
@@ -251,6 +278,24 @@ impl Plan {
             }
             tour.update(c);
         }
+        self.reindex(t);
+    }
+
+    /// Replaces the stops of tour `t` (all of them already in this plan's tours or new to
+    /// it) and rebuilds its cached data and the stops' index. O(len).
+    pub fn set_stops(&mut self, c: &Compiled, t: usize, stops: Vec<u32>) {
+        let tour = Arc::make_mut(&mut self.tours[t]);
+        tour.stops = stops;
+        tour.update(c);
+        self.reindex(t);
+    }
+
+    /// Points `route_of` and `pos_of` of every stop of tour `t` at it.
+    pub fn reindex(&mut self, t: usize) {
+        for (at, &s) in self.tours[t].stops.iter().enumerate() {
+            self.route_of[s as usize] = t as u32;
+            self.pos_of[s as usize] = at as u32;
+        }
     }
 
     /// Removes every empty tour and frees its vehicle.
@@ -262,9 +307,7 @@ impl Plan {
                 self.used[kind] -= 1;
                 self.tours.swap_remove(t);
                 if t < self.tours.len() {
-                    for &s in &self.tours[t].stops {
-                        self.route_of[s as usize] = t as u32;
-                    }
+                    self.reindex(t);
                 }
             } else {
                 t += 1;
@@ -272,14 +315,13 @@ impl Plan {
         }
     }
 
-    /// Position of `stop` inside its tour. O(len).
+    /// Position of `stop` inside its tour. O(1).
     pub fn position(&self, stop: u32) -> Option<(usize, usize)> {
         let t = self.route_of[stop as usize];
         if t == NONE {
             return None;
         }
-        let tour = &self.tours[t as usize];
-        tour.stops.iter().position(|&s| s == stop).map(|p| (t as usize, p))
+        Some((t as usize, self.pos_of[stop as usize] as usize))
     }
 }
 
@@ -318,7 +360,7 @@ mod tests {
         let text =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/routing/C101.txt"))
                 .unwrap();
-        let c = Compiled::new(&solomon::parse(&text).unwrap()).unwrap();
+        let c = Compiled::new(&solomon::parse(&text).unwrap(), u64::MAX, 1).unwrap();
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
         let (mut agreed, mut feasible) = (0, 0);
         for _ in 0..300 {

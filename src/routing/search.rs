@@ -29,16 +29,17 @@
 //! found so far is returned. With several threads, independent searches run on separate
 //! RNG streams and the best is kept.
 
-use crate::context::SolveContext;
+use crate::context::{Interrupted, SolveContext};
 use crate::routing::compiled::Compiled;
 use crate::routing::construct::{cheapest_insertion, savings};
 use crate::routing::env::Env;
 use crate::routing::error::RoutingError;
+use crate::routing::local::LocalSearch;
 use crate::routing::model::Problem;
 use crate::routing::plan::Plan;
 use crate::routing::recreate::{GreedyBlinks, Recreate};
 use crate::routing::ruin::{Ruin, Strings, WholeRoute};
-use crate::routing::solution::Solution;
+use crate::routing::solution::{Solution, StopReason};
 use rand::Rng;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,25 @@ pub struct SolverConfig {
     /// Fleet minimisation also stops after this share of the budget without removing a
     /// vehicle, leaving the time to distance.
     pub fleet_patience: f64,
+    /// Most memory the solve may take, in MB (checked before anything large is allocated;
+    /// see [`RoutingError::TooLarge`]).
+    pub memory_limit_mb: u64,
+    /// Early stop: without an iteration limit, the search ends once the best plan has not
+    /// improved for `stall_factor` times the iterations it took to find it, and for at
+    /// least `stall_min_iterations + stall_iterations_per_stop * n` iterations (n stops).
+    /// `0` turns the early stop off.
+    pub stall_factor: f64,
+    /// See [`SolverConfig::stall_factor`].
+    pub stall_min_iterations: u64,
+    /// See [`SolverConfig::stall_factor`].
+    pub stall_iterations_per_stop: u64,
+    /// City mode from this many stops up: granular local search ([`crate::routing::local`])
+    /// after every recreate (problems without time windows or time costs only), and
+    /// insertion only next to a stop's nearest neighbours. Below it the search is the
+    /// plain SISR that was tuned on 100-1,000 stops, with unchanged results.
+    pub local_search_from: usize,
+    /// Neighbours per stop the local search pairs it with.
+    pub granular: usize,
 }
 
 impl Default for SolverConfig {
@@ -83,6 +103,12 @@ impl Default for SolverConfig {
             t_end: 0.01,
             fleet_share: 0.5,
             fleet_patience: 0.25,
+            memory_limit_mb: 4096,
+            stall_factor: 1.0,
+            stall_min_iterations: 1000,
+            stall_iterations_per_stop: 200,
+            local_search_from: 2000,
+            granular: 20,
         }
     }
 }
@@ -99,8 +125,8 @@ impl SolverConfig {
 ///
 /// # Errors
 /// [`RoutingError::Invalid`] when the problem breaks a rule of
-/// [`Problem::validate`], [`RoutingError::TooLarge`] beyond
-/// [`crate::routing::MAX_LOCATIONS`] locations. Running out of time is not an
+/// [`Problem::validate`], [`RoutingError::TooLarge`] when the problem would need more
+/// than [`SolverConfig::memory_limit_mb`]. Running out of time is not an
 /// error: the best plan found is returned (every stop it cannot serve is reported).
 ///
 /// # Complexity
@@ -111,11 +137,12 @@ pub fn solve(
     config: &SolverConfig,
     ctx: &SolveContext,
 ) -> Result<Solution, RoutingError> {
-    let compiled = Compiled::new(problem)?;
+    let compiled =
+        Compiled::new(problem, config.memory_limit_mb.saturating_mul(1 << 20), ctx.threads())?;
     let env = Env::new(&compiled);
     ctx.progress().phase("routing");
     let threads = ctx.threads();
-    let results: Vec<(Plan, u64)> = if threads > 1 {
+    let results: Vec<Outcome> = if threads > 1 {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
         match pool {
             Ok(pool) => pool.install(|| {
@@ -127,16 +154,25 @@ pub fn solve(
     } else {
         vec![worker(&env, config, ctx, 0)]
     };
-    let iterations = results.iter().map(|r| r.1).sum();
+    let iterations = results.iter().map(|r| r.iterations).sum();
+    let stop_reason = results.iter().map(|r| r.reason).max().unwrap_or(StopReason::Exact);
     let best = results
         .into_iter()
-        .map(|r| r.0)
+        .map(|r| r.plan)
         .min_by(|a, b| a.cost(&compiled).total_cmp(&b.cost(&compiled)))
         .unwrap_or_else(|| Plan::empty(&compiled));
     let mut solution = Solution::from_plan(problem, &compiled, &best);
     solution.stats.iterations = iterations;
     solution.stats.seconds = ctx.elapsed().as_secs_f64();
+    solution.stats.stop_reason = stop_reason;
     Ok(solution)
+}
+
+/// What one worker returns.
+struct Outcome {
+    plan: Plan,
+    iterations: u64,
+    reason: StopReason,
 }
 
 /// The share of the budget used so far, in [0, 1].
@@ -167,23 +203,67 @@ impl Budget {
     fn done(&self, ctx: &SolveContext, iteration: u64) -> bool {
         ctx.should_stop() || self.iterations.is_some_and(|n| iteration >= n)
     }
+
+    /// Why [`Budget::done`] said so.
+    fn reason(&self, ctx: &SolveContext) -> StopReason {
+        match ctx.check() {
+            Err(Interrupted::Cancelled) => StopReason::Cancelled,
+            Err(Interrupted::Deadline) => StopReason::Deadline,
+            _ => StopReason::Iterations,
+        }
+    }
 }
 
-/// One independent search; returns its best plan and its iteration count.
-fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64) -> (Plan, u64) {
+/// The early-stop rule of [`SolverConfig::stall_factor`].
+struct Stall {
+    factor: f64,
+    window: u64,
+}
+
+impl Stall {
+    fn new(config: &SolverConfig, n: usize) -> Option<Self> {
+        (config.max_iterations.is_none() && config.stall_factor > 0.0).then(|| Stall {
+            factor: config.stall_factor,
+            window: config
+                .stall_min_iterations
+                .saturating_add(config.stall_iterations_per_stop.saturating_mul(n as u64)),
+        })
+    }
+
+    /// Whether the search has stalled at `iteration`, the best found at `found`.
+    fn stalled(&self, iteration: u64, found: u64) -> bool {
+        let idle = iteration - found.min(iteration);
+        idle >= self.window && idle as f64 >= self.factor * found as f64
+    }
+}
+
+/// One independent search; returns its best plan, its iteration count and why it stopped.
+fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64) -> Outcome {
     let c = env.c;
     let mut rng = ctx.rng(stream);
     let budget = Budget::new(config, ctx);
     let mut best = savings(env).unwrap_or_else(|| cheapest_insertion(env, &mut rng));
-    if c.n == 0 {
-        return (best, 0);
+    // One stop: cheapest insertion tried every vehicle type alone, which is optimal.
+    if c.n <= 1 {
+        return Outcome { plan: best, iterations: 0, reason: StopReason::Exact };
     }
+    let stall = Stall::new(config, c.n);
+    let mut local =
+        if c.n >= config.local_search_from { LocalSearch::new(env, config.granular) } else { None };
+    if let Some(ls) = local.as_mut() {
+        ls.run(env, &mut best, 0..c.n as u32);
+    }
+    let mut touched: Vec<u32> = Vec::new();
+    let report = Report::new(ctx, stream);
     let ruin = Strings {
         avg_removed: config.avg_removed,
         max_string: config.max_string,
         ..Strings::default()
     };
-    let recreate = GreedyBlinks { blink_rate: config.blink_rate };
+    let recreate = GreedyBlinks {
+        blink_rate: config.blink_rate,
+        near_positions: c.n >= config.local_search_from,
+    };
     let mut iteration = 0u64;
     if c.vehicle_weight > 0.0 {
         let (stop_at, patience) = (config.fleet_share, config.fleet_patience);
@@ -203,13 +283,26 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
     let scale = arc_cost(c, &best).unwrap_or(c.mean_dist).max(1e-9);
     let (t0, t1) = (config.t_start * scale, config.t_end * scale);
     let start_share = budget.used(ctx, iteration);
-    while !budget.done(ctx, iteration) {
-        let share = ((budget.used(ctx, iteration) - start_share) / (1.0 - start_share).max(1e-9))
-            .clamp(0.0, 1.0);
+    let mut found = iteration;
+    let reason = loop {
+        if budget.done(ctx, iteration) {
+            break budget.reason(ctx);
+        }
+        if stall.as_ref().is_some_and(|s| s.stalled(iteration, found)) {
+            break StopReason::Stalled;
+        }
+        let used = budget.used(ctx, iteration);
+        report.tick(iteration, used, best_cost / c.scale);
+        let share = ((used - start_share) / (1.0 - start_share).max(1e-9)).clamp(0.0, 1.0);
         let temperature = t0 * (t1 / t0).powf(share);
         candidate.clone_from(&current);
         ruin.ruin(env, &mut candidate, &mut rng);
+        touched.clear();
+        touched.extend_from_slice(&candidate.unassigned);
         recreate.recreate(env, &mut candidate, &mut rng, true);
+        if let Some(ls) = local.as_mut() {
+            ls.run(env, &mut candidate, touched.iter().copied());
+        }
         let cost = candidate.cost(c);
         let u: f64 = rng.random::<f64>().max(1e-300);
         if cost < current_cost - temperature * u.ln() {
@@ -218,11 +311,46 @@ fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64)
             if cost < best_cost - 1e-9 {
                 best.clone_from(&current);
                 best_cost = cost;
+                found = iteration;
             }
         }
         iteration += 1;
+    };
+    report.tick(iteration, 1.0, best_cost / c.scale);
+    Outcome { plan: best, iterations: iteration, reason }
+}
+
+/// Progress of the first worker: the share of the budget in thousandths and the best cost
+/// so far, every `EVERY` iterations.
+struct Report<'a> {
+    ctx: Option<&'a SolveContext>,
+    done: std::cell::Cell<u64>,
+}
+
+impl<'a> Report<'a> {
+    const EVERY: u64 = 256;
+
+    fn new(ctx: &'a SolveContext, stream: u64) -> Self {
+        if stream == 0 {
+            ctx.progress().set_total(1000);
+        }
+        Report { ctx: (stream == 0).then_some(ctx), done: std::cell::Cell::new(0) }
     }
-    (best, iteration)
+
+    /// # Units
+    /// `best` in the problem's cost unit.
+    fn tick(&self, iteration: u64, used: f64, best: f64) {
+        let Some(ctx) = self.ctx else { return };
+        if !iteration.is_multiple_of(Self::EVERY) && used < 1.0 {
+            return;
+        }
+        let now = (used.clamp(0.0, 1.0) * 1000.0) as u64;
+        if now > self.done.get() {
+            ctx.progress().advance(now - self.done.get());
+            self.done.set(now);
+        }
+        ctx.progress().message(&format!("best {best:.1}"));
+    }
 }
 
 /// Removes tours one at a time and re-serves their stops with the remaining tours.

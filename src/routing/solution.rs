@@ -81,6 +81,25 @@ impl Route {
     }
 }
 
+/// Why a solve returned when it did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StopReason {
+    /// The problem is small enough that the first plan is optimal (no stop, or one stop
+    /// served by its cheapest vehicle).
+    Exact,
+    /// The best plan stopped improving (see [`crate::routing::SolverConfig::stall_factor`]).
+    Stalled,
+    /// The iteration budget was used up.
+    #[default]
+    Iterations,
+    /// The time limit was reached.
+    Deadline,
+    /// The caller cancelled.
+    Cancelled,
+}
+
 /// Counters of a solve.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SolveStats {
@@ -88,6 +107,9 @@ pub struct SolveStats {
     pub iterations: u64,
     /// Wall time from the request's start to the return, in seconds.
     pub seconds: f64,
+    /// Why the search stopped (with several workers, the strongest reason: cancelled,
+    /// then deadline, then iterations, then stalled, then exact).
+    pub stop_reason: StopReason,
 }
 
 /// A routing plan.

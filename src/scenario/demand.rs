@@ -11,6 +11,7 @@ use super::model::{DemandRow, SkuIdx, ZoneIdx};
 use super::report::{At, Code, Report};
 use super::table::Table;
 use super::validate::{e_bad_date, e_missing_value, e_negative_quantity, e_not_a_number};
+use crate::ids::{SkuId, ZoneId};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -61,6 +62,16 @@ pub(crate) struct Interned {
     pub zones: HashMap<String, u32>,
     pub sku_names: Vec<String>,
     pub zone_names: Vec<String>,
+}
+
+impl Interned {
+    /// The ids in index order, as newtypes.
+    pub fn into_ids(self) -> (Vec<SkuId>, Vec<ZoneId>) {
+        (
+            self.sku_names.into_iter().map(SkuId::new).collect(),
+            self.zone_names.into_iter().map(ZoneId::new).collect(),
+        )
+    }
 }
 
 fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, id: &str) -> Option<u32> {
@@ -241,8 +252,8 @@ mod tests {
                     -200000-01-01,a,z,1\n";
         let (rows, report) = read_text(text);
         assert!(rows.is_empty(), "no row is kept when the span is refused");
-        let bad: Vec<_> = report.issues.iter().map(|i| (i.code, i.line)).collect();
-        assert_eq!(bad, [(Code::BadDate, Some(3))]);
+        let bad: Vec<_> = report.issues.iter().map(|i| (i.code, i.line())).collect();
+        assert_eq!(bad, [(Code::BadDate.into(), Some(3))]);
         assert!(!report.is_ok());
     }
 

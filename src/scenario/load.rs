@@ -11,11 +11,10 @@ use super::model::{Scenario, Sku, Zone};
 use super::network::{self, Network};
 use super::orders;
 use super::report::{At, Code, Report};
-use super::series::{Calendar, SPARSE_BELOW, SummaryAcc};
 use super::table::{Table, e_missing_file};
 use super::validate::{
-    SeriesView, e_bad_wkt, e_duplicate_id, e_lat_range, e_lon_range, e_missing_value, e_negative,
-    e_non_positive, e_not_a_number, w_history_gap, w_outlier,
+    e_bad_wkt, e_duplicate_id, e_lat_range, e_lon_range, e_missing_value, e_negative,
+    e_non_positive, e_not_a_number, series_rules,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -158,22 +157,14 @@ fn demand_warnings(
         }
     }
     // One series at a time: the dense matrix of all series is never built here.
-    let Some(calendar) = Calendar::of(scenario.period, &scenario.demand) else { return };
-    let starts = calendar.starts();
-    let mut summary = SummaryAcc::new(SPARSE_BELOW);
-    calendar.each_series(&scenario.demand, |sku, zone, values| {
-        let view = SeriesView {
-            period: scenario.period,
-            starts: &starts,
-            sku: scenario.sku(sku).map_or("?", |s| s.id.as_str()),
-            zone: scenario.zone(zone).map_or("?", |z| z.id.as_str()),
-            values,
-        };
-        w_history_gap(report, DEMAND, view);
-        w_outlier(report, DEMAND, view);
-        summary.add(values);
-    });
-    report.summary.series = Some(summary.finish(scenario.period, &starts));
+    report.summary.series = series_rules(
+        report,
+        DEMAND,
+        scenario.period,
+        &scenario.demand,
+        |s| scenario.sku(s).map_or("?", |s| s.id.as_str()),
+        |z| scenario.zone(z).map_or("?", |z| z.id.as_str()),
+    );
 }
 
 /// Checks an id for emptiness and uniqueness; returns it when it can be used.

@@ -8,9 +8,17 @@
 //! [`Code`], its file, line and field, a cause and an action. Nothing input-reachable
 //! panics and no valid row is silently dropped.
 //!
-//! The pipeline's output is a [`SeriesSet`]: one regular series per (SKU, zone) with
-//! explicit zeros, over days or ISO weeks ([`Scenario::series`], or
-//! [`SeriesSet::from_history_csv`] for a history file without a scenario).
+//! The pipeline's output is one regular series per (SKU, zone) on the one period grid,
+//! [`Calendar`] (days, or seven-day weeks ending on the last date): dense in a
+//! [`SeriesSet`] ([`Scenario::series`], or [`SeriesSet::from_history_csv`] for a history
+//! file without a scenario), sparse in the forecaster's
+//! [`History`](crate::forecast::History). A plain history file is read by
+//! [`read_history`], the same reader and checks as `demand.csv`.
+//!
+//! Layers (each file imports only the ones above it): `model` and the issue types
+//! ([`crate::issue`]) at the bottom; `summary`, `report` (codes, [`Report`]) and `error`;
+//! `calendar`; `validate` (one rule function per code); `table` and `demand` (readers);
+//! `history`, `series`, `network`, `orders`; `load` and `generate` on top.
 //! [`generate()`] writes seeded synthetic scenarios of any size in the same format.
 //!
 //! ```no_run
@@ -24,24 +32,32 @@
 //! Ok::<(), stockroute::Error>(())
 //! ```
 
+mod calendar;
 mod demand;
 mod error;
 pub mod generate;
+mod history;
 mod load;
 mod model;
 mod network;
 mod orders;
 mod report;
 pub mod series;
+pub mod summary;
 mod table;
 pub mod validate;
 
+pub use crate::issue::{Issue, Severity};
+pub use calendar::Calendar;
+pub(crate) use demand::{Interned, Resolve};
 pub use error::ScenarioError;
 pub use generate::{GenerateOptions, Generated, generate};
+pub use history::{HistoryFormat, HistoryRows, read_history};
 pub use load::load;
 pub use model::{
     BadTime, Centre, Costs, DemandRow, Order, OrderLine, Period, Scenario, Sku, SkuIdx, Station,
     TimeOfDay, TimeWindow, VehicleType, Zone, ZoneIdx,
 };
-pub use report::{Code, Issue, Report, Severity, Summary};
-pub use series::{HistoryFormat, Series, SeriesSet, SeriesSummary, period_start};
+pub use report::{Code, Report};
+pub use series::{Series, SeriesSet};
+pub use summary::{SeriesSummary, Summary};

@@ -23,7 +23,8 @@ use std::path::PathBuf;
 pub enum Period {
     /// Calendar days.
     Day,
-    /// ISO weeks, starting on Monday.
+    /// Seven-day weeks ending on the last date of the history (see
+    /// [`Calendar`](super::Calendar)).
     Week,
 }
 
@@ -333,20 +334,6 @@ impl Scenario {
     /// The dense index of every zone id (built on each call: keep the map).
     pub fn zone_indices(&self) -> HashMap<&ZoneId, ZoneIdx> {
         self.zones.iter().zip(0..).map(|(z, i)| (&z.id, ZoneIdx(i))).collect()
-    }
-
-    /// The clean series of the demand history (see [`SeriesSet`](super::SeriesSet)).
-    ///
-    /// # Complexity
-    /// O(rows + series x periods).
-    pub fn series(&self) -> super::SeriesSet {
-        super::SeriesSet::from_rows(
-            self.period,
-            &self.demand,
-            // Indices of a loaded scenario always resolve; a hand-built one gets a visible stand-in.
-            |s| self.sku(s).map_or_else(|| SkuId::new(format!("#{}", s.0)), |k| k.id.clone()),
-            |z| self.zone(z).map_or_else(|| ZoneId::new(format!("#{}", z.0)), |k| k.id.clone()),
-        )
     }
 }
 

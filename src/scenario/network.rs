@@ -378,7 +378,7 @@ mod tests {
         let mut report = Report::default();
         let network = read(&path, &mut report).unwrap().unwrap();
         assert_eq!(network.head.unwrap().period, Period::Week);
-        let found: Vec<_> = report.issues.iter().map(|i| (i.code, i.line)).collect();
-        assert_eq!(found, [(Code::NonPositive, Some(4)), (Code::NoCentre, None)]);
+        let found: Vec<_> = report.issues.iter().map(|i| (i.code.as_str(), i.line())).collect();
+        assert_eq!(found, [(Code::NonPositive.as_str(), Some(4)), (Code::NoCentre.as_str(), None)]);
     }
 }

@@ -1,26 +1,21 @@
-//! Validation issues and the report that carries them.
+//! The scenario's issue codes and the report that carries its issues.
 //!
-//! Every problem found in a scenario becomes one [`Issue`] with a stable [`Code`] (what
+//! The bottom layer of the scenario stage: rule functions, readers and loaders all push
+//! into a [`Report`], and nothing here imports them.
+//!
+//! Every problem found in a scenario becomes one [`Issue`] (the crate's one issue type,
+//! [`crate::issue`]) with a stable [`Code`] (what
 //! tests, the API and scripts match on), the place (file, 1-based line with the header on
 //! line 1, field), the offending value, a cause and an action that says how to fix it
 //! (the `FormatError{code, cause, action}` shape of reinterpretcat/vrp). Loading collects
 //! all of them before deciding, so a user fixes a file in one pass instead of one error
 //! per run.
 
-use super::series::SeriesSummary;
+use super::summary::Summary;
+use crate::issue::{Issue, IssueCode, Location, Severity};
 use serde::{Serialize, Serializer};
 use std::collections::HashMap;
 use std::fmt::Write as _;
-
-/// How bad an issue is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The scenario is refused.
-    Error,
-    /// The data is kept; a person should look.
-    Warning,
-}
 
 macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = $text:literal, )*) => {
@@ -135,25 +130,16 @@ impl std::fmt::Display for Code {
     }
 }
 
-/// One problem found in a scenario or a history file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Issue {
-    /// The stable code.
-    pub code: Code,
-    /// Error or warning (follows from the code).
-    pub severity: Severity,
-    /// The file, relative to the scenario folder (or as given for a plain history file).
-    pub file: String,
-    /// 1-based line, the CSV header being line 1; `None` for whole-file or whole-series issues.
-    pub line: Option<u64>,
-    /// The column or key, if the issue is about one.
-    pub field: Option<String>,
-    /// The offending value as written (or a short description of it).
-    pub value: Option<String>,
-    /// What is wrong.
-    pub cause: String,
-    /// How to fix it.
-    pub action: String,
+impl From<Code> for IssueCode {
+    fn from(code: Code) -> Self {
+        IssueCode(code.as_str())
+    }
+}
+
+impl PartialEq<Code> for IssueCode {
+    fn eq(&self, other: &Code) -> bool {
+        self.0 == other.as_str()
+    }
 }
 
 /// Where a value sits: the context rule functions need to build an [`Issue`].
@@ -186,39 +172,18 @@ impl<'a> At<'a> {
         action: impl Into<String>,
     ) -> Issue {
         Issue {
-            code,
+            code: code.into(),
             severity: code.severity(),
-            file: self.file.to_owned(),
-            line: self.line,
-            field: self.field.map(str::to_owned),
+            location: Location::File {
+                file: self.file.to_owned(),
+                line: self.line,
+                field: self.field.map(str::to_owned),
+            },
             value,
             cause: cause.into(),
             action: action.into(),
         }
     }
-}
-
-/// Counts of what was read, and the shape of the clean series.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Summary {
-    /// Fulfilment centres.
-    pub centres: usize,
-    /// Delivery stations.
-    pub stations: usize,
-    /// Vehicles over all stations and types.
-    pub vehicles: u64,
-    /// Zones.
-    pub zones: usize,
-    /// SKUs.
-    pub skus: usize,
-    /// Valid demand rows after summing duplicates.
-    pub demand_rows: usize,
-    /// Orders of the delivery day.
-    pub orders: usize,
-    /// Order lines.
-    pub order_lines: usize,
-    /// The clean series (absent if no demand row was valid).
-    pub series: Option<SeriesSummary>,
 }
 
 /// Everything validation found, plus a summary of the data.
@@ -284,7 +249,7 @@ impl Report {
             let _ = write!(out, "; {series}");
         }
         out.push('\n');
-        let mut shown: HashMap<Code, usize> = HashMap::new();
+        let mut shown: HashMap<IssueCode, usize> = HashMap::new();
         for issue in &self.issues {
             if issue.severity == Severity::Warning {
                 let count = shown.entry(issue.code).or_default();
@@ -293,21 +258,10 @@ impl Report {
                     continue;
                 }
             }
-            out.push_str(&issue.file);
-            if let Some(line) = issue.line {
-                let _ = write!(out, ":{line}");
-            }
-            if let Some(field) = &issue.field {
-                let _ = write!(out, " {field}");
-            }
-            let _ = write!(out, " [{}] {}", issue.code, issue.cause);
-            if let Some(value) = &issue.value {
-                let _ = write!(out, " (value: {value:?})");
-            }
-            let _ = writeln!(out, " -- {}", issue.action);
+            let _ = writeln!(out, "{issue}");
         }
         if let Some(limit) = warnings_per_code {
-            let mut hidden: Vec<(Code, usize)> = shown
+            let mut hidden: Vec<(IssueCode, usize)> = shown
                 .into_iter()
                 .filter(|&(_, n)| n > limit)
                 .map(|(code, n)| (code, n - limit))

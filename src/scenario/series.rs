@@ -1,39 +1,25 @@
-//! The pipeline's output: clean, regular demand series.
+//! The pipeline's dense output: clean, regular demand series.
 //!
-//! One series per (SKU, zone) that has any demand, over one shared calendar of periods
-//! (days, or ISO weeks starting on Monday) from the first to the last date of the whole
-//! history, with explicit zeros for periods without rows. Forecasting reads values by
-//! dense index; the ids and period start dates say what each index means.
+//! One series per (SKU, zone) that has any demand, over the one shared [`Calendar`] (days,
+//! or seven-day weeks ending on the last date of the whole history), with explicit zeros
+//! for periods without rows. Reports and examples read values by dense index; the ids and
+//! period start dates say what each index means. The forecaster keeps the same rows sparse
+//! ([`History`](crate::forecast::History)) on the same grid.
 //!
 //! The same [`SeriesSet`] can be built from a scenario ([`Scenario::series`]) or from a
 //! plain history CSV ([`SeriesSet::from_history_csv`]), which is validated the same way:
 //! bad rows are reported, never dropped.
-//!
-//! [`Scenario::series`]: super::Scenario::series
 
-use super::demand::{self, Interned, Resolve};
+use super::calendar::Calendar;
 use super::error::ScenarioError;
-use super::model::{DemandRow, Period, SkuIdx, ZoneIdx};
+use super::history::{HistoryFormat, read_history};
+use super::model::{DemandRow, Period, Scenario, SkuIdx, ZoneIdx};
 use super::report::Report;
-use super::table::{Table, e_missing_file};
-use super::validate::series_rules;
+use super::summary::{SeriesSummary, SummaryAcc};
 use crate::ids::{SkuId, ZoneId};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
-use std::fmt;
 use std::path::Path;
-
-/// Series with fewer non-zero periods than this count as sparse in [`SeriesSummary`].
-pub const SPARSE_BELOW: usize = 8;
-
-/// The first day of the period that contains `date` (the date itself, or the Monday of
-/// its ISO week).
-pub fn period_start(period: Period, date: NaiveDate) -> NaiveDate {
-    match period {
-        Period::Day => date,
-        Period::Week => date - Days::new(u64::from(date.weekday().num_days_from_monday())),
-    }
-}
 
 /// The demand of one SKU in one zone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,92 +41,6 @@ pub struct SeriesSet {
     pub starts: Vec<NaiveDate>,
     /// The series, sorted by (sku, zone); every `values` has `starts.len()` entries.
     pub series: Vec<Series>,
-}
-
-/// The shape of a [`SeriesSet`], for reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SeriesSummary {
-    /// The bucket.
-    pub period: Period,
-    /// Number of (sku, zone) series.
-    pub series: usize,
-    /// Periods per series.
-    pub periods: usize,
-    /// Start of the first period.
-    pub first: Option<NaiveDate>,
-    /// Start of the last period.
-    pub last: Option<NaiveDate>,
-    /// Total units over all series.
-    pub total_units: f64,
-    /// Share of zero periods over all series (intermittency), in [0, 1].
-    pub zero_share: f64,
-    /// Share of series with fewer than `sparse_below` non-zero periods, in [0, 1].
-    pub sparse_share: f64,
-    /// The threshold used for `sparse_share`.
-    pub sparse_below: usize,
-}
-
-impl fmt::Display for SeriesSummary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unit = match self.period {
-            Period::Day => "day",
-            Period::Week => "week",
-        };
-        write!(f, "{} series x {} {unit}(s)", self.series, self.periods)?;
-        if let (Some(first), Some(last)) = (self.first, self.last) {
-            write!(f, " from {first} to {last}")?;
-        }
-        write!(
-            f,
-            ", {} units, {:.1}% zero periods, {:.1}% of series with < {} non-zero periods",
-            self.total_units,
-            100.0 * self.zero_share,
-            100.0 * self.sparse_share,
-            self.sparse_below
-        )
-    }
-}
-
-/// How to read a plain history CSV: the period and the column names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryFormat {
-    /// The bucket of the series.
-    pub period: Period,
-    /// Column with `YYYY-MM-DD` dates.
-    pub date: String,
-    /// Column with SKU ids.
-    pub sku: String,
-    /// Column with zone (or region) ids.
-    pub zone: String,
-    /// Column with units (>= 0).
-    pub quantity: String,
-}
-
-impl Default for HistoryFormat {
-    /// `date,sku,zone,quantity`, daily.
-    fn default() -> Self {
-        Self {
-            period: Period::Day,
-            date: "date".into(),
-            sku: "sku".into(),
-            zone: "zone".into(),
-            quantity: "quantity".into(),
-        }
-    }
-}
-
-impl HistoryFormat {
-    /// Sets the bucket.
-    pub fn with_period(mut self, period: Period) -> Self {
-        self.period = period;
-        self
-    }
-
-    /// Names the zone column (e.g. `region` in the shared Online Retail panel).
-    pub fn with_zone_column(mut self, name: impl Into<String>) -> Self {
-        self.zone = name.into();
-        self
-    }
 }
 
 impl SeriesSet {
@@ -177,9 +77,8 @@ impl SeriesSet {
         SeriesSet { period, starts: calendar.starts(), series }
     }
 
-    /// Reads a plain long-form history CSV (no scenario needed), checks every row like
-    /// `demand.csv` of a scenario (any id is accepted), and builds the series. Columns other
-    /// than the four named in `format` are ignored with a `W-UNKNOWN-COLUMN` warning.
+    /// Reads a plain long-form history CSV through [`read_history`] (every row checked
+    /// like `demand.csv` of a scenario, any id accepted) and builds the dense series.
     ///
     /// # Errors
     /// [`ScenarioError::Invalid`] with every issue if any row is bad or the file is
@@ -192,31 +91,14 @@ impl SeriesSet {
         path: &Path,
         format: &HistoryFormat,
     ) -> Result<(SeriesSet, Report), ScenarioError> {
-        let label = path.display().to_string();
-        let mut report = Report::default();
-        let cols = [&*format.date, &*format.sku, &*format.zone, &*format.quantity];
-        let mut ids = Interned::default();
-        let rows = match Table::open(path, &label, &cols, &[], &mut report)? {
-            Some(mut table) => demand::read(&mut table, &mut ids, &mut report)?,
-            None => {
-                if !path.exists() {
-                    e_missing_file(&mut report, &label, &cols.join(","));
-                }
-                Vec::new()
-            }
-        };
+        let (history, report) = read_history(path, format)?;
         let set = SeriesSet::from_rows(
-            format.period,
-            &rows,
-            |s| SkuId::new(ids.sku_name(s.0)),
-            |z| ZoneId::new(ids.zone_name(z.0)),
+            history.period,
+            &history.rows,
+            |s| history.skus.get(s.0 as usize).cloned().unwrap_or_else(|| SkuId::new("?")),
+            |z| history.zones.get(z.0 as usize).cloned().unwrap_or_else(|| ZoneId::new("?")),
         );
-        series_rules(&mut report, &label, &set);
-        report.summary.skus = ids.sku_names.len();
-        report.summary.zones = ids.zone_names.len();
-        report.summary.demand_rows = rows.len();
-        report.summary.series = Some(set.summary(SPARSE_BELOW));
-        if report.is_ok() { Ok((set, report)) } else { Err(ScenarioError::Invalid(report)) }
+        Ok((set, report))
     }
 
     /// Number of periods.
@@ -249,9 +131,8 @@ impl SeriesSet {
 
     /// The index of the period that contains `date`, if it is within the calendar.
     pub fn period_index(&self, date: NaiveDate) -> Option<usize> {
-        let first = *self.starts.first()?;
-        let days = (period_start(self.period, date) - first).num_days();
-        let i = usize::try_from(days / self.period.days()).ok()?;
+        let days = (date - *self.starts.first()?).num_days();
+        let i = usize::try_from(days).ok()? / self.period.days().unsigned_abs() as usize;
         (i < self.starts.len()).then_some(i)
     }
 
@@ -268,101 +149,26 @@ impl SeriesSet {
     }
 }
 
-/// The shared calendar of a set of demand rows: from the period of the first date to the
-/// period of the last.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Calendar {
-    period: Period,
-    first: NaiveDate,
-    periods: usize,
-}
-
-impl Calendar {
-    /// `None` when there are no rows.
-    pub fn of(period: Period, rows: &[DemandRow]) -> Option<Calendar> {
-        let first = rows.iter().map(|r| r.date).min()?;
-        let last = rows.iter().map(|r| r.date).max()?;
-        let (first, last) = (period_start(period, first), period_start(period, last));
-        let periods = ((last - first).num_days() / period.days()) as usize + 1;
-        Some(Calendar { period, first, periods })
-    }
-
-    /// The first day of each period.
-    pub fn starts(&self) -> Vec<NaiveDate> {
-        let step = self.period.days() as u64;
-        (0..self.periods as u64).map(|i| self.first + Days::new(i * step)).collect()
-    }
-
-    /// Calls `f` once per (sku, zone) run of `rows` (sorted by sku, zone, date) with its
-    /// dense values, reusing one buffer: O(periods) memory whatever the number of series.
+impl Scenario {
+    /// The clean series of the demand history (see [`SeriesSet`]).
     ///
     /// # Complexity
     /// O(rows + series x periods).
-    pub fn each_series(&self, rows: &[DemandRow], mut f: impl FnMut(SkuIdx, ZoneIdx, &[f64])) {
-        let mut values = vec![0.0; self.periods];
-        let mut rest = rows;
-        while let Some(head) = rest.first() {
-            let key = (head.sku, head.zone);
-            let len = rest.iter().take_while(|r| (r.sku, r.zone) == key).count();
-            values.fill(0.0);
-            for r in &rest[..len] {
-                let days = (period_start(self.period, r.date) - self.first).num_days();
-                if let Some(v) =
-                    usize::try_from(days / self.period.days()).ok().and_then(|i| values.get_mut(i))
-                {
-                    *v += r.quantity;
-                }
-            }
-            f(key.0, key.1, &values);
-            rest = &rest[len..];
-        }
-    }
-}
-
-/// Accumulates a [`SeriesSummary`] one series at a time.
-#[derive(Debug, Clone)]
-pub(crate) struct SummaryAcc {
-    sparse_below: usize,
-    series: usize,
-    cells: usize,
-    zeros: usize,
-    sparse: usize,
-    total_units: f64,
-}
-
-impl SummaryAcc {
-    pub fn new(sparse_below: usize) -> Self {
-        Self { sparse_below, series: 0, cells: 0, zeros: 0, sparse: 0, total_units: 0.0 }
-    }
-
-    pub fn add(&mut self, values: &[f64]) {
-        let nonzero = values.iter().filter(|v| **v > 0.0).count();
-        self.series += 1;
-        self.cells += values.len();
-        self.zeros += values.len() - nonzero;
-        self.sparse += usize::from(nonzero < self.sparse_below);
-        self.total_units += values.iter().sum::<f64>();
-    }
-
-    pub fn finish(&self, period: Period, starts: &[NaiveDate]) -> SeriesSummary {
-        let share = |k: usize, of: usize| if of == 0 { 0.0 } else { k as f64 / of as f64 };
-        SeriesSummary {
-            period,
-            series: self.series,
-            periods: starts.len(),
-            first: starts.first().copied(),
-            last: starts.last().copied(),
-            total_units: self.total_units,
-            zero_share: share(self.zeros, self.cells),
-            sparse_share: share(self.sparse, self.series),
-            sparse_below: self.sparse_below,
-        }
+    pub fn series(&self) -> SeriesSet {
+        SeriesSet::from_rows(
+            self.period,
+            &self.demand,
+            // Indices of a loaded scenario always resolve; a hand-built one gets a visible stand-in.
+            |s| self.sku(s).map_or_else(|| SkuId::new(format!("#{}", s.0)), |k| k.id.clone()),
+            |z| self.zone(z).map_or_else(|| ZoneId::new(format!("#{}", z.0)), |k| k.id.clone()),
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::summary::SPARSE_BELOW;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -408,17 +214,22 @@ mod tests {
     }
 
     #[test]
-    fn weekly_series_bucket_by_iso_week_starting_monday() {
-        // 2024-01-07 is a Sunday, 2024-01-08 a Monday.
+    fn weekly_series_are_whole_weeks_ending_on_the_last_date() {
+        // 16 days from 2024-01-01 to 2024-01-16: two weeks from 2024-01-03; the two days
+        // before the first whole week are outside the grid.
         let rows = [
+            row("2024-01-02", 0, 0, 9.0),
             row("2024-01-03", 0, 0, 1.0),
-            row("2024-01-07", 0, 0, 2.0),
-            row("2024-01-08", 0, 0, 4.0),
+            row("2024-01-09", 0, 0, 2.0),
+            row("2024-01-10", 0, 0, 4.0),
+            row("2024-01-16", 0, 0, 8.0),
         ];
         let set = SeriesSet::from_rows(Period::Week, &rows, |_| "S".into(), |_| "Z".into());
-        assert_eq!(set.starts, [d("2024-01-01"), d("2024-01-08")]);
-        assert_eq!(set.series[0].values, [3.0, 4.0]);
-        assert_eq!(set.period_index(d("2024-01-14")), Some(1));
+        assert_eq!(set.starts, [d("2024-01-03"), d("2024-01-10")]);
+        assert_eq!(set.series[0].values, [3.0, 12.0]);
+        assert_eq!(set.period_index(d("2024-01-16")), Some(1));
+        assert_eq!(set.period_index(d("2024-01-02")), None);
+        assert_eq!(set.period_index(d("2024-01-17")), None);
     }
 
     #[test]

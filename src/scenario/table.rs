@@ -192,7 +192,10 @@ mod tests {
             seen.push((t.line(), t.get(0).to_owned(), t.get(1).to_owned()));
         }
         assert_eq!(seen, [(2, "1".into(), "two\nlines".into()), (6, "5".into(), "6".into())]);
-        let bad: Vec<_> = report.issues.iter().map(|i| (i.code, i.line)).collect();
-        assert_eq!(bad, [(Code::FieldCount, Some(4)), (Code::FieldCount, Some(5))]);
+        let bad: Vec<_> = report.issues.iter().map(|i| (i.code.as_str(), i.line())).collect();
+        assert_eq!(
+            bad,
+            [(Code::FieldCount.as_str(), Some(4)), (Code::FieldCount.as_str(), Some(5))]
+        );
     }
 }

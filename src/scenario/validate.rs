@@ -9,9 +9,10 @@
 //! judged against the median and the MAD of the series' non-zero periods, which a single
 //! bulk order cannot drag along the way it drags a mean and a standard deviation).
 
-use super::model::{Period, TimeOfDay};
+use super::calendar::Calendar;
+use super::model::{DemandRow, Period, SkuIdx, TimeOfDay, ZoneIdx};
 use super::report::{At, Code, Report};
-use super::series::SeriesSet;
+use super::summary::{SPARSE_BELOW, SeriesSummary, SummaryAcc};
 use chrono::NaiveDate;
 
 /// A series must be silent for at least this many days before it is called a gap.
@@ -158,8 +159,8 @@ pub(crate) fn e_duplicate_id(report: &mut Report, at: At, id: &str, first: Optio
     report.push(at.issue(Code::DuplicateId, value(id), cause, action));
 }
 
-/// One series as the series rules see it (borrowed from a [`SeriesSet`] or from the
-/// loader's one-series-at-a-time pass, which never holds the whole dense matrix).
+/// One series as the series rules see it (one dense series of the loader's
+/// one-series-at-a-time pass, which never holds the whole dense matrix).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SeriesView<'a> {
     pub period: Period,
@@ -169,19 +170,34 @@ pub(crate) struct SeriesView<'a> {
     pub values: &'a [f64],
 }
 
-/// Runs every series rule on every series of `set`.
-pub(crate) fn series_rules(report: &mut Report, file: &str, set: &SeriesSet) {
-    for s in &set.series {
-        let view = SeriesView {
-            period: set.period,
-            starts: &set.starts,
-            sku: s.sku.as_str(),
-            zone: s.zone.as_str(),
-            values: &s.values,
-        };
+/// Runs every series rule on every series of `rows` (sorted by sku, zone, date), one
+/// series at a time on the one [`Calendar`], and returns the shape of the series; `None`
+/// when there is no row. `sku` and `zone` name the dense indices in messages.
+///
+/// Used for a scenario's `demand.csv` and for a plain history file alike, so both get the
+/// same warnings.
+///
+/// # Complexity
+/// O(rows + series x periods log periods) time (the outlier rule sorts each series),
+/// O(periods) memory beyond the rows.
+pub(crate) fn series_rules<'n>(
+    report: &mut Report,
+    file: &str,
+    period: Period,
+    rows: &[DemandRow],
+    sku: impl Fn(SkuIdx) -> &'n str,
+    zone: impl Fn(ZoneIdx) -> &'n str,
+) -> Option<SeriesSummary> {
+    let calendar = Calendar::of(period, rows)?;
+    let starts = calendar.starts();
+    let mut summary = SummaryAcc::new(SPARSE_BELOW);
+    calendar.each_series(rows, |s, z, values| {
+        let view = SeriesView { period, starts: &starts, sku: sku(s), zone: zone(z), values };
         w_history_gap(report, file, view);
         w_outlier(report, file, view);
-    }
+        summary.add(values);
+    });
+    Some(summary.finish(period, &starts))
 }
 
 /// `W-HISTORY-GAP`: a series that used to sell regularly falls silent for a long stretch
@@ -266,14 +282,15 @@ pub(crate) fn w_outlier(report: &mut Report, file: &str, s: SeriesView) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::{SkuId, ZoneId};
-    use crate::scenario::Series;
 
-    fn set(values: Vec<f64>) -> SeriesSet {
+    /// Runs the series rules on one daily series from 2024-01-01.
+    fn series_rules(r: &mut Report, file: &str, values: &[f64]) {
         let d0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-        let starts = (0..values.len() as u64).map(|i| d0 + chrono::Days::new(i)).collect();
-        let series = vec![Series { sku: SkuId::from("A"), zone: ZoneId::from("Z"), values }];
-        SeriesSet { period: Period::Day, starts, series }
+        let starts: Vec<NaiveDate> =
+            (0..values.len() as u64).map(|i| d0 + chrono::Days::new(i)).collect();
+        let view = SeriesView { period: Period::Day, starts: &starts, sku: "A", zone: "Z", values };
+        w_history_gap(r, file, view);
+        w_outlier(r, file, view);
     }
 
     #[test]
@@ -299,7 +316,7 @@ mod tests {
                 "E-BAD-WKT"
             ]
         );
-        assert!(r.issues.iter().all(|i| i.line == Some(3) && i.field.as_deref() == Some("x")));
+        assert!(r.issues.iter().all(|i| i.line() == Some(3) && i.field() == Some("x")));
     }
 
     #[test]
@@ -309,10 +326,10 @@ mod tests {
             values[i * 5] = v;
         }
         let mut r = Report::default();
-        series_rules(&mut r, "demand.csv", &set(values.clone()));
+        series_rules(&mut r, "demand.csv", &values);
         assert!(r.issues.is_empty());
         values[37] = 400.0;
-        series_rules(&mut r, "demand.csv", &set(values));
+        series_rules(&mut r, "demand.csv", &values);
         assert_eq!(r.issues.len(), 1);
         assert_eq!(r.issues[0].code, Code::Outlier);
         assert_eq!(r.issues[0].value.as_deref(), Some("2024-02-07: 400"));
@@ -326,13 +343,13 @@ mod tests {
             values[i] = 1.0;
         }
         let mut r = Report::default();
-        series_rules(&mut r, "demand.csv", &set(values));
+        series_rules(&mut r, "demand.csv", &values);
         assert_eq!(r.issues.len(), 1, "{:?}", r.issues);
         assert_eq!(r.issues[0].value.as_deref(), Some("2024-01-20..2024-03-30"));
         // The trailing 5 days are not a gap; a short history is never judged.
         let mut thin = vec![0.0; 100];
         thin[0] = 1.0;
-        series_rules(&mut r, "demand.csv", &set(thin));
+        series_rules(&mut r, "demand.csv", &thin);
         assert_eq!(r.issues.len(), 1);
     }
 }

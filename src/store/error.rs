@@ -9,6 +9,25 @@ pub enum StoreError {
     /// The database reported an error (I/O, lock, constraint, corrupt file).
     #[error("store database: {0}")]
     Database(#[from] rusqlite::Error),
+    /// Another process (a running `stockroute serve`) owns this store file and its jobs.
+    #[error(
+        "{}: another stockroute process owns this store (a running `serve`); stop it, or give \
+         this one another --store file",
+        path.display()
+    )]
+    Locked {
+        /// The store file.
+        path: std::path::PathBuf,
+    },
+    /// The store file could not be opened or locked.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The store file.
+        path: std::path::PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// No run has this id.
     #[error("no forecast run `{0}`")]
     RunNotFound(RunId),

@@ -8,18 +8,26 @@
 //! [`ForecastStore`] is object-safe and `Send + Sync` so the HTTP service can hold an
 //! `Arc<dyn ForecastStore>`. The SQL is kept plain (TEXT, REAL, INTEGER, JSON as text) so a
 //! PostgreSQL backend can follow behind a feature with the same schema and tests.
+//!
+//! Nothing the store imports imports it back: it knows the forecast's types (they sit
+//! below it), keeps service jobs itself ([`jobs`]), and leaves experiment records to
+//! `experiment::records`, whose types belong to the experiment, above the store; the
+//! tables of every area stay in this module's migrations.
 
+mod demand;
 mod error;
-mod experiments;
+mod forecast_run;
 pub mod jobs;
 mod page;
 mod sqlite;
 
+pub use demand::{forecast_demand, set_demand};
 pub use error::StoreError;
-pub use experiments::{ExperimentRecord, ExperimentStatus, ExperimentStore};
+pub use forecast_run::{StoredForecastRun, forecast_run, model_config};
 pub use jobs::{JobRecord, JobState, JobStore, NewJob};
 pub use page::{RowFilter, RowsPage};
 pub use sqlite::SqliteStore;
+pub(crate) use sqlite::{json_text, new_run_id};
 
 use crate::forecast::{ForecastSet, Frequency, quantile::QUANTILE_LEVELS};
 use crate::ids::{RunId, SkuId, ZoneId};

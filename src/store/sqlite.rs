@@ -17,7 +17,9 @@ use std::sync::{Mutex, MutexGuard};
 
 /// Schema migrations; `user_version` = how many have been applied.
 /// Each area that keeps records in the store (forecast runs, service jobs, experiments)
-/// adds its own file here, in order.
+/// adds its own file here, in order: one counter orders them all, so the schema of every
+/// area lives here even where the queries do not (experiment records are written by
+/// `experiment::records`, which sits above the store).
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_jobs.sql"),
@@ -33,6 +35,9 @@ pub struct SqliteStore {
     path: PathBuf,
     pub(super) writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Held for the store's lifetime by the process that owns the file's jobs (see
+    /// [`SqliteStore::open_owned`]); dropping the store releases it.
+    _owner: Option<std::fs::File>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -63,7 +68,43 @@ impl SqliteStore {
             path: path.to_owned(),
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
+            _owner: None,
         })
+    }
+
+    /// Opens the store as its one owning process: the service, which runs the file's jobs
+    /// and marks the ones a previous owner left unfinished as interrupted. An exclusive
+    /// advisory lock (`flock`) on the database file is taken first and held until the store
+    /// is dropped, so a second owner is refused instead of failing the first one's jobs.
+    /// Plain [`SqliteStore::open`] (the CLI's forecast and place runs) does not take it:
+    /// SQLite itself serialises their writes.
+    ///
+    /// The lock is the kernel's, so it goes with the process: a crashed owner leaves no
+    /// stale lock behind.
+    ///
+    /// # Errors
+    /// [`StoreError::Locked`] when another process owns the file; those of
+    /// [`SqliteStore::open`].
+    pub fn open_owned(path: &Path) -> Result<Self, StoreError> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|source| StoreError::Io { path: path.to_owned(), source })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked { path: path.to_owned() });
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(StoreError::Io { path: path.to_owned(), source });
+            }
+        }
+        let mut store = Self::open(path)?;
+        store._owner = Some(file);
+        Ok(store)
     }
 
     /// The schema version of the open file.
@@ -74,8 +115,14 @@ impl SqliteStore {
         Ok(lock(&self.writer).query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// The writer connection, held until the guard drops (SQLite has one writer at a time
+    /// anyway).
+    pub(crate) fn lock_writer(&self) -> MutexGuard<'_, Connection> {
+        lock(&self.writer)
+    }
+
     /// Runs `f` on a reader connection (pooled, or a new one).
-    pub(super) fn read<T>(
+    pub(crate) fn read<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -111,7 +158,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 /// A new run id: UTC time to the millisecond plus 32 bits that separate runs made in the
 /// same millisecond (by this process: a counter; by others: the process id and the clock's
 /// nanoseconds).
-pub(super) fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
+pub(crate) fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let salt = [
@@ -147,7 +194,7 @@ fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreEr
     }
 }
 
-pub(super) fn json_text(v: &impl serde::Serialize) -> String {
+pub(crate) fn json_text(v: &impl serde::Serialize) -> String {
     // Serialising plain values (numbers, strings, serde_json::Value) cannot fail.
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
 }
@@ -342,5 +389,23 @@ impl ForecastStore for SqliteStore {
         let conn = lock(&self.writer);
         let cutoff = cutoff.to_rfc3339_opts(SecondsFormat::Millis, true);
         Ok(conn.execute("DELETE FROM forecast_run WHERE created_at < ?1", [cutoff])?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_owned_store_refuses_a_second_owner_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("owned.sqlite");
+        let first = SqliteStore::open_owned(&path).unwrap();
+        let err = SqliteStore::open_owned(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+        // Processes that do not own the jobs (the CLI's runs) still open it.
+        assert!(SqliteStore::open(&path).is_ok());
+        drop(first);
+        assert!(SqliteStore::open_owned(&path).is_ok());
     }
 }

@@ -3,8 +3,11 @@
 //! Every endpoint, its happy path and its refusals; [`process`] kills and restarts the
 //! real binary, [`damaged`] feeds the router broken requests.
 
+mod connections;
+mod contract;
 mod damaged;
 mod experiments;
+mod locations;
 mod process;
 
 use reqwest::StatusCode;

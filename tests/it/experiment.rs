@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use stockroute::SolveContext;
 use stockroute::experiment::{
-    self, Decision, Measures, MetricKind, Spec, UnitResult, shadow, summarise,
+    self, Decision, ExperimentStatus, ExperimentStore, Measures, MetricKind, Spec, UnitResult,
+    shadow, summarise,
 };
-use stockroute::store::{ExperimentStatus, ExperimentStore, SqliteStore, StoreError};
+use stockroute::store::{SqliteStore, StoreError};
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)

@@ -185,17 +185,17 @@ proptest! {
     }
 }
 
-/// The shared demand file reads as its README describes (16,905 series, 4,051,928 units,
-/// 2010-12-01 .. 2011-10-14) and its fingerprint is stable.
+/// The in-repository sample of the shared demand file (its France and Germany rows, see
+/// `data/demand/README.md`) reads as that README counts it: 2,779 series, 173,522 units,
+/// 2010-12-01 .. 2011-10-14; its fingerprint is stable.
 #[test]
-fn the_shared_demand_file_matches_its_readme() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/demand/online_retail_daily.csv");
+fn the_demand_sample_reads_as_its_readme_counts_it() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demand/online_retail_fr_de.csv");
     let options = HistoryOptions { zone_column: "region".into(), frequency: Frequency::Daily };
     let h = History::read_csv(&path, &options).unwrap();
-    assert_eq!(h.len(), 16_905);
+    assert_eq!(h.len(), 2_779);
     assert_eq!(h.periods(), 318);
-    assert_eq!(h.total_units(), 4_051_928.0);
+    assert_eq!(h.total_units(), 173_522.0);
     assert_eq!(h.period_start(0), chrono::NaiveDate::from_ymd_opt(2010, 12, 1).unwrap());
     assert_eq!(h.period_start(318), chrono::NaiveDate::from_ymd_opt(2011, 10, 15).unwrap());
     assert_eq!(h.fingerprint(), History::read_csv(&path, &options).unwrap().fingerprint());

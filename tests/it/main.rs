@@ -1,6 +1,7 @@
 //! The one integration-test binary: one module per area.
 
 mod api;
+mod city;
 mod experiment;
 mod forecast;
 mod pipeline;

@@ -45,7 +45,8 @@ fn scenario_forecast_maps_to_a_placement_that_passes_the_check() {
     let info = db.run_info(&id).unwrap();
     let rows = db.read_run(&id).unwrap();
     let options = PlacementOptions { cycle_periods: 7.0, ..PlacementOptions::default() };
-    let input = placement::input_from(&scn, &info, &rows, options).unwrap();
+    let demand = store::forecast_demand(&info, &rows);
+    let input = placement::input_from(&scn, &demand, options).unwrap();
     assert_eq!(input.forecast_run.as_ref(), Some(&id));
     assert_eq!(input.centres.len(), scn.centres.len());
     assert_eq!(input.zones.len(), scn.zones.len());
@@ -73,7 +74,7 @@ fn scenario_forecast_maps_to_a_placement_that_passes_the_check() {
 
     // A cycle longer than the run is refused with the numbers.
     let long = PlacementOptions { cycle_periods: 99.0, ..PlacementOptions::default() };
-    let err = placement::input_from(&scn, &info, &rows, long).unwrap_err();
+    let err = placement::input_from(&scn, &demand, long).unwrap_err();
     assert!(err.to_string().contains("99"), "{err}");
 }
 
@@ -216,4 +217,51 @@ fn cli_place_defaults_to_the_newest_run_of_the_scenarios_own_data() {
     ]);
     assert!(p.status.success(), "{}", text(&p.stderr));
     assert!(text(&p.stdout).contains(&own_id), "{}", text(&p.stdout));
+}
+
+#[test]
+fn the_stage_entry_points_forecast_into_the_store_and_place_from_the_stored_run() {
+    let (scn, _) = stockroute::scenario::load(repo("tests/data/valid")).unwrap();
+    let history = History::from_scenario(&scn).unwrap();
+    let config = ForecastConfig::new(history.frequency(), scn.horizon_periods as usize);
+    let dir = tempfile::tempdir().unwrap();
+    let db = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+    let ctx = SolveContext::new(0).with_threads(1);
+    let run =
+        store::forecast_run::<stockroute::Error>(&db, &history, &config, "valid".into(), &ctx)
+            .unwrap();
+    let info = db.run_info(&run.id).unwrap();
+    assert_eq!(info.run.data_fingerprint, history.fingerprint());
+    assert_eq!(info.run.model_config, store::model_config(&config));
+    assert_eq!(info.run.source, "valid");
+    assert_eq!(info.row_count as usize, run.set.series.len() * config.horizon);
+
+    let rows = db.read_run(&run.id).unwrap();
+    let demand = store::forecast_demand(&info, &rows);
+    let options = placement::PlaceOptions {
+        placement: PlacementOptions { cycle_periods: 7.0, ..PlacementOptions::default() },
+        solve_time_limit: None,
+    };
+    let placed = placement::place(&scn, &demand, None, &options, &ctx).unwrap();
+    assert!(placed.verdict.is_feasible(), "{:?}", placed.verdict.violations);
+    assert!(placed.coverage.is_none() && placed.road_pairs() == 0);
+    assert_eq!(placed.report.forecast_run.as_ref(), Some(&run.id));
+    // The report is the one the plain sequence gives.
+    let input = placement::input_from(&scn, &demand, options.placement.clone()).unwrap();
+    let result = placement::solve(&input, &ctx).unwrap();
+    let json = |r: &placement::PlacementReport| serde_json::to_value(r).unwrap();
+    assert_eq!(json(&placed.report), json(&result.report(&input)));
+
+    // A cancelled forecast writes no run.
+    let cancelled = SolveContext::new(0);
+    cancelled.cancel_token().cancel();
+    let err =
+        store::forecast_run::<stockroute::Error>(&db, &history, &config, "x".into(), &cancelled)
+            .unwrap_err();
+    assert!(matches!(
+        err,
+        stockroute::Error::Interrupted(_)
+            | stockroute::Error::Forecast(forecast::ForecastError::Interrupted(_))
+    ));
+    assert_eq!(db.list_runs().unwrap().len(), 1);
 }

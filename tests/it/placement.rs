@@ -137,12 +137,14 @@ fn invalid_input_lists_every_problem() {
     input.demand[0].zone = ZoneId::from("nowhere");
     input.options.k_nearest = 0;
     let err = placement::solve(&input, &SolveContext::new(1)).unwrap_err();
-    let PlacementError::InvalidInput { violations } = &err else { panic!("{err}") };
-    let fields: Vec<_> = violations.iter().map(|v| v.field).collect();
+    let PlacementError::InvalidInput { issues } = &err else { panic!("{err}") };
+    let fields: Vec<_> = issues.iter().map(|v| v.field().unwrap()).collect();
     assert_eq!(
         fields,
-        ["centres.storage_m3", "skus.volume_m3", "demand.zone", "options.k_nearest"]
+        ["centres[0].storage_m3", "skus[0].volume_m3", "demand[0].zone", "options.k_nearest"]
     );
+    let codes: Vec<_> = issues.iter().map(|v| v.code.as_str()).collect();
+    assert_eq!(codes, ["E2004", "E2005", "E2006", "E2005"]);
 }
 
 #[test]

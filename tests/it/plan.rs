@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use stockroute::SolveContext;
 use stockroute::plan::{self, PlanRequest, UnservedCause};
+use stockroute::report;
 use stockroute::roads::OSM_ATTRIBUTION;
 use stockroute::roads::graph::{RoadGraph, RoadOptions};
 use stockroute::routing::from_scenario::{DayOptions, UnroutedReason, day_problems};
@@ -59,13 +60,13 @@ fn plan_on_monaco_writes_every_file_and_a_rerun_gives_the_same_bytes() {
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let summary = String::from_utf8_lossy(&first.stdout);
     assert!(summary.contains("orders delivered"), "{summary}");
-    for file in plan::OUTPUT_FILES.iter().chain(&["run.json"]) {
+    for file in report::plan::OUTPUT_FILES.iter().chain(&["run.json"]) {
         let len = std::fs::metadata(a.join(file)).map(|m| m.len()).unwrap_or(0);
         assert!(len > 0, "{file} missing or empty");
     }
     let second = plan_cli(&b, &store, &[]);
     assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
-    for file in plan::OUTPUT_FILES {
+    for file in report::plan::OUTPUT_FILES {
         let (x, y) = (std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap());
         assert!(x == y, "{file} differs between two runs with the same seed");
     }
@@ -250,7 +251,7 @@ fn scenario_text_is_escaped_and_orders_without_roads_are_reported() {
             .all(|u| matches!(u.reason, UnservedCause::Unrouted(UnroutedReason::NoRoadGraph)))
     );
     let out = dir.path().join("out");
-    plan::write_outputs(&outcome, &out).unwrap();
+    report::plan::write_outputs(&outcome, &out).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("<script"), "unescaped scenario text");
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));

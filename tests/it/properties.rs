@@ -86,7 +86,11 @@ mod generate {
                 name: "random".into(),
                 locations,
                 depots: (0..depots).map(|i| Depot { id: format!("d{i}").into(), location: i }).collect(),
-                vehicle_types: fleet,
+                // Ids are unique (E1010): the types differ in everything else.
+                vehicle_types: fleet.into_iter().enumerate().map(|(i, mut v)| {
+                    v.id = format!("v{i}").into();
+                    v
+                }).collect(),
                 stops,
                 objective: Objective { vehicles_first, unserved_penalty: None },
             }

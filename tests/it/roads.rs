@@ -1,16 +1,18 @@
 //! Road graph, snapping and travel matrices on the real Monaco OSM extract.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use stockroute::SolveContext;
+use stockroute::roads::ch::ContractionHierarchy;
 use stockroute::roads::error::RoadError;
 use stockroute::roads::graph::{RoadGraph, RoadOptions};
 use stockroute::roads::matrix::TravelMatrix;
+use stockroute::roads::oracle::{ArcCost, OracleOptions, RoadOracle};
 use stockroute::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
 use stockroute::roads::traffic::TrafficProfile;
 
 fn monaco_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/osm/monaco.osm.pbf")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/monaco/roads.osm.pbf")
 }
 
 fn monaco() -> &'static RoadGraph {
@@ -189,8 +191,9 @@ fn bad_files_are_clear_errors() {
         &RoadOptions::default(),
     );
     assert!(matches!(e, Err(RoadError::Io { .. })), "{e:?}");
-    let readme = monaco_path().with_file_name("README.md");
-    let e = RoadGraph::from_pbf(readme, &RoadOptions::default());
+    // A file that exists but is not PBF (the scenario's own TOML).
+    let toml = monaco_path().with_file_name("scenario.toml");
+    let e = RoadGraph::from_pbf(toml, &RoadOptions::default());
     assert!(matches!(e, Err(RoadError::NotPbf { .. })), "{e:?}");
 }
 
@@ -217,4 +220,66 @@ fn roads_subcommand_fails_cleanly_on_a_missing_file() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot read road extract"), "{stderr}");
+}
+
+#[test]
+fn oracle_arcs_and_neighbour_lists_equal_the_dense_matrix_on_monaco() {
+    use rand::{Rng, SeedableRng};
+    let g = monaco();
+    let stops = snapped_town(300, 21);
+    let mut hourly = [1.0; 24];
+    hourly[8] = 0.6;
+    let profile = TrafficProfile::hourly(hourly).with_weather(1.2);
+    let ctx = SolveContext::new(3).with_threads(2);
+    let m = TravelMatrix::compute(g, &stops, &profile, 8, &ctx).unwrap();
+    let hierarchy = Arc::new(ContractionHierarchy::build(g, &ctx).unwrap());
+    let k = 12;
+    let options = OracleOptions::default().with_neighbours(k);
+    let oracle = RoadOracle::build(g, hierarchy, &stops, &profile, 8, &options, &ctx).unwrap();
+
+    for i in 0..stops.len() {
+        let mut row: Vec<(u32, u32, usize)> = (0..stops.len())
+            .filter(|&j| j != i)
+            .map(|j| (m.free_flow_ms(i, j), m.distance_m(i, j), j))
+            .collect();
+        row.sort_unstable();
+        let expected: Vec<(usize, u32, u32)> =
+            row.iter().take(k).map(|&(_, d, j)| (j, m.time_s(i, j), d)).collect();
+        let got: Vec<(usize, u32, u32)> = oracle
+            .neighbours(i)
+            .iter()
+            .map(|n| (n.stop as usize, n.time_s, n.distance_m))
+            .collect();
+        assert_eq!(got, expected, "neighbours of stop {i}");
+    }
+
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(5);
+    for _ in 0..500 {
+        let (i, j) = (rng.random_range(0..stops.len()), rng.random_range(0..stops.len()));
+        let expected = ArcCost { time_s: m.time_s(i, j), distance_m: m.distance_m(i, j) };
+        assert_eq!(oracle.arc(i, j).unwrap(), expected, "{i} -> {j}");
+    }
+    let s = oracle.stats();
+    assert_eq!(s.queries, 500);
+    // Random pairs on 300 stops with 12 neighbours each: most need the hierarchy.
+    assert!(s.hierarchy_queries > 400, "{s:?}");
+    assert!(s.neighbour_hits > 0 || s.hierarchy_queries == 500, "{s:?}");
+}
+
+#[test]
+fn roads_subcommand_times_the_oracle() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["roads", "--oracle-points", "200", "--neighbours", "10", "--queries", "3000"])
+        .args(["--threads", "1"])
+        .arg(monaco_path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("snap: 200 points on the graph"), "{stdout}");
+    assert!(stdout.contains("hierarchy: "), "{stdout}");
+    assert!(stdout.contains("neighbours: 200 points x 10 on 1 threads"), "{stdout}");
+    assert!(stdout.contains("queries (random): 3000 arcs"), "{stdout}");
+    assert!(stdout.contains("queries (two-hop): 3000 arcs"), "{stdout}");
+    assert!(!stdout.contains("matrix:"), "{stdout}");
 }

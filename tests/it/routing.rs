@@ -9,12 +9,13 @@ use stockroute::routing::{
     Stop, TimeWindow, UnservedReason, VehicleType,
 };
 
-fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks").join(rel)
+/// The small benchmark copies under `data/routing/` (sources in its README).
+fn bench_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/routing").join(name)
 }
 
-fn bks(dir: &str, name: &str) -> f64 {
-    let text = std::fs::read_to_string(shared(&format!("{dir}/bks.csv"))).unwrap();
+fn bks(name: &str) -> f64 {
+    let text = std::fs::read_to_string(bench_file("bks.csv")).unwrap();
     let row = text.lines().find(|l| l.starts_with(&format!("{name},"))).unwrap();
     row.split(',').nth(2).unwrap().parse().unwrap()
 }
@@ -27,8 +28,8 @@ fn solve_iters(p: &Problem, iterations: u64, seed: u64) -> Solution {
 #[test]
 fn best_known_cvrp_solution_passes_the_checker_at_its_published_cost() {
     for name in ["A-n32-k5", "X-n101-k25"] {
-        let p = vrplib::read(&shared(&format!("cvrp/{name}.vrp"))).unwrap();
-        let text = std::fs::read_to_string(shared(&format!("cvrp/{name}.sol"))).unwrap();
+        let p = vrplib::read(&bench_file(&format!("{name}.vrp"))).unwrap();
+        let text = std::fs::read_to_string(bench_file(&format!("{name}.sol"))).unwrap();
         let routes = vrplib::parse_sol(&text).unwrap();
         let mut s = Solution {
             routes: routes
@@ -52,33 +53,33 @@ fn best_known_cvrp_solution_passes_the_checker_at_its_published_cost() {
         s.cost = report.cost;
         s.distance = report.distance;
         assert!(routing::check(&p, &s).is_ok(), "{name}: {:?}", routing::check(&p, &s));
-        assert_eq!(report.cost, bks("cvrp", name), "{name}");
+        assert_eq!(report.cost, bks(name), "{name}");
     }
 }
 
 #[test]
 fn solver_gets_close_to_the_optimum_on_a_small_cvrp() {
-    let p = vrplib::read(&shared("cvrp/A-n32-k5.vrp")).unwrap();
+    let p = vrplib::read(&bench_file("A-n32-k5.vrp")).unwrap();
     let s = solve_iters(&p, 20_000, 1);
     let report = routing::check(&p, &s);
     assert!(report.is_ok(), "{:?}", report.violations);
-    let gap = s.cost / bks("cvrp", "A-n32-k5") - 1.0;
+    let gap = s.cost / bks("A-n32-k5") - 1.0;
     assert!(gap <= 0.02, "gap {gap}");
 }
 
 #[test]
 fn solver_finds_the_best_known_fleet_on_c101() {
-    let p = solomon::read(&shared("vrptw/C101.txt")).unwrap();
+    let p = solomon::read(&bench_file("C101.txt")).unwrap();
     let s = solve_iters(&p, 5_000, 3);
     let report = routing::check(&p, &s);
     assert!(report.is_ok(), "{:?}", report.violations);
     assert_eq!(s.vehicles(), 10);
-    assert!(s.distance <= bks("vrptw", "C101") * 1.02, "distance {}", s.distance);
+    assert!(s.distance <= bks("C101") * 1.02, "distance {}", s.distance);
 }
 
 #[test]
 fn same_seed_and_iteration_budget_give_the_same_solution() {
-    let p = vrplib::read(&shared("cvrp/A-n60-k9.vrp")).unwrap();
+    let p = vrplib::read(&bench_file("A-n60-k9.vrp")).unwrap();
     let a = solve_iters(&p, 3_000, 11);
     let b = solve_iters(&p, 3_000, 11);
     assert_eq!(a.routes, b.routes);
@@ -87,7 +88,7 @@ fn same_seed_and_iteration_budget_give_the_same_solution() {
 
 #[test]
 fn zero_time_limit_still_returns_a_checked_plan() {
-    let p = solomon::read(&shared("vrptw/R101.txt")).unwrap();
+    let p = solomon::read(&bench_file("R101.txt")).unwrap();
     let ctx = SolveContext::new(0).with_time_limit(std::time::Duration::ZERO);
     let s = routing::solve(&p, &SolverConfig::default(), &ctx).unwrap();
     assert!(routing::check(&p, &s).is_ok());
@@ -202,7 +203,7 @@ fn route_command_prints_a_summary_and_writes_a_sol_file() {
     let dir = tempfile::tempdir().unwrap();
     let sol = dir.path().join("out.sol");
     let out = Command::new(env!("CARGO_BIN_EXE_stockroute"))
-        .args(["route", shared("cvrp/A-n32-k5.vrp").to_str().unwrap()])
+        .args(["route", bench_file("A-n32-k5.vrp").to_str().unwrap()])
         .args(["--time-limit-s", "1", "--seed", "4", "--sol", sol.to_str().unwrap()])
         .output()
         .unwrap();
@@ -242,4 +243,35 @@ fn route_command_reads_json_with_its_own_limit_and_reports_unserved() {
     assert_eq!(summary["unserved"], 1);
     assert_eq!(summary["routes"], 1);
     assert_eq!(summary["cost"], 2.0);
+}
+
+/// Issue 12, item 7c: the strict readers still accept the instances kept in `data/routing`
+/// and read all of their nodes (counted from the text, not by the readers). The suite does
+/// not depend on the shared benchmark folder for this, so it covers only what `data/` holds.
+#[test]
+fn r12_every_data_instance_still_parses_with_all_its_nodes() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/routing");
+    let mut formats = Vec::new();
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (p, nodes) = match ext.as_str() {
+            "vrp" => {
+                let dim = text.lines().find_map(|l| l.strip_prefix("DIMENSION")).unwrap();
+                let dim: usize = dim.trim_start_matches([' ', ':', '\t']).trim().parse().unwrap();
+                (vrplib::read(&path).unwrap(), dim)
+            }
+            "txt" => {
+                // Every numeric line is a customer row, except the one `NUMBER CAPACITY` row.
+                let rows = text.lines().filter(|l| l.trim().starts_with(char::is_numeric));
+                (solomon::read(&path).unwrap(), rows.count() - 1)
+            }
+            _ => continue,
+        };
+        assert_eq!(p.stops.len() + p.depots.len(), nodes, "{}", path.display());
+        formats.push(ext);
+    }
+    assert!(formats.iter().any(|f| f == "vrp"), "no VRPLIB instance in {}", data.display());
+    assert!(formats.iter().any(|f| f == "txt"), "no Solomon instance in {}", data.display());
 }

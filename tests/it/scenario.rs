@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use stockroute::ids::{SkuId, ZoneId};
+use stockroute::issue::IssueCode;
 use stockroute::scenario::{
     self, Code, GenerateOptions, HistoryFormat, Period, Report, ScenarioError, SeriesSet,
 };
@@ -26,9 +27,9 @@ fn assert_issues(report: &Report, expected: &[(&str, &str, Option<u64>, Option<&
     for (code, file, line, field) in expected {
         let found = report.issues.iter().any(|i| {
             i.code.as_str() == *code
-                && i.file == *file
-                && i.line == *line
-                && i.field.as_deref() == *field
+                && i.file() == Some(*file)
+                && i.line() == *line
+                && i.field() == *field
         });
         assert!(found, "missing {code} {file}:{line:?} {field:?} in\n{text}");
     }
@@ -276,11 +277,13 @@ fn plain_history_csv_builds_weekly_series_and_reports_bad_rows() {
     .unwrap();
     let format = HistoryFormat::default().with_zone_column("region").with_period(Period::Week);
     let (set, report) = SeriesSet::from_history_csv(&path, &format).unwrap();
-    let codes: Vec<Code> = report.issues.iter().map(|i| i.code).collect();
+    let codes: Vec<IssueCode> = report.issues.iter().map(|i| i.code).collect();
     assert_eq!(codes, [Code::UnknownColumn, Code::DuplicateRow]);
-    assert_eq!(set.starts.len(), 2, "weeks of 2011-01-03 and 2011-01-10");
-    assert_eq!(set.get(&"10002".into(), &"France".into()).unwrap().values, [50.0, 0.0]);
-    assert_eq!(set.get(&"10002".into(), &"EIRE".into()).unwrap().values, [0.0, 6.0]);
+    // Weeks end on the last date (2011-01-12): one whole week from 2011-01-06; the sale of
+    // 2011-01-03 is before it (the one calendar, `scenario::Calendar`).
+    assert_eq!(set.starts, [chrono::NaiveDate::from_ymd_opt(2011, 1, 6).unwrap()]);
+    assert_eq!(set.get(&"10002".into(), &"France".into()).unwrap().values, [2.0]);
+    assert_eq!(set.get(&"10002".into(), &"EIRE".into()).unwrap().values, [6.0]);
 
     std::fs::write(
         &path,
@@ -293,7 +296,7 @@ fn plain_history_csv_builds_weekly_series_and_reports_bad_rows() {
         panic!("bad rows must refuse the history");
     };
     let found: Vec<(&str, Option<u64>)> =
-        report.issues.iter().map(|i| (i.code.as_str(), i.line)).collect();
+        report.issues.iter().map(|i| (i.code.as_str(), i.line())).collect();
     assert_eq!(
         found,
         [("E-BAD-DATE", Some(3)), ("E-MISSING-VALUE", Some(4)), ("E-NOT-A-NUMBER", Some(4))]

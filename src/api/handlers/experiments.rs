@@ -12,15 +12,27 @@
 //! Data paths (`units.instances`, `units.scenarios`, `units.scenario`) must be relative,
 //! are resolved against the server's working directory, may not contain `..` and must
 //! exist; anything else is a 422 naming the field. A client can thus only point at data
-//! the operator put under the directory the server was started in.
+//! the operator put under the directory the server was started in. Paths are resolved
+//! (symbolic links followed) before the check, so a link cannot lead outside; an instance
+//! must be a regular file of at most [`MAX_INSTANCE_BYTES`] and a scenario a folder whose
+//! entries are regular files or folders inside the directory (a FIFO would block the job's
+//! read forever). Errors name the field and the path, never what the file holds.
+//!
+//! # Budget
+//! A spec's routing arms may plan at most the job deadline
+//! ([`crate::api::ServiceConfig::job_deadline_s`]) of solver time (units x each arm's
+//! `time_limit_s`); beyond it the spec is a 422 instead of a job that is cut off halfway.
 
 use super::submit;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::AppJson;
 use crate::api::state::AppState;
-use crate::experiment::{self, ExperimentError, Outcome, Spec, UnitResult};
+use crate::experiment::{
+    self, ExperimentError, ExperimentRecord, ExperimentStore, Outcome, Spec, UnitResult,
+};
 use crate::ids::ExperimentId;
-use crate::store::{ExperimentRecord, ExperimentStore, StoreError};
+use crate::report;
+use crate::store::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -61,11 +73,25 @@ pub struct ExperimentView {
 #[utoipa::path(
     post,
     path = "/v1/experiments",
-    request_body = ExperimentRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    operation_id = "create_experiment",
+    request_body(content = ExperimentRequest, example = json!({"spec": {
+        "name": "routing-iterations",
+        "stage": "routing",
+        "metric": "cost_per_order",
+        "seed": 7,
+        "decision": {"min_effect": 0.0, "confidence": 0.95, "units": 3, "resamples": 500},
+        "units": {"instances": ["data/routing/A-n32-k5.vrp"], "seeds": [1, 2, 3]},
+        "champion": {"label": "200 iterations", "max_iterations": 200},
+        "challenger": {"label": "400 iterations", "max_iterations": 400, "seed_offset": 1000}
+    }})),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Same key + same body = same job (1-255 visible ASCII characters)")),
     responses(
-        (status = 202, description = "Job accepted; its result holds the outcome and the experiment id", body = crate::api::handlers::JobView),
+        (status = 202, description = "Job accepted; its result holds the outcome and the experiment id", body = crate::api::handlers::JobView, links(
+            ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
+            ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
+        )),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Invalid spec (the field is named), bad path, key reused", body = ErrorBody),
         (status = 503, description = "Job queue full", body = ErrorBody),
     ),
@@ -76,8 +102,8 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(request): AppJson<ExperimentRequest>,
 ) -> Result<Response, ApiError> {
-    let spec = check(request)?;
-    let echo = serde_json::to_value(&spec).map_err(|e| ApiError::Task(e.to_string()))?;
+    let spec = check(request, state.config().job_deadline_s)?;
+    let echo = serde_json::to_value(&spec).map_err(ApiError::encode("spec echo"))?;
     let store = state.store().clone();
     let seed = spec.seed;
     let work = Box::new(move |ctx: &crate::SolveContext| {
@@ -94,12 +120,14 @@ pub async fn create(
 }
 
 /// The checks `POST /v1/experiments` makes before a job is made: exactly one of `spec`
-/// and `spec_toml`, the spec valid as a whole, and its data paths safe and present.
+/// and `spec_toml`, the spec valid as a whole (every number bounded), its routing arms'
+/// planned solver time within `job_deadline_s` (the server's
+/// [`crate::api::ServiceConfig::job_deadline_s`]), and its data paths safe and present.
 /// Returns the spec.
 ///
 /// # Errors
 /// [`ApiError::InvalidField`] naming the field.
-pub fn check(request: ExperimentRequest) -> Result<Spec, ApiError> {
+pub fn check(request: ExperimentRequest, job_deadline_s: f64) -> Result<Spec, ApiError> {
     let spec = match (request.spec, request.spec_toml) {
         (Some(spec), None) => spec,
         (None, Some(text)) => Spec::from_toml(&text).map_err(|e| spec_error(e, "spec_toml"))?,
@@ -115,6 +143,7 @@ pub fn check(request: ExperimentRequest) -> Result<Spec, ApiError> {
         }
     };
     spec.validate().map_err(|e| spec_error(e, "spec"))?;
+    check_budget(&spec, job_deadline_s)?;
     check_paths(&spec)?;
     Ok(spec)
 }
@@ -128,21 +157,127 @@ fn spec_error(e: ExperimentError, field: &str) -> ApiError {
     ApiError::field(code, field, e.to_string())
 }
 
-/// Every data path: relative, inside the working directory, existing.
+/// Largest routing instance file a spec may name.
+pub const MAX_INSTANCE_BYTES: u64 = 64 << 20;
+
+/// Most entries of a scenario folder a spec may name.
+const MAX_SCENARIO_ENTRIES: usize = 1_000;
+
+/// The routing arms' planned solver time fits in the job deadline.
+fn check_budget(spec: &Spec, deadline_s: f64) -> Result<(), ApiError> {
+    let planned_s: f64 = [&spec.champion, &spec.challenger]
+        .iter()
+        .filter_map(|arm| arm.time_limit_s)
+        .map(|t| t * spec.decision.units as f64)
+        .sum();
+    if planned_s > deadline_s {
+        return Err(super::out_of_range(
+            "spec.decision.units",
+            format!(
+                "{} units x the arms' time_limit_s plan {planned_s:.0} s of solving, over the \
+                 job deadline of {deadline_s:.0} s",
+                spec.decision.units
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every data path: relative, inside the working directory, existing, of the right kind.
 fn check_paths(spec: &Spec) -> Result<(), ApiError> {
     let u = &spec.units;
-    let named = u
-        .scenario
+    let folders = u.scenario.iter().map(|p| ("spec.units.scenario".to_owned(), p, true)).chain(
+        u.scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("spec.units.scenarios[{i}]"), p, true)),
+    );
+    let files = u
+        .instances
         .iter()
-        .map(|p| ("spec.units.scenario".to_owned(), p))
-        .chain(
-            u.instances.iter().enumerate().map(|(i, p)| (format!("spec.units.instances[{i}]"), p)),
-        )
-        .chain(
-            u.scenarios.iter().enumerate().map(|(i, p)| (format!("spec.units.scenarios[{i}]"), p)),
-        );
-    for (field, path) in named {
+        .enumerate()
+        .map(|(i, p)| (format!("spec.units.instances[{i}]"), p, false));
+    let root = std::env::current_dir().and_then(std::fs::canonicalize).map_err(ApiError::Io)?;
+    for (field, path, folder) in folders.chain(files) {
         check_path(&field, path)?;
+        let real = inside(&root, &field, path, &root.join(path))?;
+        if folder {
+            check_folder(&root, &field, path, &real)?;
+        } else {
+            regular_file(&field, path, &real)?;
+        }
+    }
+    Ok(())
+}
+
+/// `candidate` with links resolved, refused unless it lies under `root`.
+fn inside(
+    root: &FsPath,
+    field: &str,
+    path: &FsPath,
+    candidate: &FsPath,
+) -> Result<std::path::PathBuf, ApiError> {
+    let real = std::fs::canonicalize(candidate).map_err(|_| {
+        ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` cannot be resolved under the server's working directory", path.display()),
+        )
+    })?;
+    if !real.starts_with(root) {
+        return Err(ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` leads outside the server's working directory", path.display()),
+        ));
+    }
+    Ok(real)
+}
+
+/// A regular file of at most [`MAX_INSTANCE_BYTES`].
+fn regular_file(field: &str, path: &FsPath, real: &FsPath) -> Result<(), ApiError> {
+    let meta = std::fs::metadata(real).map_err(ApiError::Io)?;
+    if !meta.is_file() {
+        return Err(ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` is not a regular file", path.display()),
+        ));
+    }
+    if meta.len() > MAX_INSTANCE_BYTES {
+        return Err(ApiError::field(
+            "invalid_path",
+            field,
+            format!("`{}` is larger than {} bytes", path.display(), MAX_INSTANCE_BYTES),
+        ));
+    }
+    Ok(())
+}
+
+/// A folder whose entries are regular files or folders under `root`.
+fn check_folder(root: &FsPath, field: &str, path: &FsPath, real: &FsPath) -> Result<(), ApiError> {
+    let not_folder =
+        || ApiError::field("invalid_path", field, format!("`{}` is not a folder", path.display()));
+    let entries = std::fs::read_dir(real).map_err(|_| not_folder())?;
+    for (n, entry) in entries.enumerate() {
+        if n >= MAX_SCENARIO_ENTRIES {
+            return Err(ApiError::field(
+                "invalid_path",
+                field,
+                format!("`{}` holds more than {MAX_SCENARIO_ENTRIES} entries", path.display()),
+            ));
+        }
+        let entry = entry.map_err(ApiError::Io)?;
+        let shown = path.join(entry.file_name());
+        let target = inside(root, field, &shown, &entry.path())?;
+        let meta = std::fs::metadata(&target).map_err(ApiError::Io)?;
+        if !(meta.is_file() || meta.is_dir()) {
+            return Err(ApiError::field(
+                "invalid_path",
+                field,
+                format!("`{}` is not a regular file", shown.display()),
+            ));
+        }
     }
     Ok(())
 }
@@ -196,6 +331,7 @@ async fn load(
 #[utoipa::path(
     get,
     path = "/v1/experiments/{id}",
+    operation_id = "show_experiment",
     params(("id" = String, Path, description = "Experiment id")),
     responses(
         (status = 200, description = "The record and its units", body = ExperimentView),
@@ -218,6 +354,7 @@ pub async fn show(
 #[utoipa::path(
     get,
     path = "/v1/experiments/{id}/report",
+    operation_id = "show_experiment_report",
     params(("id" = String, Path, description = "Experiment id")),
     responses(
         (status = 200, description = "The report", content_type = "text/html", body = String),
@@ -237,7 +374,7 @@ pub async fn report(
         });
     };
     let outcome = Outcome { experiment: Some(record.id), spec: record.spec, units, verdict };
-    let html = experiment::report::html(&outcome);
+    let html = report::experiment::html(&outcome);
     let mut response = html.into_response();
     response
         .headers_mut()
@@ -250,6 +387,7 @@ pub async fn report(
 #[utoipa::path(
     get,
     path = "/v1/shadow",
+    operation_id = "show_shadow",
     responses(
         (status = 200, description = "The shadow experiment's record and units", body = ExperimentView),
         (status = 404, description = "The server runs no shadow experiment", body = ErrorBody),

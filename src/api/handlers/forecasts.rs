@@ -13,7 +13,7 @@ use crate::forecast::{
     self, ForecastConfig, Frequency, History, HistoryBuilder, ModelKind, Selection,
 };
 use crate::ids::{RunId, SkuId, ZoneId};
-use crate::store::{self, ForecastRow, ForecastStore, NewRun, RowFilter};
+use crate::store::{self, ForecastRow, ForecastStore, RowFilter};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -39,6 +39,7 @@ pub struct ForecastRequest {
     pub frequency: Option<Frequency>,
     /// Periods to forecast (1-3660; default with a scenario: its horizon).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3660)]
     pub horizon: Option<usize>,
     /// `per_class` (default), `per_series` or `global`.
     #[serde(default)]
@@ -50,6 +51,7 @@ pub struct ForecastRequest {
     pub models: Option<Vec<ModelKind>>,
     /// Rolling origins used for selection (1-20, default 3).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 20)]
     pub origins: Option<usize>,
 }
 
@@ -81,6 +83,7 @@ pub struct RowsQuery {
     #[serde(default)]
     pub offset: u64,
     /// Rows in the page (1-10000, default 1000).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u64>,
 }
 
@@ -106,11 +109,26 @@ pub struct ForecastPage {
 #[utoipa::path(
     post,
     path = "/v1/forecasts",
-    request_body = ForecastRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    operation_id = "create_forecast",
+    request_body(content = ForecastRequest, example = json!({
+        "history": [
+            {"date": "2026-01-01", "sku": "SKU-1", "zone": "Z1", "quantity": 3},
+            {"date": "2026-01-02", "sku": "SKU-1", "zone": "Z1", "quantity": 0},
+            {"date": "2026-01-03", "sku": "SKU-1", "zone": "Z1", "quantity": 5}
+        ],
+        "frequency": "daily",
+        "horizon": 7,
+        "models": ["seasonal_naive"],
+        "origins": 1
+    })),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Same key + same body = same job (1-255 visible ASCII characters)")),
     responses(
-        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView),
+        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView, links(
+            ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
+            ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
+        )),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Invalid rows or values, no scenario, key reused", body = ErrorBody),
         (status = 503, description = "Job queue full", body = ErrorBody),
     ),
@@ -121,7 +139,7 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(request): AppJson<ForecastRequest>,
 ) -> Result<Response, ApiError> {
-    let echo = serde_json::to_value(&request).map_err(|e| ApiError::Task(e.to_string()))?;
+    let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
     let loaded = match request.history {
         Some(_) => None,
         None => {
@@ -175,17 +193,8 @@ pub async fn create(
         if let Some(models) = &models {
             config.candidates = models.clone();
         }
-        let set = forecast::forecast(&history, &config, ctx)?;
-        let run = NewRun {
-            model_config: serde_json::to_value(&config).unwrap_or_default(),
-            horizon,
-            frequency,
-            data_fingerprint: history.fingerprint(),
-            source,
-            metrics: serde_json::to_value(&set.selection).unwrap_or_default(),
-            quantile_levels: store::forecast_quantile_levels(),
-        };
-        let id = store.write_run(&run, &mut store::rows_of(&set))?;
+        let run = store::forecast_run::<crate::Error>(&*store, &history, &config, source, ctx)?;
+        let (id, set) = (run.id, run.set);
         Ok(serde_json::json!({
             "run_id": id,
             "href": format!("/v1/forecasts/{id}"),
@@ -269,6 +278,7 @@ fn check_rows(rows: &[HistoryRow]) -> Result<(), ApiError> {
 #[utoipa::path(
     get,
     path = "/v1/forecasts/{id}",
+    operation_id = "show_forecast",
     params(("id" = String, Path, description = "Forecast run id"), RowsQuery),
     responses(
         (status = 200, description = "The run and a page of rows", body = ForecastPage),
@@ -296,6 +306,6 @@ pub async fn show(
             Ok((info, page))
         })
         .await?;
-    let run = serde_json::to_value(&info).map_err(|e| ApiError::Task(e.to_string()))?;
+    let run = serde_json::to_value(&info).map_err(ApiError::encode("run info"))?;
     Ok(Json(ForecastPage { run, total: page.total, offset, limit, rows: page.rows }))
 }

@@ -1,5 +1,6 @@
 //! `GET /healthz` (a tiny fixed solve: the solver, the blocking pool and the store all
-//! answer), `GET /metrics` (Prometheus text) and `GET /openapi.json`.
+//! answer) and `GET /metrics` (Prometheus text). `GET /openapi.json` is served by
+//! [`crate::api::openapi`], next to the document it lists these handlers in.
 //!
 //! The health check does not take a solver slot: it must answer while every slot is busy
 //! with long solves, and its solve (4 stops, 200 iterations) costs well under a
@@ -16,7 +17,6 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
-use utoipa::OpenApi;
 
 /// The health report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -51,6 +51,7 @@ fn check_problem() -> Problem {
 #[utoipa::path(
     get,
     path = "/healthz",
+    operation_id = "healthz",
     responses(
         (status = 200, description = "Healthy", body = Health),
         (status = 503, description = "The check solve failed", body = Health),
@@ -87,25 +88,21 @@ pub async fn healthz(
 #[utoipa::path(
     get,
     path = "/metrics",
+    operation_id = "metrics",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")),
     tag = "service"
 )]
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let counts = state.blocking(|s| Ok(s.store().count_jobs()?)).await?;
     let counts: Vec<(&str, u64)> = counts.iter().map(|(k, n)| (k.as_str(), *n)).collect();
-    let text = state.metrics().render(&counts, state.jobs().queue_depth(), state.slots().waiting());
+    let jobs = state.jobs();
+    let text = state.metrics().render(
+        &counts,
+        jobs.queue_depth(),
+        state.slots().waiting(),
+        jobs.abandoned(),
+    );
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
-}
-
-/// The OpenAPI 3.1 document of this API, generated from the Rust types.
-#[utoipa::path(
-    get,
-    path = "/openapi.json",
-    responses((status = 200, description = "OpenAPI document", content_type = "application/json")),
-    tag = "service"
-)]
-pub async fn openapi() -> impl IntoResponse {
-    Json(crate::api::openapi::ApiDoc::openapi())
 }
 
 #[cfg(test)]

@@ -12,9 +12,12 @@ use axum::http::StatusCode;
 #[utoipa::path(
     get,
     path = "/v1/jobs/{id}",
+    operation_id = "show_job",
     params(("id" = String, Path, description = "Job id")),
     responses(
-        (status = 200, description = "The job", body = JobView),
+        (status = 200, description = "The job", body = JobView, links(
+            ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
+        )),
         (status = 404, description = "No such job", body = ErrorBody),
     ),
     tag = "jobs"
@@ -33,6 +36,7 @@ pub async fn show(
 #[utoipa::path(
     delete,
     path = "/v1/jobs/{id}",
+    operation_id = "cancel_job",
     params(("id" = String, Path, description = "Job id")),
     responses(
         (status = 200, description = "Cancelled", body = JobView),

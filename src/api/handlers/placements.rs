@@ -2,16 +2,17 @@
 //! scenario loaded at start.
 //!
 //! The run must exist when the request comes (404 now, not a failed job later). The job
-//! does what `stockroute place` does: demand from the run ([`placement::input_from`]), road
-//! distances where the scenario's road graph covers both ends, the LP, and the independent
-//! check; its result is the plan report plus the checker's verdict.
+//! calls [`placement::place`] as `stockroute place` does (demand from the run, road
+//! distances where the scenario's road graph covers both ends, the LP, the independent
+//! check); its result is the plan report plus the checker's verdict. The time limit bounds
+//! the LP solve.
 
 use super::{out_of_range, submit};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::AppJson;
 use crate::api::state::AppState;
 use crate::ids::RunId;
-use crate::placement::{self, PlacementOptions};
+use crate::placement::{self, PlaceOptions, PlacementOptions};
 use crate::store::ForecastStore;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -29,12 +30,14 @@ pub struct PlacementRequest {
     pub run_id: String,
     /// Each zone may be served by its k nearest centres (default 3, at least 1).
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub k: Option<usize>,
     /// Periods the stock must cover (default: the scenario's horizon, at most the run's).
     #[serde(default)]
     pub cycle_periods: Option<f64>,
     /// Solver time limit in seconds (0-3600; default none).
     #[serde(default)]
+    #[schema(exclusive_minimum = 0.0, maximum = 3600.0)]
     pub time_limit_s: Option<f64>,
     /// Use road distances where the scenario has a road graph (default true).
     #[serde(default)]
@@ -45,11 +48,18 @@ pub struct PlacementRequest {
 #[utoipa::path(
     post,
     path = "/v1/placements",
-    request_body = PlacementRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    operation_id = "create_placement",
+    request_body(content = PlacementRequest, example = json!({
+        "run_id": "20260101T080000000Z-1a2b3c4d", "k": 3, "time_limit_s": 30, "roads": true
+    })),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Same key + same body = same job (1-255 visible ASCII characters)")),
     responses(
-        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView),
+        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView, links(
+            ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
+            ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
+        )),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 404, description = "No such forecast run", body = ErrorBody),
         (status = 422, description = "Out-of-range value, no scenario, key reused", body = ErrorBody),
         (status = 503, description = "Job queue full", body = ErrorBody),
@@ -66,33 +76,26 @@ pub async fn create(
     let run = RunId::new(request.run_id.clone());
     let info = state.blocking(move |s| Ok(s.store().run_info(&run)?)).await?;
     let cycle = cycle_periods(&request, loaded.scenario.horizon_periods, info.run.horizon)?;
-    let echo = serde_json::to_value(&request).map_err(|e| ApiError::Task(e.to_string()))?;
+    let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
     let store = state.store().clone();
     let (roads, time_limit_s) = (request.roads.unwrap_or(true), request.time_limit_s);
     let work = Box::new(move |ctx: &crate::SolveContext| {
         let rows = store.read_run(&info.id)?;
-        let options = PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
-            .with_k_nearest(k);
-        let mut input = placement::input_from(&loaded.scenario, &info, &rows, options)?;
-        let mut road_pairs = 0;
-        if let Some(graph) = loaded.roads.as_ref().filter(|_| roads) {
-            let coverage = placement::road_distances(graph, &input, ctx)?;
-            road_pairs = coverage.distances.len();
-            input.road_km = coverage.distances;
-        }
-        let ctx = match time_limit_s {
-            Some(t) => ctx.clone().with_time_limit(crate::api::config::seconds(t)),
-            None => ctx.clone(),
+        let demand = crate::store::forecast_demand(&info, &rows);
+        let options = PlaceOptions {
+            placement: PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
+                .with_k_nearest(k),
+            solve_time_limit: time_limit_s.map(crate::api::config::seconds),
         };
-        let result = placement::solve(&input, &ctx)?;
-        let verdict = placement::check(&input, &result.plan, 1e-6)?;
+        let graph = loaded.roads.as_ref().filter(|_| roads);
+        let placed = placement::place(&loaded.scenario, &demand, graph, &options, ctx)?;
         Ok(serde_json::json!({
             "forecast_run": info.id,
             "cycle_periods": cycle,
-            "road_pairs": road_pairs,
-            "feasible": verdict.is_feasible(),
-            "violations": verdict.violations,
-            "plan": result.report(&input),
+            "road_pairs": placed.road_pairs(),
+            "feasible": placed.verdict.is_feasible(),
+            "violations": placed.verdict.violations,
+            "plan": placed.report,
         }))
     });
     submit(&state, &headers, "placement", echo, 0, work).await

@@ -48,11 +48,21 @@ pub struct PlanBody {
 #[utoipa::path(
     post,
     path = "/v1/plans",
-    request_body = PlanBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body = same job")),
+    operation_id = "create_plan",
+    request_body(content = PlanBody, example = json!({
+        "seed": 7,
+        "forecast": {"horizon": 7, "models": ["seasonal_naive"], "origins": 1},
+        "placement": {"k_nearest": 3},
+        "routing": {"max_iterations": 2000, "service_time_s": 300}
+    })),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Same key + same body = same job (1-255 visible ASCII characters)")),
     responses(
-        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView),
+        (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView, links(
+            ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
+            ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
+        )),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Out-of-range value, unknown station, no scenario, key reused", body = ErrorBody),
         (status = 503, description = "Job queue full", body = ErrorBody),
     ),
@@ -65,7 +75,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let loaded = state.scenario().cloned().ok_or(ApiError::NoScenario { field: None })?;
     check(&body, &loaded.scenario.stations)?;
-    let echo = serde_json::to_value(&body).map_err(|e| ApiError::Task(e.to_string()))?;
+    let echo = serde_json::to_value(&body).map_err(ApiError::encode("request echo"))?;
     let request = PlanRequest {
         scenario: loaded.folder.clone(),
         seed: body.seed,

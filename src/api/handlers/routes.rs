@@ -7,7 +7,9 @@
 //! unserved (`unreachable`) with its snap failure listed, never dropped. `&geometry=true`
 //! adds the routes' road polylines as GeoJSON ([`crate::roads::geometry`]).
 //!
-//! Limits are checked before any work: at most `max_stops` stops, `time_limit_s` in
+//! Limits are checked before any work: at most `max_stops` stops and `max_locations`
+//! locations (the matrices grow with its square, so it is checked before snapping or any
+//! allocation), `time_limit_s` in
 //! `(0, max_time_limit_s]`. The time limit counts from the request's arrival, so waiting for
 //! a solver slot and building a road matrix are part of it. The solve runs on the blocking
 //! pool behind the [solver slots](crate::api::slots), and every answer goes through the
@@ -21,10 +23,11 @@ use crate::api::state::AppState;
 use crate::roads::error::RoadError;
 use crate::roads::geometry::{GeoJsonBuilder, properties, route_line};
 use crate::roads::graph::RoadGraph;
-use crate::roads::matrix::TravelMatrix;
+use crate::roads::points::{MatrixTiming, PointMatrix, PointPlace};
 use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
 use crate::roads::traffic::TrafficProfile;
 use crate::routing::formats::json::{self, JsonProblem};
+use crate::routing::model::Locations;
 use crate::routing::{self, Problem, Solution, SolverConfig, UnservedReason};
 use crate::{Interrupted, SolveContext};
 use axum::Json;
@@ -41,6 +44,7 @@ pub struct RouteQuery {
     pub roads: bool,
     /// Departure hour (0-23) of the road travel times (default 8).
     #[serde(default)]
+    #[param(maximum = 23)]
     pub departure_hour: Option<u8>,
     /// With `roads=true`: add the routes' road polylines as GeoJSON (`geometry`).
     #[serde(default)]
@@ -133,12 +137,27 @@ pub struct SnapView {
 #[utoipa::path(
     post,
     path = "/v1/routes",
+    operation_id = "solve_routes",
     params(RouteQuery),
-    request_body = JsonProblem,
+    request_body(content = JsonProblem, example = json!({
+        "name": "square",
+        "locations": {"coordinates": [[0, 0], [10, 0], [0, 10], [-10, 0], [0, -10]]},
+        "depots": [{"id": "hub", "location": 0}],
+        "vehicles": [{"id": "van", "count": 1, "capacity": [10], "start_depot": "hub"}],
+        "stops": [
+            {"id": "a", "location": 1, "demand": [1]},
+            {"id": "b", "location": 2, "demand": [1]},
+            {"id": "c", "location": 3, "demand": [1], "time_window": {"start": 0, "end": 100}}
+        ],
+        "time_limit_s": 1,
+        "seed": 7,
+        "max_iterations": 500
+    })),
     responses(
         (status = 200, description = "Solved (check `feasible` and `unserved`)", body = RouteAnswer),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Invalid problem, too many stops, time limit out of range", body = ErrorBody),
         (status = 503, description = "All solver slots busy and the waiting room full", body = ErrorBody),
     ),
@@ -161,9 +180,10 @@ pub async fn solve(
     Ok(Json(answer))
 }
 
-/// The checks `POST /v1/routes` makes before any work (the stop count, the time limit,
-/// the query); returns the time limit of the solve in seconds. The problem itself is
-/// validated by [`json::convert`] once it is on the blocking pool.
+/// The checks `POST /v1/routes` makes before any work (the stop count, the location count
+/// before any snapping or allocation, the time limit, the query); returns the time limit of
+/// the solve in seconds. The problem itself is validated by [`json::convert`] once it is on
+/// the blocking pool.
 ///
 /// # Errors
 /// [`ApiError::InvalidField`] naming the field out of its limit.
@@ -177,6 +197,18 @@ pub fn check(
             "too_many_stops",
             "stops",
             format!("{} stops exceed the limit of {}", raw.stops.len(), config.max_stops),
+        ));
+    }
+    let locations = match (&raw.locations.coordinates, &raw.locations.distance) {
+        (Some(points), _) => points.len(),
+        (None, Some(rows)) => rows.len(),
+        (None, None) => 0,
+    };
+    if locations > config.max_locations {
+        return Err(ApiError::field(
+            "too_many_locations",
+            "locations",
+            format!("{locations} locations exceed the limit of {}", config.max_locations),
         ));
     }
     let limit = raw.time_limit_s.unwrap_or(config.default_time_limit_s);
@@ -205,13 +237,16 @@ fn solve_now(
     query: &RouteQuery,
     ctx: &SolveContext,
 ) -> Result<RouteAnswer, ApiError> {
-    let (snapping, snapped) =
-        if query.roads { on_roads(state, &mut raw, query, ctx)? } else { Default::default() };
-    let request = json::convert(raw)?;
+    let (request, snapping, snapped) = if query.roads {
+        let on = on_roads(state, &mut raw, query, ctx)?;
+        (json::convert_with(raw, on.locations)?, on.snapping, on.snapped)
+    } else {
+        (json::convert(raw)?, Vec::new(), Vec::new())
+    };
     let config = SolverConfig { max_iterations: request.max_iterations, ..SolverConfig::default() };
     let problem = request.problem;
-    let solution = routing::solve(&problem, &config, ctx)?;
-    let feasible = routing::check(&problem, &solution).is_ok();
+    let checked = routing::solve_checked(&problem, &config, ctx)?;
+    let (solution, feasible) = (checked.solution, checked.verdict.is_ok());
     if let Some(shadow) = state.shadow() {
         shadow.offer(&problem, &solution, ctx.seed());
     }
@@ -254,23 +289,23 @@ fn geometry(
             features.point("depot", s.lon, s.lat, properties(&serde_json::json!({"id": d.id})));
         }
     }
-    serde_json::to_value(features.finish()).map_err(|e| ApiError::Task(e.to_string()))
+    serde_json::to_value(features.finish()).map_err(ApiError::encode("route GeoJSON"))
 }
 
-/// Replaces the coordinates by road matrices between the snapped locations; returns the
-/// snapping report and each location's place on the graph.
+/// Road matrices between the snapped locations, as the solver's [`Locations`]; returns the
+/// snapping report and each location's place on the graph too.
 fn on_roads(
     state: &AppState,
     raw: &mut JsonProblem,
     query: &RouteQuery,
     ctx: &SolveContext,
-) -> Result<(Vec<SnapView>, Vec<Option<Snapped>>), ApiError> {
+) -> Result<RoadLocations, ApiError> {
     let graph = state
         .scenario()
         .and_then(|s| s.roads.as_ref())
         .ok_or(ApiError::NoScenario { field: Some("roads".into()) })?;
     let points = match (raw.locations.coordinates.take(), &raw.locations.distance) {
-        (Some(points), None) => points,
+        (Some(points), None) => json::coordinate_pairs(&points)?,
         _ => {
             return Err(ApiError::field(
                 "invalid_field",
@@ -279,10 +314,9 @@ fn on_roads(
             ));
         }
     };
-    let snapped: Vec<Result<Snapped, String>> = points
-        .iter()
-        .map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M).map_err(|e| e.to_string()))
-        .collect();
+    let snapped: Vec<_> =
+        points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
+    // An unreachable depot is refused before any matrix work.
     for (i, d) in raw.depots.iter().enumerate() {
         if let Some(Err(why)) = snapped.get(d.location) {
             return Err(ApiError::field(
@@ -292,50 +326,61 @@ fn on_roads(
             ));
         }
     }
-    let on_graph: Vec<Snapped> = snapped.iter().filter_map(|s| s.as_ref().ok().copied()).collect();
-    // Matrix index of each location that snapped.
-    let mut slot = Vec::with_capacity(snapped.len());
-    let mut next = 0;
-    for s in &snapped {
-        slot.push(s.is_ok().then(|| {
-            next += 1;
-            next - 1
-        }));
-    }
-    let hour = query.departure_hour.unwrap_or(8);
-    let matrix = TravelMatrix::compute(graph, &on_graph, &TrafficProfile::default(), hour, ctx)
-        .map_err(|e| match e {
-            RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
-                "time_limit_s",
-                "the time limit ran out while building the road matrix: allow more time",
-            ),
-            other => ApiError::Internal(Box::new(other.into())),
-        })?;
-    let n = points.len();
-    let entry = |f: &dyn Fn(usize, usize) -> u32, a: usize, b: usize| match (slot[a], slot[b]) {
-        _ if a == b => Some(0.0),
-        (Some(x), Some(y)) => Some(f64::from(f(x, y))),
-        _ => None,
+    let timing = MatrixTiming {
+        profile: TrafficProfile::default(),
+        departure_hour: query.departure_hour.unwrap_or(8),
     };
-    let grid = |f: &dyn Fn(usize, usize) -> u32| -> Vec<Vec<Option<f64>>> {
-        (0..n).map(|a| (0..n).map(|b| entry(f, a, b)).collect()).collect()
+    let matrix = PointMatrix::from_snapped(graph, snapped, &timing, ctx).map_err(|e| match e {
+        RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
+            "time_limit_s",
+            "the time limit ran out while building the road matrix: allow more time",
+        ),
+        // The matrix could not be allocated: the request is too big for this server.
+        RoadError::MemoryLimit { needed_bytes, .. }
+        | RoadError::OutOfMemory { needed_bytes, .. } => ApiError::field(
+            "too_many_locations",
+            "locations",
+            format!("the road matrix would take {needed_bytes} bytes: send fewer locations"),
+        ),
+        other => ApiError::Internal(Box::new(other.into())),
+    })?;
+    // No path (a location off the graph) is an infinite entry: the solver leaves that stop
+    // unserved as `unreachable`.
+    let n = matrix.len();
+    let grid = |f: &dyn Fn(usize, usize) -> Option<u32>| -> Vec<Vec<f64>> {
+        (0..n).map(|a| (0..n).map(|b| f(a, b).map_or(f64::INFINITY, f64::from)).collect()).collect()
     };
-    raw.locations.distance = Some(grid(&|x, y| matrix.distance_m(x, y)));
-    raw.locations.duration = Some(grid(&|x, y| matrix.time_s(x, y)));
-    raw.locations.metric = None;
-    let views = snapped
+    let locations = Locations::Matrix {
+        distance: grid(&|a, b| matrix.distance_m(a, b)),
+        duration: grid(&|a, b| matrix.time_s(a, b)),
+    };
+    let snapping = matrix
+        .places()
         .iter()
         .enumerate()
-        .map(|(location, s)| match s {
-            Ok(s) => {
-                SnapView { location, snap_distance_m: Some(s.snap_distance_m), unreachable: None }
-            }
-            Err(why) => {
-                SnapView { location, snap_distance_m: None, unreachable: Some(why.clone()) }
+        .map(|(location, place)| match place {
+            PointPlace::Row { snapped, .. } => SnapView {
+                location,
+                snap_distance_m: Some(snapped.snap_distance_m),
+                unreachable: None,
+            },
+            PointPlace::Unreachable(why) => {
+                SnapView { location, snap_distance_m: None, unreachable: Some(why.to_string()) }
             }
         })
         .collect();
-    Ok((views, snapped.into_iter().map(Result::ok).collect()))
+    let snapped = (0..n).map(|i| matrix.snapped(i)).collect();
+    Ok(RoadLocations { snapping, snapped, locations })
+}
+
+/// A request's locations put on the road graph.
+struct RoadLocations {
+    /// How each location was snapped, or why it could not be.
+    snapping: Vec<SnapView>,
+    /// Each location's place on the graph, when it has one.
+    snapped: Vec<Option<Snapped>>,
+    /// The road matrices (metres, seconds) for the solver.
+    locations: Locations,
 }
 
 fn answer(

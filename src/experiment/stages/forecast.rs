@@ -9,8 +9,8 @@
 //! Which units exist depends only on the realised data (a zone or series with demand in
 //! the window), never on an arm's forecast, so both arms are judged on the same units.
 
-use super::Batch;
-use crate::context::SolveContext;
+use super::batch::{Batch, unit_seed};
+use crate::context::{NoProgress, SolveContext};
 use crate::experiment::error::ExperimentError;
 use crate::experiment::outcome::Measures;
 use crate::experiment::spec::{ArmConfig, Grain, MetricKind, Spec};
@@ -19,6 +19,7 @@ use crate::ids::{SkuId, ZoneId};
 use crate::scenario::Scenario;
 use chrono::{Days, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Realised or forecast horizon totals per (sku, zone).
 pub(super) type Totals = BTreeMap<(SkuId, ZoneId), f64>;
@@ -106,7 +107,7 @@ pub(super) fn prepare(spec: &Spec) -> Result<(Data, Vec<Batch>), ExperimentError
                 .filter(|(_, a)| **a > 0.0)
                 .map(|((s, z), _)| key(cut, grain, s, z))
                 .collect();
-            let seed = crate::experiment::runner::unit_seed(spec.seed, i);
+            let seed = unit_seed(spec.seed, i);
             Batch { key: cut.to_string(), seed, units: units.into_iter().collect() }
         })
         .collect();
@@ -156,11 +157,8 @@ pub(super) fn forecast_at(
         needed: horizon,
         available: 0,
     })?;
-    let mut fctx =
-        SolveContext::new(seed).with_threads(ctx.threads()).with_cancel(ctx.cancel_token().clone());
-    if let Some(left) = ctx.remaining() {
-        fctx = fctx.with_time_limit(left);
-    }
+    // The runner's progress sink counts units: the forecast's own phases stay out of it.
+    let fctx = ctx.child(seed).with_progress(Arc::new(NoProgress));
     Ok(forecast(&history, &config(frequency, horizon, arm), &fctx)?)
 }
 

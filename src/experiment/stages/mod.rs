@@ -4,11 +4,13 @@
 //! A batch is the work that yields several units at once: one forecast origin yields a unit
 //! per zone, one placement origin a unit, one (instance, seed) a routing unit.
 
+mod batch;
 mod forecast;
 mod placement;
 mod replay;
 pub(super) mod routing;
 
+pub(super) use batch::Batch;
 pub use routing::measure as routing_measures;
 
 use super::error::ExperimentError;
@@ -16,17 +18,6 @@ use super::outcome::Measures;
 use super::spec::{ArmConfig, Spec, Stage};
 use crate::context::SolveContext;
 use std::collections::BTreeMap;
-
-/// Work that yields one or more units.
-#[derive(Debug, Clone)]
-pub(super) struct Batch {
-    /// Label for progress and errors.
-    pub key: String,
-    /// The seed both arms use on this batch (common random numbers).
-    pub seed: u64,
-    /// The units this batch yields, by key.
-    pub units: Vec<String>,
-}
 
 /// The loaded data of a stage.
 pub(super) enum Prepared {

@@ -10,7 +10,7 @@
 //! graph is loaded: the experiment compares policies, and loading roads per origin would
 //! dominate its cost).
 
-use super::Batch;
+use super::batch::{Batch, unit_seed};
 use super::forecast::{cut_dates, forecast_at};
 use super::replay::replay;
 use crate::context::SolveContext;
@@ -19,10 +19,10 @@ use crate::experiment::outcome::Measures;
 use crate::experiment::spec::{ArmConfig, Spec};
 use crate::forecast::Frequency;
 use crate::ids::RunId;
-use crate::placement::{self, PlacementOptions};
+use crate::placement::{self, PlaceOptions, PlacementOptions};
 use crate::scenario::{DemandRow, Scenario};
-use crate::store::{NewRun, RunInfo, forecast_quantile_levels, rows_of};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use crate::store::set_demand;
+use chrono::{Days, NaiveDate};
 use std::collections::BTreeMap;
 
 /// A scenario cut at several origins.
@@ -40,7 +40,7 @@ pub(super) fn prepare(spec: &Spec) -> Result<(Data, Vec<Batch>), ExperimentError
         .enumerate()
         .map(|(i, cut)| Batch {
             key: cut.to_string(),
-            seed: crate::experiment::runner::unit_seed(spec.seed, i),
+            seed: unit_seed(spec.seed, i),
             units: vec![cut.to_string()],
         })
         .collect();
@@ -57,21 +57,7 @@ pub(super) fn evaluate(
     let cut = d.origins[index];
     let set = forecast_at(&d.scenario, cut, d.horizon, arm, seed, ctx)?;
     // The forecast stays in memory: an experiment must not fill the store with runs.
-    let info = RunInfo {
-        id: RunId::new(format!("experiment-{cut}")),
-        created_at: DateTime::<Utc>::UNIX_EPOCH,
-        run: NewRun {
-            model_config: serde_json::Value::Null,
-            horizon: set.horizon,
-            frequency: set.frequency,
-            data_fingerprint: String::new(),
-            source: d.scenario.name.clone(),
-            metrics: serde_json::Value::Null,
-            quantile_levels: forecast_quantile_levels(),
-        },
-        row_count: 0,
-    };
-    let rows: Vec<_> = rows_of(&set).collect();
+    let demand = set_demand(RunId::new(format!("experiment-{cut}")), &set);
     let mut options = PlacementOptions { cycle_periods: d.horizon as f64, ..Default::default() };
     if let Some(k) = arm.k_nearest {
         options = options.with_k_nearest(k);
@@ -79,16 +65,14 @@ pub(super) fn evaluate(
     if let Some(full) = arm.require_full_service {
         options = options.with_full_service(full);
     }
-    let input = placement::input_from(&d.scenario, &info, &rows, options)?;
-    let mut pctx = SolveContext::new(seed).with_cancel(ctx.cancel_token().clone());
-    if let Some(left) = ctx.remaining() {
-        pctx = pctx.with_time_limit(left);
-    }
-    let result = placement::solve(&input, &pctx)?;
+    // The LP on one thread, as this stage always ran it (the plan does not depend on it).
+    let pctx = ctx.child(seed).with_threads(1);
+    let options = PlaceOptions { placement: options, solve_time_limit: None };
+    let placed = placement::place(&d.scenario, &demand, None, &options, &pctx)?;
     let days = u64::from(Frequency::from(d.scenario.period).days()) * d.horizon as u64;
     let end = cut.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX);
     let realised: Vec<DemandRow> =
         d.scenario.demand.iter().filter(|r| r.date >= cut && r.date < end).copied().collect();
-    let measures = replay(&d.scenario, &result.report(&input), &realised, d.horizon as f64);
+    let measures = replay(&d.scenario, &placed.report, &realised, d.horizon as f64);
     Ok(BTreeMap::from([(cut.to_string(), measures)]))
 }

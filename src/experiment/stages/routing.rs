@@ -8,7 +8,7 @@
 //! ([`crate::routing::check`]); a failing one stops the experiment, since a verdict on an
 //! invalid plan would mean nothing.
 
-use super::Batch;
+use super::batch::Batch;
 use crate::context::SolveContext;
 use crate::experiment::error::ExperimentError;
 use crate::experiment::outcome::Measures;
@@ -112,8 +112,8 @@ pub fn solve_arm(
     if let Some(t) = arm.time_limit_s {
         sctx = sctx.with_time_limit(Duration::from_secs_f64(t.clamp(0.0, 1e9)));
     }
-    let solution = routing::solve(problem, &config, &sctx)?;
-    let report = routing::check(problem, &solution);
+    let routing::CheckedSolution { solution, verdict: report } =
+        routing::solve_checked(problem, &config, &sctx)?;
     if !report.is_ok() {
         let first: Vec<String> =
             report.violations.iter().take(3).map(|v| format!("{v:?}")).collect();

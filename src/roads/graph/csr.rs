@@ -51,8 +51,14 @@ impl Csr {
         self.first_out.len() - 1
     }
 
-    fn out_edges(&self, v: usize) -> std::ops::Range<usize> {
+    /// The positions of `v`'s outgoing edges, for [`edge`](Self::edge).
+    pub(crate) fn out_edges(&self, v: usize) -> std::ops::Range<usize> {
         self.first_out[v] as usize..self.first_out[v + 1] as usize
+    }
+
+    /// Edge `e` as `(head node, time_ms, length_mm)`.
+    pub(crate) fn edge(&self, e: usize) -> (u32, u32, u32) {
+        (self.head[e], self.time_ms[e], self.length_mm[e])
     }
 
     /// A smaller copy for one request: every chain of nodes that only continue a road (one
@@ -201,8 +207,14 @@ impl Search {
         self.time[source as usize] = 0;
         self.length[source as usize] = 0;
         self.heap.push(Reverse(pack(0, source)));
+        // Once every target is popped, the entries of that same time are still drained:
+        // a zero-time edge can still give a target popped at time t a shorter length.
+        let mut finish_at = None;
         while let Some(Reverse(key)) = self.heap.pop() {
             let (key_time, v) = unpack(key);
+            if finish_at.is_some_and(|f| key_time > f) {
+                break;
+            }
             let vi = v as usize;
             let t = self.time[vi];
             if key_time > t.min(u64::from(u32::MAX)) {
@@ -215,7 +227,7 @@ impl Search {
                 self.target_stamp[vi] = 0;
                 remaining -= 1;
                 if remaining == 0 {
-                    break;
+                    finish_at = Some(key_time);
                 }
             }
             let l = self.length[vi];
@@ -264,6 +276,26 @@ impl Search {
 mod tests {
     use super::super::tests::{edge, grid_node};
     use super::*;
+
+    #[test]
+    fn a_target_reached_first_by_a_longer_equally_fast_path_gets_the_shorter_length() {
+        // 0 -> 1 takes 0 ms over 21 m; 0 -> 2 -> 1 also 0 ms but 0 m (OSM nodes a few
+        // millimetres apart round to 0 ms). Node 1 is popped first with 21 m.
+        let mut g = DiGraph::<NodeData, EdgeData, u32>::default();
+        for i in 0..3 {
+            g.add_node(grid_node(0, i));
+        }
+        let n = |i: u32| petgraph::graph::NodeIndex::new(i as usize);
+        let zero = EdgeData { length_mm: 0, time_ms: 0 };
+        g.add_edge(n(0), n(1), EdgeData { length_mm: 21_000, time_ms: 0 });
+        g.add_edge(n(0), n(2), zero);
+        g.add_edge(n(2), n(1), zero);
+        let csr = Csr::from_graph(&g);
+        let mut search = Search::new(3);
+        search.run(&csr, 0, &[1]);
+        assert_eq!((search.time_ms(1), search.length_mm(1)), (0, 0));
+        assert_eq!(search.path_to(1), Some(vec![0, 2, 1]));
+    }
 
     #[test]
     fn chains_without_kept_nodes_become_single_edges() {

@@ -24,7 +24,7 @@ pub(crate) fn cheapest_insertion(env: &Env<'_>, rng: &mut Pcg64Mcg) -> Plan {
     // Insert in this fixed order: one stop at a time through the shared recreate.
     for s in order {
         plan.unassigned.push(s);
-        GreedyBlinks { blink_rate: 0.0 }.recreate(env, &mut plan, rng, true);
+        GreedyBlinks { blink_rate: 0.0, near_positions: false }.recreate(env, &mut plan, rng, true);
     }
     plan
 }

@@ -10,6 +10,7 @@
 use crate::routing::compiled::UNREACHABLE;
 use crate::routing::env::Env;
 use crate::routing::plan::{Plan, Tour};
+use std::sync::Arc;
 
 /// A savings plan, or `None` when the problem is outside its scope.
 ///
@@ -87,10 +88,8 @@ pub(crate) fn savings(env: &Env<'_>) -> Option<Plan> {
     plan.unassigned.clear();
     plan.used[0] = routes.len() as u32;
     for (t, r) in routes.into_iter().enumerate() {
-        for &s in &r {
-            plan.route_of[s as usize] = t as u32;
-        }
-        plan.tours.push(Tour::new(0, r, c));
+        plan.tours.push(Arc::new(Tour::new(0, r, c)));
+        plan.reindex(t);
     }
     plan.tours.iter().all(|t| t.is_feasible(c)).then_some(plan)
 }

@@ -20,7 +20,8 @@
 //! ```
 
 use crate::ids::{StationId, StopId, VehicleTypeId};
-use crate::routing::error::{RoutingError, Violation};
+use crate::issue::Issue;
+use crate::routing::error::{RoutingError, violation};
 use crate::routing::model::{
     Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
 };
@@ -61,10 +62,10 @@ pub struct JsonProblem {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonLocations {
-    /// Planar points `[x, y]`.
+    /// Planar points `[x, y]`. Read as lists so that a point of another length is a
+    /// violation naming its index (`locations.coordinates[3]`), not a bare parse error.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<Vec<f64>>>)]
-    pub coordinates: Option<Vec<[f64; 2]>>,
+    pub coordinates: Option<Vec<Vec<f64>>>,
     /// `euclidean` (default) or `euclidean_rounded`.
     #[serde(default)]
     pub metric: Option<Metric>,
@@ -194,12 +195,13 @@ pub fn parse(text: &str) -> Result<Request, RoutingError> {
 ///
 /// # Errors
 /// [`RoutingError::Invalid`] for unknown depot ids or missing locations.
-pub fn convert(raw: JsonProblem) -> Result<Request, RoutingError> {
+pub fn convert(mut raw: JsonProblem) -> Result<Request, RoutingError> {
     let mut v = Vec::new();
-    let locations = match (raw.locations.coordinates, raw.locations.distance) {
+    let given = std::mem::take(&mut raw.locations);
+    let locations = match (given.coordinates, given.distance) {
         (Some(points), None) => Locations::Coordinates {
-            points,
-            metric: raw.locations.metric.unwrap_or(Metric::Euclidean),
+            points: pairs(&points, &mut v),
+            metric: given.metric.unwrap_or(Metric::Euclidean),
         },
         (None, Some(distance)) => {
             let inf = |m: Vec<Vec<Option<f64>>>| -> Vec<Vec<f64>> {
@@ -207,21 +209,72 @@ pub fn convert(raw: JsonProblem) -> Result<Request, RoutingError> {
                     .map(|r| r.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect())
                     .collect()
             };
-            let duration = raw.locations.duration.map_or_else(|| inf(distance.clone()), inf);
+            let duration = given.duration.map_or_else(|| inf(distance.clone()), inf);
             Locations::Matrix { distance: inf(distance), duration }
         }
         _ => {
             let message = "give either `coordinates` or a `distance` matrix".to_owned();
-            v.push(Violation { code: "E1006", field: "locations".into(), message });
+            v.push(violation("E1006", "locations".into(), message));
             Locations::Coordinates { points: Vec::new(), metric: Metric::Euclidean }
         }
     };
-    let depot = |id: &StationId, field: String, v: &mut Vec<Violation>| -> usize {
+    build(raw, locations, v)
+}
+
+/// The points of `locations.coordinates` as `[x, y]` pairs; a point with another number of
+/// elements is an `E1006` violation at its index (and stands as `[0, 0]` meanwhile).
+fn pairs(points: &[Vec<f64>], v: &mut Vec<Issue>) -> Vec<[f64; 2]> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match p.as_slice() {
+            &[x, y] => [x, y],
+            other => {
+                let message = format!("a point has 2 numbers, this one {}", other.len());
+                v.push(violation("E1006", format!("locations.coordinates[{i}]"), message));
+                [0.0, 0.0]
+            }
+        })
+        .collect()
+}
+
+/// The points of `locations.coordinates` as `[x, y]` (or `[lon, lat]`) pairs.
+///
+/// # Errors
+/// [`RoutingError::Invalid`] naming every point that does not have exactly 2 numbers.
+pub fn coordinate_pairs(points: &[Vec<f64>]) -> Result<Vec<[f64; 2]>, RoutingError> {
+    let mut v = Vec::new();
+    let pairs = pairs(points, &mut v);
+    if v.is_empty() { Ok(pairs) } else { Err(RoutingError::Invalid(v)) }
+}
+
+/// Converts a request whose locations the caller has already resolved (the service's road
+/// matrices): `locations` is used as given and `raw.locations` is ignored. The rest is
+/// checked as [`convert`] does.
+///
+/// # Errors
+/// As [`convert`].
+pub fn convert_with(raw: JsonProblem, locations: Locations) -> Result<Request, RoutingError> {
+    build(raw, locations, Vec::new())
+}
+
+/// Depots, vehicles, stops and objective of `raw` around `locations`; `v` holds the
+/// violations found so far.
+fn build(
+    raw: JsonProblem,
+    locations: Locations,
+    mut v: Vec<Issue>,
+) -> Result<Request, RoutingError> {
+    let depot = |id: &StationId, field: String, v: &mut Vec<Issue>| -> usize {
         raw.depots.iter().position(|d| &d.id == id).unwrap_or_else(|| {
-            v.push(Violation { code: "E1007", field, message: format!("no depot `{id}`") });
+            v.push(violation("E1007", field, format!("no depot `{id}`")));
             0
         })
     };
+    if raw.vehicles.iter().all(|x| x.count == 0) {
+        let message = "the problem has no vehicle, so no stop could be served".to_owned();
+        v.push(violation("no_vehicle", "vehicles".into(), message));
+    }
     let dims = raw.vehicles.first().map_or(0, |x| x.capacity.len());
     let mut vehicle_types = Vec::new();
     for (i, x) in raw.vehicles.iter().enumerate() {
@@ -269,13 +322,29 @@ pub fn convert(raw: JsonProblem) -> Result<Request, RoutingError> {
     if !v.is_empty() {
         return Err(RoutingError::Invalid(v));
     }
-    problem.validate()?;
+    problem.validate().map_err(|e| match e {
+        RoutingError::Invalid(issues) => {
+            RoutingError::Invalid(issues.into_iter().map(wire_path).collect())
+        }
+        other => other,
+    })?;
     Ok(Request {
         problem,
         time_limit_s: raw.time_limit_s,
         seed: raw.seed,
         max_iterations: raw.max_iterations,
     })
+}
+
+/// The model calls vehicles `vehicle_types[i]`; the request calls them `vehicles[i]`, and
+/// the caller must be told the field it sent.
+fn wire_path(mut issue: Issue) -> Issue {
+    if let crate::issue::Location::Path { path } = &mut issue.location
+        && let Some(rest) = path.strip_prefix("vehicle_types")
+    {
+        *path = format!("vehicles{rest}");
+    }
+    issue
 }
 
 /// A route in the service's answer.

@@ -18,12 +18,34 @@ const FMT: &str = "solomon";
 /// Reads a Solomon file.
 ///
 /// # Errors
-/// [`RoutingError::Io`], or [`RoutingError::Parse`] naming the line.
+/// [`RoutingError::Io`], or [`RoutingError::Parse`] naming the file and line.
 pub fn read(path: &Path) -> Result<Problem, RoutingError> {
-    parse(&read_text(path)?)
+    parse(&read_text(path)?).map_err(|e| e.in_file(path))
+}
+
+/// Where the reader is in the file's fixed layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Expecting `VEHICLE`.
+    Vehicle,
+    /// Expecting the `NUMBER CAPACITY` caption.
+    FleetCaption,
+    /// Expecting the fleet row.
+    Fleet,
+    /// Expecting `CUSTOMER`.
+    Customer,
+    /// Expecting the `CUST NO. ...` caption.
+    CustomerCaption,
+    /// In the customer rows.
+    Rows,
 }
 
 /// Parses the text of a Solomon file.
+///
+/// The reader is strict so that a damaged file is refused rather than read as a different
+/// instance: the blocks come in their fixed order, every customer row has 7 fields that all
+/// parse (demand as an integer, the others as finite numbers), and customers are numbered
+/// 0, 1, 2, ... without gaps, so a dropped or garbled row is an error naming its line.
 ///
 /// # Errors
 /// [`RoutingError::Parse`] naming the line.
@@ -32,35 +54,54 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
     let name = lines.next().map(|(_, l)| l.to_owned()).unwrap_or_default();
     let mut fleet: Option<(usize, i64)> = None;
     let mut rows: Vec<[f64; 7]> = Vec::new();
-    let mut in_customers = false;
+    let mut demands: Vec<i64> = Vec::new();
+    let mut part = Part::Vehicle;
     for (no, line) in lines {
         let f: Vec<&str> = line.split_whitespace().collect();
         if f.is_empty() {
             continue;
         }
-        if line.starts_with("CUSTOMER") {
-            in_customers = true;
-            continue;
-        }
-        let numeric = f[0].chars().all(|c| c.is_ascii_digit());
-        if !numeric {
-            continue;
-        }
-        if !in_customers {
-            if f.len() != 2 {
-                return Err(RoutingError::parse(FMT, no, "expected `NUMBER CAPACITY`"));
+        let expect = |what: &str| RoutingError::parse(FMT, no, format!("expected {what}"));
+        part = match part {
+            Part::Vehicle if line == "VEHICLE" => Part::FleetCaption,
+            Part::Vehicle => return Err(expect("`VEHICLE`")),
+            Part::FleetCaption if f[0] == "NUMBER" => Part::Fleet,
+            Part::FleetCaption => return Err(expect("`NUMBER CAPACITY`")),
+            Part::Fleet => {
+                if f.len() != 2 {
+                    return Err(expect("`NUMBER CAPACITY` values"));
+                }
+                fleet = Some((num(FMT, no, f[0], "NUMBER")?, num(FMT, no, f[1], "CAPACITY")?));
+                Part::Customer
             }
-            fleet = Some((num(FMT, no, f[0], "NUMBER")?, num(FMT, no, f[1], "CAPACITY")?));
-        } else {
-            if f.len() != 7 {
-                return Err(RoutingError::parse(FMT, no, "expected 7 fields per customer"));
+            Part::Customer if line == "CUSTOMER" => Part::CustomerCaption,
+            Part::Customer => return Err(expect("`CUSTOMER`")),
+            Part::CustomerCaption if f[0] == "CUST" => Part::Rows,
+            Part::CustomerCaption => return Err(expect("the `CUST NO. ...` caption")),
+            Part::Rows => {
+                if f.len() != 7 {
+                    return Err(expect("7 fields per customer"));
+                }
+                let id: usize = num(FMT, no, f[0], "customer number")?;
+                if id != rows.len() {
+                    let message = format!("customer {id} where {} was expected", rows.len());
+                    return Err(RoutingError::parse(FMT, no, message));
+                }
+                let mut row = [0.0; 7];
+                for (k, (x, field)) in row.iter_mut().zip(&f).enumerate() {
+                    let value: f64 = num(FMT, no, field, "number")?;
+                    if !value.is_finite() {
+                        return Err(RoutingError::parse(FMT, no, format!("`{field}` not finite")));
+                    }
+                    *x = value;
+                    if k == 3 {
+                        demands.push(num(FMT, no, field, "integer demand")?);
+                    }
+                }
+                rows.push(row);
+                Part::Rows
             }
-            let mut row = [0.0; 7];
-            for (x, field) in row.iter_mut().zip(&f) {
-                *x = num(FMT, no, field, "number")?;
-            }
-            rows.push(row);
-        }
+        };
     }
     let Some((count, capacity)) = fleet else {
         return Err(RoutingError::parse(FMT, 0, "missing VEHICLE block"));
@@ -75,7 +116,7 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
         .map(|(i, r)| Stop {
             id: format!("{}", r[0]).into(),
             location: i,
-            demand: vec![r[3] as i64],
+            demand: vec![demands.get(i).copied().unwrap_or_default()],
             service_time: r[6],
             time_window: TimeWindow { start: r[4], end: r[5] },
             unserved_penalty: None,
@@ -114,6 +155,33 @@ mod tests {
         assert_eq!(p.vehicle_types[0].count, 2);
         assert_eq!(p.vehicle_types[0].shift.end, 100.0);
         assert!(p.objective.vehicles_first);
+    }
+
+    #[test]
+    fn r12_a_row_that_is_not_a_customer_is_refused_not_dropped() {
+        for (from, to) in [
+            ("1 3 4 10 5 20 2", "x1 3 4 10 5 20 2"),
+            ("1 3 4 10 5 20 2", "1 3 4 NaN 5 20 2"),
+            ("1 3 4 10 5 20 2", "1 3 4 10.9 5 20 2"),
+            ("1 3 4 10 5 20 2", "1 3 4 10 inf 20 2"),
+            ("1 3 4 10 5 20 2", "3 3 4 10 5 20 2"),
+        ] {
+            let err = parse(&TINY.replace(from, to)).unwrap_err();
+            assert!(matches!(err, RoutingError::Parse { line: 11, .. }), "{to}: {err}");
+        }
+        let garbage = format!("{TINY}garbage\n");
+        assert!(matches!(parse(&garbage), Err(RoutingError::Parse { line: 13, .. })));
+        let no_fleet = TINY.replace("  2         50\n", "");
+        assert!(parse(&no_fleet).is_err());
+    }
+
+    #[test]
+    fn r12_a_read_error_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.txt");
+        std::fs::write(&path, TINY.replace("1 3 4 10 5 20 2", "1 3 4 NaN 5 20 2")).unwrap();
+        let err = read(&path).unwrap_err();
+        assert!(err.to_string().contains("bad.txt line 11"), "{err}");
     }
 
     #[test]

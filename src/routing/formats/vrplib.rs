@@ -20,24 +20,32 @@ const FMT: &str = "vrplib";
 /// Reads a `.vrp` file.
 ///
 /// # Errors
-/// [`RoutingError::Io`], [`RoutingError::Parse`] (with the line),
+/// [`RoutingError::Io`], [`RoutingError::Parse`] (with the file and line),
 /// [`RoutingError::Unsupported`] for other edge weight types.
 pub fn read(path: &Path) -> Result<Problem, RoutingError> {
-    parse(&read_text(path)?)
+    parse(&read_text(path)?).map_err(|e| e.in_file(path))
 }
 
 /// Parses the text of a `.vrp` file.
+///
+/// The reader is strict, so that a truncated or damaged file is refused rather than solved
+/// as a smaller instance: `DIMENSION` is required, `NODE_COORD_SECTION` and
+/// `DEMAND_SECTION` must each list exactly `DIMENSION` distinct nodes (every node with a
+/// demand), every field must parse and rows carry no extra fields.
 ///
 /// # Errors
 /// As [`read`], without the I/O.
 pub fn parse(text: &str) -> Result<Problem, RoutingError> {
     let mut header: HashMap<String, String> = HashMap::new();
     let mut coords: Vec<(usize, [f64; 2])> = Vec::new();
+    let mut coord_ids: HashMap<usize, usize> = HashMap::new();
     let mut demands: HashMap<usize, i64> = HashMap::new();
+    let mut last_line = 0;
     let mut depots: Vec<usize> = Vec::new();
     let mut section = "";
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
+        last_line = line_no;
         let line = raw.trim();
         if line.is_empty() {
             continue;
@@ -67,22 +75,33 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
         let f: Vec<&str> = line.split_whitespace().collect();
         match section {
             "NODE_COORD_SECTION" => {
-                if f.len() < 3 {
+                if f.len() != 3 {
                     return Err(RoutingError::parse(FMT, line_no, "expected `id x y`"));
                 }
                 let id: usize = num(FMT, line_no, f[0], "node id")?;
-                let x = num(FMT, line_no, f[1], "x")?;
-                let y = num(FMT, line_no, f[2], "y")?;
+                let x: f64 = num(FMT, line_no, f[1], "x")?;
+                let y: f64 = num(FMT, line_no, f[2], "y")?;
+                if !(x.is_finite() && y.is_finite()) {
+                    return Err(RoutingError::parse(FMT, line_no, "coordinates must be finite"));
+                }
+                if coord_ids.insert(id, line_no).is_some() {
+                    return Err(RoutingError::parse(FMT, line_no, format!("node {id} twice")));
+                }
                 coords.push((id, [x, y]));
             }
             "DEMAND_SECTION" => {
-                if f.len() < 2 {
+                if f.len() != 2 {
                     return Err(RoutingError::parse(FMT, line_no, "expected `id demand`"));
                 }
                 let id: usize = num(FMT, line_no, f[0], "node id")?;
-                demands.insert(id, num(FMT, line_no, f[1], "demand")?);
+                if demands.insert(id, num(FMT, line_no, f[1], "demand")?).is_some() {
+                    return Err(RoutingError::parse(FMT, line_no, format!("demand of {id} twice")));
+                }
             }
             "DEPOT_SECTION" => {
+                if f.len() != 1 {
+                    return Err(RoutingError::parse(FMT, line_no, "expected one depot id"));
+                }
                 let id: i64 = num(FMT, line_no, f[0], "depot id")?;
                 if id < 0 {
                     section = "";
@@ -93,7 +112,36 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
             _ => return Err(RoutingError::parse(FMT, line_no, "line outside any section")),
         }
     }
+    check_counts(&header, &coords, &demands, last_line)?;
     build(&header, coords, &demands, depots)
+}
+
+/// `DIMENSION` nodes, each with coordinates and a demand: what a truncated file lacks.
+/// Errors point at the last line read, where the missing rows should have been.
+fn check_counts(
+    header: &HashMap<String, String>,
+    coords: &[(usize, [f64; 2])],
+    demands: &HashMap<usize, i64>,
+    last_line: usize,
+) -> Result<(), RoutingError> {
+    let Some(dim) = header.get("DIMENSION") else {
+        return Err(RoutingError::parse(FMT, 0, "missing DIMENSION"));
+    };
+    let dim: usize = num(FMT, 0, dim, "DIMENSION")?;
+    let count = |what: &str, got: usize| {
+        let message = format!("DIMENSION is {dim} but {what} has {got} nodes (truncated file?)");
+        RoutingError::parse(FMT, last_line, message)
+    };
+    if coords.len() != dim {
+        return Err(count("NODE_COORD_SECTION", coords.len()));
+    }
+    if demands.len() != dim {
+        return Err(count("DEMAND_SECTION", demands.len()));
+    }
+    if let Some((id, _)) = coords.iter().find(|(id, _)| !demands.contains_key(id)) {
+        return Err(RoutingError::parse(FMT, last_line, format!("node {id} has no demand")));
+    }
+    Ok(())
 }
 
 fn build(
@@ -234,6 +282,42 @@ mod tests {
     fn other_edge_weights_are_refused() {
         let bad = TINY.replace("EUC_2D", "GEO");
         assert!(matches!(parse(&bad), Err(RoutingError::Unsupported { .. })));
+    }
+
+    #[test]
+    fn r12_a_file_truncated_mid_section_is_refused() {
+        let cut = TINY.split("3 0 1\n").next().unwrap();
+        let err = parse(cut).unwrap_err();
+        assert!(matches!(err, RoutingError::Parse { .. }), "{err}");
+        assert!(err.to_string().contains("DIMENSION is 3"), "{err}");
+        let no_demand = TINY.replace("3 4\nDEPOT", "DEPOT");
+        assert!(parse(&no_demand).unwrap_err().to_string().contains("DEMAND_SECTION has 2"));
+        let no_dim = TINY.replace("DIMENSION : 3\n", "");
+        assert!(parse(&no_dim).unwrap_err().to_string().contains("missing DIMENSION"));
+    }
+
+    #[test]
+    fn r12_extra_fields_duplicates_and_non_finite_numbers_are_refused() {
+        for (from, to, line) in [
+            ("2 3 4", "2 3 4 5", 8),
+            ("2 3 4", "2 NaN 4", 8),
+            ("3 0 1", "2 0 1", 9),
+            ("2 5\n", "2 5 1\n", 12),
+            ("2 5\n", "2 5.5\n", 12),
+        ] {
+            let err = parse(&TINY.replace(from, to)).unwrap_err();
+            assert!(matches!(err, RoutingError::Parse { line: l, .. } if l == line), "{to}: {err}");
+        }
+    }
+
+    #[test]
+    fn r12_a_read_error_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.vrp");
+        std::fs::write(&path, TINY.replace("2 3 4", "2 x 4")).unwrap();
+        let err = read(&path).unwrap_err();
+        assert!(err.to_string().contains("cut.vrp"), "{err}");
+        assert!(matches!(err, RoutingError::Parse { line: 8, .. }), "{err}");
     }
 
     #[test]

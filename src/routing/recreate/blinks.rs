@@ -19,14 +19,19 @@ const GRANULAR_FROM: usize = 16;
 const GRANULAR_NEIGHBOURS: usize = 40;
 
 /// Greedy cheapest insertion that skips positions with probability `blink_rate`.
+///
+/// With `near_positions` (city-scale problems) a stop is tried only right before and right
+/// after each of its nearest neighbours, O(k) checks instead of every position of every
+/// near tour (O(k len)); all near tours are scanned only when that finds nothing.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct GreedyBlinks {
     pub blink_rate: f64,
+    pub near_positions: bool,
 }
 
 impl Default for GreedyBlinks {
     fn default() -> Self {
-        Self { blink_rate: 0.01 }
+        Self { blink_rate: 0.01, near_positions: false }
     }
 }
 
@@ -83,6 +88,34 @@ impl Recreate for GreedyBlinks {
                 }
             } else {
                 near.extend(0..plan.tours.len() as u32);
+            }
+            let granular = allow_new && plan.tours.len() > GRANULAR_FROM;
+            if self.near_positions && granular {
+                for &nb in env.neighbours[stop as usize].iter().take(GRANULAR_NEIGHBOURS) {
+                    let Some((ti, at)) = plan.position(nb) else { continue };
+                    let t = &plan.tours[ti];
+                    if !t.fits(stop, c) {
+                        continue;
+                    }
+                    for pos in [at, at + 1] {
+                        if blink > 0 && rng.random::<u32>() < blink {
+                            continue;
+                        }
+                        if let Some(delta) = plan.insertion(c, t, stop, pos)
+                            && best.is_none_or(|b| delta < b.delta)
+                        {
+                            best = Some(Insertion {
+                                tour: ti as u32,
+                                kind: t.kind,
+                                pos: pos as u32,
+                                delta,
+                            });
+                        }
+                    }
+                }
+                if best.is_some() {
+                    near.clear();
+                }
             }
             for &ti in &near {
                 let t = &plan.tours[ti as usize];

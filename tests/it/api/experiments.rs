@@ -189,3 +189,105 @@ async fn shadow_mode_records_pairs_without_changing_answers() {
     shadowed.stop().await;
     plain.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_unbounded_spec_numbers_are_422s_and_nothing_is_stored() {
+    let server = Server::fresh(|mut c| {
+        c.job_deadline_s = 20.0;
+        c
+    })
+    .await;
+    let mut resamples = routing_spec("huge", &[1, 2], 2, 10);
+    resamples["decision"]["resamples"] = json!(1_000_000_000_000_u64);
+    let mut solver = routing_spec("huge", &[1, 2], 2, 10);
+    solver["champion"]["solver"] = json!({"avg_removed": 1e18});
+    let mut budget = routing_spec("huge", &[1, 2, 3], 3, 10);
+    budget["champion"]["time_limit_s"] = json!(10.0);
+    budget["challenger"]["time_limit_s"] = json!(10.0);
+    let cases = [
+        (resamples, "invalid_spec", "spec", "decision.resamples"),
+        (solver, "invalid_spec", "spec", "champion.solver.avg_removed"),
+        (budget, "out_of_range", "spec.decision.units", "job deadline of 20 s"),
+    ];
+    for (spec, code, field, says) in cases {
+        let (status, answer) = server.post("/v1/experiments", &json!({"spec": spec})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(error_of(&answer), (code.to_owned(), Some(field.to_owned())), "{answer}");
+        assert!(answer.to_string().contains(says), "{answer}");
+    }
+    let (status, _) = server.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    let metrics =
+        server.http.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let jobs: Vec<&str> = metrics.lines().filter(|l| l.starts_with("stockroute_jobs{")).collect();
+    assert_eq!(jobs.len(), 5, "{metrics}");
+    assert!(jobs.iter().all(|l| l.ends_with(" 0")), "a refused spec made a job: {jobs:?}");
+    server.stop().await;
+}
+
+/// A FIFO, a link that leads outside the working directory and a scenario folder holding a
+/// FIFO: each is a 422 naming the field, and no answer shows what the outside file holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_fifos_and_links_outside_are_refused_before_any_job() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Under the crate root (the server's working directory), where spec paths resolve.
+    let scratch = root.join("target/tmp");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let dir = tempfile::Builder::new().prefix("r12-paths-").tempdir_in(&scratch).unwrap();
+    let rel = dir.path().strip_prefix(root).unwrap().to_owned();
+    let mkfifo = |p: &std::path::Path| {
+        let ok = std::process::Command::new("mkfifo").arg(p).status().unwrap().success();
+        assert!(ok, "mkfifo {}", p.display());
+    };
+    mkfifo(&dir.path().join("pipe.vrp"));
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "NAME : do-not-echo-me\n").unwrap();
+    std::os::unix::fs::symlink(secret.path(), dir.path().join("out.vrp")).unwrap();
+    std::fs::create_dir(dir.path().join("scenario")).unwrap();
+    mkfifo(&dir.path().join("scenario/demand.csv"));
+
+    let server = Server::fresh(|c| c).await;
+    let mut fifo = routing_spec("paths", &[1, 2], 2, 10);
+    fifo["units"]["instances"] = json!([rel.join("pipe.vrp")]);
+    let mut link = routing_spec("paths", &[1, 2], 2, 10);
+    link["units"]["instances"] = json!(["data/routing/A-n32-k5.vrp", rel.join("out.vrp")]);
+    let mut folder = routing_spec("paths", &[1, 2], 2, 10);
+    folder["units"]["scenarios"] = json!([rel.join("scenario")]);
+    let cases = [
+        (fifo, "spec.units.instances[0]", "is not a regular file"),
+        (link, "spec.units.instances[1]", "leads outside"),
+        (folder, "spec.units.scenarios[0]", "is not a regular file"),
+    ];
+    for (spec, field, says) in cases {
+        let (status, answer) = server.post("/v1/experiments", &json!({"spec": spec})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(error_of(&answer), ("invalid_path".to_owned(), Some(field.to_owned())));
+        assert!(answer.to_string().contains(says), "{answer}");
+        assert!(!answer.to_string().contains("do-not-echo-me"), "{answer}");
+    }
+    let (status, _) = server.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    server.stop().await;
+}
+
+/// An experiment left `running` by a process that died is `aborted` once a server owns the
+/// store again (one process owns a store file, so nothing else can still be running it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_an_experiment_left_running_by_a_crash_is_aborted_on_restart() {
+    use stockroute::experiment::{ExperimentStatus, ExperimentStore, Spec};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    let spec: Spec = serde_json::from_value(routing_spec("crashed", &[1, 2], 2, 10)).unwrap();
+    let id = {
+        let store = stockroute::store::SqliteStore::open(&path).unwrap();
+        let id = store.create_experiment(&spec).unwrap();
+        assert_eq!(store.experiment(&id).unwrap().status, ExperimentStatus::Running);
+        id
+    };
+    let server = Server::start(stockroute::api::ServiceConfig::new(&path)).await;
+    let (status, view) = server.get(&format!("/v1/experiments/{}", id.as_str())).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["experiment"]["status"], "aborted", "{view}");
+    assert!(view["experiment"]["verdict"].is_null(), "{view}");
+    server.stop().await;
+}

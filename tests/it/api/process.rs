@@ -104,3 +104,36 @@ async fn after_a_crash_finished_jobs_stay_readable_and_interrupted_ones_are_fail
     let mut third = third;
     assert!(third.child.wait().unwrap().success());
 }
+
+/// Issue 12, item 5: a second `serve` on a store file that a running one owns is refused
+/// with a clear message and touches nothing; the first keeps its jobs and finishes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_a_second_server_on_an_owned_store_is_refused_and_the_first_keeps_its_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("owned.sqlite");
+    let http = reqwest::Client::new();
+    let mut first = Process::start(&store);
+    let long = submit(&http, &first.base, &long_forecast()).await;
+    until(&http, &first.base, &long, &["running"]).await;
+
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("another stockroute process owns this store"), "{stderr}");
+
+    // The first server's job was not marked failed by the refused one.
+    let job = job_state(&http, &first.base, &long).await;
+    assert_eq!(job["state"], "running", "{job}");
+    first.signal("-TERM");
+    assert!(first.child.wait().unwrap().success());
+    // Once the owner is gone the file can be owned again.
+    let mut third = Process::start(&store);
+    let r = http.get(format!("{}/v1/jobs/{long}", third.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    third.signal("-TERM");
+    assert!(third.child.wait().unwrap().success());
+}

@@ -3,8 +3,13 @@
 //! Every file is rendered in memory first and the folder is touched only when all of them
 //! are ready, so a failure leaves no half-written output. None holds a clock reading: the
 //! same outcome gives the same bytes.
+//!
+//! Writing them is the last step of a planning run, so its failures are [`PlanError`]s
+//! (`Io`, `Encode`) like those of the stages before it: the caller that ran
+//! [`crate::plan::run`] handles one error type from scenario to files.
 
-use super::{PlanError, PlanOutcome};
+use super::plan_page;
+use crate::plan::{PlanError, PlanOutcome};
 use crate::roads::geometry::{GeoJsonBuilder, properties};
 use geojson::JsonObject;
 use serde_json::json;
@@ -30,7 +35,7 @@ pub fn write_outputs(outcome: &PlanOutcome, dir: &Path) -> Result<Vec<PathBuf>, 
     let flows = flows_csv(outcome).map_err(|e| encode("flows.csv")(&e))?;
     let routes = routes_csv(outcome).map_err(|e| encode("routes.csv")(&e))?;
     let geojson = geojson(outcome).to_string() + "\n";
-    let report = crate::report::html(outcome);
+    let report = plan_page::html(outcome);
     let bodies = [plan, stock, flows, routes, geojson, report];
     std::fs::create_dir_all(dir).map_err(|source| PlanError::Io { path: dir.into(), source })?;
     let mut written = Vec::with_capacity(bodies.len());

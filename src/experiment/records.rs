@@ -5,11 +5,22 @@
 //! finished (SQL triggers), and a name keeps one spec for good - re-running a name with a
 //! changed spec (a looser minimum effect once the results are known, say) is refused, so a
 //! changed rule is visibly a new experiment.
+//!
+//! # Why here and not in `store/`
+//! A record is made of the experiment's own types ([`Spec`], [`UnitResult`], [`Verdict`]),
+//! and those sit above the store: a spec holds forecast and routing configurations. So the
+//! trait and its SQLite implementation live with the experiment and use the store from
+//! above (its connections, id scheme and JSON encoding), and the store never imports
+//! `experiment`. A store-level trait over untyped JSON would have kept the SQL in `store/`
+//! but handed every caller (runner, shadow mode, the service, the CLI) untyped records to
+//! decode. The tables and triggers stay in the store's migrations
+//! (`store/migrations/0003_experiments.sql`): one `user_version` orders the schema of every
+//! area of the file.
 
-use super::sqlite::{json_text, lock, new_run_id};
-use super::{SqliteStore, StoreError};
-use crate::experiment::{Spec, UnitResult, Verdict};
+use super::outcome::{UnitResult, Verdict};
+use super::spec::Spec;
 use crate::ids::ExperimentId;
+use crate::store::{SqliteStore, StoreError, json_text, new_run_id};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -66,7 +77,8 @@ pub struct ExperimentRecord {
     pub verdict: Option<Verdict>,
 }
 
-/// Storage of experiments. Object-safe, `Send + Sync` like [`super::ForecastStore`].
+/// Storage of experiments. Object-safe, `Send + Sync` like
+/// [`ForecastStore`](crate::store::ForecastStore).
 pub trait ExperimentStore: Send + Sync {
     /// Records a new, running experiment of `spec`.
     ///
@@ -112,6 +124,14 @@ pub trait ExperimentStore: Send + Sync {
     /// # Errors
     /// [`StoreError::Database`], [`StoreError::CorruptField`].
     fn list_experiments(&self) -> Result<Vec<ExperimentRecord>, StoreError>;
+
+    /// Marks every experiment still `running` as `aborted` (no verdict) and returns how
+    /// many. The service calls it at start-up, when the store file is its own: a running
+    /// experiment then belongs to a process that died (crash, kill) and will never finish.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    fn abort_unfinished(&self) -> Result<usize, StoreError>;
 }
 
 const COLUMNS: &str = "e.id, e.name, e.created_at, e.spec, e.spec_fingerprint, e.planned_units, \
@@ -168,7 +188,7 @@ impl ExperimentStore for SqliteStore {
         let now = DateTime::<Utc>::from(std::time::SystemTime::now());
         let fingerprint = spec.fingerprint();
         let id = ExperimentId::new(new_run_id(now, &fingerprint).0);
-        let mut conn = lock(&self.writer);
+        let mut conn = self.lock_writer();
         let tx = conn.transaction()?;
         let recorded: Option<String> = tx
             .query_row(
@@ -202,7 +222,7 @@ impl ExperimentStore for SqliteStore {
     }
 
     fn add_unit(&self, id: &ExperimentId, unit: &UnitResult) -> Result<usize, StoreError> {
-        let mut conn = lock(&self.writer);
+        let mut conn = self.lock_writer();
         let tx = conn.transaction()?;
         let state: Option<(String, i64, i64)> = tx
             .query_row(
@@ -240,7 +260,7 @@ impl ExperimentStore for SqliteStore {
         id: &ExperimentId,
         verdict: Option<&Verdict>,
     ) -> Result<(), StoreError> {
-        let conn = lock(&self.writer);
+        let conn = self.lock_writer();
         let status = if verdict.is_some() { "done" } else { "aborted" };
         let n = conn.execute(
             "UPDATE experiment SET status = ?2, verdict = ?3 WHERE id = ?1 AND status = 'running'",
@@ -294,6 +314,11 @@ impl ExperimentStore for SqliteStore {
                 })
                 .collect()
         })
+    }
+
+    fn abort_unfinished(&self) -> Result<usize, StoreError> {
+        let conn = self.lock_writer();
+        Ok(conn.execute("UPDATE experiment SET status = 'aborted' WHERE status = 'running'", [])?)
     }
 
     fn list_experiments(&self) -> Result<Vec<ExperimentRecord>, StoreError> {

@@ -2,8 +2,9 @@
 //! no external file) with the metrics table and an inline SVG chart of the per-unit
 //! improvements with the interval of their mean. The JSON report is the [`Outcome`] itself.
 
-use super::outcome::{MetricSummary, Outcome};
-use super::stats::improvements;
+use super::escape;
+use crate::experiment::stats::improvements;
+use crate::experiment::{Measures, MetricSummary, Outcome, UnitResult};
 use std::fmt::Write as _;
 
 fn fmt_num(v: f64) -> String {
@@ -54,14 +55,10 @@ pub fn table(outcome: &Outcome) -> String {
     out
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// The per-unit improvements of the primary metric, in unit order.
 fn primary_improvements(outcome: &Outcome) -> Vec<f64> {
     let m = outcome.spec.metric;
-    let get = |side: fn(&super::outcome::UnitResult) -> &super::outcome::Measures| {
+    let get = |side: fn(&UnitResult) -> &Measures| {
         outcome.units.iter().map(|u| side(u).get(&m).copied().unwrap_or(0.0)).collect::<Vec<_>>()
     };
     improvements(&get(|u| &u.champion), &get(|u| &u.challenger), m.lower_is_better())
@@ -136,15 +133,15 @@ pub fn svg(outcome: &Outcome) -> String {
             x(v),
             bottom + 4.0,
             bottom + 16.0,
-            esc(&fmt_num(v))
+            escape(&fmt_num(v))
         );
     }
     let _ = write!(
         s,
         r##"<text x="{left}" y="{:.1}">black: 0; blue: mean improvement {}; dashed green: minimum effect {}; dots: units (green better, red worse)</text></svg>"##,
         bottom + 34.0,
-        esc(&fmt_num(a.improvement)),
-        esc(&fmt_num(min_effect))
+        escape(&fmt_num(a.improvement)),
+        escape(&fmt_num(min_effect))
     );
     s
 }
@@ -161,9 +158,9 @@ pub fn html(outcome: &Outcome) -> String {
          table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 8px;\
          text-align:right}}th{{background:#eee}}.d{{font-size:1.4em;font-weight:bold}}</style>\
          </head><body><h1>{}</h1><p>{}</p>",
-        esc(&spec.name),
-        esc(&spec.name),
-        esc(&spec.description)
+        escape(&spec.name),
+        escape(&spec.name),
+        escape(&spec.description)
     );
     let _ = write!(
         s,
@@ -171,8 +168,8 @@ pub fn html(outcome: &Outcome) -> String {
          rule fixed in advance: minimum effect {} on <b>{}</b>, {:.0} % {:?} bootstrap \
          interval ({} resamples, seed {}).</p><p class=\"d\">decision: {}</p>",
         spec.stage,
-        esc(&spec.champion.label),
-        esc(&spec.challenger.label),
+        escape(&spec.champion.label),
+        escape(&spec.challenger.label),
         outcome.units.len(),
         spec.decision.min_effect,
         spec.metric.name(),
@@ -183,7 +180,7 @@ pub fn html(outcome: &Outcome) -> String {
         outcome.decision().name()
     );
     if let Some(id) = &outcome.experiment {
-        let _ = write!(s, "<p>stored as experiment <code>{}</code></p>", esc(id.as_str()));
+        let _ = write!(s, "<p>stored as experiment <code>{}</code></p>", escape(id.as_str()));
     }
     s.push_str("<table><tr>");
     for h in HEAD {
@@ -193,7 +190,7 @@ pub fn html(outcome: &Outcome) -> String {
     for m in std::iter::once(p).chain(&outcome.verdict.secondary) {
         s.push_str("<tr>");
         for c in line(m) {
-            let _ = write!(s, "<td>{}</td>", esc(&c));
+            let _ = write!(s, "<td>{}</td>", escape(&c));
         }
         s.push_str("</tr>");
     }
@@ -207,11 +204,11 @@ pub fn html(outcome: &Outcome) -> String {
     );
     let d = primary_improvements(outcome);
     for (u, imp) in outcome.units.iter().zip(d) {
-        let get = |m: &super::outcome::Measures| m.get(&spec.metric).copied().unwrap_or(f64::NAN);
+        let get = |m: &Measures| m.get(&spec.metric).copied().unwrap_or(f64::NAN);
         let _ = write!(
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&u.unit),
+            escape(&u.unit),
             u.seed,
             fmt_num(get(&u.champion)),
             fmt_num(get(&u.challenger)),
@@ -225,8 +222,7 @@ pub fn html(outcome: &Outcome) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::outcome::{Measures, UnitResult, summarise};
-    use crate::experiment::spec::{MetricKind, Spec};
+    use crate::experiment::{MetricKind, Spec, summarise};
 
     fn outcome() -> Outcome {
         let text = r#"

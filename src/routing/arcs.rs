@@ -1,0 +1,139 @@
+//! Arc costs: how the search learns the distance and travel time between two locations.
+//!
+//! Two dense `i32` matrices cost `8 n^2` bytes: 290 MB at 6,000 locations, 3.2 GB at 20,000.
+//! A delivery station's day (10,000-30,000 parcels) does not fit, so the search reads arcs
+//! through [`Arcs`], which picks a form per problem:
+//! - [`Arcs::Dense`]: the integer matrices, for explicit-matrix inputs (their distances
+//!   cannot be recomputed) and for small coordinate problems (up to [`DENSE_UP_TO`]
+//!   locations), where a matrix read is cheaper than a square root.
+//! - [`Arcs::Planar`]: coordinates only, each arc computed on the fly with the same
+//!   arithmetic as the matrix (so the two forms give the same integers), O(n) memory.
+//!
+//! The matching neighbour lists (k nearest stops per stop, memory O(n k)) are built in
+//! [`crate::routing::env`]: from the matrix when dense, with an R-tree when planar.
+//!
+//! # Units
+//! Integer fixed-point units of the problem's distance and time: x1 when every distance is
+//! an integer (CVRPLIB rounded edges), else x1000 (see [`crate::routing::compiled`]).
+
+use crate::routing::model::Metric;
+use std::fmt;
+
+/// Largest number of coordinate locations kept in dense matrices (2 x 4 bytes x 3,000^2 =
+/// 72 MB); above it arcs are computed on the fly.
+pub const DENSE_UP_TO: usize = 3000;
+
+/// Marks an unreachable pair.
+pub(crate) const UNREACHABLE: i32 = i32::MAX / 4;
+
+/// The form the search reads arcs from, chosen by [`crate::routing::compiled::Compiled`].
+#[derive(Clone)]
+pub(crate) enum Arcs {
+    /// Row-major `n x n` matrices.
+    Dense { n: usize, dist: Vec<i32>, time: Vec<i32> },
+    /// Points; arcs computed on the fly.
+    Planar(Planar),
+}
+
+impl fmt::Debug for Arcs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Dense { n, .. } => write!(f, "Dense({n})"),
+            Self::Planar(p) => write!(f, "Planar({})", p.points.len()),
+        }
+    }
+}
+
+/// Planar points with the metric and fixed-point scale of the problem.
+#[derive(Debug, Clone)]
+pub(crate) struct Planar {
+    pub points: Vec<[f64; 2]>,
+    pub metric: Metric,
+    pub scale: f64,
+}
+
+impl Planar {
+    /// The real distance, as [`Metric::distance`] computes it.
+    #[inline]
+    fn real(&self, a: u32, b: u32) -> f64 {
+        self.metric.distance(self.points[a as usize], self.points[b as usize])
+    }
+}
+
+/// Converts a real measure to fixed point: distances to the nearest unit, times up.
+#[inline]
+pub(crate) fn fixed(x: f64, scale: f64, up: bool) -> i32 {
+    let v = x * scale;
+    if !v.is_finite() || v >= f64::from(UNREACHABLE) {
+        UNREACHABLE
+    } else if up {
+        v.ceil() as i32
+    } else {
+        v.round() as i32
+    }
+}
+
+impl Arcs {
+    /// Distance in fixed point.
+    #[inline]
+    pub fn dist(&self, a: u32, b: u32) -> i32 {
+        match self {
+            Self::Dense { n, dist, .. } => dist[a as usize * n + b as usize],
+            Self::Planar(p) => fixed(p.real(a, b), p.scale, false),
+        }
+    }
+
+    /// Travel time in fixed point (travel time = distance for coordinates).
+    #[inline]
+    pub fn time(&self, a: u32, b: u32) -> i32 {
+        match self {
+            Self::Dense { n, time, .. } => time[a as usize * n + b as usize],
+            Self::Planar(p) => fixed(p.real(a, b), p.scale, true),
+        }
+    }
+
+    /// Distance and travel time together (one square root for planar arcs).
+    #[inline]
+    pub fn dist_time(&self, a: u32, b: u32) -> (i32, i32) {
+        match self {
+            Self::Dense { n, dist, time } => {
+                let i = a as usize * n + b as usize;
+                (dist[i], time[i])
+            }
+            Self::Planar(p) => {
+                let r = p.real(a, b);
+                (fixed(r, p.scale, false), fixed(r, p.scale, true))
+            }
+        }
+    }
+
+    /// Bytes of arc data per form, to check memory before allocating.
+    pub fn dense_bytes(n: usize) -> u64 {
+        8 * (n as u64) * (n as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn planar_arcs_round_like_the_matrix() {
+        let p = Planar {
+            points: vec![[0.0, 0.0], [1.0, 1.0], [3.0, 4.0]],
+            metric: Metric::Euclidean,
+            scale: 1000.0,
+        };
+        let a = Arcs::Planar(p);
+        assert_eq!(a.dist(0, 1), 1414);
+        assert_eq!(a.time(0, 1), 1415);
+        assert_eq!(a.dist(0, 2), 5000);
+        assert_eq!(a.time(2, 0), 5000);
+        let r = Arcs::Planar(Planar {
+            points: vec![[0.0, 0.0], [1.0, 1.0]],
+            metric: Metric::EuclideanRounded,
+            scale: 1.0,
+        });
+        assert_eq!((r.dist(0, 1), r.time(1, 0)), (1, 1));
+    }
+}

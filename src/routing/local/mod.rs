@@ -1,0 +1,173 @@
+//! Granular local search: small moves between a stop and its nearest neighbours, run after
+//! each ruin-and-recreate on the stops that changed.
+//!
+//! # Why
+//! On 4,000-30,000 stops SISR alone spends one iteration per ~10 stops moved; in 60 s a stop
+//! is moved a few dozen times and the routes keep local defects (crossings, a stop one
+//! route away from its neighbours). FILO (Accorsi and Vigo) and HGS fix those with local
+//! search restricted twice: *granular* (a move must create an arc between a stop and one
+//! of its `granular` nearest neighbours, Toth and Vigo 2003) and *local to the last
+//! change* (only stops a ruin-and-recreate touched seed the search, and a move re-queues
+//! only the stops around the arcs it changed, a light form of FILO's selective vertex
+//! caching). Each move is evaluated in O(1) from the tours' cached arc lengths, prefix
+//! distances and prefix loads; applying it rebuilds the one or two tours it touches.
+//!
+//! The operators ([`Relocate`], [`Swap`], [`TwoOpt`], [`Tails`] = 2-opt*) handle capacity
+//! and distance costs; they decline problems with binding time windows, shift ends or time
+//! costs ([`LocalSearch::new`] returns `None`), where SISR's insertion check stays the only
+//! move. Whether the search runs is [`crate::routing::SolverConfig::local_search_from`]:
+//! see docs/benchmarks.md, "City-scale routing", for the measurement behind the default.
+
+mod relocate;
+mod swap;
+mod tails;
+mod two_opt;
+
+pub(crate) use relocate::Relocate;
+pub(crate) use swap::Swap;
+pub(crate) use tails::Tails;
+pub(crate) use two_opt::TwoOpt;
+
+use crate::routing::env::Env;
+use crate::routing::plan::{NONE, Plan};
+
+/// Smallest cost decrease that counts as an improvement (costs are integer multiples of the
+/// per-distance rates, so anything real is far larger).
+const EPS: f64 = 1e-6;
+
+/// A stop with where it sits: tour index and index in the tour's `stops`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pos {
+    pub stop: u32,
+    pub tour: usize,
+    pub at: usize,
+}
+
+impl Pos {
+    /// Where `stop` is in `plan`, if it is in a tour.
+    pub fn of(plan: &Plan, stop: u32) -> Option<Self> {
+        plan.position(stop).map(|(tour, at)| Pos { stop, tour, at })
+    }
+}
+
+/// A local search move on a pair of stops: `u` and one of its neighbours `v`.
+pub(crate) trait Operator {
+    /// The cost change of the move (negative improves), `None` when it does not apply or
+    /// breaks a constraint. Pure.
+    fn evaluate(&self, env: &Env<'_>, plan: &Plan, u: Pos, v: Pos) -> Option<f64>;
+    /// Performs the move [`Operator::evaluate`] priced.
+    fn apply(&self, env: &Env<'_>, plan: &mut Plan, u: Pos, v: Pos);
+}
+
+/// The driver: a work list of stops, first improvement over the operators.
+#[derive(Debug)]
+pub(crate) struct LocalSearch {
+    granular: usize,
+    symmetric: bool,
+    queued: Vec<bool>,
+    stack: Vec<u32>,
+    /// Moves evaluated so far.
+    pub evaluations: u64,
+    /// Moves applied so far.
+    pub applied: u64,
+}
+
+impl LocalSearch {
+    /// A local search over `granular` neighbours per stop, or `None` when the problem has
+    /// constraints the operators do not check (time windows, shift ends, time costs).
+    pub fn new(env: &Env<'_>, granular: usize) -> Option<Self> {
+        let c = env.c;
+        if env.time_windows || c.kinds.iter().any(|k| k.per_time != 0.0) {
+            return None;
+        }
+        let symmetric = (0..c.n).all(|i| {
+            env.neighbours[i].iter().all(|&j| {
+                let (a, b) = (c.loc[i], c.loc[j as usize]);
+                c.d(a, b) == c.d(b, a)
+            })
+        });
+        Some(LocalSearch {
+            granular,
+            symmetric,
+            queued: vec![false; c.n],
+            stack: Vec::new(),
+            evaluations: 0,
+            applied: 0,
+        })
+    }
+
+    fn push(&mut self, s: u32) {
+        if s != NONE && !self.queued[s as usize] {
+            self.queued[s as usize] = true;
+            self.stack.push(s);
+        }
+    }
+
+    /// The stops before and after `stop` in its tour (and itself).
+    fn push_around(&mut self, plan: &Plan, stop: u32) {
+        self.push(stop);
+        if let Some(p) = Pos::of(plan, stop) {
+            let stops = &plan.tours[p.tour].stops;
+            if p.at > 0 {
+                self.push(stops[p.at - 1]);
+            }
+            if let Some(&s) = stops.get(p.at + 1) {
+                self.push(s);
+            }
+        }
+    }
+
+    /// Improves `plan` by moves around `seeds` until none improves; drops emptied tours.
+    ///
+    /// # Complexity
+    /// O(granular) evaluations per queued stop, O(len) per applied move.
+    pub fn run(&mut self, env: &Env<'_>, plan: &mut Plan, seeds: impl IntoIterator<Item = u32>) {
+        for s in seeds {
+            self.push(s);
+        }
+        let (relocate, swap, tails, two_opt) = (Relocate, Swap, Tails, TwoOpt);
+        let mut ops: Vec<&dyn Operator> = vec![&relocate, &swap, &tails];
+        if self.symmetric {
+            ops.push(&two_opt);
+        }
+        while let Some(u) = self.stack.pop() {
+            self.queued[u as usize] = false;
+            let Some(pu) = Pos::of(plan, u) else { continue };
+            let mut done: Option<(&dyn Operator, Pos)> = None;
+            'pairs: for &v in env.neighbours[u as usize].iter().take(self.granular) {
+                let Some(pv) = Pos::of(plan, v) else { continue };
+                for &op in &ops {
+                    self.evaluations += 1;
+                    if op.evaluate(env, plan, pu, pv).is_some_and(|d| d < -EPS) {
+                        done = Some((op, pv));
+                        break 'pairs;
+                    }
+                }
+            }
+            let Some((op, pv)) = done else { continue };
+            self.push_around(plan, u);
+            self.push_around(plan, pv.stop);
+            op.apply(env, plan, pu, pv);
+            self.applied += 1;
+            self.push_around(plan, u);
+            self.push_around(plan, pv.stop);
+        }
+        plan.drop_empty();
+    }
+}
+
+/// The location of the stop at `at`, and those before and after it (depots at the ends).
+#[inline]
+pub(crate) fn around(plan: &Plan, p: Pos) -> (u32, u32, u32) {
+    let l = &plan.tours[p.tour].locs;
+    (l[p.at], l[p.at + 1], l[p.at + 2])
+}
+
+/// Cost change of tour `t` when its distance changes by `dd`.
+#[inline]
+pub(crate) fn priced(env: &Env<'_>, plan: &Plan, t: usize, dd: i64) -> f64 {
+    env.c.kinds[plan.tours[t].kind as usize].per_dist * dd as f64
+}
+
+#[cfg(test)]
+mod tests;

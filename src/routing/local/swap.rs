@@ -1,0 +1,54 @@
+//! Swap: exchange `u` and its neighbour `v` (one stop each way), in two tours or inside
+//! one (not adjacent there: that is a relocate).
+
+use crate::routing::env::Env;
+use crate::routing::local::{Operator, Pos, around, priced};
+use crate::routing::plan::Plan;
+
+/// Exchanges the places of `u` and `v`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Swap;
+
+impl Operator for Swap {
+    fn evaluate(&self, env: &Env<'_>, plan: &Plan, u: Pos, v: Pos) -> Option<f64> {
+        let c = env.c;
+        let same = u.tour == v.tour;
+        if u.stop == v.stop || (same && u.at.abs_diff(v.at) < 2) {
+            return None;
+        }
+        let (a, b) = (&plan.tours[u.tour], &plan.tours[v.tour]);
+        if !same {
+            let (du, dv) = (c.demand(u.stop), c.demand(v.stop));
+            let cap_a = &c.kinds[a.kind as usize].capacity;
+            let cap_b = &c.kinds[b.kind as usize].capacity;
+            for k in 0..c.dims {
+                if a.load[k] - du[k] + dv[k] > cap_a[k] || b.load[k] - dv[k] + du[k] > cap_b[k] {
+                    return None;
+                }
+            }
+        }
+        let (pu, lu, nu) = around(plan, u);
+        let (pv, lv, nv) = around(plan, v);
+        let da = i64::from(c.d(pu, lv)) + i64::from(c.d(lv, nu))
+            - i64::from(a.arc[u.at])
+            - i64::from(a.arc[u.at + 1]);
+        let db = i64::from(c.d(pv, lu)) + i64::from(c.d(lu, nv))
+            - i64::from(b.arc[v.at])
+            - i64::from(b.arc[v.at + 1]);
+        Some(priced(env, plan, u.tour, da) + priced(env, plan, v.tour, db))
+    }
+
+    fn apply(&self, env: &Env<'_>, plan: &mut Plan, u: Pos, v: Pos) {
+        if u.tour == v.tour {
+            let mut stops = plan.tours[u.tour].stops.clone();
+            stops.swap(u.at, v.at);
+            plan.set_stops(env.c, u.tour, stops);
+        } else {
+            let mut a = plan.tours[u.tour].stops.clone();
+            let mut b = plan.tours[v.tour].stops.clone();
+            std::mem::swap(&mut a[u.at], &mut b[v.at]);
+            plan.set_stops(env.c, u.tour, a);
+            plan.set_stops(env.c, v.tour, b);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Tails exchange (2-opt*): cut two tours and swap their ends so that `u` is followed by
+//! its neighbour `v`: `A[..=u] + B[v..]` and `B[..v] + A[u+1..]`.
+//!
+//! Priced in O(1) with prefix distances and prefix loads. Both tours must end at the same
+//! depot (the tails keep their arcs to it) and neither may become empty.
+
+use crate::routing::env::Env;
+use crate::routing::local::{Operator, Pos};
+use crate::routing::plan::Plan;
+
+/// 2-opt* between two tours.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tails;
+
+impl Operator for Tails {
+    fn evaluate(&self, env: &Env<'_>, plan: &Plan, u: Pos, v: Pos) -> Option<f64> {
+        let c = env.c;
+        if u.tour == v.tour {
+            return None;
+        }
+        let (a, b) = (&plan.tours[u.tour], &plan.tours[v.tour]);
+        let (ka, kb) = (&c.kinds[a.kind as usize], &c.kinds[b.kind as usize]);
+        if ka.end_loc != kb.end_loc || (v.at == 0 && u.at + 1 == a.stops.len()) {
+            return None;
+        }
+        let dims = c.dims;
+        // Loads: A keeps stops 0..=u.at, B keeps 0..v.at.
+        for k in 0..dims {
+            let head_a = a.pre_load[(u.at + 1) * dims + k];
+            let head_b = b.pre_load[v.at * dims + k];
+            if head_a + b.load[k] - head_b > ka.capacity[k]
+                || head_b + a.load[k] - head_a > kb.capacity[k]
+            {
+                return None;
+            }
+        }
+        let (lu, lv) = (a.locs[u.at + 1], b.locs[v.at + 1]);
+        let (pv, nu) = (b.locs[v.at], a.locs[u.at + 2]);
+        let new_a = a.pre_dist[u.at + 1] + i64::from(c.d(lu, lv)) + b.dist - b.pre_dist[v.at + 1];
+        let new_b = b.pre_dist[v.at] + i64::from(c.d(pv, nu)) + a.dist - a.pre_dist[u.at + 2];
+        Some(ka.per_dist * (new_a - a.dist) as f64 + kb.per_dist * (new_b - b.dist) as f64)
+    }
+
+    fn apply(&self, env: &Env<'_>, plan: &mut Plan, u: Pos, v: Pos) {
+        let (a, b) = (&plan.tours[u.tour].stops, &plan.tours[v.tour].stops);
+        let new_a: Vec<u32> = a[..=u.at].iter().chain(&b[v.at..]).copied().collect();
+        let new_b: Vec<u32> = b[..v.at].iter().chain(&a[u.at + 1..]).copied().collect();
+        plan.set_stops(env.c, u.tour, new_a);
+        plan.set_stops(env.c, v.tour, new_b);
+    }
+}

@@ -1,0 +1,88 @@
+//! Issue 12, items 2 and 7d: requests that would exhaust the server, and JSON problems
+//! whose mistakes must come back as a 422 naming the field.
+
+use super::{Server, circle_problem, shared};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// The first detail of an error body, or the body's own field.
+fn field(body: &Value) -> &str {
+    body["error"]["details"][0]["field"].as_str().or(body["error"]["field"].as_str()).unwrap()
+}
+
+fn detail_code(body: &Value) -> &str {
+    body["error"]["details"][0]["code"].as_str().unwrap_or_default()
+}
+
+/// 100,000 identical coordinates (a 2.3 MB body, under the 4 MiB body limit) used to
+/// allocate a 100,000² road matrix and abort the process: now a 422 before snapping, and
+/// the server answers afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_a_hundred_thousand_locations_get_a_422_and_the_server_lives() {
+    let server = Server::fresh(|c| c.with_scenario(shared("data/scenarios/monaco"))).await;
+    let mut problem = json!({
+        "locations": {"coordinates": vec![[7.4246123, 43.7384156]; 100_000]},
+        "depots": [{"id": "D", "location": 0}],
+        "vehicles": [{"id": "van", "capacity": [10], "start_depot": "D"}],
+        "stops": [{"id": "a", "location": 1, "demand": [1]}],
+        "time_limit_s": 1
+    });
+    assert!(serde_json::to_vec(&problem).unwrap().len() > 2_000_000);
+    let (status, body) = server.post("/v1/routes?roads=true", &problem).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_locations");
+    assert_eq!(body["error"]["field"], "locations");
+    // The same without roads: the limit holds for the solver's own matrices too.
+    let (status, body) = server.post("/v1/routes", &problem).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_locations");
+    let (status, _) = server.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    // Under the limit the same request is solved on the roads.
+    problem["locations"]["coordinates"] = json!(vec![[7.4246123, 43.7384156]; 50]);
+    let (status, body) = server.post("/v1/routes?roads=true", &problem).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_the_location_limit_is_configurable() {
+    let server = Server::fresh(|c| c.with_max_locations(5)).await;
+    let (status, body) = server.post("/v1/routes", &circle_problem(5, 0.1)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("6 locations"), "{body}");
+    let (status, body) = server.post("/v1/routes", &circle_problem(4, 0.1)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_json_problem_mistakes_are_422s_naming_the_field() {
+    let server = Server::fresh(|c| c).await;
+    let base = circle_problem(3, 0.1);
+    let mut three = base.clone();
+    three["locations"]["coordinates"][2] = json!([1.0, 2.0, 3.0]);
+    let mut depots = base.clone();
+    depots["depots"] = json!([{"id": "D", "location": 0}, {"id": "D", "location": 1}]);
+    let mut vehicles = base.clone();
+    vehicles["vehicles"] = json!([
+        {"id": "van", "capacity": [3], "start_depot": "D"},
+        {"id": "van", "capacity": [3], "start_depot": "D"}
+    ]);
+    let mut none = base.clone();
+    none["vehicles"] = json!([]);
+    let mut zero = base.clone();
+    zero["vehicles"][0]["count"] = json!(0);
+    for (problem, code, at) in [
+        (three, "E1006", "locations.coordinates[2]"),
+        (depots, "E1009", "depots[1].id"),
+        (vehicles, "E1010", "vehicles[1].id"),
+        (none, "no_vehicle", "vehicles"),
+        (zero, "no_vehicle", "vehicles"),
+    ] {
+        let (status, body) = server.post("/v1/routes", &problem).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{at}: {body}");
+        assert_eq!((detail_code(&body), field(&body)), (code, at), "{body}");
+    }
+    server.stop().await;
+}
