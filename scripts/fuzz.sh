@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing of every parser and request decoder (fuzz/, cargo-fuzz + libFuzzer).
 #
 #   scripts/fuzz.sh [RUNS] [TARGET...]     each target for RUNS executions (default 10000000)
-#   scripts/fuzz.sh --smoke [TARGET...]    each target for a few seconds (CI: they keep building)
+#   scripts/fuzz.sh --smoke [TARGET...]    each target for a few seconds (before merging parser changes)
 #
 # Targets run one after the other, one process each (2-core machine shared with others).
 # Every input gets -timeout seconds (FUZZ_TIMEOUT_S, default 10), so a hang is reported as
