@@ -99,6 +99,13 @@ impl Resolve for Interned {
     }
 }
 
+/// Longest span a history may cover, first to last date, in days (20 years).
+///
+/// Every later step walks dense series of that many periods (the loader's warnings one
+/// series at a time, [`super::SeriesSet`] all at once), so one stray date (`0001-01-01`,
+/// `+200000-01-01`) would otherwise cost time and memory out of all proportion to the file.
+pub(crate) const MAX_SPAN_DAYS: i64 = 7305;
+
 /// A row with its source line, before duplicates are merged.
 #[derive(Debug, Clone, Copy)]
 struct Raw {
@@ -138,6 +145,9 @@ pub(crate) fn read(
         }
     }
     table.finish_nonempty(report);
+    if !e_span(report, table, &rows) {
+        return Ok(Vec::new());
+    }
     rows.sort_unstable_by(|a, b| {
         (a.sku, a.zone, a.date, a.line).cmp(&(b.sku, b.zone, b.date, b.line))
     });
@@ -173,6 +183,28 @@ pub(crate) fn read(
     Ok(out)
 }
 
+/// `E-BAD-DATE` on the last (or first) row when the dates span more than
+/// [`MAX_SPAN_DAYS`]; `false` then, and the caller keeps no row.
+fn e_span(report: &mut Report, table: &Table, rows: &[Raw]) -> bool {
+    let (Some(first), Some(last)) =
+        (rows.iter().min_by_key(|r| r.date), rows.iter().max_by_key(|r| r.date))
+    else {
+        return true;
+    };
+    let span = (last.date - first.date).num_days();
+    if span <= MAX_SPAN_DAYS {
+        return true;
+    }
+    let at = At { line: Some(last.line), ..table.at(0) };
+    let cause = format!(
+        "the history spans {span} days, from {} (line {}) to {}; at most {MAX_SPAN_DAYS}",
+        first.date, first.line, last.date
+    );
+    let action = "fix the stray date (a mistyped year?) or keep the last 20 years only";
+    report.push(at.issue(Code::BadDate, Some(last.date.to_string()), cause, action));
+    false
+}
+
 fn id(
     report: &mut Report,
     at: At,
@@ -193,4 +225,44 @@ fn id(
         report.push(at.issue(code, Some(raw.to_owned()), cause, action));
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_text(text: &str) -> (Vec<DemandRow>, Report) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demand.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut report = Report::default();
+        let columns = ["date", "sku", "zone", "quantity"];
+        let mut table =
+            Table::open(&path, "demand.csv", &columns, &[], &mut report).unwrap().unwrap();
+        let rows = read(&mut table, &mut Interned::default(), &mut report).unwrap();
+        (rows, report)
+    }
+
+    /// Found with the `scenario_demand` fuzz target (a hand-made input, not the fuzzer):
+    /// two rows 400,000 years apart made the loader walk dense series of 146 million days
+    /// (timeout, 1.7 GB and growing).
+    #[test]
+    fn fuzz_demand_dates_spanning_centuries_are_an_error_not_a_dense_walk() {
+        let text = "date,sku,zone,quantity\n2024-03-04,a,z,1\n+200000-01-01,a,z,1\n\
+                    -200000-01-01,a,z,1\n";
+        let (rows, report) = read_text(text);
+        assert!(rows.is_empty(), "no row is kept when the span is refused");
+        let bad: Vec<_> = report.issues.iter().map(|i| (i.code, i.line())).collect();
+        assert_eq!(bad, [(Code::BadDate.into(), Some(3))]);
+        assert!(!report.is_ok());
+    }
+
+    #[test]
+    fn a_history_of_exactly_the_longest_span_is_kept() {
+        let text = "date,sku,zone,quantity\n2000-01-01,a,z,1\n2020-01-01,a,z,2\n";
+        let (rows, report) = read_text(text);
+        assert_eq!((rows[1].date - rows[0].date).num_days(), MAX_SPAN_DAYS);
+        assert_eq!(rows.len(), 2);
+        assert!(report.is_ok());
+    }
 }

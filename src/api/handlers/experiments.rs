@@ -102,6 +102,32 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(request): AppJson<ExperimentRequest>,
 ) -> Result<Response, ApiError> {
+    let spec = check(request, state.config().job_deadline_s)?;
+    let echo = serde_json::to_value(&spec).map_err(ApiError::encode("spec echo"))?;
+    let store = state.store().clone();
+    let seed = spec.seed;
+    let work = Box::new(move |ctx: &crate::SolveContext| {
+        let outcome = experiment::run(&spec, Some(&*store as &dyn ExperimentStore), ctx)?;
+        let id = outcome.experiment.as_ref().map(|id| id.0.clone());
+        Ok(serde_json::json!({
+            "experiment_id": id,
+            "href": id.as_ref().map(|id| format!("/v1/experiments/{id}")),
+            "decision": outcome.verdict.decision().name(),
+            "outcome": outcome,
+        }))
+    });
+    submit(&state, &headers, "experiment", echo, seed, work).await
+}
+
+/// The checks `POST /v1/experiments` makes before a job is made: exactly one of `spec`
+/// and `spec_toml`, the spec valid as a whole (every number bounded), its routing arms'
+/// planned solver time within `job_deadline_s` (the server's
+/// [`crate::api::ServiceConfig::job_deadline_s`]), and its data paths safe and present.
+/// Returns the spec.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming the field.
+pub fn check(request: ExperimentRequest, job_deadline_s: f64) -> Result<Spec, ApiError> {
     let spec = match (request.spec, request.spec_toml) {
         (Some(spec), None) => spec,
         (None, Some(text)) => Spec::from_toml(&text).map_err(|e| spec_error(e, "spec_toml"))?,
@@ -117,22 +143,9 @@ pub async fn create(
         }
     };
     spec.validate().map_err(|e| spec_error(e, "spec"))?;
-    check_budget(&spec, state.config().job_deadline_s)?;
+    check_budget(&spec, job_deadline_s)?;
     check_paths(&spec)?;
-    let echo = serde_json::to_value(&spec).map_err(ApiError::encode("spec echo"))?;
-    let store = state.store().clone();
-    let seed = spec.seed;
-    let work = Box::new(move |ctx: &crate::SolveContext| {
-        let outcome = experiment::run(&spec, Some(&*store as &dyn ExperimentStore), ctx)?;
-        let id = outcome.experiment.as_ref().map(|id| id.0.clone());
-        Ok(serde_json::json!({
-            "experiment_id": id,
-            "href": id.as_ref().map(|id| format!("/v1/experiments/{id}")),
-            "decision": outcome.verdict.decision().name(),
-            "outcome": outcome,
-        }))
-    });
-    submit(&state, &headers, "experiment", echo, seed, work).await
+    Ok(spec)
 }
 
 /// A spec error as a 422 naming `field`.

@@ -137,11 +137,8 @@ pub async fn create(
     AppJson(request): AppJson<ForecastRequest>,
 ) -> Result<Response, ApiError> {
     let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
-    let source = match request.history {
-        Some(rows) => {
-            check_rows(&rows)?;
-            Source::Inline(rows, request.frequency.unwrap_or(Frequency::Daily))
-        }
+    let loaded = match request.history {
+        Some(_) => None,
         None => {
             let loaded = state
                 .scenario()
@@ -154,26 +151,17 @@ pub async fn create(
                     "the scenario has no demand rows",
                 ));
             }
-            Source::Scenario(loaded)
+            Some(loaded)
         }
     };
-    let scenario_horizon = match &source {
-        Source::Scenario(s) => Some(s.scenario.horizon_periods as usize),
-        Source::Inline(..) => None,
+    let scenario_horizon = loaded.as_ref().map(|s| s.scenario.horizon_periods as usize);
+    let Checked { horizon, origins } = check(&request, scenario_horizon)?;
+    let source = match (request.history, loaded) {
+        (Some(rows), _) => Source::Inline(rows, request.frequency.unwrap_or(Frequency::Daily)),
+        (None, loaded) => {
+            Source::Scenario(loaded.ok_or(ApiError::NoScenario { field: Some("history".into()) })?)
+        }
     };
-    let horizon = request.horizon.or(scenario_horizon).ok_or_else(|| {
-        ApiError::field("missing_field", "horizon", "required with inline history")
-    })?;
-    if !(1..=MAX_HORIZON).contains(&horizon) {
-        return Err(out_of_range("horizon", format!("must be 1-{MAX_HORIZON}, got {horizon}")));
-    }
-    let origins = request.origins.unwrap_or(3);
-    if !(1..=20).contains(&origins) {
-        return Err(out_of_range("origins", format!("must be 1-20, got {origins}")));
-    }
-    if request.models.as_ref().is_some_and(Vec::is_empty) {
-        return Err(out_of_range("models", "give at least one model, or leave it out for all"));
-    }
     let (selection, models) = (request.selection, request.models);
     let store = state.store().clone();
     let work = Box::new(move |ctx: &crate::SolveContext| {
@@ -222,6 +210,44 @@ enum Source {
     Inline(Vec<HistoryRow>, Frequency),
     /// The scenario loaded at start.
     Scenario(std::sync::Arc<crate::api::state::LoadedScenario>),
+}
+
+/// What [`check`] settled: the horizon and the number of rolling origins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    /// Periods to forecast.
+    pub horizon: usize,
+    /// Rolling origins for selection.
+    pub origins: usize,
+}
+
+/// The checks `POST /v1/forecasts` makes before a job is made: the inline rows, the
+/// horizon (the request's, else `scenario_horizon` when the history is the scenario's),
+/// the origins and the models.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming the first field that is wrong.
+pub fn check(
+    request: &ForecastRequest,
+    scenario_horizon: Option<usize>,
+) -> Result<Checked, ApiError> {
+    if let Some(rows) = &request.history {
+        check_rows(rows)?;
+    }
+    let horizon = request.horizon.or(scenario_horizon).ok_or_else(|| {
+        ApiError::field("missing_field", "horizon", "required with inline history")
+    })?;
+    if !(1..=MAX_HORIZON).contains(&horizon) {
+        return Err(out_of_range("horizon", format!("must be 1-{MAX_HORIZON}, got {horizon}")));
+    }
+    let origins = request.origins.unwrap_or(3);
+    if !(1..=20).contains(&origins) {
+        return Err(out_of_range("origins", format!("must be 1-20, got {origins}")));
+    }
+    if request.models.as_ref().is_some_and(Vec::is_empty) {
+        return Err(out_of_range("models", "give at least one model, or leave it out for all"));
+    }
+    Ok(Checked { horizon, origins })
 }
 
 fn check_rows(rows: &[HistoryRow]) -> Result<(), ApiError> {

@@ -72,28 +72,10 @@ pub async fn create(
     AppJson(request): AppJson<PlacementRequest>,
 ) -> Result<Response, ApiError> {
     let loaded = state.scenario().cloned().ok_or(ApiError::NoScenario { field: None })?;
-    let k = request.k.unwrap_or(3);
-    if k == 0 {
-        return Err(out_of_range("k", "must be at least 1"));
-    }
-    if let Some(t) = request.time_limit_s.filter(|t| !(*t > 0.0 && *t <= MAX_TIME_LIMIT_S)) {
-        return Err(out_of_range(
-            "time_limit_s",
-            format!("must be > 0 and <= {MAX_TIME_LIMIT_S}, got {t}"),
-        ));
-    }
+    let k = check(&request)?;
     let run = RunId::new(request.run_id.clone());
     let info = state.blocking(move |s| Ok(s.store().run_info(&run)?)).await?;
-    let run_horizon = info.run.horizon as f64;
-    let cycle = request
-        .cycle_periods
-        .unwrap_or_else(|| f64::from(loaded.scenario.horizon_periods).min(run_horizon));
-    if !(cycle.is_finite() && cycle > 0.0 && cycle <= run_horizon) {
-        return Err(out_of_range(
-            "cycle_periods",
-            format!("must be > 0 and <= the run's horizon {run_horizon}, got {cycle}"),
-        ));
-    }
+    let cycle = cycle_periods(&request, loaded.scenario.horizon_periods, info.run.horizon)?;
     let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
     let store = state.store().clone();
     let (roads, time_limit_s) = (request.roads.unwrap_or(true), request.time_limit_s);
@@ -117,4 +99,45 @@ pub async fn create(
         }))
     });
     submit(&state, &headers, "placement", echo, 0, work).await
+}
+
+/// The checks `POST /v1/placements` makes before it looks the run up: `k` and the time
+/// limit; returns `k`.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming the field out of its range.
+pub fn check(request: &PlacementRequest) -> Result<usize, ApiError> {
+    let k = request.k.unwrap_or(3);
+    if k == 0 {
+        return Err(out_of_range("k", "must be at least 1"));
+    }
+    if let Some(t) = request.time_limit_s.filter(|t| !(*t > 0.0 && *t <= MAX_TIME_LIMIT_S)) {
+        return Err(out_of_range(
+            "time_limit_s",
+            format!("must be > 0 and <= {MAX_TIME_LIMIT_S}, got {t}"),
+        ));
+    }
+    Ok(k)
+}
+
+/// The periods the stock must cover: the request's, else the scenario's horizon capped by
+/// the run's, and never beyond the run's horizon (`run_horizon` periods).
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming `cycle_periods`.
+pub fn cycle_periods(
+    request: &PlacementRequest,
+    scenario_horizon: u32,
+    run_horizon: usize,
+) -> Result<f64, ApiError> {
+    let run_horizon = run_horizon as f64;
+    let cycle =
+        request.cycle_periods.unwrap_or_else(|| f64::from(scenario_horizon).min(run_horizon));
+    if !(cycle.is_finite() && cycle > 0.0 && cycle <= run_horizon) {
+        return Err(out_of_range(
+            "cycle_periods",
+            format!("must be > 0 and <= the run's horizon {run_horizon}, got {cycle}"),
+        ));
+    }
+    Ok(cycle)
 }

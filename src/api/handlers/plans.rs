@@ -12,6 +12,7 @@ use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::AppJson;
 use crate::api::state::AppState;
 use crate::plan::{self, ForecastOptions, PlacementStageOptions, PlanRequest, RoutingStageOptions};
+use crate::scenario::Station;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -72,6 +73,35 @@ pub async fn create(
     AppJson(body): AppJson<PlanBody>,
 ) -> Result<Response, ApiError> {
     let loaded = state.scenario().cloned().ok_or(ApiError::NoScenario { field: None })?;
+    check(&body, &loaded.scenario.stations)?;
+    let echo = serde_json::to_value(&body).map_err(ApiError::encode("request echo"))?;
+    let request = PlanRequest {
+        scenario: loaded.folder.clone(),
+        seed: body.seed,
+        forecast: body.forecast,
+        placement: body.placement,
+        routing: body.routing,
+    };
+    let store = state.store().clone();
+    let seed = request.seed;
+    let work = Box::new(move |ctx: &crate::SolveContext| {
+        let outcome = plan::run_scenario(&loaded.scenario, &request, store.as_ref(), ctx)?;
+        serde_json::to_value(&outcome).map_err(|e| {
+            crate::Error::Plan(plan::PlanError::Encode {
+                path: "result".into(),
+                message: e.to_string(),
+            })
+        })
+    });
+    submit(&state, &headers, "plan", echo, seed, work).await
+}
+
+/// The checks `POST /v1/plans` makes before a job is made: every option in its range and
+/// every station named in `routing.stations` one of `stations` (the loaded scenario's).
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming the first field that is wrong.
+pub fn check(body: &PlanBody, stations: &[Station]) -> Result<(), ApiError> {
     if i64::try_from(body.seed).is_err() {
         return Err(out_of_range(
             "seed",
@@ -105,7 +135,6 @@ pub async fn create(
     if !(r.max_snap_m.is_finite() && r.max_snap_m >= 0.0) {
         return Err(out_of_range("routing.max_snap_m", "must be a finite number >= 0"));
     }
-    let stations = &loaded.scenario.stations;
     if let Some((i, id)) =
         r.stations.iter().enumerate().find(|(_, id)| !stations.iter().any(|s| &s.id == *id))
     {
@@ -115,24 +144,5 @@ pub async fn create(
             format!("station `{id}` is not in the scenario"),
         ));
     }
-    let echo = serde_json::to_value(&body).map_err(ApiError::encode("request echo"))?;
-    let request = PlanRequest {
-        scenario: loaded.folder.clone(),
-        seed: body.seed,
-        forecast: body.forecast,
-        placement: body.placement,
-        routing: body.routing,
-    };
-    let store = state.store().clone();
-    let seed = request.seed;
-    let work = Box::new(move |ctx: &crate::SolveContext| {
-        let outcome = plan::run_scenario(&loaded.scenario, &request, store.as_ref(), ctx)?;
-        serde_json::to_value(&outcome).map_err(|e| {
-            crate::Error::Plan(plan::PlanError::Encode {
-                path: "result".into(),
-                message: e.to_string(),
-            })
-        })
-    });
-    submit(&state, &headers, "plan", echo, seed, work).await
+    Ok(())
 }

@@ -16,7 +16,7 @@
 //! independent checker (`feasible`).
 
 use super::out_of_range;
-use crate::api::config::seconds;
+use crate::api::config::{ServiceConfig, seconds};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{AppJson, AppQuery};
 use crate::api::state::AppState;
@@ -208,7 +208,34 @@ pub async fn solve(
     AppQuery(query): AppQuery<RouteQuery>,
     AppJson(raw): AppJson<JsonProblem>,
 ) -> Result<Json<RouteAnswer>, ApiError> {
-    let config = state.config();
+    let limit = check(&raw, &query, state.config())?;
+    let ctx = SolveContext::new(raw.seed.unwrap_or(0)).with_time_limit(seconds(limit));
+    let permit = state.slots().acquire().await?;
+    let queued_s = ctx.elapsed().as_secs_f64();
+    let answer = state
+        .blocking(move |s| {
+            let _permit = permit;
+            solve_now(s, raw, &query, &ctx, queued_s)
+        })
+        .await?;
+    if answer.effort.degraded {
+        state.metrics().count_degraded_route();
+    }
+    Ok(Json(answer))
+}
+
+/// The checks `POST /v1/routes` makes before any work (the stop count, the location count
+/// before any snapping or allocation, the time limit, the query); returns the time limit of
+/// the solve in seconds. The problem itself is validated by [`json::convert`] once it is on
+/// the blocking pool.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming the field out of its limit.
+pub fn check(
+    raw: &JsonProblem,
+    query: &RouteQuery,
+    config: &ServiceConfig,
+) -> Result<f64, ApiError> {
     if raw.stops.len() > config.max_stops {
         return Err(ApiError::field(
             "too_many_stops",
@@ -245,19 +272,7 @@ pub async fn solve(
     if let Some(hour) = query.departure_hour.filter(|&h| h > 23) {
         return Err(out_of_range("departure_hour", format!("must be 0-23, got {hour}")));
     }
-    let ctx = SolveContext::new(raw.seed.unwrap_or(0)).with_time_limit(seconds(limit));
-    let permit = state.slots().acquire().await?;
-    let queued_s = ctx.elapsed().as_secs_f64();
-    let answer = state
-        .blocking(move |s| {
-            let _permit = permit;
-            solve_now(s, raw, &query, &ctx, queued_s)
-        })
-        .await?;
-    if answer.effort.degraded {
-        state.metrics().count_degraded_route();
-    }
-    Ok(Json(answer))
+    Ok(limit)
 }
 
 fn solve_now(

@@ -291,3 +291,27 @@ async fn r12_an_experiment_left_running_by_a_crash_is_aborted_on_restart() {
     assert!(view["experiment"]["verdict"].is_null(), "{view}");
     server.stop().await;
 }
+
+/// The handler's checks without a server (what the `api_experiments` fuzz target runs):
+/// the budget is judged against the job deadline given, so the same spec passes under a
+/// long deadline and is refused under a short one, naming the field.
+#[test]
+fn check_judges_the_budget_against_the_deadline_it_is_given() {
+    use stockroute::api::ApiError;
+    use stockroute::api::handlers::experiments::{ExperimentRequest, check};
+    let mut spec = routing_spec("budget", &[1, 2, 3], 3, 10);
+    spec["champion"]["time_limit_s"] = json!(10.0);
+    spec["challenger"]["time_limit_s"] = json!(10.0);
+    let request = ExperimentRequest {
+        spec: Some(serde_json::from_value(spec).unwrap()),
+        ..Default::default()
+    };
+    assert!(check(request.clone(), 60.0).is_ok(), "3 units x 2 arms x 10 s fit in 60 s");
+    match check(request, 20.0) {
+        Err(ApiError::InvalidField { code, field, message }) => {
+            assert_eq!((code, field.as_str()), ("out_of_range", "spec.decision.units"));
+            assert!(message.contains("job deadline of 20 s"), "{message}");
+        }
+        other => panic!("60 s of planned solving under a 20 s deadline: {other:?}"),
+    }
+}

@@ -111,3 +111,23 @@ async fn r12_long_arcs_are_served_and_too_long_ones_are_a_422() {
     assert_eq!((body["error"]["code"].as_str(), field(&body)), (Some("out_of_range"), "locations"));
     server.stop().await;
 }
+
+/// The routes handler's checks without a server (what the `api_routes` fuzz target runs):
+/// the location limit is judged before anything else is built, stops within their limit.
+#[test]
+fn check_refuses_too_many_locations_before_any_work() {
+    use stockroute::api::handlers::routes::{RouteQuery, check};
+    use stockroute::api::{ApiError, ServiceConfig};
+    let problem = serde_json::from_value(circle_problem(5, 0.1)).unwrap();
+    let query = RouteQuery::default();
+    let roomy = ServiceConfig::default().with_max_locations(6);
+    assert_eq!(check(&problem, &query, &roomy).unwrap(), 0.1);
+    let tight = ServiceConfig::default().with_max_locations(5);
+    match check(&problem, &query, &tight) {
+        Err(ApiError::InvalidField { code, field, message }) => {
+            assert_eq!((code, field.as_str()), ("too_many_locations", "locations"));
+            assert!(message.contains("6 locations exceed the limit of 5"), "{message}");
+        }
+        other => panic!("6 locations under a limit of 5: {other:?}"),
+    }
+}
