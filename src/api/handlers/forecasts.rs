@@ -20,6 +20,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// Longest horizon a request may ask for, in periods (the forecast engine's own limit).
 const MAX_HORIZON: usize = 3660;
@@ -156,6 +157,11 @@ pub async fn create(
     };
     let scenario_horizon = loaded.as_ref().map(|s| s.scenario.horizon_periods as usize);
     let Checked { horizon, origins } = check(&request, scenario_horizon)?;
+    if let Some(loaded) = &loaded {
+        let demand = &loaded.scenario.demand;
+        let series: HashSet<_> = demand.iter().map(|r| (r.sku, r.zone)).collect();
+        check_size(series.len(), span_days(demand.iter().map(|r| r.date)), horizon)?;
+    }
     let source = match (request.history, loaded) {
         (Some(rows), _) => Source::Inline(rows, request.frequency.unwrap_or(Frequency::Daily)),
         (None, loaded) => {
@@ -240,6 +246,11 @@ pub fn check(
     if !(1..=MAX_HORIZON).contains(&horizon) {
         return Err(out_of_range("horizon", format!("must be 1-{MAX_HORIZON}, got {horizon}")));
     }
+    if let Some(rows) = &request.history {
+        let series: HashSet<(&str, &str)> =
+            rows.iter().map(|r| (r.sku.as_str(), r.zone.as_str())).collect();
+        check_size(series.len(), span_days(rows.iter().map(|r| r.date)), horizon)?;
+    }
     let origins = request.origins.unwrap_or(3);
     if !(1..=20).contains(&origins) {
         return Err(out_of_range("origins", format!("must be 1-20, got {origins}")));
@@ -248,6 +259,50 @@ pub fn check(
         return Err(out_of_range("models", "give at least one model, or leave it out for all"));
     }
     Ok(Checked { horizon, origins })
+}
+
+/// Most forecast rows one run may write: series x horizon (a row is a few hundred bytes in
+/// the store, so this is a few hundred MB at most).
+pub const MAX_RUN_ROWS: u64 = 1_000_000;
+
+/// Most history cells one run may fit: series x days from the first to the last date (the
+/// backtest's work and the dense series' memory grow with it).
+pub const MAX_HISTORY_CELLS: u64 = 50_000_000;
+
+/// What one forecast request may make the server compute and write, checked before a job
+/// is made: a small request must not turn into gigabytes in the store.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] (`out_of_range`) on `horizon` or `history`.
+pub fn check_size(series: usize, history_days: u64, horizon: usize) -> Result<(), ApiError> {
+    let rows = (series as u64).saturating_mul(horizon as u64);
+    if rows > MAX_RUN_ROWS {
+        return Err(out_of_range(
+            "horizon",
+            format!(
+                "{series} series x {horizon} periods = {rows} forecast rows, over the limit of \
+                 {MAX_RUN_ROWS} per run (forecast fewer periods or fewer series)"
+            ),
+        ));
+    }
+    let cells = (series as u64).saturating_mul(history_days);
+    if cells > MAX_HISTORY_CELLS {
+        return Err(out_of_range(
+            "history",
+            format!(
+                "{series} series x {history_days} days of history = {cells} cells, over the \
+                 limit of {MAX_HISTORY_CELLS} per run (send a shorter span or fewer series)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Days from the first to the last of `dates`, both counted (0 for none).
+fn span_days(mut dates: impl Iterator<Item = NaiveDate>) -> u64 {
+    let Some(first) = dates.next() else { return 0 };
+    let (lo, hi) = dates.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    (hi - lo).num_days().unsigned_abs() + 1
 }
 
 fn check_rows(rows: &[HistoryRow]) -> Result<(), ApiError> {

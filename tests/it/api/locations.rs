@@ -131,3 +131,39 @@ fn check_refuses_too_many_locations_before_any_work() {
         other => panic!("6 locations under a limit of 5: {other:?}"),
     }
 }
+
+/// A 34 KB forecast request once wrote 516 MB to the store: what one request may make the
+/// server compute and write is bounded (series x horizon, series x days of history), with a
+/// 422 naming the field and nothing stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_a_small_forecast_request_cannot_make_a_huge_run() {
+    let server = Server::fresh(|c| c).await;
+    // 1,000 series of one row each: 1,000 x 3,660 periods = 3.66 M rows.
+    let rows: Vec<Value> = (0..1000)
+        .map(|i| json!({"date": "2026-01-01", "sku": format!("S{i}"), "zone": "Z", "quantity": 1}))
+        .collect();
+    let (status, body) =
+        server.post("/v1/forecasts", &json!({"history": rows, "horizon": 3660})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!((body["error"]["code"].as_str(), field(&body)), (Some("out_of_range"), "horizon"));
+    assert!(body.to_string().contains("forecast rows"), "{body}");
+    // Two rows 200 years apart for 1,000 series: 1,000 x 73,000 days of history.
+    let mut rows: Vec<Value> = Vec::new();
+    for i in 0..1000 {
+        rows.push(
+            json!({"date": "1900-01-01", "sku": format!("S{i}"), "zone": "Z", "quantity": 1}),
+        );
+        rows.push(
+            json!({"date": "2100-01-01", "sku": format!("S{i}"), "zone": "Z", "quantity": 1}),
+        );
+    }
+    let (status, body) =
+        server.post("/v1/forecasts", &json!({"history": rows, "horizon": 7})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field(&body), "history", "{body}");
+    let metrics =
+        server.http.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let jobs: Vec<&str> = metrics.lines().filter(|l| l.starts_with("stockroute_jobs{")).collect();
+    assert!(jobs.iter().all(|l| l.ends_with(" 0")), "a refused request made a job: {jobs:?}");
+    server.stop().await;
+}
