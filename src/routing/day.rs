@@ -13,8 +13,9 @@ use super::from_scenario::{
     DayOptions, DayProblems, OffRoadStation, StationProblem, UnroutedOrder, day_problems,
 };
 use super::model::Problem;
-use super::search::{SolverConfig, solve};
+use super::search::SolverConfig;
 use super::solution::Solution;
+use super::solve::solve;
 use crate::context::{Interrupted, SolveContext};
 use crate::roads::error::RoadError;
 use crate::roads::graph::RoadGraph;

@@ -47,11 +47,13 @@ mod recreate;
 mod ruin;
 pub mod search;
 pub mod solution;
+mod solve;
 
 pub use arcs::DENSE_UP_TO;
 pub use check::{CheckReport, CheckViolation, check};
 pub use day::{CheckedSolution, RoutedDay, RoutedStation, route_day, solve_checked};
 pub use error::RoutingError;
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
-pub use search::{SolverConfig, solve};
+pub use search::SolverConfig;
 pub use solution::{Route, Solution, SolveStats, StopReason, Unserved, UnservedReason, Visit};
+pub use solve::solve;

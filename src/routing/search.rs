@@ -26,23 +26,19 @@
 //!    the first plan, so the same setting fits any unit and size) over the budget.
 //!
 //! The deadline is checked every iteration through the [`SolveContext`]; the best plan
-//! found so far is returned. With several threads and from
-//! [`SolverConfig::decompose_from`] stops, the threads improve one plan together, each on
-//! a group of nearby routes ([`crate::routing::decompose`]); otherwise independent searches
-//! run on separate RNG streams and the best is kept.
+//! found so far is returned. How the threads share the work (independent searches, or one
+//! plan improved together by [`crate::routing::decompose`]) is decided by
+//! [`crate::routing::solve`], which calls this search.
 
 use crate::context::{Interrupted, SolveContext};
 use crate::routing::compiled::Compiled;
 use crate::routing::construct::{cheapest_insertion, savings};
-use crate::routing::decompose;
 use crate::routing::env::Env;
-use crate::routing::error::RoutingError;
 use crate::routing::local::LocalSearch;
-use crate::routing::model::Problem;
 use crate::routing::plan::Plan;
 use crate::routing::recreate::{GreedyBlinks, Recreate};
 use crate::routing::ruin::{Ruin, Strings, WholeRoute};
-use crate::routing::solution::{Solution, StopReason};
+use crate::routing::solution::StopReason;
 use rand::Rng;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
@@ -75,7 +71,7 @@ pub struct SolverConfig {
     /// vehicle, leaving the time to distance.
     pub fleet_patience: f64,
     /// Most memory the solve may take, in MB (checked before anything large is allocated;
-    /// see [`RoutingError::TooLarge`]).
+    /// see [`crate::routing::RoutingError::TooLarge`]).
     pub memory_limit_mb: u64,
     /// Early stop: without an iteration limit, the search ends once the best plan has not
     /// improved for `stall_factor` times the iterations it took to find it, and for at
@@ -137,59 +133,6 @@ impl SolverConfig {
         self.max_iterations = Some(n);
         self
     }
-}
-
-/// Solves a routing problem within the context's deadline.
-///
-/// # Errors
-/// [`RoutingError::Invalid`] when the problem breaks a rule of
-/// [`Problem::validate`], [`RoutingError::TooLarge`] when the problem would need more
-/// than [`SolverConfig::memory_limit_mb`]. Running out of time is not an
-/// error: the best plan found is returned (every stop it cannot serve is reported).
-///
-/// # Complexity
-/// O(n^2) set-up (matrices, neighbour lists), then as many iterations as the budget
-/// allows, each about O(k * n) for k removed stops.
-pub fn solve(
-    problem: &Problem,
-    config: &SolverConfig,
-    ctx: &SolveContext,
-) -> Result<Solution, RoutingError> {
-    let compiled =
-        Compiled::new(problem, config.memory_limit_mb.saturating_mul(1 << 20), ctx.threads())?;
-    let env = Env::new(&compiled);
-    ctx.progress().phase("routing");
-    let threads = ctx.threads();
-    let run = || {
-        if decompose::applies(problem, &compiled, config, threads) {
-            vec![decompose::search(problem, &env, config, ctx)]
-        } else if threads > 1 {
-            use rayon::prelude::*;
-            (0..threads as u64).into_par_iter().map(|w| worker(&env, config, ctx, w)).collect()
-        } else {
-            vec![worker(&env, config, ctx, 0)]
-        }
-    };
-    let results: Vec<Outcome> = if threads > 1 {
-        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => vec![worker(&env, config, ctx, 0)],
-        }
-    } else {
-        run()
-    };
-    let iterations = results.iter().map(|r| r.iterations).sum();
-    let stop_reason = results.iter().map(|r| r.reason).max().unwrap_or(StopReason::Exact);
-    let best = results
-        .into_iter()
-        .map(|r| r.plan)
-        .min_by(|a, b| a.cost(&compiled).total_cmp(&b.cost(&compiled)))
-        .unwrap_or_else(|| Plan::empty(&compiled));
-    let mut solution = Solution::from_plan(problem, &compiled, &best);
-    solution.stats.iterations = iterations;
-    solution.stats.seconds = ctx.elapsed().as_secs_f64();
-    solution.stats.stop_reason = stop_reason;
-    Ok(solution)
 }
 
 /// What one worker returns.
@@ -262,7 +205,12 @@ impl Stall {
 }
 
 /// One independent search; returns its best plan, its iteration count and why it stopped.
-fn worker(env: &Env<'_>, config: &SolverConfig, ctx: &SolveContext, stream: u64) -> Outcome {
+pub(crate) fn worker(
+    env: &Env<'_>,
+    config: &SolverConfig,
+    ctx: &SolveContext,
+    stream: u64,
+) -> Outcome {
     let mut rng = ctx.rng(stream);
     let budget = Budget::new(config, ctx);
     let best = first_plan(env, config, &mut rng);
