@@ -212,15 +212,7 @@ fn longest_arcs(c: &Compiled) -> (f64, f64) {
             (f64::from(max(dist).unwrap_or(0)), f64::from(max(time).unwrap_or(0)))
         }
         Arcs::Planar(p) => {
-            let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-            for q in &p.points {
-                for k in 0..2 {
-                    lo[k] = lo[k].min(q[k]);
-                    hi[k] = hi[k].max(q[k]);
-                }
-            }
-            let diag = if p.points.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) };
-            let d = f64::from(fixed(diag + 1.0, p.scale, true));
+            let d = f64::from(fixed(bbox_diagonal(&p.points) + 1.0, p.scale, true));
             (d, d)
         }
     }
@@ -234,6 +226,18 @@ fn longest_arcs(c: &Compiled) -> (f64, f64) {
 /// [`RoutingError::OutOfMemory`] when the allocator refuses an `n x n` buffer: the memory
 /// estimate in [`Compiled::new`] guards the limit, this guards a machine with less free
 /// memory than the limit promises.
+/// The diagonal of the points' bounding box (0 for none): no planar arc is longer.
+fn bbox_diagonal(points: &[[f64; 2]]) -> f64 {
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for q in points {
+        for k in 0..2 {
+            lo[k] = lo[k].min(q[k]);
+            hi[k] = hi[k].max(q[k]);
+        }
+    }
+    if points.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) }
+}
+
 fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), RoutingError> {
     let n = loc.len();
     let mut dist = matrix_buffer(n)?;
@@ -267,16 +271,8 @@ fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), Routing
 fn choose_scale(loc: &Locations) -> Result<f64, RoutingError> {
     let (mut scale, longest) = match loc {
         Locations::Coordinates { points, metric } => {
-            let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-            for q in points {
-                for k in 0..2 {
-                    lo[k] = lo[k].min(q[k]);
-                    hi[k] = hi[k].max(q[k]);
-                }
-            }
-            let diag = if points.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) };
             let base = if *metric == Metric::EuclideanRounded { 1.0 } else { 1000.0 };
-            (base, diag + 1.0)
+            (base, bbox_diagonal(points) + 1.0)
         }
         Locations::Matrix { distance, duration } => {
             let finite = distance.iter().chain(duration).flatten().filter(|x| x.is_finite());

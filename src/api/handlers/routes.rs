@@ -28,7 +28,7 @@ use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
 use crate::roads::traffic::TrafficProfile;
 use crate::routing::formats::json::{self, JsonProblem};
 use crate::routing::model::Locations;
-use crate::routing::{self, Problem, Solution, SolverConfig, StopReason, UnservedReason};
+use crate::routing::{self, Problem, Solution, SolverConfig, StopReason};
 use crate::{Interrupted, SolveContext};
 use axum::Json;
 use axum::extract::State;
@@ -114,15 +114,17 @@ impl SearchEffort {
         let cut = matches!(stop_reason, StopReason::Deadline | StopReason::Cancelled);
         Self {
             iterations: s.stats.iterations,
-            stop_reason: serde_json::to_value(stop_reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            stop_reason: wire_name(stop_reason),
             queued_s,
             searched_s,
             degraded: cut && s.stats.iterations == 0 && p.stops.len() >= 2,
         }
     }
+}
+
+/// The name a unit enum variant has on the wire (its serde name: `time_window`, `deadline`).
+fn wire_name(v: impl Serialize) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// One vehicle's route.
@@ -463,9 +465,6 @@ fn answer(
                 .collect(),
         })
         .collect();
-    let reason = |r: UnservedReason| {
-        serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-    };
     RouteAnswer {
         name: p.name.clone(),
         cost: s.cost,
@@ -481,7 +480,7 @@ fn answer(
         unserved: s
             .unserved
             .iter()
-            .map(|u| UnservedView { id: stop_id(u.stop), reason: reason(u.reason) })
+            .map(|u| UnservedView { id: stop_id(u.stop), reason: wire_name(u.reason) })
             .collect(),
         snapping,
         geometry: None,
