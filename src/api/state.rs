@@ -26,6 +26,9 @@ pub struct LoadedScenario {
     pub scenario: Scenario,
     /// Its road graph, when the scenario names an extract.
     pub roads: Option<RoadGraph>,
+    /// Its demand series as the load counted them (series, periods), for the limits of
+    /// what one request may make of them.
+    pub series: Option<crate::scenario::SeriesSummary>,
 }
 
 struct Shared {
@@ -148,7 +151,7 @@ impl AppState {
 
 fn load_scenario(folder: &std::path::Path) -> Result<LoadedScenario, ApiError> {
     let internal = |e: crate::Error| ApiError::Internal(Box::new(e));
-    let (scenario, _report) = crate::scenario::load(folder).map_err(|e| internal(e.into()))?;
+    let (scenario, report) = crate::scenario::load(folder).map_err(|e| internal(e.into()))?;
     let roads = match &scenario.roads {
         Some(pbf) => Some(
             RoadGraph::from_pbf(pbf, &RoadOptions::default()).map_err(|e| internal(e.into()))?,
@@ -161,5 +164,6 @@ fn load_scenario(folder: &std::path::Path) -> Result<LoadedScenario, ApiError> {
         roads = roads.as_ref().map_or(0, RoadGraph::node_count),
         "scenario loaded"
     );
-    Ok(LoadedScenario { folder: folder.to_owned(), scenario, roads })
+    let series = report.summary.series;
+    Ok(LoadedScenario { folder: folder.to_owned(), scenario, roads, series })
 }

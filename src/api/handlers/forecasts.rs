@@ -157,10 +157,8 @@ pub async fn create(
     };
     let scenario_horizon = loaded.as_ref().map(|s| s.scenario.horizon_periods as usize);
     let Checked { horizon, origins } = check(&request, scenario_horizon)?;
-    if let Some(loaded) = &loaded {
-        let demand = &loaded.scenario.demand;
-        let series: HashSet<_> = demand.iter().map(|r| (r.sku, r.zone)).collect();
-        check_size(series.len(), span_days(demand.iter().map(|r| r.date)), horizon)?;
+    if let Some(summary) = loaded.as_ref().and_then(|l| l.series.as_ref()) {
+        check_size(summary.series, summary.periods as u64, horizon)?;
     }
     let source = match (request.history, loaded) {
         (Some(rows), _) => Source::Inline(rows, request.frequency.unwrap_or(Frequency::Daily)),
@@ -265,8 +263,9 @@ pub fn check(
 /// the store, so this is a few hundred MB at most).
 pub const MAX_RUN_ROWS: u64 = 1_000_000;
 
-/// Most history cells one run may fit: series x days from the first to the last date (the
-/// backtest's work and the dense series' memory grow with it).
+/// Most history cells one run may fit: series x periods of history (the backtest's work and
+/// the dense series' memory grow with it). Inline history counts the days from its first to
+/// its last date; a loaded scenario its own periods, as its load counted them.
 pub const MAX_HISTORY_CELLS: u64 = 50_000_000;
 
 /// What one forecast request may make the server compute and write, checked before a job
@@ -274,7 +273,7 @@ pub const MAX_HISTORY_CELLS: u64 = 50_000_000;
 ///
 /// # Errors
 /// [`ApiError::InvalidField`] (`out_of_range`) on `horizon` or `history`.
-pub fn check_size(series: usize, history_days: u64, horizon: usize) -> Result<(), ApiError> {
+pub fn check_size(series: usize, history_periods: u64, horizon: usize) -> Result<(), ApiError> {
     let rows = (series as u64).saturating_mul(horizon as u64);
     if rows > MAX_RUN_ROWS {
         return Err(out_of_range(
@@ -285,12 +284,12 @@ pub fn check_size(series: usize, history_days: u64, horizon: usize) -> Result<()
             ),
         ));
     }
-    let cells = (series as u64).saturating_mul(history_days);
+    let cells = (series as u64).saturating_mul(history_periods);
     if cells > MAX_HISTORY_CELLS {
         return Err(out_of_range(
             "history",
             format!(
-                "{series} series x {history_days} days of history = {cells} cells, over the \
+                "{series} series x {history_periods} periods of history = {cells} cells, over the \
                  limit of {MAX_HISTORY_CELLS} per run (send a shorter span or fewer series)"
             ),
         ));

@@ -167,3 +167,14 @@ async fn r12_a_small_forecast_request_cannot_make_a_huge_run() {
     assert!(jobs.iter().all(|l| l.ends_with(" 0")), "a refused request made a job: {jobs:?}");
     server.stop().await;
 }
+
+/// The same bound holds for the loaded scenario's history (Monaco: 5,718 series).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r12_a_forecast_of_the_scenario_is_bounded_too() {
+    let server = Server::fresh(|c| c.with_scenario(shared("data/scenarios/monaco"))).await;
+    let (status, body) = server.post("/v1/forecasts", &json!({"horizon": 3660})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field(&body), "horizon", "{body}");
+    assert!(body.to_string().contains("5718 series x 3660 periods"), "{body}");
+    server.stop().await;
+}
