@@ -5,21 +5,22 @@
 //!   the zone column is `region` and the extra `revenue_gbp` column is ignored (one warning).
 //! - Every row is checked like a scenario's `demand.csv`; warnings (gaps, outliers) keep the data.
 //! - Run: `cargo run --release --example history_series [-- PATH]`. Without a PATH it reads
-//!   `../shared/data/demand/online_retail_daily.csv` (the shared data beside the repository);
-//!   `data/demand/online_retail_fr_de.csv` is a small sample of it inside the repository.
+//!   `data/demand/online_retail_fr_de.csv`, a small sample inside the repository; the
+//!   figures in docs/benchmarks.md pass the whole shared file,
+//!   `../shared/data/demand/online_retail_daily.csv`.
 
 use std::path::PathBuf;
 use std::time::Instant;
 use stockroute::scenario::{Code, HistoryFormat, Period, SeriesSet};
 
 fn main() -> anyhow::Result<()> {
-    let default = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/demand/online_retail_daily.csv");
+    let default =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/demand/online_retail_fr_de.csv");
     let path = std::env::args().nth(1).map_or(default, PathBuf::from);
     anyhow::ensure!(
         path.is_file(),
-        "{} is missing: put the shared data beside the repository or pass a history file \
-         (e.g. data/demand/online_retail_fr_de.csv)",
+        "{} is missing: pass a history file (the shared one is \
+         ../shared/data/demand/online_retail_daily.csv, beside the repository)",
         path.display()
     );
     for period in [Period::Day, Period::Week] {
