@@ -7,6 +7,7 @@
 //! is a 400 with line and column.
 
 use super::error::ApiError;
+use super::strict_json::Strict;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -52,9 +53,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
 /// Deserializes a JSON document, telling syntax errors (400) from data errors (422, with
 /// the field's path).
 ///
-/// Every request body is a JSON object: serde would also read a struct from an array of
-/// its fields in order (`[null, null]`), which no client means and the document does not
-/// allow, so anything but an object is a 422 on `body`. A number with no fractional part
+/// Every request body is a JSON object, and so is every struct inside it: serde would also
+/// read a struct from an array of its fields in order (`[null, null]`), which no client
+/// means and the document does not allow, so anything but an object is a 422 on `body`,
+/// and an array where a nested struct belongs a 422 on its field ([`Strict`]). A number with no fractional part
 /// (`211.0`) is an integer in JSON Schema, which the document follows, so such numbers are
 /// read as integers wherever an integer is expected.
 ///
@@ -67,7 +69,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::field("invalid_field", "body", "the body must be a JSON object"));
     }
     integral_floats_to_integers(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    serde_path_to_error::deserialize(Strict(value)).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { "body".to_owned() } else { path };
         ApiError::field("invalid_field", field, strip_position(&e.into_inner().to_string()))

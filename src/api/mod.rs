@@ -39,6 +39,7 @@ pub(crate) mod shadow;
 pub mod shutdown;
 pub(crate) mod slots;
 pub mod state;
+mod strict_json;
 
 pub use config::ServiceConfig;
 pub use error::{ApiError, ErrorBody};

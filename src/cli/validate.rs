@@ -1,4 +1,5 @@
-//! `stockroute validate <SCENARIO> [--json]`: check a scenario folder and print every issue.
+//! `stockroute validate <SCENARIO> [--json]`: check a scenario folder and print every issue
+//! (the files, then the road extract built into the graph, as `plan` will use them).
 //!
 //! Exit codes: 0 valid (warnings allowed), 1 invalid (errors listed), 2 usage or I/O
 //! trouble (no such folder, unreadable file).
@@ -8,7 +9,7 @@ use clap::Args as ClapArgs;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use stockroute::scenario::{self, ScenarioError};
+use stockroute::scenario::ScenarioError;
 
 /// Warnings listed per code in the text report unless `--all-warnings`.
 const WARNINGS_PER_CODE: usize = 5;
@@ -29,8 +30,8 @@ pub struct Args {
 
 /// Loads the scenario and prints its report on stdout.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (report, code) = match scenario::load(&args.scenario) {
-        Ok((_, report)) => (report, ExitCode::SUCCESS),
+    let (report, code) = match stockroute::plan::validate(&args.scenario) {
+        Ok((_, report, _)) => (report, ExitCode::SUCCESS),
         Err(ScenarioError::Invalid(report)) => (report, ExitCode::from(1)),
         Err(other) => {
             return Err(other).with_context(|| format!("validate {}", args.scenario.display()));

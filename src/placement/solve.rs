@@ -78,21 +78,50 @@ pub(crate) fn solve_lp(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, Pl
     backend::solve(lp, ctx)
 }
 
-/// The LP as a good_lp model of `solver`: the variables (one per column, `>= 0`), and one
-/// constraint reference per row.
+/// How the LP handed to the backend is scaled: every cost times `cost`, chosen so that
+/// the largest is 1.
+///
+/// Why: the backends' tolerances are absolute. Measured on the Monaco scenario with one
+/// cost raised: a holding cost of 1e5 per unit made Clarabel call the model unbounded (it
+/// cannot be: every cost is >= 0 and every column >= 0). Scaling the costs changes neither
+/// the optimum nor the primal values; the backend's duals are `cost * y`. Right-hand sides
+/// are not scaled: dividing them by the largest (a 1e7 m3 centre) pushed the demand rows
+/// below the tolerance and made the answer miss them, measured the same way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Scale {
+    /// Factor on every cost.
+    pub cost: f64,
+}
+
+impl Scale {
+    fn of(lp: &LpModel) -> Self {
+        let max_cost = lp.cost.iter().fold(0.0_f64, |m, c| m.max(c.abs()));
+        let cost = if max_cost.is_finite() && max_cost > 0.0 { 1.0 / max_cost } else { 1.0 };
+        Self { cost }
+    }
+
+    /// A row's dual in the LP's own units (objective per unit of right-hand side).
+    pub fn dual(self, scaled: f64) -> f64 {
+        scaled / self.cost
+    }
+}
+
+/// The LP as a good_lp model of `solver`, scaled by [`Scale`]: the variables (one per
+/// column, `>= 0`), one constraint reference per row, and the scale to undo.
 ///
 /// # Complexity
 /// O(nnz) plus good_lp's and the backend's own model building.
 pub(super) fn build<S: Solver>(
     lp: &LpModel,
     solver: S,
-) -> (S::Model, Vec<Variable>, Vec<ConstraintReference>) {
+) -> (S::Model, Vec<Variable>, Vec<ConstraintReference>, Scale) {
+    let scale = Scale::of(lp);
     let mut vars = ProblemVariables::new();
     let xs: Vec<Variable> = vars.add_vector(variable().min(0.0), lp.n_cols());
     let mut objective = Expression::with_capacity(lp.n_cols());
     for (&c, &x) in lp.cost.iter().zip(&xs) {
         if c != 0.0 {
-            objective.add_mul(c, x);
+            objective.add_mul(c * scale.cost, x);
         }
     }
     let mut problem = vars.minimise(objective).using(solver);
@@ -111,7 +140,7 @@ pub(super) fn build<S: Solver>(
         };
         refs.push(problem.add_constraint(constraint));
     }
-    (problem, xs, refs)
+    (problem, xs, refs, scale)
 }
 
 /// Seconds since `started`.

@@ -3,7 +3,9 @@
 //! [`run`] chains the stages the way the individual subcommands do, in one process:
 //!
 //! 1. **validate**: [`scenario::load`] (an invalid scenario fails
-//!    here, before anything is computed or stored);
+//!    here, before anything is computed or stored), then the road extract built into
+//!    the graph (a bad extract fails here too, not after the forecast; [`validate`] is
+//!    the same check for `stockroute validate`);
 //! 2. **forecast** every (sku, zone) series into the [`ForecastStore`], exactly as
 //!    `stockroute forecast` records a run, or reuse the newest stored run of the same
 //!    data and configuration ([`ForecastOptions::reuse`]);
@@ -79,6 +81,33 @@ pub fn run(
     run_scenario(&scn, request, store, ctx)
 }
 
+/// Validates a scenario folder as a planning run will use it: [`scenario::load`], then
+/// the road extract (if any) read and built into the graph, so that `validate` refuses a
+/// scenario that `plan` would fail on later (a truncated or foreign `roads` file used to
+/// pass `validate` and stop `plan` after its forecast). A graph that cannot be built is an
+/// `E-BAD-ROADS` issue in the report of [`ScenarioError::Invalid`].
+///
+/// # Errors
+/// As [`scenario::load`], plus [`ScenarioError::Invalid`] for a bad road extract.
+pub fn validate(
+    folder: impl AsRef<std::path::Path>,
+) -> Result<(Scenario, scenario::Report, Option<RoadGraph>), scenario::ScenarioError> {
+    let (scn, mut report) = scenario::load(folder)?;
+    match open_roads(&scn) {
+        Ok(graph) => Ok((scn, report, graph)),
+        Err(err) => {
+            let path = scn.roads.clone().unwrap_or_default();
+            scenario::validate::e_bad_roads(&mut report, &path, err.to_string());
+            Err(scenario::ScenarioError::Invalid(report))
+        }
+    }
+}
+
+/// The scenario's road graph, `None` when it names no extract.
+fn open_roads(scn: &Scenario) -> Result<Option<RoadGraph>, crate::roads::error::RoadError> {
+    scn.roads.as_ref().map(|path| RoadGraph::from_pbf(path, &RoadOptions::default())).transpose()
+}
+
 /// [`run`] on an already loaded and validated scenario (`request.scenario` is only
 /// recorded as the forecast run's source).
 ///
@@ -95,17 +124,16 @@ pub fn run_scenario(
     {
         return Err(PlanError::UnknownStation { station: station.clone() });
     }
+    // The roads first: a bad extract fails the run before the forecast spends its time.
+    if scn.roads.is_some() {
+        ctx.progress().phase("roads");
+    }
+    let graph = open_roads(scn)?;
+    ctx.check()?;
     ctx.progress().phase("forecast");
     let stored = forecast_stage::run(scn, request, store, ctx)?;
     ctx.check()?;
     let forecast = forecast_stage::summary(scn, &stored);
-    let graph = match &scn.roads {
-        Some(path) => {
-            ctx.progress().phase("roads");
-            Some(RoadGraph::from_pbf(path, &RoadOptions::default())?)
-        }
-        None => None,
-    };
     let placement = placement_stage::run(scn, request, &stored, graph.as_ref(), ctx)?;
     ctx.check()?;
     let routing = routing_stage::run(scn, request, graph.as_ref(), ctx)?;

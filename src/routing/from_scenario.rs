@@ -352,6 +352,21 @@ mod tests {
     use crate::roads::graph::tests::{edge, grid_node};
     use crate::scenario::{Costs, OrderLine, Period, Sku, TimeOfDay, VehicleType as Fleet};
 
+    /// The scenario's largest order and vehicle (`scenario::limits`), in this stage's
+    /// integer grams and cubic centimetres, stay within what the routing model accepts:
+    /// a scenario that validates is never refused here.
+    #[test]
+    fn the_scenario_bounds_on_orders_and_vehicles_fit_routing_quantities() {
+        use crate::routing::model::MAX_QUANTITY;
+        use crate::scenario::limits::{ORDER_KG, ORDER_M3, VEHICLE_KG, VEHICLE_M3};
+        for kg in [ORDER_KG.max, VEHICLE_KG.max] {
+            assert!((kg * 1000.0).ceil() as i64 <= MAX_QUANTITY, "{kg} kg");
+        }
+        for m3 in [ORDER_M3.max, VEHICLE_M3.max] {
+            assert!((m3 * 1e6).ceil() as i64 <= MAX_QUANTITY, "{m3} m3");
+        }
+    }
+
     /// A 1 x 5 street, 10 s between neighbours, both ways.
     fn street() -> RoadGraph {
         let nodes = (0..5).map(|c| grid_node(0, c)).collect();

@@ -7,10 +7,13 @@
 //! the whole input. Rows are held as 32-byte structs with dense ids, never as text.
 
 use super::error::ScenarioError;
+use super::limits;
 use super::model::{DemandRow, SkuIdx, ZoneIdx};
 use super::report::{At, Code, Report};
 use super::table::Table;
-use super::validate::{e_bad_date, e_missing_value, e_negative_quantity, e_not_a_number};
+use super::validate::{
+    e_bad_date, e_missing_value, e_negative_quantity, e_not_a_number, e_out_of_range,
+};
 use crate::ids::{SkuId, ZoneId};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -135,8 +138,10 @@ pub(crate) fn read(
         let date = e_bad_date(report, table.at(0), table.get(0));
         let sku = id(report, table.at(1), table.get(1), |s| resolve.sku(s), "skus.csv");
         let zone = id(report, table.at(2), table.get(2), |z| resolve.zone(z), "zones.csv");
-        let quantity = e_not_a_number(report, table.at(3), table.get(3))
-            .filter(|q| e_negative_quantity(report, table.at(3), *q));
+        let quantity = e_not_a_number(report, table.at(3), table.get(3)).filter(|q| {
+            e_negative_quantity(report, table.at(3), *q)
+                && e_out_of_range(report, table.at(3), *q, limits::DEMAND_UNITS)
+        });
         let declared = |i: Option<u32>| i.filter(|i| *i != DECLARED_INVALID);
         if let (Some(date), Some(sku), Some(zone), Some(quantity)) =
             (date, declared(sku), declared(zone), quantity)
@@ -145,9 +150,10 @@ pub(crate) fn read(
         }
     }
     table.finish_nonempty(report);
-    if !e_span(report, table, &rows) {
+    if !e_span(report, table, &rows) || !e_stray_date(report, table, &rows) {
         return Ok(Vec::new());
     }
+    e_no_demand(report, table, &rows);
     rows.sort_unstable_by(|a, b| {
         (a.sku, a.zone, a.date, a.line).cmp(&(b.sku, b.zone, b.date, b.line))
     });
@@ -205,6 +211,92 @@ fn e_span(report: &mut Report, table: &Table, rows: &[Raw]) -> bool {
     false
 }
 
+/// A silence of the whole history (no row on any series) at least this long ...
+pub(crate) const STRAY_GAP_DAYS: i64 = 91;
+/// ... with at most this share of the rows beyond it (or at most [`STRAY_FEW_ROWS`] rows,
+/// and ten times as many on the other side) makes those rows stray.
+pub(crate) const STRAY_SHARE: f64 = 0.01;
+/// See [`STRAY_SHARE`].
+pub(crate) const STRAY_FEW_ROWS: usize = 3;
+/// Stray rows named one by one; the cause counts the rest.
+const STRAY_LISTED: usize = 20;
+
+/// `E-STRAY-DATE` on rows that lie beyond a silence of the whole history of at least
+/// [`STRAY_GAP_DAYS`] and are only a sliver of it (a mistyped year: `2030-12-31` in a
+/// 2010-2011 history). Such a row moves the end of the history, and with it the forecast
+/// origin, to its date: every series then ends in years of zeros and the forecast total
+/// collapses (164,030.7 to 20.0 units on the Monaco scenario). Rows at the start are
+/// checked the same way (they would fill every series with leading zeros). `false` when
+/// any row is stray; the caller keeps no row then.
+///
+/// # Complexity
+/// O(rows log rows) time (sorting the dates), O(rows) memory.
+fn e_stray_date(report: &mut Report, table: &Table, rows: &[Raw]) -> bool {
+    let n = rows.len();
+    let mut dates: Vec<NaiveDate> = rows.iter().map(|r| r.date).collect();
+    dates.sort_unstable();
+    let stray = |side: usize| {
+        (side as f64 <= STRAY_SHARE * n as f64) || (side <= STRAY_FEW_ROWS && n - side >= 10 * side)
+    };
+    // Rows up to index `head` (exclusive) and from `tail` on are stray: the widest sliver
+    // at either end that lies beyond a long silence.
+    let (mut head, mut tail) = (0, n);
+    for (i, pair) in dates.windows(2).enumerate() {
+        if (pair[1] - pair[0]).num_days() < STRAY_GAP_DAYS {
+            continue;
+        }
+        let before = i + 1;
+        if stray(before) && before < n - before {
+            head = head.max(before);
+        }
+        if stray(n - before) && n - before < before {
+            tail = tail.min(before);
+        }
+    }
+    if head == 0 && tail == n {
+        return true;
+    }
+    let (first_kept, last_kept) = (dates[head], dates[tail - 1]);
+    let mut bad: Vec<&Raw> =
+        rows.iter().filter(|r| r.date < first_kept || r.date > last_kept).collect();
+    bad.sort_unstable_by_key(|r| r.line);
+    let count = bad.len();
+    for r in bad.iter().take(STRAY_LISTED) {
+        let at = At { line: Some(r.line), ..table.at(0) };
+        let (side, gap_days) = if r.date > last_kept {
+            ("after", (r.date - last_kept).num_days())
+        } else {
+            ("before", (first_kept - r.date).num_days())
+        };
+        let bound = if r.date > last_kept { last_kept } else { first_kept };
+        let more = if count > STRAY_LISTED {
+            format!("; {count} such rows, the first {STRAY_LISTED} listed")
+        } else {
+            String::new()
+        };
+        let cause = format!(
+            "{gap_days} days {side} the rest of the history ({bound}), with no sale in between: \
+             {count} of {n} rows lie beyond that silence, and the forecast would start from \
+             the wrong end{more}"
+        );
+        let action = "fix the date (a mistyped year?) or drop the row";
+        report.push(at.issue(Code::StrayDate, Some(r.date.to_string()), cause, action));
+    }
+    false
+}
+
+/// `E-NO-DEMAND` when the file has rows but every quantity is 0: there is nothing to
+/// forecast, and placement would fail later with no series to place.
+fn e_no_demand(report: &mut Report, table: &Table, rows: &[Raw]) {
+    if rows.is_empty() || rows.iter().any(|r| r.quantity > 0.0) {
+        return;
+    }
+    let cause = format!("all {} rows have quantity 0: the history sells nothing", rows.len());
+    let action = "use a history with sales (zero rows may be left out altogether)";
+    let at = At { line: None, ..table.at(3) };
+    report.push(at.issue(Code::NoDemand, None, cause, action));
+}
+
 fn id(
     report: &mut Report,
     at: At,
@@ -255,6 +347,54 @@ mod tests {
         let bad: Vec<_> = report.issues.iter().map(|i| (i.code, i.line())).collect();
         assert_eq!(bad, [(Code::BadDate.into(), Some(3))]);
         assert!(!report.is_ok());
+    }
+
+    /// A year of daily rows for one series, from 2023-01-01.
+    fn year() -> String {
+        let start = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+        let mut text = String::from("date,sku,zone,quantity\n");
+        for d in 0..365 {
+            text.push_str(&format!("{},a,z,1\n", start + chrono::Days::new(d)));
+        }
+        text
+    }
+
+    fn codes(report: &Report) -> Vec<(&'static str, Option<u64>)> {
+        report.issues.iter().map(|i| (i.code.as_str(), i.line())).collect()
+    }
+
+    #[test]
+    fn rows_beyond_a_long_silence_at_either_end_are_stray() {
+        let (rows, report) = read_text(&(year() + "2030-12-31,a,z,1\n"));
+        assert!(rows.is_empty());
+        assert_eq!(codes(&report), [(Code::StrayDate.as_str(), Some(367))]);
+        let (_, report) = read_text(&(year() + "2015-03-01,a,z,1\n2015-03-02,a,z,1\n"));
+        assert_eq!(
+            codes(&report),
+            [(Code::StrayDate.as_str(), Some(367)), (Code::StrayDate.as_str(), Some(368))]
+        );
+    }
+
+    #[test]
+    fn a_closure_with_a_real_season_after_it_is_kept() {
+        // 120 silent days, then 60 days of sales: 14% of the rows, not a sliver.
+        let start = NaiveDate::from_ymd_opt(2024, 4, 30).unwrap();
+        let mut text = year();
+        for d in 0..60 {
+            text.push_str(&format!("{},a,z,2\n", start + chrono::Days::new(d)));
+        }
+        let (rows, report) = read_text(&text);
+        assert_eq!(rows.len(), 425);
+        assert!(report.is_ok(), "{:?}", report.issues);
+        // A silence shorter than STRAY_GAP_DAYS is no stray either, whatever follows it.
+        let (_, report) = read_text(&(year() + "2024-03-01,a,z,1\n"));
+        assert!(report.is_ok());
+    }
+
+    #[test]
+    fn a_history_of_zeros_is_an_error() {
+        let (_, report) = read_text("date,sku,zone,quantity\n2024-03-04,a,z,0\n2024-03-05,a,z,0\n");
+        assert_eq!(codes(&report), [(Code::NoDemand.as_str(), None)]);
     }
 
     #[test]

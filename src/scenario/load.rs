@@ -7,6 +7,7 @@
 
 use super::demand::{self, DECLARED_INVALID, Known};
 use super::error::ScenarioError;
+use super::limits;
 use super::model::{Scenario, Sku, Zone};
 use super::network::{self, Network};
 use super::orders;
@@ -14,7 +15,7 @@ use super::report::{At, Code, Report};
 use super::table::{Table, e_missing_file};
 use super::validate::{
     e_bad_wkt, e_duplicate_id, e_lat_range, e_lon_range, e_missing_value, e_negative,
-    e_non_positive, e_not_a_number, series_rules,
+    e_non_positive, e_not_a_number, e_out_of_range, series_rules,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -81,7 +82,7 @@ pub fn load(folder: impl AsRef<Path>) -> Result<(Scenario, Report), ScenarioErro
             Vec::new()
         }
     };
-    let orders = orders::read(&folder.join(orders::FILE), &known, &zones, &mut report)?;
+    let orders = orders::read(&folder.join(orders::FILE), &known, &zones, &skus, &mut report)?;
     let Network { head, centres, stations } = network;
     let roads = head.as_ref().and_then(|h| h.roads.as_ref()).map(|r| folder.join(r));
     if let Some(path) = roads.as_ref().filter(|p| !p.is_file()) {
@@ -233,13 +234,17 @@ fn read_skus(path: &Path, report: &mut Report) -> Result<Read<Sku>, ScenarioErro
         (Vec::new(), Vec::new(), Vec::new(), HashMap::new());
     while t.next(report)? {
         let id = unique_id(report, t.at(0), t.get(0), &mut seen);
-        let mut positive = |col| {
-            e_not_a_number(report, t.at(col), t.get(col))
-                .filter(|v| e_non_positive(report, t.at(col), *v))
+        let mut positive = |col, limit| {
+            e_not_a_number(report, t.at(col), t.get(col)).filter(|v| {
+                e_non_positive(report, t.at(col), *v)
+                    && e_out_of_range(report, t.at(col), *v, limit)
+            })
         };
-        let (volume_m3, weight_kg) = (positive(1), positive(2));
-        let value =
-            e_not_a_number(report, t.at(3), t.get(3)).filter(|v| e_negative(report, t.at(3), *v));
+        let (volume_m3, weight_kg) = (positive(1, limits::SKU_M3), positive(2, limits::SKU_KG));
+        let value = e_not_a_number(report, t.at(3), t.get(3)).filter(|v| {
+            e_negative(report, t.at(3), *v)
+                && e_out_of_range(report, t.at(3), *v, limits::MONEY_PER_UNIT)
+        });
         match (id, volume_m3, weight_kg, value) {
             (Some(id), Some(volume_m3), Some(weight_kg), Some(value)) => {
                 skus.push(Sku { id: id.into(), volume_m3, weight_kg, value });

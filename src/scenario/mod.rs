@@ -15,8 +15,8 @@
 //! [`History`](crate::forecast::History). A plain history file is read by
 //! [`read_history`], the same reader and checks as `demand.csv`.
 //!
-//! Layers (each file imports only the ones above it): `model` and the issue types
-//! ([`crate::issue`]) at the bottom; `summary`, `report` (codes, [`Report`]) and `error`;
+//! Layers (each file imports only the ones above it): `model`, `limits` and the issue
+//! types ([`crate::issue`]) at the bottom; `summary`, `report` (codes, [`Report`]) and `error`;
 //! `calendar`; `validate` (one rule function per code); `table` and `demand` (readers);
 //! `history`, `series`, `network`, `orders`; `load` and `generate` on top.
 //! [`generate()`] writes seeded synthetic scenarios of any size in the same format.
@@ -37,6 +37,7 @@ mod demand;
 mod error;
 pub mod generate;
 mod history;
+pub mod limits;
 mod load;
 mod model;
 mod network;

@@ -8,12 +8,13 @@
 //! the problems of every centre and station. The spans give every issue its line.
 
 use super::error::ScenarioError;
+use super::limits::{self, Limit};
 use super::model::{Centre, Costs, Period, Station, VehicleType};
 use super::report::{At, Code, Report};
 use super::table::e_missing_file;
 use super::validate::{
-    e_duplicate_id, e_lat_range, e_lon_range, e_missing_value, e_negative, e_non_positive,
-    e_time_window,
+    e_bad_name, e_duplicate_id, e_lat_range, e_lon_range, e_missing_value, e_negative,
+    e_non_positive, e_out_of_range, e_time_window,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -222,23 +223,31 @@ fn entries<'i>(
 }
 
 fn check_head(ctx: &Ctx, item: &Spanned<DeValue<'_>>, head: &Head, report: &mut Report) {
-    e_missing_value(report, ctx.at(item, "name"), head.name.trim());
+    if e_missing_value(report, ctx.at(item, "name"), head.name.trim()).is_some() {
+        e_bad_name(report, ctx.at(item, "name"), &head.name);
+    }
     e_missing_value(report, ctx.at(item, "currency"), head.currency.trim());
-    e_non_positive(report, ctx.at(item, "horizon_periods"), f64::from(head.horizon_periods));
+    positive(
+        report,
+        ctx.at(item, "horizon_periods"),
+        head.horizon_periods.into(),
+        limits::HORIZON_PERIODS,
+    );
     let costs = match item.get_ref() {
         DeValue::Table(t) => t.get("costs").cloned(),
         _ => None,
     };
     let Some(costs) = costs else { return };
     let c = &head.costs;
-    for (key, v) in [
-        ("lost_sale_per_unit", c.lost_sale_per_unit),
-        ("late_per_unit", c.late_per_unit),
-        ("transport_per_unit_km", c.transport_per_unit_km),
+    for (key, v, limit) in [
+        ("lost_sale_per_unit", c.lost_sale_per_unit, limits::MONEY_PER_UNIT),
+        ("late_per_unit", c.late_per_unit, limits::MONEY_PER_UNIT),
+        ("transport_per_unit_km", c.transport_per_unit_km, limits::MONEY_PER_UNIT_KM),
     ] {
-        cost(report, ctx.at(&costs, key), v);
+        cost(report, ctx.at(&costs, key), v, limit);
     }
-    positive(report, ctx.at(&costs, "promise_distance_km"), c.promise_distance_km);
+    let promise = c.promise_distance_km;
+    positive(report, ctx.at(&costs, "promise_distance_km"), promise, limits::DISTANCE_KM);
 }
 
 /// TOML allows `nan` and `inf`; the model does not.
@@ -251,15 +260,17 @@ fn finite(report: &mut Report, at: At, v: f64) -> bool {
     false
 }
 
-fn positive(report: &mut Report, at: At, v: f64) {
-    if finite(report, at, v) {
-        e_non_positive(report, at, v);
+/// Finite, > 0 and within `limit`.
+fn positive(report: &mut Report, at: At, v: f64, limit: Limit) {
+    if finite(report, at, v) && e_non_positive(report, at, v) {
+        e_out_of_range(report, at, v, limit);
     }
 }
 
-fn cost(report: &mut Report, at: At, v: f64) {
-    if finite(report, at, v) {
-        e_negative(report, at, v);
+/// Finite, >= 0 and within `limit`.
+fn cost(report: &mut Report, at: At, v: f64, limit: Limit) {
+    if finite(report, at, v) && e_negative(report, at, v) {
+        e_out_of_range(report, at, v, limit);
     }
 }
 
@@ -293,9 +304,11 @@ fn check_centre(
 ) {
     unique(ids, report, ctx.at(item, "id"), c.id.as_str());
     position(ctx, item, c.lat, c.lon, report);
-    positive(report, ctx.at(item, "storage_m3"), c.storage_m3);
-    positive(report, ctx.at(item, "outbound_units_per_period"), c.outbound_units_per_period);
-    cost(report, ctx.at(item, "holding_cost_per_unit_period"), c.holding_cost_per_unit_period);
+    positive(report, ctx.at(item, "storage_m3"), c.storage_m3, limits::STORAGE_M3);
+    let outbound = c.outbound_units_per_period;
+    positive(report, ctx.at(item, "outbound_units_per_period"), outbound, limits::UNITS_PER_PERIOD);
+    let holding = c.holding_cost_per_unit_period;
+    cost(report, ctx.at(item, "holding_cost_per_unit_period"), holding, limits::MONEY_PER_UNIT);
 }
 
 fn check_station(
@@ -341,16 +354,16 @@ fn check_vehicle_type(
     report: &mut Report,
 ) {
     unique(ids, report, ctx.at(item, "id"), v.id.as_str());
-    e_non_positive(report, ctx.at(item, "count"), f64::from(v.count));
-    positive(report, ctx.at(item, "capacity_kg"), v.capacity_kg);
-    positive(report, ctx.at(item, "capacity_m3"), v.capacity_m3);
+    positive(report, ctx.at(item, "count"), f64::from(v.count), limits::VEHICLES);
+    positive(report, ctx.at(item, "capacity_kg"), v.capacity_kg, limits::VEHICLE_KG);
+    positive(report, ctx.at(item, "capacity_m3"), v.capacity_m3, limits::VEHICLE_M3);
     e_time_window(report, ctx.at(item, "shift_end"), v.shift_start, v.shift_end);
-    for (key, value) in [
-        ("cost_per_km", v.cost_per_km),
-        ("cost_per_hour", v.cost_per_hour),
-        ("fixed_cost", v.fixed_cost),
+    for (key, value, limit) in [
+        ("cost_per_km", v.cost_per_km, limits::COST_PER_KM),
+        ("cost_per_hour", v.cost_per_hour, limits::COST_PER_HOUR),
+        ("fixed_cost", v.fixed_cost, limits::FIXED_COST),
     ] {
-        cost(report, ctx.at(item, key), value);
+        cost(report, ctx.at(item, key), value, limit);
     }
 }
 

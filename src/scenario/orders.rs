@@ -5,12 +5,13 @@
 
 use super::demand::Known;
 use super::error::ScenarioError;
-use super::model::{Order, OrderLine, TimeOfDay, TimeWindow, Zone};
-use super::report::{Code, Report};
+use super::limits;
+use super::model::{Order, OrderLine, Sku, TimeOfDay, TimeWindow, Zone};
+use super::report::{At, Code, Report};
 use super::table::Table;
 use super::validate::{
     e_bad_time, e_lat_range, e_lon_range, e_missing_value, e_non_positive, e_not_a_number,
-    e_time_window,
+    e_out_of_range, e_time_window,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,6 +46,7 @@ pub(crate) fn read(
     path: &Path,
     known: &Known,
     zones: &[Zone],
+    skus: &[Sku],
     report: &mut Report,
 ) -> Result<Vec<Order>, ScenarioError> {
     let Some(mut t) = Table::open(path, FILE, &REQUIRED, &OPTIONAL, report)? else {
@@ -55,8 +57,10 @@ pub(crate) fn read(
     while t.next(report)? {
         let id = e_missing_value(report, t.at(ORDER), t.get(ORDER));
         let sku = sku(report, &t, known);
-        let quantity = e_not_a_number(report, t.at(QUANTITY), t.get(QUANTITY))
-            .filter(|q| e_non_positive(report, t.at(QUANTITY), *q));
+        let quantity = e_not_a_number(report, t.at(QUANTITY), t.get(QUANTITY)).filter(|q| {
+            e_non_positive(report, t.at(QUANTITY), *q)
+                && e_out_of_range(report, t.at(QUANTITY), *q, limits::ORDER_UNITS)
+        });
         let stop = stop(report, &t, known);
         let (Some(id), Some(sku), Some(quantity), Some(stop)) = (id, sku, quantity, stop) else {
             continue;
@@ -105,7 +109,40 @@ pub(crate) fn read(
             lines: vec![line],
         });
     }
+    let at = t.at(QUANTITY);
+    let mut firsts: Vec<_> = first.iter().collect();
+    firsts.sort_unstable_by_key(|(_, (_, line, _))| *line);
+    for (id, (index, line, _)) in firsts {
+        if let Some(order) = orders.get(*index) {
+            totals(report, At { line: Some(*line), ..at }, id, order, known, skus);
+        }
+    }
     Ok(orders)
+}
+
+/// `E-OUT-OF-RANGE` on the first line of an order that weighs or measures more than one
+/// order may ([`limits::ORDER_KG`], [`limits::ORDER_M3`]): each line can be within its own
+/// bound while the order as a whole is beyond what a stop of the routing stage can carry.
+fn totals(report: &mut Report, at: At, id: &str, order: &Order, known: &Known, skus: &[Sku]) {
+    let (mut kg, mut m3) = (0.0, 0.0);
+    for line in &order.lines {
+        let sku = known.skus.get(line.sku.as_str()).and_then(|&i| skus.get(i as usize));
+        if let Some(sku) = sku {
+            kg += line.quantity * sku.weight_kg;
+            m3 += line.quantity * sku.volume_m3;
+        }
+    }
+    for (total, limit, what) in [(kg, limits::ORDER_KG, "weight"), (m3, limits::ORDER_M3, "volume")]
+    {
+        if total > limit.max {
+            let cause = format!(
+                "order {id} has a {what} of {total:.0} {}, above the {} {} one order may have",
+                limit.unit, limit.max, limit.unit
+            );
+            let action = "split the order, or check the quantities and the SKU's unit size";
+            report.push(at.issue(Code::OutOfRange, Some(format!("{total:.0}")), cause, action));
+        }
+    }
 }
 
 fn column(field: &str) -> usize {

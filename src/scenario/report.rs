@@ -97,6 +97,16 @@ codes! {
     MissingLocation = "E-MISSING-LOCATION",
     /// Lines of one order disagree on location or time window.
     OrderMismatch = "E-ORDER-MISMATCH",
+    /// A number above the largest value its field may take (`scenario::limits`).
+    OutOfRange = "E-OUT-OF-RANGE",
+    /// Rows dated beyond a long silence of the whole history (a mistyped year).
+    StrayDate = "E-STRAY-DATE",
+    /// The history has rows but sells nothing: every quantity is zero.
+    NoDemand = "E-NO-DEMAND",
+    /// A scenario name that cannot name the output folder (`out/<name>`).
+    BadName = "E-BAD-NAME",
+    /// The road extract named by `roads` cannot be read as a road network.
+    BadRoads = "E-BAD-ROADS",
     /// A CSV column the format does not know (ignored).
     UnknownColumn = "W-UNKNOWN-COLUMN",
     /// The same (date, sku, zone) or (order, sku) twice: quantities are summed.

@@ -10,6 +10,7 @@
 //! bulk order cannot drag along the way it drags a mean and a standard deviation).
 
 use super::calendar::Calendar;
+use super::limits::{Limit, NAME_CHARS};
 use super::model::{DemandRow, Period, SkuIdx, TimeOfDay, ZoneIdx};
 use super::report::{At, Code, Report};
 use super::summary::{SPARSE_BELOW, SeriesSummary, SummaryAcc};
@@ -98,6 +99,47 @@ pub(crate) fn e_lon_range(report: &mut Report, at: At, lon: f64) -> bool {
     let action = "longitude is degrees east in [-180, 180]";
     report.push(at.issue(Code::LonRange, Some(lon.to_string()), "longitude out of range", action));
     false
+}
+
+/// `E-OUT-OF-RANGE`: a number above its field's [`Limit`] (checked after the sign rules,
+/// so only on values that passed them).
+pub(crate) fn e_out_of_range(report: &mut Report, at: At, v: f64, limit: Limit) -> bool {
+    if v <= limit.max {
+        return true;
+    }
+    let cause = format!("above the largest accepted value, {} {}", limit.max, limit.unit);
+    let action = "check the unit and the digits; the bounds are far above any real network";
+    report.push(at.issue(Code::OutOfRange, Some(v.to_string()), cause, action));
+    false
+}
+
+/// `E-BAD-NAME`: the scenario name names the default output folder `out/<name>`, so it is
+/// one plain path component: letters, digits, `.`, `_`, `-`, not starting with `.`, at
+/// most [`NAME_CHARS`] characters (`../x` or `/etc` would write outside `out/`).
+pub(crate) fn e_bad_name(report: &mut Report, at: At, name: &str) -> bool {
+    let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if plain && !name.starts_with('.') && name.chars().count() <= NAME_CHARS {
+        return true;
+    }
+    let shown: String = name.chars().take(60).collect();
+    let cause = format!(
+        "the name must be one folder name: letters, digits, '.', '_' or '-', not starting \
+         with '.', at most {NAME_CHARS} characters"
+    );
+    let action = "rename the scenario, e.g. name = \"lyon-2024\"";
+    report.push(at.issue(Code::BadName, Some(shown), cause, action));
+    false
+}
+
+/// `E-BAD-ROADS` on `scenario.toml`'s `roads` key: the extract exists but does not make a
+/// road network (not a PBF file, truncated, no drivable way). The loader only checks that
+/// the file is there; the caller that builds the graph (`plan::validate`) reports this.
+pub(crate) fn e_bad_roads(report: &mut Report, path: &std::path::Path, cause: String) {
+    let at = At::file("scenario.toml").field("roads");
+    let action = "use an OpenStreetMap .osm.pbf extract that covers the zones' streets, or \
+                  remove the `roads` key (routing then uses straight lines)";
+    let shown = path.file_name().map(|f| f.to_string_lossy().into_owned());
+    report.push(at.issue(Code::BadRoads, shown, cause, action));
 }
 
 /// `E-BAD-DATE`: dates are `YYYY-MM-DD`.

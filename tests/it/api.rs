@@ -383,6 +383,13 @@ async fn forecast_and_placement_jobs_run_on_the_loaded_scenario() {
     let (status, body) = server.post("/v1/plans", &json!({"forecast": {"horizn": 3}})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).0, "invalid_field");
+    // r12: a nested options object sent as an array of its fields (found by schemathesis;
+    // serde alone would read it as the defaults and start a plan).
+    for field in ["forecast", "routing", "placement"] {
+        let (status, body) = server.post("/v1/plans", &json!({field: [null, null]})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {body}");
+        assert_eq!(error_of(&body), ("invalid_field".into(), Some(field.into())), "{body}");
+    }
 
     // Inline history: checked before any job is made.
     let rows = history(6, 120, 20);

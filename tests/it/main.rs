@@ -4,6 +4,7 @@ mod api;
 mod city;
 mod experiment;
 mod forecast;
+mod mutations;
 mod pipeline;
 mod placement;
 mod plan;

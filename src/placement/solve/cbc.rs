@@ -29,7 +29,7 @@ pub(super) const HAS_DUALS: bool = false;
 
 pub(super) fn solve(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, PlacementError> {
     let started = Instant::now();
-    let (mut problem, xs, _refs) = build(lp, good_lp::coin_cbc);
+    let (mut problem, xs, _refs, _scale) = build(lp, good_lp::coin_cbc);
     let limit_s = ctx.remaining().map(|d| d.as_secs_f64());
     if let Some(limit) = limit_s {
         problem = problem.with_time_limit(limit);
