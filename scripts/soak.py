@@ -15,7 +15,9 @@ data/routing/...). Each client loops over a weighted mix of requests until the t
 - DELETE /v1/jobs/{id}: a cancel of one of its own jobs, queued or running;
 - GET /healthz, /metrics, /v1/jobs/{id}: polls.
 
-Every job id is remembered; after the load stops, the script waits (bounded) until each one
+Each client is a closed loop: it has at most --jobs-per-client (2) unfinished jobs and polls
+them before it submits another, so the load is one the server can carry rather than a flood
+that only measures the queue's 503s. Every job id is remembered; after the load stops, the script waits (bounded) until each one
 is in a final state (succeeded, failed or cancelled) and counts the rest as lost. It
 prints one JSON summary line (and writes it with --out): requests per kind and status,
 5xx count, lost jobs, RSS and fd samples with the slope of a least-squares line over the
@@ -127,13 +129,28 @@ class Stats:
                 self.jobs.add(body["id"])
 
 
-def client(base, seed, until, stats):
+def client(base, seed, until, stats, max_jobs):
+    """One closed-loop client: it keeps at most `max_jobs` of its jobs unfinished, as a
+    real client that waits for its answers does (an open loop only measures the queue's
+    refusals)."""
     rng = random.Random(seed)
     mine = []
+    inflight = []
     kinds = [k for k, _ in MIX]
     weights = [w for _, w in MIX]
     while time.monotonic() < until:
         kind = rng.choices(kinds, weights)[0]
+        if kind in ("forecast", "plan", "experiment") and len(inflight) >= max_jobs:
+            still = []
+            for job in inflight:
+                status, body = request(base, "GET", f"/v1/jobs/{job}")
+                stats.add("poll", status, body)
+                if not (status == 200 and isinstance(body, dict) and body.get("state") in FINAL):
+                    still.append(job)
+            inflight = still
+            if len(inflight) >= max_jobs:
+                time.sleep(0.5)
+                continue
         if kind == "routes":
             status, body = request(base, "POST", "/v1/routes", routes_problem(rng))
         elif kind == "health":
@@ -161,6 +178,7 @@ def client(base, seed, until, stats):
         if status == 202 and isinstance(body, dict) and "id" in body and kind != "cancel":
             mine.append(body["id"])
             mine = mine[-20:]
+            inflight.append(body["id"])
 
 
 def sample(pid):
@@ -192,6 +210,8 @@ def main():
     ap.add_argument("--drain-s", type=float, default=120.0)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--sample-s", type=float, default=5.0)
+    ap.add_argument("--jobs-per-client", type=int, default=2,
+                    help="unfinished jobs a client may have before it waits (closed loop)")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "stockroute"))
     ap.add_argument("--out", help="also write the JSON summary here")
     args = ap.parse_args()
@@ -226,7 +246,8 @@ def main():
     stats = Stats()
     started = time.monotonic()
     until = started + args.duration_s
-    threads = [threading.Thread(target=client, args=(base, 1000 + i, until, stats), daemon=True)
+    threads = [threading.Thread(target=client, args=(base, 1000 + i, until, stats, args.jobs_per_client),
+                                daemon=True)
                for i in range(args.clients)]
     for t in threads:
         t.start()
@@ -288,6 +309,7 @@ def main():
                 "after_drain": after[1] if after else None,
                 "slope_second_half_per_min": round(slope_per_min([(t, f) for t, _, f in half]), 3)},
         "samples": len(samples),
+        "rss_mb_per_minute": [round(r, 1) for t, r, _ in samples[:: max(1, int(60 / args.sample_s))]],
         "server_exit": code,
         "panics_logged": panics,
     }
