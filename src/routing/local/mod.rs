@@ -26,11 +26,13 @@
 
 mod relocate;
 mod swap;
+mod swap_star;
 mod tails;
 mod two_opt;
 
 pub(crate) use relocate::Relocate;
 pub(crate) use swap::Swap;
+pub(crate) use swap_star::SwapStar;
 pub(crate) use tails::Tails;
 pub(crate) use two_opt::TwoOpt;
 
@@ -72,6 +74,14 @@ pub(crate) struct LocalSearch {
     symmetric: bool,
     queued: Vec<bool>,
     stack: Vec<u32>,
+    /// SWAP* between tours, when on and the problem has coordinates.
+    star: Option<SwapStar>,
+    /// Whether [`LocalSearch::run`] ends with SWAP* on the tours it changed (else only
+    /// [`LocalSearch::polish`] uses it).
+    star_every_run: bool,
+    /// Tours changed since SWAP* last searched them (by index; stable until `drop_empty`).
+    dirty: Vec<bool>,
+    dirty_list: Vec<usize>,
     /// Moves evaluated so far.
     pub evaluations: u64,
     /// Moves applied so far.
@@ -97,9 +107,37 @@ impl LocalSearch {
             symmetric,
             queued: vec![false; c.n],
             stack: Vec::new(),
+            star: None,
+            star_every_run: false,
+            dirty: Vec::new(),
+            dirty_list: Vec::new(),
             evaluations: 0,
             applied: 0,
         })
+    }
+
+    /// Adds SWAP* ([`SwapStar`], over all pairs of stops of two tours when `near == 0`,
+    /// else over a stop and its `near` nearest neighbours): after every
+    /// [`LocalSearch::run`] when `every_run`, else only in [`LocalSearch::polish`]. Without
+    /// coordinates it stays off.
+    pub fn with_swap_star(mut self, env: &Env<'_>, near: usize, every_run: bool) -> Self {
+        self.star = SwapStar::new(env, near);
+        self.star_every_run = every_run;
+        self
+    }
+
+    /// SWAP* exchanges evaluated and applied so far.
+    pub fn swap_star_counts(&self) -> (u64, u64) {
+        self.star.as_ref().map_or((0, 0), |s| (s.evaluations, s.applied))
+    }
+
+    fn mark(&mut self, tour: usize) {
+        if let Some(d) = self.dirty.get_mut(tour)
+            && !*d
+        {
+            *d = true;
+            self.dirty_list.push(tour);
+        }
     }
 
     fn push(&mut self, s: u32) {
@@ -123,14 +161,99 @@ impl LocalSearch {
         }
     }
 
-    /// Improves `plan` by moves around `seeds` until none improves; drops emptied tours.
+    /// Improves `plan` by moves around `seeds` until none improves (then, when SWAP* runs
+    /// every run, by exchanges between the tours that changed and the tours whose sectors
+    /// overlap theirs, and moves around those, until neither improves); drops emptied tours.
     ///
     /// # Complexity
-    /// O(granular) evaluations per queued stop, O(len) per applied move.
+    /// O(granular) evaluations per queued stop, O(len) per applied move; SWAP* adds
+    /// O(|A| |B|) per pair of overlapping tours of which one changed.
     pub fn run(&mut self, env: &Env<'_>, plan: &mut Plan, seeds: impl IntoIterator<Item = u32>) {
+        self.dirty.clear();
+        self.dirty.resize(plan.tours.len(), false);
+        self.dirty_list.clear();
         for s in seeds {
             self.push(s);
+            if let Some(p) = Pos::of(plan, s) {
+                self.mark(p.tour);
+            }
         }
+        let every = self.star_every_run;
+        self.improve(env, plan, every);
+        plan.drop_empty();
+    }
+
+    /// SWAP* over every pair of overlapping tours (pairs whose contents were searched
+    /// before are skipped), with the granular moves around each exchange, until neither
+    /// improves; drops emptied tours. Does nothing without SWAP*.
+    pub fn polish(&mut self, env: &Env<'_>, plan: &mut Plan) {
+        if self.star.is_none() {
+            return;
+        }
+        self.dirty.clear();
+        self.dirty.resize(plan.tours.len(), false);
+        self.dirty_list.clear();
+        for t in (0..plan.tours.len()).rev() {
+            self.mark(t);
+        }
+        self.improve(env, plan, true);
+        plan.drop_empty();
+    }
+
+    /// Granular descent, then (with `star`) one SWAP* exchange at a time followed by the
+    /// descent around it, until neither finds an improvement.
+    fn improve(&mut self, env: &Env<'_>, plan: &mut Plan, star: bool) {
+        loop {
+            self.descend(env, plan);
+            if !star {
+                return;
+            }
+            let Some(m) = self.best_exchange(env, plan) else { return };
+            let (u, v) = (plan.tours[m.a].stops[m.u_at], plan.tours[m.b].stops[m.v_at]);
+            self.push_around(plan, u);
+            self.push_around(plan, v);
+            if let Some(s) = self.star.as_mut() {
+                s.apply(env, plan, &m);
+            }
+            self.push_around(plan, u);
+            self.push_around(plan, v);
+            self.mark(m.a);
+            self.mark(m.b);
+        }
+    }
+
+    /// The best SWAP* exchange of the first dirty tour that has one, against the tours whose
+    /// sectors overlap its own (dirty tours not yet searched are left for their own turn).
+    fn best_exchange(&mut self, env: &Env<'_>, plan: &Plan) -> Option<swap_star::Exchange> {
+        let star = self.star.as_mut()?;
+        if self.dirty_list.is_empty() {
+            return None;
+        }
+        let sectors = star.sectors(env, plan);
+        while let Some(a) = self.dirty_list.pop() {
+            self.dirty[a] = false;
+            let Some(sa) = sectors.get(a) else { continue };
+            let mut best: Option<swap_star::Exchange> = None;
+            for (b, sb) in sectors.iter().enumerate() {
+                if b == a || self.dirty[b] || !sa.overlaps(sb) {
+                    continue;
+                }
+                if let Some(m) = star.evaluate(env, plan, a, b)
+                    && best.is_none_or(|x| m.delta < x.delta)
+                {
+                    best = Some(m);
+                }
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        None
+    }
+
+    /// The granular moves: first improvement over the operators, stop by stop off the work
+    /// list, until it is empty.
+    fn descend(&mut self, env: &Env<'_>, plan: &mut Plan) {
         let (relocate, swap, tails, two_opt) = (Relocate, Swap, Tails, TwoOpt);
         let mut ops: Vec<&dyn Operator> = vec![&relocate, &swap, &tails];
         if self.symmetric {
@@ -155,10 +278,11 @@ impl LocalSearch {
             self.push_around(plan, pv.stop);
             op.apply(env, plan, pu, pv);
             self.applied += 1;
+            self.mark(pu.tour);
+            self.mark(pv.tour);
             self.push_around(plan, u);
             self.push_around(plan, pv.stop);
         }
-        plan.drop_empty();
     }
 }
 
