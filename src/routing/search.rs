@@ -91,7 +91,8 @@ pub struct SolverConfig {
     pub granular: usize,
     /// When the local search also runs SWAP* (exchanges between tours with overlapping
     /// sectors, each stop at its best place in the other tour; city mode on planar
-    /// coordinates only). See [`SwapStarUse`] and docs/benchmarks.md for the default.
+    /// coordinates only). Off by default: on the Belgium instances it did not pay (see
+    /// [`crate::routing::local`] and docs/benchmarks.md, "SWAP*").
     pub swap_star: SwapStarUse,
     /// SWAP* pairs: 0 = every stop of one tour with every stop of the other (the paper);
     /// `k` = a stop with those of its `k` nearest neighbours that are in the other tour.

@@ -12,7 +12,8 @@
 //! caching). Each move is evaluated in O(1) from the tours' cached arc lengths, prefix
 //! distances and prefix loads; applying it rebuilds the one or two tours it touches.
 //!
-//! The operators ([`Relocate`], [`Swap`], [`TwoOpt`], [`Tails`] = 2-opt*) handle capacity
+//! The operators ([`Relocate`], [`Swap`], [`TwoOpt`], [`Tails`] = 2-opt*, and optionally
+//! [`SwapStar`] between whole tours) handle capacity
 //! and distance costs; they decline problems with binding time windows, shift ends or time
 //! costs ([`LocalSearch::new`] returns `None`), where SISR's insertion check stays the only
 //! move. Whether the search runs is [`crate::routing::SolverConfig::local_search_from`]:
@@ -23,6 +24,27 @@
 //! 60 s on one thread it cut the iterations from 164,560 to 93,003 (twelve placements
 //! priced per pair) and ended at 116,337 instead of 115,359 (docs/benchmarks.md, "City-scale
 //! routing"). Relocate and 2-opt* already reach most of what it moves.
+//!
+//! SWAP* ([`SwapStar`], Vidal 2022: two stops of tours with overlapping polar sectors
+//! exchanged, each at its best place in the other tour, from the top-3 insertion positions
+//! cached per tour content) is built, exact (the proptests compare every applied exchange
+//! with its evaluated delta and the evaluator with a brute force), and **off by default**
+//! ([`crate::routing::search::SwapStarUse`]), because it did not pay on the Belgium
+//! instances at 60 s on one thread (docs/benchmarks.md, "SWAP*"):
+//! - over every pair of stops of two tours, as in the paper, one pair of tours costs
+//!   O(|A| |B|) (about 7,500 stop pairs on Leuven2's 87-stop tours): after every
+//!   ruin-and-recreate that left 24 iterations in 8 s instead of 15,181, and even on new
+//!   best plans only (plus once on the first plan, 2.8 s) 869;
+//! - over a stop and its 10 nearest neighbours in the other tour after every
+//!   ruin-and-recreate it cut the iterations 2.7-4.6 fold and ended 0.6-1.1 % worse on
+//!   Leuven2 and Antwerp2;
+//! - on new best plans only, with the 10 nearest neighbours, the iterations stayed about
+//!   the same and the results moved within the seed-to-seed spread (Leuven2 0.1-0.3 %
+//!   better, Antwerp2 0.1-0.3 % worse, Ghent2 0.07 % better and 0.15 % worse).
+//!
+//! SWAP* needs coordinates for the sectors and reads them from planar arcs, so it stays off
+//! below [`crate::routing::DENSE_UP_TO`] locations (the decomposition's sub-problems
+//! included) and for explicit matrices.
 
 mod relocate;
 mod swap;

@@ -26,7 +26,13 @@
 //! one pass; [`SwapStar::new`] returns `None` for explicit matrices (and for problems
 //! small enough to keep a dense matrix, whose points the compiled problem does not keep).
 //! Capacity and distance costs only: the local search declines time windows and time
-//! costs before this runs.
+//! costs before this runs. With `near > 0` only the pairs of a stop and one of its `near`
+//! nearest neighbours in the other tour are priced (a granular SWAP*, O(|A| near) per pair
+//! of tours instead of O(|A| |B|)).
+//!
+//! # Status
+//! Off by default: measured not to pay on top of SISR and the granular moves at city scale;
+//! see [`crate::routing::local`] and docs/benchmarks.md, "SWAP*".
 
 use crate::routing::arcs::Arcs;
 use crate::routing::compiled::UNREACHABLE;
