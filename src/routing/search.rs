@@ -89,6 +89,14 @@ pub struct SolverConfig {
     pub local_search_from: usize,
     /// Neighbours per stop the local search pairs it with.
     pub granular: usize,
+    /// When the local search also runs SWAP* (exchanges between tours with overlapping
+    /// sectors, each stop at its best place in the other tour; city mode on planar
+    /// coordinates only). Off by default: on the Belgium instances it did not pay (see
+    /// [`crate::routing::local`] and docs/benchmarks.md, "SWAP*").
+    pub swap_star: SwapStarUse,
+    /// SWAP* pairs: 0 = every stop of one tour with every stop of the other (the paper);
+    /// `k` = a stop with those of its `k` nearest neighbours that are in the other tour.
+    pub swap_star_near: usize,
     /// Decomposition ([`crate::routing::decompose`]) from this many stops up, when the
     /// solve has at least [`SolverConfig::decompose_threads`] threads: the threads improve
     /// one plan together, each on a group of nearby routes, instead of running
@@ -119,12 +127,29 @@ impl Default for SolverConfig {
             stall_iterations_per_stop: 200,
             local_search_from: 2000,
             granular: 20,
+            swap_star: SwapStarUse::default(),
+            swap_star_near: 0,
             decompose_from: 2000,
             decompose_threads: 2,
             group_stops: 1000,
             epochs: 20,
         }
     }
+}
+
+/// When SWAP* ([`crate::routing::local`]) runs in city mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SwapStarUse {
+    /// Never.
+    #[default]
+    Off,
+    /// After every ruin-and-recreate's granular moves, between the tours they changed and
+    /// the tours whose sectors overlap those.
+    EveryIteration,
+    /// On the first plan, and on every candidate that beats the best plan so far, between
+    /// all tours with overlapping sectors (pairs searched before are skipped).
+    NewBest,
 }
 
 impl SolverConfig {
@@ -223,16 +248,30 @@ pub(crate) fn worker(
 }
 
 /// The first plan: savings when they apply, else cheapest insertion; then, in city mode,
-/// the local search over every stop.
+/// the local search over every stop (and SWAP* over every tour when it is on).
 pub(crate) fn first_plan(env: &Env<'_>, config: &SolverConfig, rng: &mut Pcg64Mcg) -> Plan {
     let mut plan = savings(env).unwrap_or_else(|| cheapest_insertion(env, rng));
     if env.c.n > 1
-        && env.c.n >= config.local_search_from
-        && let Some(mut ls) = LocalSearch::new(env, config.granular)
+        && let Some(mut ls) = local_search(env, config)
     {
         ls.run(env, &mut plan, 0..env.c.n as u32);
+        ls.polish(env, &mut plan);
     }
     plan
+}
+
+/// The city-mode local search of `config` (with SWAP* as configured), or `None` below
+/// [`SolverConfig::local_search_from`] or where it does not apply.
+fn local_search(env: &Env<'_>, config: &SolverConfig) -> Option<LocalSearch> {
+    if env.c.n < config.local_search_from {
+        return None;
+    }
+    let ls = LocalSearch::new(env, config.granular)?;
+    Some(match config.swap_star {
+        SwapStarUse::Off => ls,
+        SwapStarUse::EveryIteration => ls.with_swap_star(env, config.swap_star_near, true),
+        SwapStarUse::NewBest => ls.with_swap_star(env, config.swap_star_near, false),
+    })
 }
 
 /// Fleet minimisation (when vehicles count first), then simulated annealing from `start`
@@ -249,8 +288,7 @@ pub(crate) fn anneal(
     let c = env.c;
     let mut best = start;
     let stall = Stall::new(config, c.n);
-    let mut local =
-        if c.n >= config.local_search_from { LocalSearch::new(env, config.granular) } else { None };
+    let mut local = local_search(env, config);
     let mut touched: Vec<u32> = Vec::new();
     let ruin = Strings {
         avg_removed: config.avg_removed,
@@ -298,6 +336,9 @@ pub(crate) fn anneal(
         recreate.recreate(env, &mut candidate, rng, true);
         if let Some(ls) = local.as_mut() {
             ls.run(env, &mut candidate, touched.iter().copied());
+            if config.swap_star == SwapStarUse::NewBest && candidate.cost(c) < best_cost - 1e-9 {
+                ls.polish(env, &mut candidate);
+            }
         }
         let cost = candidate.cost(c);
         let u: f64 = rng.random::<f64>().max(1e-300);
@@ -313,6 +354,17 @@ pub(crate) fn anneal(
         iteration += 1;
     };
     report.tick(iteration, 1.0, best_cost / c.scale);
+    if let Some(ls) = &local {
+        let (star_evaluations, star_applied) = ls.swap_star_counts();
+        tracing::debug!(
+            iterations = iteration,
+            evaluations = ls.evaluations,
+            applied = ls.applied,
+            star_evaluations,
+            star_applied,
+            "local search"
+        );
+    }
     Outcome { plan: best, iterations: iteration, reason }
 }
 

@@ -12,7 +12,8 @@
 //! caching). Each move is evaluated in O(1) from the tours' cached arc lengths, prefix
 //! distances and prefix loads; applying it rebuilds the one or two tours it touches.
 //!
-//! The operators ([`Relocate`], [`Swap`], [`TwoOpt`], [`Tails`] = 2-opt*) handle capacity
+//! The operators ([`Relocate`], [`Swap`], [`TwoOpt`], [`Tails`] = 2-opt*, and optionally
+//! [`SwapStar`] between whole tours) handle capacity
 //! and distance costs; they decline problems with binding time windows, shift ends or time
 //! costs ([`LocalSearch::new`] returns `None`), where SISR's insertion check stays the only
 //! move. Whether the search runs is [`crate::routing::SolverConfig::local_search_from`]:
@@ -23,14 +24,37 @@
 //! 60 s on one thread it cut the iterations from 164,560 to 93,003 (twelve placements
 //! priced per pair) and ended at 116,337 instead of 115,359 (docs/benchmarks.md, "City-scale
 //! routing"). Relocate and 2-opt* already reach most of what it moves.
+//!
+//! SWAP* ([`SwapStar`], Vidal 2022: two stops of tours with overlapping polar sectors
+//! exchanged, each at its best place in the other tour, from the top-3 insertion positions
+//! cached per tour content) is built, exact (the proptests compare every applied exchange
+//! with its evaluated delta and the evaluator with a brute force), and **off by default**
+//! ([`crate::routing::search::SwapStarUse`]), because it did not pay on the Belgium
+//! instances at 60 s on one thread (docs/benchmarks.md, "SWAP*"):
+//! - over every pair of stops of two tours, as in the paper, one pair of tours costs
+//!   O(|A| |B|) (about 7,500 stop pairs on Leuven2's 87-stop tours): after every
+//!   ruin-and-recreate that left 24 iterations in 8 s instead of 15,181, and even on new
+//!   best plans only (plus once on the first plan, 2.8 s) 869;
+//! - over a stop and its 10 nearest neighbours in the other tour after every
+//!   ruin-and-recreate it cut the iterations 2.7-4.6 fold and ended 0.6-1.1 % worse on
+//!   Leuven2 and Antwerp2;
+//! - on new best plans only, with the 10 nearest neighbours, the iterations stayed about
+//!   the same and the results moved within the seed-to-seed spread (Leuven2 0.1-0.3 %
+//!   better, Antwerp2 0.1-0.3 % worse, Ghent2 0.07 % better and 0.15 % worse).
+//!
+//! SWAP* needs coordinates for the sectors and reads them from planar arcs, so it stays off
+//! below [`crate::routing::DENSE_UP_TO`] locations (the decomposition's sub-problems
+//! included) and for explicit matrices.
 
 mod relocate;
 mod swap;
+mod swap_star;
 mod tails;
 mod two_opt;
 
 pub(crate) use relocate::Relocate;
 pub(crate) use swap::Swap;
+pub(crate) use swap_star::SwapStar;
 pub(crate) use tails::Tails;
 pub(crate) use two_opt::TwoOpt;
 
@@ -72,6 +96,14 @@ pub(crate) struct LocalSearch {
     symmetric: bool,
     queued: Vec<bool>,
     stack: Vec<u32>,
+    /// SWAP* between tours, when on and the problem has coordinates.
+    star: Option<SwapStar>,
+    /// Whether [`LocalSearch::run`] ends with SWAP* on the tours it changed (else only
+    /// [`LocalSearch::polish`] uses it).
+    star_every_run: bool,
+    /// Tours changed since SWAP* last searched them (by index; stable until `drop_empty`).
+    dirty: Vec<bool>,
+    dirty_list: Vec<usize>,
     /// Moves evaluated so far.
     pub evaluations: u64,
     /// Moves applied so far.
@@ -97,9 +129,37 @@ impl LocalSearch {
             symmetric,
             queued: vec![false; c.n],
             stack: Vec::new(),
+            star: None,
+            star_every_run: false,
+            dirty: Vec::new(),
+            dirty_list: Vec::new(),
             evaluations: 0,
             applied: 0,
         })
+    }
+
+    /// Adds SWAP* ([`SwapStar`], over all pairs of stops of two tours when `near == 0`,
+    /// else over a stop and its `near` nearest neighbours): after every
+    /// [`LocalSearch::run`] when `every_run`, else only in [`LocalSearch::polish`]. Without
+    /// coordinates it stays off.
+    pub fn with_swap_star(mut self, env: &Env<'_>, near: usize, every_run: bool) -> Self {
+        self.star = SwapStar::new(env, near);
+        self.star_every_run = every_run;
+        self
+    }
+
+    /// SWAP* exchanges evaluated and applied so far.
+    pub fn swap_star_counts(&self) -> (u64, u64) {
+        self.star.as_ref().map_or((0, 0), |s| (s.evaluations, s.applied))
+    }
+
+    fn mark(&mut self, tour: usize) {
+        if let Some(d) = self.dirty.get_mut(tour)
+            && !*d
+        {
+            *d = true;
+            self.dirty_list.push(tour);
+        }
     }
 
     fn push(&mut self, s: u32) {
@@ -123,14 +183,99 @@ impl LocalSearch {
         }
     }
 
-    /// Improves `plan` by moves around `seeds` until none improves; drops emptied tours.
+    /// Improves `plan` by moves around `seeds` until none improves (then, when SWAP* runs
+    /// every run, by exchanges between the tours that changed and the tours whose sectors
+    /// overlap theirs, and moves around those, until neither improves); drops emptied tours.
     ///
     /// # Complexity
-    /// O(granular) evaluations per queued stop, O(len) per applied move.
+    /// O(granular) evaluations per queued stop, O(len) per applied move; SWAP* adds
+    /// O(|A| |B|) per pair of overlapping tours of which one changed.
     pub fn run(&mut self, env: &Env<'_>, plan: &mut Plan, seeds: impl IntoIterator<Item = u32>) {
+        self.dirty.clear();
+        self.dirty.resize(plan.tours.len(), false);
+        self.dirty_list.clear();
         for s in seeds {
             self.push(s);
+            if let Some(p) = Pos::of(plan, s) {
+                self.mark(p.tour);
+            }
         }
+        let every = self.star_every_run;
+        self.improve(env, plan, every);
+        plan.drop_empty();
+    }
+
+    /// SWAP* over every pair of overlapping tours (pairs whose contents were searched
+    /// before are skipped), with the granular moves around each exchange, until neither
+    /// improves; drops emptied tours. Does nothing without SWAP*.
+    pub fn polish(&mut self, env: &Env<'_>, plan: &mut Plan) {
+        if self.star.is_none() {
+            return;
+        }
+        self.dirty.clear();
+        self.dirty.resize(plan.tours.len(), false);
+        self.dirty_list.clear();
+        for t in (0..plan.tours.len()).rev() {
+            self.mark(t);
+        }
+        self.improve(env, plan, true);
+        plan.drop_empty();
+    }
+
+    /// Granular descent, then (with `star`) one SWAP* exchange at a time followed by the
+    /// descent around it, until neither finds an improvement.
+    fn improve(&mut self, env: &Env<'_>, plan: &mut Plan, star: bool) {
+        loop {
+            self.descend(env, plan);
+            if !star {
+                return;
+            }
+            let Some(m) = self.best_exchange(env, plan) else { return };
+            let (u, v) = (plan.tours[m.a].stops[m.u_at], plan.tours[m.b].stops[m.v_at]);
+            self.push_around(plan, u);
+            self.push_around(plan, v);
+            if let Some(s) = self.star.as_mut() {
+                s.apply(env, plan, &m);
+            }
+            self.push_around(plan, u);
+            self.push_around(plan, v);
+            self.mark(m.a);
+            self.mark(m.b);
+        }
+    }
+
+    /// The best SWAP* exchange of the first dirty tour that has one, against the tours whose
+    /// sectors overlap its own (dirty tours not yet searched are left for their own turn).
+    fn best_exchange(&mut self, env: &Env<'_>, plan: &Plan) -> Option<swap_star::Exchange> {
+        let star = self.star.as_mut()?;
+        if self.dirty_list.is_empty() {
+            return None;
+        }
+        let sectors = star.sectors(env, plan);
+        while let Some(a) = self.dirty_list.pop() {
+            self.dirty[a] = false;
+            let Some(sa) = sectors.get(a) else { continue };
+            let mut best: Option<swap_star::Exchange> = None;
+            for (b, sb) in sectors.iter().enumerate() {
+                if b == a || self.dirty[b] || !sa.overlaps(sb) {
+                    continue;
+                }
+                if let Some(m) = star.evaluate(env, plan, a, b)
+                    && best.is_none_or(|x| m.delta < x.delta)
+                {
+                    best = Some(m);
+                }
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        None
+    }
+
+    /// The granular moves: first improvement over the operators, stop by stop off the work
+    /// list, until it is empty.
+    fn descend(&mut self, env: &Env<'_>, plan: &mut Plan) {
         let (relocate, swap, tails, two_opt) = (Relocate, Swap, Tails, TwoOpt);
         let mut ops: Vec<&dyn Operator> = vec![&relocate, &swap, &tails];
         if self.symmetric {
@@ -155,10 +300,11 @@ impl LocalSearch {
             self.push_around(plan, pv.stop);
             op.apply(env, plan, pu, pv);
             self.applied += 1;
+            self.mark(pu.tour);
+            self.mark(pv.tour);
             self.push_around(plan, u);
             self.push_around(plan, pv.stop);
         }
-        plan.drop_empty();
     }
 }
 
