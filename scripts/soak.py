@@ -129,15 +129,16 @@ class Stats:
                 self.jobs.add(body["id"])
 
 
-def client(base, seed, until, stats, max_jobs):
+def client(base, seed, until, stats, max_jobs, only=None):
     """One closed-loop client: it keeps at most `max_jobs` of its jobs unfinished, as a
     real client that waits for its answers does (an open loop only measures the queue's
     refusals)."""
     rng = random.Random(seed)
     mine = []
     inflight = []
-    kinds = [k for k, _ in MIX]
-    weights = [w for _, w in MIX]
+    mix = [(k, w) for k, w in MIX if only is None or k in only]
+    kinds = [k for k, _ in mix]
+    weights = [w for _, w in mix]
     while time.monotonic() < until:
         kind = rng.choices(kinds, weights)[0]
         if kind in ("forecast", "plan", "experiment") and len(inflight) >= max_jobs:
@@ -210,11 +211,15 @@ def main():
     ap.add_argument("--drain-s", type=float, default=120.0)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--sample-s", type=float, default=5.0)
+    ap.add_argument("--only", type=lambda v: set(v.split(",")),
+                    help="run only these kinds of the mix (comma-separated, e.g. forecast,poll)")
     ap.add_argument("--jobs-per-client", type=int, default=2,
                     help="unfinished jobs a client may have before it waits (closed loop)")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "stockroute"))
     ap.add_argument("--out", help="also write the JSON summary here")
     args = ap.parse_args()
+    if args.only and not args.only <= {k for k, _ in MIX}:
+        sys.exit(f"--only takes kinds of {[k for k, _ in MIX]}")
     if not (1 <= args.clients <= 64 and 0 < args.duration_s <= 7200):
         sys.exit("--clients must be 1-64 and --duration-s 0-7200")
     if not os.access(args.bin, os.X_OK):
@@ -246,7 +251,8 @@ def main():
     stats = Stats()
     started = time.monotonic()
     until = started + args.duration_s
-    threads = [threading.Thread(target=client, args=(base, 1000 + i, until, stats, args.jobs_per_client),
+    threads = [threading.Thread(target=client, args=(base, 1000 + i, until, stats, args.jobs_per_client,
+                                      args.only),
                                 daemon=True)
                for i in range(args.clients)]
     for t in threads:
