@@ -10,6 +10,9 @@
 //! - stores a job and queues it for the [job workers](jobs) (`POST /v1/forecasts`, `POST
 //!   /v1/placements`, `POST /v1/plans`), answering `202` + `Location: /v1/jobs/{id}`.
 //!
+//! The planner's page ([`page`]) is served at `/` and `/ui` by the same router, so the
+//! same layers apply to it.
+//!
 //! Every error is an [`ApiError`] rendered as `{"error": {"code", "message", "field"}}`.
 //! CPU-heavy work never runs on the async executor, so `/healthz` and job status answer
 //! while solves run.
@@ -35,6 +38,7 @@ pub mod handlers;
 pub(crate) mod jobs;
 pub(crate) mod metrics;
 pub mod openapi;
+pub mod page;
 pub(crate) mod shadow;
 pub mod shutdown;
 pub(crate) mod slots;
@@ -72,6 +76,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(handlers::health::healthz))
         .route("/metrics", get(handlers::health::metrics))
         .route("/openapi.json", get(openapi::openapi))
+        .route("/", get(page::index))
+        .route("/ui", get(page::index))
+        .route("/ui/app.js", get(page::app_js))
+        .route("/ui/app.css", get(page::app_css))
+        .route("/ui/licenses.txt", get(page::licenses))
+        .route("/ui/example.json", get(page::example))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.metrics().clone(), metrics::track))

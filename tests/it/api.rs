@@ -8,6 +8,7 @@ mod contract;
 mod damaged;
 mod experiments;
 mod locations;
+mod page;
 mod process;
 
 use reqwest::StatusCode;
