@@ -83,11 +83,19 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Logs go to stderr, coloured only when stderr is a terminal and `NO_COLOR` is unset: a
+/// log file or a pipe gets plain text, not ANSI escapes (issue 19).
 fn init_tracing(default_filter: &str) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .init();
 }
 
 /// Loads a scenario folder for a command that needs a valid one. An invalid scenario prints

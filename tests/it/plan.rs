@@ -64,8 +64,12 @@ fn plan_on_monaco_writes_every_file_and_a_rerun_gives_the_same_bytes() {
         let len = std::fs::metadata(a.join(file)).map(|m| m.len()).unwrap_or(0);
         assert!(len > 0, "{file} missing or empty");
     }
-    let second = plan_cli(&b, &store, &[]);
+    // With logs on, stderr (a pipe here, not a terminal) gets plain text: no ANSI escapes.
+    let second = plan_cli(&b, &store, &["--log", "info"]);
     assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    let log = String::from_utf8_lossy(&second.stderr);
+    assert!(log.contains("INFO"), "the run logged at info: {log}");
+    assert!(!log.contains('\u{1b}'), "escape codes in a piped log: {log:?}");
     for file in report::plan::OUTPUT_FILES {
         let (x, y) = (std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap());
         assert!(x == y, "{file} differs between two runs with the same seed");
