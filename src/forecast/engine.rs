@@ -126,7 +126,7 @@ impl ForecastConfig {
     }
 
     fn check(&self) -> Result<(), ForecastError> {
-        const MAX_HORIZON: usize = 3660;
+        use crate::scenario::limits::MAX_HORIZON_PERIODS as MAX_HORIZON;
         if self.horizon == 0 || self.horizon > MAX_HORIZON {
             return Err(ForecastError::InvalidHorizon { horizon: self.horizon, max: MAX_HORIZON });
         }

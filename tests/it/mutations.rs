@@ -7,9 +7,10 @@
 //! (LP numerical errors, routing bounds, an unreadable road extract, a forecast run with no
 //! series) or, for stray dates, cut the forecast total without a word.
 
+use super::plan::quick_request;
 use std::path::{Path, PathBuf};
 use stockroute::SolveContext;
-use stockroute::plan::{self, PlanRequest};
+use stockroute::plan;
 use stockroute::scenario::{ScenarioError, Severity};
 use stockroute::store::SqliteStore;
 
@@ -60,17 +61,6 @@ fn errors(dir: &Path) -> Vec<(String, String, Option<u64>, Option<String>)> {
     }
 }
 
-fn quick(dir: &Path) -> PlanRequest {
-    let mut request = PlanRequest::new(dir).with_seed(3);
-    request.forecast.models = Some(vec![
-        stockroute::forecast::ModelKind::WindowAverage,
-        stockroute::forecast::ModelKind::SeasonalNaive,
-    ]);
-    request.forecast.origins = 1;
-    request.routing.max_iterations = 300;
-    request
-}
-
 #[test]
 fn r12_validate_refuses_a_road_extract_that_plan_could_not_read() {
     let pbf = std::fs::read(monaco().join("roads.osm.pbf")).unwrap();
@@ -90,7 +80,7 @@ fn r12_validate_refuses_a_road_extract_that_plan_could_not_read() {
         let store_path = dir.path().join("s.sqlite");
         let store = SqliteStore::open(&store_path).unwrap();
         let ctx = SolveContext::new(0);
-        let request = quick(dir.path());
+        let request = quick_request(dir.path());
         let plan = plan::run_scenario(
             &stockroute::scenario::load(dir.path()).unwrap().0,
             &request,
@@ -250,7 +240,7 @@ fn r12_values_at_their_limits_plan_end_to_end_and_pass_the_checks() {
     }
     assert!(errors(dir.path()).is_empty());
     let store = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
-    let outcome = plan::run(&quick(dir.path()), &store, &SolveContext::new(3)).unwrap();
+    let outcome = plan::run(&quick_request(dir.path()), &store, &SolveContext::new(3)).unwrap();
     assert!(
         outcome.placement.check_violations.is_empty(),
         "{:?}",

@@ -40,7 +40,7 @@ fn plan_cli(out: &Path, store: &Path, extra: &[&str]) -> Output {
     stockroute(&args)
 }
 
-fn quick_request(scenario: &Path) -> PlanRequest {
+pub(super) fn quick_request(scenario: &Path) -> PlanRequest {
     let mut request = PlanRequest::new(scenario).with_seed(7);
     request.forecast.models = Some(vec![
         stockroute::forecast::ModelKind::WindowAverage,

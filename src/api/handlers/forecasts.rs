@@ -13,6 +13,8 @@ use crate::forecast::{
     self, ForecastConfig, Frequency, History, HistoryBuilder, ModelKind, Selection,
 };
 use crate::ids::{RunId, SkuId, ZoneId};
+// The longest horizon, the forecast engine's and the scenario's bound too.
+use crate::scenario::limits::MAX_HORIZON_PERIODS as MAX_HORIZON;
 use crate::store::{self, ForecastRow, ForecastStore, RowFilter};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -22,8 +24,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-/// Longest horizon a request may ask for, in periods (the forecast engine's own limit).
-const MAX_HORIZON: usize = 3660;
 /// Most rows one page may hold.
 const MAX_PAGE: u64 = 10_000;
 

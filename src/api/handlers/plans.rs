@@ -13,6 +13,8 @@ use crate::api::extract::AppJson;
 use crate::api::state::AppState;
 use crate::plan::{self, ForecastOptions, PlacementStageOptions, PlanRequest, RoutingStageOptions};
 use crate::scenario::Station;
+// The longest horizon, the forecast engine's and the scenario's bound too.
+use crate::scenario::limits::MAX_HORIZON_PERIODS as MAX_HORIZON;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -20,8 +22,6 @@ use serde::{Deserialize, Serialize};
 
 /// Most routing iterations per station a request may ask for.
 const MAX_ITERATIONS: u64 = 1_000_000;
-/// Longest forecast horizon, in periods (the forecast engine's limit).
-const MAX_HORIZON: usize = 3660;
 
 /// The options of a planning run on the loaded scenario (every field has a default).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
