@@ -94,19 +94,26 @@ pub(super) struct Scale {
 }
 
 impl Scale {
-    fn of(lp: &LpModel) -> Self {
+    /// No scaling (the Clarabel backend's second try).
+    #[cfg_attr(not(feature = "clarabel"), allow(dead_code))]
+    pub const NONE: Self = Self { cost: 1.0 };
+
+    /// The scale that makes the largest cost 1.
+    pub fn of(lp: &LpModel) -> Self {
         let max_cost = lp.cost.iter().fold(0.0_f64, |m, c| m.max(c.abs()));
         let cost = if max_cost.is_finite() && max_cost > 0.0 { 1.0 / max_cost } else { 1.0 };
         Self { cost }
     }
 
-    /// A row's dual in the LP's own units (objective per unit of right-hand side).
+    /// A row's dual in the LP's own units (objective per unit of right-hand side); Cbc
+    /// gives no duals.
+    #[cfg_attr(not(feature = "clarabel"), allow(dead_code))]
     pub fn dual(self, scaled: f64) -> f64 {
         scaled / self.cost
     }
 }
 
-/// The LP as a good_lp model of `solver`, scaled by [`Scale`]: the variables (one per
+/// The LP as a good_lp model of `solver`, scaled by `scale`: the variables (one per
 /// column, `>= 0`), one constraint reference per row, and the scale to undo.
 ///
 /// # Complexity
@@ -114,8 +121,8 @@ impl Scale {
 pub(super) fn build<S: Solver>(
     lp: &LpModel,
     solver: S,
+    scale: Scale,
 ) -> (S::Model, Vec<Variable>, Vec<ConstraintReference>, Scale) {
-    let scale = Scale::of(lp);
     let mut vars = ProblemVariables::new();
     let xs: Vec<Variable> = vars.add_vector(variable().min(0.0), lp.n_cols());
     let mut objective = Expression::with_capacity(lp.n_cols());

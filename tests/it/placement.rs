@@ -336,6 +336,28 @@ fn decomposed_at_the_default_gap_is_within_it_of_the_monolithic_optimum() {
     }
 }
 
+#[test]
+fn decomposed_masters_solve_where_the_strict_tolerance_stalls() {
+    // The network of `bench placement --skus 100 --centres 10 --zones 25 --seed 1`: with
+    // Clarabel held to 1e-10 alone, the decomposition's masters stopped at the iteration
+    // limit and the run failed ("Max iterations reached").
+    let input = placement::synth::network(&SynthSpec::new(100, 10, 25, 1));
+    let model = placement::PlacementModel::new(&input).unwrap();
+    let gap = placement::DEFAULT_DECOMPOSED_GAP;
+    let dec = model.solve_decomposed(gap, &SolveContext::new(1)).unwrap();
+    checked(&input, &dec);
+    let mono = model.solve(&SolveContext::new(1)).unwrap();
+    checked(&input, &mono);
+    let scale = mono.objective.abs().max(1.0);
+    assert!(
+        dec.objective - mono.objective <= gap * scale,
+        "{} vs {}",
+        dec.objective,
+        mono.objective
+    );
+    assert!(dec.lower_bound.unwrap() <= mono.objective + 1e-6 * scale);
+}
+
 /// The objective after changing one centre's storage by `delta` m3.
 fn objective_with_storage(input: &PlacementInput, centre: usize, delta: f64) -> f64 {
     let mut changed = input.clone();

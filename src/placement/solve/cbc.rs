@@ -16,7 +16,7 @@
 //!   get control back at the deadline needs the `clarabel` backend, whose limit stops the
 //!   solver itself.
 
-use super::{LpOutcome, LpSolution, build, secs};
+use super::{LpOutcome, LpSolution, Scale, build, secs};
 use crate::context::SolveContext;
 use crate::placement::error::PlacementError;
 use crate::placement::lp::LpModel;
@@ -29,7 +29,7 @@ pub(super) const HAS_DUALS: bool = false;
 
 pub(super) fn solve(lp: &LpModel, ctx: &SolveContext) -> Result<LpOutcome, PlacementError> {
     let started = Instant::now();
-    let (mut problem, xs, _refs, _scale) = build(lp, good_lp::coin_cbc);
+    let (mut problem, xs, _refs, _scale) = build(lp, good_lp::coin_cbc, Scale::of(lp));
     let limit_s = ctx.remaining().map(|d| d.as_secs_f64());
     if let Some(limit) = limit_s {
         problem = problem.with_time_limit(limit);
