@@ -12,7 +12,9 @@
 # found one. The working corpus is fuzz/corpus/<target>/ (not committed): made at each run
 # from the committed seeds in fuzz/seeds/<target>/ and from the repository's own data files.
 #
-# FUZZ_NO_BUILD=1 runs the targets as last built (fuzz/target/) without rebuilding them.
+# FUZZ_NO_BUILD=1 runs the targets as last built (fuzz/target/) without rebuilding them;
+# FUZZ_BIN_DIR runs the target binaries from another folder (a copy, so that a rebuild
+# during a long run does not change the binaries under it).
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +26,7 @@ targets=()
 for arg in "$@"; do
     case "$arg" in
         --smoke) smoke=1 ;;
-        -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
         *[!0-9]*) targets+=("$arg") ;;
         *) runs=$arg ;;
     esac
@@ -40,7 +42,7 @@ rss_mb=${FUZZ_RSS_MB:-2048}
 if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
     (cd fuzz && cargo +nightly fuzz build --sanitizer none)
 fi
-bin_dir=fuzz/target/x86_64-unknown-linux-gnu/release
+bin_dir=${FUZZ_BIN_DIR:-fuzz/target/x86_64-unknown-linux-gnu/release}
 
 # The scenario targets write one file per execution: a RAM disk when there is one.
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
