@@ -308,6 +308,13 @@ def main():
             page.goto(base + "/?tiles=off")
             answer = solve_example(page, timeout_ms)
             check_answer(page, answer, problem, c)
+            # The base map: the scenario's own streets under the routes, no tile server.
+            page.wait_for_selector("#map[data-roads='drawn']", timeout=timeout_ms)
+            roads = get_json(base + "/v1/scenario/roads")
+            lines = roads["features"][0]["geometry"]["coordinates"]
+            c.eq("road base map drawn (one path of the scenario's streets)",
+                 page.locator("path.road-base").count(), 1)
+            c.eq("road base map has the streets", len(lines) > 100, True)
             page.locator(".legend-item[data-route='0']").click()
             c.eq("a clicked legend entry selects its route",
                  page.locator(".route-steps.selected").get_attribute("data-route"), "0")

@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/experiments/{id}/report", get(handlers::experiments::report))
         .route("/v1/shadow", get(handlers::experiments::shadow_status))
         .route("/v1/jobs/{id}", get(handlers::jobs::show).delete(handlers::jobs::cancel))
+        .route("/v1/scenario/roads", get(handlers::roads::show))
         .route("/healthz", get(handlers::health::healthz))
         .route("/metrics", get(handlers::health::metrics))
         .route("/openapi.json", get(openapi::openapi))

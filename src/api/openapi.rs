@@ -39,6 +39,7 @@ use utoipa::OpenApi;
         handlers::experiments::shadow_status,
         handlers::jobs::show,
         handlers::jobs::cancel,
+        handlers::roads::show,
         handlers::health::healthz,
         handlers::health::metrics,
         openapi,
@@ -164,6 +165,7 @@ mod tests {
             "/v1/experiments/{id}",
             "/v1/experiments/{id}/report",
             "/v1/shadow",
+            "/v1/scenario/roads",
         ] {
             assert!(paths.contains_key(p), "{p} missing");
         }

@@ -79,6 +79,13 @@ impl GeoJsonBuilder {
         self.push(kind, value, properties);
     }
 
+    /// Adds several lines as one feature (a base map's roads: one feature, not thousands).
+    pub fn multi_line(&mut self, kind: &str, lines: &[Vec<[f64; 2]>], properties: JsonObject) {
+        let coordinates =
+            lines.iter().map(|l| l.iter().map(|&p| geojson::Position::from(p)).collect()).collect();
+        self.push(kind, GeometryValue::MultiLineString { coordinates }, properties);
+    }
+
     /// Adds a point.
     ///
     /// # Units

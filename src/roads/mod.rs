@@ -16,6 +16,7 @@
 //! reads OSM itself.
 
 mod arc_cache;
+pub mod basemap;
 pub mod ch;
 mod cost;
 pub mod error;

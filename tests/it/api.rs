@@ -3,6 +3,7 @@
 //! Every endpoint, its happy path and its refusals; [`process`] kills and restarts the
 //! real binary, [`damaged`] feeds the router broken requests.
 
+mod basemap;
 mod connections;
 mod contract;
 mod damaged;

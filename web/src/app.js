@@ -1,7 +1,8 @@
 /**
  * The planner's page: submits a routing problem to `POST /v1/routes` (or opens a plan job
- * at `GET /v1/jobs/{id}`) and shows the answer: routes on a map, numbered stops, a legend
- * per vehicle, a step list per route, the unserved stops and the search effort.
+ * at `GET /v1/jobs/{id}`) and shows the answer: routes on a map over the scenario's own
+ * streets (`GET /v1/scenario/roads`), numbered stops, a legend per vehicle, a step list per
+ * route, the unserved stops and the search effort.
  *
  * Why Leaflet and not MapLibre GL JS: Leaflet draws with SVG and plain DOM elements, no
  * WebGL, so the page works in headless Chromium (the tests, CI) and on machines without a
@@ -217,6 +218,33 @@ function fromPlanJob(job) {
 
 let map = null;
 let routeLayers = [];
+/** The scenario's roads (`GET /v1/scenario/roads`), fetched once: the GeoJSON or null. */
+let roadsOnce = null;
+
+function scenarioRoads() {
+  if (!roadsOnce) {
+    roadsOnce = fetch("/v1/scenario/roads", { headers: { accept: "application/geo+json" } })
+      .then((r) => (r.ok ? r.json() : null))
+      .catch(() => null);
+  }
+  return roadsOnce;
+}
+
+/**
+ * The base map: the loaded scenario's own streets, drawn under the routes (no tile server
+ * is needed). A server without a scenario (422) or whose scenario has no roads (404): no base map.
+ */
+function drawRoads(target) {
+  scenarioRoads().then((roads) => {
+    if (!roads || map !== target) return;
+    const layer = L.geoJSON(roads, {
+      interactive: false,
+      style: { color: "#9aa0a6", weight: 1.2, opacity: 0.9, className: "road-base" },
+    }).addTo(target);
+    layer.bringToBack();
+    target.getContainer().dataset.roads = "drawn";
+  });
+}
 
 function marker(at, className, text, colour, tip) {
   const el = h("span", {}, text);
@@ -247,6 +275,7 @@ function drawMap(view) {
   map = L.map("map", options);
   if (view.geo) {
     map.attributionControl.addAttribution(OSM_ATTRIBUTION);
+    drawRoads(map);
     if ($("tiles").checked) {
       let warned = false;
       L.tileLayer(TILE_URL, { maxZoom: 19 })

@@ -7,6 +7,7 @@ pub mod health;
 pub mod jobs;
 pub mod placements;
 pub mod plans;
+pub mod roads;
 pub mod routes;
 
 use super::error::ApiError;
