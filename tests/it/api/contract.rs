@@ -136,6 +136,7 @@ async fn the_served_document_has_unique_operation_ids_and_matches_the_router() {
 /// volume, money, a count of something, a share, or an explicit "no unit".
 const UNIT_WORDS: &[&str] = &[
     "seconds",
+    "milliseconds",
     "second",
     "metres",
     "km",
