@@ -90,6 +90,14 @@ pub enum ApiError {
         /// Its final state.
         state: &'static str,
     },
+    /// The plan has no report: it has not succeeded (yet).
+    #[error("plan `{id}` is {state}: a plan has a report once it has succeeded")]
+    NoReport {
+        /// The plan (its job id).
+        id: String,
+        /// Its state.
+        state: &'static str,
+    },
     /// The job queue or the solver slots are full: retry later.
     #[error("{what} is full ({capacity}); retry in {retry_after_s} s")]
     Overloaded {
@@ -225,7 +233,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::JobFinished { .. } => StatusCode::CONFLICT,
+            Self::JobFinished { .. } | Self::NoReport { .. } => StatusCode::CONFLICT,
             Self::Overloaded { .. } | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_)
             | Self::Internal(_)
@@ -250,6 +258,7 @@ impl ApiError {
             Self::NoScenario { .. } => "no_scenario",
             Self::IdempotencyMismatch { .. } => "idempotency_key_reused",
             Self::JobFinished { .. } => "job_finished",
+            Self::NoReport { .. } => "plan_not_succeeded",
             Self::Overloaded { .. } => "overloaded",
             Self::ShuttingDown => "shutting_down",
             Self::Store(_)

@@ -50,9 +50,10 @@ pub(crate) const ABANDON_AFTER: Duration = Duration::from_secs(5);
 const WATCH_EVERY: Duration = Duration::from_millis(50);
 
 /// The work of a job: runs on a worker thread under the job's context and returns the
-/// result document.
+/// result document. It is told its job's id, for records it keeps beside the job (a
+/// plan's report).
 pub(crate) type Work =
-    Box<dyn FnOnce(&SolveContext) -> Result<serde_json::Value, crate::Error> + Send>;
+    Box<dyn FnOnce(&JobId, &SolveContext) -> Result<serde_json::Value, crate::Error> + Send>;
 
 /// A job's live progress, written by the solver through [`Progress`], read by `GET`.
 #[derive(Debug, Default)]
@@ -236,6 +237,11 @@ impl Jobs {
         Ok(record)
     }
 
+    /// The live progress of a job that has not ended, `None` for any other.
+    pub(crate) fn live_progress(&self, id: &JobId) -> Option<JobProgress> {
+        lock(&self.live).get(id).map(|live| live.progress.snapshot())
+    }
+
     /// Cancels a job: a queued one ends at once, a running one is asked to stop (its
     /// solver checks the token) and ends as cancelled when it does. Blocking (SQLite).
     ///
@@ -348,8 +354,9 @@ impl Jobs {
     /// cancelled or overdue and has not returned within [`ABANDON_AFTER`].
     fn watch(&self, id: &JobId, live: &Live, ctx: SolveContext, work: Work) -> JobOutcome {
         let (tx, rx) = channel();
+        let job = id.clone();
         let spawned = std::thread::Builder::new().name(format!("job-{}", id.0)).spawn(move || {
-            let r = catch_unwind(AssertUnwindSafe(|| work(&ctx)));
+            let r = catch_unwind(AssertUnwindSafe(|| work(&job, &ctx)));
             // The receiver is gone when the watchdog left this job: nothing to tell.
             let _ = tx.send(r);
         });
@@ -491,14 +498,14 @@ mod tests {
 
     /// Work that blocks without looking at its context, like a read of a FIFO.
     fn stuck() -> Work {
-        Box::new(|_ctx: &SolveContext| {
+        Box::new(|_: &JobId, _ctx: &SolveContext| {
             std::thread::sleep(Duration::from_secs(120));
             Ok(serde_json::json!("too late"))
         })
     }
 
     fn quick() -> Work {
-        Box::new(|_ctx: &SolveContext| Ok(serde_json::json!("done")))
+        Box::new(|_: &JobId, _ctx: &SolveContext| Ok(serde_json::json!("done")))
     }
 
     fn wait_for(jobs: &Jobs, id: &JobId, until: impl Fn(JobState) -> bool) -> JobRecord {
@@ -543,7 +550,7 @@ mod tests {
         assert_eq!(error.code, "time_limit");
         assert!(error.message.contains("deadline of 0.1 s"), "{}", error.message);
         // Work that honours the context stops at the deadline by itself.
-        let polite: Work = Box::new(|ctx: &SolveContext| {
+        let polite: Work = Box::new(|_: &JobId, ctx: &SolveContext| {
             while ctx.check().is_ok() {
                 std::thread::sleep(Duration::from_millis(5));
             }

@@ -10,6 +10,9 @@
 //! - stores a job and queues it for the [job workers](jobs) (`POST /v1/forecasts`, `POST
 //!   /v1/placements`, `POST /v1/plans`), answering `202` + `Location: /v1/jobs/{id}`.
 //!
+//! The lists (`GET /v1/jobs`, `/v1/forecasts`, `/v1/plans`, `/v1/experiments`) are
+//! newest first and paged by an opaque cursor ([`paging`]).
+//!
 //! The planner's page ([`page`]) is served at `/` and `/ui` by the same router, so the
 //! same layers apply to it.
 //!
@@ -39,11 +42,13 @@ pub(crate) mod jobs;
 pub(crate) mod metrics;
 pub mod openapi;
 pub mod page;
+pub mod paging;
 pub(crate) mod shadow;
 pub mod shutdown;
 pub(crate) mod slots;
 pub mod state;
 mod strict_json;
+pub mod units;
 
 pub use config::ServiceConfig;
 pub use error::{ApiError, ErrorBody};
@@ -64,14 +69,19 @@ pub fn router(state: AppState) -> Router {
     let body_timeout = state.config().body_read_timeout();
     Router::new()
         .route("/v1/routes", post(handlers::routes::solve))
-        .route("/v1/forecasts", post(handlers::forecasts::create))
+        .route("/v1/forecasts", post(handlers::forecasts::create).get(handlers::forecasts::list))
         .route("/v1/forecasts/{id}", get(handlers::forecasts::show))
         .route("/v1/placements", post(handlers::placements::create))
-        .route("/v1/plans", post(handlers::plans::create))
-        .route("/v1/experiments", post(handlers::experiments::create))
+        .route("/v1/plans", post(handlers::plans::create).get(handlers::plans::list))
+        .route("/v1/plans/{id}/report", get(handlers::plans::report))
+        .route(
+            "/v1/experiments",
+            post(handlers::experiments::create).get(handlers::experiments::list),
+        )
         .route("/v1/experiments/{id}", get(handlers::experiments::show))
         .route("/v1/experiments/{id}/report", get(handlers::experiments::report))
         .route("/v1/shadow", get(handlers::experiments::shadow_status))
+        .route("/v1/jobs", get(handlers::jobs::list))
         .route("/v1/jobs/{id}", get(handlers::jobs::show).delete(handlers::jobs::cancel))
         .route("/v1/scenario/roads", get(handlers::roads::show))
         .route("/healthz", get(handlers::health::healthz))

@@ -331,3 +331,39 @@ impl ExperimentStore for SqliteStore {
         })
     }
 }
+
+impl SqliteStore {
+    /// At most `limit` experiments, newest first, starting after `after` (a keyset page,
+    /// as [`SqliteStore::jobs_page`]).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::CorruptField`].
+    ///
+    /// # Complexity
+    /// A range scan of `limit` rows of the `(created_at, id)` index, and a count of each
+    /// one's units.
+    pub fn experiments_page(
+        &self,
+        after: Option<&crate::store::After>,
+        limit: usize,
+    ) -> Result<Vec<ExperimentRecord>, StoreError> {
+        let (filter_sql, values) = match after {
+            Some(after) => {
+                let (condition, params) = after.condition("e.created_at", "e.id");
+                (format!("WHERE {condition}"), params.to_vec())
+            }
+            None => (String::new(), Vec::new()),
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {COLUMNS} FROM experiment e {filter_sql} \
+                 ORDER BY e.created_at DESC, e.id DESC LIMIT {limit}"
+            ))?;
+            let rows: Vec<Raw> = stmt
+                .query_map(rusqlite::params_from_iter(values.iter()), raw)?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter().map(parse).collect()
+        })
+    }
+}

@@ -60,7 +60,7 @@ impl JobState {
         !matches!(self, Self::Queued | Self::Running)
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }

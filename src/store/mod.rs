@@ -18,13 +18,16 @@ mod demand;
 mod error;
 mod forecast_run;
 pub mod jobs;
+mod listing;
 mod page;
+mod plan_report;
 mod sqlite;
 
 pub use demand::{forecast_demand, set_demand};
 pub use error::StoreError;
 pub use forecast_run::{StoredForecastRun, forecast_run, model_config};
 pub use jobs::{JobRecord, JobState, JobStore, NewJob};
+pub use listing::{After, JobFilter, JobSummary, RunSummary};
 pub use page::{RowFilter, RowsPage};
 pub use sqlite::SqliteStore;
 pub(crate) use sqlite::{json_text, new_run_id};

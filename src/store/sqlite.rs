@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_jobs.sql"),
     include_str!("migrations/0003_experiments.sql"),
+    include_str!("migrations/0004_lists_and_reports.sql"),
 ];
 
 /// Reader connections kept open for reuse.

@@ -8,6 +8,7 @@ mod connections;
 mod contract;
 mod damaged;
 mod experiments;
+mod lists;
 mod locations;
 mod page;
 mod process;

@@ -1,4 +1,5 @@
 //! `POST /v1/experiments` (an offline champion/challenger experiment run as a job),
+//! `GET /v1/experiments` (the stored experiments, newest first, a page at a time),
 //! `GET /v1/experiments/{id}` (its stored record) and `GET /v1/experiments/{id}/report`
 //! (the HTML report once it is decided).
 //!
@@ -25,7 +26,8 @@
 
 use super::submit;
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::AppJson;
+use crate::api::extract::{AppJson, AppQuery};
+use crate::api::paging::{Page, PageQuery};
 use crate::api::state::AppState;
 use crate::experiment::{
     self, ExperimentError, ExperimentRecord, ExperimentStore, Outcome, Spec, UnitResult,
@@ -89,7 +91,18 @@ pub struct ExperimentView {
         (status = 202, description = "Job accepted; its result holds the outcome and the experiment id", body = crate::api::handlers::JobView, links(
             ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
             ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
-        )),
+        ), example = json!({
+            "id": "job-20261201T101500123Z-5c1f2e3d",
+            "kind": "experiment",
+            "state": "queued",
+            "created_at": "2026-12-01T10:15:00.123Z",
+            "started_at": null,
+            "finished_at": null,
+            "progress": {"done": 0, "total": 0, "phase": null},
+            "result": null,
+            "error": null,
+            "href": "/v1/jobs/job-20261201T101500123Z-5c1f2e3d"
+        })),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Invalid spec (the field is named), bad path, key reused", body = ErrorBody),
@@ -106,7 +119,7 @@ pub async fn create(
     let echo = serde_json::to_value(&spec).map_err(ApiError::encode("spec echo"))?;
     let store = state.store().clone();
     let seed = spec.seed;
-    let work = Box::new(move |ctx: &crate::SolveContext| {
+    let work = Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
         let outcome = experiment::run(&spec, Some(&*store as &dyn ExperimentStore), ctx)?;
         let id = outcome.experiment.as_ref().map(|id| id.0.clone());
         Ok(serde_json::json!({
@@ -326,6 +339,14 @@ async fn load(
         .await
 }
 
+/// The example answer of `GET /v1/experiments/{id}`: a real record (the request example
+/// of `POST /v1/experiments`, run on this server), kept as the JSON file it was.
+fn experiment_view_example() -> serde_json::Value {
+    // The file is checked by the test below; a broken one would show as a `null` example.
+    serde_json::from_str(include_str!("../examples/experiment_view.json"))
+        .unwrap_or(serde_json::Value::Null)
+}
+
 /// A stored experiment: its spec, status, planned and recorded units, every unit's
 /// metrics and the verdict once decided.
 #[utoipa::path(
@@ -334,7 +355,7 @@ async fn load(
     operation_id = "show_experiment",
     params(("id" = String, Path, description = "Experiment id")),
     responses(
-        (status = 200, description = "The record and its units", body = ExperimentView),
+        (status = 200, description = "The record and its units", body = ExperimentView, example = experiment_view_example),
         (status = 404, description = "No such experiment", body = ErrorBody),
     ),
     tag = "experiments"
@@ -357,7 +378,8 @@ pub async fn show(
     operation_id = "show_experiment_report",
     params(("id" = String, Path, description = "Experiment id")),
     responses(
-        (status = 200, description = "The report", content_type = "text/html", body = String),
+        (status = 200, description = "The report", content_type = "text/html", body = String,
+            example = json!("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>stockroute experiment: routing-iterations</title>...</html>")),
         (status = 404, description = "No such experiment, or not decided yet", body = ErrorBody),
     ),
     tag = "experiments"
@@ -389,7 +411,7 @@ pub async fn report(
     path = "/v1/shadow",
     operation_id = "show_shadow",
     responses(
-        (status = 200, description = "The shadow experiment's record and units", body = ExperimentView),
+        (status = 200, description = "The shadow experiment's record and units", body = ExperimentView, example = experiment_view_example),
         (status = 404, description = "The server runs no shadow experiment", body = ErrorBody),
     ),
     tag = "experiments"
@@ -402,4 +424,111 @@ pub async fn shadow_status(
     };
     let id = shadow.id().0.clone();
     show(State(state), Path(id)).await
+}
+
+/// An experiment in a list: its record without the spec and the units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ExperimentItem {
+    /// The experiment id.
+    pub id: String,
+    /// The spec's name.
+    pub name: String,
+    /// The stage it judges: `forecast`, `placement` or `routing`.
+    pub stage: String,
+    /// `running`, `done` or `aborted`.
+    pub status: String,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// Units the spec fixed in advance (count of units).
+    pub planned_units: u64,
+    /// Units recorded so far (count of units).
+    pub units_recorded: u64,
+    /// The decision on the primary metric once done: `win`, `lose`, `inconclusive`.
+    pub decision: Option<String>,
+    /// The experiment's URL (record and units).
+    pub href: String,
+    /// The HTML report's URL, once done.
+    pub report: Option<String>,
+}
+
+impl ExperimentItem {
+    fn new(r: ExperimentRecord) -> Result<Self, ApiError> {
+        let stage = serde_json::to_value(r.spec.stage).map_err(ApiError::encode("stage"))?;
+        let status = serde_json::to_value(r.status).map_err(ApiError::encode("status"))?;
+        Ok(Self {
+            href: format!("/v1/experiments/{}", r.id),
+            report: r.verdict.as_ref().map(|_| format!("/v1/experiments/{}/report", r.id)),
+            decision: r.verdict.as_ref().map(|v| v.decision().name().to_owned()),
+            id: r.id.0,
+            name: r.name,
+            stage: stage.as_str().unwrap_or_default().to_owned(),
+            status: status.as_str().unwrap_or_default().to_owned(),
+            created_at: super::time(r.created_at),
+            planned_units: r.planned_units as u64,
+            units_recorded: r.units_recorded as u64,
+        })
+    }
+}
+
+/// A page of experiments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ExperimentList {
+    /// The experiments, newest first.
+    pub items: Vec<ExperimentItem>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The stored experiments, newest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/v1/experiments",
+    operation_id = "list_experiments",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of experiments", body = ExperimentList, example = json!({
+            "items": [{
+                "id": "20261201T090000000Z-0f1e2d3c",
+                "name": "routing-iterations",
+                "stage": "routing",
+                "status": "done",
+                "created_at": "2026-12-01T09:00:00.000Z",
+                "planned_units": 3,
+                "units_recorded": 3,
+                "decision": "inconclusive",
+                "href": "/v1/experiments/20261201T090000000Z-0f1e2d3c",
+                "report": "/v1/experiments/20261201T090000000Z-0f1e2d3c/report"
+            }],
+            "next_cursor": "63310a6578706572696d656e74730a323032362d31322d30315430393a30303a30302e3030305a0a3230323631323031543039303030303030305a2d3066316532643363"
+        })),
+        (status = 422, description = "`limit` out of 1-500 or a bad `cursor`", body = ErrorBody),
+    ),
+    tag = "experiments"
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    AppQuery(query): AppQuery<PageQuery>,
+) -> Result<Json<ExperimentList>, ApiError> {
+    let page = Page::new("experiments", query.limit, query.cursor.as_deref())?;
+    let (records, next_cursor) = state
+        .blocking(move |s| {
+            let rows = s.store().experiments_page(page.after.as_ref(), page.fetch())?;
+            Ok(page.finish("experiments", rows, |r| (r.created_at, r.id.as_str())))
+        })
+        .await?;
+    let items = records.into_iter().map(ExperimentItem::new).collect::<Result<_, _>>()?;
+    Ok(Json(ExperimentList { items, next_cursor }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_answer_is_an_experiment_view() {
+        let example = experiment_view_example();
+        let view: ExperimentView = serde_json::from_value(example).unwrap();
+        assert_eq!(view.units.len(), view.experiment.units_recorded);
+        assert_eq!(view.decision.as_deref(), Some("win"));
+    }
 }

@@ -47,7 +47,7 @@ pub struct ForecastRequest {
     /// Candidate models (default: all), e.g. `["seasonal_naive", "tsb"]`.
     #[serde(default)]
     pub models: Option<Vec<ModelKind>>,
-    /// Rolling origins used for selection (1-20, default 3).
+    /// Rolling origins used for selection (count, 1-20, default 3).
     #[serde(default)]
     #[schema(minimum = 1, maximum = 20)]
     pub origins: Option<usize>,
@@ -95,7 +95,7 @@ pub struct ForecastPage {
     pub total: u64,
     /// Rows skipped.
     pub offset: u64,
-    /// Page size asked for.
+    /// Page size asked for (rows).
     pub limit: u64,
     /// This page: `{sku, zone, period, mean, quantiles}` ordered by (sku, zone, period),
     /// quantiles at the run's `quantile_levels`.
@@ -124,7 +124,18 @@ pub struct ForecastPage {
         (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView, links(
             ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
             ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
-        )),
+        ), example = json!({
+            "id": "job-20261201T101500123Z-5c1f2e3d",
+            "kind": "forecast",
+            "state": "queued",
+            "created_at": "2026-12-01T10:15:00.123Z",
+            "started_at": null,
+            "finished_at": null,
+            "progress": {"done": 0, "total": 0, "phase": null},
+            "result": null,
+            "error": null,
+            "href": "/v1/jobs/job-20261201T101500123Z-5c1f2e3d"
+        })),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 422, description = "Invalid rows or values, no scenario, key reused", body = ErrorBody),
@@ -168,7 +179,7 @@ pub async fn create(
     };
     let (selection, models) = (request.selection, request.models);
     let store = state.store().clone();
-    let work = Box::new(move |ctx: &crate::SolveContext| {
+    let work = Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
         let (history, source) = match &source {
             Source::Inline(rows, frequency) => {
                 let mut b = HistoryBuilder::new();
@@ -332,7 +343,27 @@ fn check_rows(rows: &[HistoryRow]) -> Result<(), ApiError> {
     operation_id = "show_forecast",
     params(("id" = String, Path, description = "Forecast run id"), RowsQuery),
     responses(
-        (status = 200, description = "The run and a page of rows", body = ForecastPage),
+        (status = 200, description = "The run and a page of rows", body = ForecastPage, example = json!({
+            "run": {
+                "id": "20261201T200857143Z-c0060092",
+                "created_at": "2026-12-01T20:08:57.143Z",
+                "data_fingerprint": "fnv1a64:b9f6ad8819e80ba9",
+                "frequency": "daily",
+                "horizon": 7,
+                "metrics": {"models": [{"chosen_for": 0, "model": "seasonal_naive", "total_wape": null}, {"chosen_for": 1, "model": "window_average", "total_wape": null}], "policy": "per_class", "selected_total_wape": null, "series_backtested": 0},
+                "model_config": {"candidates": ["seasonal_naive"], "fallback": "window_average", "horizon": 7, "origins": 1, "selection": "per_class"},
+                "quantile_levels": [0.5, 0.9],
+                "row_count": 7,
+                "source": "request"
+            },
+            "total": 7,
+            "offset": 0,
+            "limit": 2,
+            "rows": [
+                {"sku": "SKU-1", "zone": "Z1", "period": "2026-01-04", "mean": 2.6666666666666665, "quantiles": [3.0, 4.6]},
+                {"sku": "SKU-1", "zone": "Z1", "period": "2026-01-05", "mean": 2.6666666666666665, "quantiles": [3.0, 4.6]}
+            ]
+        })),
         (status = 404, description = "No such run", body = ErrorBody),
         (status = 422, description = "Bad query parameter", body = ErrorBody),
     ),
@@ -359,4 +390,89 @@ pub async fn show(
         .await?;
     let run = serde_json::to_value(&info).map_err(ApiError::encode("run info"))?;
     Ok(Json(ForecastPage { run, total: page.total, offset, limit, rows: page.rows }))
+}
+
+/// A stored forecast run in a list (a run is written whole, so it has no state).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RunItem {
+    /// The run id.
+    pub id: String,
+    /// What it is: always `forecast_run`.
+    pub kind: String,
+    /// When it was written (RFC 3339, UTC).
+    pub created_at: String,
+    /// Period length: `daily` or `weekly`.
+    pub frequency: Frequency,
+    /// Periods forecast per series (count of periods).
+    pub horizon: u64,
+    /// Forecast rows in the run (count of rows: series x horizon).
+    pub row_count: u64,
+    /// Where its history came from (the scenario folder, or `request`).
+    pub source: String,
+    /// Digest of the history it was made from.
+    pub data_fingerprint: String,
+    /// The run's URL (description and rows).
+    pub href: String,
+}
+
+/// A page of forecast runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RunList {
+    /// The runs, newest first.
+    pub items: Vec<RunItem>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The stored forecast runs, newest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/v1/forecasts",
+    operation_id = "list_forecasts",
+    params(crate::api::paging::PageQuery),
+    responses(
+        (status = 200, description = "A page of forecast runs", body = RunList, example = json!({
+            "items": [{
+                "id": "20261201T101502456Z-9a8b7c6d",
+                "kind": "forecast_run",
+                "created_at": "2026-12-01T10:15:02.456Z",
+                "frequency": "daily",
+                "horizon": 7,
+                "row_count": 4200,
+                "source": "data/scenarios/monaco",
+                "data_fingerprint": "fnv1a64:2f4e6a8c0b1d3f57",
+                "href": "/v1/forecasts/20261201T101502456Z-9a8b7c6d"
+            }],
+            "next_cursor": "63310a666f726563617374730a323032362d31322d30315431303a31353a30322e3435365a0a3230323631323031543130313530323435365a2d3961386237633664"
+        })),
+        (status = 422, description = "`limit` out of 1-500 or a bad `cursor`", body = ErrorBody),
+    ),
+    tag = "forecasts"
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    AppQuery(query): AppQuery<crate::api::paging::PageQuery>,
+) -> Result<Json<RunList>, ApiError> {
+    let page = crate::api::paging::Page::new("forecasts", query.limit, query.cursor.as_deref())?;
+    let (runs, next_cursor) = state
+        .blocking(move |s| {
+            let rows = s.store().runs_page(page.after.as_ref(), page.fetch())?;
+            Ok(page.finish("forecasts", rows, |r| (r.created_at, r.id.as_str())))
+        })
+        .await?;
+    let items = runs
+        .into_iter()
+        .map(|r| RunItem {
+            href: format!("/v1/forecasts/{}", r.id),
+            id: r.id.0,
+            kind: "forecast_run".to_owned(),
+            created_at: super::time(r.created_at),
+            frequency: r.frequency,
+            horizon: r.horizon,
+            row_count: r.row_count,
+            source: r.source,
+            data_fingerprint: r.data_fingerprint,
+        })
+        .collect();
+    Ok(Json(RunList { items, next_cursor }))
 }

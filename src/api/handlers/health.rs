@@ -25,9 +25,10 @@ pub struct Health {
     pub status: String,
     /// Wall time of the check solve, in milliseconds.
     pub solve_ms: f64,
-    /// Cost of the check solve (its optimum is 20 + 30 * sqrt(2) = 62.43).
+    /// Cost of the check solve, in the check problem's distance units (its optimum is
+    /// 20 + 30 * sqrt(2) = 62.43).
     pub cost: f64,
-    /// Jobs waiting for a worker.
+    /// Jobs waiting for a worker (count).
     pub queued_jobs: usize,
     /// The scenario loaded at start, if any.
     pub scenario: Option<String>,
@@ -53,7 +54,13 @@ fn check_problem() -> Problem {
     path = "/healthz",
     operation_id = "healthz",
     responses(
-        (status = 200, description = "Healthy", body = Health),
+        (status = 200, description = "Healthy", body = Health, example = json!({
+            "status": "ok",
+            "solve_ms": 1.84,
+            "cost": 62.42640687119285,
+            "queued_jobs": 0,
+            "scenario": "data/scenarios/monaco"
+        })),
         (status = 503, description = "The check solve failed", body = Health),
     ),
     tag = "service"
@@ -89,7 +96,8 @@ pub async fn healthz(
     get,
     path = "/metrics",
     operation_id = "metrics",
-    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")),
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain",
+        example = json!("# HELP stockroute_jobs Jobs in the store by state.\n# TYPE stockroute_jobs gauge\nstockroute_jobs{state=\"succeeded\"} 12\n"))),
     tag = "service"
 )]
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {

@@ -49,11 +49,13 @@ pub struct JobView {
     pub href: String,
 }
 
+/// A time as the API writes it: RFC 3339, UTC, milliseconds.
+pub(crate) fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 impl From<JobRecord> for JobView {
     fn from(r: JobRecord) -> Self {
-        let time = |t: chrono::DateTime<chrono::Utc>| {
-            t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        };
         Self {
             href: format!("/v1/jobs/{}", r.id),
             id: r.id.0,

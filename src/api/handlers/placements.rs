@@ -28,7 +28,8 @@ const MAX_TIME_LIMIT_S: f64 = 3600.0;
 pub struct PlacementRequest {
     /// The forecast run whose demand is placed.
     pub run_id: String,
-    /// Each zone may be served by its k nearest centres (default 3, at least 1).
+    /// Each zone may be served by its k nearest centres (count of centres, default 3, at
+    /// least 1).
     #[serde(default)]
     #[schema(minimum = 1)]
     pub k: Option<usize>,
@@ -57,7 +58,18 @@ pub struct PlacementRequest {
         (status = 202, description = "Job accepted; poll its Location", body = crate::api::handlers::JobView, links(
             ("ShowJob" = (operation_id = "show_job", parameters(("id" = "$response.body#/id")))),
             ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id"))))
-        )),
+        ), example = json!({
+            "id": "job-20261201T101500123Z-5c1f2e3d",
+            "kind": "placement",
+            "state": "queued",
+            "created_at": "2026-12-01T10:15:00.123Z",
+            "started_at": null,
+            "finished_at": null,
+            "progress": {"done": 0, "total": 0, "phase": null},
+            "result": null,
+            "error": null,
+            "href": "/v1/jobs/job-20261201T101500123Z-5c1f2e3d"
+        })),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 415, description = "Body not declared as JSON", body = ErrorBody),
         (status = 404, description = "No such forecast run", body = ErrorBody),
@@ -79,7 +91,7 @@ pub async fn create(
     let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
     let store = state.store().clone();
     let (roads, time_limit_s) = (request.roads.unwrap_or(true), request.time_limit_s);
-    let work = Box::new(move |ctx: &crate::SolveContext| {
+    let work = Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
         let rows = store.read_run(&info.id)?;
         let demand = crate::store::forecast_demand(&info, &rows);
         let options = PlaceOptions {

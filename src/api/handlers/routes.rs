@@ -56,13 +56,13 @@ pub struct RouteQuery {
 pub struct RouteAnswer {
     /// The problem's name.
     pub name: String,
-    /// Cost of the routes (fixed, distance and time costs).
+    /// Cost of the routes: fixed, distance and time costs (currency, as the vehicles' costs).
     pub cost: f64,
     /// Total distance (metres with `roads=true`, else the problem's unit).
     pub distance: f64,
-    /// Sum of the penalties of unserved stops.
+    /// Sum of the penalties of unserved stops (currency, as the stops' penalties).
     pub unserved_penalty: f64,
-    /// Vehicles used.
+    /// Vehicles used (count).
     pub vehicles: usize,
     /// Whether the independent checker found no violation.
     pub feasible: bool,
@@ -132,11 +132,12 @@ fn wire_name(v: impl Serialize) -> String {
 pub struct RouteView {
     /// Vehicle type id.
     pub vehicle_type: String,
-    /// Which vehicle of that type (0-based).
+    /// Which vehicle of that type (0-based index).
     pub vehicle: usize,
-    /// Distance driven.
+    /// Distance driven (metres with `roads=true`, else the problem's distance unit).
     pub distance: f64,
-    /// Time from shift start to return.
+    /// Time from shift start to return (seconds with `roads=true`, else the problem's time
+    /// unit).
     pub duration: f64,
     /// The stops in visiting order.
     pub stops: Vec<VisitView>,
@@ -147,11 +148,11 @@ pub struct RouteView {
 pub struct VisitView {
     /// Stop id.
     pub id: String,
-    /// Arrival time.
+    /// Arrival time (the problem's time unit on its clock: seconds with `roads=true`).
     pub arrival: f64,
-    /// Service start (after waiting for the window to open).
+    /// Service start, after waiting for the window to open (the problem's time unit).
     pub start: f64,
-    /// Departure time.
+    /// Departure time (the problem's time unit).
     pub departure: f64,
 }
 
@@ -167,7 +168,7 @@ pub struct UnservedView {
 /// How one location was put on the road graph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SnapView {
-    /// Location index.
+    /// Location index (0-based index into `locations`).
     pub location: usize,
     /// Distance to the road node it was moved to, in metres; absent when it could not be.
     pub snap_distance_m: Option<f64>,
@@ -196,7 +197,29 @@ pub struct SnapView {
         "max_iterations": 500
     })),
     responses(
-        (status = 200, description = "Solved (check `feasible` and `unserved`)", body = RouteAnswer),
+        (status = 200, description = "Solved (check `feasible` and `unserved`)", body = RouteAnswer, example = json!({
+            "name": "square",
+            "cost": 48.2842712474619,
+            "distance": 48.2842712474619,
+            "unserved_penalty": 0.0,
+            "vehicles": 1,
+            "feasible": true,
+            "seconds": 0.040465318,
+            "iterations": 500,
+            "effort": {"iterations": 500, "stop_reason": "iterations", "queued_s": 0.000011021, "searched_s": 0.040411868, "degraded": false},
+            "routes": [{
+                "vehicle_type": "van",
+                "vehicle": 0,
+                "distance": 48.2842712474619,
+                "duration": 48.2842712474619,
+                "stops": [
+                    {"id": "a", "arrival": 10.0, "start": 10.0, "departure": 10.0},
+                    {"id": "b", "arrival": 24.14213562373095, "start": 24.14213562373095, "departure": 24.14213562373095},
+                    {"id": "c", "arrival": 38.2842712474619, "start": 38.2842712474619, "departure": 38.2842712474619}
+                ]
+            }],
+            "unserved": []
+        })),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body not declared as JSON", body = ErrorBody),

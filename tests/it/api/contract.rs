@@ -131,3 +131,143 @@ async fn the_served_document_has_unique_operation_ids_and_matches_the_router() {
     }
     server.stop().await;
 }
+
+/// Words that state a measure's unit in a description: a time, a length, a weight, a
+/// volume, money, a count of something, a share, or an explicit "no unit".
+const UNIT_WORDS: &[&str] = &[
+    "seconds",
+    "milliseconds",
+    "second",
+    "metres",
+    "km",
+    "kg",
+    "m3",
+    "currency",
+    "units",
+    "count",
+    "fraction",
+    "percent",
+    "bytes",
+    "periods",
+    "days",
+    "hour",
+    "degrees",
+    "iterations",
+    "rows",
+    "index",
+    "no unit",
+    "distance unit",
+    "time unit",
+];
+
+/// Whether `schema` describes a number, or an array (of arrays) of numbers, possibly
+/// nullable.
+fn numeric(schema: &Value) -> bool {
+    let is_number = |t: &Value| matches!(t.as_str(), Some("integer" | "number"));
+    match &schema["type"] {
+        Value::String(_) if is_number(&schema["type"]) => return true,
+        Value::Array(types) if types.iter().any(is_number) => return true,
+        _ => {}
+    }
+    if schema["type"] == "array"
+        || schema["type"].as_array().is_some_and(|t| t.contains(&"array".into()))
+    {
+        return numeric(&schema["items"]);
+    }
+    ["oneOf", "anyOf"].iter().any(|k| schema[*k].as_array().is_some_and(|s| s.iter().any(numeric)))
+}
+
+/// Whether `description` names a unit.
+fn names_a_unit(description: &str) -> bool {
+    let text = description.to_lowercase();
+    let words: Vec<&str> = text.split(|c: char| !(c.is_alphanumeric() || c == '%')).collect();
+    text.contains('%')
+        || UNIT_WORDS
+            .iter()
+            .any(|u| if u.contains(' ') { text.contains(u) } else { words.contains(u) })
+}
+
+/// Every numeric property (of a component schema or of an inline schema anywhere in the
+/// document) and every numeric parameter without a unit in its description, as paths.
+fn unitless(v: &Value, at: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(props)) = m.get("properties") {
+                for (name, p) in props {
+                    let description = p["description"].as_str().unwrap_or_default();
+                    if numeric(p) && !names_a_unit(description) {
+                        out.push(format!("{at}/properties/{name}: {description:?}"));
+                    }
+                }
+            }
+            if m.get("in").is_some() && m.get("schema").is_some_and(numeric) {
+                let description = m["description"].as_str().unwrap_or_default();
+                if !names_a_unit(description) {
+                    out.push(format!("{at} (parameter {}): {description:?}", m["name"]));
+                }
+            }
+            for (k, x) in m {
+                unitless(x, &format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            a.iter().enumerate().for_each(|(i, x)| unitless(x, &format!("{at}/{i}"), out))
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_number_has_a_unit_and_every_body_and_main_answer_an_example() {
+    let server = Server::fresh(|c| c).await;
+    let doc: Value =
+        server.http.get(server.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    server.stop().await;
+
+    let mut missing = Vec::new();
+    unitless(&doc, "#", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "numbers without a unit in their description:\n{}",
+        missing.join("\n")
+    );
+
+    let mut no_example = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or(method);
+            if let Some(body) = op.get("requestBody") {
+                for (media, content) in body["content"].as_object().unwrap() {
+                    if content.get("example").is_none() && content.get("examples").is_none() {
+                        no_example.push(format!("{id} ({method} {path}): request body {media}"));
+                    }
+                }
+            }
+            // The main answer: the first 2xx that has a body.
+            let responses = op["responses"].as_object().unwrap();
+            let main = responses
+                .iter()
+                .filter(|(status, _)| status.starts_with('2'))
+                .find_map(|(status, r)| r["content"].as_object().map(|c| (status, c)));
+            let Some((status, content)) = main else {
+                no_example.push(format!("{id} ({method} {path}): no 2xx answer with a body"));
+                continue;
+            };
+            for (media, c) in content {
+                if c.get("example").is_none() && c.get("examples").is_none() {
+                    no_example.push(format!("{id} ({method} {path}): {status} {media}"));
+                }
+            }
+        }
+    }
+    assert!(no_example.is_empty(), "without an example:\n{}", no_example.join("\n"));
+
+    // The checks themselves tell a unit from none.
+    assert!(names_a_unit("Travel time (seconds)") && names_a_unit("Load, % of capacity"));
+    assert!(!names_a_unit("Time limit") && !names_a_unit(""));
+    assert!(numeric(&serde_json::json!({"type": ["number", "null"]})));
+    assert!(numeric(
+        &serde_json::json!({"type": "array", "items": {"type": "array", "items": {"type": "number"}}})
+    ));
+    assert!(!numeric(&serde_json::json!({"type": "string"})));
+}

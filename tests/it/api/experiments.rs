@@ -54,6 +54,22 @@ async fn an_experiment_runs_as_a_job_and_its_record_and_report_are_served() {
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     assert!(r.text().await.unwrap().contains("svc"));
 
+    // The list shows it, with its links.
+    let (status, list) = server.get("/v1/experiments?limit=10").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+    assert!(list["next_cursor"].is_null());
+    let item = &list["items"][0];
+    assert_eq!((item["id"].as_str(), item["name"].as_str()), (Some(id), Some("svc")));
+    assert_eq!((item["stage"].as_str(), item["status"].as_str()), (Some("routing"), Some("done")));
+    assert_eq!(
+        (item["planned_units"].as_u64(), item["units_recorded"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(item["decision"], result["decision"]);
+    assert_eq!(item["href"], format!("/v1/experiments/{id}"));
+    assert_eq!(item["report"], format!("/v1/experiments/{id}/report"));
+
     let (status, body) = server.get("/v1/experiments/no-such-experiment").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(error_of(&body).0, "not_found");
