@@ -8,6 +8,7 @@
 use super::lp::LpModel;
 use super::model::PlacementInput;
 use super::network::{CentreIdx, Network, SkuIdx, ZoneIdx};
+use super::prune::prune;
 use crate::ids::{CentreId, RunId, SkuId, ZoneId};
 use serde::Serialize;
 
@@ -266,9 +267,12 @@ pub struct PlacementReport {
     pub kpis: Kpis,
     /// Shadow prices per centre.
     pub shadow_prices: Vec<CentreShadowPrice>,
-    /// Stock lines.
+    /// Stock lines, without rows below [`REPORT_TOLERANCE_UNITS`](super::REPORT_TOLERANCE_UNITS)
+    /// (their units moved to the SKU's largest row: each SKU's total is the plan's).
     pub stock: Vec<StockReport>,
-    /// Flow lines.
+    /// Flow lines, without rows below [`REPORT_TOLERANCE_UNITS`](super::REPORT_TOLERANCE_UNITS)
+    /// (their units moved to the (SKU, zone)'s largest row: each zone's served units are
+    /// the plan's).
     pub flows: Vec<FlowReport>,
 }
 
@@ -299,23 +303,33 @@ impl PlacementResult {
             objective: self.objective,
             kpis: self.kpis,
             shadow_prices: self.shadow_prices.clone(),
-            stock: self
-                .plan
-                .stock
-                .iter()
-                .map(|s| StockReport { sku: sku(s.sku), centre: centre(s.centre), units: s.units })
-                .collect(),
-            flows: self
-                .plan
-                .flows
-                .iter()
-                .map(|f| FlowReport {
-                    sku: sku(f.sku),
-                    zone: zone(f.zone),
-                    centre: centre(f.centre),
-                    units: f.units,
-                })
-                .collect(),
+            stock: prune(
+                self.plan
+                    .stock
+                    .iter()
+                    .map(|s| StockReport {
+                        sku: sku(s.sku),
+                        centre: centre(s.centre),
+                        units: s.units,
+                    })
+                    .collect(),
+                |s| s.sku.clone(),
+                |s| &mut s.units,
+            ),
+            flows: prune(
+                self.plan
+                    .flows
+                    .iter()
+                    .map(|f| FlowReport {
+                        sku: sku(f.sku),
+                        zone: zone(f.zone),
+                        centre: centre(f.centre),
+                        units: f.units,
+                    })
+                    .collect(),
+                |f| (f.sku.clone(), f.zone.clone()),
+                |f| &mut f.units,
+            ),
         }
     }
 }
