@@ -213,7 +213,7 @@ fn r19_saturdays_without_history_are_forecast_as_zero() {
         let date = start + chrono::Days::new(d);
         for s in 0..4 {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let sells = (state >> 33) % 3 != 0;
+            let sells = !(state >> 33).is_multiple_of(3);
             if date.weekday() != chrono::Weekday::Sat && sells {
                 b.push(date, &format!("SKU{s}"), "north", 1.0 + ((state >> 60) % 5) as f64);
             }
