@@ -247,11 +247,11 @@ async fn r12_fifos_and_links_outside_are_refused_before_any_job() {
     mkfifo(&dir.path().join("scenario/demand.csv"));
 
     let server = Server::fresh(|c| c).await;
-    let mut fifo = routing_spec("paths", &[1, 2], 2, 10);
+    let mut fifo = routing_spec("paths", &[1, 2, 3], 3, 10);
     fifo["units"]["instances"] = json!([rel.join("pipe.vrp")]);
-    let mut link = routing_spec("paths", &[1, 2], 2, 10);
+    let mut link = routing_spec("paths", &[1, 2, 3], 3, 10);
     link["units"]["instances"] = json!(["data/routing/A-n32-k5.vrp", rel.join("out.vrp")]);
-    let mut folder = routing_spec("paths", &[1, 2], 2, 10);
+    let mut folder = routing_spec("paths", &[1, 2, 3], 3, 10);
     folder["units"]["scenarios"] = json!([rel.join("scenario")]);
     let cases = [
         (fifo, "spec.units.instances[0]", "is not a regular file"),
