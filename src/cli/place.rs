@@ -106,7 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if cancel.is_cancelled() {
         return Ok(super::interrupt::interrupted());
     }
-    write_outputs(&args.out, &placed.report)?;
+    write_outputs(&args.out, &placed.report.clone().pruned())?;
     print_kpis(
         &placed.report,
         &info.id,

@@ -3,7 +3,7 @@
 //! An interior-point solve leaves residue on columns that are zero at the optimum: on the
 //! Monaco plan 106 of 517 stock rows and 8,694 of 13,236 flow rows held less than 0.001
 //! units (issue 19). Nobody ships a thousandth of a unit, and those rows made stock.csv and
-//! flows.csv unreadable. [`PlacementResult::report`](super::PlacementResult::report) prunes
+//! flows.csv unreadable. [`PlacementReport::pruned`](super::PlacementReport::pruned) prunes
 //! them at [`REPORT_TOLERANCE_UNITS`], moving each pruned row's units onto the largest row
 //! of its group, so the totals a reader adds up stay what the solver found:
 //! - stock rows are grouped by SKU: each SKU's stock in the network is unchanged;

@@ -267,13 +267,22 @@ pub struct PlacementReport {
     pub kpis: Kpis,
     /// Shadow prices per centre.
     pub shadow_prices: Vec<CentreShadowPrice>,
-    /// Stock lines, without rows below [`REPORT_TOLERANCE_UNITS`](super::REPORT_TOLERANCE_UNITS)
-    /// (their units moved to the SKU's largest row: each SKU's total is the plan's).
+    /// Stock lines ([`PlacementReport::pruned`] drops the solver's noise).
     pub stock: Vec<StockReport>,
-    /// Flow lines, without rows below [`REPORT_TOLERANCE_UNITS`](super::REPORT_TOLERANCE_UNITS)
-    /// (their units moved to the (SKU, zone)'s largest row: each zone's served units are
-    /// the plan's).
+    /// Flow lines ([`PlacementReport::pruned`] drops the solver's noise).
     pub flows: Vec<FlowReport>,
+}
+
+impl PlacementReport {
+    /// The report for people's files (plan.json, stock.csv, flows.csv): rows below
+    /// [`REPORT_TOLERANCE_UNITS`](super::REPORT_TOLERANCE_UNITS) pruned, their units moved to
+    /// the largest row of the SKU (stock) or of the (SKU, zone) (flows), so those totals are
+    /// the plan's ([`super::prune`](super::REPORT_TOLERANCE_UNITS)).
+    pub fn pruned(mut self) -> Self {
+        self.stock = prune(self.stock, |s| s.sku.clone(), |s| &mut s.units);
+        self.flows = prune(self.flows, |f| (f.sku.clone(), f.zone.clone()), |f| &mut f.units);
+        self
+    }
 }
 
 impl PlacementResult {
@@ -303,33 +312,23 @@ impl PlacementResult {
             objective: self.objective,
             kpis: self.kpis,
             shadow_prices: self.shadow_prices.clone(),
-            stock: prune(
-                self.plan
-                    .stock
-                    .iter()
-                    .map(|s| StockReport {
-                        sku: sku(s.sku),
-                        centre: centre(s.centre),
-                        units: s.units,
-                    })
-                    .collect(),
-                |s| s.sku.clone(),
-                |s| &mut s.units,
-            ),
-            flows: prune(
-                self.plan
-                    .flows
-                    .iter()
-                    .map(|f| FlowReport {
-                        sku: sku(f.sku),
-                        zone: zone(f.zone),
-                        centre: centre(f.centre),
-                        units: f.units,
-                    })
-                    .collect(),
-                |f| (f.sku.clone(), f.zone.clone()),
-                |f| &mut f.units,
-            ),
+            stock: self
+                .plan
+                .stock
+                .iter()
+                .map(|s| StockReport { sku: sku(s.sku), centre: centre(s.centre), units: s.units })
+                .collect(),
+            flows: self
+                .plan
+                .flows
+                .iter()
+                .map(|f| FlowReport {
+                    sku: sku(f.sku),
+                    zone: zone(f.zone),
+                    centre: centre(f.centre),
+                    units: f.units,
+                })
+                .collect(),
         }
     }
 }

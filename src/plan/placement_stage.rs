@@ -32,7 +32,7 @@ pub(crate) fn run(
     let graph = graph.filter(|_| options.road_distances);
     let placed = placement::place(scn, &demand, graph, &place_options, ctx)?;
     let road_pairs = placed.road_pairs();
-    let report = placed.report;
+    let report = placed.report.pruned();
     let check_violations = placed
         .verdict
         .violations
