@@ -198,7 +198,7 @@ def check_plan_job(page, base, c, timeout_ms):
         c.eq(f"plan: legend {i}", [item.locator(".vehicle").text_content(),
                                    item.locator("[data-k='distance']").text_content(),
                                    item.locator("[data-k='duration']").text_content()],
-             [f"{s['station']} · {r['vehicle_type']} {r['vehicle'] + 1}",
+             [f"{s['station']} · {r['vehicle_type']} {r['vehicle']}",
               f"{r['distance_km']:.2f} km", span(r["end_s"] - r["start_s"])])
         first = page.locator(f".route-steps[data-route='{i}'] tr.step").first
         c.eq(f"plan: route {i} first arrival",

@@ -185,5 +185,5 @@ fn routing_bench(a: &RoutingArgs) -> anyhow::Result<ExitCode> {
          {more_vehicles} with more vehicles than the BKS",
         gaps.len()
     );
-    Ok(if infeasible == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if infeasible == 0 { ExitCode::SUCCESS } else { ExitCode::from(super::exit::RUN_FAILURE) })
 }

@@ -48,7 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(spec) => spec,
         Err(err @ (ExperimentError::SpecSyntax(_) | ExperimentError::InvalidSpec(_))) => {
             eprintln!("{}: {err}", args.spec.display());
-            return Ok(ExitCode::from(1));
+            return Ok(ExitCode::from(super::exit::INPUT));
         }
         Err(other) => return Err(other).context(format!("reading {}", args.spec.display())),
     };

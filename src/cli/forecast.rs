@@ -11,7 +11,7 @@
 //! use). The run id (or the backtest table) goes to stdout, the progress bar and the
 //! history summary to stderr. Ctrl-C stops the run with exit code 130 and stores nothing.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
@@ -96,7 +96,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let frequency = history.frequency();
             (history, folder.display().to_string(), frequency, Some(scn.horizon_periods as usize))
         }
-        (None, None) => bail!("give a scenario folder or --history CSV"),
+        (None, None) => {
+            let why = "give a scenario folder or --history CSV";
+            return Err(super::exit::InputError(why.to_owned()).into());
+        }
     };
     let horizon = args
         .horizon

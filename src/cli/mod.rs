@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod exit;
 mod experiment;
 mod forecast;
 mod generate;
@@ -21,7 +22,7 @@ mod validate;
 
 /// stockroute: forecast demand, place stock, route the last mile.
 #[derive(Debug, Parser)]
-#[command(name = "stockroute", version, about, long_about = None)]
+#[command(name = "stockroute", version, about, long_about = None, after_help = exit::HELP)]
 struct Cli {
     /// Log filter (e.g. `info`, `stockroute=debug`); `RUST_LOG` works too.
     #[arg(long, global = true, default_value = "warn")]
@@ -77,8 +78,8 @@ pub fn run() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(2)
+            eprintln!("error: {}", exit::text_of(&err));
+            exit::code_of(&err)
         }
     }
 }
@@ -109,7 +110,7 @@ fn load_scenario(
         Ok((scn, _)) => Ok(Ok(scn)),
         Err(stockroute::scenario::ScenarioError::Invalid(report)) => {
             eprint!("{}", report.to_text(&folder.display().to_string(), Some(5)));
-            Ok(Err(ExitCode::from(1)))
+            Ok(Err(ExitCode::from(exit::INPUT)))
         }
         Err(other) => Err(other).context(format!("loading {}", folder.display())),
     }

@@ -13,8 +13,8 @@
 //! centre -> zone distances follow the roads wherever both ends lie on the road graph
 //! ([`placement::road_distances`]); the ends outside it are named on stderr and keep the
 //! straight-line distance (`--no-roads` uses straight lines throughout). Exit codes: 0 a checked plan, 1 an
-//! invalid scenario or a plan that fails `placement::check`, 2 other errors, 130 Ctrl-C
-//! (nothing written).
+//! invalid scenario or argument, 2 a usage error, 3 a run that failed or a plan that fails
+//! `placement::check`, 130 Ctrl-C (nothing written).
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
@@ -106,7 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if cancel.is_cancelled() {
         return Ok(super::interrupt::interrupted());
     }
-    write_outputs(&args.out, &placed.report)?;
+    write_outputs(&args.out, &placed.report.clone().pruned())?;
     print_kpis(
         &placed.report,
         &info.id,
@@ -117,7 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     if !placed.verdict.is_feasible() {
         eprintln!("placement check failed: {:?}", placed.verdict.violations);
-        return Ok(ExitCode::from(1));
+        return Ok(ExitCode::from(super::exit::RUN_FAILURE));
     }
     Ok(ExitCode::SUCCESS)
 }

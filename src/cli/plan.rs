@@ -12,8 +12,9 @@
 //! stdout at the end. Writes plan.json, stock.csv, flows.csv, routes.csv, routes.geojson
 //! and report.html into `--out` (default `out/<scenario name>`), all reproducible for the
 //! same inputs, store and seed, plus run.json (timestamps, stage times: the one file that
-//! differs between runs). Exit codes: 0 a checked plan, 1 an invalid scenario or a plan
-//! that fails a check, 2 other errors, 130 Ctrl-C (no output written).
+//! differs between runs). Exit codes ([`super::exit`]): 0 a checked plan, 1 an invalid
+//! scenario or argument, 2 a usage error, 3 a run that failed or a plan that fails a
+//! check, 130 Ctrl-C (no output written).
 
 use anyhow::Context;
 use clap::Args as ClapArgs;
@@ -134,7 +135,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let bad_routes = outcome.routing.stations.iter().any(|s| !s.check_violations.is_empty());
     if bad_routes || !outcome.placement.check_violations.is_empty() {
         eprintln!("a check failed: see report.html and plan.json (check_violations)");
-        return Ok(ExitCode::from(1));
+        return Ok(ExitCode::from(super::exit::RUN_FAILURE));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -155,10 +156,11 @@ fn print_summary(o: &PlanOutcome, stages: &[(String, f64)], out: &Path) {
     );
     let _ = writeln!(
         w,
-        "placement  cost {:.2} {}  fill rate {:.4}  within promise {:.4}  stock {:.0} units",
+        "placement  cost {:.2} {}  fill rate expected {:.4} replayed {:.4}  within promise {:.4}  stock {:.0} units",
         p.kpis.cost.total,
         o.currency,
-        p.kpis.expected_fill_rate,
+        o.placement.fill_rate.expected,
+        o.placement.fill_rate.replayed,
         p.kpis.within_promise_share,
         p.kpis.stock_units
     );
@@ -174,13 +176,12 @@ fn print_summary(o: &PlanOutcome, stages: &[(String, f64)], out: &Path) {
     );
     for st in &r.stations {
         for route in &st.routes {
-            let clock =
-                |s: f64| format!("{:02}:{:02}", (s / 3600.0) as u32, (s % 3600.0 / 60.0) as u32);
+            let clock = |s: f64| report::clock::clock(s, report::clock::Precision::Minutes);
             let _ = writeln!(
                 w,
                 "{:<16} {:<14} {:>5} {:>7.1} {:>6} {:>6} {:>7.0} {:>8.2}",
                 st.station.as_str(),
-                format!("{} #{}", route.vehicle_type, route.vehicle + 1),
+                format!("{} #{}", route.vehicle_type, route.vehicle),
                 route.stops.len(),
                 route.distance_km,
                 clock(route.start_s),

@@ -114,7 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let n = report.violations.len();
         let first: Vec<_> = report.violations.iter().take(5).collect();
         eprintln!("checker: {n} violations, first: {first:?}");
-        return Ok(ExitCode::from(1));
+        return Ok(ExitCode::from(super::exit::RUN_FAILURE));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -32,7 +32,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (report, code) = match stockroute::plan::validate(&args.scenario) {
         Ok((_, report, _)) => (report, ExitCode::SUCCESS),
-        Err(ScenarioError::Invalid(report)) => (report, ExitCode::from(1)),
+        Err(ScenarioError::Invalid(report)) => (report, ExitCode::from(super::exit::INPUT)),
         Err(other) => {
             return Err(other).with_context(|| format!("validate {}", args.scenario.display()));
         }

@@ -131,6 +131,8 @@ pub struct DecisionRule {
     pub confidence: f64,
     /// The fixed horizon: exactly this many units are evaluated, drawn from the eligible
     /// units by a permutation seeded with the spec's seed. No early stop, no extension.
+    /// At least [`Interval::min_units`] of the spec's interval method (3), at most
+    /// [`limits::MAX_UNITS`].
     pub units: usize,
     /// Bootstrap resamples of the paired differences.
     #[serde(default = "default_resamples")]
@@ -335,8 +337,14 @@ impl Spec {
         if !(d.confidence > 0.5 && d.confidence < 1.0) {
             problems.push("decision.confidence must lie in (0.5, 1)".to_owned());
         }
-        if !(2..=limits::MAX_UNITS).contains(&d.units) {
-            problems.push(format!("decision.units must lie in [2, {}]", limits::MAX_UNITS));
+        let min_units = d.interval.min_units();
+        if !(min_units..=limits::MAX_UNITS).contains(&d.units) {
+            problems.push(format!(
+                "decision.units must lie in [{min_units}, {}] (the {} interval needs at least \
+                 {min_units} units)",
+                limits::MAX_UNITS,
+                d.interval.name()
+            ));
         }
         if !(100..=limits::MAX_RESAMPLES).contains(&d.resamples) {
             problems
@@ -498,6 +506,22 @@ mod tests {
         let ExperimentError::InvalidSpec(problems) = err else { panic!("{err}") };
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("champion.k_nearest")));
+    }
+
+    #[test]
+    fn r19_fewer_units_than_the_interval_needs_are_refused_by_name() {
+        for interval in ["studentized", "percentile"] {
+            let text =
+                ROUTING.replace("units = 4", &format!("units = 2\ninterval = \"{interval}\""));
+            let err = Spec::from_toml(&text).unwrap().validate().unwrap_err();
+            let ExperimentError::InvalidSpec(problems) = err else { panic!("{err}") };
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(problems[0].contains("decision.units") && problems[0].contains("at least 3"));
+            assert!(problems[0].contains(interval), "{problems:?}");
+            let three =
+                ROUTING.replace("units = 4", &format!("units = 3\ninterval = \"{interval}\""));
+            Spec::from_toml(&three).unwrap().validate().unwrap();
+        }
     }
 
     #[test]

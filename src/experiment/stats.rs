@@ -19,7 +19,8 @@
 //! - **lose**: the whole interval lies below 0 (significantly worse, by any amount: a
 //!   challenger that harms is not adopted);
 //! - **inconclusive**: anything else, including a significant gain smaller than the minimum
-//!   effect.
+//!   effect, and any analysis of fewer than [`MIN_UNITS`] units (specs with fewer are
+//!   refused; with 2 units the interval collapses to a point, issue 19).
 //!
 //! With `min_effect = 0` an A/A experiment is declared a win or a loss with probability
 //! about `1 - confidence` (two one-sided tails); the integration tests check that rate.
@@ -37,6 +38,37 @@ pub enum Interval {
     Studentized,
     /// Quantiles of the resampled means.
     Percentile,
+}
+
+/// The fewest units any interval method can use ([`Interval::min_units`]); an analysis of
+/// fewer is always inconclusive ([`decide`]).
+pub const MIN_UNITS: usize = 3;
+
+impl Interval {
+    /// The fewest units the method needs to form an interval at all (a spec with fewer is
+    /// refused, naming `decision.units` and this minimum):
+    /// - studentized: 3. Every resample of 2 values is either constant (`se* = 0`, skipped)
+    ///   or a permutation with `mean* = mean`, so every `t*` is 0 and the interval
+    ///   collapses to the point estimate, which then decided on its sign alone (issue 19);
+    /// - percentile: 3. With 2 values the resampled means are `a`, `(a + b) / 2` and `b`
+    ///   with mass 1/4, 1/2, 1/4, so at any confidence above 50 % the interval is the range
+    ///   of the two differences whatever level was asked for.
+    ///
+    /// This is the floor for the arithmetic, not a recommendation: the module docs give
+    /// the false-positive rates measured at 10 units and up.
+    pub fn min_units(self) -> usize {
+        match self {
+            Interval::Studentized | Interval::Percentile => MIN_UNITS,
+        }
+    }
+
+    /// The spec's name of the method.
+    pub fn name(self) -> &'static str {
+        match self {
+            Interval::Studentized => "studentized",
+            Interval::Percentile => "percentile",
+        }
+    }
 }
 
 /// The verdict of an experiment.
@@ -206,9 +238,16 @@ pub fn analyse(
     }
 }
 
-/// The decision of the module docs for an analysis and a minimum effect.
+/// The decision of the module docs for an analysis and a minimum effect. A degenerate
+/// interval is always inconclusive: one from fewer than [`MIN_UNITS`] units (with 2 the
+/// studentized interval collapses to the point estimate whatever the data, issue 19) or
+/// with an end that is not finite. A point interval from enough units whose differences
+/// are all equal is not degenerate: every unit agrees.
 pub fn decide(a: &PairedAnalysis, min_effect: f64) -> Decision {
-    if a.ci_low > 0.0 && a.improvement >= min_effect {
+    let degenerate = a.n < MIN_UNITS || !(a.ci_low.is_finite() && a.ci_high.is_finite());
+    if degenerate {
+        Decision::Inconclusive
+    } else if a.ci_low > 0.0 && a.improvement >= min_effect {
         Decision::Win
     } else if a.ci_high < 0.0 {
         Decision::Lose
@@ -239,6 +278,21 @@ mod tests {
     fn improvements_follow_the_metric_direction() {
         assert_eq!(improvements(&[10.0, 5.0], &[8.0, 6.0], true), vec![2.0, -1.0]);
         assert_eq!(improvements(&[0.9, 0.8], &[0.95, 0.7], false)[0], 0.95 - 0.9);
+    }
+
+    #[test]
+    fn r19_two_units_collapse_the_studentized_interval_three_do_not() {
+        let (lo, hi) = bootstrap_t_ci(&[0.5, 2.0], 0.95, 2000, &mut rng());
+        assert_eq!(lo, hi, "the collapse min_units guards against");
+        assert!(Interval::Studentized.min_units() > 2);
+        let (lo, hi) = bootstrap_t_ci(&[0.5, 2.0, 1.0], 0.95, 2000, &mut rng());
+        assert!(lo < hi);
+        // Percentile with 2 units: the range of the data at any confidence.
+        assert_eq!(bootstrap_ci(&[0.5, 2.0], 0.95, 10_000, &mut rng()), (0.5, 2.0));
+        assert_eq!(bootstrap_ci(&[0.5, 2.0], 0.6, 10_000, &mut rng()), (0.5, 2.0));
+        assert!(Interval::Percentile.min_units() > 2);
+        let (lo, hi) = bootstrap_ci(&[0.5, 2.0, 1.0], 0.6, 10_000, &mut rng());
+        assert!(lo > 0.5 && hi < 2.0, "({lo}, {hi})");
     }
 
     #[test]
@@ -305,6 +359,17 @@ mod tests {
         assert_eq!(decide(&analysis(0.05, -0.01, 0.11), 0.0), Decision::Inconclusive);
         // Significantly worse, by a small amount: still a loss.
         assert_eq!(decide(&analysis(-0.01, -0.015, -0.005), 0.03), Decision::Lose);
+        // Two units collapse the studentized interval to its point (issue 19): that point
+        // decides nothing, however far from zero it lies.
+        let two = |m: f64| PairedAnalysis { n: 2, ..analysis(m, m, m) };
+        assert_eq!(decide(&two(0.05), 0.0), Decision::Inconclusive);
+        assert_eq!(decide(&two(-0.05), 0.0), Decision::Inconclusive);
+        assert_eq!(decide(&analysis(0.05, f64::NAN, 0.1), 0.0), Decision::Inconclusive);
+        let mut rng = rng();
+        let a =
+            analyse(&[10.0, 10.0], &[9.5, 8.0], true, (Interval::Studentized, 0.95, 500), &mut rng);
+        assert_eq!((a.n, a.ci_low, a.ci_high), (2, a.improvement, a.improvement));
+        assert_eq!(decide(&a, 0.0), Decision::Inconclusive);
     }
 
     #[test]

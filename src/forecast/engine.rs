@@ -1,5 +1,7 @@
 //! The forecasting pipeline over a whole [`History`]: backtest the candidates per series,
-//! select, fit the chosen model, attach quantiles; and its evaluation on a held-out window.
+//! select, fit the chosen model, lay the history's weekday profile over it where the history
+//! shows one ([`super::weekday`]), attach quantiles; and its evaluation on a held-out window
+//! (whose forecasts are shaped the same way).
 //!
 //! Series are independent, so both passes run in parallel over series (rayon, with the
 //! thread budget of the [`SolveContext`]), with a dense buffer per worker and nothing kept
@@ -16,9 +18,10 @@ use super::models::{ModelKind, ModelSettings};
 use super::quantile::{QUANTILE_LEVELS, quantile_ratios};
 use super::select::{DemandClass, Selection, choose};
 use super::series::{Frequency, History};
+use super::weekday::WeekdayProfile;
 use crate::context::{Interrupted, SolveContext};
 use crate::ids::{SkuId, ZoneId};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +67,8 @@ pub struct ForecastConfig {
     pub origins: usize,
     /// Periods between origins.
     pub origin_step: usize,
-    /// Periods of recent history that shape the quantiles.
+    /// Periods of recent history that shape the quantiles and the weekday profile
+    /// ([`super::weekday`]).
     pub quantile_window: usize,
     /// Which series are modelled and scored.
     pub eligibility: Eligibility,
@@ -357,10 +361,15 @@ pub fn forecast(
     ctx.progress().set_total(2 * history.len() as u64);
     let scored = score_all(history, end, config, &models, ctx)?;
     let chosen = pick(config, &scored, fallback);
+    let profile = WeekdayProfile::estimate(history, end, config.quantile_window);
+    let first_day = history.period_start(end).weekday();
     let series = par_series(history.len(), ctx, |i, buf| {
         history.dense(i, end, buf);
         let model = chosen[i];
-        let mean = models.forecast_one(model, buf, config.horizon);
+        let mut mean = models.forecast_one(model, buf, config.horizon);
+        if let Some(p) = &profile {
+            p.apply(&mut mean, first_day);
+        }
         let ratios = quantile_ratios(buf, config.quantile_window, &QUANTILE_LEVELS);
         let (sku, zone) = history.key(i);
         SeriesForecast {
@@ -414,6 +423,15 @@ pub fn backtest(
     let scored = score_all(history, cut, config, &models, ctx)?;
     let chosen = pick(config, &scored, fallback);
     let h = config.horizon;
+    // The forecasts scored here are shaped as `forecast` shapes them, from the cut.
+    let profile = WeekdayProfile::estimate(history, cut, config.quantile_window);
+    let first_day = history.period_start(cut).weekday();
+    let shape = |mut mean: Vec<f64>| {
+        if let Some(p) = &profile {
+            p.apply(&mut mean, first_day);
+        }
+        mean
+    };
     let per_series = par_series(history.len(), ctx, |i, buf| {
         let start = history.dense(i, cut + h, buf);
         let split = cut.saturating_sub(start);
@@ -422,10 +440,10 @@ pub fn backtest(
         let mut actual_full = vec![0.0; h - actual.len()];
         actual_full.extend_from_slice(actual);
         if !scored[i].eligible {
-            return (None, models.forecast_one(chosen[i], train, h), actual_full);
+            return (None, shape(models.forecast_one(chosen[i], train, h)), actual_full);
         }
         let ratios = quantile_ratios(train, config.quantile_window, &QUANTILE_LEVELS);
-        let all = models.forecast_all(train, h);
+        let all: Vec<Vec<f64>> = models.forecast_all(train, h).into_iter().map(&shape).collect();
         let accs: Vec<MetricsAccumulator> = all
             .iter()
             .map(|mean| {

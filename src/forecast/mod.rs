@@ -3,14 +3,19 @@
 //! Data flow: [`History`] (rows checked by the scenario stage's one demand pipeline,
 //! bucketed daily or weekly on its calendar) -> [`forecast`]
 //! (per series: rolling-origin backtest of each candidate on the error of horizon totals,
-//! selection, fit, quantiles) -> [`ForecastSet`], which the CLI writes to the forecast store
+//! selection, fit, the history's weekday profile where it shows one ([`weekday`]),
+//! quantiles) -> [`ForecastSet`], which the CLI writes to the forecast store
 //! and to CSV. [`backtest()`] scores every candidate and the selection on a held-out window
 //! without letting the selection see it.
 //!
 //! Why horizon totals: placement consumes lead-time demand, and on sparse retail data
-//! per-period WAPE or MASE would select "forecast zero" (see [`metrics`]).
+//! per-period WAPE or MASE would select "forecast zero" (see [`metrics`]). Totals are blind
+//! to the shape within a week, which is why the weekday profile is laid over the chosen
+//! model rather than left to the selection. The band of a sum of series (a chart's total)
+//! comes from [`band`], not from adding the series' quantiles.
 
 pub mod backtest;
+pub mod band;
 pub mod candidates;
 pub mod coherence;
 pub mod engine;
@@ -23,6 +28,7 @@ pub(crate) mod optimize;
 pub mod quantile;
 pub mod select;
 pub mod series;
+pub mod weekday;
 
 pub use engine::{
     BacktestReport, Eligibility, ForecastConfig, ForecastSet, ModelReport, SelectionLine,

@@ -311,6 +311,11 @@ impl History {
         start
     }
 
+    /// The non-zero sales of series `index` as `(period, units)`, sorted by period.
+    pub(crate) fn sales(&self, index: usize) -> &[(u32, f64)] {
+        &self.series[index].sales
+    }
+
     /// Units summed over all series and periods.
     ///
     /// # Units

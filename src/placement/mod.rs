@@ -75,6 +75,8 @@ mod model;
 mod mps;
 mod network;
 mod prices;
+mod prune;
+mod replay;
 mod result;
 mod roads;
 mod solve;
@@ -91,6 +93,8 @@ pub use model::{
     ZoneSkuDemand, ZoneSpec,
 };
 pub use network::{CentreIdx, SkuIdx, ZoneIdx, haversine_km};
+pub use prune::REPORT_TOLERANCE_UNITS;
+pub use replay::{Replay, replay};
 pub use result::{
     CLIP_PRICE, CLIP_UNITS, CentreShadowPrice, CostBreakdown, FlowLine, FlowReport, Kpis, LostLine,
     PlacementPlan, PlacementReport, PlacementResult, ShadowPriceSource, SolveStats, StockLine,

@@ -8,6 +8,7 @@
 use super::lp::LpModel;
 use super::model::PlacementInput;
 use super::network::{CentreIdx, Network, SkuIdx, ZoneIdx};
+use super::prune::prune;
 use crate::ids::{CentreId, RunId, SkuId, ZoneId};
 use serde::Serialize;
 
@@ -266,10 +267,22 @@ pub struct PlacementReport {
     pub kpis: Kpis,
     /// Shadow prices per centre.
     pub shadow_prices: Vec<CentreShadowPrice>,
-    /// Stock lines.
+    /// Stock lines ([`PlacementReport::pruned`] drops the solver's noise).
     pub stock: Vec<StockReport>,
-    /// Flow lines.
+    /// Flow lines ([`PlacementReport::pruned`] drops the solver's noise).
     pub flows: Vec<FlowReport>,
+}
+
+impl PlacementReport {
+    /// The report for people's files (plan.json, stock.csv, flows.csv): rows below
+    /// [`REPORT_TOLERANCE_UNITS`](super::REPORT_TOLERANCE_UNITS) pruned, their units moved to
+    /// the largest row of the SKU (stock) or of the (SKU, zone) (flows), so those totals are
+    /// the plan's ([`super::prune`](super::REPORT_TOLERANCE_UNITS)).
+    pub fn pruned(mut self) -> Self {
+        self.stock = prune(self.stock, |s| s.sku.clone(), |s| &mut s.units);
+        self.flows = prune(self.flows, |f| (f.sku.clone(), f.zone.clone()), |f| &mut f.units);
+        self
+    }
 }
 
 impl PlacementResult {

@@ -4,8 +4,8 @@
 use super::outcome::{DemandChart, ForecastPoint, ForecastSummary, HistoryPoint, SkuChart};
 use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
-use crate::forecast::{ForecastConfig, History};
-use crate::ids::SkuId;
+use crate::forecast::{ForecastConfig, History, band};
+use crate::ids::{SkuId, ZoneId};
 use crate::scenario::{Calendar, Scenario};
 use crate::store::{self, ForecastRow, ForecastStore, RunInfo};
 use chrono::NaiveDate;
@@ -69,11 +69,39 @@ fn history_window(horizon: usize) -> usize {
     (3 * horizon).max(56)
 }
 
+/// Per (sku, zone) series: the [`band::variance_ratio`] of its recent history, over the
+/// quantile window of the run's configuration (the window its quantiles came from).
+fn variance_ratios<'a>(
+    scn: &Scenario,
+    stored: &'a StoredForecast,
+) -> HashMap<(&'a SkuId, &'a ZoneId), f64> {
+    let run = &stored.info.run;
+    let Some(history) = History::from_scenario(scn) else { return HashMap::new() };
+    let window = serde_json::from_value::<ForecastConfig>(run.model_config.clone()).map_or_else(
+        |_| ForecastConfig::new(history.frequency(), run.horizon).quantile_window,
+        |c| c.quantile_window,
+    );
+    let mut by_key: HashMap<(String, String), f64> = HashMap::new();
+    let mut buf = Vec::new();
+    for i in 0..history.len() {
+        history.dense(i, history.periods(), &mut buf);
+        let (sku, zone) = history.key(i);
+        by_key.insert((sku.0.clone(), zone.0.clone()), band::variance_ratio(&buf, window));
+    }
+    stored
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let ratio = by_key.get(&(r.sku.0.clone(), r.zone.0.clone()))?;
+            Some(((&r.sku, &r.zone), *ratio))
+        })
+        .collect()
+}
+
 /// The chart digest: totals and the top SKUs, history (last periods) then forecast.
 pub(crate) fn summary(scn: &Scenario, stored: &StoredForecast) -> ForecastSummary {
-    let p90_at = stored.info.run.quantile_levels.iter().position(|&l| (l - 0.9).abs() < 1e-9);
-    let p90 = |r: &ForecastRow| p90_at.and_then(|i| r.quantiles.get(i).copied()).unwrap_or(r.mean);
     let window = history_window(stored.info.run.horizon);
+    let cv2 = variance_ratios(scn, stored);
     let mut by_sku_forecast: HashMap<&SkuId, f64> = HashMap::new();
     for r in &stored.rows {
         *by_sku_forecast.entry(&r.sku).or_default() += r.mean;
@@ -112,15 +140,18 @@ pub(crate) fn summary(scn: &Scenario, stored: &StoredForecast) -> ForecastSummar
         }
         let skip = dense.len().saturating_sub(window);
         let history = dense.split_off(skip);
-        let mut ahead: BTreeMap<NaiveDate, (f64, f64)> = BTreeMap::new();
+        // The band of the sum, not the sum of the series' P90s (see forecast::band).
+        let mut ahead: BTreeMap<NaiveDate, Vec<(f64, f64)>> = BTreeMap::new();
         for r in stored.rows.iter().filter(|r| keep(&r.sku)) {
-            let e = ahead.entry(r.period).or_default();
-            e.0 += r.mean;
-            e.1 += p90(r);
+            let ratio = cv2.get(&(&r.sku, &r.zone)).copied().unwrap_or(0.0);
+            ahead.entry(r.period).or_default().push((r.mean, ratio));
         }
         let forecast = ahead
             .into_iter()
-            .map(|(period, (mean, p90))| ForecastPoint { period, mean, p90 })
+            .map(|(period, parts)| {
+                let (mean, p90) = band::sum_band(parts);
+                ForecastPoint { period, mean, p90 }
+            })
             .collect();
         DemandChart { history, forecast }
     };

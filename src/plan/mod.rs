@@ -50,9 +50,9 @@ mod routing_stage;
 
 pub use error::PlanError;
 pub use outcome::{
-    CentreUse, DemandChart, ForecastPoint, ForecastSummary, HistoryPoint, PlacementSummary,
-    PlanOutcome, PlannedRoute, RoutingSummary, SkuChart, StationRoutes, UnservedCause,
-    UnservedOrder, Visit, ZoneShape,
+    CentreUse, DemandChart, FillRates, ForecastPoint, ForecastSummary, HistoryPoint,
+    PlacementSummary, PlanOutcome, PlannedRoute, RoutingSummary, SkuChart, StationRoutes,
+    UnservedCause, UnservedOrder, Visit, ZoneShape,
 };
 pub use request::{ForecastOptions, PlacementStageOptions, PlanRequest, RoutingStageOptions};
 pub use routing_stage::solution_of;

@@ -59,8 +59,8 @@ pub struct ForecastSummary {
 pub struct DemandChart {
     /// The last periods of history (units per period).
     pub history: Vec<HistoryPoint>,
-    /// The forecast (units per period). `p90` is the sum of the series' P90s, an upper
-    /// band rather than the P90 of the total.
+    /// The forecast (units per period); `p90` is the P90 of the sum of the series
+    /// ([`forecast::band`](crate::forecast::band): independent series, normal sum).
     pub forecast: Vec<ForecastPoint>,
 }
 
@@ -80,7 +80,7 @@ pub struct ForecastPoint {
     pub period: NaiveDate,
     /// Mean units.
     pub mean: f64,
-    /// Summed P90 units.
+    /// P90 of the summed units (>= `mean`), see [`crate::forecast::band`].
     pub p90: f64,
 }
 
@@ -98,6 +98,9 @@ pub struct SkuChart {
 pub struct PlacementSummary {
     /// Periods the stock covers.
     pub cycle_periods: f64,
+    /// The plan's fill rate two ways, side by side: what the LP expects and what replaying
+    /// realised demand gives.
+    pub fill_rate: FillRates,
     /// Objective, KPIs, shadow prices, stock and flows.
     pub report: PlacementReport,
     /// Capacity use per centre, scenario order.
@@ -106,6 +109,30 @@ pub struct PlacementSummary {
     pub road_pairs: usize,
     /// What `placement::check` found wrong (empty for a checked plan).
     pub check_violations: Vec<String>,
+}
+
+/// Expected and replayed fill rate of a placement plan.
+///
+/// They answer different questions and differ on lumpy demand: `expected` pools the mean
+/// forecast over the cycle, so a plan that covers the mean scores 1 however the days fall;
+/// `replayed` serves the real rows of the last cycle of history one day at a time
+/// ([`placement::replay`](crate::placement::replay())), so a day's spike that the stock in
+/// the right centre cannot cover is lost. The history's last cycle is the only realised
+/// demand a plan has (its forecast looks past the history); it is demand the forecast was
+/// fitted on, so the replay is in-sample, and the experiments replay held-back demand.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FillRates {
+    /// Expected (LP): share of the mean forecast demand over the cycle that the plan serves.
+    pub expected: f64,
+    /// Replayed: share of the realised demand of `replay_from..=replay_to` served from the
+    /// plan's stock, day by day, without replenishment.
+    pub replayed: f64,
+    /// First day replayed.
+    pub replay_from: Option<NaiveDate>,
+    /// Last day replayed (the history's last day).
+    pub replay_to: Option<NaiveDate>,
+    /// Units demanded on the replayed days.
+    pub replay_demand_units: f64,
 }
 
 /// One centre's stock, capacity use and shadow prices.
@@ -182,7 +209,8 @@ pub struct StationRoutes {
 pub struct PlannedRoute {
     /// Vehicle type id.
     pub vehicle_type: VehicleTypeId,
-    /// Which vehicle of the type (0-based).
+    /// Which vehicle of the type, numbered from 1: the number every output shows (CLI,
+    /// report.html, routes.csv, routes.geojson), so plan.json says "van 1" where they do.
     pub vehicle: usize,
     /// Visits in order.
     pub stops: Vec<Visit>,

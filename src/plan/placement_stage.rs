@@ -2,7 +2,7 @@
 //! `stockroute place` does), with capacity use per centre.
 
 use super::forecast_stage::StoredForecast;
-use super::outcome::{CentreUse, PlacementSummary};
+use super::outcome::{CentreUse, FillRates, PlacementSummary};
 use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
 use crate::ids::{CentreId, SkuId};
@@ -32,7 +32,7 @@ pub(crate) fn run(
     let graph = graph.filter(|_| options.road_distances);
     let placed = placement::place(scn, &demand, graph, &place_options, ctx)?;
     let road_pairs = placed.road_pairs();
-    let report = placed.report;
+    let report = placed.report.pruned();
     let check_violations = placed
         .verdict
         .violations
@@ -78,5 +78,31 @@ pub(crate) fn run(
             }
         })
         .collect();
-    Ok(PlacementSummary { cycle_periods: cycle, report, centres, road_pairs, check_violations })
+    let fill_rate = fill_rates(scn, &report, cycle);
+    Ok(PlacementSummary {
+        cycle_periods: cycle,
+        fill_rate,
+        report,
+        centres,
+        road_pairs,
+        check_violations,
+    })
+}
+
+/// The LP's expected fill rate beside the replay of the history's last cycle
+/// (`cycle` periods ending on its last day) against the plan.
+fn fill_rates(scn: &Scenario, report: &placement::PlacementReport, cycle: f64) -> FillRates {
+    let last = scn.demand.iter().map(|r| r.date).max();
+    let days = (cycle.ceil().max(1.0) as u64).saturating_mul(scn.period.days().unsigned_abs());
+    let first = last.and_then(|d| d.checked_sub_days(chrono::Days::new(days.saturating_sub(1))));
+    let rows: Vec<_> =
+        scn.demand.iter().filter(|r| first.is_some_and(|f| r.date >= f)).copied().collect();
+    let replayed = placement::replay(scn, report, &rows, cycle);
+    FillRates {
+        expected: report.kpis.expected_fill_rate,
+        replayed: replayed.fill_rate,
+        replay_from: first,
+        replay_to: last,
+        replay_demand_units: replayed.demand_units,
+    }
 }

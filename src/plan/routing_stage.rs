@@ -139,7 +139,7 @@ fn planned_route(
     let path = route_line(graph, &visits)?;
     Ok(PlannedRoute {
         vehicle_type: vt.id.clone(),
-        vehicle: r.vehicle,
+        vehicle: r.vehicle + 1,
         stops,
         start_s: vt.shift.start,
         end_s,
@@ -168,7 +168,9 @@ pub fn solution_of(
             r.stops.iter().map(|v| index(v.order.as_str())).collect::<Option<Vec<usize>>>()?;
         let distance = r.distance_km * 1000.0;
         let duration = r.end_s - r.start_s;
-        out.push(Route { vehicle_type, vehicle: r.vehicle, stops, distance, duration });
+        // Outputs number vehicles from 1; the solver indexes them from 0.
+        let vehicle = r.vehicle.checked_sub(1)?;
+        out.push(Route { vehicle_type, vehicle, stops, distance, duration });
     }
     let unserved = unserved
         .iter()

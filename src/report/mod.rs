@@ -1,7 +1,7 @@
 //! Reports for people, rendered from a stage's finished result: the files of a planning
 //! run ([`plan`]: plan.json, CSVs, GeoJSON and the HTML page of [`plan_page`]) and the
 //! pages of an experiment ([`experiment`]), with the inline SVG drawings they share
-//! ([`svg`]).
+//! ([`svg`]) and the one clock format of every output ([`clock`]).
 //!
 //! `report` sits above the stages it reports on and is called by their callers (the CLI,
 //! the service, examples): it takes [`PlanOutcome`](crate::plan::PlanOutcome) and
@@ -10,6 +10,7 @@
 //! names and labels) goes through the one [`escape`], so no page keeps a variant that
 //! forgets a character.
 
+pub mod clock;
 pub mod experiment;
 pub mod plan;
 pub mod plan_page;

@@ -72,10 +72,9 @@ fn flows_csv(o: &PlanOutcome) -> Result<String, Box<dyn std::error::Error>> {
     finish(w)
 }
 
-/// `HH:MM:SS` from seconds since midnight.
+/// `HH:MM:SS` from seconds since midnight, as every output shows it ([`super::clock`]).
 fn hms(seconds: f64) -> String {
-    let s = seconds.round().max(0.0) as u64;
-    format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+    super::clock::clock(seconds, super::clock::Precision::Seconds)
 }
 
 fn routes_csv(o: &PlanOutcome) -> Result<String, Box<dyn std::error::Error>> {
@@ -101,7 +100,7 @@ fn routes_csv(o: &PlanOutcome) -> Result<String, Box<dyn std::error::Error>> {
                 w.write_record([
                     st.station.as_str(),
                     r.vehicle_type.as_str(),
-                    &(r.vehicle + 1).to_string(),
+                    &r.vehicle.to_string(),
                     &(i + 1).to_string(),
                     v.order.as_str(),
                     v.zone.as_ref().map_or("", |z| z.as_str()),
@@ -144,7 +143,7 @@ fn geojson(o: &PlanOutcome) -> geojson::FeatureCollection {
             let props = json!({
                 "station": st.station,
                 "vehicle_type": r.vehicle_type,
-                "vehicle": r.vehicle + 1,
+                "vehicle": r.vehicle,
                 "stops": r.stops.len(),
                 "distance_km": r.distance_km,
                 "duration_s": r.end_s - r.start_s,
@@ -157,7 +156,7 @@ fn geojson(o: &PlanOutcome) -> geojson::FeatureCollection {
                     "order": v.order,
                     "station": st.station,
                     "vehicle_type": r.vehicle_type,
-                    "vehicle": r.vehicle + 1,
+                    "vehicle": r.vehicle,
                     "seq": i + 1,
                     "arrival": hms(v.arrival_s),
                 }));

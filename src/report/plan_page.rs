@@ -44,14 +44,14 @@ pub fn html(o: &PlanOutcome) -> String {
     s
 }
 
-/// Seconds since midnight as `HH:MM`.
+/// Seconds since midnight as `HH:MM`, as every output shows it ([`super::clock`]).
 fn clock(seconds: f64) -> String {
-    let m = (seconds / 60.0).round().max(0.0) as u64;
-    format!("{:02}:{:02}", m / 60, m % 60)
+    super::clock::clock(seconds, super::clock::Precision::Minutes)
 }
 
 fn header(s: &mut String, o: &PlanOutcome) {
     let p = &o.placement.report;
+    let fill = &o.placement.fill_rate;
     let r = &o.routing;
     let cur = escape(&o.currency);
     let _ = write!(
@@ -65,7 +65,8 @@ fn header(s: &mut String, o: &PlanOutcome) {
         ("series forecast", format!("{}", o.forecast.series)),
         ("forecast units", format!("{:.0}", o.forecast.forecast_units)),
         ("placement cost", format!("{:.0} {cur}", p.kpis.cost.total)),
-        ("fill rate", format!("{:.1} %", 100.0 * p.kpis.expected_fill_rate)),
+        ("fill rate expected (LP, mean forecast)", format!("{:.1} %", 100.0 * fill.expected)),
+        ("fill rate replayed (last cycle of demand)", format!("{:.1} %", 100.0 * fill.replayed)),
         ("within promise", format!("{:.1} %", 100.0 * p.kpis.within_promise_share)),
         ("orders delivered", format!("{} / {}", r.served, r.orders)),
         ("vehicles", format!("{}", r.vehicles)),
@@ -76,6 +77,15 @@ fn header(s: &mut String, o: &PlanOutcome) {
         let _ = write!(s, "<div class=\"card\">{label}<b>{value}</b></div>");
     }
     s.push_str("</div>");
+    let window = match (fill.replay_from, fill.replay_to) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "no days".to_owned(),
+    };
+    let _ = write!(
+        s,
+        "<p class=\"attr\">Fill rate expected: the LP's share of the mean forecast demand it serves over the cycle. Fill rate replayed: the plan's stock serving the realised demand of {window} ({:.0} units) day by day, without replenishment.</p>",
+        fill.replay_demand_units
+    );
 }
 
 fn maps(s: &mut String, o: &PlanOutcome) {
@@ -102,7 +112,7 @@ fn maps(s: &mut String, o: &PlanOutcome) {
                     p.points(&r.path),
                     escape(st.station.as_str()),
                     escape(r.vehicle_type.as_str()),
-                    r.vehicle + 1
+                    r.vehicle
                 );
                 for (i, v) in r.stops.iter().enumerate() {
                     let (x, y) = p.xy([v.lon, v.lat]);
@@ -205,7 +215,7 @@ fn forecast(s: &mut String, o: &PlanOutcome) {
     let f = &o.forecast;
     let _ = write!(
         s,
-        "<h2>Demand: history and forecast</h2><p>{} series, {:.0} units of history; {:.0} units forecast over {} periods. The band runs from the mean to the summed P90 of the series (an upper band, not the P90 of the total).</p><div class=\"charts\">",
+        "<h2>Demand: history and forecast</h2><p>{} series, {:.0} units of history; {:.0} units forecast over {} periods. The band runs from the mean to the P90 of the sum (the series taken as independent, their sum as normal), not the sum of their P90s.</p><div class=\"charts\">",
         f.series, f.history_units, f.forecast_units, f.horizon
     );
     s.push_str(&demand_chart("All SKUs and zones", &f.total));
@@ -322,7 +332,7 @@ fn routes(s: &mut String, o: &PlanOutcome) {
                 "<tr><td>{}</td><td class=\"l\"><span style=\"color:{c}\">&#9632;</span> {} #{}</td><td>{}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0}</td><td>{:.2}</td></tr>",
                 escape(st.station.as_str()),
                 escape(route.vehicle_type.as_str()),
-                route.vehicle + 1,
+                route.vehicle,
                 route.stops.len(),
                 route.distance_km,
                 clock(route.start_s),

@@ -3,7 +3,8 @@
 //! Data problems are not separate variants: they are [`Issue`](super::Issue)s collected
 //! into one [`Report`], and a scenario with any error is refused as a whole with
 //! [`ScenarioError::Invalid`]. The other variants are trouble around the data (no folder,
-//! a disk error, bad generator options), which the CLI maps to exit code 2.
+//! a disk error, bad generator options); the CLI maps a disk error to exit code 3 (run
+//! failure) and the others to 1 (input rejected).
 
 use super::report::Report;
 use std::path::PathBuf;

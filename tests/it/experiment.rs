@@ -177,11 +177,11 @@ fn placement_replay_measures_realised_outcomes() {
         metric = "realised_cost"
         [decision]
         min_effect = 0.0
-        units = 2
+        units = 3
         resamples = 500
         [units]
         scenario = {:?}
-        origins = 2
+        origins = 3
         horizon = 7
         [champion]
         candidates = ["seasonal_naive"]
@@ -196,7 +196,8 @@ fn placement_replay_measures_realised_outcomes() {
     );
     let spec = Spec::from_toml(&text).unwrap();
     let outcome = experiment::run(&spec, None, &SolveContext::new(0)).unwrap();
-    assert_eq!(outcome.units.len(), 2);
+    // Three units: the fewest the studentized interval can use (issue 19).
+    assert_eq!(outcome.units.len(), 3);
     for u in &outcome.units {
         for m in [&u.champion, &u.challenger] {
             assert!(m[&MetricKind::RealisedCost] > 0.0);
@@ -303,4 +304,16 @@ fn cli_runs_a_spec_records_it_and_writes_the_reports() {
     let bad = stockroute(&["experiment", spec_path.to_str().unwrap(), "--no-store"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("metric"));
+}
+
+#[test]
+fn r19_cli_refuses_two_units_naming_the_field_and_the_minimum() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec_path = dir.path().join("spec.toml");
+    let spec = routing_spec(&["data/routing/A-n32-k5.vrp"], &[1, 2], 0.0, 2);
+    std::fs::write(&spec_path, toml::to_string(&spec).unwrap()).unwrap();
+    let bad = stockroute(&["experiment", spec_path.to_str().unwrap(), "--no-store"]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("decision.units") && stderr.contains("at least 3"), "{stderr}");
 }

@@ -200,3 +200,41 @@ fn the_demand_sample_reads_as_its_readme_counts_it() {
     assert_eq!(h.period_start(318), chrono::NaiveDate::from_ymd_opt(2011, 10, 15).unwrap());
     assert_eq!(h.fingerprint(), History::read_csv(&path, &options).unwrap().fingerprint());
 }
+
+/// Issue 19: a history that never sells on a Saturday gets a Saturday forecast of 0, even
+/// from a level model (the backtest still chooses the model; the weekday profile shapes it).
+#[test]
+fn r19_saturdays_without_history_are_forecast_as_zero() {
+    use chrono::Datelike;
+    let mut b = forecast::HistoryBuilder::new();
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut state: u64 = 19;
+    for d in 0..26 * 7 {
+        let date = start + chrono::Days::new(d);
+        for s in 0..4 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let sells = !(state >> 33).is_multiple_of(3);
+            if date.weekday() != chrono::Weekday::Sat && sells {
+                b.push(date, &format!("SKU{s}"), "north", 1.0 + ((state >> 60) % 5) as f64);
+            }
+        }
+    }
+    let history = b.finish(Frequency::Daily).unwrap();
+    for candidates in [vec![ModelKind::WindowAverage], ModelKind::ALL.to_vec()] {
+        let mut config = ForecastConfig::new(Frequency::Daily, 21);
+        config.candidates = candidates;
+        let set = forecast::forecast(&history, &config, &SolveContext::new(1)).unwrap();
+        let mut saturdays = 0;
+        for s in &set.series {
+            for h in 0..set.horizon {
+                if set.period_start(h).weekday() == chrono::Weekday::Sat {
+                    saturdays += 1;
+                    assert_eq!((s.mean[h], s.p90[h]), (0.0, 0.0), "{} on {}", s.sku, h);
+                } else {
+                    assert!(s.mean[h] > 0.0, "{} on {h}", s.sku);
+                }
+            }
+        }
+        assert_eq!(saturdays, 4 * 3);
+    }
+}

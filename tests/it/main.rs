@@ -2,6 +2,7 @@
 
 mod api;
 mod city;
+mod cli;
 mod experiment;
 mod forecast;
 mod mutations;

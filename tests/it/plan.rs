@@ -223,7 +223,8 @@ fn unknown_station_is_an_error_before_any_work() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let o = plan_cli(&out, &dir.path().join("s.sqlite"), &["--station", "DS-NOWHERE"]);
-    assert_eq!(o.status.code(), Some(2));
+    // An argument naming what the scenario lacks is rejected input (exit 1, issue 19).
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("DS-NOWHERE"));
     assert!(!out.exists());
 }
@@ -279,4 +280,138 @@ fn ctrl_c_stops_plan_with_130_and_writes_no_output() {
     assert_eq!(status.code(), Some(130), "{rest}");
     assert!(!out.exists(), "output written after Ctrl-C");
     assert!(SqliteStore::open(&db).unwrap().list_runs().unwrap().is_empty(), "run stored");
+}
+
+/// Issue 19's output defects on one Monaco run through the binary: the weekday profile, the
+/// total band, both fill rates, pruned CSVs, one vehicle numbering and one clock.
+#[test]
+fn r19_monaco_outputs_are_honest_and_consistent() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = plan_cli(&out, &dir.path().join("s.sqlite"), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cli = String::from_utf8_lossy(&o.stdout).into_owned();
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&read("plan.json")).unwrap();
+    let html = read("report.html");
+    let day = |p: &serde_json::Value| {
+        chrono::NaiveDate::parse_from_str(p["period"].as_str().unwrap(), "%Y-%m-%d").unwrap()
+    };
+    let f64_of = |v: &serde_json::Value| v.as_f64().unwrap();
+
+    // 1. Saturday history is always 0, and so is the Saturday forecast.
+    let total = &plan["forecast"]["total"];
+    let history = total["history"].as_array().unwrap();
+    let saturdays = history.iter().filter(|p| day(p).weekday() == chrono::Weekday::Sat);
+    assert!(
+        saturdays.clone().count() >= 4 && saturdays.clone().all(|p| f64_of(&p["units"]) == 0.0)
+    );
+    let forecast = total["forecast"].as_array().unwrap();
+    let (sat, other): (Vec<_>, Vec<_>) =
+        forecast.iter().partition(|p| day(p).weekday() == chrono::Weekday::Sat);
+    assert!(!sat.is_empty());
+    for p in &sat {
+        assert!(f64_of(&p["mean"]) < 1e-9, "Saturday forecast {p}");
+    }
+    assert!(other.iter().all(|p| f64_of(&p["mean"]) > 0.0));
+
+    // 2. The band of every chart lies at or above its mean.
+    let mut charts = vec![total.clone()];
+    charts.extend(
+        plan["forecast"]["top_skus"].as_array().unwrap().iter().map(|s| s["chart"].clone()),
+    );
+    for chart in &charts {
+        for p in chart["forecast"].as_array().unwrap() {
+            assert!(f64_of(&p["p90"]) >= f64_of(&p["mean"]), "{p}");
+        }
+    }
+    let sum = |k: &str| forecast.iter().map(|p| f64_of(&p[k])).sum::<f64>();
+    assert!(sum("p90") > sum("mean"));
+
+    // 3. Expected and replayed fill rate, side by side and labelled.
+    let fill = &plan["placement"]["fill_rate"];
+    let (expected, replayed) = (f64_of(&fill["expected"]), f64_of(&fill["replayed"]));
+    assert_eq!(expected, f64_of(&plan["placement"]["report"]["kpis"]["expected_fill_rate"]));
+    assert!((0.0..=1.0).contains(&replayed), "{fill}");
+    assert!(f64_of(&fill["replay_demand_units"]) > 0.0 && fill["replay_to"].is_string());
+    let card = |label: &str, v: f64| format!("{label}<b>{:.1} %</b>", 100.0 * v);
+    assert!(html.contains(&card("fill rate expected (LP, mean forecast)", expected)), "expected");
+    assert!(
+        html.contains(&card("fill rate replayed (last cycle of demand)", replayed)),
+        "replayed"
+    );
+    assert!(
+        cli.contains(&format!("fill rate expected {expected:.4} replayed {replayed:.4}")),
+        "{cli}"
+    );
+
+    // 4. No CSV row below the tolerance; totals still match the plan's within it.
+    let tol = stockroute::placement::REPORT_TOLERANCE_UNITS;
+    let units = |file: &str, col: usize| -> Vec<f64> {
+        read(file)
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (stock, flows) = (units("stock.csv", 2), units("flows.csv", 3));
+    assert!(stock.iter().chain(&flows).all(|&u| u >= tol));
+    let kpis = &plan["placement"]["report"]["kpis"];
+    let stock_total: f64 = stock.iter().sum();
+    assert!((stock_total - f64_of(&kpis["stock_units"])).abs() <= tol, "{stock_total} {kpis}");
+    let served = f64_of(&kpis["expected_fill_rate"]) * f64_of(&kpis["demand_units"]);
+    let flow_total: f64 = flows.iter().sum();
+    assert!((flow_total - served).abs() <= tol, "{flow_total} vs {served}");
+
+    // 5 and 6. One numbering (from 1) and one clock: plan.json, routes.csv, the GeoJSON,
+    // report.html and the CLI name the same vehicles and show the same times.
+    let mut from_plan = std::collections::BTreeSet::new();
+    for st in plan["routing"]["stations"].as_array().unwrap() {
+        for r in st["routes"].as_array().unwrap() {
+            let (station, vt) =
+                (st["station"].as_str().unwrap(), r["vehicle_type"].as_str().unwrap());
+            let n = r["vehicle"].as_u64().unwrap();
+            assert!(n >= 1);
+            from_plan.insert((station.to_owned(), vt.to_owned(), n));
+            let clock = |s: &serde_json::Value| {
+                report::clock::clock(f64_of(s), report::clock::Precision::Minutes)
+            };
+            let (out_at, back) = (clock(&r["start_s"]), clock(&r["end_s"]));
+            let line = cli
+                .lines()
+                .find(|l| l.starts_with(station) && l.contains(&format!(" {vt} #{n} ")))
+                .unwrap_or_else(|| panic!("no CLI line for {station} {vt} #{n}\n{cli}"));
+            assert!(line.contains(&format!(" {out_at}  {back} ")), "{line} vs {out_at} {back}");
+            let row = format!(
+                " {vt} #{n}</td><td>{}</td><td>{:.1}</td><td>{out_at}</td><td>{back}</td>",
+                r["stops"].as_array().unwrap().len(),
+                f64_of(&r["distance_km"])
+            );
+            assert!(html.contains(&row), "report lacks {row}");
+        }
+    }
+    assert!(from_plan.iter().any(|(_, _, n)| *n == 1));
+    let from_csv: std::collections::BTreeSet<(String, String, u64)> = read("routes.csv")
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0].to_owned(), c[1].to_owned(), c[2].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(from_csv, from_plan);
+    let geo: serde_json::Value = serde_json::from_str(&read("routes.geojson")).unwrap();
+    let from_geo: std::collections::BTreeSet<(String, String, u64)> = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["kind"] == "route")
+        .map(|f| {
+            let p = &f["properties"];
+            let s = |k: &str| p[k].as_str().unwrap().to_owned();
+            (s("station"), s("vehicle_type"), p["vehicle"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(from_geo, from_plan);
 }

@@ -194,9 +194,10 @@ fn validate_command_exits_0_on_valid_and_names_every_bad_row_with_exit_1() {
 }
 
 #[test]
-fn validate_command_exits_2_when_the_folder_is_missing() {
+fn validate_command_exits_1_when_the_folder_is_missing() {
     let out = stockroute(&["validate", "no/such/scenario"]);
-    assert_eq!(out.status.code(), Some(2));
+    // A missing scenario is rejected input (exit 1), not a usage error (issue 19).
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }
 
@@ -259,7 +260,8 @@ fn generate_command_writes_a_folder_that_validates() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((out.status.code(), json["errors"].as_u64()), (Some(0), Some(0)), "{json}");
     let bad = stockroute(&["generate", "--zones", "0", "--skus", "1", "--seed", "1"]);
-    assert_eq!(bad.status.code(), Some(2));
+    // An option value out of range is rejected input (exit 1), not a usage error (issue 19).
+    assert_eq!(bad.status.code(), Some(1));
 }
 
 #[test]

@@ -175,7 +175,8 @@ function fromPlanJob(job) {
   for (const station of routing.stations) {
     for (const r of station.routes) {
       routes.push({
-        label: `${station.station} · ${r.vehicle_type} ${r.vehicle + 1}`,
+        // A plan numbers its vehicles from 1 already (plan.json, like every output).
+        label: `${station.station} · ${r.vehicle_type} ${r.vehicle}`,
         colour: COLOURS[routes.length % COLOURS.length],
         distance: `${num(r.distance_km, 2)} km`,
         duration: span(r.end_s - r.start_s),

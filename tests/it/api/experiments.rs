@@ -78,8 +78,8 @@ async fn an_experiment_runs_as_a_job_and_its_record_and_report_are_served() {
 
     // The TOML form of the same spec, under an idempotency key: one job for two requests.
     let toml_text = "name = \"svc-toml\"\nstage = \"routing\"\nmetric = \"cost_per_order\"\n\
-         [decision]\nmin_effect = 0.0\nunits = 2\nresamples = 200\n\
-         [units]\ninstances = [\"data/routing/A-n32-k5.vrp\"]\nseeds = [4, 5]\n\
+         [decision]\nmin_effect = 0.0\nunits = 3\nresamples = 200\n\
+         [units]\ninstances = [\"data/routing/A-n32-k5.vrp\"]\nseeds = [4, 5, 6]\n\
          [champion]\nmax_iterations = 100\n[challenger]\nmax_iterations = 200\n";
     let body = json!({"spec_toml": toml_text});
     let send = || {
@@ -107,15 +107,15 @@ async fn an_experiment_runs_as_a_job_and_its_record_and_report_are_served() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_specs_and_paths_are_422_naming_the_field() {
     let server = Server::fresh(|c| c).await;
-    let mut wrong_metric = routing_spec("bad", &[1, 2], 2, 10);
+    let mut wrong_metric = routing_spec("bad", &[1, 2, 3], 3, 10);
     wrong_metric["metric"] = json!("wape");
-    let mut escaping = routing_spec("bad", &[1, 2], 2, 10);
+    let mut escaping = routing_spec("bad", &[1, 2, 3], 3, 10);
     escaping["units"]["instances"] = json!(["data/routing/A-n32-k5.vrp", "../shared/x.vrp"]);
-    let mut absolute = routing_spec("bad", &[1, 2], 2, 10);
+    let mut absolute = routing_spec("bad", &[1, 2, 3], 3, 10);
     absolute["units"]["instances"] = json!(["/etc/passwd"]);
-    let mut missing = routing_spec("bad", &[1, 2], 2, 10);
+    let mut missing = routing_spec("bad", &[1, 2, 3], 3, 10);
     missing["units"]["instances"] = json!(["data/routing/none.vrp"]);
-    let mut unknown = routing_spec("bad", &[1, 2], 2, 10);
+    let mut unknown = routing_spec("bad", &[1, 2, 3], 3, 10);
     unknown["champion"]["colour"] = json!("red");
     let cases = [
         (json!({"spec": wrong_metric}), "invalid_spec", "spec"),
@@ -263,11 +263,11 @@ async fn r12_fifos_and_links_outside_are_refused_before_any_job() {
     mkfifo(&dir.path().join("scenario/demand.csv"));
 
     let server = Server::fresh(|c| c).await;
-    let mut fifo = routing_spec("paths", &[1, 2], 2, 10);
+    let mut fifo = routing_spec("paths", &[1, 2, 3], 3, 10);
     fifo["units"]["instances"] = json!([rel.join("pipe.vrp")]);
-    let mut link = routing_spec("paths", &[1, 2], 2, 10);
+    let mut link = routing_spec("paths", &[1, 2, 3], 3, 10);
     link["units"]["instances"] = json!(["data/routing/A-n32-k5.vrp", rel.join("out.vrp")]);
-    let mut folder = routing_spec("paths", &[1, 2], 2, 10);
+    let mut folder = routing_spec("paths", &[1, 2, 3], 3, 10);
     folder["units"]["scenarios"] = json!([rel.join("scenario")]);
     let cases = [
         (fifo, "spec.units.instances[0]", "is not a regular file"),

@@ -1,0 +1,94 @@
+//! The command line through the real binary: exit codes and error text (issue 19).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn stockroute(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stockroute")).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A plan of the small valid scenario whose output folder cannot be created (its parent is
+/// a regular file): the input is fine, writing fails.
+fn plan_into_a_file(dir: &Path) -> Output {
+    let blocker = dir.join("blocker");
+    std::fs::write(&blocker, "a file, not a folder").unwrap();
+    let out = blocker.join("out");
+    let store = dir.join("s.sqlite");
+    stockroute(&[
+        "plan",
+        repo("tests/data/valid").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--store",
+        store.to_str().unwrap(),
+        "--models",
+        "window_average",
+        "--origins",
+        "1",
+        "--iterations",
+        "200",
+    ])
+}
+
+#[test]
+fn r19_usage_errors_exit_2() {
+    let o = stockroute(&["plan", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = stockroute(&["no-such-command"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = stockroute(&["forecast"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn r19_input_errors_exit_1() {
+    let o = stockroute(&["validate", repo("tests/data/broken_rows").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = stockroute(&["validate", "no/such/scenario"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let o = stockroute(&[
+        "plan",
+        repo("tests/data/valid").to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+        "--store",
+        dir.path().join("s.sqlite").to_str().unwrap(),
+        "--station",
+        "DS-NOWHERE",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("DS-NOWHERE"), "{}", stderr(&o));
+}
+
+#[test]
+fn r19_run_failures_exit_3_and_print_the_os_message_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plan_into_a_file(dir.path());
+    let text = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{text}");
+    let error = text.lines().find(|l| l.starts_with("error: ")).expect("an error line");
+    assert!(error.contains("blocker"), "{error}");
+    assert_eq!(error.matches("os error").count(), 1, "{error}");
+}
+
+#[test]
+fn r19_help_documents_the_exit_codes() {
+    let o = stockroute(&["--help"]);
+    assert!(o.status.success());
+    let help = String::from_utf8_lossy(&o.stdout);
+    for code in
+        ["0 success", "1 input rejected", "2 usage error", "3 run failure", "130 interrupted"]
+    {
+        assert!(help.contains(code), "`{code}` missing in\n{help}");
+    }
+}
