@@ -30,7 +30,10 @@ pub struct RoadsQuery {
     /// Only the roads with a segment end in this box: `min_lon,min_lat,max_lon,max_lat`
     /// in degrees (WGS84), GeoJSON's bbox order. Without it, every road.
     #[serde(default)]
-    #[param(example = "7.41,43.72,7.44,43.75")]
+    #[param(
+        example = "7.41,43.72,7.44,43.75",
+        pattern = r"^ *-?[0-9]+(\.[0-9]+)? *(, *-?[0-9]+(\.[0-9]+)? *){3}$"
+    )]
     pub bbox: Option<String>,
 }
 
@@ -99,14 +102,15 @@ pub async fn show(
     Ok((cache, [content], body).into_response())
 }
 
-/// `min_lon,min_lat,max_lon,max_lat`, four finite numbers.
+/// `min_lon,min_lat,max_lon,max_lat`: four plain decimal numbers (`-7.5`, `43`; no
+/// exponent, no `inf`), spaces allowed around them, exactly the document's pattern.
 fn parse_bbox(raw: &str) -> Result<LonLatBox, ApiError> {
     let bad = |message: String| ApiError::field("invalid_field", "bbox", message);
     let values: Vec<f64> = raw
         .split(',')
-        .map(|v| v.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|e| bad(format!("`{raw}` is not four numbers: {e}")))?;
+        .map(|v| plain_number(v.trim_matches(' ')))
+        .collect::<Option<_>>()
+        .ok_or_else(|| bad(format!("`{raw}` is not four plain decimal numbers")))?;
     let [min_lon, min_lat, max_lon, max_lat] = values[..] else {
         return Err(bad(format!(
             "{} number(s); give min_lon,min_lat,max_lon,max_lat in degrees",
@@ -114,6 +118,14 @@ fn parse_bbox(raw: &str) -> Result<LonLatBox, ApiError> {
         )));
     };
     LonLatBox::new(min_lon, min_lat, max_lon, max_lat).map_err(bbox_error)
+}
+
+/// `-?[0-9]+(\.[0-9]+)?` as a number.
+fn plain_number(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    (all_digits(whole) && all_digits(fraction)).then(|| text.parse().ok()).flatten()
 }
 
 fn bbox_error(e: BasemapError) -> ApiError {
@@ -139,6 +151,7 @@ mod tests {
     fn a_bbox_is_four_numbers_in_order() {
         assert!(parse_bbox("7.41,43.72,7.44,43.75").is_ok());
         assert!(parse_bbox(" 7.41, 43.72 ,7.44,43.75").is_ok());
+        assert!(parse_bbox("-7,-43.5,7,43").is_ok());
         for bad in [
             "",
             "7.41,43.72,7.44",
@@ -146,6 +159,12 @@ mod tests {
             "a,b,c,d",
             "7.44,43.72,7.41,43.75",
             "nan,0,1,1",
+            "1e1,0,20,1",
+            "inf,0,1,1",
+            "1.,0,1,1",
+            ".5,0,1,1",
+            "+1,0,2,1",
+            "\t1,0,2,1",
         ] {
             let e = parse_bbox(bad).unwrap_err();
             assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
