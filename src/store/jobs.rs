@@ -245,6 +245,31 @@ type RawJob = (
     Option<String>,
 );
 
+/// A stored RFC 3339 timestamp; a bad one is [`StoreError::CorruptJob`] via `corrupt`.
+pub(super) fn time(
+    field: &'static str,
+    text: &str,
+    corrupt: impl Fn(&'static str, String) -> StoreError,
+) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| corrupt(field, e.to_string()))
+}
+
+/// A job's stored progress columns (counts are never negative when written).
+pub(super) fn progress(done: i64, total: i64, phase: Option<String>) -> JobProgress {
+    JobProgress {
+        done: u64::try_from(done).unwrap_or(0),
+        total: u64::try_from(total).unwrap_or(0),
+        phase,
+    }
+}
+
+/// A job's stored error columns.
+pub(super) fn error(code: Option<String>, message: Option<String>) -> Option<JobError> {
+    code.map(|code| JobError { code, message: message.unwrap_or_default() })
+}
+
 fn raw_job(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJob> {
     Ok((
         r.get(0)?,
@@ -271,11 +296,6 @@ fn parse_job(raw: RawJob) -> Result<JobRecord, StoreError> {
     let (phase, result, error_code, error_message) = (raw.11, raw.12, raw.13, raw.14);
     let corrupt =
         |field, message: String| StoreError::CorruptJob { job: id.clone(), field, message };
-    let time = |field, text: &str| {
-        DateTime::parse_from_rfc3339(text)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| corrupt(field, e.to_string()))
-    };
     let json = |field, text: &str| {
         serde_json::from_str::<serde_json::Value>(text).map_err(|e| corrupt(field, e.to_string()))
     };
@@ -286,16 +306,12 @@ fn parse_job(raw: RawJob) -> Result<JobRecord, StoreError> {
         idempotency_key: key,
         request_digest: digest,
         request: json("request", &request)?,
-        created_at: time("created_at", &created)?,
-        started_at: started.as_deref().map(|t| time("started_at", t)).transpose()?,
-        finished_at: finished.as_deref().map(|t| time("finished_at", t)).transpose()?,
-        progress: JobProgress {
-            done: u64::try_from(done).unwrap_or(0),
-            total: u64::try_from(total).unwrap_or(0),
-            phase,
-        },
+        created_at: time("created_at", &created, corrupt)?,
+        started_at: started.as_deref().map(|t| time("started_at", t, corrupt)).transpose()?,
+        finished_at: finished.as_deref().map(|t| time("finished_at", t, corrupt)).transpose()?,
+        progress: progress(done, total, phase),
         result: result.as_deref().map(|r| json("result", r)).transpose()?,
-        error: error_code.map(|code| JobError { code, message: error_message.unwrap_or_default() }),
+        error: error(error_code, error_message),
         id: JobId::new(id),
     })
 }

@@ -12,7 +12,7 @@
 //! run's configuration and metrics stay out of a list and are read one record at a time.
 
 use super::StoreError;
-use super::jobs::{JobError, JobProgress, JobState};
+use super::jobs::{JobError, JobProgress, JobState, error, progress, time};
 use super::sqlite::SqliteStore;
 use crate::forecast::Frequency;
 use crate::ids::{JobId, RunId};
@@ -93,16 +93,6 @@ fn limit_sql(limit: usize) -> String {
     format!("LIMIT {}", i64::try_from(limit).unwrap_or(i64::MAX))
 }
 
-fn time(
-    field: &'static str,
-    text: &str,
-    corrupt: impl Fn(&'static str, String) -> StoreError,
-) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| corrupt(field, e.to_string()))
-}
-
 type RawJob = (
     String,
     String,
@@ -147,12 +137,8 @@ fn parse_job(raw: RawJob) -> Result<JobSummary, StoreError> {
         created_at: time("created_at", &created, corrupt)?,
         started_at: started.as_deref().map(|t| time("started_at", t, corrupt)).transpose()?,
         finished_at: finished.as_deref().map(|t| time("finished_at", t, corrupt)).transpose()?,
-        progress: JobProgress {
-            done: u64::try_from(done).unwrap_or(0),
-            total: u64::try_from(total).unwrap_or(0),
-            phase,
-        },
-        error: code.map(|code| JobError { code, message: message.unwrap_or_default() }),
+        progress: progress(done, total, phase),
+        error: error(code, message),
         id: JobId::new(id),
     })
 }
