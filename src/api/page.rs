@@ -132,16 +132,20 @@ static PAGE: LazyLock<Option<Page>> = LazyLock::new(|| BUNDLE.as_ref().map(Page:
 static NOT_BUILT: LazyLock<Asset> =
     LazyLock::new(|| Asset::new(NOT_BUILT_HTML, "text/html; charset=utf-8"));
 
+/// Whether the request's `If-None-Match` names `etag` (or `*`): the answer is then `304`.
+pub(crate) fn etag_matches(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
 /// Serves `asset`: `immutable` when asked for with its current hash (`versioned`), else
 /// `no-cache`; `304` when the client's `If-None-Match` names the current `ETag`.
 fn serve(asset: &Asset, versioned: bool, request: &HeaderMap) -> Response {
     let etag = format!("\"{}\"", asset.hash);
     let cache = if versioned { CACHE_IMMUTABLE } else { CACHE_REVALIDATE };
-    let fresh = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut response = if fresh {
+    let mut response = if etag_matches(request, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         ([(header::CONTENT_TYPE, asset.content_type)], asset.body).into_response()

@@ -313,11 +313,7 @@ pub async fn report(
 /// ([`crate::api::page`]).
 fn html_response(html: String, request: &HeaderMap) -> Response {
     let etag = format!("\"{:016x}\"", crate::api::page::fnv1a(html.as_bytes()));
-    let fresh = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut response = if fresh {
+    let mut response = if crate::api::page::etag_matches(request, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
