@@ -66,11 +66,32 @@ pub(crate) fn fixed(x: f64, scale: f64, up: bool) -> i32 {
     let v = x * scale;
     if !v.is_finite() || v >= f64::from(UNREACHABLE) {
         UNREACHABLE
+    } else if v < 0.0 {
+        if up { v.ceil() as i32 } else { v.round() as i32 }
     } else if up {
-        v.ceil() as i32
+        ceil_non_negative(v)
     } else {
-        v.round() as i32
+        round_non_negative(v)
     }
+}
+
+/// `v.round() as i32` for `0 <= v < UNREACHABLE`, exactly, without the libm call that
+/// baseline x86-64 (no SSE4.1 `roundsd`) makes for `round`: on coordinate problems above
+/// [`DENSE_UP_TO`] locations this runs for every arc the search reads. The truncation is
+/// one instruction, and `v - t` is exact (`v` itself when `t = 0`, else Sterbenz's lemma:
+/// `t <= v <= 2 t`), so the comparison with one half decides as `round` does (halves away
+/// from zero).
+#[inline]
+fn round_non_negative(v: f64) -> i32 {
+    let t = v as i32;
+    if v - f64::from(t) >= 0.5 { t + 1 } else { t }
+}
+
+/// `v.ceil() as i32` for `0 <= v < UNREACHABLE`, exactly, without a libm call.
+#[inline]
+fn ceil_non_negative(v: f64) -> i32 {
+    let t = v as i32;
+    if f64::from(t) < v { t + 1 } else { t }
 }
 
 impl Arcs {
@@ -116,6 +137,46 @@ impl Arcs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The libm-free rounding gives exactly what `round` and `ceil` give.
+        #[test]
+        fn fixed_point_rounding_matches_libm(v in 0.0..f64::from(UNREACHABLE)) {
+            prop_assert_eq!(round_non_negative(v), v.round() as i32);
+            prop_assert_eq!(ceil_non_negative(v), v.ceil() as i32);
+        }
+
+        /// The square root of the sum of squares gives what `hypot` gives on integer
+        /// coordinates (CVRPLIB, Solomon), to the last bit, and the rounded metric agrees.
+        #[test]
+        fn planar_distance_matches_hypot_on_integer_coordinates(
+            a in (-1_000_000i32..1_000_000, -1_000_000i32..1_000_000),
+            b in (-1_000_000i32..1_000_000, -1_000_000i32..1_000_000),
+        ) {
+            let (a, b) = ([f64::from(a.0), f64::from(a.1)], [f64::from(b.0), f64::from(b.1)]);
+            let h = (a[0] - b[0]).hypot(a[1] - b[1]);
+            prop_assert_eq!(Metric::Euclidean.distance(a, b), h);
+            prop_assert_eq!(Metric::EuclideanRounded.distance(a, b), (h + 0.5).floor());
+        }
+    }
+
+    #[test]
+    fn fixed_point_rounding_at_the_edges() {
+        for v in [0.0, 0.5, 0.499_999_999_999_999_94, 1.5, 2.5, 1e9 + 0.5, 7.000_000_000_000_001] {
+            assert_eq!(round_non_negative(v), v.round() as i32, "{v}");
+            assert_eq!(ceil_non_negative(v), v.ceil() as i32, "{v}");
+        }
+        assert_eq!(fixed(-1.5, 1.0, false), -2);
+        assert_eq!(fixed(-1.5, 1.0, true), -1);
+        assert_eq!(fixed(f64::INFINITY, 1.0, true), UNREACHABLE);
+    }
+
+    #[test]
+    fn planar_distance_survives_huge_coordinates() {
+        let d = Metric::Euclidean.distance([1e200, 0.0], [-1e200, 1e200]);
+        assert!(d.is_finite() && d > 2e200, "{d}");
+    }
 
     #[test]
     fn planar_arcs_round_like_the_matrix() {
