@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/jobs", get(handlers::jobs::list))
         .route("/v1/jobs/{id}", get(handlers::jobs::show).delete(handlers::jobs::cancel))
         .route("/v1/scenario/roads", get(handlers::roads::show))
+        .route("/v1/scenario/orders", get(handlers::orders::list))
         .route("/healthz", get(handlers::health::healthz))
         .route("/metrics", get(handlers::health::metrics))
         .route("/openapi.json", get(openapi::openapi))

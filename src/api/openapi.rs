@@ -45,6 +45,7 @@ use utoipa::OpenApi;
         handlers::jobs::show,
         handlers::jobs::cancel,
         handlers::roads::show,
+        handlers::orders::list,
         handlers::health::healthz,
         handlers::health::metrics,
         openapi,
@@ -94,6 +95,8 @@ use utoipa::OpenApi;
         handlers::forecasts::RunList,
         handlers::plans::PlanItem,
         handlers::plans::PlanList,
+        handlers::orders::OrderItem,
+        handlers::orders::OrderPage,
     ))
 )]
 pub struct ApiDoc;
@@ -186,6 +189,7 @@ mod tests {
             "/v1/experiments/{id}/report",
             "/v1/shadow",
             "/v1/scenario/roads",
+            "/v1/scenario/orders",
         ] {
             assert!(paths.contains_key(p), "{p} missing");
         }

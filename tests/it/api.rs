@@ -10,6 +10,7 @@ mod damaged;
 mod experiments;
 mod lists;
 mod locations;
+mod orders;
 mod page;
 mod process;
 
