@@ -63,6 +63,10 @@ pub(crate) struct Compiled {
     pub vehicle_weight: f64,
     /// Mean distance between stops (sampled), for scale-free temperatures.
     pub mean_dist: f64,
+    /// Whether time matters to feasibility or cost: a binding window or shift end
+    /// ([`Compiled::has_time_windows`]) or a per-time cost. Tours then keep the data the
+    /// local search prices timed moves with ([`crate::routing::plan::Tour::rest`]).
+    pub timed: bool,
 }
 
 impl Compiled {
@@ -121,6 +125,7 @@ impl Compiled {
             kinds: Vec::new(),
             vehicle_weight: 0.0,
             mean_dist: 1.0,
+            timed: false,
         };
         let (max_d, max_t) = longest_arcs(&c);
         let max_fixed = p.vehicle_types.iter().map(|v| v.fixed_cost).fold(0.0, f64::max) * scale;
@@ -157,6 +162,7 @@ impl Compiled {
             })
             .collect();
         c.mean_dist = mean_stop_distance(&c);
+        c.timed = c.has_time_windows() || c.kinds.iter().any(|k| k.per_time != 0.0);
         Ok(c)
     }
 

@@ -164,6 +164,11 @@ fn sub_config(config: &SolverConfig, c: &Compiled, slice: &Slice, weight: f64) -
         fleet_share: if slice.from < config.fleet_share { config.fleet_share } else { 0.0 },
         stall_factor: 0.0,
         local_search_from: if c.n >= config.local_search_from { 0 } else { usize::MAX },
+        local_search_windows_from: if c.n >= config.local_search_windows_from {
+            0
+        } else {
+            usize::MAX
+        },
         decompose_from: usize::MAX,
         ..config.clone()
     }

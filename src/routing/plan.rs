@@ -14,10 +14,13 @@
 //! of every tour is what keeps an iteration cheap with hundreds of tours; the results are
 //! the same as with deep copies.
 
-use crate::routing::compiled::{Compiled, UNREACHABLE};
+use crate::routing::compiled::{Compiled, NEVER, UNREACHABLE};
 use std::sync::Arc;
 
 pub(crate) const NONE: u32 = u32::MAX;
+
+/// A time before any schedule (no window to wait for).
+pub(crate) const NO_WAIT: i64 = -NEVER;
 
 /// One vehicle's route with its cached schedule.
 #[derive(Debug, Default)]
@@ -34,6 +37,18 @@ pub(crate) struct Tour {
     pub pre_dist: Vec<i64>,
     /// `pre_load[p * dims + k]`: load of the first `p` stops in dimension `k`.
     pub pre_load: Vec<i64>,
+    /// Time data of the rest of the tour, kept only when the problem is timed
+    /// ([`Compiled::timed`]; empty otherwise), for the local search's O(1) checks: a vehicle
+    /// arriving at `locs[p]` at time `a` is back at the end depot at
+    /// `max(a + rest[p], rest_wait[p])` (`rest`: service and travel without waiting,
+    /// `rest_wait`: the earliest return the later windows allow), and the rest is feasible
+    /// iff `a <= min(win_latest[p], latest_end - rest[p])` (`win_latest`: as `latest` but
+    /// ignoring the shift end, so that a tail can be priced for another vehicle type).
+    pub rest: Vec<i64>,
+    /// See [`Tour::rest`].
+    pub rest_wait: Vec<i64>,
+    /// See [`Tour::rest`].
+    pub win_latest: Vec<i64>,
     pub dist: i64,
     pub duration: i64,
     pub cost: f64,
@@ -57,6 +72,9 @@ impl Clone for Tour {
         self.arc.clone_from(&o.arc);
         self.pre_dist.clone_from(&o.pre_dist);
         self.pre_load.clone_from(&o.pre_load);
+        self.rest.clone_from(&o.rest);
+        self.rest_wait.clone_from(&o.rest_wait);
+        self.win_latest.clone_from(&o.win_latest);
         self.dist = o.dist;
         self.duration = o.duration;
         self.cost = o.cost;
@@ -119,9 +137,34 @@ impl Tour {
             self.latest[p] = c.due[s].min(back - c.service[s]);
         }
         self.latest[0] = self.latest[1.min(m + 1)];
+        self.rest.clear();
+        self.rest_wait.clear();
+        self.win_latest.clear();
+        if c.timed {
+            self.rest_data(c);
+        }
         self.dist = dist;
         self.duration = now - k.shift_start;
         self.cost = k.fixed + k.per_dist * dist as f64 + k.per_time * self.duration as f64;
+    }
+
+    /// Fills [`Tour::rest`], [`Tour::rest_wait`] and [`Tour::win_latest`]. O(len).
+    fn rest_data(&mut self, c: &Compiled) {
+        let m = self.stops.len();
+        self.rest.resize(m + 2, 0);
+        self.rest_wait.resize(m + 2, NO_WAIT);
+        self.win_latest.resize(m + 2, NEVER);
+        for p in (0..=m).rev() {
+            let t = i64::from(c.t(self.locs[p], self.locs[p + 1]));
+            let (service, ready, due) = match p.checked_sub(1).map(|i| self.stops[i] as usize) {
+                Some(s) => (c.service[s], c.ready[s], c.due[s]),
+                None => (0, NO_WAIT, NEVER),
+            };
+            let rest = service + t + self.rest[p + 1];
+            self.rest[p] = rest;
+            self.rest_wait[p] = self.rest_wait[p + 1].max(ready.saturating_add(rest));
+            self.win_latest[p] = due.min(self.win_latest[p + 1] - t - service);
+        }
     }
 
     /// Whether the cached schedule and load satisfy every constraint (used after moves

@@ -83,10 +83,15 @@ pub struct SolverConfig {
     /// See [`SolverConfig::stall_factor`].
     pub stall_iterations_per_stop: u64,
     /// City mode from this many stops up: granular local search ([`crate::routing::local`])
-    /// after every recreate (problems without time windows or time costs only), and
+    /// after every recreate (untimed problems; timed ones: `local_search_windows_from`), and
     /// insertion only next to a stop's nearest neighbours. Below it the search is the
     /// plain SISR that was tuned on 100-1,000 stops, with unchanged results.
     pub local_search_from: usize,
+    /// The granular local search on timed problems (time windows, shift ends or time costs)
+    /// from this many stops up, after every recreate (insertion stays as below
+    /// [`SolverConfig::local_search_from`]). See [`crate::routing::local`] for the
+    /// measurement behind the default.
+    pub local_search_windows_from: usize,
     /// Neighbours per stop the local search pairs it with.
     pub granular: usize,
     /// When the local search also runs SWAP* (exchanges between tours with overlapping
@@ -126,6 +131,7 @@ impl Default for SolverConfig {
             stall_min_iterations: 1000,
             stall_iterations_per_stop: 200,
             local_search_from: 2000,
+            local_search_windows_from: 2000,
             granular: 20,
             swap_star: SwapStarUse::default(),
             swap_star_near: 0,
@@ -263,10 +269,12 @@ pub(crate) fn first_plan(env: &Env<'_>, config: &SolverConfig, rng: &mut Pcg64Mc
 /// The city-mode local search of `config` (with SWAP* as configured), or `None` below
 /// [`SolverConfig::local_search_from`] or where it does not apply.
 fn local_search(env: &Env<'_>, config: &SolverConfig) -> Option<LocalSearch> {
-    if env.c.n < config.local_search_from {
+    let from =
+        if env.c.timed { config.local_search_windows_from } else { config.local_search_from };
+    if env.c.n < from {
         return None;
     }
-    let ls = LocalSearch::new(env, config.granular)?;
+    let ls = LocalSearch::new(env, config.granular);
     Some(match config.swap_star {
         SwapStarUse::Off => ls,
         SwapStarUse::EveryIteration => ls.with_swap_star(env, config.swap_star_near, true),

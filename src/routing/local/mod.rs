@@ -13,11 +13,22 @@
 //! distances and prefix loads; applying it rebuilds the one or two tours it touches.
 //!
 //! The operators ([`Relocate`], [`Swap`], [`TwoOpt`], [`Tails`] = 2-opt*, and optionally
-//! [`SwapStar`] between whole tours) handle capacity
-//! and distance costs; they decline problems with binding time windows, shift ends or time
-//! costs ([`LocalSearch::new`] returns `None`), where SISR's insertion check stays the only
-//! move. Whether the search runs is [`crate::routing::SolverConfig::local_search_from`]:
-//! see docs/benchmarks.md, "City-scale routing", for the measurement behind the default.
+//! [`SwapStar`] between whole tours) handle capacity and distance costs, and on *timed*
+//! problems (binding windows, shift ends, per-time costs: [`crate::routing::compiled::Compiled::timed`])
+//! also the hard windows, service times, shift ends and the per-time cost of the route's
+//! duration, waiting included (issue 20): [`timing`] prices the prefix, the few moved
+//! stops and the tail of every candidate tour from cached forward departures and backward
+//! rest data, exactly (the proptests compare every evaluation with a rebuild of the tours,
+//! both ways: no feasible move priced infeasible, no infeasible one priced feasible). Moves
+//! between tours stay O(1); moves inside one tour and 2-opt's reversed stretch are
+//! simulated over the stretch between the two stops. SWAP* stays distance-only and declines
+//! timed problems. Whether the search runs is
+//! [`crate::routing::SolverConfig::local_search_from`] (untimed) and
+//! [`crate::routing::SolverConfig::local_search_windows_from`] (timed): see
+//! docs/benchmarks.md, "City-scale routing", for the measurements behind the defaults. On
+//! timed problems the default is also 2,000 stops: after every recreate on Solomon and
+//! Gehring-Homberger 100-400 customers at 30 s (2 seeds) it cost vehicles on RC101, R1_2_1
+//! and R1_4_1 and gained none ("Granular local search under time windows").
 //!
 //! Or-opt (a string of 2-3 stops moved next to a neighbour, also reversed, priced in O(1)
 //! from prefix distances and loads) was built and measured, and left out: on Leuven2 at
@@ -50,6 +61,7 @@ mod relocate;
 mod swap;
 mod swap_star;
 mod tails;
+mod timing;
 mod two_opt;
 
 pub(crate) use relocate::Relocate;
@@ -111,20 +123,16 @@ pub(crate) struct LocalSearch {
 }
 
 impl LocalSearch {
-    /// A local search over `granular` neighbours per stop, or `None` when the problem has
-    /// constraints the operators do not check (time windows, shift ends, time costs).
-    pub fn new(env: &Env<'_>, granular: usize) -> Option<Self> {
+    /// A local search over `granular` neighbours per stop.
+    pub fn new(env: &Env<'_>, granular: usize) -> Self {
         let c = env.c;
-        if env.time_windows || c.kinds.iter().any(|k| k.per_time != 0.0) {
-            return None;
-        }
         let symmetric = (0..c.n).all(|i| {
             env.neighbours[i].iter().all(|&j| {
                 let (a, b) = (c.loc[i], c.loc[j as usize]);
                 c.d(a, b) == c.d(b, a)
             })
         });
-        Some(LocalSearch {
+        LocalSearch {
             granular,
             symmetric,
             queued: vec![false; c.n],
@@ -135,7 +143,7 @@ impl LocalSearch {
             dirty_list: Vec::new(),
             evaluations: 0,
             applied: 0,
-        })
+        }
     }
 
     /// Adds SWAP* ([`SwapStar`], over all pairs of stops of two tours when `near == 0`,

@@ -2,8 +2,10 @@
 //! or another one.
 
 use crate::routing::env::Env;
+use crate::routing::local::timing::{joined, repriced};
 use crate::routing::local::{Operator, Pos, around, priced};
 use crate::routing::plan::Plan;
+use std::iter::once;
 
 /// Moves `u` right after `v`, or right before it when that is cheaper.
 #[derive(Debug, Clone, Copy)]
@@ -29,11 +31,35 @@ impl Relocate {
         let removed = i64::from(c.d(pu, nu)) - i64::from(a.arc[u.at]) - i64::from(a.arc[u.at + 1]);
         let (x, y, xy) = if after { (lv, nv, b.arc[v.at + 1]) } else { (pv, lv, b.arc[v.at]) };
         let added = i64::from(c.d(x, lu)) + i64::from(c.d(lu, y)) - i64::from(xy);
+        // Positions in `locs`: `u` sits at `iu`, it goes between `ix` and `ix + 1`.
+        let (iu, ix) = (u.at + 1, v.at + usize::from(after));
         if same {
-            return Some(priced(env, plan, u.tour, removed + added));
+            if !c.timed {
+                return Some(priced(env, plan, u.tour, removed + added));
+            }
+            let s = &a.stops;
+            let back = if iu < ix {
+                let between = s[u.at + 1..ix].iter().copied();
+                joined(c, (a, iu - 1), between.chain(once(u.stop)), (a, ix + 1))?
+            } else {
+                let between = s[ix..u.at].iter().copied();
+                joined(c, (a, ix), once(u.stop).chain(between), (a, iu + 1))?
+            };
+            return Some(repriced(c, a, removed + added, back));
         }
-        let out = if a.stops.len() == 1 { -a.cost } else { priced(env, plan, u.tour, removed) };
-        Some(out + priced(env, plan, v.tour, added))
+        let out = if a.stops.len() == 1 {
+            -a.cost
+        } else if c.timed {
+            repriced(c, a, removed, joined(c, (a, iu - 1), None, (a, iu + 1))?)
+        } else {
+            priced(env, plan, u.tour, removed)
+        };
+        let into = if c.timed {
+            repriced(c, b, added, joined(c, (b, ix), once(u.stop), (b, ix + 1))?)
+        } else {
+            priced(env, plan, v.tour, added)
+        };
+        Some(out + into)
     }
 }
 

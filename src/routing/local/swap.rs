@@ -2,8 +2,10 @@
 //! one (not adjacent there: that is a relocate).
 
 use crate::routing::env::Env;
+use crate::routing::local::timing::{joined, repriced};
 use crate::routing::local::{Operator, Pos, around, priced};
 use crate::routing::plan::Plan;
+use std::iter::once;
 
 /// Exchanges the places of `u` and `v`.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +37,20 @@ impl Operator for Swap {
         let db = i64::from(c.d(pv, lu)) + i64::from(c.d(lu, nv))
             - i64::from(b.arc[v.at])
             - i64::from(b.arc[v.at + 1]);
-        Some(priced(env, plan, u.tour, da) + priced(env, plan, v.tour, db))
+        if !c.timed {
+            return Some(priced(env, plan, u.tour, da) + priced(env, plan, v.tour, db));
+        }
+        // Positions in `locs` are one more than in `stops`.
+        if same {
+            let (x, y) = if u.at < v.at { (u, v) } else { (v, u) };
+            let between = a.stops[x.at + 1..y.at].iter().copied();
+            let middle = once(y.stop).chain(between).chain(once(x.stop));
+            let back = joined(c, (a, x.at), middle, (a, y.at + 2))?;
+            return Some(repriced(c, a, da + db, back));
+        }
+        let back_a = joined(c, (a, u.at), once(v.stop), (a, u.at + 2))?;
+        let back_b = joined(c, (b, v.at), once(u.stop), (b, v.at + 2))?;
+        Some(repriced(c, a, da, back_a) + repriced(c, b, db, back_b))
     }
 
     fn apply(&self, env: &Env<'_>, plan: &mut Plan, u: Pos, v: Pos) {

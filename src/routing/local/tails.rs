@@ -1,10 +1,13 @@
 //! Tails exchange (2-opt*): cut two tours and swap their ends so that `u` is followed by
 //! its neighbour `v`: `A[..=u] + B[v..]` and `B[..v] + A[u+1..]`.
 //!
-//! Priced in O(1) with prefix distances and prefix loads. Both tours must end at the same
-//! depot (the tails keep their arcs to it) and neither may become empty.
+//! Priced in O(1) with prefix distances and prefix loads (and, on timed problems, the
+//! prefixes' departures and the tails' rest data, [`crate::routing::local::timing`]; a tail
+//! is then checked against the shift end of the vehicle that takes it). Both tours must end
+//! at the same depot (the tails keep their arcs to it) and neither may become empty.
 
 use crate::routing::env::Env;
+use crate::routing::local::timing::{joined, repriced};
 use crate::routing::local::{Operator, Pos};
 use crate::routing::plan::Plan;
 
@@ -38,7 +41,13 @@ impl Operator for Tails {
         let (pv, nu) = (b.locs[v.at], a.locs[u.at + 2]);
         let new_a = a.pre_dist[u.at + 1] + i64::from(c.d(lu, lv)) + b.dist - b.pre_dist[v.at + 1];
         let new_b = b.pre_dist[v.at] + i64::from(c.d(pv, nu)) + a.dist - a.pre_dist[u.at + 2];
-        Some(ka.per_dist * (new_a - a.dist) as f64 + kb.per_dist * (new_b - b.dist) as f64)
+        if !c.timed {
+            let (da, db) = ((new_a - a.dist) as f64, (new_b - b.dist) as f64);
+            return Some(ka.per_dist * da + kb.per_dist * db);
+        }
+        let back_a = joined(c, (a, u.at + 1), None, (b, v.at + 1))?;
+        let back_b = joined(c, (b, v.at), None, (a, u.at + 2))?;
+        Some(repriced(c, a, new_a - a.dist, back_a) + repriced(c, b, new_b - b.dist, back_b))
     }
 
     fn apply(&self, env: &Env<'_>, plan: &mut Plan, u: Pos, v: Pos) {

@@ -6,7 +6,9 @@ use super::*;
 use crate::routing::arcs::{Arcs, Planar};
 use crate::routing::compiled::Compiled;
 use crate::routing::construct::cheapest_insertion;
-use crate::routing::model::{Depot, Locations, Metric, Objective, Problem, Stop, VehicleType};
+use crate::routing::model::{
+    Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
+};
 use crate::routing::plan::Tour;
 use crate::routing::solution::Solution;
 use proptest::prelude::*;
@@ -196,7 +198,7 @@ proptest! {
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
         let mut plan = cheapest_insertion(&env, &mut rng);
         let start = plan.cost(&c);
-        let mut ls = LocalSearch::new(&env, 16).unwrap().with_swap_star(&env, 0, true);
+        let mut ls = LocalSearch::new(&env, 16).with_swap_star(&env, 0, true);
         ls.run(&env, &mut plan, 0..c.n as u32);
         let after_run = plan.cost(&c);
         ls.polish(&env, &mut plan);
@@ -224,7 +226,7 @@ proptest! {
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
         let mut plan = cheapest_insertion(&env, &mut rng);
         let start = plan.cost(&c);
-        let mut ls = LocalSearch::new(&env, 16).unwrap();
+        let mut ls = LocalSearch::new(&env, 16);
         ls.run(&env, &mut plan, 0..c.n as u32);
         prop_assert!(plan.cost(&c) <= start + 1e-9);
         for (t, tour) in plan.tours.iter().enumerate() {
@@ -237,5 +239,257 @@ proptest! {
         let report = crate::routing::check(&p, &solution);
         prop_assert!(report.is_ok(), "{:?}", report.violations);
         prop_assert!((report.cost - plan.cost(&c)).abs() < 1e-6);
+    }
+}
+
+prop_compose! {
+    /// 2-40 stops with demand 1-9, windows (some open, some tight), service times, a shift
+    /// end, 1-2 vehicle types (different start depots, shift ends and costs) and per-time
+    /// costs half of the time, exact Euclidean distances (x1000 fixed point, times rounded
+    /// up) or rounded ones.
+    fn timed_instance()(
+        pts in prop::collection::vec(
+            (0..100i32, 0..100i32, 1..10i64, 0..300i32, prop::option::of(10..150i32), 0..15i32),
+            2..40,
+        ),
+        cap in 10..40i64,
+        two_types in any::<bool>(),
+        per_time in prop::sample::select(vec![0.0, 0.5, 1.0]),
+        shift_end in 250..900i32,
+        exact in any::<bool>(),
+    ) -> Problem {
+        let mut points = vec![[50.0, 50.0], [10.0, 90.0]];
+        points.extend(pts.iter().map(|&(x, y, ..)| [f64::from(x), f64::from(y)]));
+        let mut a = VehicleType::new("a", pts.len(), vec![cap]);
+        a.shift = TimeWindow { start: 0.0, end: f64::from(shift_end) };
+        a.cost_per_time = per_time;
+        let mut vehicle_types = vec![a];
+        if two_types {
+            let mut b = VehicleType::new("b", pts.len(), vec![cap / 2 + 5]);
+            b.start_depot = 1;
+            b.cost_per_distance = 0.7;
+            b.cost_per_time = per_time / 2.0;
+            b.fixed_cost = 3.0;
+            b.shift = TimeWindow { start: 20.0, end: f64::from(shift_end) * 0.8 };
+            vehicle_types.push(b);
+        }
+        let metric = if exact { Metric::Euclidean } else { Metric::EuclideanRounded };
+        Problem {
+            name: "timed".into(),
+            locations: Locations::Coordinates { points, metric },
+            depots: vec![
+                Depot { id: "d0".into(), location: 0 },
+                Depot { id: "d1".into(), location: 1 },
+            ],
+            vehicle_types,
+            stops: pts
+                .iter()
+                .enumerate()
+                .map(|(i, &(_, _, q, ready, width, service))| {
+                    let mut s = Stop::new(format!("s{i}"), i + 2, vec![q]);
+                    s.time_window = match width {
+                        Some(w) => TimeWindow { start: f64::from(ready), end: f64::from(ready + w) },
+                        None => TimeWindow::ALWAYS,
+                    };
+                    s.service_time = f64::from(service);
+                    s
+                })
+                .collect(),
+            objective: Objective::default(),
+        }
+    }
+}
+
+/// The tours a move would leave, built from the stop lists alone (independently of the
+/// operators' code): `(tour index, its new stops)` per candidate (relocate has two, after
+/// and before `v`), or no candidate where the operator does not apply by construction
+/// (the same stop, a no-op, adjacent stops for swap and 2-opt, one tour for 2-opt*, another
+/// end depot, an emptied tour for 2-opt*).
+fn brute_candidates(
+    c: &Compiled,
+    plan: &Plan,
+    op: usize,
+    u: Pos,
+    v: Pos,
+) -> Vec<Vec<(usize, Vec<u32>)>> {
+    let (a, b) = (&plan.tours[u.tour].stops, &plan.tours[v.tour].stops);
+    let same = u.tour == v.tour;
+    let mut out = Vec::new();
+    if u.stop == v.stop {
+        return out;
+    }
+    match op {
+        0 => {
+            for after in [true, false] {
+                if same {
+                    let mut s = a.clone();
+                    s.remove(u.at);
+                    let at = s.iter().position(|&x| x == v.stop).unwrap() + usize::from(after);
+                    s.insert(at, u.stop);
+                    if &s != a {
+                        out.push(vec![(u.tour, s)]);
+                    }
+                } else {
+                    let mut from = a.clone();
+                    from.remove(u.at);
+                    let mut into = b.clone();
+                    into.insert(v.at + usize::from(after), u.stop);
+                    out.push(vec![(u.tour, from), (v.tour, into)]);
+                }
+            }
+        }
+        1 => {
+            if same && u.at.abs_diff(v.at) >= 2 {
+                let mut s = a.clone();
+                s.swap(u.at, v.at);
+                out.push(vec![(u.tour, s)]);
+            } else if !same {
+                let (mut x, mut y) = (a.clone(), b.clone());
+                x[u.at] = v.stop;
+                y[v.at] = u.stop;
+                out.push(vec![(u.tour, x), (v.tour, y)]);
+            }
+        }
+        2 => {
+            let (ka, kb) = (plan.tours[u.tour].kind as usize, plan.tours[v.tour].kind as usize);
+            if !same && c.kinds[ka].end_loc == c.kinds[kb].end_loc {
+                let x: Vec<u32> = a[..=u.at].iter().chain(&b[v.at..]).copied().collect();
+                let y: Vec<u32> = b[..v.at].iter().chain(&a[u.at + 1..]).copied().collect();
+                if !y.is_empty() {
+                    out.push(vec![(u.tour, x), (v.tour, y)]);
+                }
+            }
+        }
+        _ => {
+            if same && u.at.abs_diff(v.at) >= 2 {
+                let (x, y) = (u.at.min(v.at), u.at.max(v.at));
+                let mut s = a.clone();
+                s[x + 1..=y].reverse();
+                out.push(vec![(u.tour, s)]);
+            }
+        }
+    }
+    out
+}
+
+/// The cost change of a candidate and whether all its tours are feasible, by rebuilding them.
+fn rebuilt(c: &Compiled, plan: &Plan, candidate: &[(usize, Vec<u32>)]) -> (f64, bool) {
+    let (mut delta, mut feasible) = (0.0, true);
+    for (t, stops) in candidate {
+        let old = &plan.tours[*t];
+        delta -= old.cost;
+        if !stops.is_empty() {
+            let new = Tour::new(old.kind, stops.clone(), c);
+            feasible &= new.is_feasible(c);
+            delta += new.cost;
+        }
+    }
+    (delta, feasible)
+}
+
+/// The exactness checks of issue 20 on every (stop, neighbour) pair and operator of `p`,
+/// from a cheapest-insertion plan that takes each improving move it meets: a move priced
+/// feasible changes the cost by its delta (the best of its candidates) and gives a plan the
+/// checker accepts; a move priced infeasible has no feasible candidate. Returns how many
+/// moves were priced feasible and how many infeasible.
+fn check_timed_moves(p: &Problem, seed: u64, near: usize) -> Result<(u32, u32), TestCaseError> {
+    let c = Compiled::new(p, u64::MAX, 1).unwrap();
+    prop_assert!(c.timed);
+    let env = Env::new(&c);
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+    let mut plan = cheapest_insertion(&env, &mut rng);
+    let ops: [&dyn Operator; 4] = [&Relocate, &Swap, &Tails, &TwoOpt];
+    let (mut feasible, mut infeasible, mut applied) = (0, 0, 0);
+    for u in 0..c.n as u32 {
+        for &v in env.neighbours[u as usize].iter().take(near) {
+            let (Some(pu), Some(pv)) = (Pos::of(&plan, u), Pos::of(&plan, v)) else {
+                continue;
+            };
+            let mut improving = None;
+            for (i, op) in ops.iter().enumerate() {
+                let candidates = brute_candidates(&c, &plan, i, pu, pv);
+                let brute: Vec<(f64, bool)> =
+                    candidates.iter().map(|x| rebuilt(&c, &plan, x)).collect();
+                let best = brute.iter().filter(|x| x.1).map(|x| x.0).reduce(f64::min);
+                let tol = 1e-7 * plan.cost(&c).abs().max(1.0);
+                let delta = match (op.evaluate(&env, &plan, pu, pv), best) {
+                    (None, None) => {
+                        infeasible += u32::from(!candidates.is_empty());
+                        continue;
+                    }
+                    (Some(d), Some(b)) => {
+                        prop_assert!((d - b).abs() < tol, "op {i}: {d} vs brute force {b}");
+                        d
+                    }
+                    (d, b) => {
+                        return Err(TestCaseError::fail(format!(
+                            "op {i}: evaluated {d:?}, brute force {b:?}"
+                        )));
+                    }
+                };
+                feasible += 1;
+                let mut next = plan.clone();
+                op.apply(&env, &mut next, pu, pv);
+                next.drop_empty();
+                let change = next.cost(&c) - plan.cost(&c);
+                prop_assert!((change - delta).abs() < tol, "op {i}: delta {delta} vs {change}");
+                let report = crate::routing::check(p, &Solution::from_plan(p, &c, &next));
+                prop_assert!(report.is_ok(), "op {}: {:?}", i, report.violations);
+                if delta < -EPS && improving.is_none() {
+                    improving = Some(next);
+                }
+            }
+            if let Some(next) = improving {
+                plan = next;
+                applied += 1;
+            }
+        }
+    }
+    prop_assert!(applied < 10 * c.n + 10);
+    Ok((feasible, infeasible))
+}
+
+/// The same checks on Solomon's R101 (tight windows, 100 stops), where both outcomes must
+/// occur often (so the property test above is not passing on moves it never meets).
+#[test]
+fn r20_timed_moves_are_priced_exactly_on_r101() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/routing/R101.txt");
+    let p =
+        crate::routing::formats::solomon::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (feasible, infeasible) = check_timed_moves(&p, 7, 12).unwrap();
+    assert!(feasible > 200 && infeasible > 200, "{feasible} feasible, {infeasible} infeasible");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Issue 20: the exactness checks ([`check_timed_moves`]) on random VRPTW instances.
+    #[test]
+    fn r20_timed_moves_are_priced_exactly(p in timed_instance(), seed in 0..1000u64) {
+        check_timed_moves(&p, seed, 10)?;
+    }
+
+    #[test]
+    fn r20_the_timed_search_ends_in_a_checked_plan_no_worse_than_its_start(
+        p in timed_instance(),
+        seed in 0..1000u64,
+    ) {
+        let c = Compiled::new(&p, u64::MAX, 1).unwrap();
+        let env = Env::new(&c);
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+        let mut plan = cheapest_insertion(&env, &mut rng);
+        let start = plan.cost(&c);
+        let mut ls = LocalSearch::new(&env, 16);
+        ls.run(&env, &mut plan, 0..c.n as u32);
+        prop_assert!(plan.cost(&c) <= start + 1e-9);
+        let solution = Solution::from_plan(&p, &c, &plan);
+        let report = crate::routing::check(&p, &solution);
+        prop_assert!(report.is_ok(), "{:?}", report.violations);
+        if c.scale == 1.0 {
+            // Rounded distances: the integers are the problem's own numbers (the checker's
+            // cost leaves out the penalties of stops no vehicle can reach in time).
+            let routes: f64 = plan.tours.iter().map(|t| t.cost).sum();
+            prop_assert!((report.cost - routes).abs() < 1e-6 * report.cost.max(1.0));
+        }
     }
 }

@@ -1,8 +1,13 @@
 //! 2-opt inside one tour: reverse the stretch between `u` and its neighbour `v` so that
 //! they become adjacent. Needs symmetric distances (the reversed stretch is driven the
 //! other way); [`crate::routing::local::LocalSearch`] leaves it out otherwise.
+//!
+//! On timed problems the reversed stretch is simulated stop by stop (its windows are met in
+//! the other order, which no cached data of the forward tour describes), O(stretch), and the
+//! rest of the tour is priced from its rest data ([`crate::routing::local::timing`]).
 
 use crate::routing::env::Env;
+use crate::routing::local::timing::{joined, repriced};
 use crate::routing::local::{Operator, Pos, priced};
 use crate::routing::plan::Plan;
 
@@ -23,7 +28,11 @@ impl Operator for TwoOpt {
         let dd = i64::from(c.d(lx, ly)) + i64::from(c.d(lx1, ly1))
             - i64::from(t.arc[x + 1])
             - i64::from(t.arc[y + 1]);
-        Some(priced(env, plan, u.tour, dd))
+        if !c.timed {
+            return Some(priced(env, plan, u.tour, dd));
+        }
+        let reversed = t.stops[x + 1..=y].iter().rev().copied();
+        Some(repriced(c, t, dd, joined(c, (t, x + 1), reversed, (t, y + 2))?))
     }
 
     fn apply(&self, env: &Env<'_>, plan: &mut Plan, u: Pos, v: Pos) {
