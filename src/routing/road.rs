@@ -98,8 +98,8 @@ impl RoadArcs {
         &self.oracle
     }
 
-    /// The arc between two locations; `None` when either is not on the graph (or out of
-    /// range), or the oracle finds no path.
+    /// The arc between two locations (0 from a location to itself); `None` when either is
+    /// not on the graph (or out of range), or the oracle finds no path.
     ///
     /// # Units
     /// Whole seconds and metres ([`ArcCost`]), as the dense road matrix.
@@ -108,6 +108,10 @@ impl RoadArcs {
     /// That of [`RoadOracle::arc`]: a list or cache lookup, else one hierarchy query.
     #[inline]
     pub fn arc(&self, from: usize, to: usize) -> Option<ArcCost> {
+        // A location to itself is 0, on the graph or not, as in the matrix.
+        if from == to && from < self.stops.len() {
+            return Some(ArcCost::default());
+        }
         let (a, b) = (self.stop(from)?, self.stop(to)?);
         self.oracle.arc(a as usize, b as usize).ok()
     }
