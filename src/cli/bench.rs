@@ -1,5 +1,6 @@
-//! `stockroute bench`: solution-quality benchmarks against best-known solutions, and the
-//! placement LP benchmark (`bench placement`, in `bench/placement.rs`).
+//! `stockroute bench`: solution-quality benchmarks against best-known solutions, the
+//! placement LP benchmark (`bench placement`, in `bench/placement.rs`) and the city-scale
+//! road day (`bench city`, in `bench/city.rs`).
 //!
 //! `bench routing <DIR>` solves every instance listed in `DIR/bks.csv` (`<name>.vrp` or
 //! `<name>.txt`), runs each solution through the independent checker and prints the cost
@@ -14,6 +15,7 @@ use stockroute::SolveContext;
 use stockroute::routing;
 use stockroute::routing::formats::{self, Format};
 
+mod city;
 mod placement;
 
 /// What to benchmark.
@@ -29,6 +31,9 @@ enum Target {
     Routing(RoutingArgs),
     /// Build and solve a seeded synthetic placement LP; print one JSON line.
     Placement(placement::Args),
+    /// A seeded N-stop delivery day on a city road graph, solved through the road oracle
+    /// (no n x n matrix) and checked; road part timed apart from the search.
+    City(city::Args),
 }
 
 /// Options of `bench routing`.
@@ -61,6 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.target {
         Target::Routing(a) => routing_bench(&a),
         Target::Placement(a) => placement::run(a),
+        Target::City(a) => city::run(a),
     }
 }
 

@@ -1,5 +1,10 @@
 //! `stockroute route`: solve one instance file and print a one-line JSON summary.
 //!
+//! With `--roads <PBF>` the JSON request's coordinates are `[lon, lat]` points, snapped onto
+//! that OpenStreetMap extract; the arcs are road metres and seconds, from a matrix up to the
+//! dense size and from the road oracle above it (`routing::road`: no n x n matrix), and
+//! a point that does not snap leaves its stop unserved as unreachable.
+//!
 //! Ctrl-C stops the search: the best solution so far is reported, exit code 130. While it
 //! runs, a bar on stderr shows the share of the budget used and the best cost so far (fed
 //! by the solver through the context's progress sink; hidden when stderr is no terminal).
@@ -11,6 +16,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use stockroute::roads::graph::{RoadGraph, RoadOptions};
+use stockroute::roads::points::MatrixTiming;
+use stockroute::roads::snap::DEFAULT_MAX_SNAP_M;
 use stockroute::routing::formats::{self, Format, vrplib};
 use stockroute::routing::{self, SolverConfig};
 use stockroute::{Progress, SolveContext};
@@ -65,13 +73,23 @@ pub struct Args {
     /// Write the solution in CVRPLIB .sol form here.
     #[arg(long)]
     pub sol: Option<PathBuf>,
+    /// Route on this road extract (.osm.pbf): the JSON request's coordinates are
+    /// `[lon, lat]`, snapped onto its roads (matrix or road oracle, by size).
+    #[arg(long)]
+    pub roads: Option<PathBuf>,
+    /// Departure hour (0-23) of the road travel times, with `--roads`.
+    #[arg(long, default_value_t = 8)]
+    pub departure_hour: u8,
 }
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let format = args.format.map_or_else(|| Format::from_path(&args.file), Format::from);
-    let request = formats::read(&args.file, format)?;
+    let request = match &args.roads {
+        Some(pbf) => on_roads(&args, pbf)?,
+        None => formats::read(&args.file, format)?,
+    };
     let limit = args.time_limit_s.or(request.time_limit_s).unwrap_or(10.0);
     let limit = seconds(limit);
     // The budget counts from the command's start: reading the file is part of it.
@@ -117,6 +135,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(super::exit::RUN_FAILURE));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The JSON request of `args.file` with its `[lon, lat]` coordinates snapped onto the
+/// roads of `pbf`.
+fn on_roads(args: &Args, pbf: &std::path::Path) -> anyhow::Result<formats::json::Request> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let mut raw: formats::json::JsonProblem =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", args.file.display()))?;
+    let (Some(points), None) = (raw.locations.coordinates.take(), &raw.locations.distance) else {
+        anyhow::bail!("with --roads the request needs `coordinates` as [lon, lat], not a matrix");
+    };
+    let points = formats::json::coordinate_pairs(&points)?;
+    let graph = RoadGraph::from_pbf(pbf, &RoadOptions::default())
+        .with_context(|| format!("loading {}", pbf.display()))?;
+    let snapped =
+        points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
+    let timing = MatrixTiming::flat(args.departure_hour);
+    let ctx = SolveContext::new(0).with_threads(args.threads);
+    let on = routing::road_locations(
+        &graph,
+        snapped,
+        &timing,
+        &routing::RoadArcOptions::default(),
+        &ctx,
+    )?;
+    Ok(formats::json::convert_with(raw, on.locations)?)
 }
 
 /// The solver settings of a TOML file, or the defaults.

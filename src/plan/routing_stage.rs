@@ -51,6 +51,8 @@ pub(crate) fn run(
         service_time_s: options.service_time_s,
         max_snap_m: options.max_snap_m,
         stations: options.stations.clone(),
+        // A matrix up to the dense size, the road oracle above it (routing::road).
+        ..DayOptions::default()
     };
     let config = SolverConfig::default().with_max_iterations(options.max_iterations);
     // The request's seed, cancel token and deadline (see `route_day`).

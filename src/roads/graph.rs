@@ -31,6 +31,7 @@ use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 pub use tags::{ClassSpeeds, RoadClass};
 
 /// A node of the road graph.
@@ -172,6 +173,9 @@ pub struct RoadGraph {
     snap: SnapIndex,
     access_speed_kmh: f64,
     stats: BuildStats,
+    /// The contraction hierarchy, built on first use and shared by clones of the graph
+    /// (they are the same network) and by every oracle on it ([`RoadGraph::hierarchy`]).
+    pub(crate) hierarchy: Arc<OnceLock<Arc<crate::roads::ch::ContractionHierarchy>>>,
 }
 
 impl RoadGraph {
@@ -275,7 +279,8 @@ impl RoadGraph {
         );
         let csr = Csr::from_graph(&graph);
         let snap = SnapIndex::build(&node_points(&graph));
-        Self { graph, csr, snap, access_speed_kmh: options.access_speed_kmh, stats }
+        let access_speed_kmh = options.access_speed_kmh;
+        Self { graph, csr, snap, access_speed_kmh, stats, hierarchy: Arc::default() }
     }
 
     /// A graph that keeps every component: lets tests reach the "no path" branches that
@@ -294,7 +299,8 @@ impl RoadGraph {
         }
         let csr = Csr::from_graph(&graph);
         let snap = SnapIndex::build(&node_points(&graph));
-        Self { graph, csr, snap, access_speed_kmh: 15.0, stats: BuildStats::default() }
+        let stats = BuildStats::default();
+        Self { graph, csr, snap, access_speed_kmh: 15.0, stats, hierarchy: Arc::default() }
     }
 
     /// The petgraph graph (read-only): typed indices, node coordinates, edge measures.

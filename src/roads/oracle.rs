@@ -54,6 +54,11 @@ pub struct OracleStats {
     pub cache_hits: u64,
     /// Answered by a hierarchy query (then cached).
     pub hierarchy_queries: u64,
+    /// Time spent in those hierarchy queries, summed over the threads that asked.
+    ///
+    /// # Units
+    /// Microseconds.
+    pub hierarchy_us: u64,
 }
 
 /// Arc costs between a fixed set of snapped stops at one departure hour.
@@ -69,6 +74,7 @@ pub struct RoadOracle {
     neighbour_hits: AtomicU64,
     cache_hits: AtomicU64,
     hierarchy_queries: AtomicU64,
+    hierarchy_ns: AtomicU64,
 }
 
 impl std::fmt::Debug for RoadOracle {
@@ -144,6 +150,7 @@ impl RoadOracle {
             neighbour_hits: AtomicU64::new(0),
             cache_hits: AtomicU64::new(0),
             hierarchy_queries: AtomicU64::new(0),
+            hierarchy_ns: AtomicU64::new(0),
         })
     }
 
@@ -209,10 +216,13 @@ impl RoadOracle {
         self.hierarchy_queries.fetch_add(1, Ordering::Relaxed);
         let (a, b) = (self.ends[from], self.ends[to]);
         let node = |e: StopEnd| RoadNode::new(e.node as usize);
-        let path = self
-            .hierarchy
-            .path(node(a), node(b))
-            .ok_or_else(|| RoadError::NoPath { count: 1, first: vec![(from, to)] })?;
+        // Timed so that a solve can report the road part of its work apart from the
+        // search's (a clock read is ~25 ns against a query's microseconds).
+        let started = std::time::Instant::now();
+        let path = self.hierarchy.path(node(a), node(b));
+        let spent_ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.hierarchy_ns.fetch_add(spent_ns, Ordering::Relaxed);
+        let path = path.ok_or_else(|| RoadError::NoPath { count: 1, first: vec![(from, to)] })?;
         let snap_m = a.snap_m + b.snap_m;
         let (ff_ms, distance_m) =
             cost::stop_entry(path.time_ms, path.length_mm, snap_m, self.ms_per_m);
@@ -228,7 +238,32 @@ impl RoadOracle {
             neighbour_hits: self.neighbour_hits.load(Ordering::Relaxed),
             cache_hits: self.cache_hits.load(Ordering::Relaxed),
             hierarchy_queries: self.hierarchy_queries.load(Ordering::Relaxed),
+            hierarchy_us: self.hierarchy_ns.load(Ordering::Relaxed) / 1000,
         }
+    }
+
+    /// An upper bound on every arc the oracle can answer: the hierarchy's bound on
+    /// fastest paths ([`ContractionHierarchy::path_bound`]) plus the two longest snap legs,
+    /// through the same formula as the arcs. Lets a routing model size its penalties
+    /// without an n x n scan.
+    ///
+    /// # Units
+    /// Whole seconds and metres ([`ArcCost`]).
+    pub fn longest_arc(&self) -> ArcCost {
+        let leg_m = self.ends.iter().map(|e| e.snap_m).fold(0.0, f64::max);
+        let bound = self.hierarchy.path_bound();
+        let (ff_ms, distance_m) =
+            cost::stop_entry(bound.time_ms, bound.length_mm, 2.0 * leg_m, self.ms_per_m);
+        ArcCost { time_s: cost::retime_s(ff_ms, self.time_multiplier), distance_m }
+    }
+
+    /// Bytes the oracle holds for its stops besides the shared hierarchy: the neighbour
+    /// lists, the stops' ends and the cache when full.
+    pub fn heap_bytes(&self) -> u64 {
+        let per_cached_arc = 24; // key, value and hash-table slack
+        self.neighbours.heap_bytes() as u64
+            + (self.ends.len() * std::mem::size_of::<StopEnd>()) as u64
+            + (self.cache.max_entries() * per_cached_arc) as u64
     }
 
     /// Arcs held in the cache now.

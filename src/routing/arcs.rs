@@ -8,15 +8,21 @@
 //!   locations), where a matrix read is cheaper than a square root.
 //! - [`Arcs::Planar`]: coordinates only, each arc computed on the fly with the same
 //!   arithmetic as the matrix (so the two forms give the same integers), O(n) memory.
+//! - [`Arcs::Road`]: locations on a road graph above the dense size, each arc asked of the
+//!   road oracle ([`crate::routing::road`]): a neighbour-list or cache hit for most arcs
+//!   the search reads, a contraction hierarchy query (microseconds) for the others. The
+//!   same integers as a road matrix; O(n k) memory plus the bounded cache.
 //!
 //! The matching neighbour lists (k nearest stops per stop, memory O(n k)) are built in
-//! [`crate::routing::env`]: from the matrix when dense, with an R-tree when planar.
+//! [`crate::routing::env`]: from the matrix when dense, with an R-tree when planar, from
+//! the oracle's own lists on roads.
 //!
 //! # Units
 //! Integer fixed-point units of the problem's distance and time: x1 when every distance is
 //! an integer (CVRPLIB rounded edges), else x1000 (see [`crate::routing::compiled`]).
 
 use crate::routing::model::Metric;
+use crate::routing::road::RoadArcs;
 use std::fmt;
 
 /// Largest number of coordinate locations kept in dense matrices (2 x 4 bytes x 3,000^2 =
@@ -33,6 +39,29 @@ pub(crate) enum Arcs {
     Dense { n: usize, dist: Vec<i32>, time: Vec<i32> },
     /// Points; arcs computed on the fly.
     Planar(Planar),
+    /// Road locations; arcs asked of the road oracle (metres and seconds in fixed point).
+    Road(Road),
+}
+
+/// Road arcs with the fixed-point scale of the problem.
+#[derive(Debug, Clone)]
+pub(crate) struct Road {
+    pub arcs: RoadArcs,
+    pub scale: f64,
+}
+
+impl Road {
+    /// `(distance, time)` in fixed point; unreachable when off the graph.
+    #[inline]
+    fn get(&self, a: u32, b: u32) -> (i32, i32) {
+        match self.arcs.arc(a as usize, b as usize) {
+            Some(arc) => (
+                fixed(f64::from(arc.distance_m), self.scale, false),
+                fixed(f64::from(arc.time_s), self.scale, true),
+            ),
+            None => (UNREACHABLE, UNREACHABLE),
+        }
+    }
 }
 
 impl fmt::Debug for Arcs {
@@ -40,6 +69,7 @@ impl fmt::Debug for Arcs {
         match self {
             Self::Dense { n, .. } => write!(f, "Dense({n})"),
             Self::Planar(p) => write!(f, "Planar({})", p.points.len()),
+            Self::Road(r) => write!(f, "Road({})", r.arcs.len()),
         }
     }
 }
@@ -101,6 +131,7 @@ impl Arcs {
         match self {
             Self::Dense { n, dist, .. } => dist[a as usize * n + b as usize],
             Self::Planar(p) => fixed(p.real(a, b), p.scale, false),
+            Self::Road(r) => r.get(a, b).0,
         }
     }
 
@@ -110,10 +141,18 @@ impl Arcs {
         match self {
             Self::Dense { n, time, .. } => time[a as usize * n + b as usize],
             Self::Planar(p) => fixed(p.real(a, b), p.scale, true),
+            Self::Road(r) => r.get(a, b).1,
         }
     }
 
-    /// Distance and travel time together (one square root for planar arcs).
+    /// Whether each arc costs a query (road arcs), so that callers should ask only for
+    /// arcs near the neighbour lists (construction tries positions beside neighbours).
+    pub fn queried(&self) -> bool {
+        matches!(self, Self::Road(_))
+    }
+
+    /// Distance and travel time together (one square root for planar arcs, one oracle
+    /// lookup for road arcs).
     #[inline]
     pub fn dist_time(&self, a: u32, b: u32) -> (i32, i32) {
         match self {
@@ -125,6 +164,7 @@ impl Arcs {
                 let r = p.real(a, b);
                 (fixed(r, p.scale, false), fixed(r, p.scale, true))
             }
+            Self::Road(r) => r.get(a, b),
         }
     }
 

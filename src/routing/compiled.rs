@@ -11,7 +11,7 @@
 //! feasible in real numbers too (the checker confirms it from the raw instance). Vehicles of
 //! one type are interchangeable, so the search only counts how many of each type it uses.
 
-use crate::routing::arcs::{Arcs, DENSE_UP_TO, Planar, fixed};
+use crate::routing::arcs::{Arcs, DENSE_UP_TO, Planar, Road, fixed};
 use crate::routing::error::{RoutingError, matrix_buffer};
 use crate::routing::model::{Locations, Metric, Problem};
 use rayon::prelude::*;
@@ -84,8 +84,14 @@ impl Compiled {
         let dense = match &p.locations {
             Locations::Coordinates { .. } => nloc <= DENSE_UP_TO,
             Locations::Matrix { .. } => true,
+            Locations::Road(_) => false,
         };
-        let arc_bytes = if dense { Arcs::dense_bytes(nloc) } else { 16 * nloc as u64 };
+        let arc_bytes = match &p.locations {
+            _ if dense => Arcs::dense_bytes(nloc),
+            // The oracle's lists (already made, under their own limit) and its full cache.
+            Locations::Road(r) => r.oracle().heap_bytes() + 4 * nloc as u64,
+            _ => 16 * nloc as u64,
+        };
         let needed = arc_bytes + BYTES_PER_STOP * p.stops.len() as u64 * workers.max(1) as u64;
         if needed > memory_limit_bytes {
             return Err(RoutingError::TooLarge {
@@ -99,6 +105,7 @@ impl Compiled {
             Locations::Coordinates { points, metric } if !dense => {
                 Arcs::Planar(Planar { points: points.clone(), metric: *metric, scale })
             }
+            Locations::Road(arcs) => Arcs::Road(Road { arcs: arcs.clone(), scale }),
             loc => {
                 let (dist, time) = matrices(loc, scale)?;
                 Arcs::Dense { n: nloc, dist, time }
@@ -210,7 +217,8 @@ impl Compiled {
 ///
 /// # Complexity
 /// O(n^2) over a dense matrix; O(n) with coordinates, where no arc is longer than the
-/// diagonal of the bounding box (rounded up, times ceiled).
+/// diagonal of the bounding box (rounded up, times ceiled); O(n) on roads, where the
+/// oracle bounds every arc from its hierarchy ([`crate::roads::RoadOracle::longest_arc`]).
 fn longest_arcs(c: &Compiled) -> (f64, f64) {
     match &c.arcs {
         Arcs::Dense { dist, time, .. } => {
@@ -220,6 +228,11 @@ fn longest_arcs(c: &Compiled) -> (f64, f64) {
         Arcs::Planar(p) => {
             let d = f64::from(fixed(bbox_diagonal(&p.points) + 1.0, p.scale, true));
             (d, d)
+        }
+        Arcs::Road(r) => {
+            let longest = r.arcs.oracle().longest_arc();
+            let d = fixed(f64::from(longest.distance_m), r.scale, false);
+            (f64::from(d), f64::from(fixed(f64::from(longest.time_s), r.scale, true)))
         }
     }
 }
@@ -283,6 +296,12 @@ fn choose_scale(loc: &Locations) -> Result<f64, RoutingError> {
         Locations::Matrix { distance, duration } => {
             let finite = distance.iter().chain(duration).flatten().filter(|x| x.is_finite());
             (1000.0, finite.fold(0.0_f64, |a, &x| a.max(x)))
+        }
+        // The oracle's bound on every arc: the matrix of the same locations gets the same
+        // scale whenever its own longest arc and this bound fall on the same side of a step.
+        Locations::Road(arcs) => {
+            let bound = arcs.oracle().longest_arc();
+            (1000.0, f64::from(bound.distance_m.max(bound.time_s)))
         }
     };
     let limit = f64::from(UNREACHABLE - 1);

@@ -22,18 +22,23 @@
 //! either as a stop of some station's problem or there.
 //!
 //! # Travel times
-//! One [`PointMatrix`] over the stations and all snapped orders, for a departure at the
-//! hour of the earliest shift start (flat traffic profile); each station's problem takes
-//! its rows and columns in metres and seconds. Costs: `cost_per_km / 1000` per metre,
+//! One set of road arcs over the stations and all snapped orders, for a departure at the
+//! hour of the earliest shift start (flat traffic profile), by [`road_locations`]: a
+//! [`PointMatrix`](crate::roads::points::PointMatrix) up to [`RoadArcOptions::dense_up_to`] points, else one road oracle
+//! (neighbour lists and hierarchy queries, no n x n matrix) that every station's problem
+//! shares through its own [`crate::routing::RoadArcs`] map. Each station's problem takes its
+//! rows and columns (or its oracle stops) in metres and seconds; both forms give the same
+//! numbers. Costs: `cost_per_km / 1000` per metre,
 //! `cost_per_hour / 3600` per second, plus the fixed cost per vehicle used.
 
 use crate::context::SolveContext;
 use crate::ids::{OrderId, SkuId, StationId, StopId, VehicleTypeId, ZoneId};
 use crate::roads::error::RoadError;
 use crate::roads::graph::RoadGraph;
-use crate::roads::points::{MatrixTiming, PointMatrix, PointPlace};
+use crate::roads::points::{MatrixTiming, PointPlace};
 use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
 use crate::routing::model::{Depot, Locations, Objective, Problem, Stop, TimeWindow, VehicleType};
+use crate::routing::road::{RoadArcOptions, RoadPlaces, road_locations};
 use crate::scenario::{Order, Scenario, Station};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -51,11 +56,18 @@ pub struct DayOptions {
     pub max_snap_m: f64,
     /// Route only these stations (empty: all).
     pub stations: Vec<StationId>,
+    /// When the day's arcs come from the road oracle instead of a matrix.
+    pub road: RoadArcOptions,
 }
 
 impl Default for DayOptions {
     fn default() -> Self {
-        Self { service_time_s: 300.0, max_snap_m: DEFAULT_MAX_SNAP_M, stations: Vec::new() }
+        Self {
+            service_time_s: 300.0,
+            max_snap_m: DEFAULT_MAX_SNAP_M,
+            stations: Vec::new(),
+            road: RoadArcOptions::default(),
+        }
     }
 }
 
@@ -149,8 +161,9 @@ pub struct DayProblems {
 /// [`RoadError`] from the travel matrix (cancelled, no path between snapped points).
 ///
 /// # Complexity
-/// Snapping O(n log V), then one matrix over stations + orders (one Dijkstra per distinct
-/// node), then O(n^2) to cut it per station.
+/// Snapping O(n log V), then up to the dense size one matrix over stations + orders (one
+/// Dijkstra per distinct node) and O(n^2) to cut it per station; above it the oracle's
+/// hierarchy and neighbour lists (O(n k) memory) and one query per station and order.
 pub fn day_problems(
     scenario: &Scenario,
     graph: &RoadGraph,
@@ -206,29 +219,30 @@ pub fn day_problems(
             departure_hour,
         });
     }
-    let matrix =
-        PointMatrix::from_snapped(graph, points, &MatrixTiming::flat(departure_hour), ctx)?;
+    let arcs =
+        road_locations(graph, points, &MatrixTiming::flat(departure_hour), &options.road, ctx)?;
+    let RoadPlaces { locations: all, places } = &arcs;
     let n_st = candidates.len();
-    // Per candidate station: (routable order, its matrix row).
+    // Per candidate station: (routable order, its input point).
     let mut assigned: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_st];
     for (k, (order, _)) in routable.iter().enumerate() {
         let at = n_st + k;
-        let Some(row) = matrix.row(at) else {
-            let reason = match matrix.places().get(at) {
+        if !matches!(places.get(at), Some(PointPlace::Row { .. })) {
+            let reason = match places.get(at) {
                 Some(&PointPlace::Unreachable(reason)) => reason,
                 _ => UnreachableReason::OutsideGraph,
             };
             let reason = UnroutedReason::NotOnRoads { reason };
             unrouted.push(UnroutedOrder { order: order.id.clone(), station: None, reason });
             continue;
-        };
+        }
         // Stations are on the graph, so every time is known.
-        let time_s = |s: usize| matrix.time_s(s, at).unwrap_or(u32::MAX);
-        let nearest = (0..n_st).min_by_key(|&s| (time_s(s), s)).unwrap_or(0);
+        let time_s = |s: usize| all.duration(s, at);
+        let nearest = (0..n_st).min_by(|&a, &b| time_s(a).total_cmp(&time_s(b))).unwrap_or(0);
         let station = candidates[nearest];
         let selected = options.stations.is_empty() || options.stations.contains(&station.id);
         if selected {
-            assigned[nearest].push((k, row));
+            assigned[nearest].push((k, at));
         } else {
             unrouted.push(UnroutedOrder {
                 order: order.id.clone(),
@@ -245,18 +259,13 @@ pub fn day_problems(
         if !(options.stations.is_empty() || options.stations.contains(&station.id)) {
             continue;
         }
-        let Some(station_row) = matrix.row(s) else { continue };
-        // Matrix rows of the station, then of its stops.
-        let mut index = vec![station_row];
-        index.extend(assigned[s].iter().map(|&(_, row)| row));
-        let rows = matrix.matrix();
-        let cut = |f: &dyn Fn(usize, usize) -> u32| -> Vec<Vec<f64>> {
-            index.iter().map(|&a| index.iter().map(|&b| f64::from(f(a, b))).collect()).collect()
-        };
-        let locations = Locations::Matrix {
-            distance: cut(&|a, b| rows.distance_m(a, b)),
-            duration: cut(&|a, b| rows.time_s(a, b)),
-        };
+        if arcs.snapped(s).is_none() {
+            continue;
+        }
+        // Input points of the station, then of its stops.
+        let mut index = vec![s];
+        index.extend(assigned[s].iter().map(|&(_, point)| point));
+        let locations = station_locations(all, &index);
         let stops: Vec<Stop> = assigned[s]
             .iter()
             .enumerate()
@@ -273,14 +282,34 @@ pub fn day_problems(
         stations.push(StationProblem {
             station: station.id.clone(),
             problem,
-            locations: std::iter::once(s)
-                .chain(assigned[s].iter().map(|&(k, _)| n_st + k))
-                .filter_map(|point| matrix.snapped(point))
-                .collect(),
+            locations: index.iter().filter_map(|&point| arcs.snapped(point)).collect(),
             orders: assigned[s].iter().map(|&(k, _)| routable[k].1.clone()).collect(),
         });
     }
     Ok(DayProblems { stations, unrouted, off_road_stations, departure_hour })
+}
+
+/// The rows and columns `index` of the day's matrix, or the same oracle for those points.
+fn station_locations(all: &Locations, index: &[usize]) -> Locations {
+    match all {
+        Locations::Road(arcs) => Locations::Road(arcs.subset(index)),
+        Locations::Matrix { distance, duration } => {
+            let cut = |m: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+                index.iter().map(|&a| index.iter().map(|&b| m[a][b]).collect()).collect()
+            };
+            Locations::Matrix { distance: cut(distance), duration: cut(duration) }
+        }
+        // `road_locations` gives one of the two above; cut any other form pairwise.
+        other => {
+            let cut = |f: &dyn Fn(usize, usize) -> f64| -> Vec<Vec<f64>> {
+                index.iter().map(|&a| index.iter().map(|&b| f(a, b)).collect()).collect()
+            };
+            Locations::Matrix {
+                distance: cut(&|a, b| other.distance(a, b)),
+                duration: cut(&|a, b| other.duration(a, b)),
+            }
+        }
+    }
 }
 
 /// Summed weight and volume of an order; `None` when a line's SKU is unknown.

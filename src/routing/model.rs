@@ -22,6 +22,7 @@
 use crate::ids::{StationId, StopId, VehicleTypeId};
 use crate::issue::Issue;
 use crate::routing::error::{RoutingError, violation};
+use crate::routing::road::RoadArcs;
 use serde::{Deserialize, Serialize};
 
 /// Largest demand or capacity accepted (sums of them must not overflow).
@@ -93,6 +94,10 @@ pub enum Locations {
         /// Travel times.
         duration: Vec<Vec<f64>>,
     },
+    /// Locations snapped onto a road graph, every arc asked of a shared road oracle
+    /// (city-scale problems without an n x n matrix; see [`crate::routing::road`]).
+    /// Metres and seconds; an arc to or from a location off the graph is unreachable.
+    Road(RoadArcs),
 }
 
 impl Locations {
@@ -101,6 +106,7 @@ impl Locations {
         match self {
             Self::Coordinates { points, .. } => points.len(),
             Self::Matrix { distance, .. } => distance.len(),
+            Self::Road(arcs) => arcs.len(),
         }
     }
 
@@ -117,6 +123,7 @@ impl Locations {
         match self {
             Self::Coordinates { points, metric } => metric.distance(points[a], points[b]),
             Self::Matrix { distance, .. } => distance[a][b],
+            Self::Road(arcs) => arcs.arc(a, b).map_or(f64::INFINITY, |x| f64::from(x.distance_m)),
         }
     }
 
@@ -128,6 +135,7 @@ impl Locations {
         match self {
             Self::Coordinates { points, metric } => metric.distance(points[a], points[b]),
             Self::Matrix { duration, .. } => duration[a][b],
+            Self::Road(arcs) => arcs.arc(a, b).map_or(f64::INFINITY, |x| f64::from(x.time_s)),
         }
     }
 }
@@ -396,6 +404,8 @@ fn validate_locations(loc: &Locations, v: &mut Vec<Issue>) {
                 }
             }
         }
+        // Its stops were checked against the oracle when it was made (`RoadArcs::new`).
+        Locations::Road(_) => {}
     }
 }
 

@@ -92,3 +92,40 @@ fn r19_help_documents_the_exit_codes() {
         assert!(help.contains(code), "`{code}` missing in\n{help}");
     }
 }
+
+/// Issue 20: `route --roads` snaps a JSON request's `[lon, lat]` points onto an extract and
+/// routes on road metres and seconds; the checker accepts the plan.
+#[test]
+fn r20_route_on_roads_snaps_lon_lat_points_and_checks_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = dir.path().join("monaco.json");
+    let body = r#"{
+      "locations": {"coordinates": [[7.4197, 43.7314], [7.4286, 43.7393], [7.4210, 43.7370],
+                                    [7.4160, 43.7280], [0.0, 0.0]]},
+      "depots": [{"id": "D", "location": 0}],
+      "vehicles": [{"id": "van", "capacity": [10], "start_depot": "D"}],
+      "stops": [{"id": "casino", "location": 1, "demand": [2]},
+                {"id": "market", "location": 2, "demand": [2]},
+                {"id": "fontvieille", "location": 3, "demand": [2]},
+                {"id": "at-sea", "location": 4, "demand": [1]}],
+      "max_iterations": 200
+    }"#;
+    std::fs::write(&request, body).unwrap();
+    let pbf = repo("data/scenarios/monaco/roads.osm.pbf");
+    let o = stockroute(&[
+        "route",
+        request.to_str().unwrap(),
+        "--roads",
+        pbf.to_str().unwrap(),
+        "--time-limit-s",
+        "5",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(out["feasible"], true, "{out}");
+    assert_eq!(out["routes"], 1);
+    // The point in the Gulf of Guinea is not on Monaco's roads: unserved, not an error.
+    assert_eq!(out["unserved"], 1);
+    // Road metres: the casino alone is more than 1 km from the palace by road.
+    assert!(out["distance"].as_f64().unwrap() > 2_000.0, "{out}");
+}

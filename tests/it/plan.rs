@@ -415,3 +415,52 @@ fn r19_monaco_outputs_are_honest_and_consistent() {
         .collect();
     assert_eq!(from_geo, from_plan);
 }
+
+/// Issue 20: the delivery day built on the road oracle (no matrix) has the dense matrix's
+/// arcs, so one plan costs the same on both, and the checker accepts the oracle's plans
+/// (computing its costs through the same oracle, and again through the matrix).
+#[test]
+fn r20_the_day_on_the_road_oracle_costs_what_the_matrix_day_does() {
+    use stockroute::routing::{self, Locations, RoadArcOptions, SolverConfig};
+    let monaco = repo("data/scenarios/monaco");
+    let (scn, _) = stockroute::scenario::load(&monaco).unwrap();
+    let graph = RoadGraph::from_pbf(scn.roads.as_ref().unwrap(), &RoadOptions::default()).unwrap();
+    let ctx = SolveContext::new(0);
+    let dense = day_problems(&scn, &graph, &DayOptions::default(), &ctx).unwrap();
+    let road = RoadArcOptions::default().with_dense_up_to(0);
+    let options = DayOptions { road, ..DayOptions::default() };
+    let oracle = day_problems(&scn, &graph, &options, &ctx).unwrap();
+    assert_eq!(dense.unrouted, oracle.unrouted);
+    assert_eq!(dense.stations.len(), oracle.stations.len());
+    assert!(!dense.stations.is_empty());
+    let config = SolverConfig::default().with_max_iterations(300);
+    for (d, o) in dense.stations.iter().zip(&oracle.stations) {
+        let (dp, op) = (&d.problem, &o.problem);
+        assert_eq!((&d.station, &dp.stops), (&o.station, &op.stops), "same orders, same stops");
+        assert!(matches!(dp.locations, Locations::Matrix { .. }));
+        assert!(matches!(op.locations, Locations::Road(_)), "{:?}", op.locations);
+        let n = dp.locations.len();
+        assert_eq!(n, op.locations.len());
+        for a in 0..n {
+            for b in 0..n {
+                let (x, y) = (&dp.locations, &op.locations);
+                assert_eq!(
+                    (x.distance(a, b), x.duration(a, b)),
+                    (y.distance(a, b), y.duration(a, b))
+                );
+            }
+        }
+        for (solved_on, other) in [(dp, op), (op, dp)] {
+            let ctx = SolveContext::new(7);
+            let solution = routing::solve(solved_on, &config, &ctx).unwrap();
+            assert!(!solution.routes.is_empty());
+            let here = routing::check(solved_on, &solution);
+            let there = routing::check(other, &solution);
+            assert!(here.is_ok(), "{}: {:?}", d.station, here.violations);
+            assert!(there.is_ok(), "{}: {:?}", d.station, there.violations);
+            assert_eq!(here.cost, there.cost, "{}: the same plan, the same cost", d.station);
+            assert_eq!(here.distance, there.distance);
+            assert!((here.cost - solution.cost).abs() <= 1e-6 * here.cost.max(1.0));
+        }
+    }
+}

@@ -23,12 +23,13 @@ use crate::api::state::AppState;
 use crate::roads::error::RoadError;
 use crate::roads::geometry::{GeoJsonBuilder, properties, route_line};
 use crate::roads::graph::RoadGraph;
-use crate::roads::points::{MatrixTiming, PointMatrix, PointPlace};
+use crate::roads::points::{MatrixTiming, PointPlace};
 use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
 use crate::roads::traffic::TrafficProfile;
 use crate::routing::formats::json::{self, JsonProblem};
 use crate::routing::model::Locations;
-use crate::routing::{self, Problem, Solution, SolverConfig, StopReason};
+use crate::routing::road_locations;
+use crate::routing::{self, Problem, RoadArcOptions, Solution, SolverConfig, StopReason};
 use crate::{Interrupted, SolveContext};
 use axum::Json;
 use axum::extract::State;
@@ -364,7 +365,8 @@ fn geometry(
     serde_json::to_value(features.finish()).map_err(ApiError::encode("route GeoJSON"))
 }
 
-/// Road matrices between the snapped locations, as the solver's [`Locations`]; returns the
+/// Road arcs between the snapped locations (a matrix, or the road oracle above the dense
+/// size), as the solver's [`Locations`]; returns the
 /// snapping report and each location's place on the graph too.
 fn on_roads(
     state: &AppState,
@@ -402,7 +404,9 @@ fn on_roads(
         profile: TrafficProfile::default(),
         departure_hour: query.departure_hour.unwrap_or(8),
     };
-    let matrix = PointMatrix::from_snapped(graph, snapped, &timing, ctx).map_err(|e| match e {
+    // A matrix up to the dense size, the road oracle above it: the same metres and seconds.
+    let on = road_locations(graph, snapped, &timing, &RoadArcOptions::default(), ctx);
+    let on = on.map_err(|e| match e {
         RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
             "time_limit_s",
             "the time limit ran out while building the road matrix: allow more time",
@@ -418,16 +422,9 @@ fn on_roads(
     })?;
     // No path (a location off the graph) is an infinite entry: the solver leaves that stop
     // unserved as `unreachable`.
-    let n = matrix.len();
-    let grid = |f: &dyn Fn(usize, usize) -> Option<u32>| -> Vec<Vec<f64>> {
-        (0..n).map(|a| (0..n).map(|b| f(a, b).map_or(f64::INFINITY, f64::from)).collect()).collect()
-    };
-    let locations = Locations::Matrix {
-        distance: grid(&|a, b| matrix.distance_m(a, b)),
-        duration: grid(&|a, b| matrix.time_s(a, b)),
-    };
-    let snapping = matrix
-        .places()
+    let n = on.places.len();
+    let snapping = on
+        .places
         .iter()
         .enumerate()
         .map(|(location, place)| match place {
@@ -441,8 +438,8 @@ fn on_roads(
             }
         })
         .collect();
-    let snapped = (0..n).map(|i| matrix.snapped(i)).collect();
-    Ok(RoadLocations { snapping, snapped, locations })
+    let snapped = (0..n).map(|i| on.snapped(i)).collect();
+    Ok(RoadLocations { snapping, snapped, locations: on.locations })
 }
 
 /// A request's locations put on the road graph.
@@ -451,7 +448,7 @@ struct RoadLocations {
     snapping: Vec<SnapView>,
     /// Each location's place on the graph, when it has one.
     snapped: Vec<Option<Snapped>>,
-    /// The road matrices (metres, seconds) for the solver.
+    /// The road arcs (metres, seconds) for the solver.
     locations: Locations,
 }
 

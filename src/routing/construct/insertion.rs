@@ -21,10 +21,13 @@ pub(crate) fn cheapest_insertion(env: &Env<'_>, rng: &mut Pcg64Mcg) -> Plan {
     } else {
         order.sort_by_key(|&s| std::cmp::Reverse(env.depot_dist[s as usize]));
     }
-    // Insert in this fixed order: one stop at a time through the shared recreate.
+    // Insert in this fixed order: one stop at a time through the shared recreate. Road
+    // arcs cost a query each: try positions beside the stop's neighbours first (arcs the
+    // oracle mostly holds in its lists), as the city-scale search does.
+    let near_positions = c.arcs.queried();
     for s in order {
         plan.unassigned.push(s);
-        GreedyBlinks { blink_rate: 0.0, near_positions: false }.recreate(env, &mut plan, rng, true);
+        GreedyBlinks { blink_rate: 0.0, near_positions }.recreate(env, &mut plan, rng, true);
     }
     plan
 }

@@ -389,7 +389,7 @@ impl SwapStar {
 fn planar_points<'e>(env: &'e Env<'_>) -> Option<&'e [[f64; 2]]> {
     match &env.c.arcs {
         Arcs::Planar(p) => Some(&p.points),
-        Arcs::Dense { .. } => None,
+        Arcs::Dense { .. } | Arcs::Road(_) => None,
     }
 }
 
