@@ -14,7 +14,7 @@
 //! an execution is building the CSV readers and parsing the TOML of the fixed files, work
 //! that does not depend on the input, and with every comparison in it a libFuzzer callback
 //! that was over half of the time. Loading the fixed files from memory instead would only
-//! save the file system calls (about 7 % of the time), not worth a second loading path.
+//! save the system calls (about 12 % of the time), not worth a second loading path.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
