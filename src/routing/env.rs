@@ -110,10 +110,11 @@ fn road_neighbours(c: &Compiled, r: &Road, k: usize) -> Vec<Vec<u32>> {
             first[at as usize] = s as u32;
         }
     }
-    let at_stop = |at: u32| {
-        std::iter::successors(Some(first[at as usize]), |&s| Some(next[s as usize]))
-            .take_while(move |&s| s != none)
-    };
+    // `successors` asks for the next item as it hands out one, so the end marker never
+    // reaches the index.
+    let link = |s: u32| (s != none).then_some(s);
+    let at_stop =
+        |at: u32| std::iter::successors(link(first[at as usize]), |&s| link(next[s as usize]));
     (0..c.n)
         .into_par_iter()
         .map(|i| {
