@@ -33,6 +33,7 @@ impl SolverConfig {
         real("max_string", self.max_string, 1.0, 1000.0);
         real("blink_rate", self.blink_rate, 0.0, 0.99);
         real("t_start", self.t_start, 1e-9, 1e6);
+        real("city_t_start", self.city_t_start, 1e-9, 1e6);
         real("t_end", self.t_end, 1e-12, 1e6);
         real("fleet_share", self.fleet_share, 0.0, 1.0);
         real("fleet_patience", self.fleet_patience, 0.0, 1.0);
@@ -55,6 +56,9 @@ impl SolverConfig {
         if self.t_end > self.t_start {
             out.push(format!("{prefix}.t_end must not exceed {prefix}.t_start"));
         }
+        if self.t_end > self.city_t_start {
+            out.push(format!("{prefix}.t_end must not exceed {prefix}.city_t_start"));
+        }
         out
     }
 }
@@ -74,14 +78,23 @@ mod tests {
             max_iterations: Some(MAX_ITERATIONS + 1),
             avg_removed: 1e18,
             t_start: f64::NAN,
+            city_t_start: f64::INFINITY,
             memory_limit_mb: u64::MAX,
             granular: 1_000_000,
             ..SolverConfig::default()
         };
         let p = c.problems("champion.solver");
-        for field in ["max_iterations", "avg_removed", "t_start", "memory_limit_mb", "granular"] {
+        let fields = [
+            "max_iterations",
+            "avg_removed",
+            "t_start",
+            "city_t_start",
+            "memory_limit_mb",
+            "granular",
+        ];
+        for field in fields {
             assert!(p.iter().any(|m| m.starts_with(&format!("champion.solver.{field} "))), "{p:?}");
         }
-        assert_eq!(p.len(), 5, "{p:?}");
+        assert_eq!(p.len(), 6, "{p:?}");
     }
 }
