@@ -187,8 +187,11 @@ mod tests {
             prop_assert_eq!(ceil_non_negative(v), v.ceil() as i32);
         }
 
-        /// The square root of the sum of squares gives what `hypot` gives on integer
-        /// coordinates (CVRPLIB, Solomon), to the last bit, and the rounded metric agrees.
+        /// On integer coordinates (CVRPLIB, Solomon) the square root of the sum of squares
+        /// is within a few units in the last place of `hypot` (glibc's `hypot` is not
+        /// always correctly rounded; the square root of the exact sum is), and the rounded
+        /// metric gives the same integers: no square root of an integer is within 1e-7 of a
+        /// half at these magnitudes.
         #[test]
         fn planar_distance_matches_hypot_on_integer_coordinates(
             a in (-1_000_000i32..1_000_000, -1_000_000i32..1_000_000),
@@ -196,7 +199,8 @@ mod tests {
         ) {
             let (a, b) = ([f64::from(a.0), f64::from(a.1)], [f64::from(b.0), f64::from(b.1)]);
             let h = (a[0] - b[0]).hypot(a[1] - b[1]);
-            prop_assert_eq!(Metric::Euclidean.distance(a, b), h);
+            let d = Metric::Euclidean.distance(a, b);
+            prop_assert!((d - h).abs() <= 4.0 * f64::EPSILON * h, "{} vs {}", d, h);
             prop_assert_eq!(Metric::EuclideanRounded.distance(a, b), (h + 0.5).floor());
         }
     }

@@ -53,8 +53,9 @@ impl Metric {
     /// Above [`crate::routing::DENSE_UP_TO`] locations every arc the search reads comes
     /// through here: on Leuven2 (4,000 stops) glibc's `hypot` and the libm calls for
     /// `floor` took 40 % of the solve (perf). A square root of the sum of squares is one
-    /// instruction and exact for integer coordinates, where the sum is exact; `hypot` is
-    /// kept for the sums that overflow. Truncating a non-negative value is its floor.
+    /// instruction, and correctly rounded for integer coordinates, where the sum is exact
+    /// (glibc's `hypot` may differ from it in the last bit); `hypot` is kept for the sums
+    /// that overflow. Truncating a non-negative value is its floor.
     #[inline]
     pub fn distance(self, a: [f64; 2], b: [f64; 2]) -> f64 {
         let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
