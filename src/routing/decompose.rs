@@ -73,7 +73,7 @@ pub(crate) fn search(
     let threads = ctx.threads();
     let budget = Budget::new(config, ctx);
     let mut rng = ctx.rng(0);
-    let mut best = first_plan(env, config, &mut rng);
+    let mut best = first_plan(env, config, ctx, &mut rng);
     let report = Report::new(ctx, 0);
     let epochs = config.epochs.max(1);
     let mut iterations = 0u64;
@@ -375,7 +375,7 @@ mod tests {
         let env = Env::new(&c);
         let config = SolverConfig { group_stops: 50, ..SolverConfig::default() };
         let mut rng = Pcg64Mcg::seed_from_u64(1);
-        let plan = first_plan(&env, &config, &mut rng);
+        let plan = first_plan(&env, &config, &SolveContext::new(1), &mut rng);
         let groups = group_tours(&p, &c, &plan, 2, &config, &mut rng);
         assert_eq!(groups.len(), 4);
         let mut all = groups.concat();

@@ -32,7 +32,7 @@
 
 use crate::context::{Interrupted, SolveContext};
 use crate::routing::compiled::Compiled;
-use crate::routing::construct::{cheapest_insertion, savings};
+use crate::routing::construct::{cheapest_insertion_until, savings};
 use crate::routing::env::Env;
 use crate::routing::local::LocalSearch;
 use crate::routing::plan::Plan;
@@ -251,7 +251,7 @@ pub(crate) fn worker(
 ) -> Outcome {
     let mut rng = ctx.rng(stream);
     let budget = Budget::new(config, ctx);
-    let best = first_plan(env, config, &mut rng);
+    let best = first_plan(env, config, ctx, &mut rng);
     // One stop: cheapest insertion tried every vehicle type alone, which is optimal.
     if env.c.n <= 1 {
         return Outcome { plan: best, iterations: 0, reason: StopReason::Exact };
@@ -262,9 +262,26 @@ pub(crate) fn worker(
 
 /// The first plan: savings when they apply, else cheapest insertion; then, in city mode,
 /// the local search over every stop (and SWAP* over every tour when it is on).
-pub(crate) fn first_plan(env: &Env<'_>, config: &SolverConfig, rng: &mut Pcg64Mcg) -> Plan {
-    let mut plan = savings(env).unwrap_or_else(|| cheapest_insertion(env, rng));
+pub(crate) fn first_plan(
+    env: &Env<'_>,
+    config: &SolverConfig,
+    ctx: &SolveContext,
+    rng: &mut Pcg64Mcg,
+) -> Plan {
+    let mut plan = match savings(env) {
+        Some(mut plan) => {
+            // Stops of the tours beyond the fleet (and unreachable ones, which stay out).
+            if !plan.unassigned.is_empty() {
+                let near_positions = env.c.arcs.queried();
+                GreedyBlinks { blink_rate: 0.0, near_positions }
+                    .recreate(env, &mut plan, rng, true);
+            }
+            plan
+        }
+        None => cheapest_insertion_until(env, rng, &|| ctx.should_stop()),
+    };
     if env.c.n > 1
+        && !ctx.should_stop()
         && let Some(mut ls) = local_search(env, config)
     {
         ls.run(env, &mut plan, 0..env.c.n as u32);

@@ -11,7 +11,22 @@ use rand_pcg::Pcg64Mcg;
 ///
 /// # Complexity
 /// O(n^2) insertion checks for n stops.
+#[cfg(test)]
 pub(crate) fn cheapest_insertion(env: &Env<'_>, rng: &mut Pcg64Mcg) -> Plan {
+    cheapest_insertion_until(env, rng, &|| false)
+}
+
+/// [`cheapest_insertion`] that stops inserting once `stop()` says so (the solve's deadline
+/// or a cancel): the stops not yet placed stay unassigned, so a first plan never runs
+/// past the deadline by more than one insertion.
+///
+/// # Complexity
+/// O(n^2) insertion checks for n stops.
+pub(crate) fn cheapest_insertion_until(
+    env: &Env<'_>,
+    rng: &mut Pcg64Mcg,
+    stop: &dyn Fn() -> bool,
+) -> Plan {
     let c = env.c;
     let mut plan = Plan::empty(c);
     plan.unassigned.clear();
@@ -25,9 +40,57 @@ pub(crate) fn cheapest_insertion(env: &Env<'_>, rng: &mut Pcg64Mcg) -> Plan {
     // arcs cost a query each: try positions beside the stop's neighbours first (arcs the
     // oracle mostly holds in its lists), as the city-scale search does.
     let near_positions = c.arcs.queried();
-    for s in order {
+    for (i, &s) in order.iter().enumerate() {
+        if stop() {
+            plan.unassigned.extend_from_slice(&order[i..]);
+            break;
+        }
         plan.unassigned.push(s);
         GreedyBlinks { blink_rate: 0.0, near_positions }.recreate(env, &mut plan, rng, true);
     }
     plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::compiled::Compiled;
+    use crate::routing::model::{Depot, Locations, Metric, Objective, Problem, Stop, VehicleType};
+    use rand::SeedableRng;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_stop_signal_leaves_the_stops_not_yet_placed_unassigned() {
+        let n = 40;
+        let points = (0..=n).map(|i| [f64::from(i % 7) * 10.0, f64::from(i / 7) * 10.0]).collect();
+        let p = Problem {
+            name: "stop".into(),
+            locations: Locations::Coordinates { points, metric: Metric::Euclidean },
+            depots: vec![Depot { id: "d".into(), location: 0 }],
+            vehicle_types: vec![VehicleType::new("van", n as usize, vec![10])],
+            stops: (1..=n as usize).map(|i| Stop::new(format!("s{i}"), i, vec![1])).collect(),
+            objective: Objective::default(),
+        };
+        let c = Compiled::new(&p, u64::MAX, 1).unwrap();
+        let env = Env::new(&c);
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        let calls = Cell::new(0);
+        let plan = cheapest_insertion_until(&env, &mut rng, &|| {
+            calls.set(calls.get() + 1);
+            calls.get() > 15
+        });
+        let routed: usize = plan.tours.iter().map(|t| t.stops.len()).sum();
+        assert_eq!(routed, 15);
+        assert_eq!(plan.unassigned.len(), n as usize - 15);
+        let mut all: Vec<u32> = plan
+            .tours
+            .iter()
+            .flat_map(|t| t.stops.iter().copied())
+            .chain(plan.unassigned.clone())
+            .collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..n).collect::<Vec<u32>>());
+        let full = cheapest_insertion(&env, &mut rng);
+        assert!(full.unassigned.is_empty());
+    }
 }

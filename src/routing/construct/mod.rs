@@ -8,5 +8,7 @@
 mod insertion;
 mod savings;
 
+#[cfg(test)]
 pub(crate) use insertion::cheapest_insertion;
+pub(crate) use insertion::cheapest_insertion_until;
 pub(crate) use savings::savings;
