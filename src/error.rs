@@ -2,7 +2,9 @@
 //!
 //! Each stage has its own `thiserror` enum with structured variants (the offending id,
 //! field, row and limit); this wrapper only unites them for the CLI and the service, which
-//! map each variant to an exit code or an HTTP status.
+//! map each variant to an exit code or an HTTP status. The service's own error
+//! ([`crate::api::ApiError`]) is not one of them: it wraps this one (a stage that failed
+//! inside a request), so it sits above it, and the CLI reports it through its own chain.
 
 use crate::context::Interrupted;
 
@@ -37,9 +39,6 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// The HTTP service failed to start or to serve.
-    #[error(transparent)]
-    Api(#[from] crate::api::ApiError),
     /// An experiment failed (spec, units, a stage, its records).
     #[error(transparent)]
     Experiment(#[from] crate::experiment::ExperimentError),

@@ -129,7 +129,7 @@ fn random_stops(graph: &RoadGraph, wanted: usize, seed: u64, max_snap_m: f64) ->
 fn oracle(graph: &RoadGraph, stops: &[Snapped], args: &Args) -> anyhow::Result<ExitCode> {
     let ctx = SolveContext::new(args.seed).with_threads(args.threads);
     let started = Instant::now();
-    let hierarchy = Arc::new(ContractionHierarchy::build(graph, &ctx)?);
+    let hierarchy = Arc::new(ContractionHierarchy::build(graph.graph(), &ctx)?);
     println!(
         "hierarchy: {} nodes, {} edges with shortcuts, built in {:.3} s (one thread)",
         hierarchy.node_count(),

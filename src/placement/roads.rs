@@ -9,7 +9,7 @@
 
 use super::error::PlacementError;
 use super::model::{PlacementInput, RoadDistance};
-use crate::SolveContext;
+use crate::context::SolveContext;
 use crate::ids::{CentreId, ZoneId};
 use crate::roads::graph::RoadGraph;
 use crate::roads::points::{MatrixTiming, PointMatrix};

@@ -1,7 +1,7 @@
 //! Errors of the road network, snapping and travel-matrix code.
 //!
 //! Kept apart from the VRP solver's `RoutingError` so the two halves of `routing` can grow
-//! independently; `crate::Error` wraps both. Variants carry the offending path, value or
+//! independently; the crate-wide error wraps both. Variants carry the offending path, value or
 //! limit so the CLI and the service can say exactly what to fix.
 
 use crate::context::Interrupted;

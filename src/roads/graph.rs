@@ -21,66 +21,26 @@
 //! Which ways are drivable, their direction and speed: see [`tags`].
 
 mod csr;
+pub(crate) mod elements;
 mod osm;
 pub mod tags;
 
+use crate::context::SolveContext;
+use crate::roads::ch::ContractionHierarchy;
 use crate::roads::error::RoadError;
 use crate::roads::spatial::SnapIndex;
 pub(crate) use csr::{Csr, Search, UNSET};
+pub use elements::{EdgeData, NodeData, RoadNode};
 use petgraph::algo::kosaraju_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::DiGraph;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 pub use tags::{ClassSpeeds, RoadClass};
 
-/// A node of the road graph.
-pub type RoadNode = NodeIndex<u32>;
-
 /// The attribution that OSM's licence (ODbL 1.0) requires on anything that shows data
 /// derived from an OSM extract: maps, GeoJSON, reports, API responses with geometry.
 pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors";
-
-/// A road node: a point where a way bends, ends or meets another.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NodeData {
-    /// Latitude in degrees (WGS84).
-    pub lat: f64,
-    /// Longitude in degrees (WGS84).
-    pub lon: f64,
-    /// The OSM node id, when the graph came from OSM.
-    pub osm_id: Option<i64>,
-    /// Whether stops may be snapped here: false for nodes used only by tunnels and
-    /// motorway/trunk roads (see [`tags`]).
-    pub stoppable: bool,
-}
-
-/// A directed road segment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EdgeData {
-    /// Length of the segment.
-    ///
-    /// # Units
-    /// Millimetres.
-    pub length_mm: u32,
-    /// Free-flow travel time along the segment.
-    ///
-    /// # Units
-    /// Milliseconds.
-    pub time_ms: u32,
-}
-
-impl EdgeData {
-    /// The edge of a segment `length_m` long driven at `speed_kmh`.
-    ///
-    /// # Units
-    /// `length_m` in metres, `speed_kmh` in km/h (must be positive).
-    pub fn from_length(length_m: f64, speed_kmh: f64) -> Self {
-        let time_ms = length_m / (speed_kmh / 3.6) * 1000.0;
-        // `as` saturates: a segment longer than 4,294 km or 49 days is not a road edge.
-        Self { length_mm: (length_m * 1000.0).round() as u32, time_ms: time_ms.round() as u32 }
-    }
-}
 
 /// How roads become edges; read from configuration (`deny_unknown_fields`) or built in code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -175,7 +135,7 @@ pub struct RoadGraph {
     stats: BuildStats,
     /// The contraction hierarchy, built on first use and shared by clones of the graph
     /// (they are the same network) and by every oracle on it ([`RoadGraph::hierarchy`]).
-    pub(crate) hierarchy: Arc<OnceLock<Arc<crate::roads::ch::ContractionHierarchy>>>,
+    pub(crate) hierarchy: Arc<OnceLock<Arc<ContractionHierarchy>>>,
 }
 
 impl RoadGraph {
@@ -537,3 +497,27 @@ pub(crate) mod tests {
         );
     }
 }
+
+impl RoadGraph {
+    /// This graph's contraction hierarchy: built by [`ContractionHierarchy::build`] on the
+    /// first call, then the same one for every later call (and every clone of the graph),
+    /// so the service and a day's stations pay for it once per road graph.
+    ///
+    /// # Errors
+    /// As [`ContractionHierarchy::build`] (then nothing is kept and a later call tries
+    /// again).
+    ///
+    /// # Complexity
+    /// The contraction once (Columbus, 65k nodes: about 1.5 s), O(1) after.
+    pub fn hierarchy(&self, ctx: &SolveContext) -> Result<Arc<ContractionHierarchy>, RoadError> {
+        if let Some(h) = self.hierarchy.get() {
+            return Ok(h.clone());
+        }
+        let built = Arc::new(ContractionHierarchy::build(self.graph(), ctx)?);
+        // Two first calls at once may both build; the first one stored wins, both equal.
+        Ok(self.hierarchy.get_or_init(|| built).clone())
+    }
+}
+
+#[cfg(test)]
+mod hierarchy_tests;

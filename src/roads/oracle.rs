@@ -112,7 +112,7 @@ impl RoadOracle {
     /// let stops: Vec<_> =
     ///     points.iter().map(|&(lat, lon)| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M).expect("street")).collect();
     /// let ctx = SolveContext::new(1).with_threads(2);
-    /// let hierarchy = Arc::new(ContractionHierarchy::build(&graph, &ctx)?);
+    /// let hierarchy = Arc::new(ContractionHierarchy::build(graph.graph(), &ctx)?);
     /// let options = OracleOptions::default().with_neighbours(1);
     /// let oracle = RoadOracle::build(&graph, hierarchy, &stops, &TrafficProfile::flat(), 9, &options, &ctx)?;
     /// assert_eq!(oracle.neighbours(0).len(), 1);
@@ -321,7 +321,7 @@ mod tests {
         hourly[17] = 0.6;
         let profile = TrafficProfile::hourly(hourly).with_weather(1.1);
         let m = TravelMatrix::compute(&g, &stops, &profile, 17, &ctx).unwrap();
-        let h = Arc::new(ContractionHierarchy::build(&g, &ctx).unwrap());
+        let h = Arc::new(ContractionHierarchy::build(g.graph(), &ctx).unwrap());
         let options = OracleOptions::default().with_neighbours(3);
         let oracle = RoadOracle::build(&g, h, &stops, &profile, 17, &options, &ctx).unwrap();
         for round in 0..2 {
@@ -346,7 +346,7 @@ mod tests {
     fn bad_stops_and_foreign_hierarchies_are_errors() {
         let (g, stops) = ring();
         let ctx = SolveContext::new(0);
-        let h = Arc::new(ContractionHierarchy::build(&g, &ctx).unwrap());
+        let h = Arc::new(ContractionHierarchy::build(g.graph(), &ctx).unwrap());
         let flat = TrafficProfile::flat();
         let options = OracleOptions::default();
         let oracle = RoadOracle::build(&g, h, &stops, &flat, 0, &options, &ctx).unwrap();
@@ -365,7 +365,7 @@ mod tests {
             &RoadOptions::default(),
         )
         .unwrap();
-        let small = Arc::new(ContractionHierarchy::build(&other, &ctx).unwrap());
+        let small = Arc::new(ContractionHierarchy::build(other.graph(), &ctx).unwrap());
         let e = RoadOracle::build(&g, small, &stops, &flat, 0, &options, &ctx);
         assert!(
             matches!(e, Err(RoadError::ForeignHierarchy { hierarchy_nodes: 2, graph_nodes: 12 })),

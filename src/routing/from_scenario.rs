@@ -38,7 +38,7 @@ use crate::roads::graph::RoadGraph;
 use crate::roads::points::{MatrixTiming, PointPlace};
 use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
 use crate::routing::model::{Depot, Locations, Objective, Problem, Stop, TimeWindow, VehicleType};
-use crate::routing::road::{RoadArcOptions, RoadPlaces, road_locations};
+use crate::routing::road_places::{RoadArcOptions, RoadPlaces, road_locations};
 use crate::scenario::{Order, Scenario, Station};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -5,7 +5,7 @@
 //!   multi-dimensional capacities, shifts, fixed and per-distance/per-time costs, stops with
 //!   demand, service time and time windows, coordinates or an explicit matrix.
 //! - [`solve`] ([`search`]) runs SISR ruin-and-recreate under simulated annealing (the module
-//!   docs say why this method) within a [`crate::SolveContext`]'s deadline and returns a
+//!   docs say why this method) within a [`crate::context::SolveContext`]'s deadline and returns a
 //!   [`Solution`]; stops it cannot serve are reported with an [`UnservedReason`].
 //! - [`check()`] re-verifies a solution from the raw problem, sharing no code with the
 //!   solver.
@@ -45,6 +45,7 @@ pub mod model;
 mod plan;
 mod recreate;
 pub mod road;
+pub mod road_places;
 mod ruin;
 pub mod search;
 pub mod solution;
@@ -55,7 +56,8 @@ pub use check::{CheckReport, CheckViolation, check};
 pub use day::{CheckedSolution, RoutedDay, RoutedStation, route_day, solve_checked};
 pub use error::RoutingError;
 pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
-pub use road::{RoadArcOptions, RoadArcs, RoadPlaces, road_locations};
+pub use road::RoadArcs;
+pub use road_places::{RoadArcOptions, RoadPlaces, road_locations};
 pub use search::SolverConfig;
 pub use solution::{Route, Solution, SolveStats, StopReason, Unserved, UnservedReason, Visit};
 pub use solve::solve;

@@ -232,7 +232,7 @@ fn oracle_arcs_and_neighbour_lists_equal_the_dense_matrix_on_monaco() {
     let profile = TrafficProfile::hourly(hourly).with_weather(1.2);
     let ctx = SolveContext::new(3).with_threads(2);
     let m = TravelMatrix::compute(g, &stops, &profile, 8, &ctx).unwrap();
-    let hierarchy = Arc::new(ContractionHierarchy::build(g, &ctx).unwrap());
+    let hierarchy = Arc::new(ContractionHierarchy::build(g.graph(), &ctx).unwrap());
     let k = 12;
     let options = OracleOptions::default().with_neighbours(k);
     let oracle = RoadOracle::build(g, hierarchy, &stops, &profile, 8, &options, &ctx).unwrap();
