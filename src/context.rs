@@ -195,6 +195,14 @@ impl SolveContext {
         self.deadline.map(|d| d.saturating_duration_since(Instant::now()))
     }
 
+    /// How far past its deadline the run is; `None` before the deadline or without one.
+    ///
+    /// # Units
+    /// A [`Duration`].
+    pub fn overrun(&self) -> Option<Duration> {
+        self.deadline.and_then(|d| Instant::now().checked_duration_since(d))
+    }
+
     /// Whether work should stop now (cancelled or past the deadline).
     pub fn should_stop(&self) -> bool {
         self.check().is_err()

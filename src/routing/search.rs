@@ -260,8 +260,16 @@ pub(crate) fn worker(
     anneal(env, config, ctx, &budget, &mut rng, best, &report)
 }
 
-/// The first plan: savings when they apply, else cheapest insertion; then, in city mode,
-/// the local search over every stop (and SWAP* over every tour when it is on).
+/// How far past the deadline a first plan may run to serve every stop. A first plan is
+/// what a solve with a tiny limit answers, so it is finished even after the deadline (it
+/// takes milliseconds below a few thousand stops); only a construction that would overrun
+/// by more than this (cheapest insertion on tens of thousands of timed stops) stops early,
+/// leaving the stops not yet placed unserved, and so does a cancelled one.
+const FIRST_PLAN_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The first plan: savings when they apply, else cheapest insertion; then, in city mode
+/// and before the deadline, the local search over every stop (and SWAP* over every tour
+/// when it is on).
 pub(crate) fn first_plan(
     env: &Env<'_>,
     config: &SolverConfig,
@@ -278,7 +286,10 @@ pub(crate) fn first_plan(
             }
             plan
         }
-        None => cheapest_insertion_until(env, rng, &|| ctx.should_stop()),
+        None => cheapest_insertion_until(env, rng, &|| {
+            ctx.cancel_token().is_cancelled()
+                || ctx.overrun().is_some_and(|late| late >= FIRST_PLAN_GRACE)
+        }),
     };
     if env.c.n > 1
         && !ctx.should_stop()
