@@ -51,9 +51,12 @@ pub struct Args {
     /// Departure hour (0-23) of the travel times.
     #[arg(long, default_value_t = 8)]
     pub hour: u8,
-    /// Neighbours per stop in the road oracle.
-    #[arg(long, default_value_t = 64)]
-    pub neighbours: usize,
+    /// Neighbours per stop in the road oracle (default: that of `RoadArcOptions`, 128).
+    #[arg(long)]
+    pub neighbours: Option<usize>,
+    /// Arcs the oracle caches per generation (default: the oracle's own).
+    #[arg(long)]
+    pub cache_entries: Option<usize>,
 }
 
 /// Runs the benchmark; exit 1 when the checker rejects the plan.
@@ -95,10 +98,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("road: contraction hierarchy in {hierarchy_s:.2} s");
     let started = Instant::now();
     let options = RoadArcOptions::default();
-    let options = RoadArcOptions {
-        oracle: options.oracle.clone().with_neighbours(args.neighbours),
-        ..options
-    };
+    let mut oracle = options.oracle.clone();
+    if let Some(k) = args.neighbours {
+        oracle = oracle.with_neighbours(k);
+    }
+    let neighbours = oracle.neighbours;
+    if let Some(entries) = args.cache_entries {
+        oracle = oracle.with_cache_entries(entries);
+    }
+    let options = RoadArcOptions { oracle, ..options };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.max(1)).build()?;
     let timing = MatrixTiming::flat(args.hour);
     let places =
@@ -111,7 +119,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!(
         "road: neighbour lists {n} x {} on {} threads in {lists_s:.2} s ({:.1} MB with the \
          full arc cache); peak RSS so far {}",
-        args.neighbours,
+        neighbours,
         args.threads,
         oracle.heap_bytes() as f64 / 1e6,
         peak_rss()
