@@ -189,9 +189,12 @@ def main():
         print(f"| {s[1]} | {s[2]} | {s[5]}{'' if s[6] else ' (INFEASIBLE)'} | {s[3]} | "
               f"{p[5]}{'' if p[6] else ' (INFEASIBLE)'} | {p[3]} | {s[5] / p[5]:.4f} | "
               f"{s[7]:.1f} / {s[8]:.1f} / {s[9]:.0f} | {p[7]:.1f} / {p[8]:.1f} / {p[9]:.0f} |")
-    ratios = [s[5] / p[5] for s, p in pairs]
+    # A pair with an infeasible side (an unserved customer, a late arrival) has no
+    # meaningful cost ratio: it is shown but left out of the mean, and counted.
+    ratios = [s[5] / p[5] for s, p in pairs if s[6] and p[6]]
     if ratios:
-        print(f"| **mean** | | | | | | **{sum(ratios) / len(ratios):.4f}** | | |")
+        print(f"| **mean** ({len(ratios)} of {len(pairs)}, both feasible) | | | | | | "
+              f"**{sum(ratios) / len(ratios):.4f}** | | |")
     print(f"\nraw rows: {out / 'results.csv'}")
     return 0
 
