@@ -26,7 +26,8 @@ use stockroute::{Progress, SolveContext};
 /// Instance formats on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
-    /// CVRPLIB / VRPLIB `.vrp`.
+    /// CVRPLIB / VRPLIB `.vrp`, explicit matrices and time windows included (the ORTEC /
+    /// EURO-NeurIPS 2022 `.txt` files need it named).
     Vrplib,
     /// Solomon / Gehring-Homberger text.
     Solomon,
@@ -70,7 +71,8 @@ pub struct Args {
     /// Solver settings as TOML (fields of `SolverConfig`; unknown fields are refused).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Write the solution in CVRPLIB .sol form here.
+    /// Write the solution in CVRPLIB .sol form here (customers numbered in the instance's
+    /// node order without the depots: node - 1 for a VRPLIB file with its depot at node 1).
     #[arg(long)]
     pub sol: Option<PathBuf>,
     /// Route on this road extract (.osm.pbf): the JSON request's coordinates are

@@ -313,3 +313,70 @@ fn r12_long_arcs_are_served_not_called_unreachable() {
     assert!(matches!(err, routing::RoutingError::ArcTooLong { .. }), "{err}");
     assert!(err.to_string().contains("larger unit"), "{err}");
 }
+
+/// Issue 13: a VRPTW in the ORTEC layout (explicit asymmetric matrix, service times, time
+/// windows, the depot's window as the shift; `data/routing/tw-explicit-n12.vrp`, hand-made)
+/// is read, solved and passes the checker, whose cost is the matrix's total duration.
+#[test]
+fn r13_an_explicit_vrptw_is_read_solved_and_checked() {
+    let p = vrplib::read(&bench_file("tw-explicit-n12.vrp")).unwrap();
+    let Locations::Matrix { distance, duration } = &p.locations else { panic!("a matrix") };
+    assert_eq!(distance, duration);
+    assert!((0..13).any(|i| (0..13).any(|j| distance[i][j] != distance[j][i])), "asymmetric");
+    assert_eq!(p.vehicle_types[0].shift, TimeWindow { start: 0.0, end: 600.0 });
+    assert!(p.stops.iter().all(|s| s.time_window.end.is_finite() && s.service_time > 0.0));
+    let s = solve_iters(&p, 3000, 1);
+    assert!(s.unserved.is_empty(), "{:?}", s.unserved);
+    let report = routing::check(&p, &s);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    let driven: f64 = s
+        .routes
+        .iter()
+        .map(|r| {
+            let nodes: Vec<usize> = std::iter::once(0)
+                .chain(r.stops.iter().map(|&i| p.stops[i].location))
+                .chain(std::iter::once(0))
+                .collect();
+            nodes.windows(2).map(|w| distance[w[0]][w[1]]).sum::<f64>()
+        })
+        .sum();
+    assert_eq!(s.cost, driven, "the cost is the driving duration, waiting and service excluded");
+    // PyVRP 0.14.1 finds 475 with 3 routes (data/routing/README.md).
+    assert!(s.cost <= 475.0, "{}", s.cost);
+}
+
+/// Issue 13: `route --format vrplib` on an explicit VRPTW writes a `.sol` whose customers
+/// are numbered node - 1 and whose `Cost` is the instance's objective.
+#[test]
+fn r13_route_command_writes_the_sol_of_an_explicit_vrptw() {
+    let dir = tempfile::tempdir().unwrap();
+    let sol = dir.path().join("out.sol");
+    let file = bench_file("tw-explicit-n12.vrp");
+    let out = Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["route", file.to_str().unwrap(), "--format", "vrplib"])
+        .args(["--time-limit-s", "1", "--max-iterations", "2000", "--sol", sol.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
+    assert_eq!(summary["feasible"], true);
+    let written = std::fs::read_to_string(&sol).unwrap();
+    let p = vrplib::read(&file).unwrap();
+    let routes = vrplib::parse_sol(&written).unwrap();
+    let mut customers: Vec<usize> = routes.iter().flatten().map(|&c| c + 1).collect();
+    customers.sort_unstable();
+    assert_eq!(customers, (1..=12).collect::<Vec<_>>(), "customers 1..n = node - 1");
+    // Recompute the cost from the file's numbering: customer c is node c + 1, row c.
+    let Locations::Matrix { distance, .. } = &p.locations else { panic!("a matrix") };
+    let cost: f64 = routes
+        .iter()
+        .map(|r| {
+            let rows: Vec<usize> = std::iter::once(0).chain(r.iter().map(|&c| c + 1)).collect();
+            let back = distance[*rows.last().unwrap()][0];
+            rows.windows(2).map(|w| distance[w[0]][w[1]]).sum::<f64>() + back
+        })
+        .sum();
+    assert_eq!(written.lines().last().unwrap(), format!("Cost {}", cost as i64));
+    assert_eq!(summary["cost"].as_f64().unwrap(), cost);
+}

@@ -31,7 +31,7 @@ pub(crate) fn num<T: std::str::FromStr>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
-    /// CVRPLIB / VRPLIB `.vrp`.
+    /// CVRPLIB / VRPLIB `.vrp` (coordinates or explicit matrices, time windows).
     Vrplib,
     /// Solomon / Gehring-Homberger text.
     Solomon,

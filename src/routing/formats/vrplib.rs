@@ -1,328 +1,454 @@
-//! CVRPLIB / VRPLIB (`.vrp`) instances and CVRPLIB `.sol` solutions.
+//! CVRPLIB / VRPLIB instances (`.vrp`, and the ORTEC `.txt` files) and CVRPLIB `.sol`
+//! solutions ([`write_sol`], [`parse_sol`]).
 //!
-//! Supported: `EDGE_WEIGHT_TYPE : EUC_2D` with each edge rounded to the nearest integer
-//! (the X and A sets' convention), `NODE_COORD_SECTION`, `DEMAND_SECTION`,
-//! `DEPOT_SECTION` (one or several depots, `-1` ends it), optional `VEHICLES` (fleet size;
-//! unlimited otherwise) and `DISTANCE` (maximum route length, enforced as a maximum
-//! duration since travel time equals distance). Stops are the non-depot nodes in file
-//! order; in a `.sol` file they are numbered 1..n in that order.
+//! What the reader accepts is what PyVRP's reader accepts, plus every explicit layout
+//! TSPLIB defines:
+//! - `EDGE_WEIGHT_TYPE : EUC_2D` with each edge rounded to the nearest integer (the X and
+//!   A sets' convention) from `NODE_COORD_SECTION`;
+//! - `EDGE_WEIGHT_TYPE : EXPLICIT` with an `EDGE_WEIGHT_SECTION` in any
+//!   `EDGE_WEIGHT_FORMAT` of [`Layout`] (`FULL_MATRIX` may be asymmetric); coordinates are
+//!   then optional and not used (the objective is the matrix's). The matrix is both the
+//!   distance and the travel time, the convention of the ORTEC (EURO-NeurIPS 2022) VRPTW
+//!   instances, whose objective is the total driving duration;
+//! - `DEMAND_SECTION`, `DEPOT_SECTION` (one or several depots, `-1` ends it; node 1 when
+//!   absent), `SERVICE_TIME_SECTION` (or one `SERVICE_TIME` for every customer) and
+//!   `TIME_WINDOW_SECTION` (`node ready due`). A depot's window is the shift of its
+//!   vehicles; they leave at its `ready` plus its service time (0 in every ORTEC file) and
+//!   must be back by its `due`;
+//! - `CAPACITY`, `VEHICLES` (vehicles per depot, as PyVRP reads it; unlimited when absent)
+//!   and `DISTANCE` (maximum route length, enforced as a maximum duration, which it is
+//!   when travel time equals distance and there is no service).
+//!
+//! Other sections (`PICKUP_SECTION`, `RELEASE_TIME_SECTION`, ...) and edge weight types
+//! are refused as [`RoutingError::Unsupported`] naming them, never skipped: a solution
+//! that ignored them would be wrong.
+//!
+//! Nodes are numbered 1..=`DIMENSION` as the format says; location `i` is node `i + 1`
+//! (the matrix's row `i`), and stops are the non-depot nodes in that order.
+
+mod edge_weights;
+mod sol;
+#[cfg(test)]
+mod tests;
+
+pub use edge_weights::Layout;
+pub use sol::{parse_sol, write_sol};
 
 use crate::routing::error::RoutingError;
 use crate::routing::formats::{num, read_text};
-use crate::routing::model::{Depot, Locations, Metric, Objective, Problem, Stop, VehicleType};
-use crate::routing::solution::Solution;
-use std::collections::HashMap;
-use std::fmt::Write as _;
+use crate::routing::model::{
+    Depot, Locations, MAX_TIME, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
+};
+use crate::routing::search::SolverConfig;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 const FMT: &str = "vrplib";
 
-/// Reads a `.vrp` file.
+/// Most nodes a file may declare (`DIMENSION`): thirty times the largest published CVRP
+/// instance (30,000 nodes). Nothing is allocated from `DIMENSION` alone; the tables grow
+/// with the rows actually read, and an explicit matrix is checked against the memory
+/// limit before it is built.
+pub const MAX_DIMENSION: usize = 1_000_000;
+
+/// Reads an instance file.
 ///
 /// # Errors
 /// [`RoutingError::Io`], [`RoutingError::Parse`] (with the file and line),
-/// [`RoutingError::Unsupported`] for other edge weight types.
+/// [`RoutingError::Unsupported`] for other edge weight types, layouts and sections,
+/// [`RoutingError::TooLarge`] for an explicit matrix over the default memory limit.
 pub fn read(path: &Path) -> Result<Problem, RoutingError> {
     parse(&read_text(path)?).map_err(|e| e.in_file(path))
 }
 
-/// Parses the text of a `.vrp` file.
+/// Parses the text of an instance.
 ///
 /// The reader is strict, so that a truncated or damaged file is refused rather than solved
-/// as a smaller instance: `DIMENSION` is required, `NODE_COORD_SECTION` and
-/// `DEMAND_SECTION` must each list exactly `DIMENSION` distinct nodes (every node with a
-/// demand), every field must parse and rows carry no extra fields.
+/// as a smaller instance: `DIMENSION` is required before the first section and at most
+/// [`MAX_DIMENSION`]; each node section lists exactly `DIMENSION` distinct nodes numbered
+/// 1..=`DIMENSION` (coordinates and demands always, service times and time windows when
+/// present); an explicit matrix has exactly the entries its layout needs, each a finite
+/// number in `[0, MAX_TIME]`; every field parses and rows carry no extra fields.
 ///
 /// # Errors
 /// As [`read`], without the I/O.
 pub fn parse(text: &str) -> Result<Problem, RoutingError> {
-    let mut header: HashMap<String, String> = HashMap::new();
-    let mut coords: Vec<(usize, [f64; 2])> = Vec::new();
-    let mut coord_ids: HashMap<usize, usize> = HashMap::new();
-    let mut demands: HashMap<usize, i64> = HashMap::new();
-    let mut last_line = 0;
-    let mut depots: Vec<usize> = Vec::new();
-    let mut section = "";
+    let mut r = Reader::default();
     for (i, raw) in text.lines().enumerate() {
-        let line_no = i + 1;
-        last_line = line_no;
+        r.last_line = i + 1;
         let line = raw.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if line.ends_with("_SECTION") {
-            section = match line {
-                "NODE_COORD_SECTION" | "DEMAND_SECTION" | "DEPOT_SECTION" => line,
-                other => {
-                    return Err(RoutingError::Unsupported {
-                        format: FMT,
-                        key: other.to_owned(),
-                        value: String::new(),
-                    });
-                }
-            };
-            continue;
-        }
         if line == "EOF" {
             break;
         }
-        if let Some((k, v)) = line.split_once(':')
-            && section.is_empty()
-        {
-            header.insert(k.trim().to_uppercase(), v.trim().trim_matches('"').trim().to_owned());
-            continue;
-        }
-        let f: Vec<&str> = line.split_whitespace().collect();
-        match section {
-            "NODE_COORD_SECTION" => {
-                if f.len() != 3 {
-                    return Err(RoutingError::parse(FMT, line_no, "expected `id x y`"));
-                }
-                let id: usize = num(FMT, line_no, f[0], "node id")?;
-                let x: f64 = num(FMT, line_no, f[1], "x")?;
-                let y: f64 = num(FMT, line_no, f[2], "y")?;
-                if !(x.is_finite() && y.is_finite()) {
-                    return Err(RoutingError::parse(FMT, line_no, "coordinates must be finite"));
-                }
-                if coord_ids.insert(id, line_no).is_some() {
-                    return Err(RoutingError::parse(FMT, line_no, format!("node {id} twice")));
-                }
-                coords.push((id, [x, y]));
-            }
-            "DEMAND_SECTION" => {
-                if f.len() != 2 {
-                    return Err(RoutingError::parse(FMT, line_no, "expected `id demand`"));
-                }
-                let id: usize = num(FMT, line_no, f[0], "node id")?;
-                if demands.insert(id, num(FMT, line_no, f[1], "demand")?).is_some() {
-                    return Err(RoutingError::parse(FMT, line_no, format!("demand of {id} twice")));
-                }
-            }
-            "DEPOT_SECTION" => {
-                if f.len() != 1 {
-                    return Err(RoutingError::parse(FMT, line_no, "expected one depot id"));
-                }
-                let id: i64 = num(FMT, line_no, f[0], "depot id")?;
-                if id < 0 {
-                    section = "";
-                } else {
-                    depots.push(id as usize);
-                }
-            }
-            _ => return Err(RoutingError::parse(FMT, line_no, "line outside any section")),
+        if !line.is_empty() {
+            r.line(i + 1, line)?;
         }
     }
-    check_counts(&header, &coords, &demands, last_line)?;
-    build(&header, coords, &demands, depots)
+    r.close_section(r.last_line)?;
+    r.finish()
 }
 
-/// `DIMENSION` nodes, each with coordinates and a demand: what a truncated file lacks.
-/// Errors point at the last line read, where the missing rows should have been.
-fn check_counts(
-    header: &HashMap<String, String>,
-    coords: &[(usize, [f64; 2])],
-    demands: &HashMap<usize, i64>,
+/// Where the reader is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Section {
+    /// The specification part (`KEY : value` lines), or after `DEPOT_SECTION`'s `-1`.
+    #[default]
+    Header,
+    Coords,
+    Demand,
+    Depot,
+    EdgeWeight,
+    ServiceTime,
+    TimeWindow,
+}
+
+impl Section {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "NODE_COORD_SECTION" => Self::Coords,
+            "DEMAND_SECTION" => Self::Demand,
+            "DEPOT_SECTION" => Self::Depot,
+            "EDGE_WEIGHT_SECTION" => Self::EdgeWeight,
+            "SERVICE_TIME_SECTION" => Self::ServiceTime,
+            "TIME_WINDOW_SECTION" => Self::TimeWindow,
+            _ => return None,
+        })
+    }
+}
+
+/// One value per node, keyed by node number (1-based); filled as rows are read.
+type Table<T> = BTreeMap<usize, T>;
+
+/// The state of a parse.
+#[derive(Debug, Default)]
+struct Reader {
+    header: HashMap<String, String>,
+    dimension: Option<usize>,
+    section: Section,
     last_line: usize,
-) -> Result<(), RoutingError> {
-    let Some(dim) = header.get("DIMENSION") else {
-        return Err(RoutingError::parse(FMT, 0, "missing DIMENSION"));
-    };
-    let dim: usize = num(FMT, 0, dim, "DIMENSION")?;
-    let count = |what: &str, got: usize| {
-        let message = format!("DIMENSION is {dim} but {what} has {got} nodes (truncated file?)");
-        RoutingError::parse(FMT, last_line, message)
-    };
-    if coords.len() != dim {
-        return Err(count("NODE_COORD_SECTION", coords.len()));
+    coords: Table<[f64; 2]>,
+    demands: Table<i64>,
+    service: Table<f64>,
+    windows: Table<TimeWindow>,
+    depots: Vec<usize>,
+    /// The explicit matrix's entries in file order, its layout and their expected count.
+    weights: Vec<f64>,
+    layout: Option<(Layout, usize)>,
+}
+
+impl Reader {
+    fn line(&mut self, no: usize, line: &str) -> Result<(), RoutingError> {
+        if line.ends_with("_SECTION") {
+            self.close_section(no)?;
+            return self.open_section(no, line);
+        }
+        if self.section == Section::Header {
+            let Some((k, v)) = line.split_once(':') else {
+                return Err(RoutingError::parse(FMT, no, "expected `KEY : value`"));
+            };
+            let (key, value) = (k.trim().to_uppercase(), v.trim().trim_matches('"').trim());
+            if key == "DIMENSION" {
+                let dim: usize = num(FMT, no, value, "DIMENSION")?;
+                if dim > MAX_DIMENSION {
+                    let message = format!("DIMENSION {dim} is over the limit of {MAX_DIMENSION}");
+                    return Err(RoutingError::parse(FMT, no, message));
+                }
+                self.dimension = Some(dim);
+            }
+            self.header.insert(key, value.to_owned());
+            return Ok(());
+        }
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let dim = self.dimension.unwrap_or(0);
+        match self.section {
+            Section::Header => Ok(()),
+            Section::Coords => {
+                let [id, x, y] = fields(no, &f, "`node x y`")?;
+                let point = [finite(no, x, "x")?, finite(no, y, "y")?];
+                insert(&mut self.coords, no, node(no, id, dim)?, point, "coordinates")
+            }
+            Section::Demand => {
+                let [id, d] = fields(no, &f, "`node demand`")?;
+                let demand = num(FMT, no, d, "demand")?;
+                insert(&mut self.demands, no, node(no, id, dim)?, demand, "demand")
+            }
+            Section::ServiceTime => {
+                let [id, s] = fields(no, &f, "`node service_time`")?;
+                let s = time(no, s, "service time")?;
+                insert(&mut self.service, no, node(no, id, dim)?, s, "service time")
+            }
+            Section::TimeWindow => {
+                let [id, a, b] = fields(no, &f, "`node ready due`")?;
+                let w = TimeWindow { start: time(no, a, "ready time")?, end: time(no, b, "due")? };
+                if w.start > w.end {
+                    let message = format!("ready {} after due {}", w.start, w.end);
+                    return Err(RoutingError::parse(FMT, no, message));
+                }
+                insert(&mut self.windows, no, node(no, id, dim)?, w, "time window")
+            }
+            Section::Depot => {
+                let [id] = fields(no, &f, "one depot node")?;
+                let id: i64 = num(FMT, no, id, "depot node")?;
+                if id < 0 {
+                    self.section = Section::Header;
+                } else {
+                    self.depots.push(node(no, &id.to_string(), dim)?);
+                }
+                Ok(())
+            }
+            Section::EdgeWeight => {
+                let expected = self.layout.map_or(0, |l| l.1);
+                for field in f {
+                    if self.weights.len() == expected {
+                        let message = format!("more than the {expected} matrix entries");
+                        return Err(RoutingError::parse(FMT, no, message));
+                    }
+                    self.weights.push(time(no, field, "edge weight")?);
+                }
+                Ok(())
+            }
+        }
     }
-    if demands.len() != dim {
-        return Err(count("DEMAND_SECTION", demands.len()));
+
+    /// Enters a section: `DIMENSION` must be known by now, and a matrix must be explicit,
+    /// with a known layout, and fit the memory limit.
+    fn open_section(&mut self, no: usize, name: &str) -> Result<(), RoutingError> {
+        let Some(section) = Section::from_name(name) else {
+            return Err(RoutingError::Unsupported {
+                format: FMT,
+                key: name.to_owned(),
+                value: String::new(),
+            });
+        };
+        let Some(dim) = self.dimension else {
+            return Err(RoutingError::parse(FMT, no, "missing DIMENSION before the sections"));
+        };
+        if section == Section::EdgeWeight {
+            if self.layout.is_some() {
+                return Err(RoutingError::parse(FMT, no, "a second EDGE_WEIGHT_SECTION"));
+            }
+            match self.header.get("EDGE_WEIGHT_TYPE").map(String::as_str) {
+                Some("EXPLICIT") => {}
+                other => {
+                    let message = format!(
+                        "EDGE_WEIGHT_SECTION needs EDGE_WEIGHT_TYPE : EXPLICIT, not {}",
+                        other.unwrap_or("(missing)")
+                    );
+                    return Err(RoutingError::parse(FMT, no, message));
+                }
+            }
+            let Some(format) = self.header.get("EDGE_WEIGHT_FORMAT") else {
+                return Err(RoutingError::parse(FMT, no, "missing EDGE_WEIGHT_FORMAT"));
+            };
+            let layout = Layout::from_name(format)?;
+            check_matrix_memory(dim)?;
+            let Some(entries) = layout.entries(dim) else {
+                return Err(RoutingError::parse(FMT, no, "DIMENSION too large for a matrix"));
+            };
+            self.layout = Some((layout, entries));
+        }
+        self.section = section;
+        Ok(())
     }
-    if let Some((id, _)) = coords.iter().find(|(id, _)| !demands.contains_key(id)) {
-        return Err(RoutingError::parse(FMT, last_line, format!("node {id} has no demand")));
+
+    /// Leaves a section at line `no` (the next section's header, or the end of the text):
+    /// a matrix must be complete.
+    fn close_section(&mut self, no: usize) -> Result<(), RoutingError> {
+        if let (Section::EdgeWeight, Some((layout, expected))) = (self.section, self.layout)
+            && self.weights.len() < expected
+        {
+            let message = format!(
+                "EDGE_WEIGHT_SECTION ends after {} of the {expected} entries of a {} of \
+                 DIMENSION {} (truncated file?)",
+                self.weights.len(),
+                layout.name(),
+                self.dimension.unwrap_or(0)
+            );
+            return Err(RoutingError::parse(FMT, no, message));
+        }
+        self.section = Section::Header;
+        Ok(())
+    }
+
+    /// Every node of every section, then the problem.
+    fn finish(self) -> Result<Problem, RoutingError> {
+        let Some(dim) = self.dimension else {
+            return Err(RoutingError::parse(FMT, 0, "missing DIMENSION"));
+        };
+        let explicit = match self.header.get("EDGE_WEIGHT_TYPE").map(String::as_str) {
+            Some("EUC_2D") => false,
+            Some("EXPLICIT") => true,
+            other => {
+                return Err(RoutingError::Unsupported {
+                    format: FMT,
+                    key: "EDGE_WEIGHT_TYPE".into(),
+                    value: other.unwrap_or("(missing)").to_owned(),
+                });
+            }
+        };
+        let at = self.last_line;
+        let count = |what: &str, got: usize| {
+            if got == dim {
+                return Ok(());
+            }
+            let message =
+                format!("DIMENSION is {dim} but {what} has {got} nodes (truncated file?)");
+            Err(RoutingError::parse(FMT, at, message))
+        };
+        if !explicit || !self.coords.is_empty() {
+            count("NODE_COORD_SECTION", self.coords.len())?;
+        }
+        count("DEMAND_SECTION", self.demands.len())?;
+        if !self.service.is_empty() {
+            count("SERVICE_TIME_SECTION", self.service.len())?;
+        }
+        if !self.windows.is_empty() {
+            count("TIME_WINDOW_SECTION", self.windows.len())?;
+        }
+        let locations = match self.layout {
+            Some((layout, _)) => {
+                let m = layout.fill(dim, &self.weights);
+                Locations::Matrix { distance: m.clone(), duration: m }
+            }
+            None if explicit => {
+                return Err(RoutingError::parse(FMT, at, "missing EDGE_WEIGHT_SECTION"));
+            }
+            None => Locations::Coordinates {
+                points: self.coords.values().copied().collect(),
+                metric: Metric::EuclideanRounded,
+            },
+        };
+        self.build(dim, locations)
+    }
+
+    fn build(self, dim: usize, locations: Locations) -> Result<Problem, RoutingError> {
+        let header = |key: &str| self.header.get(key).map(String::as_str);
+        let capacity: i64 = match header("CAPACITY") {
+            Some(c) => num(FMT, 0, c, "CAPACITY")?,
+            None => return Err(RoutingError::parse(FMT, 0, "missing CAPACITY")),
+        };
+        let default_service = match header("SERVICE_TIME") {
+            Some(_) if !self.service.is_empty() => {
+                let message = "both SERVICE_TIME and SERVICE_TIME_SECTION";
+                return Err(RoutingError::parse(FMT, 0, message));
+            }
+            Some(s) => time(0, s, "SERVICE_TIME")?,
+            None => 0.0,
+        };
+        let mut depots = self.depots.clone();
+        if depots.is_empty() {
+            depots.push(1);
+        }
+        let window = |id: usize| self.windows.get(&id).copied().unwrap_or(TimeWindow::ALWAYS);
+        let stops: Vec<Stop> = (1..=dim)
+            .filter(|id| !depots.contains(id))
+            .map(|id| Stop {
+                time_window: window(id),
+                service_time: self.service.get(&id).copied().unwrap_or(default_service),
+                ..Stop::new(
+                    id.to_string(),
+                    id - 1,
+                    vec![self.demands.get(&id).copied().unwrap_or(0)],
+                )
+            })
+            .collect();
+        let count = match header("VEHICLES") {
+            Some(v) => num(FMT, 0, v, "VEHICLES")?,
+            None => stops.len().max(1),
+        };
+        let max_duration = match header("DISTANCE") {
+            Some(v) => Some(time(0, v, "DISTANCE")?),
+            None => None,
+        };
+        let vehicle_types = depots
+            .iter()
+            .enumerate()
+            .map(|(d, &id)| {
+                let mut v = VehicleType::new(format!("vehicle-{id}"), count, vec![capacity]);
+                (v.start_depot, v.end_depot, v.max_duration) = (d, d, max_duration);
+                let w = window(id);
+                let leave = w.start + self.service.get(&id).copied().unwrap_or(0.0);
+                v.shift = TimeWindow { start: leave, end: w.end };
+                v
+            })
+            .collect();
+        Ok(Problem {
+            name: header("NAME").unwrap_or_default().to_owned(),
+            locations,
+            depots: depots
+                .iter()
+                .map(|&id| Depot { id: id.to_string().into(), location: id - 1 })
+                .collect(),
+            vehicle_types,
+            stops,
+            objective: Objective::default(),
+        })
+    }
+}
+
+/// Two `dim` x `dim` matrices of `f64` (distance and duration) must fit the solver's
+/// default memory limit: the text alone could claim a matrix many times its own size.
+fn check_matrix_memory(dim: usize) -> Result<(), RoutingError> {
+    let needed = 16u64.saturating_mul(dim as u64).saturating_mul(dim as u64);
+    let limit = SolverConfig::default().memory_limit_mb.saturating_mul(1 << 20);
+    if needed > limit {
+        return Err(RoutingError::TooLarge {
+            locations: dim,
+            needed_mb: needed.div_ceil(1 << 20),
+            limit_mb: limit >> 20,
+        });
     }
     Ok(())
 }
 
-fn build(
-    header: &HashMap<String, String>,
-    coords: Vec<(usize, [f64; 2])>,
-    demands: &HashMap<usize, i64>,
-    mut depots: Vec<usize>,
-) -> Result<Problem, RoutingError> {
-    match header.get("EDGE_WEIGHT_TYPE").map(String::as_str) {
-        Some("EUC_2D") => {}
-        other => {
-            return Err(RoutingError::Unsupported {
-                format: FMT,
-                key: "EDGE_WEIGHT_TYPE".into(),
-                value: other.unwrap_or("(missing)").to_owned(),
-            });
-        }
-    }
-    let capacity: i64 = match header.get("CAPACITY") {
-        Some(c) => num(FMT, 0, c, "CAPACITY")?,
-        None => return Err(RoutingError::parse(FMT, 0, "missing CAPACITY")),
-    };
-    if coords.is_empty() {
-        return Err(RoutingError::parse(FMT, 0, "missing NODE_COORD_SECTION"));
-    }
-    if depots.is_empty() {
-        depots.push(coords[0].0);
-    }
-    let index: HashMap<usize, usize> = coords.iter().enumerate().map(|(i, c)| (c.0, i)).collect();
-    let mut depot_list = Vec::new();
-    for d in &depots {
-        let Some(&location) = index.get(d) else {
-            return Err(RoutingError::parse(FMT, 0, format!("depot {d} has no coordinates")));
-        };
-        depot_list.push(Depot { id: d.to_string().into(), location });
-    }
-    let stops: Vec<Stop> = coords
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !depots.contains(&c.0))
-        .map(|(i, c)| Stop::new(c.0.to_string(), i, vec![demands.get(&c.0).copied().unwrap_or(0)]))
-        .collect();
-    let count = match header.get("VEHICLES") {
-        Some(v) => num(FMT, 0, v, "VEHICLES")?,
-        None => stops.len().max(1),
-    };
-    let max_duration = match header.get("DISTANCE") {
-        Some(v) => Some(num::<f64>(FMT, 0, v, "DISTANCE")?),
-        None => None,
-    };
-    let vehicle_types = (0..depot_list.len())
-        .map(|d| {
-            let mut v = VehicleType::new(format!("vehicle-{}", depots[d]), count, vec![capacity]);
-            (v.start_depot, v.end_depot, v.max_duration) = (d, d, max_duration);
-            v
-        })
-        .collect();
-    Ok(Problem {
-        name: header.get("NAME").cloned().unwrap_or_default(),
-        locations: Locations::Coordinates {
-            points: coords.into_iter().map(|c| c.1).collect(),
-            metric: Metric::EuclideanRounded,
-        },
-        depots: depot_list,
-        vehicle_types,
-        stops,
-        objective: Objective::default(),
-    })
+/// The fields of a row, exactly `N` of them.
+fn fields<'a, const N: usize>(
+    no: usize,
+    f: &[&'a str],
+    what: &str,
+) -> Result<[&'a str; N], RoutingError> {
+    <[&str; N]>::try_from(f).map_err(|_| RoutingError::parse(FMT, no, format!("expected {what}")))
 }
 
-/// Writes a solution in CVRPLIB `.sol` form: `Route #k: c1 c2 ...` with stops numbered
-/// 1..n in file order, then `Cost N` (the route cost; an integer when it is one).
-pub fn write_sol(solution: &Solution) -> String {
-    let mut out = String::new();
-    for (k, r) in solution.routes.iter().enumerate() {
-        let stops: Vec<String> = r.stops.iter().map(|s| (s + 1).to_string()).collect();
-        let _ = writeln!(out, "Route #{}: {}", k + 1, stops.join(" "));
+/// A node number in 1..=`dim`.
+fn node(no: usize, field: &str, dim: usize) -> Result<usize, RoutingError> {
+    let id: usize = num(FMT, no, field, "node number")?;
+    if !(1..=dim).contains(&id) {
+        let message = format!("node {id} is outside 1..={dim} (DIMENSION)");
+        return Err(RoutingError::parse(FMT, no, message));
     }
-    let cost = solution.cost;
-    if (cost - cost.round()).abs() < 1e-9 {
-        let _ = writeln!(out, "Cost {}", cost.round() as i64);
-    } else {
-        let _ = writeln!(out, "Cost {cost:.3}");
-    }
-    out
+    Ok(id)
 }
 
-/// Reads the routes of a CVRPLIB `.sol` text as 0-based stop indices.
-///
-/// # Errors
-/// [`RoutingError::Parse`] on a bad number or a stop numbered 0.
-pub fn parse_sol(text: &str) -> Result<Vec<Vec<usize>>, RoutingError> {
-    let mut routes = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let Some(rest) = line.trim().strip_prefix("Route") else { continue };
-        let Some((_, stops)) = rest.split_once(':') else {
-            return Err(RoutingError::parse(FMT, i + 1, "expected `Route #k: ...`"));
-        };
-        let mut r = Vec::new();
-        for f in stops.split_whitespace() {
-            let s: usize = num(FMT, i + 1, f, "stop number")?;
-            if s == 0 {
-                return Err(RoutingError::parse(FMT, i + 1, "stops are numbered from 1"));
-            }
-            r.push(s - 1);
-        }
-        routes.push(r);
+/// A finite number.
+fn finite(no: usize, field: &str, what: &str) -> Result<f64, RoutingError> {
+    let x: f64 = num(FMT, no, field, what)?;
+    if !x.is_finite() {
+        return Err(RoutingError::parse(FMT, no, format!("{what} `{field}` is not finite")));
     }
-    Ok(routes)
+    Ok(x)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const TINY: &str = "NAME : t\nTYPE : CVRP\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : EUC_2D\n\
-        CAPACITY : 10\nNODE_COORD_SECTION\n1 0 0\n2 3 4\n3 0 1\nDEMAND_SECTION\n1 0\n2 5\n3 4\n\
-        DEPOT_SECTION\n1\n-1\nEOF\n";
-
-    #[test]
-    fn reads_a_small_instance() {
-        let p = parse(TINY).unwrap();
-        assert_eq!(p.stops.len(), 2);
-        assert_eq!(p.stops[1].demand, vec![4]);
-        assert_eq!(p.depots[0].location, 0);
-        assert_eq!(p.locations.distance(0, 1), 5.0);
-        assert_eq!(p.vehicle_types[0].capacity, vec![10]);
+/// A time, duration or edge weight: finite, in `[0, MAX_TIME]`.
+fn time(no: usize, field: &str, what: &str) -> Result<f64, RoutingError> {
+    let x = finite(no, field, what)?;
+    if !(0.0..=MAX_TIME).contains(&x) {
+        let message = format!("{what} {x} is outside [0, {MAX_TIME:e}]");
+        return Err(RoutingError::parse(FMT, no, message));
     }
+    Ok(x)
+}
 
-    #[test]
-    fn a_bad_number_names_its_line() {
-        let bad = TINY.replace("2 3 4", "2 x 4");
-        let err = parse(&bad).unwrap_err();
-        assert!(matches!(err, RoutingError::Parse { line: 8, .. }), "{err}");
+/// Adds a node's row to its table, refusing a node given twice.
+fn insert<T>(
+    table: &mut Table<T>,
+    no: usize,
+    id: usize,
+    value: T,
+    what: &str,
+) -> Result<(), RoutingError> {
+    if table.insert(id, value).is_some() {
+        return Err(RoutingError::parse(FMT, no, format!("{what} of node {id} twice")));
     }
-
-    #[test]
-    fn other_edge_weights_are_refused() {
-        let bad = TINY.replace("EUC_2D", "GEO");
-        assert!(matches!(parse(&bad), Err(RoutingError::Unsupported { .. })));
-    }
-
-    #[test]
-    fn r12_a_file_truncated_mid_section_is_refused() {
-        let cut = TINY.split("3 0 1\n").next().unwrap();
-        let err = parse(cut).unwrap_err();
-        assert!(matches!(err, RoutingError::Parse { .. }), "{err}");
-        assert!(err.to_string().contains("DIMENSION is 3"), "{err}");
-        let no_demand = TINY.replace("3 4\nDEPOT", "DEPOT");
-        assert!(parse(&no_demand).unwrap_err().to_string().contains("DEMAND_SECTION has 2"));
-        let no_dim = TINY.replace("DIMENSION : 3\n", "");
-        assert!(parse(&no_dim).unwrap_err().to_string().contains("missing DIMENSION"));
-    }
-
-    #[test]
-    fn r12_extra_fields_duplicates_and_non_finite_numbers_are_refused() {
-        for (from, to, line) in [
-            ("2 3 4", "2 3 4 5", 8),
-            ("2 3 4", "2 NaN 4", 8),
-            ("3 0 1", "2 0 1", 9),
-            ("2 5\n", "2 5 1\n", 12),
-            ("2 5\n", "2 5.5\n", 12),
-        ] {
-            let err = parse(&TINY.replace(from, to)).unwrap_err();
-            assert!(matches!(err, RoutingError::Parse { line: l, .. } if l == line), "{to}: {err}");
-        }
-    }
-
-    #[test]
-    fn r12_a_read_error_names_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cut.vrp");
-        std::fs::write(&path, TINY.replace("2 3 4", "2 x 4")).unwrap();
-        let err = read(&path).unwrap_err();
-        assert!(err.to_string().contains("cut.vrp"), "{err}");
-        assert!(matches!(err, RoutingError::Parse { line: 8, .. }), "{err}");
-    }
-
-    #[test]
-    fn sol_round_trip_keeps_numbering() {
-        let routes = parse_sol("Route #1: 2 1\nRoute #2: 3\nCost 10\n").unwrap();
-        assert_eq!(routes, vec![vec![1, 0], vec![2]]);
-    }
+    Ok(())
 }
