@@ -47,7 +47,9 @@ pub struct Args {
     /// Forecast store (SQLite file, created if missing).
     #[arg(long, default_value = "stockroute.sqlite")]
     store: PathBuf,
-    /// Also write the forecast as CSV: sku,zone,date,mean,p50,p90.
+    /// Also write the forecast as CSV: sku,zone,date,mean,p50,p90,p50_cum,p90_cum (the
+    /// `_cum` columns: quantiles of demand summed from the first forecast period through
+    /// that date).
     #[arg(long, value_name = "CSV")]
     out: Option<PathBuf>,
     /// Score every model and the selection on the last `--holdout` periods instead of
@@ -73,6 +75,10 @@ pub struct Args {
     /// Rolling origins used for selection.
     #[arg(long, default_value_t = 3)]
     origins: usize,
+    /// Bias correction of the selected forecasts: per_class (fitted on the selection's
+    /// origins) or none.
+    #[arg(long, default_value = "per_class")]
+    bias_correction: stockroute::forecast::BiasCorrection,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -110,6 +116,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.selection = args.selection;
     config.origins = args.origins;
     config.reconciliation = args.reconciliation;
+    config.bias_correction = args.bias_correction;
     if let Some(models) = &args.models {
         config.candidates =
             models.iter().map(|m| m.parse::<ModelKind>()).collect::<Result<_, _>>()?;
@@ -156,7 +163,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 fn write_csv(set: &ForecastSet, out: &PathBuf) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_path(out)?;
-    w.write_record(["sku", "zone", "date", "mean", "p50", "p90"])?;
+    w.write_record(["sku", "zone", "date", "mean", "p50", "p90", "p50_cum", "p90_cum"])?;
     for s in &set.series {
         for h in 0..set.horizon {
             w.write_record([
@@ -166,6 +173,8 @@ fn write_csv(set: &ForecastSet, out: &PathBuf) -> anyhow::Result<()> {
                 &format!("{:.4}", s.mean[h]),
                 &format!("{:.4}", s.p50[h]),
                 &format!("{:.4}", s.p90[h]),
+                &format!("{:.4}", s.p50_cum[h]),
+                &format!("{:.4}", s.p90_cum[h]),
             ])?;
         }
     }
@@ -212,6 +221,41 @@ fn print_report(report: &BacktestReport, seconds: f64) {
         line(&mut out, r.model.name(), &r.metrics, r.chosen_for.to_string());
     }
     line(&mut out, "SELECTED", &report.selected, String::new());
+    let _ = writeln!(
+        out,
+        "horizon totals (share of series with actual total <= quantile; pinball / actual):"
+    );
+    let _ = writeln!(
+        out,
+        "{:<18} {:>8} {:>8} {:>8} {:>10} {:>10}",
+        "model", "cov50cum", "cov90cum", "pinb90cum", "cov90sum", "cov90indep"
+    );
+    let totals = |out: &mut std::io::StdoutLock, name: &str, m: &forecast::Metrics| {
+        let _ = writeln!(
+            out,
+            "{name:<18} {:>8.3} {:>8.3} {:>9.4} {:>10.3} {:>10.3}",
+            m.total_coverage_p50,
+            m.total_coverage_p90,
+            m.total_scaled_pinball_p90,
+            m.summed_p90_total_coverage,
+            m.independent_p90_total_coverage
+        );
+    };
+    for r in &report.models {
+        totals(&mut out, r.model.name(), &r.metrics);
+    }
+    totals(&mut out, "SELECTED", &report.selected);
+    let _ = writeln!(out, "bias correction (fitted on the selection origins):");
+    for f in &report.bias_factors {
+        let _ = writeln!(
+            out,
+            "  {:<13} {:>6} series  bias {:>7}  factor {:.3}",
+            format!("{:?}", f.class),
+            f.series,
+            f.bias.map_or("-".to_owned(), |b| format!("{b:+.3}")),
+            f.factor
+        );
+    }
     let _ =
         writeln!(out, "hierarchy (WAPE of horizon totals / per period; bottom = scored series):");
     for l in &report.hierarchy {

@@ -32,6 +32,68 @@ impl BacktestPlan {
     }
 }
 
+/// What one backtest origin shows: every candidate's forecast total and the actual demand
+/// summed from the first horizon period through each period. Kept per series so that the
+/// selection, the bias correction ([`super::bias`]) and the lead-time quantiles
+/// ([`super::lead_time`]) read the same fits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OriginRecord {
+    /// Per candidate, its forecast summed over the horizon (units).
+    pub forecast_totals: Vec<f64>,
+    /// Actual demand from the first horizon period through period `h`, for every `h`
+    /// (units, non-decreasing; the last entry is the horizon total).
+    pub actual_cum: Vec<f64>,
+}
+
+impl OriginRecord {
+    /// The actual horizon total (units).
+    pub fn actual_total(&self) -> f64 {
+        self.actual_cum.last().copied().unwrap_or(0.0)
+    }
+}
+
+/// One [`OriginRecord`] per usable origin of the plan, latest first (empty when the series
+/// is too short for any origin).
+///
+/// # Complexity
+/// `origins` calls of `forecast_all` (one fit per model) on at most `n` periods.
+pub fn origin_records(
+    y: &[f64],
+    plan: &BacktestPlan,
+    forecast_all: impl Fn(&[f64], usize) -> Vec<Vec<f64>>,
+) -> Vec<OriginRecord> {
+    plan.cuts(y.len())
+        .map(|cut| {
+            let actual_cum = y[cut..cut + plan.horizon]
+                .iter()
+                .scan(0.0, |acc, v| {
+                    *acc += v;
+                    Some(*acc)
+                })
+                .collect();
+            let forecast_totals =
+                forecast_all(&y[..cut], plan.horizon).iter().map(|f| f.iter().sum()).collect();
+            OriginRecord { forecast_totals, actual_cum }
+        })
+        .collect()
+}
+
+/// Per candidate, the sum over `records` of |forecast total - actual total|; `None` when
+/// there is no record.
+///
+/// # Units
+/// Product units (summed over the horizon and the origins).
+pub fn scores_of(records: &[OriginRecord]) -> Option<Vec<f64>> {
+    let mut scores: Vec<f64> = Vec::new();
+    for r in records {
+        scores.resize(r.forecast_totals.len(), 0.0);
+        for (score, f) in scores.iter_mut().zip(&r.forecast_totals) {
+            *score += (f - r.actual_total()).abs();
+        }
+    }
+    (!records.is_empty()).then_some(scores)
+}
+
 /// Sums over the plan's origins of |forecast total - actual total| per model; `None` when
 /// the series is too short for any origin.
 ///
@@ -45,16 +107,7 @@ pub fn total_error_scores(
     plan: &BacktestPlan,
     forecast_all: impl Fn(&[f64], usize) -> Vec<Vec<f64>>,
 ) -> Option<Vec<f64>> {
-    let mut scores: Vec<f64> = Vec::new();
-    for cut in plan.cuts(y.len()) {
-        let actual: f64 = y[cut..cut + plan.horizon].iter().sum();
-        let forecasts = forecast_all(&y[..cut], plan.horizon);
-        scores.resize(forecasts.len(), 0.0);
-        for (score, f) in scores.iter_mut().zip(forecasts) {
-            *score += (f.iter().sum::<f64>() - actual).abs();
-        }
-    }
-    (!scores.is_empty()).then_some(scores)
+    scores_of(&origin_records(y, plan, forecast_all))
 }
 
 /// The actual horizon totals summed over the plan's origins: the denominator that turns
@@ -93,5 +146,10 @@ mod tests {
         let all = |y: &[f64], h| models.iter().map(|m| m.forecast(y, h)).collect();
         assert_eq!(total_error_scores(&y, &plan, all), Some(vec![4.0, 4.0, 0.0]));
         assert_eq!(actual_totals(&y, &plan), 4.0);
+        let records = origin_records(&y, &plan, all);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].forecast_totals, vec![8.0, 8.0, 4.0]);
+        assert_eq!(records[0].actual_cum, vec![2.0, 4.0]);
+        assert_eq!(records[0].actual_total(), 4.0);
     }
 }

@@ -1,23 +1,30 @@
 //! The forecasting pipeline over a whole [`History`]: backtest the candidates per series,
-//! select, fit the chosen model, lay the history's weekday profile over it where the history
-//! shows one ([`super::weekday`]), attach quantiles; and its evaluation on a held-out window
-//! (whose forecasts are shaped the same way).
+//! select, fit the bias correction ([`super::bias`]) and the lead-time pools
+//! ([`super::lead_time`]) on the same backtest origins, fit the chosen model, correct it,
+//! lay the history's weekday profile over it where the history shows one
+//! ([`super::weekday`]), attach daily and lead-time quantiles; and its evaluation on a
+//! held-out window (whose forecasts are shaped the same way).
 //!
 //! Series are independent, so both passes run in parallel over series (rayon, with the
 //! thread budget of the [`SolveContext`]), with a dense buffer per worker and nothing kept
-//! per series beyond its scores and its forecast. Results do not depend on the thread count:
+//! per series beyond its scores, its origins' totals and its forecast. Results do not depend on the thread count:
 //! every per-series result is computed alone and reduced in series order.
 
-use super::backtest::{BacktestPlan, actual_totals, total_error_scores};
+use super::backtest::{BacktestPlan, OriginRecord, origin_records, scores_of};
+use super::band::variance_ratio;
+use super::bias::{self, BiasCorrection, ClassFactor, factor_of};
 use super::candidates::CandidateSet;
 use super::coherence::{LevelReport, aggregate_base, evaluate_levels};
 use super::error::ForecastError;
 use super::hierarchy::{Hierarchy, Reconciliation};
+use super::lead_time::{LeadTimeModel, independent};
 use super::metrics::{Metrics, MetricsAccumulator};
 use super::models::{ModelKind, ModelSettings};
 use super::quantile::{QUANTILE_LEVELS, quantile_ratios};
 use super::select::{DemandClass, Selection, choose};
 use super::series::{Frequency, History};
+use super::summary::summarize;
+pub use super::summary::{SelectionLine, SelectionSummary};
 use super::weekday::WeekdayProfile;
 use crate::context::{Interrupted, SolveContext};
 use crate::ids::{SkuId, ZoneId};
@@ -76,6 +83,10 @@ pub struct ForecastConfig {
     pub reconciliation: Reconciliation,
     /// The model of aggregate (zone, SKU, total) base forecasts.
     pub aggregate_model: ModelKind,
+    /// Whether the selected forecasts are corrected for their backtest bias
+    /// ([`super::bias`]); runs stored before the option read as `per_class`.
+    #[serde(default)]
+    pub bias_correction: BiasCorrection,
 }
 
 impl ForecastConfig {
@@ -104,6 +115,7 @@ impl ForecastConfig {
             },
             reconciliation: Reconciliation::BottomUp,
             aggregate_model: ModelKind::Combination,
+            bias_correction: BiasCorrection::PerClass,
         }
     }
 
@@ -153,6 +165,12 @@ pub struct SeriesForecast {
     pub p50: Vec<f64>,
     /// 90th percentile per period (units).
     pub p90: Vec<f64>,
+    /// Median of demand summed from the first period through each period (units,
+    /// cumulative; see [`super::lead_time`]).
+    pub p50_cum: Vec<f64>,
+    /// 90th percentile of demand summed from the first period through each period (units,
+    /// cumulative): the last entry is the P90 of the horizon total.
+    pub p90_cum: Vec<f64>,
 }
 
 /// A forecast for every series of a history.
@@ -168,68 +186,6 @@ pub struct ForecastSet {
     pub series: Vec<SeriesForecast>,
     /// What the selection saw and chose; stored with the run as its metrics.
     pub selection: SelectionSummary,
-}
-
-/// The selection's view of a forecast run: how often each model was chosen and the
-/// backtest error on the selection origins. These errors are in-sample to the selection
-/// (optimistic for the selected line); [`backtest`] gives honest held-out figures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SelectionSummary {
-    /// Selection policy.
-    pub policy: Selection,
-    /// Series with at least one backtest origin.
-    pub series_backtested: u64,
-    /// Per candidate: series that use it, and its WAPE of horizon totals over the origins.
-    pub models: Vec<SelectionLine>,
-    /// WAPE of horizon totals over the origins of the models as selected.
-    pub selected_total_wape: f64,
-}
-
-/// One candidate's line of a [`SelectionSummary`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SelectionLine {
-    /// The model.
-    pub model: ModelKind,
-    /// Series forecast with it (all series, the ineligible ones with the fallback).
-    pub chosen_for: u64,
-    /// WAPE of horizon totals on the selection origins (backtested series).
-    pub total_wape: f64,
-}
-
-fn summarize(
-    config: &ForecastConfig,
-    kinds: &[ModelKind],
-    scored: &[Scored],
-    chosen: &[usize],
-) -> SelectionSummary {
-    let mut errors = vec![0.0; kinds.len()];
-    let mut counts = vec![0u64; kinds.len()];
-    let (mut actual, mut selected, mut n) = (0.0, 0.0, 0u64);
-    for (s, &c) in scored.iter().zip(chosen) {
-        counts[c] += 1;
-        if let Some(scores) = &s.scores {
-            n += 1;
-            actual += s.actual;
-            selected += scores[c];
-            for (e, v) in errors.iter_mut().zip(scores) {
-                *e += v;
-            }
-        }
-    }
-    SelectionSummary {
-        policy: config.selection,
-        series_backtested: n,
-        models: kinds
-            .iter()
-            .zip(errors.iter().zip(counts))
-            .map(|(&model, (e, chosen_for))| SelectionLine {
-                model,
-                chosen_for,
-                total_wape: e / actual,
-            })
-            .collect(),
-        selected_total_wape: selected / actual,
-    }
 }
 
 impl ForecastSet {
@@ -251,8 +207,12 @@ pub struct BacktestReport {
     pub selection: Selection,
     /// Per candidate: its metrics and how many series selected it.
     pub models: Vec<ModelReport>,
-    /// Metrics of the per-series selected models.
+    /// Metrics of the per-series selected models, bias-corrected as the run's
+    /// `bias_correction` says, with their lead-time quantiles.
     pub selected: Metrics,
+    /// The bias correction fitted on the selection origins (all before the held-out
+    /// window).
+    pub bias_factors: Vec<ClassFactor>,
     /// Every reconciliation at every level (bottom = eligible series; the aggregates sum all
     /// series, the ineligible ones with the fallback model).
     pub hierarchy: Vec<LevelReport>,
@@ -300,15 +260,17 @@ fn par_series<T: Send>(
 }
 
 /// What the first pass learns about one series.
-struct Scored {
+pub(super) struct Scored {
     /// Whether the series is eligible at the origin (modelled, and scored in evaluations).
-    eligible: bool,
+    pub(super) eligible: bool,
     /// Backtest errors per candidate; `None` when not eligible or too short to backtest.
-    scores: Option<Vec<f64>>,
+    pub(super) scores: Option<Vec<f64>>,
+    /// What each backtest origin showed (empty without scores).
+    pub(super) records: Vec<OriginRecord>,
     /// Actual horizon totals summed over the origins (0 without scores).
-    actual: f64,
+    pub(super) actual: f64,
     /// Its demand class.
-    class: DemandClass,
+    pub(super) class: DemandClass,
 }
 
 /// Backtest scores and class of each series whose history up to `cut` is eligible.
@@ -323,14 +285,42 @@ fn score_all(
     par_series(history.len(), ctx, |i, buf| {
         history.dense(i, cut, buf);
         let eligible = config.eligibility.admits(buf);
-        let scores = if eligible {
-            total_error_scores(buf, &plan, |y, h| models.forecast_all(y, h))
+        let records = if eligible {
+            origin_records(buf, &plan, |y, h| models.forecast_all(y, h))
         } else {
-            None
+            Vec::new()
         };
-        let actual = if scores.is_some() { actual_totals(buf, &plan) } else { 0.0 };
-        Scored { eligible, scores, actual, class: DemandClass::of(buf) }
+        let scores = scores_of(&records);
+        let actual = records.iter().map(OriginRecord::actual_total).sum();
+        Scored { eligible, scores, records, actual, class: DemandClass::of(buf) }
     })
+}
+
+/// The bias correction and the lead-time model of the selection: the correction fitted on
+/// the backtest origins of the chosen models, the lead-time pools on their corrected totals.
+fn calibrate(
+    config: &ForecastConfig,
+    scored: &[Scored],
+    chosen: &[usize],
+) -> (Vec<ClassFactor>, LeadTimeModel) {
+    let factors = bias::fit(
+        config.bias_correction,
+        scored.iter().zip(chosen).map(|(s, &c)| (s.class, c, s.records.as_slice())),
+    );
+    let samples = scored.iter().zip(chosen).flat_map(|(s, &c)| {
+        let factor = factor_of(&factors, s.class);
+        s.records.iter().map(move |r| (s.class, factor * r.forecast_totals[c], r))
+    });
+    let lead_time = LeadTimeModel::fit(config.horizon, samples);
+    (factors, lead_time)
+}
+
+/// The lead-time model of candidate `m` alone (uncorrected), for its line of a backtest.
+fn calibrate_candidate(config: &ForecastConfig, scored: &[Scored], m: usize) -> LeadTimeModel {
+    let samples = scored
+        .iter()
+        .flat_map(|s| s.records.iter().map(move |r| (s.class, r.forecast_totals[m], r)));
+    LeadTimeModel::fit(config.horizon, samples)
 }
 
 fn pick(config: &ForecastConfig, scored: &[Scored], fallback: usize) -> Vec<usize> {
@@ -361,16 +351,21 @@ pub fn forecast(
     ctx.progress().set_total(2 * history.len() as u64);
     let scored = score_all(history, end, config, &models, ctx)?;
     let chosen = pick(config, &scored, fallback);
+    let (factors, lead_time) = calibrate(config, &scored, &chosen);
     let profile = WeekdayProfile::estimate(history, end, config.quantile_window);
     let first_day = history.period_start(end).weekday();
     let series = par_series(history.len(), ctx, |i, buf| {
         history.dense(i, end, buf);
         let model = chosen[i];
+        let class = scored[i].class;
+        let factor = factor_of(&factors, class);
         let mut mean = models.forecast_one(model, buf, config.horizon);
+        mean.iter_mut().for_each(|m| *m *= factor);
         if let Some(p) = &profile {
             p.apply(&mut mean, first_day);
         }
         let ratios = quantile_ratios(buf, config.quantile_window, &QUANTILE_LEVELS);
+        let cum = lead_time.quantiles(class, &mean, buf, config.quantile_window);
         let (sku, zone) = history.key(i);
         SeriesForecast {
             sku: sku.clone(),
@@ -379,6 +374,8 @@ pub fn forecast(
             p50: scaled(&mean, ratios[0]),
             p90: scaled(&mean, ratios[1]),
             mean,
+            p50_cum: cum.p50,
+            p90_cum: cum.p90,
         }
     })?;
     let series = reconcile_set(history, config, end, series);
@@ -387,7 +384,7 @@ pub fn forecast(
         horizon: config.horizon,
         start: history.period_start(end),
         series,
-        selection: summarize(config, kinds, &scored, &chosen),
+        selection: summarize(config, kinds, &scored, &chosen, factors),
     })
 }
 
@@ -422,6 +419,9 @@ pub fn backtest(
     ctx.progress().set_total(2 * history.len() as u64);
     let scored = score_all(history, cut, config, &models, ctx)?;
     let chosen = pick(config, &scored, fallback);
+    let (factors, lead_time) = calibrate(config, &scored, &chosen);
+    let candidate_lead_time: Vec<LeadTimeModel> =
+        (0..kinds.len()).map(|m| calibrate_candidate(config, &scored, m)).collect();
     let h = config.horizon;
     // The forecasts scored here are shaped as `forecast` shapes them, from the cut.
     let profile = WeekdayProfile::estimate(history, cut, config.quantile_window);
@@ -439,31 +439,45 @@ pub fn backtest(
         // A series whose first sale falls inside the window has zeros before it.
         let mut actual_full = vec![0.0; h - actual.len()];
         actual_full.extend_from_slice(actual);
+        let class = scored[i].class;
+        let factor = factor_of(&factors, class);
+        let corrected = |mean: &[f64]| mean.iter().map(|m| m * factor).collect::<Vec<f64>>();
         if !scored[i].eligible {
-            return (None, shape(models.forecast_one(chosen[i], train, h)), actual_full);
+            let mean = corrected(&shape(models.forecast_one(chosen[i], train, h)));
+            return (None, mean, actual_full);
         }
         let ratios = quantile_ratios(train, config.quantile_window, &QUANTILE_LEVELS);
+        let cv2 = variance_ratio(train, config.quantile_window);
+        let score = |mean: &[f64], lead_time: &LeadTimeModel| {
+            let mut acc = MetricsAccumulator::default();
+            let (p50, p90) = (scaled(mean, ratios[0]), scaled(mean, ratios[1]));
+            acc.add_series(train, &actual_full, mean, &p50, &p90);
+            let cum = lead_time.quantiles(class, mean, train, config.quantile_window);
+            let last = |v: &[f64]| v.last().copied().unwrap_or(0.0);
+            acc.add_lead_time(
+                actual_full.iter().sum(),
+                last(&cum.p50),
+                last(&cum.p90),
+                p90.iter().sum(),
+                last(&independent(mean, cv2).p90),
+            );
+            acc
+        };
         let all: Vec<Vec<f64>> = models.forecast_all(train, h).into_iter().map(&shape).collect();
-        let accs: Vec<MetricsAccumulator> = all
-            .iter()
-            .map(|mean| {
-                let mut acc = MetricsAccumulator::default();
-                let (p50, p90) = (scaled(mean, ratios[0]), scaled(mean, ratios[1]));
-                acc.add_series(train, &actual_full, mean, &p50, &p90);
-                acc
-            })
-            .collect();
-        (Some(accs), all[chosen[i]].clone(), actual_full)
+        let accs: Vec<MetricsAccumulator> =
+            all.iter().zip(&candidate_lead_time).map(|(mean, lt)| score(mean, lt)).collect();
+        let mean = corrected(&all[chosen[i]]);
+        (Some((accs, score(&mean, &lead_time))), mean, actual_full)
     })?;
     let mut totals = vec![MetricsAccumulator::default(); kinds.len()];
     let mut counts = vec![0u64; kinds.len()];
     let mut selected = MetricsAccumulator::default();
     for ((accs, _, _), &choice) in per_series.iter().zip(&chosen) {
-        let Some(accs) = accs else { continue };
+        let Some((accs, selected_acc)) = accs else { continue };
         for (t, a) in totals.iter_mut().zip(accs) {
             t.merge(a);
         }
-        selected.merge(&accs[choice]);
+        selected.merge(selected_acc);
         counts[choice] += 1;
     }
     Ok(BacktestReport {
@@ -476,6 +490,7 @@ pub fn backtest(
             .map(|(&model, (t, chosen_for))| ModelReport { model, metrics: t.finish(), chosen_for })
             .collect(),
         selected: selected.finish(),
+        bias_factors: factors,
         hierarchy: {
             let hierarchy = Hierarchy::new((0..history.len()).map(|i| history.key(i)));
             let base = aggregate_base(
@@ -494,7 +509,8 @@ pub fn backtest(
     })
 }
 
-/// Applies `config.reconciliation` to the bottom forecasts; quantiles move with the mean.
+/// Applies `config.reconciliation` to the bottom forecasts; quantiles move with the mean
+/// (the cumulative ones with the horizon total).
 fn reconcile_set(
     history: &History,
     config: &ForecastConfig,
@@ -515,6 +531,14 @@ fn reconcile_set(
             let scale = if s.mean[k] > 0.0 { m / s.mean[k] } else { 1.0 };
             s.p50[k] = if s.mean[k] > 0.0 { s.p50[k] * scale } else { m };
             s.p90[k] = if s.mean[k] > 0.0 { s.p90[k] * scale } else { m };
+        }
+        let (old_total, new_total): (f64, f64) = (s.mean.iter().sum(), new.iter().sum());
+        if old_total > 0.0 {
+            let scale = new_total / old_total;
+            s.p50_cum.iter_mut().chain(s.p90_cum.iter_mut()).for_each(|q| *q *= scale);
+        } else {
+            let cum = super::lead_time::cumulative(&new);
+            (s.p50_cum, s.p90_cum) = (cum.clone(), cum);
         }
         s.mean = new;
     }

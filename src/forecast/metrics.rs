@@ -25,6 +25,19 @@ pub struct MetricsAccumulator {
     pinball_p90: f64,
     covered_p50: u64,
     covered_p90: u64,
+    lead_time: LeadTimeSums,
+}
+
+/// Running sums of the horizon-total quantiles (see [`MetricsAccumulator::add_lead_time`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct LeadTimeSums {
+    series: u64,
+    covered_p50: u64,
+    covered_p90: u64,
+    pinball_p90: f64,
+    actual: f64,
+    covered_summed_p90: u64,
+    covered_independent_p90: u64,
 }
 
 /// Accuracy of one model (or of the selection) over a set of series.
@@ -50,6 +63,22 @@ pub struct Metrics {
     pub coverage_p50: f64,
     /// Share of cells with actual <= P90 (aim: close to 0.90).
     pub coverage_p90: f64,
+    /// Series whose horizon-total quantiles were scored (the lead-time figures below; 0
+    /// and NaN figures when none was).
+    pub lead_time_series: u64,
+    /// Share of series whose actual horizon total is <= the P50 of the total
+    /// ([`super::lead_time`]).
+    pub total_coverage_p50: f64,
+    /// Share of series whose actual horizon total is <= the P90 of the total (aim 0.85-0.95).
+    pub total_coverage_p90: f64,
+    /// Pinball loss of the P90 of the total summed over series, divided by the sum of
+    /// actual totals (scale-free; lower = sharper at the same coverage).
+    pub total_scaled_pinball_p90: f64,
+    /// For comparison: share of series whose actual total is <= the sum of the daily P90s.
+    pub summed_p90_total_coverage: f64,
+    /// For comparison: share of series whose actual total is <= the P90 of a total of
+    /// independent periods ([`super::lead_time::independent`]).
+    pub independent_p90_total_coverage: f64,
 }
 
 fn pinball(actual: f64, quantile: f64, tau: f64) -> f64 {
@@ -96,6 +125,30 @@ impl MetricsAccumulator {
         }
     }
 
+    /// Scores one series' horizon total against quantiles of the total: the lead-time ones
+    /// (`p50_total`, `p90_total`) and, for comparison, the sum of its daily P90s and the P90
+    /// of independent periods.
+    ///
+    /// # Units
+    /// Product units over the horizon.
+    pub fn add_lead_time(
+        &mut self,
+        actual_total: f64,
+        p50_total: f64,
+        p90_total: f64,
+        summed_p90: f64,
+        independent_p90: f64,
+    ) {
+        let l = &mut self.lead_time;
+        l.series += 1;
+        l.actual += actual_total;
+        l.covered_p50 += u64::from(actual_total <= p50_total);
+        l.covered_p90 += u64::from(actual_total <= p90_total);
+        l.pinball_p90 += pinball(actual_total, p90_total, 0.9);
+        l.covered_summed_p90 += u64::from(actual_total <= summed_p90);
+        l.covered_independent_p90 += u64::from(actual_total <= independent_p90);
+    }
+
     /// Adds another accumulator's sums into this one.
     pub fn merge(&mut self, o: &MetricsAccumulator) {
         self.series += o.series;
@@ -110,12 +163,22 @@ impl MetricsAccumulator {
         self.pinball_p90 += o.pinball_p90;
         self.covered_p50 += o.covered_p50;
         self.covered_p90 += o.covered_p90;
+        let (l, m) = (&mut self.lead_time, &o.lead_time);
+        l.series += m.series;
+        l.covered_p50 += m.covered_p50;
+        l.covered_p90 += m.covered_p90;
+        l.pinball_p90 += m.pinball_p90;
+        l.actual += m.actual;
+        l.covered_summed_p90 += m.covered_summed_p90;
+        l.covered_independent_p90 += m.covered_independent_p90;
     }
 
     /// The metrics so far (NaN where a denominator is zero).
     pub fn finish(&self) -> Metrics {
         let per_actual = |x: f64| x / self.actual;
         let share = |n: u64| n as f64 / self.cells as f64;
+        let l = &self.lead_time;
+        let of_series = |n: u64| n as f64 / l.series as f64;
         Metrics {
             series: self.series,
             total_wape: per_actual(self.abs_total_error),
@@ -126,6 +189,12 @@ impl MetricsAccumulator {
             scaled_pinball_p90: per_actual(self.pinball_p90),
             coverage_p50: share(self.covered_p50),
             coverage_p90: share(self.covered_p90),
+            lead_time_series: l.series,
+            total_coverage_p50: of_series(l.covered_p50),
+            total_coverage_p90: of_series(l.covered_p90),
+            total_scaled_pinball_p90: l.pinball_p90 / l.actual,
+            summed_p90_total_coverage: of_series(l.covered_summed_p90),
+            independent_p90_total_coverage: of_series(l.covered_independent_p90),
         }
     }
 }
@@ -155,5 +224,25 @@ mod tests {
         // RMSSE: first series scale ((2)^2+(2)^2)/2 = 4, mse (4+0)/2 = 2 -> sqrt(0.5);
         // the second has a constant history and is skipped.
         assert!((m.rmsse - 0.5f64.sqrt()).abs() < 1e-12);
+        // No lead-time quantiles were scored.
+        assert_eq!(m.lead_time_series, 0);
+        assert!(m.total_coverage_p90.is_nan());
+    }
+
+    #[test]
+    fn lead_time_coverage_by_hand() {
+        let mut acc = MetricsAccumulator::default();
+        // Actual 10: P50 8 (not covered), P90 12 (covered; pinball 0.1 x 2), summed daily P90
+        // 6 (not covered), independent P90 11 (covered).
+        acc.add_lead_time(10.0, 8.0, 12.0, 6.0, 11.0);
+        let mut other = MetricsAccumulator::default();
+        // Actual 30: everything below it; P90 20 -> pinball 0.9 x 10.
+        other.add_lead_time(30.0, 10.0, 20.0, 5.0, 25.0);
+        acc.merge(&other);
+        let m = acc.finish();
+        assert_eq!(m.lead_time_series, 2);
+        assert_eq!((m.total_coverage_p50, m.total_coverage_p90), (0.0, 0.5));
+        assert_eq!((m.summed_p90_total_coverage, m.independent_p90_total_coverage), (0.0, 0.5));
+        assert!((m.total_scaled_pinball_p90 - (0.2 + 9.0) / 40.0).abs() < 1e-12);
     }
 }

@@ -3,8 +3,8 @@
 //! Data flow: [`History`] (rows checked by the scenario stage's one demand pipeline,
 //! bucketed daily or weekly on its calendar) -> [`forecast`]
 //! (per series: rolling-origin backtest of each candidate on the error of horizon totals,
-//! selection, fit, the history's weekday profile where it shows one ([`weekday`]),
-//! quantiles) -> [`ForecastSet`], which the CLI writes to the forecast store
+//! selection, the bias correction ([`bias`]), fit, the history's weekday profile where it
+//! shows one ([`weekday`]), daily and lead-time quantiles ([`lead_time`])) -> [`ForecastSet`], which the CLI writes to the forecast store
 //! and to CSV. [`backtest()`] scores every candidate and the selection on a held-out window
 //! without letting the selection see it.
 //!
@@ -16,20 +16,24 @@
 
 pub mod backtest;
 pub mod band;
+pub mod bias;
 pub mod candidates;
 pub mod coherence;
 pub mod engine;
 pub mod error;
 mod from_scenario;
 pub mod hierarchy;
+pub mod lead_time;
 pub mod metrics;
 pub mod models;
 pub(crate) mod optimize;
 pub mod quantile;
 pub mod select;
 pub mod series;
+mod summary;
 pub mod weekday;
 
+pub use bias::{BiasCorrection, ClassFactor};
 pub use engine::{
     BacktestReport, Eligibility, ForecastConfig, ForecastSet, ModelReport, SelectionLine,
     SelectionSummary, SeriesForecast, backtest, forecast,

@@ -1,5 +1,6 @@
-//! The forecast quantities placement reads: per SKU, zone and period, the mean and the
-//! quantiles of demand.
+//! The forecast quantities placement reads: per SKU, zone and period, the mean, the
+//! quantiles of demand in the period and those of demand summed since the run's first period
+//! (the lead-time quantiles its safety stock is set from).
 //!
 //! Placement needs only these numbers, not how a forecast was stored: a run read back from
 //! the store ([`crate::store::forecast_demand`]) and a forecast an experiment keeps in
@@ -22,6 +23,10 @@ pub struct DemandQuantiles {
     /// Demand quantiles in the period, in product units, one per
     /// [`ForecastDemand::quantile_levels`] entry.
     pub quantile_units: Vec<f64>,
+    /// Quantiles of demand summed from the run's first period through this one (lead-time
+    /// demand), in product units, one per [`ForecastDemand::quantile_levels`] entry; empty
+    /// when the run has none (runs stored before they were written).
+    pub cum_quantile_units: Vec<f64>,
 }
 
 /// A forecast as placement reads it.

@@ -17,6 +17,7 @@ impl From<ForecastRow> for DemandQuantiles {
             period: r.period,
             mean_units: r.mean,
             quantile_units: r.quantiles,
+            cum_quantile_units: r.cum_quantiles,
         }
     }
 }
@@ -71,6 +72,7 @@ mod tests {
             period: NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
             mean: 2.5,
             quantiles: vec![2.0, 4.0],
+            cum_quantiles: vec![3.0, 5.0],
         };
         let demand = forecast_demand(&info, std::slice::from_ref(&row));
         assert_eq!(demand.run, RunId::new("r7"));
@@ -79,5 +81,6 @@ mod tests {
         let d = &demand.rows[0];
         assert_eq!((d.sku.as_str(), d.zone.as_str(), d.period), ("s", "z", row.period));
         assert_eq!((d.mean_units, d.quantile_units.clone()), (2.5, vec![2.0, 4.0]));
+        assert_eq!(d.cum_quantile_units, vec![3.0, 5.0]);
     }
 }

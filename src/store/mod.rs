@@ -1,7 +1,7 @@
 //! The forecast store: versioned, immutable forecast runs shared by every later stage.
 //!
 //! A run (id, creation time, model config, horizon, data fingerprint, metrics) and all its
-//! rows (sku, zone, period, mean, quantiles) are written in one transaction: readers see
+//! rows (sku, zone, period, mean, quantiles, lead-time quantiles) are written in one transaction: readers see
 //! the whole run or nothing, and a crash or an error mid-write leaves no trace. Runs are
 //! never updated, only deleted whole; placement and routing record the [`RunId`] they read.
 //!
@@ -83,6 +83,11 @@ pub struct ForecastRow {
     pub mean: f64,
     /// Demand quantiles (units) at the run's `quantile_levels`.
     pub quantiles: Vec<f64>,
+    /// Quantiles (units) of demand summed from the run's first period through this one, at
+    /// the run's `quantile_levels`: the last period's are those of the horizon total.
+    /// Empty for runs stored before they were written.
+    #[serde(default)]
+    pub cum_quantiles: Vec<f64>,
 }
 
 /// Versioned storage of forecast runs.
@@ -152,6 +157,7 @@ pub fn rows_of(set: &ForecastSet) -> impl Iterator<Item = ForecastRow> + '_ {
             period: set.period_start(h),
             mean: s.mean[h],
             quantiles: vec![s.p50[h], s.p90[h]],
+            cum_quantiles: vec![s.p50_cum[h], s.p90_cum[h]],
         })
     })
 }

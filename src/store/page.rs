@@ -63,8 +63,8 @@ impl SqliteStore {
                 |r| r.get(0),
             )?;
             let mut stmt = conn.prepare(&format!(
-                "SELECT sku, zone, period, mean, quantiles FROM forecast_row WHERE {filter_sql} \
-                 ORDER BY sku, zone, period LIMIT ?4 OFFSET ?5"
+                "SELECT sku, zone, period, mean, quantiles, cum_quantiles FROM forecast_row \
+                 WHERE {filter_sql} ORDER BY sku, zone, period LIMIT ?4 OFFSET ?5"
             ))?;
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
             let offset = i64::try_from(offset).unwrap_or(i64::MAX);
@@ -75,6 +75,7 @@ impl SqliteStore {
             while let Some(r) = q.next()? {
                 let period: String = r.get(2)?;
                 let quantiles: String = r.get(4)?;
+                let cum_quantiles: String = r.get(5)?;
                 rows.push(ForecastRow {
                     sku: SkuId::new(r.get::<_, String>(0)?),
                     zone: ZoneId::new(r.get::<_, String>(1)?),
@@ -83,6 +84,8 @@ impl SqliteStore {
                     mean: r.get(3)?,
                     quantiles: serde_json::from_str(&quantiles)
                         .map_err(|e| corrupt("quantiles", e))?,
+                    cum_quantiles: serde_json::from_str(&cum_quantiles)
+                        .map_err(|e| corrupt("cum_quantiles", e))?,
                 });
             }
             Ok(RowsPage { total: u64::try_from(total).unwrap_or(0), rows })
@@ -120,6 +123,7 @@ mod tests {
                         period: day(d),
                         mean: 1.0,
                         quantiles: vec![1.0, 2.0],
+                        cum_quantiles: vec![f64::from(d), 2.0 * f64::from(d)],
                     });
                 }
             }

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_jobs.sql"),
     include_str!("migrations/0003_experiments.sql"),
     include_str!("migrations/0004_lists_and_reports.sql"),
+    include_str!("migrations/0005_lead_time_quantiles.sql"),
 ];
 
 /// Reader connections kept open for reuse.
@@ -180,6 +181,10 @@ fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreEr
         Some("one quantile per quantile level is required")
     } else if row.quantiles.iter().any(|q| !q.is_finite() || *q < 0.0) {
         Some("quantiles must be finite and >= 0")
+    } else if !row.cum_quantiles.is_empty() && row.cum_quantiles.len() != levels {
+        Some("cumulative quantiles: none, or one per quantile level")
+    } else if row.cum_quantiles.iter().any(|q| !q.is_finite() || *q < 0.0) {
+        Some("cumulative quantiles must be finite and >= 0")
     } else {
         None
     };
@@ -257,7 +262,8 @@ fn query_rows(
     if exists.is_none() {
         return Err(StoreError::RunNotFound(id.clone()));
     }
-    let base = "SELECT sku, zone, period, mean, quantiles FROM forecast_row WHERE run_id = ?1";
+    let base = "SELECT sku, zone, period, mean, quantiles, cum_quantiles FROM forecast_row \
+                WHERE run_id = ?1";
     let mut stmt;
     let mut rows = match series {
         Some((sku, zone)) => {
@@ -273,6 +279,7 @@ fn query_rows(
     while let Some(r) = rows.next()? {
         let period: String = r.get(2)?;
         let quantiles: String = r.get(4)?;
+        let cum_quantiles: String = r.get(5)?;
         let corrupt =
             |field, source| StoreError::CorruptField { run: id.to_string(), field, source };
         out.push(ForecastRow {
@@ -282,6 +289,8 @@ fn query_rows(
                 .map_err(|e| corrupt("period", e))?,
             mean: r.get(3)?,
             quantiles: serde_json::from_str(&quantiles).map_err(|e| corrupt("quantiles", e))?,
+            cum_quantiles: serde_json::from_str(&cum_quantiles)
+                .map_err(|e| corrupt("cum_quantiles", e))?,
         });
     }
     Ok(out)
@@ -301,8 +310,8 @@ impl ForecastStore for SqliteStore {
         let mut count = 0u64;
         {
             let mut insert = tx.prepare(
-                "INSERT INTO forecast_row (run_id, sku, zone, period, mean, quantiles) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO forecast_row (run_id, sku, zone, period, mean, quantiles, \
+                 cum_quantiles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for row in rows {
                 check_row(count, &row, run.quantile_levels.len())?;
@@ -313,6 +322,7 @@ impl ForecastStore for SqliteStore {
                     row.period.to_string(),
                     row.mean,
                     json_text(&row.quantiles),
+                    json_text(&row.cum_quantiles),
                 ])?;
                 count += 1;
             }

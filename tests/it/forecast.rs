@@ -130,7 +130,7 @@ fn cli_forecast_stores_a_run_writes_csv_and_lists_it() {
     let id = String::from_utf8(run.stdout).unwrap().trim().to_owned();
     let csv = std::fs::read_to_string(&out).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("sku,zone,date,mean,p50,p90"));
+    assert_eq!(lines.next(), Some("sku,zone,date,mean,p50,p90,p50_cum,p90_cum"));
     assert_eq!(lines.count(), 10 * 7);
     let s = SqliteStore::open(&store).unwrap();
     let stored = s.read_run(&stockroute::ids::RunId::new(id.clone())).unwrap();
@@ -236,5 +236,123 @@ fn r19_saturdays_without_history_are_forecast_as_zero() {
             }
         }
         assert_eq!(saturdays, 4 * 3);
+    }
+}
+
+/// A daily history whose demand grows: `series` series in one zone over `days` days, each
+/// selling on about half the days, sizes rising from 2 to 8 units over the span, so every
+/// level model trails it (a consistent low bias). `scale_after` multiplies the quantities
+/// from that day on.
+fn growing_history(series: usize, days: u64, scale_after: u64, scale: f64) -> History {
+    let mut b = forecast::HistoryBuilder::new();
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut state: u64 = 18;
+    for d in 0..days {
+        for s in 0..series {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            if (state >> 33).is_multiple_of(2) {
+                let size =
+                    (2.0 + 6.0 * d as f64 / days as f64).round() + ((state >> 60) % 3) as f64;
+                let q = if d >= scale_after { (size * scale).round() } else { size };
+                b.push(start + chrono::Days::new(d), &format!("SKU{s:03}"), "north", q);
+            }
+        }
+    }
+    b.finish(Frequency::Daily).unwrap()
+}
+
+/// Issue 18: the bias correction of a backtest is fitted on the selection's origins only,
+/// so changing the held-out window changes the scores but not the correction.
+#[test]
+fn r18_the_bias_correction_does_not_see_the_held_out_window() {
+    let (days, holdout) = (280, 28);
+    let plain = growing_history(40, days, days, 1.0);
+    let changed = growing_history(40, days, days - holdout as u64, 3.0);
+    let mut config = ForecastConfig::new(Frequency::Daily, 28);
+    config.candidates = vec![ModelKind::WindowAverage, ModelKind::Tsb];
+    let ctx = SolveContext::new(0);
+    let a = forecast::backtest(&plain, &config, holdout, &ctx).unwrap();
+    let b = forecast::backtest(&changed, &config, holdout, &ctx).unwrap();
+    assert_ne!(a.selected.total_wape, b.selected.total_wape, "the held-out data differ");
+    assert_eq!(a.bias_factors, b.bias_factors);
+    // The history grows, so the correction is real: some class is scaled up.
+    assert!(a.bias_factors.iter().any(|f| f.factor > 1.0), "{:?}", a.bias_factors);
+    // And it moves the selection's bias towards zero on the held-out window.
+    config.bias_correction = forecast::BiasCorrection::None;
+    let raw = forecast::backtest(&plain, &config, holdout, &ctx).unwrap();
+    assert!(raw.bias_factors.iter().all(|f| f.factor == 1.0));
+    assert!(raw.selected.bias < 0.0, "{}", raw.selected.bias);
+    assert!(
+        a.selected.bias.abs() < raw.selected.bias.abs(),
+        "{} vs {}",
+        a.selected.bias,
+        raw.selected.bias
+    );
+}
+
+/// Issue 18: a forecast of the Monaco scenario written to and read back from a real SQLite
+/// store carries lead-time quantiles (non-decreasing over the horizon, P50 <= P90, above the
+/// summed daily P90s for most series), and placement reads its cycle P90 from them.
+#[test]
+fn r18_monaco_lead_time_quantiles_through_the_store_into_placement() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (scn, _) = stockroute::scenario::load(root.join("data/scenarios/monaco")).unwrap();
+    let history = History::from_scenario(&scn).unwrap();
+    let horizon = scn.horizon_periods as usize;
+    let mut config = ForecastConfig::new(history.frequency(), horizon);
+    // The cheap models: the lead-time path is the same for every candidate.
+    config.candidates = vec![ModelKind::WindowAverage, ModelKind::Tsb, ModelKind::Adida];
+    let dir = tempfile::tempdir().unwrap();
+    let db = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+    let ctx = SolveContext::new(0).with_threads(2);
+    let run = stockroute::store::forecast_run::<stockroute::Error>(
+        &db,
+        &history,
+        &config,
+        "monaco".into(),
+        &ctx,
+    )
+    .unwrap();
+    let rows = db.read_run(&run.id).unwrap();
+    assert_eq!(rows.len(), history.len() * horizon);
+    let mut by_series: std::collections::BTreeMap<(String, String), Vec<_>> = Default::default();
+    for r in &rows {
+        assert_eq!(r.cum_quantiles.len(), 2, "{r:?}");
+        assert!(r.cum_quantiles[0] <= r.cum_quantiles[1] + 1e-9, "{r:?}");
+        by_series.entry((r.sku.to_string(), r.zone.to_string())).or_default().push(r);
+    }
+    let mut wider = 0;
+    for (key, series) in &by_series {
+        for w in series.windows(2) {
+            assert!(w[0].period < w[1].period, "{key:?}");
+            assert!(w[0].cum_quantiles[0] <= w[1].cum_quantiles[0] + 1e-9, "{key:?}");
+            assert!(w[0].cum_quantiles[1] <= w[1].cum_quantiles[1] + 1e-9, "{key:?}");
+        }
+        let last = series.last().unwrap();
+        let summed_p90: f64 = series.iter().map(|r| r.quantiles[1]).sum();
+        wider += usize::from(last.cum_quantiles[1] > summed_p90);
+    }
+    // Intermittent series have daily P90s of 0 on most days: the lead-time P90 is above
+    // their sum for most series.
+    assert!(2 * wider > by_series.len(), "{wider} of {}", by_series.len());
+    // The stored rows are the forecast's, cumulative columns included.
+    let stored: Vec<_> = stockroute::store::rows_of(&run.set).collect();
+    assert_eq!(rows, stored);
+    // Placement reads the lead-time P90 at the end of its cycle.
+    let info = db.run_info(&run.id).unwrap();
+    let demand = stockroute::store::forecast_demand(&info, &rows);
+    let options = stockroute::placement::PlacementOptions {
+        cycle_periods: 7.0,
+        ..stockroute::placement::PlacementOptions::default()
+    };
+    let input = stockroute::placement::input_from(&scn, &demand, options).unwrap();
+    assert!(!input.demand.is_empty());
+    let seventh = run.set.period_start(6);
+    for d in &input.demand {
+        let row = rows
+            .iter()
+            .find(|r| r.sku == d.sku && r.zone == d.zone && r.period == seventh)
+            .unwrap();
+        assert!((d.p90_units - row.cum_quantiles[1].max(d.mean_units)).abs() < 1e-9, "{d:?}");
     }
 }

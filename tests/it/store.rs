@@ -30,6 +30,7 @@ fn rows(n_series: usize, horizon: usize) -> Vec<ForecastRow> {
                 period: start + chrono::Days::new(h as u64),
                 mean: s as f64 + h as f64 / 10.0,
                 quantiles: vec![s as f64, s as f64 * 2.0 + 1.0],
+                cum_quantiles: vec![s as f64 * (h + 1) as f64, (s as f64 * 2.0 + 1.0) * 1.5],
             })
         })
         .collect()

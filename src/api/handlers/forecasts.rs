@@ -97,8 +97,10 @@ pub struct ForecastPage {
     pub offset: u64,
     /// Page size asked for (rows).
     pub limit: u64,
-    /// This page: `{sku, zone, period, mean, quantiles}` ordered by (sku, zone, period),
-    /// quantiles at the run's `quantile_levels`.
+    /// This page: `{sku, zone, period, mean, quantiles, cum_quantiles}` ordered by (sku,
+    /// zone, period), both quantile arrays at the run's `quantile_levels`; `cum_quantiles`
+    /// are those of demand summed from the run's first period through this one (lead-time
+    /// demand; empty for runs stored before they were kept).
     #[schema(value_type = Vec<Object>)]
     pub rows: Vec<ForecastRow>,
 }
@@ -360,8 +362,8 @@ fn check_rows(rows: &[HistoryRow]) -> Result<(), ApiError> {
             "offset": 0,
             "limit": 2,
             "rows": [
-                {"sku": "SKU-1", "zone": "Z1", "period": "2026-01-04", "mean": 2.6666666666666665, "quantiles": [3.0, 4.6]},
-                {"sku": "SKU-1", "zone": "Z1", "period": "2026-01-05", "mean": 2.6666666666666665, "quantiles": [3.0, 4.6]}
+                {"sku": "SKU-1", "zone": "Z1", "period": "2026-01-04", "mean": 2.6666666666666665, "quantiles": [3.0, 4.6], "cum_quantiles": [2.6666666666666665, 5.300004805389982]},
+                {"sku": "SKU-1", "zone": "Z1", "period": "2026-01-05", "mean": 2.6666666666666665, "quantiles": [3.0, 4.6], "cum_quantiles": [5.333333333333333, 9.05743584343017]}
             ]
         })),
         (status = 404, description = "No such run", body = ErrorBody),
