@@ -173,7 +173,7 @@ pub(crate) fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
     RunId::new(format!("{}-{:08x}", now.format("%Y%m%dT%H%M%S%3fZ"), h as u32))
 }
 
-fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreError> {
+pub(super) fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreError> {
     let reason = if !row.mean.is_finite() || row.mean < 0.0 {
         Some("mean must be finite and >= 0")
     } else if row.quantiles.len() != levels {
@@ -200,7 +200,7 @@ pub(crate) fn json_text(v: &impl serde::Serialize) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
 }
 
-const RUN_COLUMNS: &str = "id, created_at, frequency, horizon, model_config, data_fingerprint, \
+pub(super) const RUN_COLUMNS: &str = "id, created_at, frequency, horizon, model_config, data_fingerprint, \
                            source, metrics, quantile_levels, row_count";
 
 fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 10]> {
@@ -218,7 +218,7 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 10]> {
     ])
 }
 
-fn parse_run(cols: [String; 10]) -> Result<RunInfo, StoreError> {
+pub(super) fn parse_run(cols: [String; 10]) -> Result<RunInfo, StoreError> {
     let [id, created, frequency, horizon, config, fingerprint, source, metrics, levels, rows] =
         cols;
     let corrupt = |field, source| StoreError::CorruptField { run: id.clone(), field, source };
@@ -257,7 +257,7 @@ fn query_rows(
     if exists.is_none() {
         return Err(StoreError::RunNotFound(id.clone()));
     }
-    let base = "SELECT sku, zone, period, mean, quantiles FROM forecast_row WHERE run_id = ?1";
+    let base = format!("SELECT {ROW_COLUMNS} FROM forecast_row WHERE run_id = ?1");
     let mut stmt;
     let mut rows = match series {
         Some((sku, zone)) => {
@@ -271,20 +271,28 @@ fn query_rows(
     };
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let period: String = r.get(2)?;
-        let quantiles: String = r.get(4)?;
-        let corrupt =
-            |field, source| StoreError::CorruptField { run: id.to_string(), field, source };
-        out.push(ForecastRow {
-            sku: SkuId::new(r.get::<_, String>(0)?),
-            zone: ZoneId::new(r.get::<_, String>(1)?),
-            period: serde_json::from_value::<NaiveDate>(serde_json::Value::String(period))
-                .map_err(|e| corrupt("period", e))?,
-            mean: r.get(3)?,
-            quantiles: serde_json::from_str(&quantiles).map_err(|e| corrupt("quantiles", e))?,
-        });
+        out.push(forecast_row(r, id)?);
     }
     Ok(out)
+}
+
+/// The columns of a forecast row as [`forecast_row`] reads them (after `SELECT`).
+pub(super) const ROW_COLUMNS: &str = "sku, zone, period, mean, quantiles";
+
+/// One stored forecast row of run `id`, selected as [`ROW_COLUMNS`]: the one place that
+/// maps SQLite's row columns to a [`ForecastRow`] (with the `INSERT` in `write_run`).
+pub(super) fn forecast_row(r: &rusqlite::Row<'_>, id: &RunId) -> Result<ForecastRow, StoreError> {
+    let period: String = r.get(2)?;
+    let quantiles: String = r.get(4)?;
+    let corrupt = |field, source| StoreError::CorruptField { run: id.to_string(), field, source };
+    Ok(ForecastRow {
+        sku: SkuId::new(r.get::<_, String>(0)?),
+        zone: ZoneId::new(r.get::<_, String>(1)?),
+        period: serde_json::from_value::<NaiveDate>(serde_json::Value::String(period))
+            .map_err(|e| corrupt("period", e))?,
+        mean: r.get(3)?,
+        quantiles: serde_json::from_str(&quantiles).map_err(|e| corrupt("quantiles", e))?,
+    })
 }
 
 impl ForecastStore for SqliteStore {
