@@ -4,7 +4,7 @@
 //! small pool of reader connections: in WAL mode readers keep reading the last committed
 //! state while a write transaction is open, so a long run being written never blocks the
 //! service's reads. The schema version lives in `PRAGMA user_version`; migrations are SQL
-//! files applied in order, each in its own transaction.
+//! files applied in order, the pending ones in one write transaction.
 
 use super::{ForecastRow, ForecastStore, NewRun, RunInfo, StoreError};
 use crate::forecast::Frequency;
@@ -142,17 +142,28 @@ impl SqliteStore {
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let supported = MIGRATIONS.len() as i64;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > supported {
         return Err(StoreError::SchemaTooNew { found: version, supported });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-        tx.commit()?;
+    if version == supported {
+        // Up to date: no write lock taken (a long write elsewhere does not delay an open).
+        return Ok(());
     }
+    // Two processes opening a new file at once: the write lock is taken before the version
+    // is read again, so the second waits and then finds the migrations applied (a deferred
+    // transaction let both read version 0 and the second fail on `CREATE TABLE`).
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > supported {
+        return Err(StoreError::SchemaTooNew { found: version, supported });
+    }
+    for sql in MIGRATIONS.iter().skip(usize::try_from(version).unwrap_or(0)) {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", supported)?;
+    tx.commit()?;
     Ok(())
 }
 

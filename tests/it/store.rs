@@ -175,6 +175,7 @@ on_both_backends!(
     schema_is_versioned_and_a_newer_file_is_refused,
     the_store_is_usable_as_a_shared_trait_object,
     stores_opened_at_once_migrate_once,
+    experiment_records_close_when_done_and_keep_their_rule,
 );
 
 fn a_run_round_trips_whole_and_by_series(backend: &Backend) {
@@ -337,6 +338,47 @@ fn stores_opened_at_once_migrate_once(backend: &Backend) {
     let store = backend.open();
     store.write_run(&new_run(), &mut rows(2, 2).into_iter()).unwrap();
     assert_eq!(store.list_runs().unwrap().len(), 1);
+}
+
+/// Experiment records on either backend: units up to the planned number, nothing after
+/// the verdict, one spec per name, and the keyset page.
+fn experiment_records_close_when_done_and_keep_their_rule(backend: &Backend) {
+    use stockroute::experiment::{ExperimentStatus, ExperimentStore, MetricKind, Spec, UnitResult};
+    let store = backend.open();
+    let mut spec =
+        Spec::from_toml(include_str!("../../examples/experiments/routing_time_limits.toml"))
+            .unwrap();
+    spec.decision.units = 2;
+    let id = store.create_experiment(&spec).unwrap();
+    let unit = |i: u64| UnitResult {
+        unit: format!("u{i}"),
+        seed: u64::MAX - i,
+        champion: [(MetricKind::CostPerOrder, 1.5)].into_iter().collect(),
+        challenger: [(MetricKind::CostPerOrder, 1.25)].into_iter().collect(),
+    };
+    assert_eq!(store.add_unit(&id, &unit(0)).unwrap(), 1);
+    assert_eq!(store.add_unit(&id, &unit(1)).unwrap(), 2);
+    assert!(matches!(store.add_unit(&id, &unit(2)), Err(StoreError::ExperimentClosed(_))));
+    assert_eq!(store.experiment_units(&id).unwrap(), vec![unit(0), unit(1)]);
+    store.finish_experiment(&id, None).unwrap();
+    assert!(matches!(store.finish_experiment(&id, None), Err(StoreError::ExperimentClosed(_))));
+    let record = store.experiment(&id).unwrap();
+    assert_eq!(
+        (record.status, record.units_recorded, record.spec),
+        (ExperimentStatus::Aborted, 2, spec.clone())
+    );
+    let mut looser = spec.clone();
+    looser.decision.confidence = 0.8;
+    assert!(matches!(store.create_experiment(&looser), Err(StoreError::SpecChanged { .. })));
+    let again = store.create_experiment(&spec).unwrap();
+    assert_eq!(store.abort_unfinished().unwrap(), 1, "a plain open owns no live experiment");
+    let listed: Vec<_> = store.list_experiments().unwrap().into_iter().map(|e| e.id).collect();
+    let paged: Vec<_> =
+        store.experiments_page(None, 10).unwrap().into_iter().map(|e| e.id).collect();
+    assert_eq!(listed, paged);
+    assert!(listed.contains(&again) && listed.contains(&id));
+    let missing = stockroute::ids::ExperimentId::new("nope");
+    assert!(matches!(store.experiment(&missing), Err(StoreError::ExperimentNotFound(_))));
 }
 
 /// Jobs of a live owner survive another process's start-up; a dead owner's do not.
