@@ -11,9 +11,10 @@
 //! two concurrent requests with one key get one job, decided by the database, not by a
 //! check-then-insert race in the service.
 //!
-//! One service process owns a store file's jobs: [`JobStore::fail_unfinished`] at start-up
-//! cannot tell a dead process's running job from a live one's. Several service instances
-//! on one store (the PostgreSQL case) would need an owner and a heartbeat per job.
+//! One service process owns an SQLite file's jobs: [`JobStore::fail_unfinished`] at
+//! start-up cannot tell a dead process's running job from a live one's there. On
+//! PostgreSQL, where several instances share the table, each job records its owner and only
+//! the jobs of owners that are gone are failed (`store/postgres/mod.rs`).
 
 use super::StoreError;
 use super::sqlite::{SqliteStore, lock};
