@@ -140,7 +140,7 @@ impl PgStore {
         let connect_error = |message: String| StoreError::Connect { url: shown.clone(), message };
         // One direct connection first: an unreachable server is one clear error at once,
         // not a pool's timeout.
-        let mut first = config.connect(NoTls).map_err(|e| connect_error(e.to_string()))?;
+        let mut first = config.connect(NoTls).map_err(|e| connect_error(chain(&e)))?;
         migrate(&mut first)?;
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
@@ -165,7 +165,7 @@ impl PgStore {
         })?;
         let mut session = config
             .connect(NoTls)
-            .map_err(|e| StoreError::Connect { url: store.url.clone(), message: e.to_string() })?;
+            .map_err(|e| StoreError::Connect { url: store.url.clone(), message: chain(&e) })?;
         session.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&store.owner])?;
         store._owner_session = Some(Mutex::new(session));
         Ok(store)
@@ -198,6 +198,18 @@ impl PgStore {
             .get()
             .map_err(|e| StoreError::Connect { url: self.url.clone(), message: e.to_string() })
     }
+}
+
+/// An error with its causes ("error connecting to server: Connection refused").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 fn migrate(client: &mut postgres::Client) -> Result<(), StoreError> {
