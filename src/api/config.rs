@@ -12,7 +12,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServiceConfig {
-    /// The SQLite store of forecast runs and jobs (created if missing).
+    /// The store of forecast runs and jobs: an SQLite file (created if missing) or a
+    /// `postgres://` URL (see `store::open`).
     pub store: PathBuf,
     /// A scenario folder to load at start: its history feeds `POST /v1/forecasts` without
     /// inline history, its network `POST /v1/placements`, its road extract road-snapped

@@ -34,7 +34,7 @@ use super::error::ApiError;
 use crate::context::{CancelToken, Progress, SolveContext};
 use crate::ids::JobId;
 use crate::store::jobs::{Created, JobError, JobOutcome, JobProgress};
-use crate::store::{JobRecord, JobStore, NewJob, SqliteStore};
+use crate::store::{JobRecord, JobStore, NewJob, Store};
 use std::collections::{HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -118,7 +118,7 @@ pub(crate) struct Submitted {
 
 /// The job runner (see the module docs).
 pub(crate) struct Jobs {
-    store: Arc<SqliteStore>,
+    store: Arc<Store>,
     capacity: usize,
     threads_per_job: usize,
     deadline: Duration,
@@ -142,7 +142,7 @@ impl Jobs {
     /// # Errors
     /// [`ApiError::Io`] when a thread cannot be spawned.
     pub(crate) fn start(
-        store: Arc<SqliteStore>,
+        store: Arc<Store>,
         capacity: usize,
         workers: usize,
         threads_per_job: usize,
@@ -521,7 +521,7 @@ mod tests {
 
     fn runner(deadline: Duration) -> (tempfile::TempDir, Arc<Jobs>) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(&dir.path().join("s.sqlite")).unwrap());
+        let store = Arc::new(crate::store::open(&dir.path().join("s.sqlite")).unwrap());
         (dir, Jobs::start(store, 4, 1, 1, deadline).unwrap())
     }
 

@@ -15,7 +15,7 @@ use crate::context::CancelToken;
 use crate::experiment::{ExperimentStore, Spec, shadow};
 use crate::ids::ExperimentId;
 use crate::routing::{Problem, Solution};
-use crate::store::SqliteStore;
+use crate::store::Store;
 use prometheus::{IntCounterVec, Opts, Registry};
 use std::path::Path;
 use std::sync::Arc;
@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 pub(crate) struct Shadow {
     spec: Spec,
     id: ExperimentId,
-    store: Arc<SqliteStore>,
+    store: Arc<Store>,
     busy: AtomicBool,
     done: AtomicBool,
     offered: AtomicU64,
@@ -43,7 +43,7 @@ impl Shadow {
     /// name recorded earlier with another spec; [`ApiError::Metrics`].
     pub(crate) fn start(
         path: &Path,
-        store: Arc<SqliteStore>,
+        store: Arc<Store>,
         registry: &Registry,
     ) -> Result<Arc<Self>, ApiError> {
         let internal =

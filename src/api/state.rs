@@ -2,8 +2,9 @@
 //! runner, the solver slots and the metrics.
 //!
 //! [`AppState`] is a cheap `Clone` (one `Arc`), as axum wants. The store is the concrete
-//! [`SqliteStore`], not `dyn ForecastStore`: jobs and forecast runs live in the same file
-//! and the service uses both traits plus SQL paging, which only this backend has today.
+//! [`Store`] (SQLite or PostgreSQL, as `--store` says), not `dyn ForecastStore`: jobs and
+//! forecast runs live in the same store and the service uses every store trait plus the SQL
+//! pages, which are each backend's own methods.
 //! Everything loaded at start (scenario, road graph) is immutable afterwards, so handlers
 //! read it without locks.
 
@@ -14,7 +15,7 @@ use super::metrics::Metrics;
 use super::slots::SolveSlots;
 use crate::roads::graph::{RoadGraph, RoadOptions};
 use crate::scenario::Scenario;
-use crate::store::{JobStore, SqliteStore};
+use crate::store::{JobStore, Store};
 use std::sync::Arc;
 
 /// A scenario loaded at start, with its road graph when it has an extract.
@@ -33,7 +34,7 @@ pub struct LoadedScenario {
 
 struct Shared {
     config: ServiceConfig,
-    store: Arc<SqliteStore>,
+    store: Arc<Store>,
     scenario: Option<Arc<LoadedScenario>>,
     jobs: Arc<Jobs>,
     slots: SolveSlots,
@@ -63,7 +64,7 @@ impl AppState {
     /// [`ApiError::Store`], [`ApiError::Internal`] for a scenario or road extract that does
     /// not load, [`ApiError::Io`] when the workers cannot start.
     pub fn new(config: ServiceConfig) -> Result<Self, ApiError> {
-        let store = Arc::new(SqliteStore::open_owned(&config.store)?);
+        let store = Arc::new(crate::store::open_owned(&config.store)?);
         let interrupted = store.fail_unfinished("interrupted by restart")?;
         if interrupted > 0 {
             tracing::warn!(jobs = interrupted, "jobs of an earlier process marked failed");
@@ -103,7 +104,7 @@ impl AppState {
     }
 
     /// The store.
-    pub fn store(&self) -> &Arc<SqliteStore> {
+    pub fn store(&self) -> &Arc<Store> {
         &self.0.store
     }
 

@@ -20,14 +20,15 @@ use std::time::Instant;
 use stockroute::SolveContext;
 use stockroute::experiment::{self, ExperimentError, ExperimentStore, Spec};
 use stockroute::report::experiment as report;
-use stockroute::store::SqliteStore;
+use stockroute::store;
 
 /// Run an experiment spec.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
     /// The experiment spec (TOML); relative data paths are read from the spec's folder.
     spec: PathBuf,
-    /// The store that records the experiment (created if missing).
+    /// The store that records the experiment (SQLite file, created if missing, or a
+    /// postgres:// URL).
     #[arg(long, default_value = "stockroute.sqlite")]
     store: PathBuf,
     /// Do not record the experiment.
@@ -56,8 +57,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None
     } else {
         Some(
-            SqliteStore::open(&args.store)
-                .with_context(|| format!("opening store {}", args.store.display()))?,
+            store::open(&args.store)
+                .with_context(|| format!("opening store {}", store::describe(&args.store)))?,
         )
     };
     let bar = Arc::new(super::forecast::Bar::new());
@@ -99,7 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         spec.decision.confidence * 100.0
     );
     if let Some(id) = &outcome.experiment {
-        println!("stored as {id} in {}", args.store.display());
+        println!("stored as {id} in {}", store::describe(&args.store));
     }
     println!("report: {} ({:.1} s)", html.display(), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)

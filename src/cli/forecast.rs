@@ -22,7 +22,7 @@ use stockroute::forecast::{
     self, BacktestReport, ForecastConfig, ForecastSet, Frequency, History, HistoryOptions,
     ModelKind, Selection,
 };
-use stockroute::store::{self, SqliteStore};
+use stockroute::store;
 use stockroute::{Progress, SolveContext};
 
 /// Arguments of `stockroute forecast`.
@@ -44,7 +44,7 @@ pub struct Args {
     /// Periods to forecast (default with a scenario: its `horizon_periods`).
     #[arg(long)]
     horizon: Option<usize>,
-    /// Forecast store (SQLite file, created if missing).
+    /// Forecast store (SQLite file, created if missing, or a postgres:// URL).
     #[arg(long, default_value = "stockroute.sqlite")]
     store: PathBuf,
     /// Also write the forecast as CSV: sku,zone,date,mean,p50,p90,p50_cum,p90_cum (the
@@ -147,7 +147,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let store = SqliteStore::open(&args.store)?;
+    let store = store::open(&args.store)?;
     let run = store::forecast_run::<stockroute::Error>(&store, &history, &config, source, &ctx);
     bar.finish();
     if cancel.is_cancelled() {

@@ -29,7 +29,7 @@ use stockroute::placement::{
 };
 use stockroute::roads::graph::{RoadGraph, RoadOptions};
 use stockroute::scenario;
-use stockroute::store::{self, ForecastStore, RunInfo, SqliteStore};
+use stockroute::store::{self, ForecastStore, RunInfo, Store};
 use stockroute::{Interrupted, SolveContext};
 
 /// Arguments of `stockroute place`.
@@ -40,7 +40,7 @@ pub struct Args {
     /// Forecast run id (default: the newest run of this scenario's data, else the newest).
     #[arg(long)]
     run: Option<String>,
-    /// Forecast store (SQLite file).
+    /// Forecast store (SQLite file, or a postgres:// URL).
     #[arg(long, default_value = "stockroute.sqlite")]
     store: PathBuf,
     /// Output folder for plan.json, stock.csv and flows.csv (created if missing).
@@ -68,10 +68,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(scn) => scn,
         Err(code) => return Ok(code),
     };
-    if !args.store.exists() {
+    if store::postgres_url(&args.store).is_none() && !args.store.exists() {
         bail!("store {} does not exist: run `stockroute forecast` first", args.store.display());
     }
-    let store = SqliteStore::open(&args.store)?;
+    let store = store::open(&args.store)?;
     let info = pick_run(&store, &args, &scn)?;
     let rows = store.read_run(&info.id)?;
     let demand = store::forecast_demand(&info, &rows);
@@ -146,17 +146,17 @@ fn report_coverage(coverage: &RoadCoverage) {
 }
 
 /// The run named by `--run`, else the newest of this scenario's data, else the newest.
-fn pick_run(store: &SqliteStore, args: &Args, scn: &scenario::Scenario) -> anyhow::Result<RunInfo> {
+fn pick_run(store: &Store, args: &Args, scn: &scenario::Scenario) -> anyhow::Result<RunInfo> {
     if let Some(id) = &args.run {
         return store
             .run_info(&RunId::new(id.clone()))
-            .with_context(|| format!("forecast run {id} in {}", args.store.display()));
+            .with_context(|| format!("forecast run {id} in {}", store::describe(&args.store)));
     }
     let runs = store.list_runs()?;
     let Some(newest) = runs.first() else {
         bail!(
             "store {} has no forecast run: run `stockroute forecast {}` first",
-            args.store.display(),
+            store::describe(&args.store),
             args.scenario.display()
         );
     };
@@ -166,7 +166,7 @@ fn pick_run(store: &SqliteStore, args: &Args, scn: &scenario::Scenario) -> anyho
     }
     eprintln!(
         "warning: no run of this scenario's demand in {}; using the newest run {}",
-        args.store.display(),
+        store::describe(&args.store),
         newest.id
     );
     Ok(newest.clone())

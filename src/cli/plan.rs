@@ -28,7 +28,7 @@ use stockroute::forecast::ModelKind;
 use stockroute::ids::StationId;
 use stockroute::plan::{self, PlanOutcome, PlanRequest};
 use stockroute::report;
-use stockroute::store::SqliteStore;
+use stockroute::store;
 use stockroute::{Progress, SolveContext};
 
 /// Arguments of `stockroute plan`.
@@ -39,7 +39,7 @@ pub struct Args {
     /// Output folder (default: out/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Forecast store (SQLite file, created if missing).
+    /// Forecast store (SQLite file, created if missing, or a postgres:// URL).
     #[arg(long, default_value = "stockroute.sqlite")]
     store: PathBuf,
     /// Seed of the routing search.
@@ -103,8 +103,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_threads(threads)
         .with_progress(bars.clone())
         .with_cancel(cancel.clone());
-    let store = SqliteStore::open(&args.store)
-        .with_context(|| format!("opening store {}", args.store.display()))?;
+    let store = store::open(&args.store)
+        .with_context(|| format!("opening store {}", store::describe(&args.store)))?;
     let outcome = plan::run_scenario(&scn, &request, &store, &ctx);
     bars.finish();
     let outcome = match outcome {
@@ -121,7 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "finished_at": chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()),
         "seconds": started.elapsed().as_secs_f64(),
         "stage_seconds": stages.iter().map(|(n, s)| serde_json::json!({"stage": n, "seconds": s})).collect::<Vec<_>>(),
-        "store": args.store,
+        "store": store::describe(&args.store),
         "threads": threads,
         "forecast_run": outcome.forecast.run_id,
         "forecast_reused": outcome.forecast.reused,

@@ -3,22 +3,22 @@
 use clap::Args as ClapArgs;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use stockroute::store::{ForecastStore, SqliteStore};
+use stockroute::store::{self, ForecastStore};
 
 /// Arguments of `stockroute runs`.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    /// Forecast store (SQLite file).
+    /// Forecast store (SQLite file, or a postgres:// URL).
     #[arg(long, default_value = "stockroute.sqlite")]
     store: PathBuf,
 }
 
 /// Prints one line per run, newest first: id, created, frequency, horizon, rows, source.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if !args.store.exists() {
+    if store::postgres_url(&args.store).is_none() && !args.store.exists() {
         anyhow::bail!("no store at {} (run `stockroute forecast` first)", args.store.display());
     }
-    let store = SqliteStore::open(&args.store)?;
+    let store = store::open(&args.store)?;
     println!("id\tcreated\tfrequency\thorizon\trows\tdata\tsource");
     for r in store.list_runs()? {
         println!(

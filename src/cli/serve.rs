@@ -24,7 +24,8 @@ pub struct Args {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: String,
-    /// Store of forecast runs and jobs (SQLite file, created if missing).
+    /// Store of forecast runs and jobs (SQLite file, created if missing, or a postgres://
+    /// URL shared with other instances).
     #[arg(long, default_value = "stockroute.sqlite")]
     store: PathBuf,
     /// Scenario folder to load: history for forecasts, network for placements, roads for

@@ -15,7 +15,10 @@
 //! but handed every caller (runner, shadow mode, the service, the CLI) untyped records to
 //! decode. The tables and triggers stay in the store's migrations
 //! (`store/migrations/0003_experiments.sql`): one `user_version` orders the schema of every
-//! area of the file.
+//! area of the file. The PostgreSQL implementation, and the one for either backend
+//! ([`crate::store::Store`]), are in `records/postgres.rs`.
+
+mod postgres;
 
 use super::outcome::{UnitResult, Verdict};
 use super::spec::Spec;

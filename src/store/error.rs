@@ -9,6 +9,25 @@ pub enum StoreError {
     /// The database reported an error (I/O, lock, constraint, corrupt file).
     #[error("store database: {0}")]
     Database(#[from] rusqlite::Error),
+    /// The PostgreSQL server reported an error (statement, constraint, lost connection).
+    #[error("store database (PostgreSQL): {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A `postgres://` store location that does not parse.
+    #[error("store URL {url}: {reason}")]
+    BadUrl {
+        /// The URL as given, its password replaced by `***`.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The PostgreSQL server could not be reached or refused the connection.
+    #[error("store {url}: cannot connect: {message}")]
+    Connect {
+        /// The URL, its password replaced by `***`.
+        url: String,
+        /// The driver's or the pool's message.
+        message: String,
+    },
     /// Another process (a running `stockroute serve`) owns this store file and its jobs.
     #[error(
         "{}: another stockroute process owns this store (a running `serve`); stop it, or give \

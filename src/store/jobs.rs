@@ -11,9 +11,10 @@
 //! two concurrent requests with one key get one job, decided by the database, not by a
 //! check-then-insert race in the service.
 //!
-//! One service process owns a store file's jobs: [`JobStore::fail_unfinished`] at start-up
-//! cannot tell a dead process's running job from a live one's. Several service instances
-//! on one store (the PostgreSQL case) would need an owner and a heartbeat per job.
+//! One service process owns an SQLite file's jobs: [`JobStore::fail_unfinished`] at
+//! start-up cannot tell a dead process's running job from a live one's there. On
+//! PostgreSQL, where several instances share the table, each job records its owner and only
+//! the jobs of owners that are gone are failed (`store/postgres/mod.rs`).
 
 use super::StoreError;
 use super::sqlite::{SqliteStore, lock};
@@ -201,13 +202,13 @@ pub trait JobStore: Send + Sync {
     fn count_jobs(&self) -> Result<Vec<(JobState, u64)>, StoreError>;
 }
 
-fn now_text() -> String {
+pub(super) fn now_text() -> String {
     DateTime::<Utc>::from(std::time::SystemTime::now()).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// A new job id: `job-` + UTC time to the millisecond + 32 bits from a process counter,
 /// the process id and the clock's nanoseconds (unique across processes sharing a file).
-fn new_job_id() -> JobId {
+pub(super) fn new_job_id() -> JobId {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let now = DateTime::<Utc>::from(std::time::SystemTime::now());
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -222,12 +223,12 @@ fn new_job_id() -> JobId {
     JobId::new(format!("job-{}-{:08x}", now.format("%Y%m%dT%H%M%S%3fZ"), h as u32))
 }
 
-const JOB_COLUMNS: &str = "id, kind, state, idempotency_key, request_digest, request, \
+pub(super) const JOB_COLUMNS: &str = "id, kind, state, idempotency_key, request_digest, request, \
     created_at, started_at, finished_at, progress_done, progress_total, phase, result, \
     error_code, error_message";
 
 /// The raw columns of a job row, parsed by [`parse_job`] outside the connection borrow.
-type RawJob = (
+pub(super) type RawJob = (
     String,
     String,
     String,
@@ -290,7 +291,7 @@ fn raw_job(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJob> {
     ))
 }
 
-fn parse_job(raw: RawJob) -> Result<JobRecord, StoreError> {
+pub(super) fn parse_job(raw: RawJob) -> Result<JobRecord, StoreError> {
     let (id, kind, state, key, digest, request, created, started, finished, done, total) =
         (raw.0, raw.1, raw.2, raw.3, raw.4, raw.5, raw.6, raw.7, raw.8, raw.9, raw.10);
     let (phase, result, error_code, error_message) = (raw.11, raw.12, raw.13, raw.14);
@@ -437,12 +438,8 @@ impl JobStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn open() -> (tempfile::TempDir, SqliteStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("jobs.sqlite")).unwrap();
-        (dir, store)
-    }
+    use crate::store::Store;
+    use crate::store::test_backends::on_both_backends;
 
     fn new_job(key: Option<&str>) -> NewJob {
         NewJob {
@@ -453,9 +450,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_job_moves_forward_only() {
-        let (_dir, store) = open();
+    on_both_backends!(
+        a_job_moves_forward_only,
+        one_key_one_job_and_unfinished_jobs_fail_on_restart
+    );
+
+    fn a_job_moves_forward_only(store: &Store) {
         let Created::New(job) = store.create_job(&new_job(None)).unwrap() else { panic!() };
         assert_eq!(job.state, JobState::Queued);
         assert!(store.start_job(&job.id).unwrap());
@@ -473,9 +473,7 @@ mod tests {
         assert!(back.started_at.is_some() && back.finished_at.is_some());
     }
 
-    #[test]
-    fn one_key_one_job_and_unfinished_jobs_fail_on_restart() {
-        let (_dir, store) = open();
+    fn one_key_one_job_and_unfinished_jobs_fail_on_restart(store: &Store) {
         let Created::New(a) = store.create_job(&new_job(Some("k"))).unwrap() else { panic!() };
         let mut other = new_job(Some("k"));
         other.request_digest = "d2".into();

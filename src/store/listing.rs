@@ -37,6 +37,18 @@ impl After {
             [self.created_at.to_rfc3339_opts(SecondsFormat::Millis, true), self.id.clone()],
         )
     }
+
+    /// As [`After::condition`], with numbered parameters `$first` and `$first + 1`
+    /// (PostgreSQL's).
+    pub(crate) fn condition_numbered(
+        &self,
+        created: &str,
+        id: &str,
+        first: usize,
+    ) -> (String, [String; 2]) {
+        let (_, params) = self.condition(created, id);
+        (format!("({created}, {id}) < (${first}, ${})", first + 1), params)
+    }
 }
 
 /// Which jobs a page lists.
@@ -89,11 +101,11 @@ pub struct RunSummary {
 }
 
 /// `LIMIT` text of a page of `limit` rows (an integer, so it is written into the SQL).
-fn limit_sql(limit: usize) -> String {
+pub(super) fn limit_sql(limit: usize) -> String {
     format!("LIMIT {}", i64::try_from(limit).unwrap_or(i64::MAX))
 }
 
-type RawJob = (
+pub(super) type RawJob = (
     String,
     String,
     String,
@@ -107,7 +119,7 @@ type RawJob = (
     Option<String>,
 );
 
-const JOB_SUMMARY_COLUMNS: &str = "id, kind, state, created_at, started_at, finished_at, \
+pub(super) const JOB_SUMMARY_COLUMNS: &str = "id, kind, state, created_at, started_at, finished_at, \
     progress_done, progress_total, phase, error_code, error_message";
 
 fn raw_job(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJob> {
@@ -126,7 +138,7 @@ fn raw_job(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJob> {
     ))
 }
 
-fn parse_job(raw: RawJob) -> Result<JobSummary, StoreError> {
+pub(super) fn parse_job(raw: RawJob) -> Result<JobSummary, StoreError> {
     let (id, kind, state, created, started, finished, done, total, phase, code, message) = raw;
     let corrupt =
         |field, message: String| StoreError::CorruptJob { job: id.clone(), field, message };
@@ -229,52 +241,52 @@ impl SqliteStore {
             None => (String::new(), Vec::new()),
         };
         let sql = format!(
-            "SELECT id, created_at, frequency, horizon, row_count, source, data_fingerprint \
-             FROM forecast_run {filter_sql} ORDER BY created_at DESC, id DESC {}",
+            "SELECT {RUN_SUMMARY_COLUMNS} FROM forecast_run {filter_sql} \
+             ORDER BY created_at DESC, id DESC {}",
             limit_sql(limit)
         );
-        type Raw = (String, String, String, i64, i64, String, String);
-        let raw: Vec<Raw> = self.read(|conn| {
+        let raw: Vec<RawRun> = self.read(|conn| {
             let mut stmt = conn.prepare(&sql)?;
             let rows = stmt.query_map(params_from_iter(values.iter()), |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })?;
-        raw.into_iter()
-            .map(|(id, created, frequency, horizon, rows, source, fingerprint)| {
-                let corrupt =
-                    |field, source| StoreError::CorruptField { run: id.clone(), field, source };
-                let text = |t: String| serde_json::Value::String(t);
-                Ok(RunSummary {
-                    created_at: serde_json::from_value(text(created))
-                        .map_err(|e| corrupt("created_at", e))?,
-                    frequency: serde_json::from_value(text(frequency))
-                        .map_err(|e| corrupt("frequency", e))?,
-                    horizon: u64::try_from(horizon).unwrap_or(0),
-                    row_count: u64::try_from(rows).unwrap_or(0),
-                    source,
-                    data_fingerprint: fingerprint,
-                    id: RunId::new(id),
-                })
-            })
-            .collect()
+        raw.into_iter().map(parse_run_summary).collect()
     }
+}
+
+/// The columns of a run summary, as [`parse_run_summary`] reads them.
+pub(super) const RUN_SUMMARY_COLUMNS: &str =
+    "id, created_at, frequency, horizon, row_count, source, data_fingerprint";
+
+/// The raw columns of a run summary.
+pub(super) type RawRun = (String, String, String, i64, i64, String, String);
+
+/// A run summary from its raw columns (both backends).
+pub(super) fn parse_run_summary(raw: RawRun) -> Result<RunSummary, StoreError> {
+    let (id, created, frequency, horizon, rows, source, fingerprint) = raw;
+    let corrupt = |field, source| StoreError::CorruptField { run: id.clone(), field, source };
+    let text = |t: String| serde_json::Value::String(t);
+    Ok(RunSummary {
+        created_at: serde_json::from_value(text(created)).map_err(|e| corrupt("created_at", e))?,
+        frequency: serde_json::from_value(text(frequency)).map_err(|e| corrupt("frequency", e))?,
+        horizon: u64::try_from(horizon).unwrap_or(0),
+        row_count: u64::try_from(rows).unwrap_or(0),
+        source,
+        data_fingerprint: fingerprint,
+        id: RunId::new(id),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::jobs::{Created, JobOutcome, JobStore};
-    use crate::store::{ForecastStore, NewJob, NewRun};
+    use crate::store::test_backends::on_both_backends;
+    use crate::store::{ForecastStore, NewJob, NewRun, Store};
 
-    fn open() -> (tempfile::TempDir, SqliteStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("l.sqlite")).unwrap();
-        (dir, store)
-    }
-
-    fn job(store: &SqliteStore, kind: &str) -> JobId {
+    fn job(store: &Store, kind: &str) -> JobId {
         let new = NewJob {
             kind: kind.into(),
             idempotency_key: None,
@@ -289,11 +301,14 @@ mod tests {
         After { created_at: s.created_at, id: s.id.0.clone() }
     }
 
-    #[test]
-    fn job_pages_are_newest_first_disjoint_and_filtered() {
-        let (_dir, store) = open();
+    on_both_backends!(
+        job_pages_are_newest_first_disjoint_and_filtered,
+        run_pages_follow_the_keyset
+    );
+
+    fn job_pages_are_newest_first_disjoint_and_filtered(store: &Store) {
         let ids: Vec<JobId> =
-            (0..7).map(|i| job(&store, if i % 3 == 0 { "plan" } else { "forecast" })).collect();
+            (0..7).map(|i| job(store, if i % 3 == 0 { "plan" } else { "forecast" })).collect();
         let all = store.jobs_page(&JobFilter::default(), None, 100).unwrap();
         // Newest first: by (created_at, id) descending, which is the reverse of creation
         // whenever two jobs fall in distinct milliseconds.
@@ -333,9 +348,7 @@ mod tests {
         assert!(matches!(missing, Err(StoreError::JobNotFound(_))));
     }
 
-    #[test]
-    fn run_pages_follow_the_keyset() {
-        let (_dir, store) = open();
+    fn run_pages_follow_the_keyset(store: &Store) {
         let run = NewRun {
             model_config: serde_json::json!({}),
             horizon: 3,

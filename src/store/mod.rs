@@ -6,14 +6,17 @@
 //! never updated, only deleted whole; placement and routing record the [`RunId`] they read.
 //!
 //! [`ForecastStore`] is object-safe and `Send + Sync` so the HTTP service can hold an
-//! `Arc<dyn ForecastStore>`. The SQL is kept plain (TEXT, REAL, INTEGER, JSON as text) so a
-//! PostgreSQL backend can follow behind a feature with the same schema and tests.
+//! `Arc<dyn ForecastStore>`. Two backends implement every store trait with the same
+//! behaviour and one test suite: [`SqliteStore`], one file, the embedded default, and
+//! [`PgStore`], a PostgreSQL database shared by several processes. [`open`] picks one from
+//! what `--store` says ([`Store`], `backend.rs`).
 //!
 //! Nothing the store imports imports it back: it knows the forecast's types (they sit
 //! below it), keeps service jobs itself ([`jobs`]), and leaves experiment records to
 //! `experiment::records`, whose types belong to the experiment, above the store; the
 //! tables of every area stay in this module's migrations.
 
+mod backend;
 mod demand;
 mod error;
 mod forecast_run;
@@ -21,14 +24,21 @@ pub mod jobs;
 mod listing;
 mod page;
 mod plan_report;
+mod postgres;
 mod sqlite;
+#[cfg(test)]
+pub(crate) mod test_backends;
 
+pub(crate) use backend::each;
+pub use backend::{Store, describe, open, open_owned, postgres_url};
 pub use demand::{forecast_demand, set_demand};
 pub use error::StoreError;
 pub use forecast_run::{StoredForecastRun, forecast_run, model_config};
 pub use jobs::{JobRecord, JobState, JobStore, NewJob};
 pub use listing::{After, JobFilter, JobSummary, RunSummary};
 pub use page::{RowFilter, RowsPage};
+pub(crate) use postgres::OWNER_IS_DEAD;
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub(crate) use sqlite::{json_text, new_run_id};
 

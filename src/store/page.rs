@@ -5,10 +5,9 @@
 //! database (the primary key `(run_id, sku, zone, period)` serves the SKU filter and the
 //! order), so a page costs its own rows, not the run's.
 
-use super::sqlite::SqliteStore;
+use super::sqlite::{ROW_COLUMNS, SqliteStore, forecast_row};
 use super::{ForecastRow, StoreError};
 use crate::ids::{RunId, SkuId, ZoneId};
-use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 /// Which rows of a run to return.
@@ -63,30 +62,15 @@ impl SqliteStore {
                 |r| r.get(0),
             )?;
             let mut stmt = conn.prepare(&format!(
-                "SELECT sku, zone, period, mean, quantiles, cum_quantiles FROM forecast_row \
-                 WHERE {filter_sql} ORDER BY sku, zone, period LIMIT ?4 OFFSET ?5"
+                "SELECT {ROW_COLUMNS} FROM forecast_row WHERE {filter_sql} \
+                 ORDER BY sku, zone, period LIMIT ?4 OFFSET ?5"
             ))?;
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
             let offset = i64::try_from(offset).unwrap_or(i64::MAX);
             let mut q = stmt.query(params![id.as_str(), sku, zone, limit, offset])?;
-            let corrupt =
-                |field, source| StoreError::CorruptField { run: id.to_string(), field, source };
             let mut rows = Vec::new();
             while let Some(r) = q.next()? {
-                let period: String = r.get(2)?;
-                let quantiles: String = r.get(4)?;
-                let cum_quantiles: String = r.get(5)?;
-                rows.push(ForecastRow {
-                    sku: SkuId::new(r.get::<_, String>(0)?),
-                    zone: ZoneId::new(r.get::<_, String>(1)?),
-                    period: serde_json::from_value::<NaiveDate>(serde_json::Value::String(period))
-                        .map_err(|e| corrupt("period", e))?,
-                    mean: r.get(3)?,
-                    quantiles: serde_json::from_str(&quantiles)
-                        .map_err(|e| corrupt("quantiles", e))?,
-                    cum_quantiles: serde_json::from_str(&cum_quantiles)
-                        .map_err(|e| corrupt("cum_quantiles", e))?,
-                });
+                rows.push(forecast_row(r, id)?);
             }
             Ok(RowsPage { total: u64::try_from(total).unwrap_or(0), rows })
         })
@@ -97,12 +81,13 @@ impl SqliteStore {
 mod tests {
     use super::*;
     use crate::forecast::Frequency;
-    use crate::store::{ForecastStore, NewRun};
+    use crate::store::test_backends::on_both_backends;
+    use crate::store::{ForecastStore, NewRun, Store};
+    use chrono::NaiveDate;
 
-    #[test]
-    fn pages_filter_and_count_in_sql() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("p.sqlite")).unwrap();
+    on_both_backends!(pages_filter_and_count_in_sql);
+
+    fn pages_filter_and_count_in_sql(store: &Store) {
         let run = NewRun {
             model_config: serde_json::json!({}),
             horizon: 2,
@@ -123,7 +108,7 @@ mod tests {
                         period: day(d),
                         mean: 1.0,
                         quantiles: vec![1.0, 2.0],
-                        cum_quantiles: vec![f64::from(d), 2.0 * f64::from(d)],
+                        cum_quantiles: vec![2.0, 3.5],
                     });
                 }
             }

@@ -54,13 +54,13 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewJob;
     use crate::store::jobs::{Created, JobStore};
+    use crate::store::test_backends::on_both_backends;
+    use crate::store::{NewJob, Store};
 
-    #[test]
-    fn a_report_is_stored_once_for_an_existing_job() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("r.sqlite")).unwrap();
+    on_both_backends!(a_report_is_stored_once_for_an_existing_job);
+
+    fn a_report_is_stored_once_for_an_existing_job(store: &Store) {
         let new = NewJob {
             kind: "plan".into(),
             idempotency_key: None,

@@ -4,7 +4,7 @@
 //! small pool of reader connections: in WAL mode readers keep reading the last committed
 //! state while a write transaction is open, so a long run being written never blocks the
 //! service's reads. The schema version lives in `PRAGMA user_version`; migrations are SQL
-//! files applied in order, each in its own transaction.
+//! files applied in order, the pending ones in one write transaction.
 
 use super::{ForecastRow, ForecastStore, NewRun, RunInfo, StoreError};
 use crate::forecast::Frequency;
@@ -143,17 +143,28 @@ impl SqliteStore {
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let supported = MIGRATIONS.len() as i64;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > supported {
         return Err(StoreError::SchemaTooNew { found: version, supported });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-        tx.commit()?;
+    if version == supported {
+        // Up to date: no write lock taken (a long write elsewhere does not delay an open).
+        return Ok(());
     }
+    // Two processes opening a new file at once: the write lock is taken before the version
+    // is read again, so the second waits and then finds the migrations applied (a deferred
+    // transaction let both read version 0 and the second fail on `CREATE TABLE`).
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > supported {
+        return Err(StoreError::SchemaTooNew { found: version, supported });
+    }
+    for sql in MIGRATIONS.iter().skip(usize::try_from(version).unwrap_or(0)) {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", supported)?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -174,7 +185,7 @@ pub(crate) fn new_run_id(now: DateTime<Utc>, fingerprint: &str) -> RunId {
     RunId::new(format!("{}-{:08x}", now.format("%Y%m%dT%H%M%S%3fZ"), h as u32))
 }
 
-fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreError> {
+pub(super) fn check_row(index: u64, row: &ForecastRow, levels: usize) -> Result<(), StoreError> {
     let reason = if !row.mean.is_finite() || row.mean < 0.0 {
         Some("mean must be finite and >= 0")
     } else if row.quantiles.len() != levels {
@@ -205,7 +216,7 @@ pub(crate) fn json_text(v: &impl serde::Serialize) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
 }
 
-const RUN_COLUMNS: &str = "id, created_at, frequency, horizon, model_config, data_fingerprint, \
+pub(super) const RUN_COLUMNS: &str = "id, created_at, frequency, horizon, model_config, data_fingerprint, \
                            source, metrics, quantile_levels, row_count";
 
 fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 10]> {
@@ -223,7 +234,7 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 10]> {
     ])
 }
 
-fn parse_run(cols: [String; 10]) -> Result<RunInfo, StoreError> {
+pub(super) fn parse_run(cols: [String; 10]) -> Result<RunInfo, StoreError> {
     let [id, created, frequency, horizon, config, fingerprint, source, metrics, levels, rows] =
         cols;
     let corrupt = |field, source| StoreError::CorruptField { run: id.clone(), field, source };
@@ -262,8 +273,7 @@ fn query_rows(
     if exists.is_none() {
         return Err(StoreError::RunNotFound(id.clone()));
     }
-    let base = "SELECT sku, zone, period, mean, quantiles, cum_quantiles FROM forecast_row \
-                WHERE run_id = ?1";
+    let base = format!("SELECT {ROW_COLUMNS} FROM forecast_row WHERE run_id = ?1");
     let mut stmt;
     let mut rows = match series {
         Some((sku, zone)) => {
@@ -277,23 +287,31 @@ fn query_rows(
     };
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let period: String = r.get(2)?;
-        let quantiles: String = r.get(4)?;
-        let cum_quantiles: String = r.get(5)?;
-        let corrupt =
-            |field, source| StoreError::CorruptField { run: id.to_string(), field, source };
-        out.push(ForecastRow {
-            sku: SkuId::new(r.get::<_, String>(0)?),
-            zone: ZoneId::new(r.get::<_, String>(1)?),
-            period: serde_json::from_value::<NaiveDate>(serde_json::Value::String(period))
-                .map_err(|e| corrupt("period", e))?,
-            mean: r.get(3)?,
-            quantiles: serde_json::from_str(&quantiles).map_err(|e| corrupt("quantiles", e))?,
-            cum_quantiles: serde_json::from_str(&cum_quantiles)
-                .map_err(|e| corrupt("cum_quantiles", e))?,
-        });
+        out.push(forecast_row(r, id)?);
     }
     Ok(out)
+}
+
+/// The columns of a forecast row as [`forecast_row`] reads them (after `SELECT`).
+pub(super) const ROW_COLUMNS: &str = "sku, zone, period, mean, quantiles, cum_quantiles";
+
+/// One stored forecast row of run `id`, selected as [`ROW_COLUMNS`]: the one place that
+/// maps SQLite's row columns to a [`ForecastRow`] (with the `INSERT` in `write_run`).
+pub(super) fn forecast_row(r: &rusqlite::Row<'_>, id: &RunId) -> Result<ForecastRow, StoreError> {
+    let period: String = r.get(2)?;
+    let quantiles: String = r.get(4)?;
+    let cum_quantiles: String = r.get(5)?;
+    let corrupt = |field, source| StoreError::CorruptField { run: id.to_string(), field, source };
+    Ok(ForecastRow {
+        sku: SkuId::new(r.get::<_, String>(0)?),
+        zone: ZoneId::new(r.get::<_, String>(1)?),
+        period: serde_json::from_value::<NaiveDate>(serde_json::Value::String(period))
+            .map_err(|e| corrupt("period", e))?,
+        mean: r.get(3)?,
+        quantiles: serde_json::from_str(&quantiles).map_err(|e| corrupt("quantiles", e))?,
+        cum_quantiles: serde_json::from_str(&cum_quantiles)
+            .map_err(|e| corrupt("cum_quantiles", e))?,
+    })
 }
 
 impl ForecastStore for SqliteStore {
