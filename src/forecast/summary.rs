@@ -6,8 +6,9 @@
 //! held-out [`super::backtest()`] gives honest ones.
 
 use super::bias::ClassFactor;
-use super::engine::{ForecastConfig, Scored};
+use super::config::ForecastConfig;
 use super::models::ModelKind;
+use super::scored::Scored;
 use super::select::Selection;
 use serde::{Deserialize, Serialize};
 
