@@ -139,6 +139,18 @@ pub enum JobOutcome {
     Cancelled(JobError),
 }
 
+impl JobOutcome {
+    /// The job's final state, its result as JSON text and its error, as both backends store
+    /// them.
+    pub(crate) fn columns(&self) -> (JobState, Option<String>, Option<&JobError>) {
+        match self {
+            JobOutcome::Succeeded(v) => (JobState::Succeeded, Some(v.to_string()), None),
+            JobOutcome::Failed(e) => (JobState::Failed, None, Some(e)),
+            JobOutcome::Cancelled(e) => (JobState::Cancelled, None, Some(e)),
+        }
+    }
+}
+
 /// The outcome of [`JobStore::create_job`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Created {
@@ -380,11 +392,7 @@ impl JobStore for SqliteStore {
         outcome: &JobOutcome,
         progress: &JobProgress,
     ) -> Result<bool, StoreError> {
-        let (state, result, error) = match outcome {
-            JobOutcome::Succeeded(v) => (JobState::Succeeded, Some(v.to_string()), None),
-            JobOutcome::Failed(e) => (JobState::Failed, None, Some(e)),
-            JobOutcome::Cancelled(e) => (JobState::Cancelled, None, Some(e)),
-        };
+        let (state, result, error) = outcome.columns();
         let conn = lock(&self.writer);
         let n = conn.execute(
             "UPDATE job SET state = ?2, finished_at = ?3, result = ?4, error_code = ?5, \

@@ -122,11 +122,7 @@ impl JobStore for PgStore {
         outcome: &JobOutcome,
         progress: &JobProgress,
     ) -> Result<bool, StoreError> {
-        let (state, result, error) = match outcome {
-            JobOutcome::Succeeded(v) => (JobState::Succeeded, Some(v.to_string()), None),
-            JobOutcome::Failed(e) => (JobState::Failed, None, Some(e)),
-            JobOutcome::Cancelled(e) => (JobState::Cancelled, None, Some(e)),
-        };
+        let (state, result, error) = outcome.columns();
         let n = self.conn()?.execute(
             "UPDATE job SET state = $2, finished_at = $3, result = $4, error_code = $5, \
              error_message = $6, progress_done = $7, progress_total = $8, phase = $9 \
