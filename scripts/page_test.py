@@ -189,7 +189,7 @@ def check_answer(page, answer, problem, c):
         item = page.locator(f".legend-item[data-route='{i}']")
         field = lambda k: item.locator(f"[data-k='{k}']").text_content()  # noqa: E731
         c.eq(f"legend {i} vehicle", item.locator(".vehicle").text_content(),
-             f"{r['vehicle_type']} {r['vehicle'] + 1}")
+             f"{r['vehicle_type']} {r['vehicle']}")
         c.eq(f"legend {i} distance", field("distance"), f"{r['distance'] / 1000:.2f} km")
         c.eq(f"legend {i} duration", field("duration"), span(r["duration"]))
         cap = capacity[r["vehicle_type"]]

@@ -10,7 +10,7 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// A shared flag that asks running work to stop. Cloning shares the flag.
@@ -55,6 +55,67 @@ impl Progress for NoProgress {
     fn set_total(&self, _total: u64) {}
     fn advance(&self, _steps: u64) {}
     fn phase(&self, _name: &str) {}
+}
+
+/// One part of a parent's progress: a run made of several solves (one per station, one per
+/// experiment arm) that each report on their own scale. The part's own total, whatever the
+/// solve sets, maps onto `steps` of the parent's; the parent's phase stands (a part's phase
+/// names are dropped) and status messages pass through. Without it each solve reset the
+/// parent's total to its own and the run's bar read 1001/1000.
+pub struct ProgressPart {
+    parent: Arc<dyn Progress>,
+    steps: u64,
+    total: AtomicU64,
+    done: AtomicU64,
+    sent: AtomicU64,
+}
+
+impl ProgressPart {
+    /// A part worth `steps` of `parent`'s total.
+    pub fn new(parent: Arc<dyn Progress>, steps: u64) -> Self {
+        Self {
+            parent,
+            steps,
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            sent: AtomicU64::new(0),
+        }
+    }
+
+    /// Advances the parent to the end of this part (a solve that stopped early still
+    /// counts as one part done).
+    pub fn finish(&self) {
+        self.send_up_to(self.steps);
+    }
+
+    fn send_up_to(&self, target: u64) {
+        let before = self.sent.fetch_max(target, Ordering::Relaxed);
+        if target > before {
+            self.parent.advance(target - before);
+        }
+    }
+}
+
+impl Progress for ProgressPart {
+    fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
+    }
+
+    fn advance(&self, steps: u64) {
+        let done = self.done.fetch_add(steps, Ordering::Relaxed).saturating_add(steps);
+        let total = self.total.load(Ordering::Relaxed);
+        if total > 0 {
+            let share = u128::from(done.min(total)) * u128::from(self.steps) / u128::from(total);
+            self.send_up_to(u64::try_from(share).unwrap_or(self.steps));
+        }
+    }
+
+    fn phase(&self, _name: &str) {}
+
+    fn message(&self, text: &str) {
+        self.parent.message(text);
+    }
 }
 
 /// Why a solve stopped before it finished on its own.
@@ -155,6 +216,14 @@ impl SolveContext {
         }
     }
 
+    /// This context with its progress narrowed to `steps` of the current sink's total (see
+    /// [`ProgressPart`]); call [`ProgressPart::finish`] when the part's work is done.
+    pub fn with_progress_part(self, steps: u64) -> (Self, Arc<ProgressPart>) {
+        let part = Arc::new(ProgressPart::new(Arc::clone(&self.progress), steps));
+        let ctx = self.with_progress(Arc::clone(&part) as Arc<dyn Progress>);
+        (ctx, part)
+    }
+
     /// The seed this run was started with.
     pub fn seed(&self) -> u64 {
         self.seed
@@ -227,6 +296,52 @@ impl SolveContext {
 mod tests {
     use super::*;
     use rand::Rng;
+
+    /// Counts what reaches the parent.
+    #[derive(Default)]
+    struct Tally {
+        total: AtomicU64,
+        done: AtomicU64,
+    }
+
+    impl Progress for Tally {
+        fn set_total(&self, total: u64) {
+            self.total.store(total, Ordering::Relaxed);
+        }
+        fn advance(&self, steps: u64) {
+            self.done.fetch_add(steps, Ordering::Relaxed);
+        }
+        fn phase(&self, _name: &str) {}
+    }
+
+    #[test]
+    fn progress_parts_never_run_past_the_parents_total() {
+        let tally = Arc::new(Tally::default());
+        let ctx = SolveContext::new(1).with_progress(Arc::clone(&tally) as Arc<dyn Progress>);
+        ctx.progress().set_total(3 * 1000);
+        for overshoot in [0, 5, 2000] {
+            let (part_ctx, part) = ctx.clone().with_progress_part(1000);
+            // A solve that sets its own total and overshoots it, or stops early.
+            part_ctx.progress().set_total(1000);
+            part_ctx.progress().advance(400 + overshoot);
+            part_ctx.progress().advance(400 + overshoot);
+            part.finish();
+            part.finish();
+        }
+        assert_eq!(tally.total.load(Ordering::Relaxed), 3000);
+        assert_eq!(tally.done.load(Ordering::Relaxed), 3000);
+    }
+
+    #[test]
+    fn a_progress_part_scales_its_own_total_to_its_share() {
+        let tally = Arc::new(Tally::default());
+        let part = ProgressPart::new(Arc::clone(&tally) as Arc<dyn Progress>, 10);
+        part.set_total(1000);
+        part.advance(250);
+        assert_eq!(tally.done.load(Ordering::Relaxed), 2);
+        part.advance(250);
+        assert_eq!(tally.done.load(Ordering::Relaxed), 5);
+    }
 
     #[test]
     fn same_seed_same_stream_gives_same_numbers() {

@@ -34,10 +34,13 @@ fn sample(spec: &Spec, batches: &[Batch]) -> Result<HashSet<String>, ExperimentE
     Ok(order[..wanted].iter().map(|&i| eligible[i].clone()).collect())
 }
 
+/// Progress steps per arm evaluation in the experiment's bar.
+const STEPS_PER_ARM: u64 = 1000;
+
 /// Runs `spec`: validates it, lists and samples the units, measures both arms on every
 /// sampled unit, records everything in `store` when given, and returns the outcome with
 /// the decision. `ctx` gives the thread budget (forecasts), the cancel token and the
-/// progress sink (one step per arm and batch); each solve gets its own seeded context.
+/// progress sink ([`STEPS_PER_ARM`] steps per arm and batch); each solve gets its own seeded context.
 ///
 /// # Errors
 /// [`ExperimentError::InvalidSpec`], [`ExperimentError::TooFewUnits`], the stages' errors,
@@ -60,23 +63,26 @@ pub fn run(
         .filter(|&i| batches[i].units.iter().any(|u| chosen.contains(u)))
         .collect();
     let id = store.map(|s| s.create_experiment(spec)).transpose()?;
-    progress.set_total(2 * needed.len() as u64);
+    progress.set_total(2 * needed.len() as u64 * STEPS_PER_ARM);
     progress.phase("units");
     let mut units = Vec::with_capacity(chosen.len());
     let measured = (|| {
         for (n, &i) in needed.iter().enumerate() {
             let batch = &batches[i];
-            let arm = |cfg, name| stages::evaluate(&prepared, batch, i, cfg, name, ctx);
+            // Each arm's solves report on their own scale: one part of the bar per arm.
+            let arm = |cfg, name| {
+                let (arm_ctx, part) = ctx.clone().with_progress_part(STEPS_PER_ARM);
+                let result = stages::evaluate(&prepared, batch, i, cfg, name, &arm_ctx);
+                part.finish();
+                result
+            };
             let (a, b) = if n % 2 == 0 {
                 let a = arm(&spec.champion, "champion")?;
-                progress.advance(1);
                 (a, arm(&spec.challenger, "challenger")?)
             } else {
                 let b = arm(&spec.challenger, "challenger")?;
-                progress.advance(1);
                 (arm(&spec.champion, "champion")?, b)
             };
-            progress.advance(1);
             ctx.check()?;
             for result in pair(batch, &chosen, a, b)? {
                 if let (Some(store), Some(id)) = (store, &id) {

@@ -66,9 +66,12 @@ pub struct RoutedDay {
     pub departure_hour: u8,
 }
 
+/// Progress steps per station in the day's bar.
+const STEPS_PER_STATION: u64 = 1000;
+
 /// Routes the delivery day of `scenario` on `graph`: [`day_problems`], then per station a
 /// solve with `config` in `ctx.child(seed)` on one thread, and the check. Progress: phase
-/// `routing`, one step per station.
+/// `routing`, [`STEPS_PER_STATION`] steps per station.
 ///
 /// Generic over the caller's error type, which keeps its own variants for road, routing and
 /// interruption errors.
@@ -94,14 +97,16 @@ where
         day_problems(scenario, graph, options, ctx)?;
     let station_ctx = ctx.child(seed).with_threads(1);
     ctx.progress().phase("routing");
-    ctx.progress().set_total(stations.len() as u64);
+    // Each station's search reports on its own scale: one part of the day's bar each.
+    ctx.progress().set_total(stations.len() as u64 * STEPS_PER_STATION);
     let mut routed = Vec::with_capacity(stations.len());
     for problem in stations {
-        let solution = solve(&problem.problem, config, &station_ctx)?;
+        let (part_ctx, part) = station_ctx.clone().with_progress_part(STEPS_PER_STATION);
+        let solution = solve(&problem.problem, config, &part_ctx)?;
         ctx.check()?;
         let verdict = check(&problem.problem, &solution);
         routed.push(RoutedStation { problem, routes: CheckedSolution { solution, verdict } });
-        ctx.progress().advance(1);
+        part.finish();
     }
     Ok(RoutedDay { stations: routed, unrouted, off_road_stations, departure_hour })
 }

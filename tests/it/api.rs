@@ -204,6 +204,10 @@ async fn routes_are_solved_in_the_request_with_times_and_every_refusal_is_json()
     let routes = answer["routes"].as_array().unwrap();
     let served: usize = routes.iter().map(|r| r["stops"].as_array().unwrap().len()).sum();
     assert_eq!(served, 12);
+    // Vehicles are numbered from 1 within their type, as in plan.json and the report.
+    let mut numbers: Vec<u64> = routes.iter().map(|r| r["vehicle"].as_u64().unwrap()).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=routes.len() as u64).collect::<Vec<_>>(), "{answer}");
     for r in routes {
         let mut last = 0.0;
         for v in r["stops"].as_array().unwrap() {

@@ -65,7 +65,7 @@ export function fromRoutesAnswer(problem, answer, roads) {
     const end = depotAt.get(String(vehicle.end_depot ?? vehicle.start_depot));
     const straight = [start, ...stops.map((s) => s.at), end].filter(Boolean);
     return {
-      label: `${r.vehicle_type} ${r.vehicle + 1}`,
+      label: `${r.vehicle_type} ${r.vehicle}`,
       colour: COLOURS[i % COLOURS.length],
       distance: distance(r.distance),
       duration: span(r.duration),

@@ -133,7 +133,7 @@ fn wire_name(v: impl Serialize) -> String {
 pub struct RouteView {
     /// Vehicle type id.
     pub vehicle_type: String,
-    /// Which vehicle of that type (0-based index).
+    /// Which vehicle of that type: an index numbered from 1 (as in plan.json and the report).
     pub vehicle: usize,
     /// Distance driven (metres with `roads=true`, else the problem's distance unit).
     pub distance: f64,
@@ -210,7 +210,7 @@ pub struct SnapView {
             "effort": {"iterations": 500, "stop_reason": "iterations", "queued_s": 0.000011021, "searched_s": 0.040411868, "degraded": false},
             "routes": [{
                 "vehicle_type": "van",
-                "vehicle": 0,
+                "vehicle": 1,
                 "distance": 48.2842712474619,
                 "duration": 48.2842712474619,
                 "stops": [
@@ -349,7 +349,7 @@ fn geometry(
             depot(v.start_depot).into_iter().chain(stops).chain(depot(v.end_depot)).collect();
         let line =
             route_line(graph, &visits).map_err(|e| ApiError::Internal(Box::new(e.into())))?;
-        let props = serde_json::json!({"vehicle_type": v.id, "vehicle": r.vehicle, "distance_m": r.distance});
+        let props = serde_json::json!({"vehicle_type": v.id, "vehicle": r.vehicle + 1, "distance_m": r.distance});
         features.line("route", &line, properties(&props));
     }
     for stop in &p.stops {
@@ -469,7 +469,7 @@ fn answer(
                 .vehicle_types
                 .get(r.vehicle_type)
                 .map_or_else(String::new, |v| v.id.0.clone()),
-            vehicle: r.vehicle,
+            vehicle: r.vehicle + 1,
             distance: r.distance,
             duration: r.duration,
             stops: r

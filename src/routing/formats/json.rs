@@ -352,7 +352,7 @@ fn wire_path(mut issue: Issue) -> Issue {
 pub struct JsonRoute {
     /// Vehicle type id.
     pub vehicle_type: VehicleTypeId,
-    /// Ordinal of the vehicle within its type.
+    /// Which vehicle of its type, numbered from 1 (as in plan.json, the report and the API).
     pub vehicle: usize,
     /// Stop ids in visiting order.
     pub stops: Vec<StopId>,
@@ -397,7 +397,7 @@ pub fn to_json(problem: &Problem, s: &Solution) -> JsonSolution {
             .iter()
             .map(|r| JsonRoute {
                 vehicle_type: problem.vehicle_types[r.vehicle_type].id.clone(),
-                vehicle: r.vehicle,
+                vehicle: r.vehicle + 1,
                 stops: r.stops.iter().map(|&i| problem.stops[i].id.clone()).collect(),
                 distance: r.distance,
                 duration: r.duration,
