@@ -16,8 +16,8 @@
 #
 # The checks and their few per-operation settings are in scripts/contract.toml, with why;
 # scripts/contract_hooks.py sends a fresh Idempotency-Key per request.
-# The server runs with a small `--max-time-limit-s` so generated routing requests stay
-# quick; the document it serves states that limit.
+# The server runs with a small `--max-time-limit-s` and `--max-job-time-limit-s` so generated
+# routing requests and jobs stay quick; the document it serves states those limits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -55,7 +55,8 @@ trap cleanup EXIT
 # The working directory is the repository root, so experiment specs may name
 # data/routing/... (paths in specs are relative to the server's working directory).
 "$bin" serve --addr 127.0.0.1:0 --store "$tmp/store.sqlite" --scenario data/scenarios/monaco \
-    --max-time-limit-s 2 --queue 512 --workers 1 --threads-per-job 1 --shutdown-grace-s 2 \
+    --max-time-limit-s 2 --max-job-time-limit-s 2 --queue 512 --workers 1 --threads-per-job 1 \
+    --shutdown-grace-s 2 \
     >"$tmp/server.out" 2>"$tmp/server.log" &
 pid=$!
 addr=

@@ -40,6 +40,22 @@ pub struct ServiceConfig {
     /// # Units
     /// Seconds.
     pub default_time_limit_s: f64,
+    /// Most stops in one `POST /v1/routes/jobs` problem: city-scale days are solved as jobs,
+    /// with neighbour lists and no n x n matrix (planar) or the road oracle (roads).
+    pub max_job_stops: usize,
+    /// Most locations in one `POST /v1/routes/jobs` problem (a dense matrix is only built up
+    /// to the solver's dense size; above it the memory is O(n k), checked before allocating).
+    pub max_job_locations: usize,
+    /// Largest `time_limit_s` of a routing job (also bounded by `job_deadline_s`).
+    ///
+    /// # Units
+    /// Seconds.
+    pub max_job_time_limit_s: f64,
+    /// `time_limit_s` of a routing job that gives none.
+    ///
+    /// # Units
+    /// Seconds.
+    pub default_job_time_limit_s: f64,
     /// Jobs that may wait for a worker; beyond that, submissions get 503.
     pub queue: usize,
     /// Job worker threads (jobs run one per worker, off the async runtime).
@@ -99,6 +115,12 @@ impl Default for ServiceConfig {
             max_locations: 2000,
             max_time_limit_s: 30.0,
             default_time_limit_s: 1.0,
+            // A 50,000-stop day: about 0.3 GB of neighbour lists and search state at 30,000
+            // (docs/benchmarks.md, the Columbus day), well within a 2 GB server.
+            max_job_stops: 50_000,
+            max_job_locations: 60_000,
+            max_job_time_limit_s: 1800.0,
+            default_job_time_limit_s: 60.0,
             queue: 16,
             workers: 1,
             solve_slots: cores,

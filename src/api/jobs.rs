@@ -61,6 +61,7 @@ pub(crate) struct LiveProgress {
     done: AtomicU64,
     total: AtomicU64,
     phase: Mutex<Option<String>>,
+    message: Mutex<Option<String>>,
 }
 
 impl Progress for LiveProgress {
@@ -73,6 +74,10 @@ impl Progress for LiveProgress {
     }
     fn phase(&self, name: &str) {
         *lock(&self.phase) = Some(name.to_owned());
+        *lock(&self.message) = None;
+    }
+    fn message(&self, text: &str) {
+        *lock(&self.message) = Some(text.to_owned());
     }
 }
 
@@ -82,6 +87,7 @@ impl LiveProgress {
             done: self.done.load(Ordering::Relaxed),
             total: self.total.load(Ordering::Relaxed),
             phase: lock(&self.phase).clone(),
+            message: lock(&self.message).clone(),
         }
     }
 }
@@ -439,7 +445,14 @@ impl Jobs {
         live: &Live,
         r: std::thread::Result<Result<serde_json::Value, crate::Error>>,
     ) -> JobOutcome {
+        let by_client = live.cancel.is_cancelled() && !live.shutdown.load(Ordering::Relaxed);
         match r {
+            // Work that answers a cancel with its best result so far (a routing search)
+            // still ends as the client asked: cancelled, never succeeded.
+            Ok(Ok(_)) if by_client => JobOutcome::Cancelled(JobError {
+                code: "cancelled".into(),
+                message: "cancelled by the client".into(),
+            }),
             Ok(Ok(result)) => JobOutcome::Succeeded(result),
             Ok(Err(_)) if live.shutdown.load(Ordering::Relaxed) => JobOutcome::Failed(JobError {
                 code: "interrupted".into(),

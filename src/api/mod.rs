@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
     let body_timeout = state.config().body_read_timeout();
     Router::new()
         .route("/v1/routes", post(handlers::routes::solve))
+        .route("/v1/routes/jobs", post(handlers::route_jobs::create))
         .route("/v1/forecasts", post(handlers::forecasts::create).get(handlers::forecasts::list))
         .route("/v1/forecasts/{id}", get(handlers::forecasts::show))
         .route("/v1/placements", post(handlers::placements::create))

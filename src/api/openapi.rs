@@ -29,6 +29,7 @@ use utoipa::OpenApi;
     ),
     paths(
         handlers::routes::solve,
+        handlers::route_jobs::create,
         handlers::forecasts::create,
         handlers::forecasts::list,
         handlers::forecasts::show,
@@ -124,7 +125,8 @@ pub async fn openapi(State(state): State<AppState>) -> Result<Json<Value>, ApiEr
 /// - the numbers of types the API does not own get their units ([`super::units`]);
 /// - `JsonProblem.stops` gets `maxItems = max_stops` and `JsonProblem.time_limit_s`
 ///   `exclusiveMinimum = 0`, `maximum = max_time_limit_s`, so a client (or a contract
-///   tester) can tell from the document which requests this server accepts.
+///   tester) can tell from the document which requests this server accepts; the job path's
+///   copy of it, `JsonRouteJob`, gets the job limits.
 ///
 /// # Errors
 /// [`ApiError::Encode`] if the document cannot be encoded (a bug).
@@ -152,14 +154,35 @@ pub fn document(config: &ServiceConfig) -> Result<Value, ApiError> {
     }
     // Not an error for a client: the table's own test keeps it in step with the types.
     let _ = super::units::describe(&mut doc);
-    if let Some(props) = doc.pointer_mut("/components/schemas/JsonProblem/properties") {
+    // The job path takes the same problem up to its own limits: a copy of the schema with
+    // them, which `POST /v1/routes/jobs` points to.
+    let job_problem = doc.pointer("/components/schemas/JsonProblem").cloned();
+    if let (Some(schemas), Some(copy)) =
+        (doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut), job_problem)
+    {
+        schemas.insert("JsonRouteJob".into(), copy);
+    }
+    let job_time_limit = config.max_job_time_limit_s.min(config.job_deadline_s);
+    for (schema, max_stops, max_time_limit_s) in [
+        ("JsonProblem", config.max_stops, config.max_time_limit_s),
+        ("JsonRouteJob", config.max_job_stops, job_time_limit),
+    ] {
+        let Some(props) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties"))
+        else {
+            continue;
+        };
         if let Some(stops) = props.get_mut("stops").and_then(Value::as_object_mut) {
-            stops.insert("maxItems".into(), json!(config.max_stops));
+            stops.insert("maxItems".into(), json!(max_stops));
         }
         if let Some(limit) = props.get_mut("time_limit_s").and_then(Value::as_object_mut) {
             limit.insert("exclusiveMinimum".into(), json!(0));
-            limit.insert("maximum".into(), json!(config.max_time_limit_s));
+            limit.insert("maximum".into(), json!(max_time_limit_s));
         }
+    }
+    if let Some(body) = doc
+        .pointer_mut("/paths/~1v1~1routes~1jobs/post/requestBody/content/application~1json/schema")
+    {
+        *body = json!({"$ref": "#/components/schemas/JsonRouteJob"});
     }
     Ok(doc)
 }
@@ -174,6 +197,7 @@ mod tests {
         let paths = doc["paths"].as_object().unwrap();
         for p in [
             "/v1/routes",
+            "/v1/routes/jobs",
             "/v1/forecasts",
             "/v1/forecasts/{id}",
             "/v1/placements",

@@ -45,6 +45,13 @@ pub struct Args {
     /// Largest `time_limit_s` of a routing request, in seconds (422 beyond).
     #[arg(long, default_value_t = ServiceConfig::default().max_time_limit_s)]
     max_time_limit_s: f64,
+    /// Most stops in one routing job (`POST /v1/routes/jobs`; 422 beyond).
+    #[arg(long, default_value_t = ServiceConfig::default().max_job_stops)]
+    max_job_stops: usize,
+    /// Largest `time_limit_s` of a routing job, in seconds (422 beyond; the job deadline
+    /// bounds it too).
+    #[arg(long, default_value_t = ServiceConfig::default().max_job_time_limit_s)]
+    max_job_time_limit_s: f64,
     /// Jobs that may wait for a worker (503 beyond).
     #[arg(long, default_value_t = ServiceConfig::default().queue)]
     queue: usize,
@@ -86,6 +93,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_workers(args.workers)
         .with_shutdown_grace_s(args.shutdown_grace_s);
     config.max_time_limit_s = args.max_time_limit_s;
+    config.max_job_stops = args.max_job_stops;
+    config.max_job_locations = config.max_job_locations.max(args.max_job_stops);
+    config.max_job_time_limit_s = args.max_job_time_limit_s;
     config.max_connections = args.max_connections.max(1);
     config.header_read_timeout_s = args.header_read_timeout_s;
     config.body_read_timeout_s = args.body_read_timeout_s;

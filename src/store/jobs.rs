@@ -97,6 +97,10 @@ pub struct JobProgress {
     pub total: u64,
     /// The current phase (`forecast`, `placement`, ...).
     pub phase: Option<String>,
+    /// The running work's status line (a routing search's best cost so far); shown while
+    /// the job runs, not kept once it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A stored job.
@@ -275,6 +279,7 @@ pub(super) fn progress(done: i64, total: i64, phase: Option<String>) -> JobProgr
         done: u64::try_from(done).unwrap_or(0),
         total: u64::try_from(total).unwrap_or(0),
         phase,
+        message: None,
     }
 }
 
@@ -468,7 +473,8 @@ mod tests {
         assert_eq!(job.state, JobState::Queued);
         assert!(store.start_job(&job.id).unwrap());
         assert!(!store.start_job(&job.id).unwrap());
-        let progress = JobProgress { done: 3, total: 3, phase: Some("forecast".into()) };
+        let progress =
+            JobProgress { done: 3, total: 3, phase: Some("forecast".into()), message: None };
         let out = JobOutcome::Succeeded(serde_json::json!({"run_id": "r"}));
         assert!(store.finish_job(&job.id, &out, &progress).unwrap());
         let cancel =

@@ -13,6 +13,7 @@ mod locations;
 mod orders;
 mod page;
 mod process;
+mod route_jobs;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -9,6 +9,7 @@ pub mod orders;
 pub mod placements;
 pub mod plans;
 pub mod roads;
+pub mod route_jobs;
 pub mod routes;
 
 use super::error::ApiError;
@@ -29,7 +30,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 pub struct JobView {
     /// The job id.
     pub id: String,
-    /// `forecast`, `placement` or `plan`.
+    /// `forecast`, `placement`, `plan`, `experiment` or `route`.
     pub kind: String,
     /// Where the job is.
     pub state: JobState,

@@ -241,7 +241,7 @@ pub async fn solve(
     let answer = state
         .blocking(move |s| {
             let _permit = permit;
-            solve_now(s, raw, &query, &ctx, queued_s)
+            solve_now(s, raw, &query, &ctx, queued_s, true)
         })
         .await?;
     if answer.effort.degraded {
@@ -250,10 +250,47 @@ pub async fn solve(
     Ok(Json(answer))
 }
 
+/// The limits one way in holds a routing problem to: the request path's (small problems,
+/// answered within the request) or the job path's ([`super::route_jobs`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RouteLimits {
+    /// Most stops (count).
+    pub max_stops: usize,
+    /// Most locations: coordinates or matrix rows (count).
+    pub max_locations: usize,
+    /// Largest `time_limit_s`, in seconds.
+    pub max_time_limit_s: f64,
+    /// `time_limit_s` when the problem gives none, in seconds.
+    pub default_time_limit_s: f64,
+}
+
+impl RouteLimits {
+    /// The limits of `POST /v1/routes`.
+    pub fn in_request(config: &ServiceConfig) -> Self {
+        Self {
+            max_stops: config.max_stops,
+            max_locations: config.max_locations,
+            max_time_limit_s: config.max_time_limit_s,
+            default_time_limit_s: config.default_time_limit_s,
+        }
+    }
+
+    /// The limits of `POST /v1/routes/jobs`.
+    pub fn as_job(config: &ServiceConfig) -> Self {
+        Self {
+            max_stops: config.max_job_stops,
+            max_locations: config.max_job_locations,
+            max_time_limit_s: config.max_job_time_limit_s,
+            default_time_limit_s: config.default_job_time_limit_s,
+        }
+    }
+}
+
 /// The checks `POST /v1/routes` makes before any work (the stop count, the location count
 /// before any snapping or allocation, the time limit, the query); returns the time limit of
 /// the solve in seconds. The problem itself is validated by [`json::convert`] once it is on
-/// the blocking pool.
+/// the blocking pool. A problem too big for a request but not for a job is told to go to
+/// `POST /v1/routes/jobs`.
 ///
 /// # Errors
 /// [`ApiError::InvalidField`] naming the field out of its limit.
@@ -262,30 +299,56 @@ pub fn check(
     query: &RouteQuery,
     config: &ServiceConfig,
 ) -> Result<f64, ApiError> {
-    if raw.stops.len() > config.max_stops {
-        return Err(ApiError::field(
-            "too_many_stops",
-            "stops",
-            format!("{} stops exceed the limit of {}", raw.stops.len(), config.max_stops),
-        ));
-    }
+    check_within(raw, query, &RouteLimits::in_request(config), Some(&RouteLimits::as_job(config)))
+}
+
+/// The checks of [`check`] under `limits`; `jobs` are the larger limits of the job path, named
+/// in the message when a problem is too big for `limits` but fits them.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming the field out of its limit.
+pub fn check_within(
+    raw: &JsonProblem,
+    query: &RouteQuery,
+    limits: &RouteLimits,
+    jobs: Option<&RouteLimits>,
+) -> Result<f64, ApiError> {
     let locations = match (&raw.locations.coordinates, &raw.locations.distance) {
         (Some(points), _) => points.len(),
         (None, Some(rows)) => rows.len(),
         (None, None) => 0,
     };
-    if locations > config.max_locations {
+    let as_job = jobs.filter(|j| raw.stops.len() <= j.max_stops && locations <= j.max_locations);
+    let hint = as_job.map_or_else(String::new, |j| {
+        format!(
+            "; send it as a job to POST /v1/routes/jobs (up to {} stops, {} s)",
+            j.max_stops, j.max_time_limit_s
+        )
+    });
+    if raw.stops.len() > limits.max_stops {
+        return Err(ApiError::field(
+            "too_many_stops",
+            "stops",
+            format!("{} stops exceed the limit of {}{hint}", raw.stops.len(), limits.max_stops),
+        ));
+    }
+    if locations > limits.max_locations {
         return Err(ApiError::field(
             "too_many_locations",
             "locations",
-            format!("{locations} locations exceed the limit of {}", config.max_locations),
+            format!("{locations} locations exceed the limit of {}{hint}", limits.max_locations),
         ));
     }
-    let limit = raw.time_limit_s.unwrap_or(config.default_time_limit_s);
-    if !(limit > 0.0 && limit <= config.max_time_limit_s) {
+    let limit = raw.time_limit_s.unwrap_or(limits.default_time_limit_s);
+    if !(limit > 0.0 && limit <= limits.max_time_limit_s) {
+        let hint = if as_job.is_some_and(|j| limit > 0.0 && limit <= j.max_time_limit_s) {
+            hint.as_str()
+        } else {
+            ""
+        };
         return Err(out_of_range(
             "time_limit_s",
-            format!("must be > 0 and <= {} seconds, got {limit}", config.max_time_limit_s),
+            format!("must be > 0 and <= {} seconds, got {limit}{hint}", limits.max_time_limit_s),
         ));
     }
     if query.geometry && !query.roads {
@@ -301,12 +364,16 @@ pub fn check(
     Ok(limit)
 }
 
-fn solve_now(
+/// Solves `raw` under `ctx` on the calling (blocking) thread: the road locations when asked,
+/// the search, the check, the shadow offer (request path only: a shadow challenger of a
+/// city-scale job would double the server's work) and the answer.
+pub(crate) fn solve_now(
     state: &AppState,
     mut raw: JsonProblem,
     query: &RouteQuery,
     ctx: &SolveContext,
     queued_s: f64,
+    offer_shadow: bool,
 ) -> Result<RouteAnswer, ApiError> {
     let (request, snapping, snapped) = if query.roads {
         let on = on_roads(state, &mut raw, query, ctx)?;
@@ -318,7 +385,7 @@ fn solve_now(
     let problem = request.problem;
     let checked = routing::solve_checked(&problem, &config, ctx)?;
     let (solution, feasible) = (checked.solution, checked.verdict.is_ok());
-    if let Some(shadow) = state.shadow() {
+    if let Some(shadow) = state.shadow().filter(|_| offer_shadow) {
         shadow.offer(&problem, &solution, ctx.seed());
     }
     let geometry = match state.scenario().and_then(|s| s.roads.as_ref()) {
