@@ -40,6 +40,13 @@ pub struct ServiceConfig {
     /// # Units
     /// Seconds.
     pub default_time_limit_s: f64,
+    /// Largest body of `POST /v1/routes/jobs` (a 50,000-stop day with time windows is about
+    /// 6 MB of JSON). Queued jobs hold their problems, so memory grows with
+    /// `queue x max_job_body_bytes` (a parsed problem takes a few times its JSON).
+    ///
+    /// # Units
+    /// Bytes.
+    pub max_job_body_bytes: usize,
     /// Most stops in one `POST /v1/routes/jobs` problem: city-scale days are solved as jobs,
     /// with neighbour lists and no n x n matrix (planar) or the road oracle (roads).
     pub max_job_stops: usize,
@@ -117,6 +124,7 @@ impl Default for ServiceConfig {
             default_time_limit_s: 1.0,
             // A 50,000-stop day: about 0.3 GB of neighbour lists and search state at 30,000
             // (docs/benchmarks.md, the Columbus day), well within a 2 GB server.
+            max_job_body_bytes: 16 * 1024 * 1024,
             max_job_stops: 50_000,
             max_job_locations: 60_000,
             max_job_time_limit_s: 1800.0,
@@ -160,6 +168,12 @@ impl ServiceConfig {
     /// Sets the largest request body, in bytes.
     pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets the largest body of a routing job, in bytes.
+    pub fn with_max_job_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_job_body_bytes = bytes;
         self
     }
 

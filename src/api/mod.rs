@@ -66,10 +66,15 @@ use tracing::Level;
 /// The service's routes and middleware over `state`.
 pub fn router(state: AppState) -> Router {
     let limit = state.config().max_body_bytes;
+    let job_limit = state.config().max_job_body_bytes;
     let body_timeout = state.config().body_read_timeout();
     Router::new()
         .route("/v1/routes", post(handlers::routes::solve))
-        .route("/v1/routes/jobs", post(handlers::route_jobs::create))
+        // The route's own limit is read after the router-wide one below, so it wins.
+        .route(
+            "/v1/routes/jobs",
+            post(handlers::route_jobs::create).layer(DefaultBodyLimit::max(job_limit)),
+        )
         .route("/v1/forecasts", post(handlers::forecasts::create).get(handlers::forecasts::list))
         .route("/v1/forecasts/{id}", get(handlers::forecasts::show))
         .route("/v1/placements", post(handlers::placements::create))

@@ -45,6 +45,9 @@ pub struct Args {
     /// Largest `time_limit_s` of a routing request, in seconds (422 beyond).
     #[arg(long, default_value_t = ServiceConfig::default().max_time_limit_s)]
     max_time_limit_s: f64,
+    /// Largest body of a routing job (`POST /v1/routes/jobs`), in bytes (413 beyond).
+    #[arg(long, default_value_t = ServiceConfig::default().max_job_body_bytes)]
+    max_job_body_bytes: usize,
     /// Most stops in one routing job (`POST /v1/routes/jobs`; 422 beyond).
     #[arg(long, default_value_t = ServiceConfig::default().max_job_stops)]
     max_job_stops: usize,
@@ -94,6 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_shutdown_grace_s(args.shutdown_grace_s);
     config.max_time_limit_s = args.max_time_limit_s;
     config.max_job_stops = args.max_job_stops;
+    config.max_job_body_bytes = args.max_job_body_bytes;
     config.max_job_locations = config.max_job_locations.max(args.max_job_stops);
     config.max_job_time_limit_s = args.max_job_time_limit_s;
     config.max_connections = args.max_connections.max(1);

@@ -103,3 +103,22 @@ async fn a_day_too_big_for_a_request_is_solved_as_a_job_with_progress() {
     assert!(ended["progress"].get("message").is_none(), "{ended}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_job_path_has_its_own_body_limit() {
+    let server = Server::fresh(|c| {
+        c.with_max_body_bytes(64 * 1024).with_max_job_body_bytes(1024 * 1024).with_workers(1)
+    })
+    .await;
+    let big = grid_problem(3200, 0.5);
+    let r = server.http.post(server.url("/v1/routes")).json(&big).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, job) = server.post("/v1/routes/jobs", &big).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let done = server.wait_job(job["id"].as_str().unwrap(), finished).await;
+    assert_eq!(done["state"], "succeeded", "{}", done["error"]);
+    let huge = grid_problem(20_000, 0.5);
+    let r = server.http.post(server.url("/v1/routes/jobs")).json(&huge).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    server.stop().await;
+}
