@@ -49,6 +49,7 @@ impl SolverConfig {
         int("memory_limit_mb", self.memory_limit_mb, 1, MAX_MEMORY_LIMIT_MB);
         int("stall_min_iterations", self.stall_min_iterations, 0, MAX_ITERATIONS);
         int("stall_iterations_per_stop", self.stall_iterations_per_stop, 0, 1_000_000);
+        int("stall_iterations_per_stop_squared", self.stall_iterations_per_stop_squared, 0, 10_000);
         int("granular", self.granular as u64, 1, MAX_GRANULAR as u64);
         int("decompose_threads", self.decompose_threads as u64, 1, 1024);
         int("group_stops", self.group_stops as u64, 10, 1_000_000);
