@@ -159,7 +159,8 @@ impl Tour {
             self.last_multi.resize(m + 2, 0);
             for p in (1..=m).rev() {
                 let (from, to) = c.multi[self.stops[p - 1] as usize];
-                self.last_multi[p] = if from < to { p as u32 } else { self.last_multi[p + 1] };
+                let later = self.last_multi[p + 1];
+                self.last_multi[p] = if later == 0 && from < to { p as u32 } else { later };
             }
             self.last_multi[0] = self.last_multi[1.min(m + 1)];
         }
