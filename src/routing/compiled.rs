@@ -455,6 +455,39 @@ fn mean_stop_distance(c: &Compiled) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routing::model::{Depot, Objective, Stop, TimeWindow, VehicleType};
+
+    #[test]
+    fn r13_several_windows_give_the_next_start_and_the_latest_one() {
+        let mut gaps = Stop::new("gaps", 1, vec![1]);
+        gaps.time_window = TimeWindow { start: 10.0, end: 20.0 };
+        gaps.extra_windows =
+            vec![TimeWindow { start: 40.0, end: 50.0 }, TimeWindow { start: 70.0, end: 80.0 }];
+        let mut one = Stop::new("one", 1, vec![1]);
+        one.time_window = TimeWindow { start: 10.0, end: 20.0 };
+        let p = Problem {
+            name: "w".into(),
+            locations: Locations::Coordinates {
+                points: vec![[0.0, 0.0], [1.0, 0.0]],
+                metric: Metric::EuclideanRounded,
+            },
+            depots: vec![Depot { id: "d".into(), location: 0 }],
+            vehicle_types: vec![VehicleType::new("v", 1, vec![5])],
+            stops: vec![gaps, one],
+            objective: Objective::default(),
+        };
+        let c = Compiled::new(&p, u64::MAX, 1).unwrap();
+        assert!(c.timed && c.has_time_windows());
+        assert_eq!((c.ready[0], c.due[0]), (10, 80));
+        let starts: Vec<i64> = [0, 15, 21, 45, 60, 80, 81].map(|a| c.start(0, a)).to_vec();
+        assert_eq!(starts, [10, 15, 40, 45, 70, 80, 81]);
+        assert!(c.start(0, 81) > c.due[0]);
+        let latest: Vec<i64> = [100, 75, 60, 45, 30, 15].map(|b| c.latest_start(0, b)).to_vec();
+        assert_eq!(latest, [80, 75, 50, 45, 20, 15]);
+        assert!(c.latest_start(0, 5) < c.ready[0]);
+        // A stop with one window in the same problem keeps the plain rule.
+        assert_eq!((c.start(1, 21), c.latest_start(1, 100), c.latest_start(1, 15)), (21, 20, 15));
+    }
 
     #[test]
     fn dense_matrices_are_row_major_and_give_the_planar_integers() {

@@ -442,7 +442,10 @@ impl Problem {
 fn skills_rule(p: &Problem, v: &mut Vec<Issue>) {
     let mut seen = std::collections::HashSet::new();
     let named = p.vehicle_types.iter().enumerate().flat_map(|(i, t)| {
-        t.skills.iter().enumerate().map(move |(k, x)| (format!("vehicle_types[{i}].skills[{k}]"), x))
+        t.skills
+            .iter()
+            .enumerate()
+            .map(move |(k, x)| (format!("vehicle_types[{i}].skills[{k}]"), x))
     });
     let needed = p.stops.iter().enumerate().flat_map(|(i, s)| {
         s.skills.iter().enumerate().map(move |(k, x)| (format!("stops[{i}].skills[{k}]"), x))
@@ -459,7 +462,11 @@ fn skills_rule(p: &Problem, v: &mut Vec<Issue>) {
 /// The skills of a problem, numbered by first appearance (vehicle types, then stops).
 pub(crate) fn skill_numbers(p: &Problem) -> std::collections::HashMap<&str, u32> {
     let mut numbers = std::collections::HashMap::new();
-    let all = p.vehicle_types.iter().flat_map(|t| &t.skills).chain(p.stops.iter().flat_map(|s| &s.skills));
+    let all = p
+        .vehicle_types
+        .iter()
+        .flat_map(|t| &t.skills)
+        .chain(p.stops.iter().flat_map(|s| &s.skills));
     for skill in all {
         let next = numbers.len() as u32;
         numbers.entry(skill.as_str()).or_insert(next);
@@ -560,6 +567,35 @@ mod tests {
         let Err(RoutingError::Invalid(v)) = p.validate() else { panic!("must be invalid") };
         let codes: Vec<_> = v.iter().map(|x| x.code).collect();
         assert_eq!(codes, ["E1001", "E1003", "E1002", "E1008"]);
+    }
+
+    #[test]
+    fn r13_too_many_skills_and_unsorted_windows_are_coded() {
+        let mut p = tiny();
+        p.vehicle_types[0].skills = (0..MAX_SKILLS).map(|i| format!("k{i}").into()).collect();
+        p.stops[0].skills = vec!["k0".into(), "one-too-many".into()];
+        p.stops[0].time_window = TimeWindow { start: 0.0, end: 10.0 };
+        p.stops[0].extra_windows =
+            vec![TimeWindow { start: 20.0, end: 30.0 }, TimeWindow { start: 25.0, end: 40.0 }];
+        p.vehicle_types[0].max_distance = Some(-1.0);
+        let Err(RoutingError::Invalid(v)) = p.validate() else { panic!("must be invalid") };
+        let found: Vec<_> =
+            v.iter().map(|x| (x.code.to_string(), x.location.to_string())).collect();
+        assert!(found.contains(&("E1011".into(), "stops[0].skills[1]".into())), "{found:?}");
+        assert!(found.contains(&("E1012".into(), "stops[0].extra_windows[1]".into())), "{found:?}");
+        assert!(
+            found.contains(&("E1005".into(), "vehicle_types[0].max_distance".into())),
+            "{found:?}"
+        );
+        assert_eq!(v.len(), 3, "{found:?}");
+        p.stops[0].skills.pop();
+        p.stops[0].extra_windows.pop();
+        p.vehicle_types[0].max_distance = Some(50.0);
+        assert!(p.validate().is_ok());
+        let s = &p.stops[0];
+        assert_eq!(s.service_start(5.0), Some(5.0));
+        assert_eq!(s.service_start(12.0), Some(20.0));
+        assert_eq!(s.service_start(31.0), None);
     }
 
     #[test]

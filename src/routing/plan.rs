@@ -424,7 +424,10 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
     }
     let start = c.start(s, k.shift_start + i64::from(ta));
     let back = start + c.service[s] + i64::from(tb);
-    if start > c.due[s] || back > k.latest_end || !c.dist_ok(kind as u32, i64::from(da) + i64::from(db), 1) {
+    if start > c.due[s]
+        || back > k.latest_end
+        || !c.dist_ok(kind as u32, i64::from(da) + i64::from(db), 1)
+    {
         return None;
     }
     let time = (back - k.shift_start) as f64;

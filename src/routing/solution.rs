@@ -198,9 +198,8 @@ fn measure(p: &Problem, vt: usize, stops: &[usize]) -> (f64, f64) {
 
 /// The most specific reason a stop is unserved.
 fn reason(p: &Problem, c: &Compiled, s: u32) -> UnservedReason {
-    let skilled: Vec<usize> = (0..c.kinds.len())
-        .filter(|&k| c.kinds[k].count > 0 && c.skilled(k as u32, s))
-        .collect();
+    let skilled: Vec<usize> =
+        (0..c.kinds.len()).filter(|&k| c.kinds[k].count > 0 && c.skilled(k as u32, s)).collect();
     if skilled.is_empty() && (0..c.kinds.len()).any(|k| c.kinds[k].count > 0) {
         return UnservedReason::Skills;
     }

@@ -424,7 +424,8 @@ fn r13_skills_windows_limits_and_prizes_from_json() {
     assert!(routing::check(&rich, &s).is_ok());
     assert!(s.unserved.is_empty(), "{:?}", s.unserved);
     // A skill no vehicle has: unserved with that reason.
-    let rare = json::parse(&text.replace("\"skills\": [\"cold\"]}", "\"skills\": [\"heat\"]}")).unwrap();
+    let rare =
+        json::parse(&text.replace("\"skills\": [\"cold\"]}", "\"skills\": [\"heat\"]}")).unwrap();
     let s = solve_iters(&rare.problem, 500, 3);
     assert!(s.unserved.iter().any(|u| (u.stop, u.reason) == (0, UnservedReason::Skills)));
     // Coded errors: two names for one thing, windows out of order.
@@ -447,7 +448,8 @@ fn r13_the_checker_reports_skills_limits_and_missed_windows() {
     p.stops[0].extra_windows = vec![TimeWindow { start: 5.0, end: 6.0 }];
     p.vehicle_types[0].max_stops = Some(1);
     p.vehicle_types[0].max_distance = Some(2.5);
-    let route = Route { vehicle_type: 0, vehicle: 0, stops: vec![0, 1], distance: 3.0, duration: 0.0 };
+    let route =
+        Route { vehicle_type: 0, vehicle: 0, stops: vec![0, 1], distance: 3.0, duration: 0.0 };
     let s = Solution {
         routes: vec![route],
         unserved: vec![],

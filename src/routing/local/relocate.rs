@@ -38,7 +38,8 @@ impl Relocate {
                 c.dist_ok(a.kind, a.dist + removed + added, a.stops.len())
             } else {
                 c.dist_ok(b.kind, b.dist + added, b.stops.len() + 1)
-                    && (a.stops.len() == 1 || c.dist_ok(a.kind, a.dist + removed, a.stops.len() - 1))
+                    && (a.stops.len() == 1
+                        || c.dist_ok(a.kind, a.dist + removed, a.stops.len() - 1))
             };
             if !fit {
                 return None;

@@ -3,10 +3,10 @@
 //! passes the independent checker.
 
 use super::*;
+use crate::ids::SkillId;
 use crate::routing::arcs::{Arcs, Planar};
 use crate::routing::compiled::Compiled;
 use crate::routing::construct::cheapest_insertion;
-use crate::ids::SkillId;
 use crate::routing::model::{
     Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
 };
