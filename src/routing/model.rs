@@ -407,7 +407,7 @@ impl Problem {
             let mut previous = s.time_window;
             for (k, &w) in s.extra_windows.iter().enumerate() {
                 window_rule(w, f(&format!("extra_windows[{k}]")), &mut v);
-                if !(w.start > previous.end) {
+                if w.start <= previous.end {
                     let message = format!(
                         "window [{}, {}] must start after the previous one ends ({})",
                         w.start, w.end, previous.end
