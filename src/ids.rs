@@ -97,6 +97,11 @@ string_id!(
     /// A recorded experiment in the store.
     ExperimentId
 );
+string_id!(
+    /// A skill a routing stop needs and a vehicle type has (a licence, a tail lift, a
+    /// refrigerated box), e.g. `fridge`.
+    SkillId
+);
 
 #[cfg(test)]
 mod tests {

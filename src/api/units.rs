@@ -70,7 +70,22 @@ pub const UNITS: &[(&str, &str, &str)] = &[
         "cost_per_time",
         "Cost per time unit (currency per time unit: per second with `roads=true`; default 0).",
     ),
+    (
+        "JsonVehicle",
+        "max_stops",
+        "Most stops one route of this type serves (count; default: no limit).",
+    ),
+    (
+        "JsonVehicle",
+        "max_distance",
+        "Longest distance one route drives, depot to depot, in the problem's distance unit (metres with `roads=true`; default: no limit).",
+    ),
     ("JsonStop", "location", "Location index (0-based index into `locations`)."),
+    (
+        "JsonStop",
+        "prize",
+        "What serving the stop earns, the same as `unserved_penalty` under the name prize-collecting and OR-Tools users know (currency; give one of the two). A stop with either is optional: left out when serving it costs more.",
+    ),
     (
         "JsonStop",
         "demand",
@@ -81,7 +96,11 @@ pub const UNITS: &[(&str, &str, &str)] = &[
         "service_time",
         "Time spent at the stop, in the problem's time unit (seconds with `roads=true`).",
     ),
-    ("JsonStop", "unserved_penalty", "Cost when unserved (currency; default: the objective's)."),
+    (
+        "JsonStop",
+        "unserved_penalty",
+        "Cost when unserved (currency; default: the objective's). A stop with a penalty is optional (left out when serving it costs more); without one, and without the objective's, it is required (left out only when no vehicle can serve it).",
+    ),
     ("JsonObjective", "unserved_penalty", "Default cost of an unserved stop (currency)."),
     (
         "TimeWindow",

@@ -57,7 +57,8 @@ pub enum CheckViolation {
         /// Capacity.
         capacity: i64,
     },
-    /// Service starts after a stop's due time.
+    /// Service starts after a stop's due time (the end of its last window: arriving in a
+    /// gap between windows means waiting for the next one).
     TimeWindow {
         /// Route index.
         route: usize,
@@ -76,6 +77,31 @@ pub enum CheckViolation {
         end: f64,
         /// Latest allowed return.
         latest: f64,
+    },
+    /// A stop needs a skill its route's vehicle type lacks.
+    Skill {
+        /// Route index.
+        route: usize,
+        /// Stop index.
+        stop: usize,
+    },
+    /// A route serves more stops than its vehicle type's `max_stops`.
+    MaxStops {
+        /// Route index.
+        route: usize,
+        /// Stops served.
+        stops: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A route drives farther than its vehicle type's `max_distance`.
+    MaxDistance {
+        /// Route index.
+        route: usize,
+        /// Distance driven.
+        distance: f64,
+        /// The limit.
+        max: f64,
     },
     /// A route uses a pair of locations with no path.
     Unreachable {
@@ -147,9 +173,18 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             let travel = problem.locations.duration(at, stop.location);
             reachable &= leg.is_finite() && travel.is_finite();
             dist += leg;
-            let start = (now + travel).max(stop.time_window.start);
-            if start > stop.time_window.end + tolerance(stop.time_window.end) {
-                let due = stop.time_window.end;
+            if !stop.skills.iter().all(|x| vt.skills.contains(x)) {
+                v.push(CheckViolation::Skill { route: ri, stop: s });
+            }
+            let arrival = now + travel;
+            // The first window that has not closed on arrival (a hair of slack for the
+            // solver's rounding), waiting for it to open.
+            let open = std::iter::once(&stop.time_window)
+                .chain(&stop.extra_windows)
+                .find(|w| arrival <= w.end + tolerance(w.end));
+            let start = open.map_or(arrival, |w| arrival.max(w.start));
+            if open.is_none() {
+                let due = stop.extra_windows.last().unwrap_or(&stop.time_window).end;
                 v.push(CheckViolation::TimeWindow { route: ri, stop: s, start, due });
             }
             now = start + stop.service_time;
@@ -162,6 +197,16 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         now += travel;
         if !reachable {
             v.push(CheckViolation::Unreachable { route: ri });
+        }
+        if let Some(max) = vt.max_stops
+            && r.stops.len() > max
+        {
+            v.push(CheckViolation::MaxStops { route: ri, stops: r.stops.len(), max });
+        }
+        if let Some(max) = vt.max_distance
+            && dist > max + tolerance(max)
+        {
+            v.push(CheckViolation::MaxDistance { route: ri, distance: dist, max });
         }
         let latest =
             vt.shift.end.min(vt.max_duration.map_or(f64::INFINITY, |d| vt.shift.start + d));

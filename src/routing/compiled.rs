@@ -13,7 +13,7 @@
 
 use crate::routing::arcs::{Arcs, DENSE_UP_TO, Planar, Road, fixed};
 use crate::routing::error::{RoutingError, matrix_buffer};
-use crate::routing::model::{Locations, Metric, Problem};
+use crate::routing::model::{Locations, Metric, Problem, skill_numbers};
 use rayon::prelude::*;
 
 pub(crate) use crate::routing::arcs::UNREACHABLE;
@@ -41,6 +41,12 @@ pub(crate) struct Kind {
     pub fixed: f64,
     pub per_dist: f64,
     pub per_time: f64,
+    /// The type's skills as a set of bits ([`Compiled::need`]).
+    pub skills: u64,
+    /// Most stops per route (`usize::MAX`: no limit).
+    pub max_stops: usize,
+    /// Longest route distance, fixed point rounded down ([`NEVER`]: no limit).
+    pub max_dist: i64,
 }
 
 /// The compiled problem.
@@ -56,7 +62,26 @@ pub(crate) struct Compiled {
     pub demand: Vec<i64>,
     pub service: Vec<i64>,
     pub ready: Vec<i64>,
+    /// Latest service start: the end of the stop's last window.
     pub due: Vec<i64>,
+    /// Windows of stops that have several, flat, `(start, end)` in fixed point (starts
+    /// rounded up, ends down); `multi[s]` is the range of stop `s`'s windows, empty for a
+    /// stop with one (whose window is `ready..=due`). Both empty when no stop has several,
+    /// which keeps [`Compiled::start`] one comparison on single-window problems.
+    pub windows: Vec<(i64, i64)>,
+    pub multi: Vec<(u32, u32)>,
+    /// Skills each stop needs, one bit per skill of the problem
+    /// ([`crate::routing::model::skill_numbers`]).
+    pub need: Vec<u64>,
+    /// Whether any stop needs a skill or any type limits its routes' stops or distance:
+    /// the operators that price only capacity and distance (savings, SWAP*) then decline.
+    pub limited: bool,
+    /// Fixed-point units a route's integer distance may fall short of its real distance
+    /// per arc: 0 when every arc is an exact integer (rounded Euclidean, road metres,
+    /// integral matrices), else 1 (arcs are rounded to the nearest unit). A route keeps
+    /// `dist + dist_slack * arcs <= max_dist`, so a limit the solver keeps holds in real
+    /// numbers too.
+    pub dist_slack: i64,
     pub penalty: Vec<f64>,
     pub kinds: Vec<Kind>,
     /// Weight of one vehicle in the hierarchical objective (0 when not hierarchical).
@@ -127,7 +152,12 @@ impl Compiled {
             demand: p.stops.iter().flat_map(|s| s.demand.iter().copied()).collect(),
             service: p.stops.iter().map(|s| (s.service_time * scale).ceil() as i64).collect(),
             ready: p.stops.iter().map(|s| up(s.time_window.start)).collect(),
-            due: p.stops.iter().map(|s| down(s.time_window.end)).collect(),
+            due: p.stops.iter().map(|s| down(s.windows().last().unwrap_or_default().end)).collect(),
+            windows: Vec::new(),
+            multi: Vec::new(),
+            need: Vec::new(),
+            limited: false,
+            dist_slack: 0,
             penalty: Vec::new(),
             kinds: Vec::new(),
             vehicle_weight: 0.0,
@@ -153,6 +183,20 @@ impl Compiled {
                     .map_or(auto_penalty, |x| x * scale)
             })
             .collect();
+        if p.stops.iter().any(|s| !s.extra_windows.is_empty()) {
+            for s in &p.stops {
+                let from = c.windows.len() as u32;
+                if !s.extra_windows.is_empty() {
+                    c.windows.extend(s.windows().map(|w| (up(w.start), down(w.end))));
+                }
+                c.multi.push((from, c.windows.len() as u32));
+            }
+        }
+        let skills = skill_numbers(p);
+        let bits = |names: &[crate::ids::SkillId]| -> u64 {
+            names.iter().filter_map(|x| skills.get(x.as_str())).fold(0, |b, &i| b | 1 << i)
+        };
+        c.need = p.stops.iter().map(|s| bits(&s.skills)).collect();
         c.kinds = p
             .vehicle_types
             .iter()
@@ -166,8 +210,16 @@ impl Compiled {
                 fixed: v.fixed_cost * scale + c.vehicle_weight,
                 per_dist: v.cost_per_distance,
                 per_time: v.cost_per_time,
+                skills: bits(&v.skills),
+                max_stops: v.max_stops.unwrap_or(usize::MAX),
+                max_dist: v.max_distance.map_or(NEVER, |d| (d * scale).floor() as i64),
             })
             .collect();
+        c.limited = c.need.iter().any(|&n| n != 0)
+            || c.kinds.iter().any(|k| k.max_stops < usize::MAX || k.max_dist < NEVER);
+        if c.kinds.iter().any(|k| k.max_dist < NEVER) {
+            c.dist_slack = i64::from(!exact_distances(&p.locations, scale));
+        }
         c.mean_dist = mean_stop_distance(&c);
         c.timed = c.has_time_windows() || c.kinds.iter().any(|k| k.per_time != 0.0);
         Ok(c)
@@ -207,9 +259,76 @@ impl Compiled {
         &self.demand[s..s + self.dims]
     }
 
-    /// Whether any stop has a binding time window or any shift ends.
+    /// Whether any stop has a binding time window (or several) or any shift ends.
     pub fn has_time_windows(&self) -> bool {
-        self.due.iter().any(|&d| d < NEVER) || self.kinds.iter().any(|k| k.latest_end < NEVER)
+        self.due.iter().any(|&d| d < NEVER)
+            || self.kinds.iter().any(|k| k.latest_end < NEVER)
+            || !self.windows.is_empty()
+    }
+
+    /// When service starts at `stop` for a vehicle arriving at `arrive`: at once inside a
+    /// window, else when the next one opens; after the last window, a time past
+    /// [`Compiled::due`] (so `start > due` reads as infeasible, as with one window).
+    ///
+    /// # Units
+    /// Fixed-point time.
+    ///
+    /// # Complexity
+    /// O(1) for a stop with one window, O(windows) otherwise.
+    #[inline]
+    pub fn start(&self, stop: usize, arrive: i64) -> i64 {
+        let start = arrive.max(self.ready[stop]);
+        if self.windows.is_empty() { start } else { self.start_multi(stop, start) }
+    }
+
+    #[inline(never)]
+    fn start_multi(&self, stop: usize, start: i64) -> i64 {
+        let (from, to) = self.multi[stop];
+        let windows = &self.windows[from as usize..to as usize];
+        windows.iter().find(|w| start <= w.1).map_or(start, |w| start.max(w.0))
+    }
+
+    /// The latest service start at `stop` that is no later than `bound`: `bound` inside a
+    /// window, else the end of the last window that opens before it; below every window's
+    /// start (an arrival that early is feasible only if no window fits, which a feasible
+    /// tour never asks) when none does.
+    ///
+    /// # Units
+    /// Fixed-point time.
+    #[inline]
+    pub fn latest_start(&self, stop: usize, bound: i64) -> i64 {
+        let single = self.due[stop].min(bound);
+        let Some(&(from, to)) = self.multi.get(stop) else { return single };
+        if from == to {
+            return single;
+        }
+        let windows = &self.windows[from as usize..to as usize];
+        windows.iter().rev().find(|w| w.0 <= bound).map_or(-NEVER, |w| w.1.min(bound))
+    }
+
+    /// Whether vehicles of `kind` have every skill `stop` needs.
+    #[inline]
+    pub fn skilled(&self, kind: u32, stop: u32) -> bool {
+        self.need[stop as usize] & !self.kinds[kind as usize].skills == 0
+    }
+
+    /// Whether a route of `kind` with `stops` stops and fixed-point distance `dist` keeps
+    /// its distance limit (with [`Compiled::dist_slack`] per arc).
+    #[inline]
+    pub fn dist_ok(&self, kind: u32, dist: i64, stops: usize) -> bool {
+        let max = self.kinds[kind as usize].max_dist;
+        max == NEVER || dist + self.dist_slack * (stops as i64 + 1) <= max
+    }
+}
+
+/// Whether every finite distance is an integer in fixed point at `scale` (no rounding).
+fn exact_distances(loc: &Locations, scale: f64) -> bool {
+    match loc {
+        Locations::Coordinates { metric, .. } => *metric == Metric::EuclideanRounded,
+        Locations::Matrix { distance, .. } => {
+            distance.iter().flatten().all(|&x| !x.is_finite() || (x * scale).fract() == 0.0)
+        }
+        Locations::Road(_) => true,
     }
 }
 
@@ -336,6 +455,39 @@ fn mean_stop_distance(c: &Compiled) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routing::model::{Depot, Objective, Stop, TimeWindow, VehicleType};
+
+    #[test]
+    fn r13_several_windows_give_the_next_start_and_the_latest_one() {
+        let mut gaps = Stop::new("gaps", 1, vec![1]);
+        gaps.time_window = TimeWindow { start: 10.0, end: 20.0 };
+        gaps.extra_windows =
+            vec![TimeWindow { start: 40.0, end: 50.0 }, TimeWindow { start: 70.0, end: 80.0 }];
+        let mut one = Stop::new("one", 1, vec![1]);
+        one.time_window = TimeWindow { start: 10.0, end: 20.0 };
+        let p = Problem {
+            name: "w".into(),
+            locations: Locations::Coordinates {
+                points: vec![[0.0, 0.0], [1.0, 0.0]],
+                metric: Metric::EuclideanRounded,
+            },
+            depots: vec![Depot { id: "d".into(), location: 0 }],
+            vehicle_types: vec![VehicleType::new("v", 1, vec![5])],
+            stops: vec![gaps, one],
+            objective: Objective::default(),
+        };
+        let c = Compiled::new(&p, u64::MAX, 1).unwrap();
+        assert!(c.timed && c.has_time_windows());
+        assert_eq!((c.ready[0], c.due[0]), (10, 80));
+        let starts: Vec<i64> = [0, 15, 21, 45, 60, 80, 81].map(|a| c.start(0, a)).to_vec();
+        assert_eq!(starts, [10, 15, 40, 45, 70, 80, 81]);
+        assert!(c.start(0, 81) > c.due[0]);
+        let latest: Vec<i64> = [100, 75, 60, 45, 30, 15].map(|b| c.latest_start(0, b)).to_vec();
+        assert_eq!(latest, [80, 75, 50, 45, 20, 15]);
+        assert!(c.latest_start(0, 5) < c.ready[0]);
+        // A stop with one window in the same problem keeps the plain rule.
+        assert_eq!((c.start(1, 21), c.latest_start(1, 100), c.latest_start(1, 15)), (21, 20, 15));
+    }
 
     #[test]
     fn dense_matrices_are_row_major_and_give_the_planar_integers() {

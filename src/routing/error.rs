@@ -8,8 +8,9 @@ use crate::issue::{Issue, summarize};
 use std::path::PathBuf;
 
 /// One broken rule of a routing problem, found by [`crate::routing::Problem::validate`]:
-/// an [`Issue`] at a JSON path (`stops[3].demand`) with a routing code (`E1001`..`E1010`
-/// documented there, `no_vehicle` from the JSON reader) and the action of that code.
+/// an [`Issue`] at a JSON path (`stops[3].demand`) with a routing code (`E1001`..`E1012`
+/// documented there; `E1013` and `no_vehicle` from the JSON reader) and the action of that
+/// code.
 pub(crate) fn violation(code: &'static str, path: String, cause: String) -> Issue {
     Issue::at_path(code, path, cause, action(code))
 }
@@ -27,6 +28,9 @@ fn action(code: &str) -> &'static str {
         "E1008" => "give every stop its own id",
         "E1009" => "give every depot its own id",
         "E1010" => "give every vehicle type its own id",
+        "E1011" => "use at most 64 distinct skills in one problem",
+        "E1012" => "sort a stop's windows by time, each starting after the previous one ends",
+        "E1013" => "give only one of the two fields, they say the same thing",
         "no_vehicle" => "add at least one vehicle with count >= 1",
         _ => "fix the value",
     }

@@ -346,12 +346,9 @@ fn stop_of(order: &Order, stop: &OrderStop, location: usize, options: &DayOption
         end: f64::from(w.end.seconds()),
     });
     Stop {
-        id: StopId::new(order.id.as_str()),
-        location,
-        demand: demand_of(stop),
         service_time: options.service_time_s,
         time_window,
-        unserved_penalty: None,
+        ..Stop::new(StopId::new(order.id.as_str()), location, demand_of(stop))
     }
 }
 
@@ -370,6 +367,7 @@ fn vehicle_type(v: &crate::scenario::VehicleType) -> VehicleType {
         fixed_cost: v.fixed_cost,
         cost_per_distance: v.cost_per_km / 1000.0,
         cost_per_time: v.cost_per_hour / 3600.0,
+        ..VehicleType::new(VehicleTypeId::new(v.id.as_str()), 0, Vec::new())
     }
 }
 

@@ -2,8 +2,10 @@
 //! independent checker.
 //!
 //! - [`Problem`] ([`model`]) states a VRP: one or several depots, a mixed fleet with
-//!   multi-dimensional capacities, shifts, fixed and per-distance/per-time costs, stops with
-//!   demand, service time and time windows, coordinates or an explicit matrix.
+//!   multi-dimensional capacities, shifts, fixed and per-distance/per-time costs, skills
+//!   and route limits (most stops, longest distance, longest duration), stops with demand,
+//!   service time, one or several time windows, the skills they need and, for optional
+//!   stops, a prize (the penalty of leaving them out); coordinates or an explicit matrix.
 //! - [`solve`] ([`search`]) runs SISR ruin-and-recreate under simulated annealing (the module
 //!   docs say why this method) within a [`crate::context::SolveContext`]'s deadline and returns a
 //!   [`Solution`]; stops it cannot serve are reported with an [`UnservedReason`].

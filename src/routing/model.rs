@@ -11,15 +11,21 @@
 //! Conventions (documented once here, relied on everywhere):
 //! - A vehicle leaves its start depot at the start of its shift and must be back at its
 //!   end depot by the shift end and within `max_duration` of the shift start.
-//! - Service at a stop must *start* inside the stop's time window; arriving early means
-//!   waiting.
+//! - Service at a stop must *start* inside one of the stop's time windows; arriving early
+//!   means waiting for the next window to open.
+//! - A stop may be served only by a vehicle type that has every skill the stop needs.
+//! - A route serves at most its type's `max_stops` stops and drives at most its
+//!   `max_distance`.
+//! - A stop is *required* unless it has a penalty (its own `unserved_penalty` or the
+//!   objective's): a required stop is left out only when no vehicle can serve it; an
+//!   optional one whenever serving it would cost more than its penalty (its *prize*).
 //! - With coordinates, travel time equals distance (the Solomon convention).
 //! - The cost of a used vehicle is `fixed_cost + cost_per_distance * distance +
 //!   cost_per_time * (return time - shift start)`; an unserved stop costs its penalty.
 //! - With [`Objective::vehicles_first`] the number of vehicles is minimised before cost
 //!   (the Solomon / Gehring-Homberger convention).
 
-use crate::ids::{StationId, StopId, VehicleTypeId};
+use crate::ids::{SkillId, StationId, StopId, VehicleTypeId};
 use crate::issue::Issue;
 use crate::routing::error::{RoutingError, violation};
 use crate::routing::road::RoadArcs;
@@ -27,6 +33,9 @@ use serde::{Deserialize, Serialize};
 
 /// Largest demand or capacity accepted (sums of them must not overflow).
 pub const MAX_QUANTITY: i64 = 1 << 40;
+
+/// Most distinct skills one problem may use (the solver keeps them as a 64-bit set).
+pub const MAX_SKILLS: usize = 64;
 
 /// Largest absolute time, service time, cost or duration accepted (in fixed point x1000 it
 /// must stay far from `i64` overflow).
@@ -193,6 +202,13 @@ pub struct VehicleType {
     pub cost_per_distance: f64,
     /// Cost per unit of route time.
     pub cost_per_time: f64,
+    /// Skills every vehicle of this type has (empty: none, so it serves only stops that
+    /// need none).
+    pub skills: Vec<SkillId>,
+    /// Most stops one route of this type serves (`None`: no limit).
+    pub max_stops: Option<usize>,
+    /// Longest distance one route of this type drives, depot to depot (`None`: no limit).
+    pub max_distance: Option<f64>,
 }
 
 impl VehicleType {
@@ -209,6 +225,9 @@ impl VehicleType {
             fixed_cost: 0.0,
             cost_per_distance: 1.0,
             cost_per_time: 0.0,
+            skills: Vec::new(),
+            max_stops: None,
+            max_distance: None,
         }
     }
 
@@ -233,10 +252,16 @@ pub struct Stop {
     pub demand: Vec<i64>,
     /// Time spent at the stop.
     pub service_time: f64,
-    /// When service may start.
+    /// When service may start (the first window when there are several).
     pub time_window: TimeWindow,
-    /// Cost of leaving it unserved; `None` uses [`Objective::unserved_penalty`].
+    /// Further windows after [`Stop::time_window`], sorted and disjoint (each starts after
+    /// the previous one ends): service starts inside one of them. Empty for one window.
+    pub extra_windows: Vec<TimeWindow>,
+    /// Cost of leaving it unserved (its prize: the stop is then optional); `None` uses
+    /// [`Objective::unserved_penalty`], and without that the stop is required.
     pub unserved_penalty: Option<f64>,
+    /// Skills the serving vehicle must have.
+    pub skills: Vec<SkillId>,
 }
 
 impl Stop {
@@ -248,8 +273,24 @@ impl Stop {
             demand,
             service_time: 0.0,
             time_window: TimeWindow::ALWAYS,
+            extra_windows: Vec::new(),
             unserved_penalty: None,
+            skills: Vec::new(),
         }
+    }
+
+    /// Every window of the stop, in order.
+    pub fn windows(&self) -> impl Iterator<Item = TimeWindow> + '_ {
+        std::iter::once(self.time_window).chain(self.extra_windows.iter().copied())
+    }
+
+    /// When service starts for a vehicle arriving at `arrival`: at once inside a window,
+    /// else when the next window opens; `None` after the last window.
+    ///
+    /// # Units
+    /// The problem's time unit.
+    pub fn service_start(&self, arrival: f64) -> Option<f64> {
+        self.windows().find(|w| arrival <= w.end).map(|w| arrival.max(w.start))
     }
 }
 
@@ -300,7 +341,8 @@ impl Problem {
     /// `E1006` malformed matrix or coordinates, `E1007` depot index out of range,
     /// `E1008` duplicate stop id, `E1009` duplicate depot id, `E1010` duplicate vehicle
     /// type id (ids are how requests refer to depots and how answers name vehicles, so a
-    /// duplicate would make both ambiguous).
+    /// duplicate would make both ambiguous), `E1011` more than [`MAX_SKILLS`] distinct
+    /// skills, `E1012` windows of a stop out of order or overlapping.
     ///
     /// # Errors
     /// [`RoutingError::Invalid`] with every violation found.
@@ -342,6 +384,7 @@ impl Problem {
                 ("cost_per_distance", t.cost_per_distance),
                 ("cost_per_time", t.cost_per_time),
                 ("max_duration", t.max_duration.unwrap_or(0.0)),
+                ("max_distance", t.max_distance.unwrap_or(0.0)),
             ] {
                 if !(x.is_finite() && (0.0..=MAX_TIME).contains(&x)) {
                     v.push(bad("E1005", f(name), format!("must be in [0, {MAX_TIME:e}], got {x}")));
@@ -361,6 +404,18 @@ impl Problem {
                 v.push(bad("E1003", f("demand"), quantity_msg("demands")));
             }
             window_rule(s.time_window, f("time_window"), &mut v);
+            let mut previous = s.time_window;
+            for (k, &w) in s.extra_windows.iter().enumerate() {
+                window_rule(w, f(&format!("extra_windows[{k}]")), &mut v);
+                if w.start <= previous.end {
+                    let message = format!(
+                        "window [{}, {}] must start after the previous one ends ({})",
+                        w.start, w.end, previous.end
+                    );
+                    v.push(bad("E1012", f(&format!("extra_windows[{k}]")), message));
+                }
+                previous = w;
+            }
             if !(s.service_time.is_finite() && (0.0..=MAX_TIME).contains(&s.service_time)) {
                 v.push(bad("E1005", f("service_time"), format!("must be in [0, {MAX_TIME:e}]")));
             }
@@ -378,8 +433,45 @@ impl Problem {
         {
             v.push(bad("E1005", "objective.unserved_penalty".into(), "must be >= 0".into()));
         }
+        skills_rule(self, &mut v);
         if v.is_empty() { Ok(()) } else { Err(RoutingError::Invalid(v)) }
     }
+}
+
+/// `E1011`: the first skill beyond [`MAX_SKILLS`] distinct ones, where it is named.
+fn skills_rule(p: &Problem, v: &mut Vec<Issue>) {
+    let mut seen = std::collections::HashSet::new();
+    let named = p.vehicle_types.iter().enumerate().flat_map(|(i, t)| {
+        t.skills
+            .iter()
+            .enumerate()
+            .map(move |(k, x)| (format!("vehicle_types[{i}].skills[{k}]"), x))
+    });
+    let needed = p.stops.iter().enumerate().flat_map(|(i, s)| {
+        s.skills.iter().enumerate().map(move |(k, x)| (format!("stops[{i}].skills[{k}]"), x))
+    });
+    for (field, skill) in named.chain(needed) {
+        if seen.insert(skill.as_str()) && seen.len() > MAX_SKILLS {
+            let message = format!("skill {skill} is one more than the {MAX_SKILLS} allowed");
+            v.push(bad("E1011", field, message));
+            return;
+        }
+    }
+}
+
+/// The skills of a problem, numbered by first appearance (vehicle types, then stops).
+pub(crate) fn skill_numbers(p: &Problem) -> std::collections::HashMap<&str, u32> {
+    let mut numbers = std::collections::HashMap::new();
+    let all = p
+        .vehicle_types
+        .iter()
+        .flat_map(|t| &t.skills)
+        .chain(p.stops.iter().flat_map(|s| &s.skills));
+    for skill in all {
+        let next = numbers.len() as u32;
+        numbers.entry(skill.as_str()).or_insert(next);
+    }
+    numbers
 }
 
 fn validate_locations(loc: &Locations, v: &mut Vec<Issue>) {
@@ -475,6 +567,35 @@ mod tests {
         let Err(RoutingError::Invalid(v)) = p.validate() else { panic!("must be invalid") };
         let codes: Vec<_> = v.iter().map(|x| x.code).collect();
         assert_eq!(codes, ["E1001", "E1003", "E1002", "E1008"]);
+    }
+
+    #[test]
+    fn r13_too_many_skills_and_unsorted_windows_are_coded() {
+        let mut p = tiny();
+        p.vehicle_types[0].skills = (0..MAX_SKILLS).map(|i| format!("k{i}").into()).collect();
+        p.stops[0].skills = vec!["k0".into(), "one-too-many".into()];
+        p.stops[0].time_window = TimeWindow { start: 0.0, end: 10.0 };
+        p.stops[0].extra_windows =
+            vec![TimeWindow { start: 20.0, end: 30.0 }, TimeWindow { start: 25.0, end: 40.0 }];
+        p.vehicle_types[0].max_distance = Some(-1.0);
+        let Err(RoutingError::Invalid(v)) = p.validate() else { panic!("must be invalid") };
+        let found: Vec<_> =
+            v.iter().map(|x| (x.code.to_string(), x.location.to_string())).collect();
+        assert!(found.contains(&("E1011".into(), "stops[0].skills[1]".into())), "{found:?}");
+        assert!(found.contains(&("E1012".into(), "stops[0].extra_windows[1]".into())), "{found:?}");
+        assert!(
+            found.contains(&("E1005".into(), "vehicle_types[0].max_distance".into())),
+            "{found:?}"
+        );
+        assert_eq!(v.len(), 3, "{found:?}");
+        p.stops[0].skills.pop();
+        p.stops[0].extra_windows.pop();
+        p.vehicle_types[0].max_distance = Some(50.0);
+        assert!(p.validate().is_ok());
+        let s = &p.stops[0];
+        assert_eq!(s.service_start(5.0), Some(5.0));
+        assert_eq!(s.service_start(12.0), Some(20.0));
+        assert_eq!(s.service_start(31.0), None);
     }
 
     #[test]

@@ -49,6 +49,15 @@ pub(crate) struct Tour {
     pub rest_wait: Vec<i64>,
     /// See [`Tour::rest`].
     pub win_latest: Vec<i64>,
+    /// `last_multi[p]`: the last position at or after `p` (in `locs`) of a stop with several
+    /// windows, 0 when there is none; kept only when the problem has such stops. The rest
+    /// data describe a tail exactly only past that position (a stop with several windows
+    /// makes the return time a step function of the arrival), so the local search
+    /// simulates a tail up to it ([`crate::routing::local`]'s `timing::joined`).
+    pub last_multi: Vec<u32>,
+    /// `tail_need[p]`: the skills the stops `stops[p..]` need together; kept only when a
+    /// stop needs one (for 2-opt*, which hands a tail to another vehicle type).
+    pub tail_need: Vec<u64>,
     pub dist: i64,
     pub duration: i64,
     pub cost: f64,
@@ -75,6 +84,8 @@ impl Clone for Tour {
         self.rest.clone_from(&o.rest);
         self.rest_wait.clone_from(&o.rest_wait);
         self.win_latest.clone_from(&o.win_latest);
+        self.last_multi.clone_from(&o.last_multi);
+        self.tail_need.clone_from(&o.tail_need);
         self.dist = o.dist;
         self.duration = o.duration;
         self.cost = o.cost;
@@ -114,7 +125,7 @@ impl Tour {
             dist += i64::from(d);
             self.pre_dist.push(dist);
             let arrive = now + i64::from(t);
-            now = arrive.max(c.ready[s as usize]) + c.service[s as usize];
+            now = c.start(s as usize, arrive) + c.service[s as usize];
             self.depart.push(now);
             for (l, d) in self.load.iter_mut().zip(c.demand(s)) {
                 *l += d;
@@ -134,7 +145,7 @@ impl Tour {
         for p in (1..=m).rev() {
             let s = self.stops[p - 1] as usize;
             let back = self.latest[p + 1] - i64::from(c.t(self.locs[p], self.locs[p + 1]));
-            self.latest[p] = c.due[s].min(back - c.service[s]);
+            self.latest[p] = c.latest_start(s, back - c.service[s]);
         }
         self.latest[0] = self.latest[1.min(m + 1)];
         self.rest.clear();
@@ -142,6 +153,23 @@ impl Tour {
         self.win_latest.clear();
         if c.timed {
             self.rest_data(c);
+        }
+        self.last_multi.clear();
+        if !c.windows.is_empty() {
+            self.last_multi.resize(m + 2, 0);
+            for p in (1..=m).rev() {
+                let (from, to) = c.multi[self.stops[p - 1] as usize];
+                let later = self.last_multi[p + 1];
+                self.last_multi[p] = if later == 0 && from < to { p as u32 } else { later };
+            }
+            self.last_multi[0] = self.last_multi[1.min(m + 1)];
+        }
+        self.tail_need.clear();
+        if c.limited {
+            self.tail_need.resize(m + 1, 0);
+            for p in (0..m).rev() {
+                self.tail_need[p] = self.tail_need[p + 1] | c.need[self.stops[p] as usize];
+            }
         }
         self.dist = dist;
         self.duration = now - k.shift_start;
@@ -182,13 +210,20 @@ impl Tour {
             && reach
             && self.depart[m + 1] <= k.latest_end
             && self.load.iter().zip(&k.capacity).all(|(l, cap)| l <= cap)
+            && m <= k.max_stops
+            && c.dist_ok(self.kind, self.dist, m)
+            && self.stops.iter().all(|&s| c.skilled(self.kind, s))
     }
 
-    /// Whether the load fits the vehicle after adding `stop`.
+    /// Whether the vehicle can take `stop` too: its load fits, the route has room for one
+    /// more stop and the vehicle has the skills the stop needs (the distance limit is the
+    /// position's matter, [`Plan::insertion`]).
     #[inline]
     pub fn fits(&self, stop: u32, c: &Compiled) -> bool {
-        let cap = &c.kinds[self.kind as usize].capacity;
-        self.load.iter().zip(c.demand(stop)).zip(cap).all(|((l, d), k)| l + d <= *k)
+        let k = &c.kinds[self.kind as usize];
+        self.load.iter().zip(c.demand(stop)).zip(&k.capacity).all(|((l, d), k)| l + d <= *k)
+            && self.stops.len() < k.max_stops
+            && c.skilled(self.kind, stop)
     }
 }
 
@@ -258,7 +293,7 @@ impl Plan {
             return None;
         }
         let s = stop as usize;
-        let start = (t.depart[pos] + i64::from(ta)).max(c.ready[s]);
+        let start = c.start(s, t.depart[pos] + i64::from(ta));
         if start > c.due[s] {
             return None;
         }
@@ -267,6 +302,9 @@ impl Plan {
         }
         let k = &c.kinds[t.kind as usize];
         let dd = i64::from(da) + i64::from(db) - i64::from(t.arc[pos]);
+        if !c.dist_ok(t.kind, t.dist + dd, t.stops.len() + 1) {
+            return None;
+        }
         let mut delta = k.per_dist * dd as f64;
         if k.per_time != 0.0 {
             // Travel and service added; waiting changes are settled when the tour updates.
@@ -372,7 +410,10 @@ impl Plan {
 pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f64> {
     let k = &c.kinds[kind];
     let s = stop as usize;
-    if c.demand(stop).iter().zip(&k.capacity).any(|(d, cap)| d > cap) {
+    if c.demand(stop).iter().zip(&k.capacity).any(|(d, cap)| d > cap)
+        || k.max_stops == 0
+        || !c.skilled(kind as u32, stop)
+    {
         return None;
     }
     let u = c.loc[s];
@@ -381,9 +422,12 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
     if da >= UNREACHABLE || db >= UNREACHABLE || ta >= UNREACHABLE || tb >= UNREACHABLE {
         return None;
     }
-    let start = (k.shift_start + i64::from(ta)).max(c.ready[s]);
+    let start = c.start(s, k.shift_start + i64::from(ta));
     let back = start + c.service[s] + i64::from(tb);
-    if start > c.due[s] || back > k.latest_end {
+    if start > c.due[s]
+        || back > k.latest_end
+        || !c.dist_ok(kind as u32, i64::from(da) + i64::from(db), 1)
+    {
         return None;
     }
     let time = (back - k.shift_start) as f64;

@@ -13,12 +13,18 @@ use serde::Serialize;
 pub enum UnservedReason {
     /// Its demand exceeds the capacity of every vehicle type.
     Capacity,
-    /// No vehicle can reach it inside its time window and be back by its shift end.
+    /// No vehicle can reach it inside its time windows and be back by its shift end (or
+    /// within its route distance limit).
     TimeWindow,
     /// The matrix has no path between it and any vehicle's depots.
     Unreachable,
     /// It could be served alone, but the fleet has no room left for it.
     NoVehicle,
+    /// No vehicle type has every skill it needs.
+    Skills,
+    /// It is optional (it has a penalty), could be served alone, and the plan leaves it
+    /// out: serving it costs more than its penalty, or the fleet has no room for it.
+    Optional,
 }
 
 /// A stop left out of every route.
@@ -72,7 +78,8 @@ impl Route {
         let mut visits = Vec::with_capacity(self.stops.len());
         for stop in self.stops.iter().map_while(|&s| p.stops.get(s)) {
             let arrival = now + p.locations.duration(at, stop.location);
-            let start = arrival.max(stop.time_window.start);
+            // After the last window (an infeasible route) service starts on arrival.
+            let start = stop.service_start(arrival).unwrap_or(arrival);
             now = start + stop.service_time;
             visits.push(Visit { arrival, start, departure: now });
             at = stop.location;
@@ -154,7 +161,7 @@ impl Solution {
         let mut unserved: Vec<Unserved> = plan
             .unassigned
             .iter()
-            .map(|&s| Unserved { stop: s as usize, reason: reason(c, s) })
+            .map(|&s| Unserved { stop: s as usize, reason: reason(p, c, s) })
             .collect();
         unserved.sort_by_key(|u| u.stop);
         let mut cost = 0.0;
@@ -178,7 +185,8 @@ fn measure(p: &Problem, vt: usize, stops: &[usize]) -> (f64, f64) {
     for &s in stops {
         let stop = &p.stops[s];
         dist += p.locations.distance(at, stop.location);
-        now = (now + p.locations.duration(at, stop.location)).max(stop.time_window.start);
+        let arrival = now + p.locations.duration(at, stop.location);
+        now = stop.service_start(arrival).unwrap_or(arrival);
         now += stop.service_time;
         at = stop.location;
     }
@@ -189,9 +197,15 @@ fn measure(p: &Problem, vt: usize, stops: &[usize]) -> (f64, f64) {
 }
 
 /// The most specific reason a stop is unserved.
-fn reason(c: &Compiled, s: u32) -> UnservedReason {
-    let fits: Vec<usize> = (0..c.kinds.len())
-        .filter(|&k| c.kinds[k].count > 0)
+fn reason(p: &Problem, c: &Compiled, s: u32) -> UnservedReason {
+    let skilled: Vec<usize> =
+        (0..c.kinds.len()).filter(|&k| c.kinds[k].count > 0 && c.skilled(k as u32, s)).collect();
+    if skilled.is_empty() && (0..c.kinds.len()).any(|k| c.kinds[k].count > 0) {
+        return UnservedReason::Skills;
+    }
+    let fits: Vec<usize> = skilled
+        .into_iter()
+        .filter(|&k| c.kinds[k].max_stops > 0)
         .filter(|&k| c.demand(s).iter().zip(&c.kinds[k].capacity).all(|(d, cap)| d <= cap))
         .collect();
     if fits.is_empty() {
@@ -210,6 +224,9 @@ fn reason(c: &Compiled, s: u32) -> UnservedReason {
     }
     if reach.iter().all(|&k| single_tour_cost(c, k, s).is_none()) {
         return UnservedReason::TimeWindow;
+    }
+    if p.stops[s as usize].unserved_penalty.or(p.objective.unserved_penalty).is_some() {
+        return UnservedReason::Optional;
     }
     UnservedReason::NoVehicle
 }

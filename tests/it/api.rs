@@ -138,6 +138,40 @@ pub(super) fn circle_problem(n: usize, time_limit_s: f64) -> Value {
     })
 }
 
+/// Issue 13 over HTTP: skills, `max_stops`, a second window and prizes in `POST /v1/routes`;
+/// a stop needing a skill no vehicle has comes back unserved with reason `skills`, and two
+/// names for one field are a 422 naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r13_fleet_fields_are_solved_and_checked_over_http() {
+    let server = Server::fresh(|c| c).await;
+    let mut p = circle_problem(6, 0.5);
+    p["max_iterations"] = json!(500);
+    p["vehicles"][0]["max_stops"] = json!(3);
+    p["vehicles"][0]["skills"] = json!(["fridge"]);
+    p["stops"][0]["skills"] = json!(["fridge"]);
+    p["stops"][1]["skills"] = json!(["crane"]);
+    p["stops"][2]["time_windows"] = json!([{"start": 0, "end": 1}, {"start": 400, "end": 500}]);
+    p["stops"][3]["prize"] = json!(1e6);
+    let (status, answer) = server.post("/v1/routes", &p).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["feasible"], true, "{answer}");
+    assert_eq!(answer["unserved"], json!([{"id": "s1", "reason": "skills"}]));
+    let routes = answer["routes"].as_array().unwrap();
+    assert!(routes.iter().all(|r| r["stops"].as_array().unwrap().len() <= 3), "{answer}");
+    let mut visits = routes.iter().flat_map(|r| r["stops"].as_array().unwrap().iter());
+    let windowed = visits.find(|v| v["id"] == "s2").unwrap();
+    assert!((400.0..=500.0).contains(&windowed["start"].as_f64().unwrap()), "{windowed}");
+    p["stops"][3]["unserved_penalty"] = json!(5);
+    let (status, body) = server.post("/v1/routes", &p).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let details = body["error"]["details"].as_array().unwrap();
+    assert!(
+        details.iter().any(|d| d["code"] == "E1013" && d["field"] == "stops[3].prize"),
+        "{body}"
+    );
+    server.stop().await;
+}
+
 /// A seed and an iteration budget make the answer reproducible: the same request twice
 /// gets the same routes, whatever the machine's load did to the clock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! Property tests: every solution the solver returns passes the independent checker, for
 //! random instances with capacities, time windows, several depots, mixed fleets and
-//! unreachable pairs.
+//! unreachable pairs, and (issue 13) skills, route limits, optional stops and several
+//! windows per stop.
 
 use proptest::prelude::*;
 use stockroute::SolveContext;
@@ -98,6 +99,50 @@ mod generate {
     }
 }
 
+/// Issue 13's fleet model on random problems: skills, route limits, optional stops with
+/// prizes and several windows per stop.
+mod fleet {
+    use proptest::prelude::*;
+    use stockroute::ids::SkillId;
+    use stockroute::routing::{Problem, TimeWindow};
+
+    prop_compose! {
+        /// [`super::generate::problem`] where stops need one of three skills (or none) that
+        /// the vehicle types hold in part, some types limit their routes' stops and
+        /// distance, some stops are optional with a prize, and some have later windows.
+        pub fn problem()(
+            base in super::generate::problem(),
+            needs in prop::collection::vec(0..5u8, 30),
+            holds in prop::collection::vec(0..8u8, 3),
+            max_stops in prop::collection::vec(prop::option::of(1..6usize), 3),
+            max_distance in prop::collection::vec(prop::option::of(60.0..300.0f64), 3),
+            prizes in prop::collection::vec(prop::option::of(0.0..200.0f64), 30),
+            later in prop::collection::vec(prop::option::of((1.0..50.0f64, 5.0..60.0f64)), 30),
+        ) -> Problem {
+            let names = ["fridge", "lift", "adr"];
+            let mut p = base;
+            for (i, v) in p.vehicle_types.iter_mut().enumerate() {
+                v.skills = (0..3).filter(|k| holds[i] & (1 << k) != 0).map(|k| SkillId::new(names[k])).collect();
+                v.max_stops = max_stops[i];
+                v.max_distance = max_distance[i];
+            }
+            for (i, s) in p.stops.iter_mut().enumerate() {
+                if needs[i] < 3 {
+                    s.skills = vec![SkillId::new(names[needs[i] as usize])];
+                }
+                s.unserved_penalty = prizes[i];
+                if let Some((gap, width)) = later[i]
+                    && s.time_window.end.is_finite()
+                {
+                    let start = s.time_window.end + gap;
+                    s.extra_windows.push(TimeWindow { start, end: start + width });
+                }
+            }
+            p
+        }
+    }
+}
+
 fn solve(p: &Problem, seed: u64) -> routing::Solution {
     let config = SolverConfig::default().with_max_iterations(150);
     routing::solve(p, &config, &SolveContext::new(seed)).unwrap()
@@ -139,6 +184,30 @@ proptest! {
                 let r = routing::check(&p, &more);
                 (more.cost, more.distance) = (r.cost, r.distance);
                 prop_assert!(!routing::check(&p, &more).is_ok(), "stop {} fits vehicle type {t}", u.stop);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Issue 13: with skills, route limits, prizes and several windows, every plan passes
+    /// the checker, and a stop is left out only for a reason the model gives.
+    #[test]
+    fn r13_fleet_plans_pass_the_checker(p in fleet::problem(), seed in 0u64..1000) {
+        p.validate().unwrap();
+        let s = solve(&p, seed);
+        let report = routing::check(&p, &s);
+        prop_assert!(report.is_ok(), "{:?}", report.violations);
+        for u in &s.unserved {
+            let stop = &p.stops[u.stop];
+            if stop.unserved_penalty.is_none() {
+                prop_assert_ne!(u.reason, routing::UnservedReason::Optional);
+            }
+            if u.reason == routing::UnservedReason::Skills {
+                let served_by = |v: &routing::VehicleType| stop.skills.iter().all(|x| v.skills.contains(x));
+                prop_assert!(!p.vehicle_types.iter().any(served_by));
             }
         }
     }

@@ -380,3 +380,93 @@ fn r13_route_command_writes_the_sol_of_an_explicit_vrptw() {
     assert_eq!(written.lines().last().unwrap(), format!("Cost {}", cost as i64));
     assert_eq!(summary["cost"].as_f64().unwrap(), cost);
 }
+
+/// Issue 13 through the service's JSON: skills, several windows, route limits and prizes
+/// are read, honoured by the solver and confirmed by the checker; each field does what it
+/// says on a problem small enough to know the answer.
+#[test]
+fn r13_skills_windows_limits_and_prizes_from_json() {
+    let text = r#"{
+      "locations": {"coordinates": [[0,0],[0,10],[10,0],[10,10],[0,20],[500,500]]},
+      "depots": [{"id": "D", "location": 0}],
+      "vehicles": [
+        {"id": "van", "count": 3, "capacity": [10], "start_depot": "D", "max_stops": 2},
+        {"id": "fridge", "count": 1, "capacity": [10], "start_depot": "D",
+         "skills": ["cold"], "max_distance": 60}
+      ],
+      "stops": [
+        {"id": "cold", "location": 1, "demand": [1], "skills": ["cold"]},
+        {"id": "gap", "location": 2, "demand": [1],
+         "time_windows": [{"start": 0, "end": 5}, {"start": 40, "end": 50}]},
+        {"id": "c", "location": 3, "demand": [1]},
+        {"id": "d", "location": 4, "demand": [1]},
+        {"id": "far-cheap", "location": 5, "demand": [1], "prize": 10}
+      ]
+    }"#;
+    let p = json::parse(text).unwrap().problem;
+    let s = solve_iters(&p, 2_000, 3);
+    let report = routing::check(&p, &s);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    let route_of = |stop: usize| s.routes.iter().find(|r| r.stops.contains(&stop));
+    assert_eq!(route_of(0).unwrap().vehicle_type, 1, "only the fridge has the skill");
+    assert!(s.routes.iter().all(|r| r.vehicle_type == 1 || r.stops.len() <= 2));
+    assert!(s.routes.iter().filter(|r| r.vehicle_type == 1).all(|r| r.distance <= 60.0));
+    // The second window: 10 away, the first window has closed unless it comes first.
+    let gap = route_of(1).unwrap();
+    let at = gap.stops.iter().position(|&x| x == 1).unwrap();
+    let start = gap.schedule(&p)[at].start;
+    assert!(start <= 5.0 || (40.0..=50.0).contains(&start), "{start}");
+    // 1,414 away and worth 10: left out as optional; worth 10,000 it is served.
+    assert_eq!(s.unserved.len(), 1);
+    assert_eq!((s.unserved[0].stop, s.unserved[0].reason), (4, UnservedReason::Optional));
+    let rich = json::parse(&text.replace("\"prize\": 10", "\"prize\": 10000")).unwrap().problem;
+    let s = solve_iters(&rich, 2_000, 3);
+    assert!(routing::check(&rich, &s).is_ok());
+    assert!(s.unserved.is_empty(), "{:?}", s.unserved);
+    // A skill no vehicle has: unserved with that reason.
+    let rare =
+        json::parse(&text.replace("\"skills\": [\"cold\"]}", "\"skills\": [\"heat\"]}")).unwrap();
+    let s = solve_iters(&rare.problem, 500, 3);
+    assert!(s.unserved.iter().any(|u| (u.stop, u.reason) == (0, UnservedReason::Skills)));
+    // Coded errors: two names for one thing, windows out of order.
+    let both = text.replace("\"prize\": 10", "\"prize\": 10, \"unserved_penalty\": 3");
+    let err = json::parse(&both).unwrap_err().to_string();
+    assert!(err.contains("E1013") && err.contains("stops[4].prize"), "{err}");
+    let unsorted = text.replace("\"start\": 40, \"end\": 50", "\"start\": 2, \"end\": 50");
+    let err = json::parse(&unsorted).unwrap_err().to_string();
+    assert!(err.contains("E1012") && err.contains("stops[1].extra_windows[0]"), "{err}");
+}
+
+/// Issue 13: the checker reports each new kind of violation.
+#[test]
+fn r13_the_checker_reports_skills_limits_and_missed_windows() {
+    let mut p = reasons_problem();
+    p.stops.truncate(2);
+    p.stops[1].demand = vec![1];
+    p.stops[1].skills = vec!["cold".into()];
+    p.stops[0].time_window = TimeWindow { start: 0.0, end: 0.5 };
+    p.stops[0].extra_windows = vec![TimeWindow { start: 5.0, end: 6.0 }];
+    p.vehicle_types[0].max_stops = Some(1);
+    p.vehicle_types[0].max_distance = Some(2.5);
+    let route =
+        Route { vehicle_type: 0, vehicle: 0, stops: vec![0, 1], distance: 3.0, duration: 0.0 };
+    let s = Solution {
+        routes: vec![route],
+        unserved: vec![],
+        cost: 3.0,
+        unserved_penalty: 0.0,
+        distance: 3.0,
+        stats: SolveStats::default(),
+    };
+    let v = routing::check(&p, &s).violations;
+    use routing::CheckViolation as V;
+    assert!(v.iter().any(|x| matches!(x, V::Skill { stop: 1, .. })), "{v:?}");
+    assert!(v.iter().any(|x| matches!(x, V::MaxStops { stops: 2, max: 1, .. })), "{v:?}");
+    assert!(v.iter().any(|x| matches!(x, V::MaxDistance { .. })), "{v:?}");
+    // Arriving at 1, between the windows: service waits for the second one, no violation.
+    assert!(!v.iter().any(|x| matches!(x, V::TimeWindow { .. })), "{v:?}");
+    assert_eq!(s.routes[0].schedule(&p)[0].start, 5.0);
+    p.stops[0].extra_windows.clear();
+    let v = routing::check(&p, &s).violations;
+    assert!(v.iter().any(|x| matches!(x, V::TimeWindow { stop: 0, .. })), "{v:?}");
+}

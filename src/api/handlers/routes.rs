@@ -162,7 +162,8 @@ pub struct VisitView {
 pub struct UnservedView {
     /// Stop id.
     pub id: String,
-    /// `capacity`, `time_window`, `unreachable` or `no_vehicle`.
+    /// `capacity`, `time_window`, `unreachable`, `no_vehicle`, `skills` (no vehicle type
+    /// has them all) or `optional` (a stop with a penalty the plan leaves out).
     pub reason: String,
 }
 
@@ -187,11 +188,13 @@ pub struct SnapView {
         "name": "square",
         "locations": {"coordinates": [[0, 0], [10, 0], [0, 10], [-10, 0], [0, -10]]},
         "depots": [{"id": "hub", "location": 0}],
-        "vehicles": [{"id": "van", "count": 1, "capacity": [10], "start_depot": "hub"}],
+        "vehicles": [{"id": "van", "count": 1, "capacity": [10], "start_depot": "hub",
+                      "skills": ["fridge"], "max_stops": 20, "max_distance": 100}],
         "stops": [
-            {"id": "a", "location": 1, "demand": [1]},
-            {"id": "b", "location": 2, "demand": [1]},
-            {"id": "c", "location": 3, "demand": [1], "time_window": {"start": 0, "end": 100}}
+            {"id": "a", "location": 1, "demand": [1], "skills": ["fridge"]},
+            {"id": "b", "location": 2, "demand": [1], "prize": 500},
+            {"id": "c", "location": 3, "demand": [1],
+             "time_windows": [{"start": 0, "end": 5}, {"start": 30, "end": 100}]}
         ],
         "time_limit_s": 1,
         "seed": 7,

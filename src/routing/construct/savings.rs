@@ -5,7 +5,7 @@
 //! considered (the neighbour lists), which keeps it O(n k log(n k)). It starts large CVRP
 //! instances a few per cent from the best known, where cheapest insertion starts 20 % away,
 //! so the annealing spends its budget on the last per cent. It needs one vehicle type, one
-//! depot and no binding windows; otherwise it declines.
+//! depot, no binding windows, no skills and no route limits; otherwise it declines.
 //!
 //! # Directed costs
 //! With symmetric costs a merge may reverse either tour, so the pair `{i, j}` joins any
@@ -34,7 +34,7 @@ use std::sync::Arc;
 /// O(n k log(n k)) for n stops and k neighbours per stop.
 pub(crate) fn savings(env: &Env<'_>) -> Option<Plan> {
     let c = env.c;
-    if c.kinds.len() != 1 || env.time_windows || c.n < 2 {
+    if c.kinds.len() != 1 || env.time_windows || c.limited || c.n < 2 {
         return None;
     }
     let k = &c.kinds[0];

@@ -19,7 +19,7 @@
 //! Ok::<(), stockroute::Error>(())
 //! ```
 
-use crate::ids::{StationId, StopId, VehicleTypeId};
+use crate::ids::{SkillId, StationId, StopId, VehicleTypeId};
 use crate::issue::Issue;
 use crate::routing::error::{RoutingError, violation};
 use crate::routing::model::{
@@ -130,6 +130,20 @@ pub struct JsonVehicle {
     /// Cost per time unit.
     #[serde(default)]
     pub cost_per_time: f64,
+    /// Skills every vehicle of this type has (default none); it serves only stops whose
+    /// `skills` are all among them. At most 64 distinct skills per request.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>, example = json!(["fridge", "tail_lift"]))]
+    pub skills: Vec<SkillId>,
+    /// Most stops one route of this type serves (default: no limit).
+    #[serde(default)]
+    #[schema(example = 40)]
+    pub max_stops: Option<usize>,
+    /// Longest distance one route drives, depot to depot, in the distance unit of the
+    /// locations (metres on roads; default: no limit).
+    #[serde(default)]
+    #[schema(example = 80000.0)]
+    pub max_distance: Option<f64>,
 }
 
 /// A stop.
@@ -147,12 +161,30 @@ pub struct JsonStop {
     /// Service time.
     #[serde(default)]
     pub service_time: f64,
-    /// When service may start.
+    /// When service may start (default: always), in the time unit of the locations
+    /// (seconds on roads). Give this or `time_windows`, not both.
     #[serde(default)]
     pub time_window: Option<TimeWindow>,
-    /// Cost when unserved.
+    /// Several windows, sorted and disjoint: service starts inside one of them, a vehicle
+    /// arriving between two waits for the next. Same unit as `time_window`.
+    #[serde(default)]
+    #[schema(example = json!([{"start": 28800.0, "end": 36000.0}, {"start": 50400.0, "end": 57600.0}]))]
+    pub time_windows: Option<Vec<TimeWindow>>,
+    /// Cost of leaving the stop unserved, in the cost unit of the vehicles' costs. A stop
+    /// with a penalty (this, `prize`, or `objective.unserved_penalty`) is optional: it is
+    /// left out when serving it would cost more. Without one it is required: left out
+    /// only when no vehicle can serve it.
     #[serde(default)]
     pub unserved_penalty: Option<f64>,
+    /// The same as `unserved_penalty` under the name OR-Tools and prize-collecting VRP
+    /// users know (what serving the stop earns); give one of the two.
+    #[serde(default)]
+    #[schema(example = 250.0)]
+    pub prize: Option<f64>,
+    /// Skills the serving vehicle must have (default none).
+    #[serde(default)]
+    #[schema(value_type = Vec<String>, example = json!(["fridge"]))]
+    pub skills: Vec<SkillId>,
 }
 
 /// Objective options.
@@ -294,20 +326,36 @@ fn build(
             fixed_cost: x.fixed_cost,
             cost_per_distance: x.cost_per_distance,
             cost_per_time: x.cost_per_time,
+            skills: x.skills.clone(),
+            max_stops: x.max_stops,
+            max_distance: x.max_distance,
         });
     }
-    let stops = raw
-        .stops
-        .into_iter()
-        .map(|s| Stop {
+    let mut stops = Vec::with_capacity(raw.stops.len());
+    for (i, s) in raw.stops.into_iter().enumerate() {
+        let both = |a: &str, b: &str, v: &mut Vec<Issue>| {
+            let message = format!("`{a}` and `{b}` are both given");
+            v.push(violation("E1013", format!("stops[{i}].{b}"), message));
+        };
+        if s.time_window.is_some() && s.time_windows.is_some() {
+            both("time_window", "time_windows", &mut v);
+        }
+        if s.unserved_penalty.is_some() && s.prize.is_some() {
+            both("unserved_penalty", "prize", &mut v);
+        }
+        let mut windows = s.time_windows.unwrap_or_default().into_iter();
+        let first = s.time_window.or_else(|| windows.next()).unwrap_or_default();
+        stops.push(Stop {
             id: s.id,
             location: s.location,
             demand: s.demand.unwrap_or_else(|| vec![0; dims]),
             service_time: s.service_time,
-            time_window: s.time_window.unwrap_or_default(),
-            unserved_penalty: s.unserved_penalty,
-        })
-        .collect();
+            time_window: first,
+            extra_windows: windows.collect(),
+            unserved_penalty: s.unserved_penalty.or(s.prize),
+            skills: s.skills,
+        });
+    }
     let problem = Problem {
         name: raw.name,
         locations,

@@ -114,12 +114,10 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
         .enumerate()
         .skip(1)
         .map(|(i, r)| Stop {
-            id: format!("{}", r[0]).into(),
-            location: i,
             demand: vec![demands.get(i).copied().unwrap_or_default()],
             service_time: r[6],
             time_window: TimeWindow { start: r[4], end: r[5] },
-            unserved_penalty: None,
+            ..Stop::new(format!("{}", r[0]), i, Vec::new())
         })
         .collect();
     let mut vehicle = VehicleType::new("vehicle", count, vec![capacity]);

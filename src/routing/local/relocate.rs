@@ -33,6 +33,18 @@ impl Relocate {
         let added = i64::from(c.d(x, lu)) + i64::from(c.d(lu, y)) - i64::from(xy);
         // Positions in `locs`: `u` sits at `iu`, it goes between `ix` and `ix + 1`.
         let (iu, ix) = (u.at + 1, v.at + usize::from(after));
+        if c.limited {
+            let fit = if same {
+                c.dist_ok(a.kind, a.dist + removed + added, a.stops.len())
+            } else {
+                c.dist_ok(b.kind, b.dist + added, b.stops.len() + 1)
+                    && (a.stops.len() == 1
+                        || c.dist_ok(a.kind, a.dist + removed, a.stops.len() - 1))
+            };
+            if !fit {
+                return None;
+            }
+        }
         if same {
             if !c.timed {
                 return Some(priced(env, plan, u.tour, removed + added));

@@ -37,6 +37,19 @@ impl Operator for Swap {
         let db = i64::from(c.d(pv, lu)) + i64::from(c.d(lu, nv))
             - i64::from(b.arc[v.at])
             - i64::from(b.arc[v.at + 1]);
+        if c.limited {
+            let fit = if same {
+                c.dist_ok(a.kind, a.dist + da + db, a.stops.len())
+            } else {
+                c.skilled(a.kind, v.stop)
+                    && c.skilled(b.kind, u.stop)
+                    && c.dist_ok(a.kind, a.dist + da, a.stops.len())
+                    && c.dist_ok(b.kind, b.dist + db, b.stops.len())
+            };
+            if !fit {
+                return None;
+            }
+        }
         if !c.timed {
             return Some(priced(env, plan, u.tour, da) + priced(env, plan, v.tour, db));
         }

@@ -25,7 +25,8 @@
 //! coordinates, and the exact symmetry of planar arcs is used to price a stop's positions in
 //! one pass; [`SwapStar::new`] returns `None` for explicit matrices (and for problems
 //! small enough to keep a dense matrix, whose points the compiled problem does not keep).
-//! Capacity and distance costs only: [`SwapStar::new`] also returns `None` on timed
+//! Capacity and distance costs only: [`SwapStar::new`] also returns `None` on limited
+//! problems (skills, route limits: [`crate::routing::compiled::Compiled::limited`]) and on timed
 //! problems (windows, shift ends, time costs), where the other operators still run. With `near > 0` only the pairs of a stop and one of its `near`
 //! nearest neighbours in the other tour are priced (a granular SWAP*, O(|A| near) per pair
 //! of tours instead of O(|A| |B|)).
@@ -194,7 +195,7 @@ impl SwapStar {
     /// `None` without planar arcs or with time costs (see the module docs).
     pub fn new(env: &Env<'_>, near: usize) -> Option<Self> {
         planar_points(env)?;
-        if env.c.timed {
+        if env.c.timed || env.c.limited {
             return None;
         }
         Some(SwapStar {

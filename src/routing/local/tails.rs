@@ -4,7 +4,9 @@
 //! Priced in O(1) with prefix distances and prefix loads (and, on timed problems, the
 //! prefixes' departures and the tails' rest data, [`crate::routing::local::timing`]; a tail
 //! is then checked against the shift end of the vehicle that takes it). Both tours must end
-//! at the same depot (the tails keep their arcs to it) and neither may become empty.
+//! at the same depot (the tails keep their arcs to it) and neither may become empty. A tail
+//! handed to another vehicle type must not need a skill that type lacks
+//! ([`crate::routing::plan::Tour::tail_need`]).
 
 use crate::routing::env::Env;
 use crate::routing::local::timing::{joined, repriced};
@@ -41,6 +43,20 @@ impl Operator for Tails {
         let (pv, nu) = (b.locs[v.at], a.locs[u.at + 2]);
         let new_a = a.pre_dist[u.at + 1] + i64::from(c.d(lu, lv)) + b.dist - b.pre_dist[v.at + 1];
         let new_b = b.pre_dist[v.at] + i64::from(c.d(pv, nu)) + a.dist - a.pre_dist[u.at + 2];
+        if c.limited {
+            // A takes B's stops from v on, B takes A's after u.
+            let (len_a, len_b) = (u.at + 1 + b.stops.len() - v.at, v.at + a.stops.len() - u.at - 1);
+            let (need_a, need_b) = (b.tail_need[v.at], a.tail_need[u.at + 1]);
+            if len_a > ka.max_stops
+                || len_b > kb.max_stops
+                || need_a & !ka.skills != 0
+                || need_b & !kb.skills != 0
+                || !c.dist_ok(a.kind, new_a, len_a)
+                || !c.dist_ok(b.kind, new_b, len_b)
+            {
+                return None;
+            }
+        }
         if !c.timed {
             let (da, db) = ((new_a - a.dist) as f64, (new_b - b.dist) as f64);
             return Some(ka.per_dist * da + kb.per_dist * db);

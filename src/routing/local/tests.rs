@@ -3,6 +3,7 @@
 //! passes the independent checker.
 
 use super::*;
+use crate::ids::SkillId;
 use crate::routing::arcs::{Arcs, Planar};
 use crate::routing::compiled::Compiled;
 use crate::routing::construct::cheapest_insertion;
@@ -393,8 +394,13 @@ fn rebuilt(c: &Compiled, plan: &Plan, candidate: &[(usize, Vec<u32>)]) -> (f64, 
 /// checker accepts; a move priced infeasible has no feasible candidate. Returns how many
 /// moves were priced feasible and how many infeasible.
 fn check_timed_moves(p: &Problem, seed: u64, near: usize) -> Result<(u32, u32), TestCaseError> {
+    prop_assert!(Compiled::new(p, u64::MAX, 1).unwrap().timed);
+    check_moves(p, seed, near)
+}
+
+/// [`check_timed_moves`] on any problem, timed or not.
+fn check_moves(p: &Problem, seed: u64, near: usize) -> Result<(u32, u32), TestCaseError> {
     let c = Compiled::new(p, u64::MAX, 1).unwrap();
-    prop_assert!(c.timed);
     let env = Env::new(&c);
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
     let mut plan = cheapest_insertion(&env, &mut rng);
@@ -491,5 +497,96 @@ proptest! {
             let routes: f64 = plan.tours.iter().map(|t| t.cost).sum();
             prop_assert!((report.cost - routes).abs() < 1e-6 * report.cost.max(1.0));
         }
+    }
+}
+
+prop_compose! {
+    /// Issue 13's fleet model on top of [`timed_instance`]: stops that need one of two skills
+    /// (type `a` has the first, `b` both), a second or third window on some stops, and
+    /// route limits (most stops, longest distance) on some types; windows and shifts bind
+    /// or not (`timed`).
+    fn fleet_instance()(
+        base in timed_instance(),
+        needs in prop::collection::vec(0..4u8, 40),
+        later in prop::collection::vec(prop::option::of((5..60i32, 10..80i32)), 40),
+        max_stops in prop::option::of(2..8usize),
+        max_distance in prop::option::of(150.0..400.0f64),
+        timed in any::<bool>(),
+    ) -> Problem {
+        let mut p = base;
+        let skill = |name: &str| SkillId::new(name);
+        p.vehicle_types[0].skills = vec![skill("fridge")];
+        p.vehicle_types[0].max_stops = max_stops;
+        if let Some(b) = p.vehicle_types.get_mut(1) {
+            b.skills = vec![skill("fridge"), skill("lift")];
+            b.max_distance = max_distance;
+        } else {
+            p.vehicle_types[0].max_distance = max_distance;
+        }
+        for (i, s) in p.stops.iter_mut().enumerate() {
+            s.skills = match needs[i] {
+                1 => vec![skill("fridge")],
+                2 if p.vehicle_types.len() > 1 => vec![skill("lift")],
+                _ => Vec::new(),
+            };
+            if !timed {
+                s.time_window = TimeWindow::ALWAYS;
+            } else if let Some((gap, width)) = later[i]
+                && s.time_window.end.is_finite()
+            {
+                let start = s.time_window.end + f64::from(gap);
+                s.extra_windows.push(TimeWindow { start, end: start + f64::from(width) });
+                if gap % 2 == 0 {
+                    let start = start + f64::from(width + gap);
+                    s.extra_windows.push(TimeWindow { start, end: start + f64::from(width) });
+                }
+            }
+        }
+        if !timed {
+            for v in &mut p.vehicle_types {
+                v.shift = TimeWindow::ALWAYS;
+                v.cost_per_time = 0.0;
+            }
+        }
+        p
+    }
+}
+
+/// Issue 13 on Solomon's R101 with a second window on every other stop, a skill on every
+/// third stop held by half the fleet, and routes of at most 8 stops: both outcomes occur
+/// often.
+#[test]
+fn r13_fleet_moves_are_priced_exactly_on_r101() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/routing/R101.txt");
+    let mut p =
+        crate::routing::formats::solomon::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut skilled = p.vehicle_types[0].clone();
+    skilled.id = "skilled".into();
+    skilled.skills = vec![SkillId::new("fridge")];
+    p.vehicle_types.push(skilled);
+    for v in &mut p.vehicle_types {
+        v.max_stops = Some(8);
+    }
+    for (i, s) in p.stops.iter_mut().enumerate() {
+        if i % 2 == 0 {
+            let start = s.time_window.end + 30.0;
+            s.extra_windows.push(TimeWindow { start, end: start + 20.0 });
+        }
+        if i % 3 == 0 {
+            s.skills = vec![SkillId::new("fridge")];
+        }
+    }
+    let (feasible, infeasible) = check_timed_moves(&p, 7, 12).unwrap();
+    assert!(feasible > 200 && infeasible > 200, "{feasible} feasible, {infeasible} infeasible");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Issue 13: the exactness checks ([`check_moves`]) with skills, several windows and
+    /// route limits.
+    #[test]
+    fn r13_fleet_moves_are_priced_exactly(p in fleet_instance(), seed in 0..1000u64) {
+        check_moves(&p, seed, 10)?;
     }
 }

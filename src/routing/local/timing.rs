@@ -13,6 +13,11 @@
 //! al. (2013) with zero time warp allowed. A move between two tours therefore costs O(1);
 //! a move inside one tour simulates the stretch between the two stops it touches (they are
 //! neighbours, so the stretch is short).
+//!
+//! A stop with several windows breaks the max-plus form (the return time becomes a step
+//! function of the arrival), so a tail that holds one is simulated stop by stop up to its
+//! last such stop ([`Tour::last_multi`]) and priced from the rest data after it: still
+//! exact, O(1) again on problems where no stop has several windows.
 
 use crate::routing::compiled::{Compiled, UNREACHABLE};
 use crate::routing::plan::Tour;
@@ -39,14 +44,29 @@ pub(crate) fn joined(
     for s in middle {
         let l = c.loc[s as usize];
         let s = s as usize;
-        let start = (now + leg(c, at, l)?).max(c.ready[s]);
+        let start = c.start(s, now + leg(c, at, l)?);
         if start > c.due[s] {
             return None;
         }
         now = start + c.service[s];
         at = l;
     }
-    let (b, q) = tail;
+    let (b, mut q) = tail;
+    if let Some(&last) = b.last_multi.get(q)
+        && last > 0
+        && last as usize >= q
+    {
+        for p in q..=last as usize {
+            let s = b.stops[p - 1] as usize;
+            let start = c.start(s, now + leg(c, at, b.locs[p])?);
+            if start > c.due[s] {
+                return None;
+            }
+            now = start + c.service[s];
+            at = b.locs[p];
+        }
+        q = last as usize + 1;
+    }
     let arrive = now + leg(c, at, b.locs[q])?;
     if arrive > b.win_latest[q] {
         return None;

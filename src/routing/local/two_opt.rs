@@ -28,6 +28,9 @@ impl Operator for TwoOpt {
         let dd = i64::from(c.d(lx, ly)) + i64::from(c.d(lx1, ly1))
             - i64::from(t.arc[x + 1])
             - i64::from(t.arc[y + 1]);
+        if !c.dist_ok(t.kind, t.dist + dd, t.stops.len()) {
+            return None;
+        }
         if !c.timed {
             return Some(priced(env, plan, u.tour, dd));
         }

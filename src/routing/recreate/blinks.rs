@@ -4,7 +4,9 @@
 //! farthest from the depot, closest to the depot, earliest due time when windows bind),
 //! then each goes to its cheapest feasible position; every position is skipped with a
 //! small probability (a "blink"), which diversifies the search at almost no cost. Each
-//! position is checked in O(1) with the tours' cached schedule data.
+//! position is checked in O(1) with the tours' cached schedule data. A stop is inserted only
+//! when its cheapest place costs less than leaving it out (its penalty): required stops'
+//! penalties exceed any route's cost, optional stops stay out when their prize is too small.
 
 use crate::routing::env::Env;
 use crate::routing::plan::{Insertion, NONE, Plan};
@@ -145,9 +147,10 @@ impl Recreate for GreedyBlinks {
                     }
                 }
             }
+            // An optional stop whose prize does not pay for its cheapest place stays out.
             match best {
-                Some(ins) => plan.apply(c, stop, ins),
-                None => plan.unassigned.push(stop),
+                Some(ins) if ins.delta < c.penalty[stop as usize] => plan.apply(c, stop, ins),
+                _ => plan.unassigned.push(stop),
             }
         }
     }

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Writes a Solomon / Gehring-Homberger VRPTW file as the service's JSON, optionally with a
+second time window on every other customer (issue 13: several windows per stop).
+
+The second window opens one window-width after the first closes and is as wide, clipped to
+the depot's horizon; with --extra 0 the JSON states the same problem as the text file, so
+`stockroute route` gives the same answer on both for a seed and an iteration budget.
+
+usage: scripts/solomon_windows.py ../shared/benchmarks/vrptw/R1_2_1.txt --extra 2 > r.json
+(the benchmark files live in ../shared/benchmarks/vrptw beside the repository; the script
+says so when the file is missing)
+"""
+import argparse
+import json
+import sys
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--extra", type=int, default=2,
+                    help="give every k-th customer a second window (0: none)")
+    args = ap.parse_args()
+    try:
+        lines = open(args.file).read().splitlines()
+    except FileNotFoundError:
+        sys.exit(f"{args.file}: not found (the shared benchmarks sit in ../shared/benchmarks)")
+    name = lines[0].strip()
+    count, capacity = map(int, lines[4].split())
+    rows = [list(map(float, l.split())) for l in lines[9:] if l.strip()]
+    depot, customers = rows[0], rows[1:]
+    horizon = depot[5]
+    stops = []
+    for i, r in enumerate(customers):
+        ready, due = r[4], r[5]
+        stop = {"id": str(int(r[0])), "location": i + 1, "demand": [int(r[3])],
+                "service_time": r[6]}
+        width = due - ready
+        start, end = due + max(width, 1.0), due + max(width, 1.0) + width
+        if args.extra and i % args.extra == 0 and end <= horizon and width > 0:
+            stop["time_windows"] = [{"start": ready, "end": due}, {"start": start, "end": end}]
+        else:
+            stop["time_window"] = {"start": ready, "end": due}
+        stops.append(stop)
+    problem = {
+        "name": name,
+        "locations": {"coordinates": [[r[1], r[2]] for r in rows]},
+        "depots": [{"id": "depot", "location": 0}],
+        "vehicles": [{"id": "vehicle", "count": count, "capacity": [capacity],
+                      "start_depot": "depot", "shift": {"start": depot[4], "end": horizon}}],
+        "stops": stops,
+        "objective": {"vehicles_first": True},
+    }
+    json.dump(problem, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
