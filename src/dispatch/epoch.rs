@@ -85,18 +85,45 @@ impl EpochStop {
     }
 }
 
+/// A group of vehicles of an epoch problem: when they leave the depot and what a second
+/// of their route time costs besides driving (the fleet is unlimited: one vehicle per stop).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Departure {
+    /// When they leave the depot, seconds from the start of the day.
+    pub departure_s: i64,
+    /// Cost per second from departure to return (0: only driving counts, the score).
+    pub cost_per_s: f64,
+}
+
+impl Departure {
+    /// Vehicles leaving at `departure_s` that cost their driving only.
+    pub fn at(departure_s: i64) -> Self {
+        Self { departure_s, cost_per_s: 0.0 }
+    }
+}
+
 /// The routing problem of one epoch: the depot (location 0) and `stops` (location i + 1),
 /// the sub-matrix of the instance's durations as both distance and time (the score is
-/// driving duration), and as many vehicles as stops (the fleet is unlimited) leaving at
-/// `departure_s` and due back by the depot's due time.
-pub fn problem(instance: &Instance, departure_s: i64, stops: &[EpochStop]) -> Problem {
+/// driving duration), and per [`Departure`] as many vehicles as stops (the fleet is
+/// unlimited) leaving then and due back by the depot's due time.
+pub fn problem(instance: &Instance, fleet: &[Departure], stops: &[EpochStop]) -> Problem {
     let nodes: Vec<usize> = std::iter::once(0).chain(stops.iter().map(|s| s.node)).collect();
     let matrix: Vec<Vec<f64>> = nodes
         .iter()
         .map(|&a| nodes.iter().map(|&b| instance.duration_s[a][b] as f64).collect())
         .collect();
-    let mut van = VehicleType::new("van", stops.len().max(1), vec![instance.capacity]);
-    van.shift = TimeWindow { start: departure_s as f64, end: instance.horizon_s() as f64 };
+    let vehicle_types = fleet
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let mut van =
+                VehicleType::new(format!("van{k}"), stops.len().max(1), vec![instance.capacity]);
+            van.shift =
+                TimeWindow { start: d.departure_s as f64, end: instance.horizon_s() as f64 };
+            van.cost_per_time = d.cost_per_s;
+            van
+        })
+        .collect();
     let stops = stops
         .iter()
         .enumerate()
@@ -107,20 +134,25 @@ pub fn problem(instance: &Instance, departure_s: i64, stops: &[EpochStop]) -> Pr
             stop
         })
         .collect();
+    let departure = fleet.first().map_or(0, |d| d.departure_s);
     Problem {
-        name: format!("{}@{departure_s}", instance.name),
+        name: format!("{}@{departure}", instance.name),
         locations: Locations::Matrix { distance: matrix.clone(), duration: matrix },
         depots: vec![Depot { id: "depot".into(), location: 0 }],
-        vehicle_types: vec![van],
+        vehicle_types,
         stops,
         objective: Objective::default(),
     }
 }
 
-/// Routes `stops` for a departure at `departure_s` within the context's deadline and
-/// returns the routes as indices into `stops`, with the stops left out (only a stop that
-/// cannot be served at all is left out: the fleet is unlimited). The routes are checked
-/// by the routing stage's independent checker.
+/// A route of an epoch solve: the index of its [`Departure`] and its stops (indices into
+/// the solve's stops).
+pub type EpochRoute = (usize, Vec<usize>);
+
+/// Routes `stops` with the vehicles of `fleet` within the context's deadline and returns
+/// the routes with the stops left out (only a stop that cannot be served at all is left
+/// out: the fleet is unlimited). The routes are checked by the routing stage's
+/// independent checker.
 ///
 /// # Errors
 /// [`DispatchError::Routing`] when the solver refuses the problem,
@@ -128,21 +160,21 @@ pub fn problem(instance: &Instance, departure_s: i64, stops: &[EpochStop]) -> Pr
 pub fn solve_epoch(
     instance: &Instance,
     epoch: u32,
-    departure_s: i64,
+    fleet: &[Departure],
     stops: &[EpochStop],
     config: &SolverConfig,
     ctx: &SolveContext,
-) -> Result<(Vec<Vec<usize>>, Vec<usize>), DispatchError> {
-    if stops.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
+) -> Result<(Vec<EpochRoute>, Vec<usize>), DispatchError> {
+    if stops.is_empty() || fleet.is_empty() {
+        return Ok((Vec::new(), (0..stops.len()).collect()));
     }
-    let p = problem(instance, departure_s, stops);
+    let p = problem(instance, fleet, stops);
     let routing = |source| DispatchError::Routing { epoch, source };
     let solution = routing::solve(&p, config, ctx).map_err(routing)?;
     let report = check(&p, &solution);
     if !report.is_ok() {
         return Err(DispatchError::Check { epoch, violations: report.violations });
     }
-    let routes = solution.routes.into_iter().map(|r| r.stops).collect();
+    let routes = solution.routes.into_iter().map(|r| (r.vehicle_type, r.stops)).collect();
     Ok((routes, solution.unserved.iter().map(|u| u.stop).collect()))
 }

@@ -20,7 +20,7 @@ pub use lazy::Lazy;
 pub use sampling::{Sampling, SamplingConfig};
 
 use crate::context::SolveContext;
-use crate::dispatch::epoch::{EpochStop, Observation, solve_epoch};
+use crate::dispatch::epoch::{Departure, EpochStop, Observation, solve_epoch};
 use crate::dispatch::error::DispatchError;
 use crate::dispatch::ortec::{Instance, RequestId};
 use crate::routing::SolverConfig;
@@ -92,11 +92,11 @@ pub(crate) fn route_chosen(
     ctx: &SolveContext,
 ) -> Result<Vec<Vec<RequestId>>, DispatchError> {
     let stops: Vec<EpochStop> = chosen.iter().map(|&i| EpochStop::of(&obs.requests[i])).collect();
-    let (routes, unserved) =
-        solve_epoch(instance, obs.epoch, obs.departure_s, &stops, solver, ctx)?;
+    let fleet = [Departure::at(obs.departure_s)];
+    let (routes, unserved) = solve_epoch(instance, obs.epoch, &fleet, &stops, solver, ctx)?;
     let id = |k: usize| obs.requests[chosen[k]].id;
     let mut out: Vec<Vec<RequestId>> =
-        routes.into_iter().map(|r| r.into_iter().map(id).collect()).collect();
+        routes.into_iter().map(|(_, r)| r.into_iter().map(id).collect()).collect();
     for k in unserved {
         let r = &obs.requests[chosen[k]];
         if instance.fits_alone(r.node, r.ready_s, r.due_s, r.service_s, obs.departure_s) {

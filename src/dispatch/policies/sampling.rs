@@ -14,11 +14,19 @@
 //! released next epoch); in the last round the rest go when at least half the scenarios
 //! say so. The decided set is then routed alone with the rest of the epoch's time.
 //!
+//! Each scenario has two fleets: vehicles leaving now, which pay `now_cost_per_s` per second
+//! of route time on top of driving, and vehicles leaving next epoch, which pay driving only.
+//! Must-dispatch requests can only be served by the first (that is what must-dispatch
+//! means); a request only votes when it is on such a route. The time cost stands in for
+//! the release times the routing model lacks: a route leaving now would otherwise wait
+//! for sampled requests for free. Routes of the decided set without a must-dispatch
+//! request are kept for later (`drop_unanchored_routes`).
+//!
 //! Without must-dispatch requests nothing goes: waiting is free (the fleet is unlimited
 //! and the score counts driving only) until a request must go.
 
 use crate::context::SolveContext;
-use crate::dispatch::epoch::{EpochStop, Observation, solve_epoch};
+use crate::dispatch::epoch::{Departure, EpochStop, Observation, solve_epoch};
 use crate::dispatch::error::DispatchError;
 use crate::dispatch::ortec::{Instance, RequestId, departure_s};
 use crate::dispatch::policies::{Policy, route_chosen};
@@ -47,6 +55,14 @@ pub struct SamplingConfig {
     pub scenario_time_share: f64,
     /// Time budget per epoch when the context has no deadline.
     pub default_epoch_s: f64,
+    /// Scenarios offer a second fleet leaving next epoch, and vehicles leaving now pay
+    /// this per second of route time (waiting included): without release times in the
+    /// routing model, a route leaving now could otherwise wait for sampled requests at no
+    /// cost. 0 turns the second fleet off (every scenario vehicle leaves now).
+    pub now_cost_per_s: f64,
+    /// After routing the decided set, keep for later every route without a must-dispatch
+    /// request (nothing forces it out now, and later it may pick up neighbours).
+    pub drop_unanchored_routes: bool,
 }
 
 impl Default for SamplingConfig {
@@ -60,6 +76,8 @@ impl Default for SamplingConfig {
             postpone_share: 0.25,
             scenario_time_share: 0.75,
             default_epoch_s: 2.0,
+            now_cost_per_s: 0.2,
+            drop_unanchored_routes: true,
         }
     }
 }
@@ -90,6 +108,9 @@ impl SamplingConfig {
             if !(0.0..=1.0).contains(&x) {
                 return p(name, x.to_string(), "0..=1");
             }
+        }
+        if !(0.0..=100.0).contains(&self.now_cost_per_s) {
+            return p("now_cost_per_s", self.now_cost_per_s.to_string(), "0..=100");
         }
         if !(self.default_epoch_s > 0.0 && self.default_epoch_s <= 3600.0) {
             return p("default_epoch_s", self.default_epoch_s.to_string(), "(0, 3600]");
@@ -184,6 +205,12 @@ impl Policy for Sampling {
             .iter()
             .map(|&m| if m { Status::Go } else { Status::Undecided })
             .collect();
+        let now = Departure { departure_s: obs.departure_s, cost_per_s: cfg.now_cost_per_s };
+        let fleet = if cfg.now_cost_per_s > 0.0 {
+            vec![now, Departure::at(departure_s(obs.epoch + 1))]
+        } else {
+            vec![Departure::at(obs.departure_s)]
+        };
         for round in 0..cfg.rounds {
             let mut votes = vec![0usize; obs.requests.len()];
             for s in 0..cfg.scenarios {
@@ -191,8 +218,8 @@ impl Policy for Sampling {
                 let (stops, known) = self.scenario(instance, obs, &status, ctx, stream);
                 let sub = ctx.child(ctx.seed() ^ stream).with_time_limit(per_scenario);
                 let (routes, _) =
-                    solve_epoch(instance, obs.epoch, obs.departure_s, &stops, &self.solver, &sub)?;
-                for route in routes {
+                    solve_epoch(instance, obs.epoch, &fleet, &stops, &self.solver, &sub)?;
+                for (_, route) in routes.into_iter().filter(|(k, _)| *k == 0) {
                     let anchored =
                         route.iter().any(|&k| known[k].is_some_and(|i| status[i] == Status::Go));
                     if anchored {
@@ -220,6 +247,12 @@ impl Policy for Sampling {
             }
         }
         let chosen: Vec<usize> = (0..status.len()).filter(|&i| status[i] == Status::Go).collect();
-        route_chosen(instance, obs, &chosen, &self.solver, ctx)
+        let mut routes = route_chosen(instance, obs, &chosen, &self.solver, ctx)?;
+        if cfg.drop_unanchored_routes {
+            let must: std::collections::HashSet<RequestId> =
+                must.iter().map(|&i| obs.requests[i].id).collect();
+            routes.retain(|r| r.iter().any(|id| must.contains(id)));
+        }
+        Ok(routes)
     }
 }

@@ -1,0 +1,143 @@
+//! The dispatch stage on the invented fixture (data/dispatch): every policy plays a valid
+//! episode, the replay catches what a tampered solution breaks, and the CLI's exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+use stockroute::SolveContext;
+use stockroute::dispatch::replay::{parse_log, to_json};
+use stockroute::dispatch::{Episode, Instance, PolicyName, RequestId, RuleBreak, play, replay};
+use stockroute::routing::SolverConfig;
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn fixture() -> (Instance, Episode) {
+    let instance = Instance::read(&repo("data/dispatch/tiny-n12.txt")).unwrap();
+    let episode = Episode::read(&repo("data/dispatch/tiny-n12-s1.csv"), &instance).unwrap();
+    (instance, episode)
+}
+
+fn stockroute(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stockroute")).args(args).output().unwrap()
+}
+
+#[test]
+fn the_fixture_reads_as_documented() {
+    let (instance, episode) = fixture();
+    assert_eq!(instance.customers(), 12);
+    assert_eq!((episode.start_epoch, episode.end_epoch), (0, 3));
+    assert_eq!(episode.requests.len(), 21);
+}
+
+#[test]
+fn every_policy_plays_a_valid_episode_that_the_replay_confirms() {
+    let (instance, episode) = fixture();
+    for name in PolicyName::ALL {
+        let mut policy = name.build(SolverConfig::default().with_max_iterations(300));
+        let ctx = SolveContext::new(3);
+        let played =
+            play(&instance, &episode, policy.as_mut(), Duration::from_secs(2), &ctx).unwrap();
+        let again = replay(&instance, &episode, &parse_log(&to_json(&played.log)).unwrap());
+        assert!(again.is_valid(), "{name}: {:?}", again.violations);
+        assert_eq!(again.cost_s, played.replay.cost_s, "{name}");
+        let sent: usize = played.log.values().flatten().map(Vec::len).sum();
+        assert_eq!(sent, episode.requests.len(), "{name}: every request once");
+        if name == PolicyName::Lazy {
+            for (&epoch, routes) in &played.log {
+                for id in routes.iter().flatten() {
+                    let r = episode.request(*id).unwrap();
+                    assert!(r.must_dispatch_epoch == epoch || epoch == episode.end_epoch);
+                }
+            }
+        }
+        if name == PolicyName::Greedy {
+            let first = &played.log[&episode.start_epoch];
+            let released = episode.requests.iter().filter(|r| r.release_epoch == 0).count();
+            assert_eq!(first.iter().map(Vec::len).sum::<usize>(), released);
+        }
+    }
+}
+
+#[test]
+fn the_replay_reports_a_dropped_and_a_doubled_request() {
+    let (instance, episode) = fixture();
+    let mut policy = PolicyName::Greedy.build(SolverConfig::default().with_max_iterations(200));
+    let played =
+        play(&instance, &episode, policy.as_mut(), Duration::from_secs(2), &SolveContext::new(1))
+            .unwrap();
+    let mut log = played.log.clone();
+    let last = log.get_mut(&episode.end_epoch).unwrap();
+    let dropped = last[0].remove(0);
+    if last[0].is_empty() {
+        last.remove(0);
+    }
+    let r = replay(&instance, &episode, &log);
+    assert!(r.violations.contains(&(3, RuleBreak::MustDispatch { request: dropped.0 })));
+    let mut log = played.log.clone();
+    let first = log[&0][0][0];
+    log.get_mut(&1).unwrap().push(vec![first]);
+    let r = replay(&instance, &episode, &log);
+    assert!(r.violations.contains(&(1, RuleBreak::Twice { request: first.0 })), "{r:?}");
+    let mut log = played.log;
+    log.get_mut(&0).unwrap().push(vec![RequestId(99)]);
+    let r = replay(&instance, &episode, &log);
+    assert!(r.violations.iter().any(|(_, b)| matches!(b, RuleBreak::UnknownRequest { .. })));
+}
+
+#[test]
+fn the_cli_plays_writes_and_checks_an_episode() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("solution.json");
+    let instance = repo("data/dispatch/tiny-n12.txt");
+    let episode = repo("data/dispatch/tiny-n12-s1.csv");
+    let (i, e, o) = (instance.to_str().unwrap(), episode.to_str().unwrap(), out.to_str().unwrap());
+    let played = stockroute(&[
+        "dispatch",
+        i,
+        "--episode",
+        e,
+        "--epoch-time-limit-s",
+        "0.5",
+        "--policy",
+        "sampling",
+        "--out",
+        o,
+    ]);
+    assert!(played.status.success(), "{}", String::from_utf8_lossy(&played.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&played.stdout).unwrap();
+    assert_eq!(summary["valid"], true);
+    let checked = stockroute(&["dispatch", i, "--episode", e, "--check", o]);
+    assert!(checked.status.success());
+    let verdict: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    assert_eq!(verdict["cost"], summary["cost"]);
+    // A solution that leaves everything out fails its must-dispatch rules: exit 1.
+    std::fs::write(&out, "{}").unwrap();
+    let refused = stockroute(&["dispatch", i, "--episode", e, "--check", o]);
+    assert_eq!(refused.status.code(), Some(1));
+    let verdict: serde_json::Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!(verdict["valid"], false);
+}
+
+#[test]
+fn the_cli_refuses_an_episode_that_disagrees_with_the_rules_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("data/dispatch/tiny-n12-s1.csv")).unwrap();
+    let broken = text.replacen("\n1,0,1,6,", "\n1,0,3,6,", 1);
+    assert_ne!(broken, text);
+    let path = dir.path().join("e.csv");
+    std::fs::write(&path, broken).unwrap();
+    let instance = repo("data/dispatch/tiny-n12.txt");
+    let o = stockroute(&[
+        "dispatch",
+        instance.to_str().unwrap(),
+        "--episode",
+        path.to_str().unwrap(),
+        "--epoch-time-limit-s",
+        "0.2",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 2") && err.contains("must_dispatch_epoch 3"), "{err}");
+}
