@@ -370,3 +370,89 @@ impl Episode {
         (id.0 as usize).checked_sub(1).and_then(|i| self.requests.get(i))
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Depot + 2 customers; epochs 0..=1 (ready times 4000 and 8000).
+    pub(crate) const TINY: &str = "NAME : t\nTYPE : VRPTW\nDIMENSION : 3\n\
+        EDGE_WEIGHT_TYPE : EXPLICIT\nEDGE_WEIGHT_FORMAT : FULL_MATRIX\nCAPACITY : 10\n\
+        EDGE_WEIGHT_SECTION\n0 600 700\n600 0 300\n700 300 0\nDEMAND_SECTION\n1 0\n2 3\n3 4\n\
+        DEPOT_SECTION\n1\n-1\nSERVICE_TIME_SECTION\n1 0\n2 60\n3 60\nTIME_WINDOW_SECTION\n\
+        1 0 20000\n2 4000 12000\n3 8000 16000\nEOF\n";
+
+    pub(crate) const STREAM: &str = "request,release_epoch,must_dispatch_epoch,node,ready,due,service,demand\n\
+        1,0,1,1,4000,12000,60,3\n2,1,1,2,8000,16000,60,4\n";
+
+    pub(crate) fn tiny() -> Instance {
+        Instance::from_problem(&crate::routing::formats::vrplib::parse(TINY).unwrap()).unwrap()
+    }
+
+    fn refused(text: &str) -> (usize, String) {
+        match Episode::parse(text, &tiny()) {
+            Err(DispatchError::Episode { line, message, .. }) => (line, message),
+            other => panic!("expected an episode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_instance_and_its_epochs_follow_the_rules() {
+        let i = tiny();
+        assert_eq!(i.customers(), 2);
+        assert_eq!(i.horizon_s(), 20000);
+        assert_eq!(i.epochs(), (0, 1));
+        assert_eq!(departure_s(0), 3600);
+        // Alone from 3600: arrives 4200, starts 4200 <= 12000, back at 4860.
+        assert!(i.fits_alone(1, 4000, 12000, 60, 3600));
+        assert!(!i.fits_alone(1, 4000, 4100, 60, 3600));
+        assert!(!i.fits_alone(2, 8000, 16000, 60, 19500));
+    }
+
+    #[test]
+    fn a_valid_stream_reads() {
+        let e = Episode::parse(STREAM, &tiny()).unwrap();
+        assert_eq!(e.requests.len(), 2);
+        assert_eq!(e.request(RequestId(2)).unwrap().node, 2);
+        assert!(e.request(RequestId(0)).is_none());
+        assert!(e.request(RequestId(3)).is_none());
+    }
+
+    #[test]
+    fn every_kind_of_bad_row_is_refused_with_its_line() {
+        let (line, m) = refused("request,node\n");
+        assert!(line == 1 && m.contains("header"), "{m}");
+        let (line, m) = refused(&STREAM.replace("2,1,1,2,", "3,1,1,2,"));
+        assert!(line == 3 && m.contains("expected 2"), "{m}");
+        let (line, m) = refused(&STREAM.replace("2,1,1,2,8000", "2,1,1,9,8000"));
+        assert!(line == 3 && m.contains("not a customer"), "{m}");
+        let (line, m) = refused(&STREAM.replace("1,0,1,1,", "1,0,0,1,"));
+        assert!(line == 2 && m.contains("the rules give 1"), "{m}");
+        let (line, m) = refused(&STREAM.replace("1,0,1,1,", "1,5,1,1,"));
+        assert!(line == 2 && m.contains("outside"), "{m}");
+        let (line, m) = refused(&STREAM.replace(",60,4\n", ",60,x\n"));
+        assert!(line == 3 && m.contains("demand"), "{m}");
+        let (line, m) = refused(&STREAM.replace(",60,4\n", ",60,4,7\n"));
+        assert!(line == 3 && m.contains("9 fields"), "{m}");
+        let (_, m) = refused(&STREAM.replace(",60,4\n", ",60,11\n"));
+        assert!(m.contains("capacity"), "{m}");
+        let (_, m) = refused(&STREAM.replace("1,0,1,1,4000,12000", "1,0,1,1,4000,4100"));
+        assert!(m.contains("alone"), "{m}");
+        let swapped = STREAM.replace("1,0,1,1,", "1,1,1,1,").replace("2,1,1,2,", "2,0,1,2,");
+        let (_, m) = refused(&swapped);
+        assert!(m.contains("decrease"), "{m}");
+    }
+
+    #[test]
+    fn a_problem_of_another_shape_is_refused() {
+        let mut p = crate::routing::formats::vrplib::parse(TINY).unwrap();
+        p.stops[0].service_time = 1.5;
+        assert!(matches!(Instance::from_problem(&p), Err(DispatchError::Instance { .. })));
+        let coords = "NAME : c\nTYPE : CVRP\nDIMENSION : 2\nEDGE_WEIGHT_TYPE : EUC_2D\n\
+            CAPACITY : 5\nNODE_COORD_SECTION\n1 0 0\n2 1 1\nDEMAND_SECTION\n1 0\n2 1\n\
+            DEPOT_SECTION\n1\n-1\nEOF\n";
+        let p = crate::routing::formats::vrplib::parse(coords).unwrap();
+        let err = Instance::from_problem(&p).unwrap_err();
+        assert!(err.to_string().contains("explicit duration matrix"), "{err}");
+    }
+}

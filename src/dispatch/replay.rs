@@ -164,3 +164,77 @@ pub fn read_log(path: &Path) -> Result<DispatchLog, DispatchError> {
         other => other,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dispatch::ortec::tests::{STREAM, tiny};
+
+    fn ids(routes: &[&[u32]]) -> Vec<Vec<RequestId>> {
+        routes.iter().map(|r| r.iter().map(|&i| RequestId(i)).collect()).collect()
+    }
+
+    fn run(log: &[(u32, &[&[u32]])]) -> Replay {
+        let i = tiny();
+        let e = Episode::parse(STREAM, &i).unwrap();
+        let log: DispatchLog = log.iter().map(|(k, r)| (*k, ids(r))).collect();
+        replay(&i, &e, &log)
+    }
+
+    #[test]
+    fn a_valid_log_scores_its_driving_duration() {
+        let r = run(&[(0, &[&[1]]), (1, &[&[2]])]);
+        assert!(r.is_valid(), "{:?}", r.violations);
+        assert_eq!(r.cost_s, 1200 + 1400);
+        let both = run(&[(1, &[&[1, 2]])]);
+        assert!(both.is_valid(), "{:?}", both.violations);
+        assert_eq!(both.cost_s, 600 + 300 + 700);
+        assert_eq!(both.epoch_cost_s[&0], 0);
+    }
+
+    #[test]
+    fn every_broken_rule_is_reported() {
+        let v = run(&[(0, &[&[1, 2], &[]]), (2, &[])]).violations;
+        assert!(v.contains(&(0, RuleBreak::NotReleased { request: 2, released: 1 })), "{v:?}");
+        assert!(v.contains(&(0, RuleBreak::EmptyRoute { route: 1 })), "{v:?}");
+        assert!(v.contains(&(2, RuleBreak::OutsideEpisode { start: 0, end: 1 })), "{v:?}");
+        let v = run(&[(0, &[&[1]]), (1, &[&[1]])]).violations;
+        assert!(v.contains(&(1, RuleBreak::Twice { request: 1 })), "{v:?}");
+        assert!(v.contains(&(1, RuleBreak::MustDispatch { request: 2 })), "{v:?}");
+        let v = run(&[(1, &[&[2, 1, 7]])]).violations;
+        assert!(v.contains(&(1, RuleBreak::UnknownRequest { route: 0, request: 7 })), "{v:?}");
+    }
+
+    #[test]
+    fn late_service_a_late_return_and_overload_are_caught() {
+        let i = tiny();
+        let text = "request,release_epoch,must_dispatch_epoch,node,ready,due,service,demand\n\
+            1,0,1,1,4000,12000,60,6\n2,0,1,2,8000,16000,11250,6\n3,1,1,1,4000,8000,60,3\n";
+        let e = Episode::parse(text, &i).unwrap();
+        let mut done = vec![None; 3];
+        let (_, broken) = check_epoch(&i, &e, 1, &mut done, &ids(&[&[1, 2], &[3]]));
+        assert!(broken.contains(&RuleBreak::Capacity { route: 0, load: 12, capacity: 10 }));
+        assert!(broken.iter().any(|b| matches!(b, RuleBreak::DepotLate { route: 0, .. })));
+        // Route 2 leaves at 7200 and starts at 7800 <= 8000: on time.
+        assert!(!broken.iter().any(|b| matches!(b, RuleBreak::Late { .. })), "{broken:?}");
+        let late = "request,release_epoch,must_dispatch_epoch,node,ready,due,service,demand\n\
+            1,0,0,1,4000,4200,60,1\n2,0,1,2,8000,16000,60,1\n";
+        let e = Episode::parse(late, &i).unwrap();
+        let mut done = vec![None; 2];
+        let (_, broken) = check_epoch(&i, &e, 0, &mut done, &ids(&[&[2, 1]]));
+        assert!(
+            broken.contains(&RuleBreak::Late { route: 0, request: 1, start_s: 8360, due_s: 4200 }),
+            "{broken:?}"
+        );
+    }
+
+    #[test]
+    fn a_log_round_trips_through_the_controllers_json() {
+        let log: DispatchLog = [(1, ids(&[&[1, 2]])), (2, vec![])].into_iter().collect();
+        let text = to_json(&log);
+        assert_eq!(text, r#"{"1":[[1,2]],"2":[]}"#);
+        assert_eq!(parse_log(&text).unwrap(), log);
+        assert!(matches!(parse_log(r#"{"x":[]}"#), Err(DispatchError::Solution { .. })));
+        assert!(matches!(parse_log("[1]"), Err(DispatchError::Solution { .. })));
+    }
+}

@@ -43,3 +43,25 @@ pub fn sample_epoch(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dispatch::ortec::tests::tiny;
+    use rand::SeedableRng;
+
+    #[test]
+    fn sampled_requests_fit_alone_from_their_epoch_and_wait_for_it() {
+        let i = tiny();
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(5);
+        let all = sample_epoch(&i, 0, 1.0, &mut rng);
+        assert!(!all.is_empty() && all.len() <= MAX_REQUESTS_PER_EPOCH);
+        for s in &all {
+            assert!(i.fits_alone(s.node, s.ready_s, s.due_s, s.service_s, departure_s(0)));
+            assert!(s.ready_s >= departure_s(0) + i.duration_s[0][s.node]);
+        }
+        assert!(sample_epoch(&i, 0, 0.0, &mut rng).is_empty());
+        // From epoch 5 (departure 21600) nothing can be back by the depot's due 20000.
+        assert!(sample_epoch(&i, 5, 1.0, &mut rng).is_empty());
+    }
+}

@@ -256,3 +256,20 @@ impl Policy for Sampling {
         Ok(routes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_out_of_range_are_refused_by_name() {
+        assert!(SamplingConfig::default().validate().is_ok());
+        let bad = SamplingConfig { scenarios: 0, ..Default::default() };
+        assert!(matches!(bad.validate(), Err(DispatchError::Parameter { name: "scenarios", .. })));
+        let bad = SamplingConfig { dispatch_share: 1.5, ..Default::default() };
+        let err = bad.validate().unwrap_err().to_string();
+        assert!(err.contains("dispatch_share"), "{err}");
+        let bad = SamplingConfig { default_epoch_s: f64::NAN, ..Default::default() };
+        assert!(bad.validate().is_err());
+    }
+}
