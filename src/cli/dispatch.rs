@@ -13,17 +13,23 @@ use std::process::ExitCode;
 use std::time::Instant;
 use stockroute::SolveContext;
 use stockroute::dispatch::policies::{Sampling, SamplingConfig};
-use stockroute::dispatch::{Episode, Instance, PolicyName, play, replay};
+use stockroute::dispatch::{Episode, Instance, Policy, PolicyName, play, replay};
 
 /// Play a dynamic episode with a dispatch policy.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The static instance (ORTEC VRPLIB `.txt`).
-    pub instance: PathBuf,
+    /// The static instance (ORTEC VRPLIB `.txt`; not with `--protocol`).
+    #[arg(required_unless_present = "protocol")]
+    pub instance: Option<PathBuf>,
     /// The episode's request stream (CSV: request,release_epoch,must_dispatch_epoch,node,
     /// ready,due,service,demand).
-    #[arg(long)]
-    pub episode: PathBuf,
+    #[arg(long, required_unless_present = "protocol")]
+    pub episode: Option<PathBuf>,
+    /// Speak the upstream controller's JSON-lines protocol on stdin/stdout instead
+    /// (`python controller.py --instance I --epoch_tlim T -- stockroute dispatch --protocol`);
+    /// the epoch limit is the controller's `epoch_tlim` less a safety margin.
+    #[arg(long, conflicts_with_all = ["instance", "episode", "out", "check"])]
+    pub protocol: bool,
     /// Time limit per epoch, in seconds (the competition's final used 120).
     #[arg(long, default_value_t = 60.0)]
     pub epoch_time_limit_s: f64,
@@ -47,8 +53,15 @@ pub struct Args {
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let instance = Instance::read(&args.instance)?;
-    let episode = Episode::read(&args.episode, &instance)?;
+    let mut policy = build_policy(&args)?;
+    if args.protocol {
+        return super::dispatch_protocol::run(policy.as_mut(), args.seed);
+    }
+    let (Some(instance_path), Some(episode_path)) = (&args.instance, &args.episode) else {
+        anyhow::bail!("INSTANCE and --episode are required without --protocol");
+    };
+    let instance = Instance::read(instance_path)?;
+    let episode = Episode::read(episode_path, &instance)?;
     if let Some(path) = &args.check {
         let log = stockroute::dispatch::replay::read_log(path)?;
         let result = replay(&instance, &episode, &log);
@@ -70,17 +83,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
     }
     let limit = super::route::seconds(args.epoch_time_limit_s);
-    let mut policy = match (args.policy, &args.sampling_config) {
-        (PolicyName::Sampling, Some(path)) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let config: SamplingConfig =
-                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-            config.validate()?;
-            Box::new(Sampling::new(config, Default::default()))
-        }
-        (name, _) => name.build(Default::default()),
-    };
     let ctx = SolveContext::new(args.seed).with_cancel(super::interrupt::cancel_on_ctrl_c()?);
     let played = match play(&instance, &episode, policy.as_mut(), limit, &ctx) {
         Err(_) if ctx.cancel_token().is_cancelled() => return Ok(super::interrupt::interrupted()),
@@ -104,4 +106,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
     println!("{summary}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The policy the arguments name, with the sampling settings of `--sampling-config`.
+fn build_policy(args: &Args) -> anyhow::Result<Box<dyn Policy>> {
+    Ok(match (args.policy, &args.sampling_config) {
+        (PolicyName::Sampling, Some(path)) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let config: SamplingConfig =
+                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            config.validate()?;
+            Box::new(Sampling::new(config, Default::default()))
+        }
+        (name, _) => name.build(Default::default()),
+    })
 }

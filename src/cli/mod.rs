@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod dispatch;
+mod dispatch_protocol;
 mod exit;
 mod experiment;
 mod forecast;

@@ -13,6 +13,8 @@
 //! - [`policies`]: [`Policy`] and one file per policy: greedy, lazy and scenario sampling
 //!   with consensus; [`sample`] draws plausible future requests from the instance.
 //! - [`episode`]: [`play`] runs an episode epoch by epoch under a per-epoch deadline.
+//! - [`protocol`]: the upstream controller's JSON-lines messages, so the official harness
+//!   can run stockroute (`stockroute dispatch --protocol`).
 //! - [`replay`]: stockroute's own replay of the rules, sharing no code with the policies:
 //!   every dispatched route re-checked, the score recomputed.
 //!
@@ -43,6 +45,7 @@ pub mod epoch;
 pub mod error;
 pub mod ortec;
 pub mod policies;
+pub mod protocol;
 pub mod replay;
 pub mod sample;
 
