@@ -141,3 +141,61 @@ fn the_cli_refuses_an_episode_that_disagrees_with_the_rules_naming_the_line() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("line 2") && err.contains("must_dispatch_epoch 3"), "{err}");
 }
+
+/// Request streams drawn like the environment's (location, window, demand and service of
+/// four customers, kept when feasible alone from the release epoch) on the fixture's
+/// instance, `per_epoch` draws per epoch.
+fn random_episode(instance: &Instance, draws: &[[usize; 4]], per_epoch: usize) -> Episode {
+    use stockroute::dispatch::ortec::{Request, departure_s, must_dispatch_epoch};
+    let (start, end) = instance.epochs();
+    let mut requests = Vec::new();
+    for (k, d) in draws.iter().enumerate() {
+        let epoch = start + (k / per_epoch) as u32;
+        if epoch > end {
+            break;
+        }
+        let [loc, tw, dem, svc] = d.map(|x| 1 + x % instance.customers());
+        let (ready, due) = (instance.nodes[tw].ready_s, instance.nodes[tw].due_s);
+        let service = instance.nodes[svc].service_s;
+        if !instance.fits_alone(loc, ready, due, service, departure_s(epoch)) {
+            continue;
+        }
+        let must = must_dispatch_epoch(instance, loc, ready, due, service, epoch, end);
+        requests.push(Request {
+            id: RequestId(requests.len() as u32 + 1),
+            release_epoch: epoch,
+            must_dispatch_epoch: must,
+            node: loc,
+            ready_s: ready,
+            due_s: due,
+            service_s: service,
+            demand: instance.nodes[dem].demand,
+        });
+    }
+    Episode { start_epoch: start, end_epoch: end, requests }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// Whatever arrives, every policy dispatches every request exactly once, must-dispatch
+    /// ones in their epoch, on routes the replay accepts.
+    #[test]
+    fn every_policy_keeps_the_rules_on_random_arrivals(
+        draws in proptest::collection::vec(proptest::array::uniform4(0usize..1000), 4..40),
+        seed in 0u64..1000,
+    ) {
+        let (instance, _) = fixture();
+        let episode = random_episode(&instance, &draws, 10);
+        for name in PolicyName::ALL {
+            let mut policy = name.build(SolverConfig::default().with_max_iterations(100));
+            let ctx = SolveContext::new(seed);
+            let played =
+                play(&instance, &episode, policy.as_mut(), Duration::from_secs(5), &ctx).unwrap();
+            let again = replay(&instance, &episode, &played.log);
+            proptest::prop_assert!(again.is_valid(), "{}: {:?}", name, again.violations);
+            let sent: usize = played.log.values().flatten().map(Vec::len).sum();
+            proptest::prop_assert_eq!(sent, episode.requests.len());
+        }
+    }
+}
