@@ -11,11 +11,15 @@
 
 use crate::dispatch::epoch::Observation;
 use crate::dispatch::error::DispatchError;
-use crate::dispatch::ortec::{Instance, Node, Request, RequestId};
+use crate::dispatch::ortec::{Instance, MAX_EPOCH, Node, Request, RequestId};
 use serde::Deserialize;
 
 /// Most nodes accepted in a message (the largest ORTEC instance has 881).
 pub const MAX_NODES: usize = 20_000;
+
+/// Largest time, duration, demand or capacity accepted in a message (as the routing
+/// model's `MAX_TIME`: sums of them stay far from overflow).
+pub const MAX_VALUE: i64 = 1_000_000_000_000;
 
 /// An instance as the controller sends it (`dynamic_context`, or an `epoch_instance`).
 #[derive(Debug, Clone, Deserialize)]
@@ -86,6 +90,22 @@ pub struct StepAnswer {
     pub info: Option<serde_json::Value>,
 }
 
+/// Every number of `w` in `[0, MAX_VALUE]`.
+fn in_range(w: &WireInstance, what: &str) -> Result<(), DispatchError> {
+    let ok = |x: &i64| (0..=MAX_VALUE).contains(x);
+    let fields: [(&str, bool); 5] = [
+        ("duration_matrix", w.duration_matrix.iter().flatten().all(ok)),
+        ("time_windows", w.time_windows.iter().flatten().all(ok)),
+        ("service_times", w.service_times.iter().all(ok)),
+        ("demands", w.demands.iter().all(ok)),
+        ("capacity", ok(&w.capacity)),
+    ];
+    match fields.iter().find(|(_, fine)| !fine) {
+        Some((name, _)) => Err(bad(format!("{what}.{name} has a value outside [0, {MAX_VALUE}]"))),
+        None => Ok(()),
+    }
+}
+
 fn bad(message: String) -> DispatchError {
     DispatchError::Solution { file: None, message: format!("controller message: {message}") }
 }
@@ -128,9 +148,7 @@ pub fn instance(w: &WireInstance, name: &str) -> Result<Instance, DispatchError>
         nodes,
         capacity: w.capacity,
     };
-    if instance.duration_s.iter().flatten().any(|&d| d < 0) {
-        return Err(bad("dynamic_context.duration_matrix has a negative entry".into()));
-    }
+    in_range(w, "dynamic_context")?;
     Ok(instance)
 }
 
@@ -151,7 +169,11 @@ pub fn observation(
     else {
         return Err(bad("epoch_instance needs customer_idx, request_idx and must_dispatch".into()));
     };
+    in_range(w, "epoch_instance")?;
     let p = o.planning_starttime;
+    if !(0..=MAX_VALUE).contains(&p) || o.current_epoch > MAX_EPOCH || end_epoch > MAX_EPOCH {
+        return Err(bad(format!("planning_starttime {p} or epochs beyond {MAX_EPOCH}")));
+    }
     let mut requests = Vec::with_capacity(n);
     let mut must_dispatch = Vec::with_capacity(n);
     for k in 1..n {
