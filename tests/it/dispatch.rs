@@ -199,3 +199,63 @@ proptest::proptest! {
         }
     }
 }
+
+/// The controller's side of the JSON-lines protocol, played by the test: the binary asks
+/// for a reset, gets a two-epoch episode, answers each epoch with valid routes and exits 0.
+#[test]
+fn the_protocol_mode_speaks_the_controllers_json_lines() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stockroute"))
+        .args(["dispatch", "--protocol", "--policy", "sampling"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut to = child.stdin.take().unwrap();
+    let mut from = BufReader::new(child.stdout.take().unwrap());
+    let mut read = || {
+        let mut line = String::new();
+        from.read_line(&mut line).unwrap();
+        serde_json::from_str::<serde_json::Value>(&line).unwrap()
+    };
+    assert_eq!(read(), serde_json::json!({"action": "reset", "data": null}));
+    let context = r#"{"is_depot": [true, false, false], "coords": [[0, 0], [1, 0], [1, 1]],
+        "demands": [0, 3, 4], "capacity": 10,
+        "time_windows": [[0, 20000], [4000, 12000], [8000, 16000]], "service_times": [0, 60, 60],
+        "duration_matrix": [[0, 600, 700], [600, 0, 300], [700, 300, 0]]}"#;
+    let epoch = |e: u32, p: i64, ids: &str, nodes: &str, must: &str, tws: &str| {
+        format!(
+            r#"{{"current_epoch": {e}, "current_time": {}, "planning_starttime": {p},
+            "epoch_instance": {{"customer_idx": {nodes}, "request_idx": {ids},
+            "demands": [0, 3], "capacity": 10, "time_windows": {tws}, "service_times": [0, 60],
+            "duration_matrix": [[0, 600], [600, 0]], "must_dispatch": {must}}}}}"#,
+            p - 3600
+        )
+        .replace('\n', " ")
+    };
+    let first = epoch(0, 3600, "[0, 1]", "[0, 1]", "[false, false]", "[[0, 16400], [400, 8400]]");
+    let reset = format!(
+        r#"{{"observation": {first}, "info": {{"dynamic_context": {}, "is_static": false,
+        "start_epoch": 0, "end_epoch": 1, "num_epochs": 2, "epoch_tlim": 1}}}}"#,
+        context.replace('\n', " ")
+    )
+    .replace('\n', " ");
+    writeln!(to, "{reset}").unwrap();
+    // Nothing must go in epoch 0: the sampling policy waits.
+    assert_eq!(read(), serde_json::json!({"action": "step", "data": []}));
+    let second = epoch(1, 7200, "[0, 1]", "[0, 1]", "[false, true]", "[[0, 12800], [0, 4800]]");
+    writeln!(
+        to,
+        r#"{{"observation": {second}, "reward": 0, "done": false, "info": {{"error": null}}}}"#
+    )
+    .unwrap();
+    assert_eq!(read(), serde_json::json!({"action": "step", "data": [[1]]}));
+    writeln!(
+        to,
+        r#"{{"observation": null, "reward": -1200, "done": true, "info": {{"error": null}}}}"#
+    )
+    .unwrap();
+    assert!(child.wait().unwrap().success());
+}
