@@ -18,6 +18,9 @@ pub enum Error {
     /// The routing stage failed (bad instance file, invalid problem).
     #[error(transparent)]
     Routing(#[from] crate::routing::RoutingError),
+    /// The dispatch stage failed (bad episode file, a broken rule of the dynamic variant).
+    #[error(transparent)]
+    Dispatch(#[from] crate::dispatch::DispatchError),
     /// The road network, snapping or a travel matrix failed.
     #[error(transparent)]
     Road(#[from] crate::roads::error::RoadError),

@@ -15,6 +15,8 @@
 //!  [scenario] --clean series--> [forecast] --run--> [placement] --stock--+
 //!                                                                       |
 //!  [roads] --matrices, neighbour lists, point-to-point queries--> [routing] --routes
+//!                                                                     |
+//!                                        epochs, policies, replay  [dispatch]
 //!         \___________________ [plan] (the batch run), [experiment] ______/
 //!                         [report] renders; [api] and the CLI present
 //! ```
@@ -36,6 +38,8 @@
 //! - [`routing`]: the VRP model, solver, formats and independent checker;
 //!   [`routing::route_day`] routes and checks a delivery day per station,
 //!   [`routing::solve_checked`] one problem.
+//! - [`dispatch`]: the dynamic day: epoch-based dispatch policies over the routing stage,
+//!   the EURO-NeurIPS 2022 (ORTEC) dynamic rules as a test bench and their replay.
 //! - [`plan`]: the whole batch run, calling each entry point and nothing else;
 //!   [`experiment`]: champion/challenger trials of any stage; [`report`]: the HTML, SVG,
 //!   CSV and GeoJSON outputs of both.
@@ -60,6 +64,7 @@
 
 pub mod api;
 pub mod context;
+pub mod dispatch;
 pub mod error;
 pub mod experiment;
 pub mod forecast;

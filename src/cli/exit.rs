@@ -18,6 +18,7 @@
 //! chain as well gave the operating system's message twice (issue 19).
 
 use std::process::ExitCode;
+use stockroute::dispatch::DispatchError;
 use stockroute::experiment::ExperimentError;
 use stockroute::forecast::ForecastError;
 use stockroute::plan::PlanError;
@@ -43,6 +44,7 @@ pub fn code_of(err: &anyhow::Error) -> ExitCode {
             || cause.downcast_ref::<ExperimentError>().is_some_and(experiment_input)
             || cause.downcast_ref::<ForecastError>().is_some_and(forecast_input)
             || cause.downcast_ref::<stockroute::Error>().is_some_and(crate_input)
+            || cause.downcast_ref::<DispatchError>().is_some_and(dispatch_input)
             || cause.downcast_ref::<InputError>().is_some()
     });
     ExitCode::from(if input { INPUT } else { RUN_FAILURE })
@@ -91,12 +93,23 @@ fn experiment_input(e: &ExperimentError) -> bool {
     }
 }
 
+fn dispatch_input(e: &DispatchError) -> bool {
+    matches!(
+        e,
+        DispatchError::Episode { .. }
+            | DispatchError::Instance { .. }
+            | DispatchError::Solution { .. }
+            | DispatchError::Parameter { .. }
+    )
+}
+
 fn crate_input(e: &stockroute::Error) -> bool {
     match e {
         stockroute::Error::Scenario(s) => scenario_input(s),
         stockroute::Error::Plan(p) => plan_input(p),
         stockroute::Error::Experiment(x) => experiment_input(x),
         stockroute::Error::Forecast(f) => forecast_input(f),
+        stockroute::Error::Dispatch(d) => dispatch_input(d),
         _ => false,
     }
 }

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod bench;
+mod dispatch;
+mod dispatch_protocol;
 mod exit;
 mod experiment;
 mod forecast;
@@ -40,6 +42,8 @@ enum Command {
     Generate(generate::Args),
     /// Solve a vehicle routing instance (VRPLIB, Solomon or JSON).
     Route(route::Args),
+    /// Play a dynamic episode (EURO-NeurIPS 2022 rules) with a dispatch policy, or replay a solution.
+    Dispatch(dispatch::Args),
     /// Benchmarks: `bench routing <DIR>` (gaps to best-known), `bench placement` (LP sizes, times).
     Bench(bench::Args),
     /// Load an OSM extract, snap random points and time a travel matrix.
@@ -66,6 +70,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Route(args) => route::run(args),
+        Command::Dispatch(args) => dispatch::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Roads(args) => roads::run(args),
         Command::Forecast(args) => forecast::run(args),

@@ -3,6 +3,7 @@
 mod api;
 mod city;
 mod cli;
+mod dispatch;
 mod experiment;
 mod forecast;
 mod mutations;
