@@ -72,6 +72,7 @@ pub mod roads;
 pub mod routing;
 pub mod scenario;
 pub mod store;
+pub mod warehouse;
 
 pub use context::{CancelToken, Interrupted, Progress, SolveContext};
 pub use error::{Error, Result};
