@@ -28,6 +28,7 @@ pub use largest_gap::LargestGap;
 pub use midpoint::Midpoint;
 pub use return_route::Return;
 pub use s_shape::SShape;
+pub(crate) use s_shape::s_shape as s_shape_path;
 
 use super::error::WarehouseError;
 use super::layout::{Layout, Point};
