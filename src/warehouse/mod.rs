@@ -41,6 +41,7 @@
 pub mod batching;
 pub mod check;
 pub mod error;
+pub mod from_scenario;
 pub mod generate;
 pub mod layout;
 pub mod orders;
