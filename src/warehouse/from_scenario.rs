@@ -152,13 +152,13 @@ pub fn velocity_from_history(scenario: &Scenario, centre: &CentreId) -> Velocity
     let per = 1.0 / days.len().max(1) as f64;
     let (mut units, mut picks) = (vec![0.0; scenario.skus.len()], vec![0.0; scenario.skus.len()]);
     for r in &scenario.demand {
-        if served.get(r.zone.0 as usize) == Some(&true) && r.quantity > 0.0 {
-            if let (Some(u), Some(p)) =
+        if served.get(r.zone.0 as usize) == Some(&true)
+            && r.quantity > 0.0
+            && let (Some(u), Some(p)) =
                 (units.get_mut(r.sku.0 as usize), picks.get_mut(r.sku.0 as usize))
-            {
-                *u += r.quantity * per;
-                *p += per;
-            }
+        {
+            *u += r.quantity * per;
+            *p += per;
         }
     }
     Velocity { picks_per_day: picks, units_per_day: units }
