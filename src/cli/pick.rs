@@ -59,6 +59,8 @@ pub enum MethodArg {
     Exact,
     /// Local search on the aisle grid.
     Improved,
+    /// The routing stage's VRP search on the grid's distance matrix.
+    RoutingSearch,
     /// S-shape.
     SShape,
     /// Return.
@@ -75,6 +77,7 @@ impl From<MethodArg> for Method {
             MethodArg::Auto => Method::Auto,
             MethodArg::Exact => Method::Exact,
             MethodArg::Improved => Method::Improved,
+            MethodArg::RoutingSearch => Method::RoutingSearch,
             MethodArg::SShape => Method::SShape,
             MethodArg::Return => Method::Return,
             MethodArg::Midpoint => Method::Midpoint,

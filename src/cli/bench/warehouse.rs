@@ -5,7 +5,8 @@
 //! - single block: the exact DP against every classic heuristic and the local search (the
 //!   DP is the optimum, checked against brute force in the unit tests);
 //! - multi-block (2 to 4 blocks): the local search against S-shape and the best classic
-//!   heuristic per instance (never longer, and the mean saving over S-shape);
+//!   heuristic per instance (never longer, and the mean saving over S-shape), and the
+//!   routing stage's search on the same instances;
 //! - batching: a day's total travel under each policy against single-order picking, same
 //!   robots and totes;
 //! - slotting: the same day's travel with velocity, ABC, cube-per-order and random slotting
@@ -124,11 +125,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for blocks in [2u32, 3, 4] {
         for picks in [10usize, 20, 40] {
             let layout = generate::layout(blocks, 12, 20, 1)?;
-            let (mut vs_s, mut vs_best, mut longer) = (0.0, 0.0, 0);
+            let (mut vs_s, mut vs_best, mut longer, mut vrp_vs_s) = (0.0, 0.0, 0, 0.0);
             for _ in 0..args.instances {
                 let lines = random_lines(&layout, picks, &mut rng);
                 let improved = routed(&layout, &lines, Method::Improved, &ctx)? as f64;
                 let s = routed(&layout, &lines, Method::SShape, &ctx)? as f64;
+                let vrp = routed(&layout, &lines, Method::RoutingSearch, &ctx)? as f64;
+                vrp_vs_s += pct(vrp, s) / f64::from(args.instances);
                 let mut best = f64::INFINITY;
                 for m in Method::CLASSIC {
                     best = best.min(routed(&layout, &lines, m, &ctx)? as f64);
@@ -143,7 +146,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "multi-block blocks={blocks} aisles=12 picks={picks:>2}: improved shorter than s-shape by {vs_s:.1}% and than the best classic by {vs_best:.1}% on average; longer than the best classic on {longer} of {}",
                 args.instances
             );
-            multi.push(json!({"blocks": blocks, "picks": picks, "vs_s_shape_pct": vs_s, "vs_best_classic_pct": vs_best, "longer_than_best": longer}));
+            multi.push(json!({"blocks": blocks, "picks": picks, "vs_s_shape_pct": vs_s, "vs_best_classic_pct": vs_best, "longer_than_best": longer, "routing_search_vs_s_shape_pct": vrp_vs_s}));
         }
     }
     println!("multi-block: mean saving over s-shape {:.1}%", all_saving / f64::from(all_n));
