@@ -143,7 +143,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             all_saving += vs_s;
             all_n += 1;
             println!(
-                "multi-block blocks={blocks} aisles=12 picks={picks:>2}: improved shorter than s-shape by {vs_s:.1}% and than the best classic by {vs_best:.1}% on average; longer than the best classic on {longer} of {}",
+                "multi-block blocks={blocks} aisles=12 picks={picks:>2}: improved shorter than s-shape by {vs_s:.1}% and than the best classic by {vs_best:.1}% on average; longer than the best classic on {longer} of {}; routing search shorter than s-shape by {vrp_vs_s:.1}%",
                 args.instances
             );
             multi.push(json!({"blocks": blocks, "picks": picks, "vs_s_shape_pct": vs_s, "vs_best_classic_pct": vs_best, "longer_than_best": longer, "routing_search_vs_s_shape_pct": vrp_vs_s}));
