@@ -12,7 +12,8 @@
 //! # Complexity
 //! O(n^2) per 2-opt pass and O(n^2) per or-opt pass for n stops.
 
-use super::{Method, PickRouter};
+use super::PickRouter;
+use super::{largest_gap::LargestGap, midpoint::Midpoint, return_route::Return, s_shape::SShape};
 use crate::context::SolveContext;
 use crate::warehouse::error::WarehouseError;
 use crate::warehouse::layout::{Layout, Point};
@@ -47,8 +48,9 @@ impl PickRouter for Improved {
         let index: HashMap<Point, usize> =
             stops.iter().enumerate().map(|(i, s)| (s.point, i)).collect();
         let mut starts: Vec<Vec<usize>> = Vec::new();
-        for m in Method::CLASSIC {
-            let path = m.router(layout).route(layout, stops, ctx)?;
+        let classic: [&dyn PickRouter; 4] = [&SShape, &Return, &Midpoint, &LargestGap];
+        for m in classic {
+            let path = m.route(layout, stops, ctx)?;
             let order: Vec<usize> =
                 path.visit_order().iter().filter_map(|p| index.get(p).copied()).collect();
             if order.len() == stops.len() {
