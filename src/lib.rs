@@ -36,6 +36,10 @@
 //! - [`routing`]: the VRP model, solver, formats and independent checker;
 //!   [`routing::route_day`] routes and checks a delivery day per station,
 //!   [`routing::solve_checked`] one problem.
+//! - [`warehouse`]: inside a centre: the building's layout (an optional file per centre),
+//!   slotting by forecast velocity, pick batches, pick paths (the exact single-block DP,
+//!   classic heuristics, local search on the aisle grid) with an independent checker, and
+//!   robots; [`warehouse::pick_day`] is its entry point.
 //! - [`plan`]: the whole batch run, calling each entry point and nothing else;
 //!   [`experiment`]: champion/challenger trials of any stage; [`report`]: the HTML, SVG,
 //!   CSV and GeoJSON outputs of both.
