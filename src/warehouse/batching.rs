@@ -72,6 +72,10 @@ pub fn placed_lines(
         .collect()
 }
 
+/// The most orders seed and savings batching compare at once (a wave is cut into pools of
+/// this size in release order).
+pub const MAX_POOL: usize = 2000;
+
 /// Per order, what batching looks at.
 struct OrderInfo {
     totes: u32,
@@ -94,7 +98,8 @@ fn totes_of(volume_m3: f64, tote_m3: f64) -> u32 {
 /// for a wave shorter than a second; an interruption of the run.
 ///
 /// # Complexity
-/// Per wave of n orders: O(n) single-order and FCFS, O(n^2) seed and savings.
+/// Per wave of n orders: O(n) single-order and FCFS, O(n x min(n, MAX_POOL)) seed and
+/// savings.
 pub fn batch(
     layout: &Layout,
     day: &OrderDay,
@@ -149,14 +154,19 @@ pub fn batch(
         let end = start
             + by_release[start..]
                 .partition_point(|&i| day.orders[i as usize].release_s / wave_s == wave);
-        let members = &by_release[start..end];
-        let groups = match policy {
-            BatchingPolicy::SingleOrder => members.iter().map(|&i| vec![i]).collect(),
-            BatchingPolicy::Fcfs => fcfs(&infos, members, cap),
-            BatchingPolicy::Seed => seed(&infos, members, cap),
-            BatchingPolicy::Savings => savings(layout, &infos, members, cap),
-        };
-        batches.extend(groups.into_iter().map(|orders| Batch { wave, orders }));
+        // Seed and savings are quadratic in the orders they compare: a wave is cut into
+        // chunks of at most MAX_POOL orders in release order, so a day released all at once
+        // (a scenario's orders.csv) still batches in bounded time.
+        for members in by_release[start..end].chunks(MAX_POOL) {
+            ctx.check()?;
+            let groups = match policy {
+                BatchingPolicy::SingleOrder => members.iter().map(|&i| vec![i]).collect(),
+                BatchingPolicy::Fcfs => fcfs(&infos, members, cap),
+                BatchingPolicy::Seed => seed(&infos, members, cap),
+                BatchingPolicy::Savings => savings(layout, &infos, members, cap),
+            };
+            batches.extend(groups.into_iter().map(|orders| Batch { wave, orders }));
+        }
         start = end;
     }
     Ok(batches)
@@ -314,5 +324,28 @@ mod tests {
             }
         }
         assert!(batch(&layout, &day, &s, BatchingPolicy::Fcfs, 0, &ctx).is_err());
+    }
+
+    #[test]
+    fn a_day_released_at_once_is_batched_in_pools() {
+        let layout = generate::layout(1, 10, 10, 3).unwrap();
+        let options = DayOptions { skus: 150, lines: 6000, shift_s: 0, ..Default::default() };
+        let day = generate::order_day(&options, 2).unwrap();
+        assert!(day.orders.len() > MAX_POOL);
+        let s = slot(&layout, &day.skus, &velocity_from_day(&day), SlottingPolicy::Velocity, 0)
+            .unwrap();
+        let batches =
+            batch(&layout, &day, &s, BatchingPolicy::Seed, 3600, &SolveContext::new(0)).unwrap();
+        let mut seen = vec![0; day.orders.len()];
+        for o in batches.iter().flat_map(|b| &b.orders) {
+            seen[*o as usize] += 1;
+        }
+        assert!(seen.iter().all(|&c| c == 1));
+        // No batch mixes orders of two pools (pools are cut in release order).
+        for b in &batches {
+            let pools: std::collections::HashSet<_> =
+                b.orders.iter().map(|&o| o as usize / MAX_POOL).collect();
+            assert_eq!(pools.len(), 1);
+        }
     }
 }
