@@ -48,6 +48,9 @@ pub enum Error {
     /// A scenario or history could not be loaded, or a scenario not generated.
     #[error(transparent)]
     Scenario(#[from] crate::scenario::ScenarioError),
+    /// The warehouse stage failed (layout file, slotting, batching, pick paths).
+    #[error(transparent)]
+    Warehouse(#[from] crate::warehouse::WarehouseError),
     /// A batch planning run failed.
     #[error(transparent)]
     Plan(#[from] crate::plan::PlanError),

@@ -40,6 +40,10 @@
 //!   [`routing::solve_checked`] one problem.
 //! - [`dispatch`]: the dynamic day: epoch-based dispatch policies over the routing stage,
 //!   the EURO-NeurIPS 2022 (ORTEC) dynamic rules as a test bench and their replay.
+//! - [`warehouse`]: inside a centre: the building's layout (an optional file per centre),
+//!   slotting by forecast velocity, pick batches, pick paths (the exact single-block DP,
+//!   classic heuristics, local search on the aisle grid) with an independent checker, and
+//!   robots; [`warehouse::pick_day`] is its entry point.
 //! - [`plan`]: the whole batch run, calling each entry point and nothing else;
 //!   [`experiment`]: champion/challenger trials of any stage; [`report`]: the HTML, SVG,
 //!   CSV and GeoJSON outputs of both.
@@ -77,6 +81,7 @@ pub mod roads;
 pub mod routing;
 pub mod scenario;
 pub mod store;
+pub mod warehouse;
 
 pub use context::{CancelToken, Interrupted, Progress, SolveContext};
 pub use error::{Error, Result};

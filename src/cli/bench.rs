@@ -17,6 +17,7 @@ use stockroute::routing::formats::{self, Format};
 
 mod city;
 mod placement;
+mod warehouse;
 
 /// What to benchmark.
 #[derive(Debug, clap::Args)]
@@ -34,6 +35,9 @@ enum Target {
     /// A seeded N-stop delivery day on a city road graph, solved through the road oracle
     /// (no n x n matrix) and checked; road part timed apart from the search.
     City(city::Args),
+    /// The warehouse bars on seeded layouts and order days: pick paths, batching, slotting,
+    /// and a timed 50,000-line day.
+    Warehouse(warehouse::Args),
 }
 
 /// Options of `bench routing`.
@@ -67,6 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Target::Routing(a) => routing_bench(&a),
         Target::Placement(a) => placement::run(a),
         Target::City(a) => city::run(a),
+        Target::Warehouse(a) => warehouse::run(a),
     }
 }
 

@@ -23,6 +23,7 @@ use stockroute::experiment::ExperimentError;
 use stockroute::forecast::ForecastError;
 use stockroute::plan::PlanError;
 use stockroute::scenario::ScenarioError;
+use stockroute::warehouse::WarehouseError;
 
 /// Input rejected: validation failed, nothing was run.
 pub const INPUT: u8 = 1;
@@ -43,6 +44,7 @@ pub fn code_of(err: &anyhow::Error) -> ExitCode {
             || cause.downcast_ref::<PlanError>().is_some_and(plan_input)
             || cause.downcast_ref::<ExperimentError>().is_some_and(experiment_input)
             || cause.downcast_ref::<ForecastError>().is_some_and(forecast_input)
+            || cause.downcast_ref::<WarehouseError>().is_some_and(warehouse_input)
             || cause.downcast_ref::<stockroute::Error>().is_some_and(crate_input)
             || cause.downcast_ref::<DispatchError>().is_some_and(dispatch_input)
             || cause.downcast_ref::<InputError>().is_some()
@@ -70,6 +72,11 @@ fn forecast_input(e: &ForecastError) -> bool {
         | ForecastError::UnknownModel { .. } => true,
         _ => false,
     }
+}
+
+fn warehouse_input(e: &WarehouseError) -> bool {
+    // A layout file that cannot be read, or a path the checker refuses, is not the user's input.
+    !matches!(e, WarehouseError::Io { .. } | WarehouseError::CheckFailed { .. })
 }
 
 fn plan_input(e: &PlanError) -> bool {
@@ -110,6 +117,7 @@ fn crate_input(e: &stockroute::Error) -> bool {
         stockroute::Error::Experiment(x) => experiment_input(x),
         stockroute::Error::Forecast(f) => forecast_input(f),
         stockroute::Error::Dispatch(d) => dispatch_input(d),
+        stockroute::Error::Warehouse(w) => warehouse_input(w),
         _ => false,
     }
 }

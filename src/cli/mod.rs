@@ -14,12 +14,14 @@ mod experiment;
 mod forecast;
 mod generate;
 mod interrupt;
+mod pick;
 mod place;
 mod plan;
 mod roads;
 mod route;
 mod runs;
 mod serve;
+mod slot;
 mod validate;
 
 /// stockroute: forecast demand, place stock, route the last mile.
@@ -60,6 +62,10 @@ enum Command {
     Serve(serve::Args),
     /// Run a champion-vs-challenger experiment spec; record it, print the decision, write a report.
     Experiment(experiment::Args),
+    /// Batch, route (checked pick paths) and assign to robots one centre's orders.
+    Pick(pick::Args),
+    /// Slot one centre's SKUs by forecast velocity (or propose re-slotting swaps).
+    Slot(slot::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -79,6 +85,8 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Experiment(args) => experiment::run(args),
+        Command::Pick(args) => pick::run(args),
+        Command::Slot(args) => slot::run(args),
     };
     match outcome {
         Ok(code) => code,

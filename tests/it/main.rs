@@ -15,6 +15,7 @@ mod roads;
 mod routing;
 mod scenario;
 mod store;
+mod warehouse;
 
 /// Starts `cmd`, waits for a stderr line starting with `prefix` (printed once the command's
 /// Ctrl-C handler is installed), sends SIGINT and returns the exit status with the rest of
