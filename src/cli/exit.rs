@@ -105,6 +105,7 @@ fn dispatch_input(e: &DispatchError) -> bool {
         e,
         DispatchError::Episode { .. }
             | DispatchError::Instance { .. }
+            | DispatchError::InstanceFile(_)
             | DispatchError::Solution { .. }
             | DispatchError::Parameter { .. }
     )

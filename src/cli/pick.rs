@@ -22,6 +22,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use stockroute::ids::CentreId;
 use stockroute::warehouse::batching::BatchingPolicy;
+use stockroute::warehouse::error::WarehouseError;
 use stockroute::warehouse::paths::Method;
 use stockroute::warehouse::{PickConfig, pick_day};
 use stockroute::{Interrupted, SolveContext};
@@ -136,7 +137,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let picked = match pick_day(&input.layout, &input.day, &input.slotting, &config, &ctx) {
         Ok(p) => p,
-        Err(stockroute::Error::Interrupted(Interrupted::Cancelled)) => {
+        Err(WarehouseError::Interrupted(Interrupted::Cancelled)) => {
             return Ok(super::interrupt::interrupted());
         }
         Err(e) => return Err(e).context(format!("picking at {centre}")),

@@ -68,6 +68,9 @@ pub enum DispatchError {
     /// The episode was cancelled.
     #[error(transparent)]
     Interrupted(#[from] crate::context::Interrupted),
+    /// The instance file could not be read as VRPLIB.
+    #[error("reading the instance: {0}")]
+    InstanceFile(#[from] RoutingError),
     /// The static solver failed on an epoch's problem.
     #[error("epoch {epoch}: {source}")]
     Routing {

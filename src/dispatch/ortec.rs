@@ -78,11 +78,11 @@ impl Instance {
     /// Reads an ORTEC instance file (VRPLIB with an explicit matrix and time windows).
     ///
     /// # Errors
-    /// The reader's [`crate::routing::RoutingError`] (as [`crate::Error::Routing`]), or
+    /// [`DispatchError::InstanceFile`] with the reader's error, or
     /// [`DispatchError::Instance`] when the problem is not of the ORTEC shape.
-    pub fn read(path: &Path) -> Result<Self, crate::Error> {
+    pub fn read(path: &Path) -> Result<Self, DispatchError> {
         let problem = crate::routing::formats::vrplib::read(path)?;
-        Ok(Self::from_problem(&problem)?)
+        Self::from_problem(&problem)
     }
 
     /// The instance of a routing problem of the ORTEC shape: an explicit matrix whose

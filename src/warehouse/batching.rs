@@ -107,7 +107,7 @@ pub fn batch(
     policy: BatchingPolicy,
     wave_s: u32,
     ctx: &SolveContext,
-) -> Result<Vec<Batch>, crate::Error> {
+) -> Result<Vec<Batch>, WarehouseError> {
     if wave_s == 0 {
         return Err(WarehouseError::BadOption {
             option: "wave_s",

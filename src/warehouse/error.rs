@@ -80,6 +80,9 @@ pub enum WarehouseError {
         /// The allowed range, in words.
         expected: &'static str,
     },
+    /// The work was cancelled or ran out of time.
+    #[error(transparent)]
+    Interrupted(#[from] crate::context::Interrupted),
     /// The independent checker refused a pick path (a bug: methods must produce valid paths).
     #[error("pick path of batch {batch} failed the check: {reason}")]
     CheckFailed {

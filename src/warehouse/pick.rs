@@ -77,7 +77,7 @@ pub fn pick_day(
     slotting: &Slotting,
     config: &PickConfig,
     ctx: &SolveContext,
-) -> Result<PickDay, crate::Error> {
+) -> Result<PickDay, WarehouseError> {
     let batches = batch(layout, day, slotting, config.batching, config.wave_s, ctx)?;
     let router = config.method.router(layout);
     if !router.supports(layout) {
@@ -96,7 +96,7 @@ pub fn pick_day(
                 expected: "a thread pool of that size",
             }
         })?;
-    let routed: Result<Vec<PickedBatch>, crate::Error> = pool.install(|| {
+    let routed: Result<Vec<PickedBatch>, WarehouseError> = pool.install(|| {
         batches
             .into_par_iter()
             .enumerate()
