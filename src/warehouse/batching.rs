@@ -113,8 +113,7 @@ pub fn batch(
             option: "wave_s",
             value: 0,
             expected: "at least 1 s",
-        }
-        .into());
+        });
     }
     let cap = layout.spec.robots.totes;
     let mut infos = Vec::with_capacity(day.orders.len());
@@ -125,8 +124,7 @@ pub fn batch(
                 order: o.id.to_string(),
                 totes,
                 capacity: cap,
-            }
-            .into());
+            });
         }
         let lines = placed_lines(day, slotting, i as u32)?;
         let points: Vec<Point> =

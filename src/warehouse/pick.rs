@@ -85,8 +85,7 @@ pub fn pick_day(
             method: router.name(),
             blocks: layout.blocks(),
             max_blocks: 1,
-        }
-        .into());
+        });
     }
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(ctx.threads()).build().map_err(|_| {

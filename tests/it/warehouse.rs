@@ -61,9 +61,7 @@ fn every_line_of_the_centre_is_picked_once_on_checked_paths() {
     let exact = PickConfig { method: Method::Exact, ..PickConfig::default() };
     assert!(matches!(
         pick_day(&layout, &day, &slots, &exact, &ctx),
-        Err(stockroute::Error::Warehouse(
-            stockroute::warehouse::WarehouseError::Unsupported { .. }
-        ))
+        Err(stockroute::warehouse::WarehouseError::Unsupported { .. })
     ));
 }
 
