@@ -58,8 +58,12 @@ pub(crate) struct Tour {
     /// `tail_need[p]`: the skills the stops `stops[p..]` need together; kept only when a
     /// stop needs one (for 2-opt*, which hands a tail to another vehicle type).
     pub tail_need: Vec<u64>,
+    /// Distance of the tour in the compiled integer unit (the problem's distance times the
+    /// compiled scale, [`Compiled::scale`]).
     pub dist: i64,
+    /// Duration of the tour in the compiled integer time unit.
     pub duration: i64,
+    /// Cost of the tour in internal units (the problem's cost times the compiled scale).
     pub cost: f64,
 }
 
@@ -262,6 +266,7 @@ pub(crate) struct Insertion {
     pub kind: u32,
     /// Insert before `stops[pos]`.
     pub pos: u32,
+    /// Cost change of the insertion, in internal units (as [`Plan::cost`]).
     pub delta: f64,
 }
 
@@ -277,7 +282,10 @@ impl Plan {
         }
     }
 
-    /// Total cost in internal units: tours plus penalties of unassigned stops.
+    /// Total cost: tours plus penalties of unassigned stops.
+    ///
+    /// # Units
+    /// Internal units: the problem's cost times the compiled scale ([`Compiled::scale`]).
     pub fn cost(&self, c: &Compiled) -> f64 {
         let routes: f64 = self.tours.iter().map(|t| t.cost).sum();
         routes + self.unassigned.iter().map(|&s| c.penalty[s as usize]).sum::<f64>()

@@ -41,24 +41,25 @@ pub struct Unserved {
 pub struct Route {
     /// Index into [`Problem::vehicle_types`].
     pub vehicle_type: usize,
-    /// Which vehicle of that type (0-based).
+    /// Which vehicle of that type: an index from 0 (the outputs number it from 1).
     pub vehicle: usize,
     /// Stop indices in visiting order (depots omitted).
     pub stops: Vec<usize>,
-    /// Distance driven, in the problem's unit.
+    /// Distance driven, in the problem's distance unit (metres on roads).
     pub distance: f64,
-    /// Time from shift start to return, in the problem's unit.
+    /// Time from shift start to return, in the problem's time unit (seconds on roads).
     pub duration: f64,
 }
 
 /// When a route reaches and serves one of its stops.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Visit {
-    /// When the vehicle arrives at the stop.
+    /// When the vehicle arrives at the stop, in the problem's time unit (seconds on roads),
+    /// on the clock of the time windows.
     pub arrival: f64,
-    /// When service starts (after waiting for the time window to open).
+    /// When service starts (after waiting for the time window to open), in the same unit.
     pub start: f64,
-    /// When the vehicle leaves (service start + service time).
+    /// When the vehicle leaves (service start + service time), in the same unit.
     pub departure: f64,
 }
 
@@ -130,7 +131,7 @@ pub struct Solution {
     pub cost: f64,
     /// Sum of the penalties of unserved stops, in the same units.
     pub unserved_penalty: f64,
-    /// Total distance in the problem's unit.
+    /// Total distance in the problem's distance unit (metres on roads).
     pub distance: f64,
     /// Counters.
     pub stats: SolveStats,
