@@ -17,6 +17,7 @@ use stockroute::routing::formats::{self, Format};
 
 mod city;
 mod placement;
+mod td;
 mod warehouse;
 
 /// What to benchmark.
@@ -38,6 +39,12 @@ enum Target {
     /// The warehouse bars on seeded layouts and order days: pick paths, batching, slotting,
     /// and a timed 50,000-line day.
     Warehouse(warehouse::Args),
+    /// The Dabia et al. time-dependent VRPTW files of a folder: time-dependent plan vs the
+    /// static plan re-timed, gaps to the published values.
+    Td(td::Args),
+    /// Time per iteration of the time-dependent search against static solves of the same
+    /// generated instance.
+    TdSpeed(td::SpeedArgs),
 }
 
 /// Options of `bench routing`.
@@ -72,6 +79,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Target::Placement(a) => placement::run(a),
         Target::City(a) => city::run(a),
         Target::Warehouse(a) => warehouse::run(a),
+        Target::Td(a) => td::run(a),
+        Target::TdSpeed(a) => td::run_speed(a),
     }
 }
 

@@ -19,6 +19,7 @@ mod place;
 mod plan;
 mod roads;
 mod route;
+mod route_td;
 mod runs;
 mod serve;
 mod slot;

@@ -33,14 +33,19 @@ pub enum FormatArg {
     Solomon,
     /// The service's JSON.
     Json,
+    /// A Dabia et al. (2013) time-dependent VRPTW file (JSON): solved by the time-dependent
+    /// search, `--sol` written as a `solutions.json` entry.
+    Dabia,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Vrplib => Format::Vrplib,
-            FormatArg::Solomon => Format::Solomon,
-            FormatArg::Json => Format::Json,
+impl FormatArg {
+    /// The static reader's format; `None` for the time-dependent Dabia files.
+    fn static_format(self) -> Option<Format> {
+        match self {
+            FormatArg::Vrplib => Some(Format::Vrplib),
+            FormatArg::Solomon => Some(Format::Solomon),
+            FormatArg::Json => Some(Format::Json),
+            FormatArg::Dabia => None,
         }
     }
 }
@@ -87,7 +92,11 @@ pub struct Args {
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let format = args.format.map_or_else(|| Format::from_path(&args.file), Format::from);
+    let format = match args.format.map(FormatArg::static_format) {
+        Some(Some(format)) => format,
+        Some(None) => return super::route_td::run(&args, started),
+        None => Format::from_path(&args.file),
+    };
     let request = match &args.roads {
         Some(pbf) => on_roads(&args, pbf)?,
         None => formats::read(&args.file, format)?,

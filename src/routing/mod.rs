@@ -52,6 +52,7 @@ mod ruin;
 pub mod search;
 pub mod solution;
 mod solve;
+pub mod td;
 
 pub use arcs::DENSE_UP_TO;
 pub use check::{CheckReport, CheckViolation, check};

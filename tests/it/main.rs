@@ -15,6 +15,7 @@ mod roads;
 mod routing;
 mod scenario;
 mod store;
+mod td;
 mod warehouse;
 
 /// Starts `cmd`, waits for a stderr line starting with `prefix` (printed once the command's
