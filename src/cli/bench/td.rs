@@ -161,7 +161,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
 pub fn planar_instance(n: usize, seed: u64) -> TdInstance {
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
     let v = n + 2;
-    let mut pts = vec![[50.0, 50.0]];
+    let mut pts: Vec<[f64; 2]> = vec![[50.0, 50.0]];
     pts.extend((0..n).map(|_| [rng.random_range(0.0..100.0), rng.random_range(0.0..100.0)]));
     pts.push([50.0, 50.0]);
     let h = 2300.0;

@@ -173,7 +173,7 @@ pub fn best_timing(inst: &TdInstance, stops: &[u32], scratch: &mut Scratch) -> O
         return Some(best);
     }
     let end_hi = simulate(inst, stops, hi_t, &mut scratch.hi);
-    let mut offer = |t0: f64, best: &mut Timing| {
+    let offer = |t0: f64, best: &mut Timing| {
         if (lo_t..=hi_t).contains(&t0) {
             let d = end_arrival(inst, stops, t0) - t0;
             if d < best.duration {
@@ -198,7 +198,7 @@ pub fn best_timing(inst: &TdInstance, stops: &[u32], scratch: &mut Scratch) -> O
         }
         let v = node(inst, stops, k) as usize;
         let inside = |tau: f64| tau > a && tau < b;
-        let mut event = |tau: f64, best: &mut Timing| {
+        let event = |tau: f64, best: &mut Timing| {
             if inside(tau) {
                 offer(latest_start_reaching(inst, stops, k, tau), best);
             }
