@@ -26,7 +26,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use stockroute::SolveContext;
 use stockroute::routing::td::{self, SpeedModel, TdConfig, TdInstance};
-use stockroute::routing::{self, Depot, Locations, Objective, Problem, SolverConfig, Stop, TimeWindow, VehicleType};
+use stockroute::routing::{
+    self, Depot, Locations, Objective, Problem, SolverConfig, Stop, TimeWindow, VehicleType,
+};
 
 /// Options of `bench td`.
 #[derive(Debug, clap::Args)]
@@ -82,13 +84,17 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(&a.dir)
             .with_context(|| format!("listing {}", a.dir.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(&suffix)))
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(&suffix))
+            })
             .collect();
         names.sort();
         files.extend(names.into_iter().step_by(a.every));
     }
     let mut csv = match &a.csv {
-        Some(p) => Some(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?),
+        Some(p) => {
+            Some(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)
+        }
         None => None,
     };
     if let Some(f) = csv.as_mut() {
@@ -105,7 +111,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         let file = td::dabia::read(path)?;
         let inst = file.instance()?;
         let solve = |i: &TdInstance| {
-            let ctx = SolveContext::new(a.seed).with_time_limit(super::super::route::seconds(a.time_limit_s));
+            let ctx = SolveContext::new(a.seed)
+                .with_time_limit(super::super::route::seconds(a.time_limit_s));
             td::solve(i, &TdConfig::default(), &ctx).0
         };
         let plan = solve(&inst);
@@ -129,17 +136,36 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         let gap_s = gap.map_or(String::from("-"), |g| format!("{g:.3}"));
         println!(
             "{:<10} {:>11.2} {:>3} {:>4} {:>11} {:>3} {:>7} | {:>11.2} {:>3} {:>4}",
-            inst.name, plan.value, plan.routes.len(), verdict.late_arrivals, pub_value, pub_routes,
-            gap_s, fixed.value, fixed.routes.len(), fixed_verdict.late_arrivals
+            inst.name,
+            plan.value,
+            plan.routes.len(),
+            verdict.late_arrivals,
+            pub_value,
+            pub_routes,
+            gap_s,
+            fixed.value,
+            fixed.routes.len(),
+            fixed_verdict.late_arrivals
         );
         if let Some(f) = csv.as_mut() {
             let opt = known.is_some_and(|k| k.tags.iter().any(|t| t == "OPT"));
             writeln!(
                 f,
                 "{},{},{:.4},{},{},{},{},{},{},{},{:.4},{},{},{}",
-                inst.name, inst.customers(), plan.value, plan.routes.len(), verdict.late_arrivals,
-                verdict.is_ok(), pub_value, pub_routes, opt, gap_s, fixed.value, fixed.routes.len(),
-                fixed_verdict.late_arrivals, a.time_limit_s
+                inst.name,
+                inst.customers(),
+                plan.value,
+                plan.routes.len(),
+                verdict.late_arrivals,
+                verdict.is_ok(),
+                pub_value,
+                pub_routes,
+                opt,
+                gap_s,
+                fixed.value,
+                fixed.routes.len(),
+                fixed_verdict.late_arrivals,
+                a.time_limit_s
             )?;
         }
     }
@@ -147,10 +173,23 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let mean_gap = gaps.iter().sum::<f64>() / gaps.len().max(1) as f64;
     println!(
         "files {} | mean gap {:.3} % over {} with a published value | more routes than published: {} | late: td {} static {} | infeasible td plans {} | mean duration td {:.2} static re-timed {:.2} | td better on {} of {}",
-        files.len(), mean_gap, gaps.len(), more_routes, late_td, late_static, infeasible,
-        sum_td / k, sum_static / k, td_better, files.len()
+        files.len(),
+        mean_gap,
+        gaps.len(),
+        more_routes,
+        late_td,
+        late_static,
+        infeasible,
+        sum_td / k,
+        sum_static / k,
+        td_better,
+        files.len()
     );
-    Ok(if infeasible == 0 { ExitCode::SUCCESS } else { ExitCode::from(super::super::exit::RUN_FAILURE) })
+    Ok(if infeasible == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::super::exit::RUN_FAILURE)
+    })
 }
 
 /// A seeded R1-like time-dependent instance of `n` customers: points uniform in a 100 x 100

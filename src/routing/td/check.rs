@@ -145,7 +145,11 @@ pub fn retime(f: &DabiaFile, sol: &TdSolution) -> TdSolution {
         for w in p.windows(2) {
             let (i, j) = (w[0], w[1]);
             let arrive = drive(f, f.clusters[i][j] as usize, f.distances[i][j], now);
-            now = if j == end { arrive } else { arrive.max(f.time_windows[j][0]) + f.service_times[j] };
+            now = if j == end {
+                arrive
+            } else {
+                arrive.max(f.time_windows[j][0]) + f.service_times[j]
+            };
         }
         route.duration = now - route.t0;
     }

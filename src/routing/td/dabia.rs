@@ -155,7 +155,10 @@ fn validate(f: &DabiaFile, path: &Path) -> Result<(), TdError> {
     };
     let v = f.digraph.vertex_count;
     if !(2..=MAX_VERTICES).contains(&v) {
-        return Err(bad("digraph.vertex_count", format!("must be in [2, {MAX_VERTICES}], got {v}")));
+        return Err(bad(
+            "digraph.vertex_count",
+            format!("must be in [2, {MAX_VERTICES}], got {v}"),
+        ));
     }
     if f.start_depot != 0 {
         return Err(bad("start_depot", format!("must be 0, got {}", f.start_depot)));
@@ -174,8 +177,13 @@ fn validate(f: &DabiaFile, path: &Path) -> Result<(), TdError> {
         count(name, m.len())?;
         for (i, row) in m.iter().enumerate() {
             count(&format!("{name}[{i}]"), row.len())?;
-            if let Some(j) = row.iter().position(|&x| !(x.is_finite() && (0.0..=MAX_VALUE).contains(&x))) {
-                return Err(bad(&format!("{name}[{i}][{j}]"), format!("must be in [0, {MAX_VALUE:e}]")));
+            if let Some(j) =
+                row.iter().position(|&x| !(x.is_finite() && (0.0..=MAX_VALUE).contains(&x)))
+            {
+                return Err(bad(
+                    &format!("{name}[{i}][{j}]"),
+                    format!("must be in [0, {MAX_VALUE:e}]"),
+                ));
             }
         }
     }
@@ -183,7 +191,8 @@ fn validate(f: &DabiaFile, path: &Path) -> Result<(), TdError> {
     for (i, row) in f.clusters.iter().enumerate() {
         count(&format!("clusters[{i}]"), row.len())?;
         if let Some(j) = row.iter().position(|&c| c as usize >= f.cluster_count) {
-            let message = format!("category {} is not below cluster_count {}", row[j], f.cluster_count);
+            let message =
+                format!("category {} is not below cluster_count {}", row[j], f.cluster_count);
             return Err(bad(&format!("clusters[{i}][{j}]"), message));
         }
     }
@@ -200,7 +209,9 @@ fn validate(f: &DabiaFile, path: &Path) -> Result<(), TdError> {
         let message = format!("says {} arcs, the matrix has {arcs}", f.digraph.arc_count);
         return Err(bad("digraph.arc_count", message));
     }
-    if let Some(i) = f.digraph.coordinates.iter().position(|p| !(p[0].is_finite() && p[1].is_finite())) {
+    if let Some(i) =
+        f.digraph.coordinates.iter().position(|p| !(p[0].is_finite() && p[1].is_finite()))
+    {
         return Err(bad(&format!("digraph.coordinates[{i}]"), "must be finite".into()));
     }
     let [h0, h1] = f.horizon;
@@ -208,11 +219,21 @@ fn validate(f: &DabiaFile, path: &Path) -> Result<(), TdError> {
         return Err(bad("horizon", format!("must be 0 <= start < end <= {MAX_VALUE:e}")));
     }
     for (i, w) in f.time_windows.iter().enumerate() {
-        if !(w[0].is_finite() && w[1].is_finite() && w[0] <= w[1] && w[0].abs() <= MAX_VALUE && w[1].abs() <= MAX_VALUE) {
-            return Err(bad(&format!("time_windows[{i}]"), format!("[{}, {}] is empty or not finite", w[0], w[1])));
+        if !(w[0].is_finite()
+            && w[1].is_finite()
+            && w[0] <= w[1]
+            && w[0].abs() <= MAX_VALUE
+            && w[1].abs() <= MAX_VALUE)
+        {
+            return Err(bad(
+                &format!("time_windows[{i}]"),
+                format!("[{}, {}] is empty or not finite", w[0], w[1]),
+            ));
         }
     }
-    if let Some(i) = f.service_times.iter().position(|&s| !(s.is_finite() && (0.0..=MAX_VALUE).contains(&s))) {
+    if let Some(i) =
+        f.service_times.iter().position(|&s| !(s.is_finite() && (0.0..=MAX_VALUE).contains(&s)))
+    {
         return Err(bad(&format!("service_times[{i}]"), format!("must be in [0, {MAX_VALUE:e}]")));
     }
     let max_q = MAX_VALUE as i64;
@@ -226,23 +247,30 @@ fn validate(f: &DabiaFile, path: &Path) -> Result<(), TdError> {
         return Err(bad("vehicle_count", format!("must be in [1, {v}], got {}", f.vehicle_count)));
     }
     if f.cluster_count != f.cluster_speeds.len() {
-        let message = format!("has {} rows, cluster_count is {}", f.cluster_speeds.len(), f.cluster_count);
+        let message =
+            format!("has {} rows, cluster_count is {}", f.cluster_speeds.len(), f.cluster_count);
         return Err(bad("cluster_speeds", message));
     }
     if f.speed_zone_count != f.speed_zones.len() {
-        let message = format!("has {} zones, speed_zone_count is {}", f.speed_zones.len(), f.speed_zone_count);
+        let message = format!(
+            "has {} zones, speed_zone_count is {}",
+            f.speed_zones.len(),
+            f.speed_zone_count
+        );
         return Err(bad("speed_zones", message));
     }
     for (k, z) in f.speed_zones.iter().enumerate() {
         let start_ok = if k == 0 { z[0] == h0 } else { z[0] == f.speed_zones[k - 1][1] };
         if !(start_ok && z[0] < z[1] && z[1].is_finite()) {
-            let message = format!("[{}, {}] must start where the previous zone ends (the first at the horizon start) and be non-empty", z[0], z[1]);
+            let message = format!(
+                "[{}, {}] must start where the previous zone ends (the first at the horizon start) and be non-empty",
+                z[0], z[1]
+            );
             return Err(bad(&format!("speed_zones[{k}]"), message));
         }
     }
     let starts = f.speed_zones.iter().map(|z| z[0]).collect();
-    SpeedModel::new(starts, &f.cluster_speeds)
-        .map_err(|e| bad("cluster_speeds", e.to_string()))?;
+    SpeedModel::new(starts, &f.cluster_speeds).map_err(|e| bad("cluster_speeds", e.to_string()))?;
     Ok(())
 }
 

@@ -25,7 +25,9 @@
 
 use crate::context::SolveContext;
 use crate::routing::td::instance::{TIME_EPS, TdInstance};
-use crate::routing::td::schedule::{Scratch, Timing, best_timing, earliest_departures, latest_arrivals};
+use crate::routing::td::schedule::{
+    Scratch, Timing, best_timing, earliest_departures, latest_arrivals,
+};
 use crate::routing::td::solution::{TdRoute, TdSolution};
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -217,7 +219,8 @@ impl<'a> Search<'a> {
     }
 
     fn first_plan(&mut self, rng: &mut Pcg64Mcg) -> Plan {
-        let mut plan = Plan { tours: Vec::new(), unserved: (1..=self.inst.customers() as u32).collect() };
+        let mut plan =
+            Plan { tours: Vec::new(), unserved: (1..=self.inst.customers() as u32).collect() };
         // Most constrained first: by due time.
         let inst = self.inst;
         plan.unserved.sort_by(|&a, &b| inst.due[a as usize].total_cmp(&inst.due[b as usize]));
@@ -242,11 +245,10 @@ impl<'a> Search<'a> {
             if ruined.len() >= strings {
                 break;
             }
-            let Some((t, at)) = plan
-                .tours
-                .iter()
-                .enumerate()
-                .find_map(|(t, tour)| tour.stops.iter().position(|&s| s == c).map(|at| (t, at)))
+            let Some((t, at)) =
+                plan.tours.iter().enumerate().find_map(|(t, tour)| {
+                    tour.stops.iter().position(|&s| s == c).map(|at| (t, at))
+                })
             else {
                 continue;
             };
@@ -305,7 +307,13 @@ impl<'a> Search<'a> {
 
     /// The cheapest feasible `(tour, index in stops)` for `u`; `tour == tours.len()` opens a
     /// new tour.
-    fn best_insertion(&mut self, plan: &Plan, u: u32, rng: &mut Pcg64Mcg, blink: f64) -> Option<(usize, usize)> {
+    fn best_insertion(
+        &mut self,
+        plan: &Plan,
+        u: u32,
+        rng: &mut Pcg64Mcg,
+        blink: f64,
+    ) -> Option<(usize, usize)> {
         let inst = self.inst;
         let us = u as usize;
         self.candidates.clear();

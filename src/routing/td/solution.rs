@@ -64,7 +64,12 @@ pub fn read_published(path: &Path) -> Result<Vec<PublishedSolution>, TdError> {
     let bytes = std::fs::metadata(path).map_err(io)?.len();
     if bytes > MAX_SOLUTION_BYTES {
         let path = path.to_path_buf();
-        return Err(TdError::TooLarge { path, bytes, limit: MAX_SOLUTION_BYTES, what: "solution list" });
+        return Err(TdError::TooLarge {
+            path,
+            bytes,
+            limit: MAX_SOLUTION_BYTES,
+            what: "solution list",
+        });
     }
     let text = std::fs::read_to_string(path).map_err(io)?;
     let de = &mut serde_json::Deserializer::from_str(&text);
