@@ -226,8 +226,8 @@ pub fn planar_instance(n: usize, seed: u64) -> TdInstance {
     let service = 100.0;
     let (mut ready, mut due) = (vec![0.0], vec![h]);
     for c in 1..=n {
-        // Reachable and able to return even at the slowest speed (1/3).
-        let d = 3.0 * dist[c].max(dist[c * v + v - 1]);
+        // Reachable and able to return even at the slowest speed (1/3, a little more).
+        let d = 3.1 * dist[c].max(dist[c * v + v - 1]);
         let (lo, hi) = (d, (h - d - service).max(d));
         let centre = rng.random_range(lo..=hi);
         let half = rng.random_range(50.0..300.0);

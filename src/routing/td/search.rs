@@ -56,6 +56,12 @@ pub struct TdConfig {
     /// Insertion positions priced exactly per customer (the others are ranked by their
     /// estimated detour); see the module docs.
     pub exact_positions: usize,
+    /// From this many customers up, a customer is offered only to the tours that hold one
+    /// of its [`TdConfig::near_tours`] nearest neighbours (and a new tour), as the static
+    /// solver restricts insertion at city scale; below it, to every tour (the Dabia sizes).
+    pub near_tours_from: usize,
+    /// See [`TdConfig::near_tours_from`].
+    pub near_tours: usize,
 }
 
 impl Default for TdConfig {
@@ -68,6 +74,8 @@ impl Default for TdConfig {
             t_start: 0.1,
             t_end: 0.001,
             exact_positions: 64,
+            near_tours_from: 500,
+            near_tours: 16,
         }
     }
 }
@@ -124,10 +132,19 @@ struct Search<'a> {
     inst: &'a TdInstance,
     config: &'a TdConfig,
     neighbours: Vec<Vec<u32>>,
+    /// Whether a route serving the customer alone is feasible: those that fail it are left
+    /// out and not tried again (on the generated 1,000-stop day 58 of them took most of an
+    /// iteration's insertion scans).
+    alone: Vec<bool>,
     penalty: f64,
     scratch: Scratch,
     trial: Vec<u32>,
     candidates: Vec<(f64, usize, usize)>,
+    /// The tour of each customer during a recreate (`u32::MAX`: none), with
+    /// [`TdConfig::near_tours_from`].
+    tour_of: Vec<u32>,
+    /// The tours offered to the customer being inserted.
+    offered: Vec<usize>,
 }
 
 /// Counters of a time-dependent solve.
@@ -207,14 +224,25 @@ impl<'a> Search<'a> {
         // More than any route can last: leaving a customer out never pays.
         let day = inst.due[inst.end() as usize] - inst.ready[0];
         let penalty = 10.0 * day.max(1.0) + inst.service.iter().sum::<f64>();
+        let mut scratch = Scratch::default();
+        let mut alone = vec![false];
+        alone.extend(
+            (1..=n as u32).map(|c| {
+                inst.demand[c as usize] <= inst.capacity
+                    && best_timing(inst, &[c], &mut scratch).is_some()
+            }),
+        );
         Search {
             inst,
             config,
             neighbours,
+            alone,
             penalty,
-            scratch: Scratch::default(),
+            scratch,
             trial: Vec::new(),
             candidates: Vec::new(),
+            tour_of: Vec::new(),
+            offered: Vec::new(),
         }
     }
 
@@ -290,9 +318,38 @@ impl<'a> Search<'a> {
     /// new tour); those that fit nowhere stay unserved.
     fn insert_all(&mut self, plan: &mut Plan, rng: &mut Pcg64Mcg, blink: f64) {
         let pending = std::mem::take(&mut plan.unserved);
+        let near = self.inst.customers() >= self.config.near_tours_from;
+        if near {
+            self.tour_of.clear();
+            self.tour_of.resize(self.inst.vertices, u32::MAX);
+            for (t, tour) in plan.tours.iter().enumerate() {
+                for &s in &tour.stops {
+                    self.tour_of[s as usize] = t as u32;
+                }
+            }
+        }
         for u in pending {
+            if !self.alone[u as usize] {
+                plan.unserved.push(u);
+                continue;
+            }
+            self.offered.clear();
+            if near {
+                let k = self.config.near_tours;
+                for &v in self.neighbours[u as usize - 1].iter().take(k) {
+                    let t = self.tour_of[v as usize];
+                    if t != u32::MAX && !self.offered.contains(&(t as usize)) {
+                        self.offered.push(t as usize);
+                    }
+                }
+            } else {
+                self.offered.extend(0..plan.tours.len());
+            }
             match self.best_insertion(plan, u, rng, blink) {
                 Some((tour, at)) => {
+                    if near {
+                        self.tour_of[u as usize] = tour as u32;
+                    }
                     if tour == plan.tours.len() {
                         plan.tours.push(Tour { stops: vec![u], ..Tour::default() });
                     } else {
@@ -317,7 +374,8 @@ impl<'a> Search<'a> {
         let inst = self.inst;
         let us = u as usize;
         self.candidates.clear();
-        for (t, tour) in plan.tours.iter().enumerate() {
+        for &t in &self.offered {
+            let tour = &plan.tours[t];
             if tour.load + inst.demand[us] > inst.capacity || tour.timing.is_none() {
                 continue;
             }
