@@ -76,7 +76,7 @@ pub fn check(f: &DabiaFile, sol: &TdSolution) -> TdCheck {
             continue;
         }
         let [open, close] = f.time_windows[0];
-        if !(route.t0 >= open - CHECK_EPS && route.t0 <= close + CHECK_EPS) {
+        if route.t0.is_nan() || route.t0 < open - CHECK_EPS || route.t0 > close + CHECK_EPS {
             violations.push(format!("route {r}: t0 {} is outside the depot window", route.t0));
         }
         let mut now = route.t0;

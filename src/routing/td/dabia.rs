@@ -173,18 +173,13 @@ fn validate(f: &DabiaFile, path: &Path) -> Result<(), TdError> {
     count("service_times", f.service_times.len())?;
     count("time_windows", f.time_windows.len())?;
     count("digraph.coordinates", f.digraph.coordinates.len())?;
-    for (name, m) in [("distances", &f.distances)] {
-        count(name, m.len())?;
-        for (i, row) in m.iter().enumerate() {
-            count(&format!("{name}[{i}]"), row.len())?;
-            if let Some(j) =
-                row.iter().position(|&x| !(x.is_finite() && (0.0..=MAX_VALUE).contains(&x)))
-            {
-                return Err(bad(
-                    &format!("{name}[{i}][{j}]"),
-                    format!("must be in [0, {MAX_VALUE:e}]"),
-                ));
-            }
+    count("distances", f.distances.len())?;
+    for (i, row) in f.distances.iter().enumerate() {
+        count(&format!("distances[{i}]"), row.len())?;
+        let bad_entry = |x: &f64| !(x.is_finite() && (0.0..=MAX_VALUE).contains(x));
+        if let Some(j) = row.iter().position(bad_entry) {
+            let message = format!("must be in [0, {MAX_VALUE:e}]");
+            return Err(bad(&format!("distances[{i}][{j}]"), message));
         }
     }
     count("clusters", f.clusters.len())?;
@@ -299,8 +294,8 @@ mod tests {
         assert_eq!(f.customers(), 2);
         let inst = f.instance().unwrap();
         assert_eq!(inst.vertices, 4);
-        assert_eq!(inst.dist[1 * 4 + 3], 100.0);
-        assert!(inst.dist[3 * 4 + 0].is_infinite(), "arcs out of the end depot are closed");
+        assert_eq!(inst.dist[7], 100.0);
+        assert!(inst.dist[12].is_infinite(), "arcs out of the end depot are closed");
     }
 
     fn error_of(text: &str) -> String {

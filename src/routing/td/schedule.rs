@@ -160,7 +160,7 @@ pub struct Scratch {
 pub fn best_timing(inst: &TdInstance, stops: &[u32], scratch: &mut Scratch) -> Option<Timing> {
     let lo_t = inst.ready[0];
     let hi_t = latest_arrivals(inst, stops, &mut scratch.latest);
-    if !(hi_t >= lo_t - TIME_EPS) {
+    if hi_t.is_nan() || hi_t < lo_t - TIME_EPS {
         return None;
     }
     let hi_t = hi_t.max(lo_t);
@@ -172,7 +172,7 @@ pub fn best_timing(inst: &TdInstance, stops: &[u32], scratch: &mut Scratch) -> O
     if hi_t <= lo_t {
         return Some(best);
     }
-    let end_hi = simulate(inst, stops, hi_t, &mut scratch.hi);
+    simulate(inst, stops, hi_t, &mut scratch.hi);
     let offer = |t0: f64, best: &mut Timing| {
         if (lo_t..=hi_t).contains(&t0) {
             let d = end_arrival(inst, stops, t0) - t0;
@@ -182,7 +182,6 @@ pub fn best_timing(inst: &TdInstance, stops: &[u32], scratch: &mut Scratch) -> O
         }
     };
     offer(hi_t, &mut best);
-    let _ = end_hi;
     let zones = inst.model.starts();
     // Departures from the depot on a zone boundary.
     for &z in zones {
@@ -193,7 +192,7 @@ pub fn best_timing(inst: &TdInstance, stops: &[u32], scratch: &mut Scratch) -> O
     let n = stops.len();
     for k in 1..=n + 1 {
         let (a, b) = (scratch.lo[k], scratch.hi[k]);
-        if !(b > a) {
+        if b.is_nan() || b <= a {
             continue;
         }
         let v = node(inst, stops, k) as usize;

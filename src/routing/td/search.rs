@@ -231,12 +231,10 @@ impl<'a> Search<'a> {
         let penalty = 10.0 * day.max(1.0) + inst.service.iter().sum::<f64>();
         let mut scratch = Scratch::default();
         let mut alone = vec![false];
-        alone.extend(
-            (1..=n as u32).map(|c| {
-                inst.demand[c as usize] <= inst.capacity
-                    && best_timing(inst, &[c], &mut scratch).is_some()
-            }),
-        );
+        alone.extend((1..=n as u32).map(|c| {
+            inst.demand[c as usize] <= inst.capacity
+                && best_timing(inst, &[c], &mut scratch).is_some()
+        }));
         Search {
             inst,
             config,
@@ -305,7 +303,7 @@ impl<'a> Search<'a> {
     /// Greedy insertion with blinks, in one of SISR's orders.
     fn recreate(&mut self, plan: &mut Plan, rng: &mut Pcg64Mcg) {
         let inst = self.inst;
-        let by = |key: &dyn Fn(u32) -> f64, list: &mut Vec<u32>| {
+        let by = |key: &dyn Fn(u32) -> f64, list: &mut [u32]| {
             list.sort_by(|&a, &b| key(a).total_cmp(&key(b)));
         };
         let far = |s: u32| -inst.distance(0, s);
@@ -408,13 +406,14 @@ impl<'a> Search<'a> {
             self.candidates.truncate(k);
         }
         let mut best: Option<(f64, usize, usize)> = None;
-        if plan.tours.len() < inst.max_routes && inst.demand[us] <= inst.capacity {
-            if let Some(t) = best_timing(inst, &[u], &mut self.scratch) {
-                best = Some((t.duration, plan.tours.len(), 0));
-            }
+        if plan.tours.len() < inst.max_routes
+            && inst.demand[us] <= inst.capacity
+            && let Some(t) = best_timing(inst, &[u], &mut self.scratch)
+        {
+            best = Some((t.duration, plan.tours.len(), 0));
         }
-        for i in 0..self.candidates.len() {
-            let (_, t, p) = self.candidates[i];
+        let candidates = std::mem::take(&mut self.candidates);
+        for &(_, t, p) in &candidates {
             let tour = &plan.tours[t];
             self.trial.clear();
             self.trial.extend_from_slice(&tour.stops[..p]);
@@ -426,6 +425,7 @@ impl<'a> Search<'a> {
                 best = Some((delta, t, p));
             }
         }
+        self.candidates = candidates;
         best.map(|(_, t, p)| (t, p))
     }
 
