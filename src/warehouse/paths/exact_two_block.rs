@@ -33,7 +33,7 @@ use crate::warehouse::error::WarehouseError;
 use crate::warehouse::layout::{Layout, Point};
 use crate::warehouse::orders::Stop;
 use crate::warehouse::path::{PathBuilder, PickPath};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Cross aisles the state holds (two blocks).
 const MAX_CROSS: usize = 3;
@@ -106,7 +106,22 @@ struct State {
     phase: Phase,
 }
 
+/// Distinct state codes ([`State::code`]): degrees, labels, phase.
+const CODES: usize = 27 * 27 * 3;
+
 impl State {
+    /// A dense code, for the sweep's scratch table (and its order: ties break by it).
+    fn code(&self) -> usize {
+        let mut c = 0;
+        for v in 0..MAX_CROSS {
+            c = c * 3 + self.deg[v] as usize;
+        }
+        for v in 0..MAX_CROSS {
+            c = c * 3 + usize::from(self.comp[v]);
+        }
+        c * 3 + self.phase as usize
+    }
+
     const EMPTY: State =
         State { deg: [Deg::Zero; MAX_CROSS], comp: [0; MAX_CROSS], phase: Phase::NotStarted };
     const CLOSED: State = State { phase: Phase::Closed, ..State::EMPTY };
@@ -252,7 +267,7 @@ fn step(s: &State, k: usize, cross: &[u8], moves: &[Move], depot: DepotAt) -> Op
             uf.union(k + b, k + b + 1);
         }
     }
-    let new_act: Vec<bool> = new_deg[..k].iter().map(|&d| d != Deg::Zero).collect();
+    let new_act: [bool; MAX_CROSS] = std::array::from_fn(|c| new_deg[c] != Deg::Zero);
     let any_new = new_act.iter().any(|&a| a);
     let mut closes = false;
     for c in (0..k).filter(|&c| old_act[c]) {
@@ -275,14 +290,15 @@ fn step(s: &State, k: usize, cross: &[u8], moves: &[Move], depot: DepotAt) -> Op
         return None; // the depot's aisle went by untouched
     }
     let mut next = State { phase: Phase::Open, ..State::EMPTY };
-    let mut labels: Vec<usize> = Vec::with_capacity(k);
+    let (mut labels, mut used) = ([usize::MAX; MAX_CROSS], 0);
     for c in (0..k).filter(|&c| new_act[c]) {
         let r = uf.find(k + c);
-        let label = match labels.iter().position(|&l| l == r) {
+        let label = match labels[..used].iter().position(|&l| l == r) {
             Some(i) => i,
             None => {
-                labels.push(r);
-                labels.len() - 1
+                labels[used] = r;
+                used += 1;
+                used - 1
             }
         };
         next.deg[c] = new_deg[c];
@@ -364,50 +380,62 @@ fn exact(layout: &Layout, stops: &[Stop]) -> PickPath {
         }
     }
     let depot = layout.spec.depot_aisle as usize;
-    // best[j]: state after aisle j -> (cost, how it was reached).
-    let mut best: Vec<BTreeMap<State, (i64, Back)>> = Vec::with_capacity(n);
-    let mut frontier: BTreeMap<State, (i64, Option<Back>)> = BTreeMap::new();
-    frontier.insert(State::EMPTY, (0, None));
+    // best[j]: the states after aisle j, by code, with their cost and how they were reached.
+    let mut best: Vec<Vec<(State, i64, Back)>> = Vec::with_capacity(n);
+    let mut table: Vec<Option<(State, i64, Back)>> = vec![None; CODES];
+    let start = (State::EMPTY, 0, (State::EMPTY, [0; MAX_CROSS], [0; MAX_CROSS - 1]));
+    let mut frontier: Vec<(State, i64, Back)> = vec![start];
     for j in 0..n {
         let lists: Vec<Vec<Move>> = (0..blocks).map(|b| sub[j][b].moves(lens[b])).collect();
-        let all = combos(&lists);
+        // Each combination of sub-aisle moves once: (moves, their cost, their indices).
+        let all: Vec<([Move; MAX_CROSS - 1], i64, [usize; MAX_CROSS - 1])> = combos(&lists)
+            .into_iter()
+            .map(|combo| {
+                let mut moves = [lists[0][0]; MAX_CROSS - 1];
+                let mut idx = [0usize; MAX_CROSS - 1];
+                for (b, &i) in combo.iter().enumerate() {
+                    moves[b] = lists[b][i];
+                    idx[b] = i;
+                }
+                (moves, combo.iter().zip(&lists).map(|(&i, l)| l[i].cost_cm).sum(), idx)
+            })
+            .collect();
         // The frontier before aisle 0 is empty: no stretch leads to it.
         let dx = if j == 0 { 0 } else { layout.aisle_x_cm[j] - layout.aisle_x_cm[j - 1] };
         let depot_at = DepotAt { leaving: j >= 1 && j - 1 == depot, passed: j >= 1 && j > depot };
-        let mut next: BTreeMap<State, (i64, Back)> = BTreeMap::new();
-        for (s, &(cost, _)) in &frontier {
-            let uses = if j == 0 { vec![[0; MAX_CROSS]] } else { cross_uses(s, k) };
+        for &(s, cost, _) in &frontier {
+            let uses = if j == 0 { vec![[0; MAX_CROSS]] } else { cross_uses(&s, k) };
             for cross in &uses {
                 let cross_cost = i64::from(cross.iter().sum::<u8>()) * dx;
-                for combo in &all {
-                    let moves: Vec<Move> = combo.iter().zip(&lists).map(|(&i, l)| l[i]).collect();
-                    let Some(t) = step(s, k, &cross[..k], &moves, depot_at) else {
+                for (moves, moves_cost, idx) in &all {
+                    let Some(t) = step(&s, k, &cross[..k], &moves[..blocks], depot_at) else {
                         continue;
                     };
-                    let total = cost + cross_cost + moves.iter().map(|m| m.cost_cm).sum::<i64>();
-                    let mut idx = [0usize; MAX_CROSS - 1];
-                    idx[..combo.len()].copy_from_slice(combo);
-                    if next.get(&t).is_none_or(|&(c, _)| total < c) {
-                        next.insert(t, (total, (*s, *cross, idx)));
+                    let total = cost + cross_cost + moves_cost;
+                    let slot = &mut table[t.code()];
+                    if slot.is_none_or(|(_, c, _)| total < c) {
+                        *slot = Some((t, total, (s, *cross, *idx)));
                     }
                 }
             }
         }
-        frontier = next.iter().map(|(&s, &(c, b))| (s, (c, Some(b)))).collect();
-        best.push(next);
+        frontier = table.iter_mut().filter_map(Option::take).collect();
+        best.push(frontier.clone());
     }
     let last = n - 1;
     let end = best[last]
         .iter()
-        .filter(|(s, _)| is_final(s, k, depot == last))
-        .min_by_key(|(_, (c, _))| *c)
-        .map(|(s, _)| *s)
+        .filter(|(s, _, _)| is_final(s, k, depot == last))
+        .min_by_key(|(_, c, _)| *c)
+        .map(|(s, _, _)| *s)
         .expect("traversing every aisle twice is always a tour");
     // Walk the back pointers: each aisle's covers and the stretches before it.
     let mut chosen = vec![([0u8; MAX_CROSS], [Cover::None; MAX_CROSS - 1]); n];
     let mut s = end;
     for j in (0..n).rev() {
-        let (_, (prev, cross, idx)) = best[j][&s];
+        let Some(&(_, _, (prev, cross, idx))) = best[j].iter().find(|(t, _, _)| *t == s) else {
+            break;
+        };
         let mut covers = [Cover::None; MAX_CROSS - 1];
         for b in 0..blocks {
             covers[b] = sub[j][b].moves(lens[b])[idx[b]].cover;
