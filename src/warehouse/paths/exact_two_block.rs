@@ -252,13 +252,13 @@ fn step(s: &State, k: usize, cross: &[u8], moves: &[Move], depot: DepotAt) -> Op
     }
     // Old vertex c is c, new vertex c is k + c.
     let mut uf = Uf::new();
-    for c in 0..k {
+    for (c, &m) in cross.iter().enumerate().take(k) {
         for c2 in 0..c {
             if s.deg[c] != Deg::Zero && s.deg[c2] != Deg::Zero && s.comp[c] == s.comp[c2] {
                 uf.union(c, c2);
             }
         }
-        if cross[c] > 0 {
+        if m > 0 {
             uf.union(c, k + c);
         }
     }
@@ -385,8 +385,8 @@ fn exact(layout: &Layout, stops: &[Stop]) -> PickPath {
     let mut table: Vec<Option<(State, i64, Back)>> = vec![None; CODES];
     let start = (State::EMPTY, 0, (State::EMPTY, [0; MAX_CROSS], [0; MAX_CROSS - 1]));
     let mut frontier: Vec<(State, i64, Back)> = vec![start];
-    for j in 0..n {
-        let lists: Vec<Vec<Move>> = (0..blocks).map(|b| sub[j][b].moves(lens[b])).collect();
+    for (j, column) in sub.iter().enumerate() {
+        let lists: Vec<Vec<Move>> = column.iter().zip(&lens).map(|(a, &l)| a.moves(l)).collect();
         // Each combination of sub-aisle moves once: (moves, their cost, their indices).
         let all: Vec<([Move; MAX_CROSS - 1], i64, [usize; MAX_CROSS - 1])> = combos(&lists)
             .into_iter()
