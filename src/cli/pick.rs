@@ -54,10 +54,12 @@ impl From<BatchingArg> for BatchingPolicy {
 /// Pick-path methods on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum MethodArg {
-    /// Exact on one block, local search otherwise.
+    /// Exact on one and two blocks, local search otherwise.
     Auto,
     /// Ratliff-Rosenthal DP (one block).
     Exact,
+    /// Roodbergen-de Koster DP (one or two blocks).
+    ExactTwoBlock,
     /// Local search on the aisle grid.
     Improved,
     /// The routing stage's VRP search on the grid's distance matrix.
@@ -77,6 +79,7 @@ impl From<MethodArg> for Method {
         match m {
             MethodArg::Auto => Method::Auto,
             MethodArg::Exact => Method::Exact,
+            MethodArg::ExactTwoBlock => Method::ExactTwoBlock,
             MethodArg::Improved => Method::Improved,
             MethodArg::RoutingSearch => Method::RoutingSearch,
             MethodArg::SShape => Method::SShape,

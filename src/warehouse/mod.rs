@@ -15,7 +15,8 @@
 //! - [`batching`]: waves and robot trips within tote capacity (single order, FCFS, seed,
 //!   savings).
 //! - [`paths`]: one method per file behind [`paths::PickRouter`]: the classic heuristics,
-//!   the exact single-block DP and local search on the aisle grid for any layout;
+//!   the exact DPs for one block and for two blocks, and local search on the aisle grid
+//!   for any layout;
 //!   [`check`] re-walks every path independently.
 //! - [`robots`]: LPT assignment of batches to robots per wave and a narrow-aisle
 //!   congestion replay that counts waiting.

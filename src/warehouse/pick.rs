@@ -84,7 +84,7 @@ pub fn pick_day(
         return Err(WarehouseError::Unsupported {
             method: router.name(),
             blocks: layout.blocks(),
-            max_blocks: 1,
+            max_blocks: if config.method == Method::ExactTwoBlock { 2 } else { 1 },
         });
     }
     let pool =

@@ -77,7 +77,7 @@ fn pick_and_slot_subcommands_run_on_the_example() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let kpis: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(kpis["checked"], true);
-    assert_eq!(kpis["method"], "improved");
+    assert_eq!(kpis["method"], "exact-two-block"); // Monaco's centre has two blocks
     assert!(kpis["lines"].as_u64().unwrap() > 100);
     assert!(kpis["batches"].as_u64().unwrap() < kpis["orders"].as_u64().unwrap());
 

@@ -3,7 +3,9 @@
 //! Every family is generated from `--seed` (no file is read), every path goes through the
 //! independent checker, and the figures are printed as text and one JSON line:
 //! - single block: the exact DP against every classic heuristic and the local search (the
-//!   DP is the optimum, checked against brute force in the unit tests);
+//!   DP is the optimum, checked against brute force in the unit tests), and the two-block
+//!   DP against it (equal lengths on one block);
+//! - two blocks: the same against the two-block DP (Roodbergen and de Koster);
 //! - multi-block (2 to 4 blocks): the local search against S-shape and the best classic
 //!   heuristic per instance (never longer, and the mean saving over S-shape), and the
 //!   routing stage's search on the same instances;
@@ -81,6 +83,58 @@ fn pct(a: f64, b: f64) -> f64 {
     if b > 0.0 { 100.0 * (b - a) / b } else { 0.0 }
 }
 
+/// One row per aisle count and pick count on `blocks`-block layouts: every method's mean
+/// gap to the exact DP `dp`, the instances where a method was shorter than it (a wrong DP:
+/// must be 0), and where the two DPs disagree on one block (must be 0).
+fn exact_rows(
+    blocks: u32,
+    dp: Method,
+    args: &Args,
+    ctx: &SolveContext,
+    rng: &mut impl rand::Rng,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    const OTHERS: [Method; 5] =
+        [Method::SShape, Method::Return, Method::Midpoint, Method::LargestGap, Method::Improved];
+    let label = if blocks == 1 { "single-block" } else { "two-block" };
+    let mut rows = Vec::new();
+    for aisles in [5u32, 10, 20] {
+        for picks in [5usize, 15, 30] {
+            let layout = generate::layout(blocks, aisles, 20, 1)?;
+            let mut gaps = [0.0f64; 5];
+            let (mut beat, mut disagree) = (0, 0);
+            for _ in 0..args.instances {
+                let lines = random_lines(&layout, picks, rng);
+                let exact = routed(&layout, &lines, dp, ctx)?;
+                if blocks == 1 {
+                    disagree +=
+                        usize::from(routed(&layout, &lines, Method::ExactTwoBlock, ctx)? != exact);
+                }
+                let exact = exact as f64;
+                for (g, m) in gaps.iter_mut().zip(OTHERS) {
+                    let l = routed(&layout, &lines, m, ctx)? as f64;
+                    beat += usize::from(l < exact);
+                    *g += 100.0 * (l - exact) / exact.max(1.0) / f64::from(args.instances);
+                }
+            }
+            println!(
+                "{label} aisles={aisles:>2} picks={picks:>2}: gap to exact % s-shape {:.1} return {:.1} midpoint {:.1} largest-gap {:.1} improved {:.2}; instances where a method beat exact: {beat}{}",
+                gaps[0],
+                gaps[1],
+                gaps[2],
+                gaps[3],
+                gaps[4],
+                if blocks == 1 {
+                    format!("; two-block DP differed on {disagree}")
+                } else {
+                    String::new()
+                }
+            );
+            rows.push(json!({"aisles": aisles, "picks": picks, "gap_pct": {"s_shape": gaps[0], "return": gaps[1], "midpoint": gaps[2], "largest_gap": gaps[3], "improved": gaps[4]}, "beat_exact": beat, "dp_disagree": disagree}));
+        }
+    }
+    Ok(rows)
+}
+
 /// Runs the benchmark.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     use rand::SeedableRng;
@@ -88,36 +142,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(args.seed);
     let mut summary = serde_json::Map::new();
 
-    // Single block: exact vs the rest.
-    let mut single = Vec::new();
-    for aisles in [5u32, 10, 20] {
-        for picks in [5usize, 15, 30] {
-            let layout = generate::layout(1, aisles, 20, 1)?;
-            let mut gaps = [0.0f64; 5];
-            let mut exact_worse = 0;
-            for _ in 0..args.instances {
-                let lines = random_lines(&layout, picks, &mut rng);
-                let exact = routed(&layout, &lines, Method::Exact, &ctx)? as f64;
-                for (g, m) in gaps.iter_mut().zip([
-                    Method::SShape,
-                    Method::Return,
-                    Method::Midpoint,
-                    Method::LargestGap,
-                    Method::Improved,
-                ]) {
-                    let l = routed(&layout, &lines, m, &ctx)? as f64;
-                    exact_worse += usize::from(l < exact);
-                    *g += 100.0 * (l - exact) / exact.max(1.0) / f64::from(args.instances);
-                }
-            }
-            println!(
-                "single-block aisles={aisles:>2} picks={picks:>2}: gap to exact % s-shape {:.1} return {:.1} midpoint {:.1} largest-gap {:.1} improved {:.2}; instances where a method beat exact: {exact_worse}",
-                gaps[0], gaps[1], gaps[2], gaps[3], gaps[4]
-            );
-            single.push(json!({"aisles": aisles, "picks": picks, "gap_pct": {"s_shape": gaps[0], "return": gaps[1], "midpoint": gaps[2], "largest_gap": gaps[3], "improved": gaps[4]}, "beat_exact": exact_worse}));
-        }
-    }
-    summary.insert("single_block".into(), json!(single));
+    // Single and two blocks: the exact DPs vs the rest.
+    summary
+        .insert("single_block".into(), json!(exact_rows(1, Method::Exact, &args, &ctx, &mut rng)?));
+    summary.insert(
+        "two_block".into(),
+        // Its own stream, so the rows after it draw the same instances as before it existed.
+        json!(exact_rows(
+            2,
+            Method::ExactTwoBlock,
+            &args,
+            &ctx,
+            &mut rand_pcg::Pcg64Mcg::seed_from_u64(args.seed.wrapping_add(2)),
+        )?),
+    );
 
     // Multi-block: improved vs S-shape and the best classic heuristic.
     let mut multi = Vec::new();

@@ -19,6 +19,7 @@
 //! Every method writes a [`PickPath`] the independent checker re-walks.
 
 mod exact;
+mod exact_two_block;
 mod improved;
 mod largest_gap;
 mod midpoint;
@@ -27,6 +28,7 @@ mod routing_search;
 mod s_shape;
 
 pub use exact::Exact;
+pub use exact_two_block::ExactTwoBlock;
 pub use improved::Improved;
 pub use largest_gap::LargestGap;
 pub use midpoint::Midpoint;
@@ -79,11 +81,13 @@ pub enum Method {
     LargestGap,
     /// The exact DP (one block).
     Exact,
+    /// The exact DP for one or two blocks (one middle cross aisle).
+    ExactTwoBlock,
     /// Local search on the aisle grid (any layout).
     Improved,
     /// The routing stage's VRP search on the grid's distance matrix (any layout).
     RoutingSearch,
-    /// Exact on one block, improved otherwise.
+    /// Exact on one and two blocks, improved otherwise.
     #[default]
     Auto,
 }
@@ -101,9 +105,11 @@ impl Method {
             Method::Midpoint => Box::new(Midpoint),
             Method::LargestGap => Box::new(LargestGap),
             Method::Exact => Box::new(Exact),
+            Method::ExactTwoBlock => Box::new(ExactTwoBlock),
             Method::Improved => Box::new(Improved::default()),
             Method::RoutingSearch => Box::new(RoutingSearch::default()),
             Method::Auto if layout.blocks() == 1 => Box::new(Exact),
+            Method::Auto if layout.blocks() == 2 => Box::new(ExactTwoBlock),
             Method::Auto => Box::new(Improved::default()),
         }
     }
@@ -250,7 +256,7 @@ pub(crate) mod tests {
             let (stops, lines) = random_stops(&layout, n, seed);
             let ctx = SolveContext::new(seed);
             let mut lengths = Vec::new();
-            for m in [Method::SShape, Method::Return, Method::Midpoint, Method::LargestGap, Method::Improved, Method::Exact] {
+            for m in [Method::SShape, Method::Return, Method::Midpoint, Method::LargestGap, Method::Improved, Method::Exact, Method::ExactTwoBlock] {
                 let router = m.router(&layout);
                 if !router.supports(&layout) {
                     prop_assert!(router.route(&layout, &stops, &ctx).is_err());
@@ -265,9 +271,11 @@ pub(crate) mod tests {
             let best_classic = lengths.iter().filter(|(m, _)| Method::CLASSIC.contains(m)).map(|l| l.1).min().unwrap();
             let improved = lengths.iter().find(|(m, _)| *m == Method::Improved).unwrap().1;
             prop_assert!(improved <= best_classic, "improved {improved} > classic {best_classic}");
-            if let Some(&(_, exact)) = lengths.iter().find(|(m, _)| *m == Method::Exact) {
-                for (m, l) in &lengths {
-                    prop_assert!(exact <= *l, "exact {exact} > {m:?} {l}");
+            for dp in [Method::Exact, Method::ExactTwoBlock] {
+                if let Some(&(_, exact)) = lengths.iter().find(|(m, _)| *m == dp) {
+                    for (m, l) in &lengths {
+                        prop_assert!(exact <= *l, "{dp:?} {exact} > {m:?} {l}");
+                    }
                 }
             }
         }
