@@ -33,6 +33,8 @@ pub enum FormatArg {
     Solomon,
     /// The service's JSON.
     Json,
+    /// Li & Lim PDPTW text (pickup-and-delivery pairs).
+    Lilim,
 }
 
 impl From<FormatArg> for Format {
@@ -41,6 +43,7 @@ impl From<FormatArg> for Format {
             FormatArg::Vrplib => Format::Vrplib,
             FormatArg::Solomon => Format::Solomon,
             FormatArg::Json => Format::Json,
+            FormatArg::Lilim => Format::Lilim,
         }
     }
 }
@@ -72,7 +75,8 @@ pub struct Args {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Write the solution in CVRPLIB .sol form here (customers numbered in the instance's
-    /// node order without the depots: node - 1 for a VRPLIB file with its depot at node 1).
+    /// node order without the depots: node - 1 for a VRPLIB file with its depot at node 1;
+    /// with `--format lilim`, each route's task ids as in the Li & Lim file).
     #[arg(long)]
     pub sol: Option<PathBuf>,
     /// Route on this road extract (.osm.pbf): the JSON request's coordinates are
@@ -111,7 +115,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     bar.0.finish_and_clear();
     let routing::CheckedSolution { solution, verdict: report } = solved?;
     if let Some(path) = &args.sol {
-        std::fs::write(path, vrplib::write_sol(&solution))
+        let text = match format {
+            Format::Lilim => formats::lilim::write_sol(&problem, &solution),
+            _ => vrplib::write_sol(&solution),
+        };
+        std::fs::write(path, text)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let summary = serde_json::json!({

@@ -123,6 +123,7 @@ fn reasons_problem() -> Problem {
             Stop::new("no-room", 5, vec![6]),
         ],
         objective: Objective::default(),
+        shipments: Vec::new(),
     }
 }
 
@@ -164,6 +165,7 @@ fn several_depots_and_a_mixed_fleet_are_respected() {
         vehicle_types: vec![small, big],
         stops,
         objective: Objective::default(),
+        shipments: Vec::new(),
     };
     let s = solve_iters(&p, 2_000, 5);
     let report = routing::check(&p, &s);
