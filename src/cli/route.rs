@@ -119,8 +119,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Format::Lilim => formats::lilim::write_sol(&problem, &solution),
             _ => vrplib::write_sol(&solution),
         };
-        std::fs::write(path, text)
-            .with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     }
     let summary = serde_json::json!({
         "instance": problem.name,

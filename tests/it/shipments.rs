@@ -60,9 +60,10 @@ fn assert_pairs_whole(p: &Problem, s: &Solution) -> Result<(), TestCaseError> {
     prop_assert_eq!(served + s.unserved.len(), p.stops.len());
     for sh in &p.shipments {
         let at = |stop: usize| {
-            s.routes.iter().enumerate().find_map(|(ri, r)| {
-                r.stops.iter().position(|&x| x == stop).map(|pos| (ri, pos))
-            })
+            s.routes
+                .iter()
+                .enumerate()
+                .find_map(|(ri, r)| r.stops.iter().position(|&x| x == stop).map(|pos| (ri, pos)))
         };
         match (at(sh.pickup), at(sh.delivery)) {
             (None, None) => {}

@@ -408,11 +408,7 @@ fn build(
 
 /// The shipments by stop index; an id no stop has is an `E1030` violation naming the field
 /// (`shipments[2].delivery`); the model's rules (`E1031`, `E1032`) follow in validation.
-fn shipments(
-    given: &[JsonShipment],
-    stops: &[JsonStop],
-    v: &mut Vec<Issue>,
-) -> Vec<Shipment> {
+fn shipments(given: &[JsonShipment], stops: &[JsonStop], v: &mut Vec<Issue>) -> Vec<Shipment> {
     let index: std::collections::HashMap<&str, usize> =
         stops.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
     let mut out = Vec::with_capacity(given.len());
@@ -425,7 +421,8 @@ fn shipments(
             }
             found
         };
-        if let (Some(pickup), Some(delivery)) = (find(&x.pickup, "pickup"), find(&x.delivery, "delivery"))
+        if let (Some(pickup), Some(delivery)) =
+            (find(&x.pickup, "pickup"), find(&x.delivery, "delivery"))
         {
             out.push(Shipment { pickup, delivery });
         }

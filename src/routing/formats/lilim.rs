@@ -164,7 +164,10 @@ fn pairs(nodes: &[Node]) -> Result<Vec<Shipment>, RoutingError> {
         match (node.pickup, node.delivery) {
             (0, d) if d > 0 => {
                 let Some(other) = nodes.get(d) else {
-                    return Err(bad(format!("delivery node {d} does not exist (nodes 0-{})", n - 1)));
+                    return Err(bad(format!(
+                        "delivery node {d} does not exist (nodes 0-{})",
+                        n - 1
+                    )));
                 };
                 if other.pickup != id || other.delivery != 0 {
                     return Err(bad(format!("node {d} does not name node {id} as its pickup")));
@@ -283,10 +286,7 @@ mod tests {
         ] {
             assert!(TINY.contains(from), "{from}");
             let err = parse(&TINY.replacen(from, to, 1)).unwrap_err();
-            assert!(
-                matches!(err, RoutingError::Parse { line: l, .. } if l == line),
-                "{to}: {err}"
-            );
+            assert!(matches!(err, RoutingError::Parse { line: l, .. } if l == line), "{to}: {err}");
         }
         assert!(parse("").is_err());
         assert!(parse("2 10 1\r\n").is_err());

@@ -37,7 +37,8 @@ async fn r13_shipments_are_solved_pickup_first_and_bad_ones_name_their_field() {
         assert_eq!(a.0, b.0, "{pickup} and {delivery} on two routes: {answer}");
         assert!(a.1 < b.1, "{delivery} before {pickup}: {answer}");
     }
-    p["shipments"] = json!([{"pickup": "s0", "delivery": "nowhere"}, {"pickup": "s0", "delivery": "s1"}]);
+    p["shipments"] =
+        json!([{"pickup": "s0", "delivery": "nowhere"}, {"pickup": "s0", "delivery": "s1"}]);
     let (status, body) = server.post("/v1/routes", &p).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let details = body["error"]["details"].as_array().unwrap();
@@ -45,7 +46,8 @@ async fn r13_shipments_are_solved_pickup_first_and_bad_ones_name_their_field() {
         details.iter().any(|d| d["code"] == "E1030" && d["field"] == "shipments[0].delivery"),
         "{body}"
     );
-    p["shipments"] = json!([{"pickup": "s0", "delivery": "s1"}, {"pickup": "s1", "delivery": "s2"}]);
+    p["shipments"] =
+        json!([{"pickup": "s0", "delivery": "s1"}, {"pickup": "s1", "delivery": "s2"}]);
     let (status, body) = server.post("/v1/routes", &p).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let details = body["error"]["details"].as_array().unwrap();
