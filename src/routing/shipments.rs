@@ -40,21 +40,17 @@ pub(crate) fn fill_profile(t: &mut Tour, c: &Compiled) {
         }
     }
     for (p, &s) in t.stops.iter().enumerate() {
-        let base = p * dims;
         let up = c.partner_of(s).is_some() && c.pickup[s as usize];
-        for k in 0..dims {
-            let d = c.demand(s)[k];
-            let next = t.profile[base + k] + if up { d } else { -d };
+        for (k, &d) in c.demand(s).iter().enumerate() {
+            let next = t.profile[p * dims + k] + if up { d } else { -d };
             t.profile.push(next);
         }
     }
     t.pre_peak.clear();
     t.pre_peak.extend_from_slice(&t.profile[..dims]);
-    for p in 1..=t.stops.len() {
-        for k in 0..dims {
-            let m = t.pre_peak[(p - 1) * dims + k].max(t.profile[p * dims + k]);
-            t.pre_peak.push(m);
-        }
+    for i in dims..t.profile.len() {
+        let m = t.pre_peak[i - dims].max(t.profile[i]);
+        t.pre_peak.push(m);
     }
     let m = t.stops.len();
     t.load.clear();

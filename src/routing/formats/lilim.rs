@@ -298,7 +298,7 @@ mod tests {
         let path = dir.path().join("bad.txt");
         std::fs::write(&path, TINY.replace("\t-6\t", "\tx\t")).unwrap();
         let err = read(&path).unwrap_err();
-        assert!(err.to_string().contains("bad.txt line 3"), "{err}");
+        assert!(err.to_string().contains("bad.txt line 4"), "{err}");
     }
 
     #[test]
