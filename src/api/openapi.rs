@@ -9,7 +9,7 @@ use super::error::{ErrorBody, ErrorDetail, ErrorInfo};
 use super::handlers::{self, JobView};
 use super::{ApiError, AppState, ServiceConfig};
 use crate::routing::formats::json::{
-    JsonDepot, JsonLocations, JsonObjective, JsonProblem, JsonStop, JsonVehicle,
+    JsonDepot, JsonLocations, JsonObjective, JsonProblem, JsonShipment, JsonStop, JsonVehicle,
 };
 use crate::routing::{Metric, TimeWindow};
 use crate::store::JobState;
@@ -64,6 +64,7 @@ use utoipa::OpenApi;
         JsonDepot,
         JsonVehicle,
         JsonStop,
+        JsonShipment,
         JsonObjective,
         Metric,
         TimeWindow,

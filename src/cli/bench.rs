@@ -70,6 +70,10 @@ pub struct RoutingArgs {
     /// Solver settings as TOML (fields of `SolverConfig`).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// The instances' format (default: from each file's extension; Li & Lim files need
+    /// `lilim`).
+    #[arg(long, value_enum)]
+    pub format: Option<super::route::FormatArg>,
 }
 
 /// Runs the subcommand.
@@ -154,7 +158,8 @@ fn routing_bench(a: &RoutingArgs) -> anyhow::Result<ExitCode> {
         let ctx = SolveContext::new(a.seed)
             .with_time_limit(super::route::seconds(a.time_limit_s))
             .with_threads(a.threads);
-        let problem = formats::read(&file, Format::from_path(&file))?.problem;
+        let format = a.format.map_or_else(|| Format::from_path(&file), Format::from);
+        let problem = formats::read(&file, format)?.problem;
         let solution = routing::solve(&problem, &config, &ctx)?;
         let seconds = ctx.elapsed().as_secs_f64();
         let report = routing::check(&problem, &solution);

@@ -36,6 +36,8 @@ pub enum FormatArg {
     /// A Dabia et al. (2013) time-dependent VRPTW file (JSON): solved by the time-dependent
     /// search, `--sol` written as a `solutions.json` entry.
     Dabia,
+    /// Li & Lim PDPTW text (pickup-and-delivery pairs).
+    Lilim,
 }
 
 impl FormatArg {
@@ -45,6 +47,7 @@ impl FormatArg {
             FormatArg::Vrplib => Some(Format::Vrplib),
             FormatArg::Solomon => Some(Format::Solomon),
             FormatArg::Json => Some(Format::Json),
+            FormatArg::Lilim => Some(Format::Lilim),
             FormatArg::Dabia => None,
         }
     }
@@ -77,7 +80,8 @@ pub struct Args {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Write the solution in CVRPLIB .sol form here (customers numbered in the instance's
-    /// node order without the depots: node - 1 for a VRPLIB file with its depot at node 1).
+    /// node order without the depots: node - 1 for a VRPLIB file with its depot at node 1;
+    /// with `--format lilim`, each route's task ids as in the Li & Lim file).
     #[arg(long)]
     pub sol: Option<PathBuf>,
     /// Route on this road extract (.osm.pbf): the JSON request's coordinates are
@@ -120,8 +124,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     bar.0.finish_and_clear();
     let routing::CheckedSolution { solution, verdict: report } = solved?;
     if let Some(path) = &args.sol {
-        std::fs::write(path, vrplib::write_sol(&solution))
-            .with_context(|| format!("writing {}", path.display()))?;
+        let text = match format {
+            Format::Lilim => formats::lilim::write_sol(&problem, &solution),
+            _ => vrplib::write_sol(&solution),
+        };
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     }
     let summary = serde_json::json!({
         "instance": problem.name,

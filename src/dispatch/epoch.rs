@@ -142,6 +142,7 @@ pub fn problem(instance: &Instance, fleet: &[Departure], stops: &[EpochStop]) ->
         vehicle_types,
         stops,
         objective: Objective::default(),
+        shipments: Vec::new(),
     }
 }
 

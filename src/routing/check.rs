@@ -46,13 +46,14 @@ pub enum CheckViolation {
         /// Route index.
         route: usize,
     },
-    /// A route's load exceeds its vehicle's capacity.
+    /// A route's load exceeds its vehicle's capacity somewhere (the depot deliveries are
+    /// on board from the start; shipments add their load from pickup to delivery).
     Capacity {
         /// Route index.
         route: usize,
         /// Capacity dimension.
         dimension: usize,
-        /// Load carried.
+        /// The most the route carries at once.
         load: i64,
         /// Capacity.
         capacity: i64,
@@ -108,6 +109,19 @@ pub enum CheckViolation {
         /// Route index.
         route: usize,
     },
+    /// A shipment's pickup and delivery are not both on one route (or one is served and
+    /// the other not).
+    ShipmentSplit {
+        /// Index into the problem's shipments.
+        shipment: usize,
+    },
+    /// A route serves a shipment's delivery before its pickup.
+    ShipmentOrder {
+        /// Route index.
+        route: usize,
+        /// Index into the problem's shipments.
+        shipment: usize,
+    },
     /// The solution's cost or distance differs from the recomputed one.
     Cost {
         /// What the solution says.
@@ -147,6 +161,19 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     let mut seen = vec![0u32; n];
     let mut per_type: Vec<Vec<usize>> = vec![Vec::new(); problem.vehicle_types.len()];
     let (mut cost, mut distance) = (0.0, 0.0);
+    // How each stop changes the load: a pickup adds, every other stop drops its demand.
+    let mut in_shipment = vec![false; n];
+    let mut is_pickup = vec![false; n];
+    for sh in &problem.shipments {
+        for (s, up) in [(sh.pickup, true), (sh.delivery, false)] {
+            if let (Some(x), Some(u)) = (in_shipment.get_mut(s), is_pickup.get_mut(s)) {
+                *x = true;
+                *u = up;
+            }
+        }
+    }
+    // Where each stop is served first: (route, position).
+    let mut served_at: Vec<Option<(usize, usize)>> = vec![None; n];
     for (ri, r) in solution.routes.iter().enumerate() {
         let Some(vt) = problem.vehicle_types.get(r.vehicle_type) else {
             v.push(CheckViolation::UnknownVehicle { route: ri });
@@ -156,18 +183,29 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         if r.stops.is_empty() {
             v.push(CheckViolation::EmptyRoute { route: ri });
         }
+        // On board at the start: the demands of the route's depot deliveries.
         let mut load = vec![0i64; vt.capacity.len()];
+        for stop in r.stops.iter().filter(|&&s| s < n && !in_shipment[s]) {
+            for (l, d) in load.iter_mut().zip(&problem.stops[*stop].demand) {
+                *l += d;
+            }
+        }
+        let mut peak = load.clone();
         let mut at = problem.depots[vt.start_depot].location;
         let (mut dist, mut now) = (0.0, vt.shift.start);
         let mut reachable = true;
-        for &s in &r.stops {
+        for (pos, &s) in r.stops.iter().enumerate() {
             let Some(stop) = problem.stops.get(s) else {
                 v.push(CheckViolation::UnknownStop { route: ri, stop: s });
                 continue;
             };
             seen[s] += 1;
-            for (l, d) in load.iter_mut().zip(&stop.demand) {
-                *l += d;
+            if served_at[s].is_none() {
+                served_at[s] = Some((ri, pos));
+            }
+            for ((l, d), top) in load.iter_mut().zip(&stop.demand).zip(peak.iter_mut()) {
+                *l += if is_pickup[s] { *d } else { -*d };
+                *top = (*top).max(*l);
             }
             let leg = problem.locations.distance(at, stop.location);
             let travel = problem.locations.duration(at, stop.location);
@@ -213,7 +251,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         if now > latest + tolerance(latest) {
             v.push(CheckViolation::ShiftEnd { route: ri, end: now, latest });
         }
-        for (dimension, (&load, &capacity)) in load.iter().zip(&vt.capacity).enumerate() {
+        for (dimension, (&load, &capacity)) in peak.iter().zip(&vt.capacity).enumerate() {
             if load > capacity {
                 v.push(CheckViolation::Capacity { route: ri, dimension, load, capacity });
             }
@@ -228,6 +266,18 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         used.dedup();
         if count > problem.vehicle_types[t].count || used.len() < count {
             v.push(CheckViolation::Fleet { vehicle_type: t });
+        }
+    }
+    for (shipment, sh) in problem.shipments.iter().enumerate() {
+        let at = |s: usize| served_at.get(s).copied().flatten();
+        match (at(sh.pickup), at(sh.delivery)) {
+            (None, None) => {}
+            (Some((r1, p1)), Some((r2, p2))) if r1 == r2 => {
+                if p1 > p2 {
+                    v.push(CheckViolation::ShipmentOrder { route: r1, shipment });
+                }
+            }
+            _ => v.push(CheckViolation::ShipmentSplit { shipment }),
         }
     }
     for u in &solution.unserved {
@@ -276,6 +326,7 @@ mod tests {
             vehicle_types: vec![VehicleType::new("v", 1, vec![5])],
             stops: vec![Stop::new("a", 1, vec![3]), late],
             objective: Objective::default(),
+            shipments: Vec::new(),
         }
     }
 

@@ -92,7 +92,16 @@ pub(crate) struct Compiled {
     /// ([`Compiled::has_time_windows`]) or a per-time cost. Tours then keep the data the
     /// local search prices timed moves with ([`crate::routing::plan::Tour::rest`]).
     pub timed: bool,
+    /// `partner[s]`: the other stop of `s`'s shipment, [`NO_PARTNER`] for a stop in none;
+    /// empty when the problem has no shipments, which every pair-aware step tests first
+    /// ([`Compiled::paired`]) so that problems without shipments run as before.
+    pub partner: Vec<u32>,
+    /// `pickup[s]`: whether `s` is the pickup of its shipment (empty as `partner`).
+    pub pickup: Vec<bool>,
 }
+
+/// [`Compiled::partner`] of a stop in no shipment.
+pub(crate) const NO_PARTNER: u32 = u32::MAX;
 
 impl Compiled {
     /// Compiles a valid problem, checking first that its arcs and the search's per-stop
@@ -163,6 +172,8 @@ impl Compiled {
             vehicle_weight: 0.0,
             mean_dist: 1.0,
             timed: false,
+            partner: Vec::new(),
+            pickup: Vec::new(),
         };
         let (max_d, max_t) = longest_arcs(&c);
         let max_fixed = p.vehicle_types.iter().map(|v| v.fixed_cost).fold(0.0, f64::max) * scale;
@@ -220,6 +231,15 @@ impl Compiled {
         if c.kinds.iter().any(|k| k.max_dist < NEVER) {
             c.dist_slack = i64::from(!exact_distances(&p.locations, scale));
         }
+        if !p.shipments.is_empty() {
+            c.partner = vec![NO_PARTNER; n];
+            c.pickup = vec![false; n];
+            for sh in &p.shipments {
+                c.partner[sh.pickup] = sh.delivery as u32;
+                c.partner[sh.delivery] = sh.pickup as u32;
+                c.pickup[sh.pickup] = true;
+            }
+        }
         c.mean_dist = mean_stop_distance(&c);
         c.timed = c.has_time_windows() || c.kinds.iter().any(|k| k.per_time != 0.0);
         Ok(c)
@@ -257,6 +277,18 @@ impl Compiled {
     pub fn demand(&self, stop: u32) -> &[i64] {
         let s = stop as usize * self.dims;
         &self.demand[s..s + self.dims]
+    }
+
+    /// Whether the problem has shipments (pickup-and-delivery pairs).
+    #[inline]
+    pub fn paired(&self) -> bool {
+        !self.partner.is_empty()
+    }
+
+    /// The other stop of `stop`'s shipment, if it is in one.
+    #[inline]
+    pub fn partner_of(&self, stop: u32) -> Option<u32> {
+        self.partner.get(stop as usize).copied().filter(|&x| x != NO_PARTNER)
     }
 
     /// Whether any stop has a binding time window (or several) or any shift ends.
@@ -475,6 +507,7 @@ mod tests {
             vehicle_types: vec![VehicleType::new("v", 1, vec![5])],
             stops: vec![gaps, one],
             objective: Objective::default(),
+            shipments: Vec::new(),
         };
         let c = Compiled::new(&p, u64::MAX, 1).unwrap();
         assert!(c.timed && c.has_time_windows());

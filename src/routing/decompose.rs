@@ -55,7 +55,9 @@ pub(crate) fn applies(
     config: &SolverConfig,
     threads: usize,
 ) -> bool {
+    // Its groups of routes are sub-problems without the shipments (not carried over yet).
     threads >= config.decompose_threads.max(1)
+        && !c.paired()
         && c.n >= config.decompose_from.max(2)
         && matches!(problem.locations, Locations::Coordinates { .. })
         && lower_bound_tours(c) >= 2 * MIN_ROUTES_PER_GROUP
@@ -279,6 +281,7 @@ fn solve_group(
             })
             .collect(),
         objective: problem.objective,
+        shipments: Vec::new(),
     };
     let Ok(sc) = Compiled::new(&sub, config.memory_limit_mb.saturating_mul(1 << 20), 1) else {
         return none;
@@ -365,6 +368,7 @@ mod tests {
             vehicle_types: vec![VehicleType::new("v", n, vec![10])],
             stops: (0..n).map(|i| Stop::new(format!("s{i}"), i + 1, vec![1])).collect(),
             objective: Objective::default(),
+            shipments: Vec::new(),
         }
     }
 

@@ -278,6 +278,7 @@ pub fn day_problems(
             vehicle_types: station.vehicle_types.iter().map(vehicle_type).collect(),
             stops,
             objective: Objective::default(),
+            shipments: Vec::new(),
         };
         stations.push(StationProblem {
             station: station.id.clone(),

@@ -5,7 +5,9 @@
 //!   multi-dimensional capacities, shifts, fixed and per-distance/per-time costs, skills
 //!   and route limits (most stops, longest distance, longest duration), stops with demand,
 //!   service time, one or several time windows, the skills they need and, for optional
-//!   stops, a prize (the penalty of leaving them out); coordinates or an explicit matrix.
+//!   stops, a prize (the penalty of leaving them out); shipments (a pickup and its
+//!   delivery on one route, pickup first, the load checked along the route); coordinates
+//!   or an explicit matrix.
 //! - [`solve`] ([`search`]) runs SISR ruin-and-recreate under simulated annealing (the module
 //!   docs say why this method) within a [`crate::context::SolveContext`]'s deadline and returns a
 //!   [`Solution`]; stops it cannot serve are reported with an [`UnservedReason`].
@@ -50,6 +52,7 @@ pub mod road;
 pub mod road_places;
 mod ruin;
 pub mod search;
+mod shipments;
 pub mod solution;
 mod solve;
 pub mod td;
@@ -58,7 +61,9 @@ pub use arcs::DENSE_UP_TO;
 pub use check::{CheckReport, CheckViolation, check};
 pub use day::{CheckedSolution, RoutedDay, RoutedStation, route_day, solve_checked};
 pub use error::RoutingError;
-pub use model::{Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType};
+pub use model::{
+    Depot, Locations, Metric, Objective, Problem, Shipment, Stop, TimeWindow, VehicleType,
+};
 pub use road::RoadArcs;
 pub use road_places::{RoadArcOptions, RoadPlaces, road_locations};
 pub use search::SolverConfig;

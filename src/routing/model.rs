@@ -24,6 +24,13 @@
 //!   cost_per_time * (return time - shift start)`; an unserved stop costs its penalty.
 //! - With [`Objective::vehicles_first`] the number of vehicles is minimised before cost
 //!   (the Solomon / Gehring-Homberger convention).
+//! - A stop in no [`Shipment`] is a delivery from the depot: its demand is loaded at the
+//!   start depot and unloaded at the stop. A shipment's pickup and delivery carry the
+//!   same demand, loaded at the pickup and unloaded at the delivery; both are served by
+//!   the same route, pickup first, or neither is (an optional shipment costs the sum of
+//!   its two stops' penalties). The load a vehicle carries, starting with its depot
+//!   deliveries and changing at every stop, never exceeds its capacity anywhere on the
+//!   route (without shipments that is the load at the depot, the CVRP rule).
 
 use crate::ids::{SkillId, StationId, StopId, VehicleTypeId};
 use crate::issue::Issue;
@@ -294,6 +301,16 @@ impl Stop {
     }
 }
 
+/// A pickup and its delivery: the same route serves both, the pickup first, carrying the
+/// pickup's demand between them (the delivery states the same demand).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Shipment {
+    /// Index into [`Problem::stops`] of the stop where the goods are loaded.
+    pub pickup: usize,
+    /// Index into [`Problem::stops`] of the stop where they are unloaded.
+    pub delivery: usize,
+}
+
 /// What the solver minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Objective {
@@ -317,6 +334,9 @@ pub struct Problem {
     pub vehicle_types: Vec<VehicleType>,
     /// The stops to serve.
     pub stops: Vec<Stop>,
+    /// Pickup-and-delivery pairs among the stops (empty: every stop is a delivery from
+    /// the depot).
+    pub shipments: Vec<Shipment>,
     /// What to minimise.
     pub objective: Objective,
 }
@@ -342,7 +362,9 @@ impl Problem {
     /// `E1008` duplicate stop id, `E1009` duplicate depot id, `E1010` duplicate vehicle
     /// type id (ids are how requests refer to depots and how answers name vehicles, so a
     /// duplicate would make both ambiguous), `E1011` more than [`MAX_SKILLS`] distinct
-    /// skills, `E1012` windows of a stop out of order or overlapping.
+    /// skills, `E1012` windows of a stop out of order or overlapping, `E1030` a shipment's
+    /// stop index out of range, `E1031` a stop in two shipments (or a shipment from a stop
+    /// to itself), `E1032` a shipment whose delivery's demand differs from its pickup's.
     ///
     /// # Errors
     /// [`RoutingError::Invalid`] with every violation found.
@@ -433,8 +455,37 @@ impl Problem {
         {
             v.push(bad("E1005", "objective.unserved_penalty".into(), "must be >= 0".into()));
         }
+        shipments_rule(self, &mut v);
         skills_rule(self, &mut v);
         if v.is_empty() { Ok(()) } else { Err(RoutingError::Invalid(v)) }
+    }
+}
+
+/// `E1030`-`E1032`: shipments name existing stops, each stop at most once, with one
+/// demand for both ends.
+fn shipments_rule(p: &Problem, v: &mut Vec<Issue>) {
+    let n = p.stops.len();
+    let mut in_pair = vec![false; n];
+    for (i, sh) in p.shipments.iter().enumerate() {
+        let f = |name: &str| format!("shipments[{i}].{name}");
+        let mut ok = true;
+        for (name, s) in [("pickup", sh.pickup), ("delivery", sh.delivery)] {
+            if s >= n {
+                v.push(bad("E1030", f(name), out_of(s, n)));
+                ok = false;
+            } else if std::mem::replace(&mut in_pair[s], true) {
+                let message = format!("stop {} is already in a shipment", p.stops[s].id);
+                v.push(bad("E1031", f(name), message));
+                ok = false;
+            }
+        }
+        if ok && p.stops[sh.pickup].demand != p.stops[sh.delivery].demand {
+            let message = format!(
+                "the delivery's demand {:?} differs from the pickup's {:?}",
+                p.stops[sh.delivery].demand, p.stops[sh.pickup].demand
+            );
+            v.push(bad("E1032", f("delivery"), message));
+        }
     }
 }
 
@@ -549,6 +600,7 @@ mod tests {
             vehicle_types: vec![VehicleType::new("v", 1, vec![10])],
             stops: vec![Stop::new("a", 1, vec![3])],
             objective: Objective::default(),
+            shipments: Vec::new(),
         }
     }
 

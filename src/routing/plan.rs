@@ -15,6 +15,7 @@
 //! the same as with deep copies.
 
 use crate::routing::compiled::{Compiled, NEVER, UNREACHABLE};
+use crate::routing::shipments;
 use std::sync::Arc;
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -58,6 +59,14 @@ pub(crate) struct Tour {
     /// `tail_need[p]`: the skills the stops `stops[p..]` need together; kept only when a
     /// stop needs one (for 2-opt*, which hands a tail to another vehicle type).
     pub tail_need: Vec<u64>,
+    /// `profile[p * dims + k]`: the load in dimension `k` on leaving position `p` (0 = the
+    /// start depot, with the depot deliveries on board), for `p` in `0..=len`; kept only
+    /// when the problem has shipments ([`crate::routing::shipments`]), when
+    /// [`Tour::load`] is then the peak of the profile rather than the depot load.
+    pub profile: Vec<i64>,
+    /// `pre_peak[p * dims + k]`: the largest `profile` value in `0..=p` (with
+    /// [`Tour::profile`]).
+    pub pre_peak: Vec<i64>,
     /// Distance of the tour in the compiled integer unit (the problem's distance times the
     /// compiled scale, [`Compiled::scale`]).
     pub dist: i64,
@@ -90,6 +99,8 @@ impl Clone for Tour {
         self.win_latest.clone_from(&o.win_latest);
         self.last_multi.clone_from(&o.last_multi);
         self.tail_need.clone_from(&o.tail_need);
+        self.profile.clone_from(&o.profile);
+        self.pre_peak.clone_from(&o.pre_peak);
         self.dist = o.dist;
         self.duration = o.duration;
         self.cost = o.cost;
@@ -175,6 +186,9 @@ impl Tour {
                 self.tail_need[p] = self.tail_need[p + 1] | c.need[self.stops[p] as usize];
             }
         }
+        if c.paired() {
+            shipments::fill_profile(self, c);
+        }
         self.dist = dist;
         self.duration = now - k.shift_start;
         self.cost = k.fixed + k.per_dist * dist as f64 + k.per_time * self.duration as f64;
@@ -217,6 +231,7 @@ impl Tour {
             && m <= k.max_stops
             && c.dist_ok(self.kind, self.dist, m)
             && self.stops.iter().all(|&s| c.skilled(self.kind, s))
+            && (!c.paired() || shipments::ordered(self, c))
     }
 
     /// Whether the vehicle can take `stop` too: its load fits, the route has room for one
@@ -350,7 +365,15 @@ impl Plan {
 
     /// Removes the stops at the given sorted positions of tour `t` and marks them
     /// unassigned. The tour may become empty; call [`Plan::drop_empty`] after.
+    /// With shipments the partners of the removed stops go too.
     pub fn remove_positions(&mut self, c: &Compiled, t: usize, positions: &[usize]) {
+        let paired;
+        let positions = if c.paired() {
+            paired = shipments::with_partners(&self.tours[t], c, positions);
+            paired.as_slice()
+        } else {
+            positions
+        };
         let tour = Arc::make_mut(&mut self.tours[t]);
         for &p in positions.iter().rev() {
             let s = tour.stops.remove(p);
@@ -415,7 +438,13 @@ impl Plan {
 }
 
 /// Cost of a tour of `kind` serving only `stop`, if feasible (ignores fleet size).
+/// A stop in a shipment is priced with its partner (a tour serving one alone is not
+/// feasible).
 pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f64> {
+    if let Some(other) = c.partner_of(stop) {
+        let (i, j) = if c.pickup[stop as usize] { (stop, other) } else { (other, stop) };
+        return shipments::pair_tour_cost(c, kind, i, j);
+    }
     let k = &c.kinds[kind];
     let s = stop as usize;
     if c.demand(stop).iter().zip(&k.capacity).any(|(d, cap)| d > cap)

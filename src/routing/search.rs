@@ -338,7 +338,8 @@ pub(crate) fn first_plan(
 fn local_search(env: &Env<'_>, config: &SolverConfig) -> Option<LocalSearch> {
     let from =
         if env.c.timed { config.local_search_windows_from } else { config.local_search_from };
-    if env.c.n < from {
+    // Its moves are not pair-aware: with shipments the search is ruin-and-recreate alone.
+    if env.c.n < from || env.c.paired() {
         return None;
     }
     let ls = LocalSearch::new(env, config.granular);
@@ -546,11 +547,13 @@ fn arc_cost(c: &Compiled, plan: &Plan) -> Option<f64> {
     (arcs > 0 && cost > 0.0).then(|| cost / arcs as f64)
 }
 
-/// Fewest tours any plan needs: total demand over the largest capacity, per dimension.
+/// Fewest tours any plan needs: total demand over the largest capacity, per dimension
+/// (of the depot deliveries only: one vehicle may carry shipments one after another).
 pub(crate) fn lower_bound_tours(c: &Compiled) -> usize {
     let mut lb = 1usize;
     for d in 0..c.dims {
-        let total: i64 = (0..c.n).map(|s| c.demand[s * c.dims + d]).sum();
+        let from_depot = (0..c.n).filter(|&s| c.partner_of(s as u32).is_none());
+        let total: i64 = from_depot.map(|s| c.demand[s * c.dims + d]).sum();
         let cap = c.kinds.iter().map(|k| k.capacity[d]).max().unwrap_or(1).max(1);
         lb = lb.max(((total + cap - 1) / cap) as usize);
     }

@@ -258,6 +258,7 @@ mod tests {
             vehicle_types: vec![van],
             stops: vec![first, late],
             objective: Objective::default(),
+            shipments: Vec::new(),
         };
         let route =
             Route { vehicle_type: 0, vehicle: 0, stops: vec![0, 1], distance: 20.0, duration: 0.0 };

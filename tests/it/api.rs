@@ -14,6 +14,7 @@ mod orders;
 mod page;
 mod process;
 mod route_jobs;
+mod shipments;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

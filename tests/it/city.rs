@@ -26,6 +26,7 @@ fn city(n: usize, seed: u64) -> Problem {
             .map(|i| Stop::new(format!("s{i}"), i + 1, vec![rng.random_range(1..=3)]))
             .collect(),
         objective: Objective::default(),
+        shipments: Vec::new(),
     }
 }
 

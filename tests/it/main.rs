@@ -14,6 +14,7 @@ mod properties;
 mod roads;
 mod routing;
 mod scenario;
+mod shipments;
 mod store;
 mod td;
 mod warehouse;

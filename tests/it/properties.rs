@@ -8,7 +8,7 @@ use stockroute::SolveContext;
 use stockroute::routing::{self, Problem, SolverConfig};
 
 /// Strategies for random routing problems (one generator module, vrp-pragmatic style).
-mod generate {
+pub(crate) mod generate {
     use proptest::prelude::*;
     use stockroute::routing::{
         Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
@@ -94,6 +94,7 @@ mod generate {
                 }).collect(),
                 stops,
                 objective: Objective { vehicles_first, unserved_penalty: None },
+                shipments: Vec::new(),
             }
         }
     }
@@ -101,7 +102,7 @@ mod generate {
 
 /// Issue 13's fleet model on random problems: skills, route limits, optional stops with
 /// prizes and several windows per stop.
-mod fleet {
+pub(crate) mod fleet {
     use proptest::prelude::*;
     use stockroute::ids::SkillId;
     use stockroute::routing::{Problem, TimeWindow};

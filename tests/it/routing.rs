@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 use stockroute::SolveContext;
-use stockroute::routing::formats::{json, solomon, vrplib};
+use stockroute::routing::formats::{json, lilim, solomon, vrplib};
 use stockroute::routing::{
     self, Depot, Locations, Metric, Objective, Problem, Route, Solution, SolveStats, SolverConfig,
     Stop, TimeWindow, UnservedReason, VehicleType,
@@ -123,6 +123,7 @@ fn reasons_problem() -> Problem {
             Stop::new("no-room", 5, vec![6]),
         ],
         objective: Objective::default(),
+        shipments: Vec::new(),
     }
 }
 
@@ -164,6 +165,7 @@ fn several_depots_and_a_mixed_fleet_are_respected() {
         vehicle_types: vec![small, big],
         stops,
         objective: Objective::default(),
+        shipments: Vec::new(),
     };
     let s = solve_iters(&p, 2_000, 5);
     let report = routing::check(&p, &s);
@@ -263,9 +265,13 @@ fn r12_every_data_instance_still_parses_with_all_its_nodes() {
                 (vrplib::read(&path).unwrap(), dim)
             }
             "txt" => {
-                // Every numeric line is a customer row, except the one `NUMBER CAPACITY` row.
+                // Every numeric line is a node row, except the one `NUMBER CAPACITY` row
+                // (Solomon) or `K Q S` header (Li & Lim, whose first line is numeric).
                 let rows = text.lines().filter(|l| l.trim().starts_with(char::is_numeric));
-                (solomon::read(&path).unwrap(), rows.count() - 1)
+                let lilim =
+                    text.lines().next().is_some_and(|l| l.trim().starts_with(char::is_numeric));
+                let p = if lilim { lilim::read(&path) } else { solomon::read(&path) };
+                (p.unwrap(), rows.count() - 1)
             }
             _ => continue,
         };

@@ -45,6 +45,7 @@ fn check_problem() -> Problem {
         vehicle_types: vec![VehicleType::new("van", 1, vec![10])],
         stops: (1..=4).map(|i| Stop::new(format!("s{i}"), i, vec![1])).collect(),
         objective: Default::default(),
+        shipments: Vec::new(),
     }
 }
 

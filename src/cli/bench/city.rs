@@ -189,6 +189,7 @@ fn day(locations: Locations, n: usize, capacity: i64, rng: &mut rand_pcg::Pcg64M
         vehicle_types: vec![VehicleType::new("van", vans, vec![capacity])],
         stops,
         objective: Objective::default(),
+        shipments: Vec::new(),
     }
 }
 

@@ -30,7 +30,9 @@ pub(crate) fn cheapest_insertion_until(
     let c = env.c;
     let mut plan = Plan::empty(c);
     plan.unassigned.clear();
-    let mut order: Vec<u32> = (0..c.n as u32).collect();
+    // A shipment comes in as its pickup and brings its delivery along.
+    let mut order: Vec<u32> =
+        (0..c.n as u32).filter(|&s| c.partner_of(s).is_none() || c.pickup[s as usize]).collect();
     if env.time_windows {
         order.sort_by_key(|&s| c.due[s as usize]);
     } else {
@@ -42,10 +44,14 @@ pub(crate) fn cheapest_insertion_until(
     let near_positions = c.arcs.queried();
     for (i, &s) in order.iter().enumerate() {
         if stop() {
-            plan.unassigned.extend_from_slice(&order[i..]);
+            for &s in &order[i..] {
+                plan.unassigned.push(s);
+                plan.unassigned.extend(c.partner_of(s));
+            }
             break;
         }
         plan.unassigned.push(s);
+        plan.unassigned.extend(c.partner_of(s));
         GreedyBlinks { blink_rate: 0.0, near_positions }.recreate(env, &mut plan, rng, true);
     }
     plan
@@ -70,6 +76,7 @@ mod tests {
             vehicle_types: vec![VehicleType::new("van", n as usize, vec![10])],
             stops: (1..=n as usize).map(|i| Stop::new(format!("s{i}"), i, vec![1])).collect(),
             objective: Objective::default(),
+            shipments: Vec::new(),
         };
         let c = Compiled::new(&p, u64::MAX, 1).unwrap();
         let env = Env::new(&c);

@@ -34,7 +34,7 @@ use std::sync::Arc;
 /// O(n k log(n k)) for n stops and k neighbours per stop.
 pub(crate) fn savings(env: &Env<'_>) -> Option<Plan> {
     let c = env.c;
-    if c.kinds.len() != 1 || env.time_windows || c.limited || c.n < 2 {
+    if c.kinds.len() != 1 || env.time_windows || c.limited || c.paired() || c.n < 2 {
         return None;
     }
     let k = &c.kinds[0];
@@ -169,6 +169,7 @@ mod tests {
             vehicle_types: vec![VehicleType::new("van", vans, vec![capacity])],
             stops: (1..=n).map(|i| Stop::new(format!("s{i}"), i, vec![1])).collect(),
             objective: Objective::default(),
+            shipments: Vec::new(),
         }
     }
 

@@ -23,7 +23,7 @@ use crate::ids::{SkillId, StationId, StopId, VehicleTypeId};
 use crate::issue::Issue;
 use crate::routing::error::{RoutingError, violation};
 use crate::routing::model::{
-    Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
+    Depot, Locations, Metric, Objective, Problem, Shipment, Stop, TimeWindow, VehicleType,
 };
 use crate::routing::solution::{Solution, UnservedReason};
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,14 @@ pub struct JsonProblem {
     pub vehicles: Vec<JsonVehicle>,
     /// Stops.
     pub stops: Vec<JsonStop>,
+    /// Pickup-and-delivery pairs among the stops, by stop id (default none): the same
+    /// route serves both, the pickup first; the pickup's `demand` is loaded there and
+    /// unloaded at the delivery (whose `demand` must be the same), and the load never
+    /// exceeds the vehicle's capacity along the route. Stops in no shipment are
+    /// deliveries from the depot.
+    #[serde(default)]
+    #[schema(example = json!([{"pickup": "shop-3", "delivery": "customer-17"}]))]
+    pub shipments: Vec<JsonShipment>,
     /// Objective options.
     #[serde(default)]
     pub objective: JsonObjective,
@@ -185,6 +193,18 @@ pub struct JsonStop {
     #[serde(default)]
     #[schema(value_type = Vec<String>, example = json!(["fridge"]))]
     pub skills: Vec<SkillId>,
+}
+
+/// A pickup and its delivery, by stop id.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JsonShipment {
+    /// Id of the stop where the goods are loaded.
+    #[schema(value_type = String, example = "shop-3")]
+    pub pickup: StopId,
+    /// Id of the stop where they are unloaded (after the pickup, on the same route).
+    #[schema(value_type = String, example = "customer-17")]
+    pub delivery: StopId,
 }
 
 /// Objective options.
@@ -331,6 +351,7 @@ fn build(
             max_distance: x.max_distance,
         });
     }
+    let shipments = shipments(&raw.shipments, &raw.stops, &mut v);
     let mut stops = Vec::with_capacity(raw.stops.len());
     for (i, s) in raw.stops.into_iter().enumerate() {
         let both = |a: &str, b: &str, v: &mut Vec<Issue>| {
@@ -366,6 +387,7 @@ fn build(
             vehicles_first: raw.objective.vehicles_first,
             unserved_penalty: raw.objective.unserved_penalty,
         },
+        shipments,
     };
     if !v.is_empty() {
         return Err(RoutingError::Invalid(v));
@@ -382,6 +404,30 @@ fn build(
         seed: raw.seed,
         max_iterations: raw.max_iterations,
     })
+}
+
+/// The shipments by stop index; an id no stop has is an `E1030` violation naming the field
+/// (`shipments[2].delivery`); the model's rules (`E1031`, `E1032`) follow in validation.
+fn shipments(given: &[JsonShipment], stops: &[JsonStop], v: &mut Vec<Issue>) -> Vec<Shipment> {
+    let index: std::collections::HashMap<&str, usize> =
+        stops.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let mut out = Vec::with_capacity(given.len());
+    for (i, x) in given.iter().enumerate() {
+        let mut find = |id: &StopId, name: &str| {
+            let found = index.get(id.as_str()).copied();
+            if found.is_none() {
+                let field = format!("shipments[{i}].{name}");
+                v.push(violation("E1030", field, format!("no stop `{id}`")));
+            }
+            found
+        };
+        if let (Some(pickup), Some(delivery)) =
+            (find(&x.pickup, "pickup"), find(&x.delivery, "delivery"))
+        {
+            out.push(Shipment { pickup, delivery });
+        }
+    }
+    out
 }
 
 /// The model calls vehicles `vehicle_types[i]`; the request calls them `vehicles[i]`, and

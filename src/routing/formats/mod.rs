@@ -1,10 +1,11 @@
 //! Instance and solution file formats: CVRPLIB/VRPLIB ([`vrplib`]), Solomon VRPTW
-//! ([`solomon`]) and the service's own JSON ([`json`]).
+//! ([`solomon`]), Li & Lim PDPTW ([`lilim`]) and the service's own JSON ([`json`]).
 //!
 //! Readers never panic on bad input: every malformed line becomes a
 //! [`crate::routing::RoutingError::Parse`] naming the line.
 
 pub mod json;
+pub mod lilim;
 pub mod solomon;
 pub mod vrplib;
 
@@ -37,6 +38,9 @@ pub enum Format {
     Solomon,
     /// The service's JSON.
     Json,
+    /// Li & Lim pickup-and-delivery text (named explicitly: its files end in `.txt` as
+    /// Solomon's do).
+    Lilim,
 }
 
 impl Format {
@@ -66,6 +70,12 @@ pub fn read(path: &Path, format: Format) -> Result<json::Request, RoutingError> 
         }),
         Format::Solomon => Ok(json::Request {
             problem: solomon::read(path)?,
+            time_limit_s: None,
+            seed: None,
+            max_iterations: None,
+        }),
+        Format::Lilim => Ok(json::Request {
+            problem: lilim::read(path)?,
             time_limit_s: None,
             seed: None,
             max_iterations: None,

@@ -132,6 +132,7 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
         vehicle_types: vec![vehicle],
         stops,
         objective: Objective { vehicles_first: true, unserved_penalty: None },
+        shipments: Vec::new(),
     })
 }
 

@@ -382,6 +382,7 @@ impl Reader {
             vehicle_types,
             stops,
             objective: Objective::default(),
+            shipments: Vec::new(),
         })
     }
 }

@@ -47,6 +47,7 @@ prop_compose! {
                 .map(|(i, &(_, _, q))| Stop::new(format!("s{i}"), i + 2, vec![q]))
                 .collect(),
             objective: Objective::default(),
+            shipments: Vec::new(),
         }
     }
 }
@@ -297,6 +298,7 @@ prop_compose! {
                 })
                 .collect(),
             objective: Objective::default(),
+            shipments: Vec::new(),
         }
     }
 }

@@ -16,9 +16,9 @@ use rand::seq::SliceRandom;
 use rand_pcg::Pcg64Mcg;
 
 /// Above this many tours, only tours near the stop are tried.
-const GRANULAR_FROM: usize = 16;
+pub(super) const GRANULAR_FROM: usize = 16;
 /// How many nearest neighbours name the tours tried.
-const GRANULAR_NEIGHBOURS: usize = 40;
+pub(super) const GRANULAR_NEIGHBOURS: usize = 40;
 
 /// Greedy cheapest insertion that skips positions with probability `blink_rate`.
 ///
@@ -38,7 +38,7 @@ impl Default for GreedyBlinks {
 }
 
 impl GreedyBlinks {
-    fn sort(&self, env: &Env<'_>, todo: &mut [u32], rng: &mut Pcg64Mcg) {
+    pub(super) fn sort(&self, env: &Env<'_>, todo: &mut [u32], rng: &mut Pcg64Mcg) {
         let c = env.c;
         todo.shuffle(rng);
         let total = |s: u32| c.demand(s).iter().sum::<i64>();
@@ -66,6 +66,9 @@ impl GreedyBlinks {
 impl Recreate for GreedyBlinks {
     fn recreate(&self, env: &Env<'_>, plan: &mut Plan, rng: &mut Pcg64Mcg, allow_new: bool) {
         let c = env.c;
+        if c.paired() {
+            return super::pairs::recreate(self, env, plan, rng, allow_new);
+        }
         let mut todo = std::mem::take(&mut plan.unassigned);
         self.sort(env, &mut todo, rng);
         let blink = (self.blink_rate * f64::from(u32::MAX)) as u32;

@@ -67,6 +67,7 @@ impl PickRouter for RoutingSearch {
             vehicle_types: vec![VehicleType::new("robot", 1, vec![n as i64])],
             stops: (0..n).map(|i| VrpStop::new(format!("s{i}").as_str(), i + 1, vec![1])).collect(),
             objective: Default::default(),
+            shipments: Vec::new(),
         };
         let config = SolverConfig::default().with_max_iterations(self.iterations);
         let solution = routing::solve(&problem, &config, &ctx.child(ctx.seed()));
