@@ -107,8 +107,6 @@ pub(crate) struct Repair<'a> {
     p: &'a Problem,
     /// Residual type of each slot.
     pub slot_type: Vec<usize>,
-    /// Whether type `t` may serve stop `s` (skills), at `t * n + s`.
-    can_serve: Vec<bool>,
     before: &'a Before,
     penalty: f64,
     ranks: Vec<usize>,
@@ -118,26 +116,25 @@ pub(crate) struct Repair<'a> {
 impl<'a> Repair<'a> {
     /// An improver; `before[s]` is the slot and rank residual stop `s` was planned at.
     pub fn new(p: &'a Problem, slot_type: Vec<usize>, before: &'a Before, penalty: f64) -> Self {
-        let n = p.stops.len();
-        let mut can_serve = Vec::with_capacity(p.vehicle_types.len() * n);
-        for t in &p.vehicle_types {
-            can_serve.extend(p.stops.iter().map(|s| s.skills.iter().all(|k| t.skills.contains(k))));
-        }
-        Repair { p, slot_type, can_serve, before, penalty, ranks: Vec::new(), buffer: Vec::new() }
+        Repair { p, slot_type, before, penalty, ranks: Vec::new(), buffer: Vec::new() }
     }
 
     /// Whether `stops` may be served by `slot` (skills and every rule of its vehicle).
     pub fn feasible(&self, slot: usize, stops: &[usize]) -> bool {
         let t = self.slot_type[slot];
-        let n = self.p.stops.len();
-        stops.iter().all(|&s| self.can_serve[t * n + s]) && figures(self.p, t, stops).is_some()
+        stops.iter().all(|&s| self.skilled(t, s)) && figures(self.p, t, stops).is_some()
+    }
+
+    /// Whether type `t` has every skill stop `s` needs (most stops need none).
+    fn skilled(&self, t: usize, s: usize) -> bool {
+        let have = &self.p.vehicle_types[t].skills;
+        self.p.stops[s].skills.iter().all(|k| have.contains(k))
     }
 
     /// Penalised value of `stops` on `slot` (`None`: infeasible).
     fn value(&mut self, slot: usize, stops: &[usize]) -> Option<f64> {
         let t = self.slot_type[slot];
-        let n = self.p.stops.len();
-        if stops.iter().any(|&s| !self.can_serve[t * n + s]) {
+        if !stops.iter().all(|&s| self.skilled(t, s)) {
             return None;
         }
         let f = figures(self.p, t, stops)?;

@@ -73,9 +73,8 @@ pub(crate) fn build(state: &State) -> Result<Residual, Vec<Issue>> {
         of_state[s] = Some(r);
     }
     let mut depots = p.depots.clone();
-    let mut depot_ids: HashSet<StationId> = depots.iter().map(|d| d.id.clone()).collect();
-    let mut type_ids: HashSet<VehicleTypeId> =
-        p.vehicle_types.iter().map(|t| t.id.clone()).collect();
+    let mut depot_ids: HashSet<String> = depots.iter().map(|d| d.id.0.clone()).collect();
+    let mut type_ids: HashSet<String> = p.vehicle_types.iter().map(|t| t.id.0.clone()).collect();
     let mut types = Vec::new();
     let mut origins = Vec::new();
     let mut listed = vec![Vec::new(); p.vehicle_types.len()];
@@ -84,11 +83,11 @@ pub(crate) fn build(state: &State) -> Result<Residual, Vec<Issue>> {
         let t = &p.vehicle_types[x.vehicle_type];
         let latest = t.latest_end();
         let mut vt = VehicleType { count: 1, max_duration: None, ..t.clone() };
-        vt.id = unique(format!("{}#{}", t.id, x.vehicle + 1), &mut type_ids).into();
+        vt.id = VehicleTypeId(unique(format!("{}#{}", t.id, x.vehicle + 1), &mut type_ids));
         if x.departed() {
             let Some(end) = prefix_end(state, i, &mut v) else { continue };
             let id = unique(format!("{}#{} now", t.id, x.vehicle + 1), &mut depot_ids);
-            depots.push(Depot { id: id.into(), location: end.location });
+            depots.push(Depot { id: StationId(id), location: end.location });
             vt.start_depot = depots.len() - 1;
             vt.fixed_cost = 0.0;
             for (c, l) in vt.capacity.iter_mut().zip(&end.load) {
@@ -142,18 +141,19 @@ fn shift_from(start: f64, latest: f64, count: &mut usize) -> TimeWindow {
 }
 
 /// `base`, or `base` with primes appended until no id in `taken` has it.
-fn unique(base: String, taken: &mut HashSet<impl std::hash::Hash + Eq + From<String>>) -> String {
+fn unique(base: String, taken: &mut HashSet<String>) -> String {
     let mut id = base;
-    while taken.contains(&id.clone().into()) {
+    while taken.contains(&id) {
         id.push('\'');
     }
-    taken.insert(id.clone().into());
+    taken.insert(id.clone());
     id
 }
 
 /// Simulates vehicle `i`'s served stops from its depot at its shift start, jumps to its
-/// reported position, then runs its committed stops from the later of that time and `now`.
-/// Pushes `R007` for every rule the prefix breaks.
+/// reported position (where it was at the time given, then drove on), runs its committed
+/// stops from there, and ends at the later of that and `now` (it has not served them yet,
+/// so nothing new starts before the clock). Pushes `R007` for every rule the prefix breaks.
 fn prefix_end(state: &State, i: usize, v: &mut Vec<Issue>) -> Option<PrefixEnd> {
     let p = &state.problem;
     let x = &state.vehicles[i];
@@ -175,7 +175,6 @@ fn prefix_end(state: &State, i: usize, v: &mut Vec<Issue>) -> Option<PrefixEnd> 
         at = pos.location;
         now = pos.time;
     }
-    now = now.max(state.now);
     for (k, &s) in x.committed.iter().enumerate() {
         let stop = &p.stops[s];
         distance += p.locations.distance(at, stop.location);
@@ -192,6 +191,7 @@ fn prefix_end(state: &State, i: usize, v: &mut Vec<Issue>) -> Option<PrefixEnd> 
         now = start + stop.service_time;
         at = stop.location;
     }
+    now = now.max(state.now);
     for &s in x.served.iter().chain(&x.committed) {
         for (l, d) in load.iter_mut().zip(&p.stops[s].demand) {
             *l += d;
