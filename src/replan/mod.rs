@@ -40,6 +40,6 @@ pub use churn::{Changes, Inserted, Moved, VehicleRef};
 pub use error::ReplanError;
 pub use generate::{GenerateOptions, generate};
 pub use reoptimise::{
-    MAX_CHURN_PENALTY, ReoptimiseOptions, ReoptimiseSummary, Reoptimised, reoptimise,
+    MAX_CHURN_PENALTY, ReoptimiseOptions, ReoptimiseSummary, Reoptimised, check_state, reoptimise,
 };
 pub use state::{NewOrder, NewOrders, PlanState, Position, VehicleState};

@@ -431,3 +431,13 @@ fn next_state(state: &State, residual: &Residual, plan: &Plan) -> PlanState {
     wire.unassigned = plan.out.iter().map(|&r| p.stops[residual.stops[r]].id.clone()).collect();
     wire
 }
+
+/// Checks a state as [`reoptimise`] would before any solve: the strict rules of
+/// [`State::from_wire`] and the fixed prefixes' (`R007`).
+///
+/// # Errors
+/// [`ReplanError::Invalid`] with every broken rule.
+pub fn check_state(wire: &PlanState) -> Result<(), ReplanError> {
+    let state = State::from_wire(wire.clone(), NewOrders::default())?;
+    residual::build(&state).map(|_| ()).map_err(ReplanError::Invalid)
+}
