@@ -48,15 +48,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let read = |p: &PathBuf| {
         std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
     };
-    let in_file = |p: &PathBuf, e: ReplanError| anyhow::Error::new(e).context(p.display().to_string());
-    let state = replan::state::parse_state(&read(&args.state)?).map_err(|e| in_file(&args.state, e))?;
+    let in_file =
+        |p: &PathBuf, e: ReplanError| anyhow::Error::new(e).context(p.display().to_string());
+    let state =
+        replan::state::parse_state(&read(&args.state)?).map_err(|e| in_file(&args.state, e))?;
     let orders = match &args.orders {
         Some(p) => replan::state::parse_orders(&read(p)?).map_err(|e| in_file(p, e))?,
         None => NewOrders::default(),
     };
     let base = super::route::solver_config(args.config.as_deref())?;
     let solver = stockroute::routing::SolverConfig {
-        max_iterations: args.max_iterations.or(state.problem.max_iterations).or(base.max_iterations),
+        max_iterations: args
+            .max_iterations
+            .or(state.problem.max_iterations)
+            .or(base.max_iterations),
         ..base
     };
     let seed = args.seed.or(state.problem.seed).unwrap_or(0);
@@ -65,8 +70,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_time_limit(limit.saturating_sub(started.elapsed()))
         .with_cancel(super::interrupt::cancel_on_ctrl_c()?);
     let options = ReoptimiseOptions { churn_penalty: args.churn_penalty, solver };
-    let answer = replan::reoptimise(state, orders, &options, &ctx)
-        .map_err(|e| in_file(&args.state, e))?;
+    let answer =
+        replan::reoptimise(state, orders, &options, &ctx).map_err(|e| in_file(&args.state, e))?;
     let text = serde_json::to_string_pretty(&answer.state)?;
     std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
     println!("{}", serde_json::to_string(&answer.summary)?);

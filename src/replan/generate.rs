@@ -58,7 +58,9 @@ pub fn generate(
     let ctx = SolveContext::new(seed);
     let mut rng = ctx.rng(7);
     let progress = options.progress.clamp(0.0, 1.0);
-    let point = |rng: &mut rand_pcg::Pcg64Mcg| vec![rng.random_range(0.0..SIDE), rng.random_range(0.0..SIDE)];
+    let point = |rng: &mut rand_pcg::Pcg64Mcg| {
+        vec![rng.random_range(0.0..SIDE), rng.random_range(0.0..SIDE)]
+    };
     let mut coordinates = vec![vec![SIDE / 2.0, SIDE / 2.0]];
     let mut stops = Vec::with_capacity(options.stops);
     for i in 0..options.stops {

@@ -105,11 +105,9 @@ pub fn reoptimise(
     let (slot_type, slot_base) = slots(&residual);
     let before = before(&state, &residual, &slot_base);
     let solver_ctx = match ctx.remaining() {
-        Some(left) if penalty > 0.0 => {
-            ctx.child(ctx.seed()).with_time_limit(Duration::from_secs_f64(
-                left.as_secs_f64() * SOLVER_SHARE,
-            ))
-        }
+        Some(left) if penalty > 0.0 => ctx
+            .child(ctx.seed())
+            .with_time_limit(Duration::from_secs_f64(left.as_secs_f64() * SOLVER_SHARE)),
         _ => ctx.child(ctx.seed()),
     };
     let solved = routing::solve(&residual.problem, &options.solver, &solver_ctx)?;
@@ -388,8 +386,7 @@ fn next_state(state: &State, residual: &Residual, plan: &Plan) -> PlanState {
     let mut wire = state.wire.clone();
     wire.parent_version = Some(wire.version);
     wire.version += 1;
-    let mut vehicles: std::collections::BTreeMap<(usize, usize), VehicleState> =
-        Default::default();
+    let mut vehicles: std::collections::BTreeMap<(usize, usize), VehicleState> = Default::default();
     for x in &state.vehicles {
         let ids = |list: &[usize]| list.iter().map(|&s| p.stops[s].id.clone()).collect();
         vehicles.insert(

@@ -27,9 +27,9 @@
 
 use crate::ids::{PlanId, StopId, VehicleTypeId};
 use crate::issue::Issue;
+use crate::replan::error::{ReplanError, violation};
 use crate::routing::formats::json::{self, JsonProblem, JsonStop};
 use crate::routing::model::{MAX_TIME, Problem, TimeWindow};
-use crate::replan::error::{ReplanError, violation};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -63,6 +63,7 @@ pub struct PlanState {
     pub vehicles: Vec<VehicleState>,
     /// Known stops on no vehicle.
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub unassigned: Vec<StopId>,
 }
 
@@ -81,12 +82,15 @@ pub struct VehicleState {
     pub position: Option<Position>,
     /// Stops already served, in order (history: never moved, never re-checked).
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub served: Vec<StopId>,
     /// Stops it must serve next, in this order (promised to a driver or a customer).
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub committed: Vec<StopId>,
     /// Stops planned after the committed ones (re-optimisation may move them).
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub planned: Vec<StopId>,
 }
 
@@ -400,7 +404,8 @@ fn lists(
     }
     for (i, p) in place.iter().enumerate() {
         if p.is_none() {
-            let message = format!("stop {} is in no vehicle's lists nor unassigned", problem.stops[i].id);
+            let message =
+                format!("stop {} is in no vehicle's lists nor unassigned", problem.stops[i].id);
             v.push(violation("R005", format!("problem.stops[{i}]"), message));
         }
     }

@@ -141,7 +141,10 @@ impl PgStore {
         let mut conn = self.conn()?;
         let mut tx = conn.transaction()?;
         // Writers of one plan queue here, so the checks below see every committed version.
-        tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 16))", &[&new.plan_id.as_str()])?;
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 16))",
+            &[&new.plan_id.as_str()],
+        )?;
         let exists = |tx: &mut postgres::Transaction<'_>, v: i64| -> Result<bool, StoreError> {
             let sql = "SELECT 1 FROM plan_state WHERE plan_id = $1 AND version = $2";
             Ok(tx.query_opt(sql, &[&new.plan_id.as_str(), &v])?.is_some())

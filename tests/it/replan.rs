@@ -79,7 +79,8 @@ proptest! {
 
 #[test]
 fn a_large_churn_penalty_keeps_the_drivers_plans() {
-    let generate = GenerateOptions { stops: 120, orders: 12, iterations: 600, ..Default::default() };
+    let generate =
+        GenerateOptions { stops: 120, orders: 12, iterations: 600, ..Default::default() };
     for seed in 1..=3 {
         let (state, orders) = replan::generate(&generate, seed).unwrap();
         let run = |penalty| {
@@ -105,13 +106,21 @@ fn the_cli_writes_the_next_version_and_refuses_a_bad_state_naming_the_field() {
     let dir = tempfile::tempdir().unwrap();
     let small = GenerateOptions { stops: 30, orders: 4, iterations: 300, ..Default::default() };
     let (state, orders) = replan::generate(&small, 5).unwrap();
-    let (s, o, out) = (dir.path().join("s.json"), dir.path().join("o.json"), dir.path().join("n.json"));
+    let (s, o, out) =
+        (dir.path().join("s.json"), dir.path().join("o.json"), dir.path().join("n.json"));
     std::fs::write(&s, serde_json::to_string(&state).unwrap()).unwrap();
     std::fs::write(&o, serde_json::to_string(&orders).unwrap()).unwrap();
     let run = |state: &std::path::Path| {
         Command::new(env!("CARGO_BIN_EXE_stockroute"))
             .args(["reoptimise", state.to_str().unwrap(), "--orders", o.to_str().unwrap()])
-            .args(["--churn-penalty", "20", "--max-iterations", "300", "--out", out.to_str().unwrap()])
+            .args([
+                "--churn-penalty",
+                "20",
+                "--max-iterations",
+                "300",
+                "--out",
+                out.to_str().unwrap(),
+            ])
             .output()
             .unwrap()
     };

@@ -16,20 +16,21 @@
 //! every answer has passed the routing checker with the fixed stops included.
 
 use super::out_of_range;
+use crate::SolveContext;
 use crate::api::config::seconds;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::AppJson;
 use crate::api::state::AppState;
 use crate::ids::PlanId;
-use crate::replan::{self, NewOrders, PlanState, ReoptimiseOptions, ReoptimiseSummary, ReplanError};
+use crate::replan::{
+    self, NewOrders, PlanState, ReoptimiseOptions, ReoptimiseSummary, ReplanError,
+};
 use crate::routing::SolverConfig;
 use crate::store::{NewPlanState, StoredPlanState};
-use crate::SolveContext;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// Most search iterations a re-optimisation may ask for.
 const MAX_ITERATIONS: u64 = 1_000_000;
@@ -94,9 +95,13 @@ pub struct ReoptimiseAnswer {
 
 fn view(s: StoredPlanState) -> Result<PlanStateView, ApiError> {
     let parse = |t: &str| serde_json::from_str::<serde_json::Value>(t);
-    let corrupt = |e: serde_json::Error| ApiError::Internal(Box::new(crate::Error::Replan(
-        ReplanError::Parse { what: "stored state", line: e.line(), message: e.to_string() },
-    )));
+    let corrupt = |e: serde_json::Error| {
+        ApiError::Internal(Box::new(crate::Error::Replan(ReplanError::Parse {
+            what: "stored state",
+            line: e.line(),
+            message: e.to_string(),
+        })))
+    };
     Ok(PlanStateView {
         href: format!("/v1/plans/{}/states/{}", s.plan_id, s.version),
         state: parse(&s.state).map_err(corrupt)?,
@@ -127,7 +132,8 @@ fn check_size(state: &PlanState, orders: usize, app: &AppState) -> Result<(), Ap
         return Err(ApiError::field("too_many_stops", "problem.stops", message));
     }
     let l = &state.problem.locations;
-    let locations = l.coordinates.as_ref().map_or(0, Vec::len).max(l.distance.as_ref().map_or(0, Vec::len));
+    let locations =
+        l.coordinates.as_ref().map_or(0, Vec::len).max(l.distance.as_ref().map_or(0, Vec::len));
     if locations > config.max_locations {
         let message = format!("{locations} locations, at most {}", config.max_locations);
         return Err(ApiError::field("too_many_locations", "problem.locations", message));
@@ -155,7 +161,11 @@ pub async fn create(
     AppJson(state): AppJson<PlanState>,
 ) -> Result<(StatusCode, Json<PlanStateView>), ApiError> {
     if state.plan_id.as_str() != id {
-        return Err(ApiError::field("plan_mismatch", "plan_id", format!("the path names plan `{id}`")));
+        return Err(ApiError::field(
+            "plan_mismatch",
+            "plan_id",
+            format!("the path names plan `{id}`"),
+        ));
     }
     if state.version != 1 || state.parent_version.is_some() {
         return Err(out_of_range("version", "a first state is version 1 with no parent_version"));
@@ -165,7 +175,8 @@ pub async fn create(
         .blocking(move |s| {
             replan::check_state(&state).map_err(client)?;
             let text = serde_json::to_string(&state).map_err(ApiError::encode("plan state"))?;
-            let new = NewPlanState { plan_id: &state.plan_id, version: 1, state: &text, summary: None };
+            let new =
+                NewPlanState { plan_id: &state.plan_id, version: 1, state: &text, summary: None };
             s.store().put_plan_state(&new)?;
             Ok(s.store().plan_state(&state.plan_id, Some(1))?)
         })
@@ -194,7 +205,8 @@ pub async fn show(
         .ok()
         .filter(|&v| v >= 1)
         .ok_or_else(|| out_of_range("version", "a version is a whole number from 1"))?;
-    let stored = app.blocking(move |s| Ok(s.store().plan_state(&PlanId(id), Some(version))?)).await?;
+    let stored =
+        app.blocking(move |s| Ok(s.store().plan_state(&PlanId(id), Some(version))?)).await?;
     Ok(Json(view(stored)?))
 }
 
@@ -251,7 +263,9 @@ pub async fn reoptimise(
     if body.max_iterations.is_some_and(|n| n > MAX_ITERATIONS) {
         return Err(out_of_range("max_iterations", format!("at most {MAX_ITERATIONS}")));
     }
-    if !(body.churn_penalty.is_finite() && (0.0..=replan::MAX_CHURN_PENALTY).contains(&body.churn_penalty)) {
+    if !(body.churn_penalty.is_finite()
+        && (0.0..=replan::MAX_CHURN_PENALTY).contains(&body.churn_penalty))
+    {
         return Err(out_of_range("churn_penalty", "must be in [0, 1e9]"));
     }
     if body.from_version == Some(0) {
@@ -278,11 +292,14 @@ pub async fn reoptimise(
             let _permit = permit;
             let seed = body.seed.or(state.problem.seed).unwrap_or(0);
             let ctx = ctx.child(seed);
-            let solver = SolverConfig { max_iterations: body.max_iterations, ..SolverConfig::default() };
+            let solver =
+                SolverConfig { max_iterations: body.max_iterations, ..SolverConfig::default() };
             let options = ReoptimiseOptions { churn_penalty: body.churn_penalty, solver };
             let done = replan::reoptimise(state, body.orders, &options, &ctx).map_err(client)?;
-            let text = serde_json::to_string(&done.state).map_err(ApiError::encode("plan state"))?;
-            let summary = serde_json::to_string(&done.summary).map_err(ApiError::encode("summary"))?;
+            let text =
+                serde_json::to_string(&done.state).map_err(ApiError::encode("plan state"))?;
+            let summary =
+                serde_json::to_string(&done.summary).map_err(ApiError::encode("summary"))?;
             let new = NewPlanState {
                 plan_id: &plan,
                 version: done.state.version,

@@ -42,8 +42,10 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         let (state, orders) = replan::generate(&generate, seed)?;
         for (k, penalty) in [0.0, a.churn_penalty].into_iter().enumerate() {
             let started = Instant::now();
-            let ctx = SolveContext::new(seed).with_time_limit(super::super::route::seconds(a.time_limit_s));
-            let options = ReoptimiseOptions { churn_penalty: penalty, solver: SolverConfig::default() };
+            let ctx = SolveContext::new(seed)
+                .with_time_limit(super::super::route::seconds(a.time_limit_s));
+            let options =
+                ReoptimiseOptions { churn_penalty: penalty, solver: SolverConfig::default() };
             let answer = replan::reoptimise(state.clone(), orders.clone(), &options, &ctx)?;
             let wall = started.elapsed().as_secs_f64();
             slowest = slowest.max(wall);

@@ -25,7 +25,8 @@ async fn a_plan_under_way_is_stored_reoptimised_and_traced() {
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
     assert_eq!(error_of(&again).0, "plan_version_taken");
 
-    let body = json!({"orders": orders, "churn_penalty": 25, "time_limit_s": 2, "max_iterations": 300});
+    let body =
+        json!({"orders": orders, "churn_penalty": 25, "time_limit_s": 2, "max_iterations": 300});
     let (status, answer) = server.post(&format!("/v1/plans/{plan}/reoptimise"), &body).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["stored"]["version"], 2);
@@ -36,9 +37,11 @@ async fn a_plan_under_way_is_stored_reoptimised_and_traced() {
     assert_eq!(latest["version"], 2);
     // Served and committed stops are those of version 1, vehicle by vehicle.
     for v in state["vehicles"].as_array().unwrap() {
-        let after = latest["state"]["vehicles"].as_array().unwrap().iter().find(|x| {
-            x["vehicle_type"] == v["vehicle_type"] && x["vehicle"] == v["vehicle"]
-        });
+        let after = latest["state"]["vehicles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["vehicle_type"] == v["vehicle_type"] && x["vehicle"] == v["vehicle"]);
         let after = after.expect("a listed vehicle stays listed");
         assert_eq!(after["served"], v["served"]);
         assert_eq!(after["committed"], v["committed"]);
@@ -86,7 +89,8 @@ async fn bad_states_and_options_get_json_4xx_naming_the_field() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert_eq!(error_of(&bad).1.as_deref(), Some(field), "{bad}");
     }
-    let dup = json!({"orders": {"orders": [{"release_time": 0, "stop": {"id": "s0", "location": 1}}]}});
+    let dup =
+        json!({"orders": {"orders": [{"release_time": 0, "stop": {"id": "s0", "location": 1}}]}});
     let (status, bad) = server.post(&format!("/v1/plans/{plan}/reoptimise"), &dup).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     assert_eq!(error_of(&bad).1.as_deref(), Some("orders[0].stop.id"), "{bad}");
