@@ -151,7 +151,8 @@ fn unique(base: String, taken: &mut HashSet<String>) -> String {
 }
 
 /// Simulates vehicle `i`'s served stops from its depot at its shift start, jumps to its
-/// reported position (where it was at the time given, then drove on), runs its committed
+/// reported position (where it was at the time given, or as soon as the matrix lets it
+/// get there, whichever is later; then it drove on), runs its committed
 /// stops from there, and ends at the later of that and `now` (it has not served them yet,
 /// so nothing new starts before the clock). Pushes `R007` for every rule the prefix breaks.
 fn prefix_end(state: &State, i: usize, v: &mut Vec<Issue>) -> Option<PrefixEnd> {
@@ -171,9 +172,12 @@ fn prefix_end(state: &State, i: usize, v: &mut Vec<Issue>) -> Option<PrefixEnd> 
         at = stop.location;
     }
     if let Some(pos) = x.position {
+        // Never earlier than the matrix allows from the last served stop: the checker
+        // replays the day from the shift start, and a residual start no earlier than its
+        // replay keeps every later arrival no earlier either (FIFO travel times).
         distance += p.locations.distance(at, pos.location);
+        now = pos.time.max(now + p.locations.duration(at, pos.location));
         at = pos.location;
-        now = pos.time;
     }
     for (k, &s) in x.committed.iter().enumerate() {
         let stop = &p.stops[s];

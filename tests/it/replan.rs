@@ -66,9 +66,18 @@ proptest! {
         committed in 0usize..3,
         progress in 0.0f64..0.9,
         penalty in prop::sample::select(vec![0.0, 5.0, 1e4]),
+        positioned in any::<bool>(),
     ) {
         let generate = GenerateOptions { stops, orders, committed, progress, iterations: 150 };
-        let (state, new) = replan::generate(&generate, seed).unwrap();
+        let (mut state, new) = replan::generate(&generate, seed).unwrap();
+        if positioned {
+            // Seen at the clock at its last served stop (the state's positions are reports).
+            for v in &mut state.vehicles {
+                let Some(last) = v.served.last() else { continue };
+                let location = state.problem.stops.iter().find(|s| &s.id == last).unwrap().location;
+                v.position = Some(replan::Position { location, time: state.now });
+            }
+        }
         let answer = replan::reoptimise(state.clone(), new, &options(penalty, 150), &SolveContext::new(seed)).unwrap();
         assert_answer(&state, &answer);
         // And once more from the answer (a later update with no orders).
