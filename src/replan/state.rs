@@ -248,7 +248,7 @@ impl State {
             }
             Err(other) => return Err(other.into()),
         };
-        let Some(problem) = problem.filter(|_| v.is_empty()) else {
+        let Some(problem) = problem else {
             return Err(ReplanError::Invalid(v));
         };
         wire.now = now;
@@ -298,7 +298,8 @@ fn merge_orders(problem: &mut JsonProblem, orders: NewOrders, v: &mut Vec<Issue>
             let clipped: Vec<TimeWindow> = windows
                 .into_iter()
                 .filter(|w| w.end >= release)
-                .map(|w| TimeWindow { start: w.start.max(release), end: w.end })
+                // JSON has no infinity: an open end is written as the largest time.
+                .map(|w| TimeWindow { start: w.start.max(release), end: w.end.min(MAX_TIME) })
                 .collect();
             if clipped.is_empty() && release.is_finite() {
                 let message = format!("every window closes before the release at {release}");

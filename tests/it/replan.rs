@@ -32,9 +32,9 @@ fn assert_answer(before: &PlanState, answer: &replan::Reoptimised) {
         assert_eq!(now.committed, v.committed, "committed stops of {}", v.vehicle);
     }
     let mut problem = json::convert(after.problem.clone()).unwrap().problem;
-    let index = |id: &stockroute::ids::StopId| {
-        problem.stops.iter().position(|s| &s.id == id).expect("a known stop")
-    };
+    let ids: Vec<stockroute::ids::StopId> = problem.stops.iter().map(|s| s.id.clone()).collect();
+    let index =
+        |id: &stockroute::ids::StopId| ids.iter().position(|x| x == id).expect("a known stop");
     for v in &after.vehicles {
         for s in v.served.iter().map(index).collect::<Vec<_>>() {
             problem.stops[s].time_window = TimeWindow::ALWAYS;
