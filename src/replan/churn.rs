@@ -17,7 +17,7 @@ pub struct VehicleRef {
     /// Its type's id.
     #[schema(value_type = String)]
     pub vehicle_type: VehicleTypeId,
-    /// Which vehicle of the type, from 1.
+    /// Which vehicle of the type, from 1 (an index, no unit).
     pub vehicle: usize,
 }
 
@@ -59,7 +59,7 @@ pub struct Changes {
     /// Every stop on no vehicle after the re-optimisation.
     #[schema(value_type = Vec<String>)]
     pub unassigned: Vec<StopId>,
-    /// `moved + resequenced + dropped`: what the churn penalty is paid on.
+    /// `moved + resequenced + dropped` (a count of stops): what the churn penalty is paid on.
     pub churn: usize,
 }
 

@@ -42,13 +42,14 @@ pub struct ReoptimiseOptions {
 /// Figures of a re-optimisation.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReoptimiseSummary {
-    /// The version written.
+    /// The version written (a count, no unit).
     pub version: u64,
-    /// Cost of the whole day (fixed prefixes included), as the checker recomputed it.
+    /// Cost of the whole day (fixed prefixes included), as the checker recomputed it
+    /// (currency, as the vehicles' costs).
     pub cost: f64,
-    /// Cost of what was re-planned (the residual routes).
+    /// Cost of what was re-planned (the residual routes; currency, as the vehicles' costs).
     pub residual_cost: f64,
-    /// Stops planned, fixed ones included, on the vehicles of the answer.
+    /// Stops planned, fixed ones included, on the vehicles of the answer (count).
     pub stops_on_routes: usize,
     /// What changed.
     pub changes: Changes,

@@ -47,9 +47,10 @@ pub struct PlanState {
     /// The plan every version of this day's state belongs to.
     #[schema(value_type = String)]
     pub plan_id: PlanId,
-    /// This version: 1 for the first plan, parent + 1 for each re-optimisation.
+    /// This version: 1 for the first plan, parent + 1 for each re-optimisation (a count, no
+    /// unit).
     pub version: u64,
-    /// The version this one was re-optimised from (`None` for the first).
+    /// The version this one was re-optimised from (`None` for the first; a count, no unit).
     #[serde(default)]
     pub parent_version: Option<u64>,
     /// The clock: nothing is planned to start before it. In the problem's time unit.
@@ -74,7 +75,7 @@ pub struct VehicleState {
     /// Its type's id.
     #[schema(value_type = String)]
     pub vehicle_type: VehicleTypeId,
-    /// Which vehicle of the type, from 1.
+    /// Which vehicle of the type, from 1 (an index, no unit).
     pub vehicle: usize,
     /// Where and when it was last seen, after its served stops (default: at its last
     /// served stop when it left it, or at its start depot).
@@ -108,7 +109,8 @@ pub struct Position {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrders {
-    /// The clock now (default: the state's `now`); it may not go back.
+    /// The clock now, in the problem's time unit (default: the state's `now`); it may not
+    /// go back.
     #[serde(default)]
     pub now: Option<f64>,
     /// Points appended to the problem's coordinates (coordinate problems only): the new

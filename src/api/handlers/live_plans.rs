@@ -40,9 +40,9 @@ const MAX_ITERATIONS: u64 = 1_000_000;
 pub struct PlanStateView {
     /// The plan.
     pub plan_id: String,
-    /// This version.
+    /// This version (a count, no unit).
     pub version: u64,
-    /// The version it came from.
+    /// The version it came from (a count, no unit).
     pub parent_version: Option<u64>,
     /// When it was stored (RFC 3339, UTC).
     pub created_at: String,
@@ -64,21 +64,22 @@ pub struct ReoptimiseBody {
     #[serde(default)]
     pub orders: NewOrders,
     /// Cost of each planned stop moved to another vehicle, re-sequenced or dropped, in the
-    /// problem's cost unit (0 to 1e9; default 0: plans may change freely).
+    /// problem's cost unit (currency, as the vehicles' costs; 0 to 1e9; default 0: plans may
+    /// change freely).
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1e9)]
     pub churn_penalty: f64,
     /// Time limit in seconds, counted from the request's arrival (default 1).
     #[serde(default)]
     pub time_limit_s: Option<f64>,
-    /// Seed of the search (default: the state problem's, else 0).
+    /// Seed of the search (no unit; default: the state problem's, else 0).
     #[serde(default)]
     pub seed: Option<u64>,
-    /// Iteration budget of the search (at most 1,000,000).
+    /// Most search iterations (at most 1,000,000).
     #[serde(default)]
     #[schema(maximum = 1_000_000)]
     pub max_iterations: Option<u64>,
-    /// The version to start from (default: the latest).
+    /// The version to start from (a count, no unit; default: the latest).
     #[serde(default)]
     #[schema(minimum = 1)]
     pub from_version: Option<u64>,
@@ -147,7 +148,14 @@ fn check_size(state: &PlanState, orders: usize, app: &AppState) -> Result<(), Ap
     path = "/v1/plans/{id}/states",
     operation_id = "create_plan_state",
     params(("id" = String, Path, description = "The plan (the state's `plan_id`)")),
-    request_body(content = PlanState, description = "Version 1 of the plan's state"),
+    request_body(content = PlanState, description = "Version 1 of the plan's state", example = json!({
+        "plan_id": "day-1", "version": 1, "now": 3600,
+        "problem": {"locations": {"coordinates": [[0, 0], [3, 4], [6, 8]]},
+            "depots": [{"id": "D", "location": 0}],
+            "vehicles": [{"id": "van", "capacity": [10], "start_depot": "D"}],
+            "stops": [{"id": "a", "location": 1, "demand": [2]}, {"id": "b", "location": 2, "demand": [3]}]},
+        "vehicles": [{"vehicle_type": "van", "vehicle": 1, "served": ["a"], "planned": ["b"]}]
+    })),
     responses(
         (status = 201, description = "Stored", body = PlanStateView),
         (status = 409, description = "The plan has a first version already", body = ErrorBody),
@@ -189,7 +197,7 @@ pub async fn create(
     get,
     path = "/v1/plans/{id}/states/{version}",
     operation_id = "show_plan_state",
-    params(("id" = String, Path, description = "The plan"), ("version" = u64, Path, description = "The version")),
+    params(("id" = String, Path, description = "The plan"), ("version" = u64, Path, description = "The version (a count, no unit)")),
     responses(
         (status = 200, description = "The version", body = PlanStateView),
         (status = 404, description = "No such plan or version", body = ErrorBody),
