@@ -157,7 +157,9 @@ fn check_size(state: &PlanState, orders: usize, app: &AppState) -> Result<(), Ap
         "vehicles": [{"vehicle_type": "van", "vehicle": 1, "served": ["a"], "planned": ["b"]}]
     })),
     responses(
-        (status = 201, description = "Stored", body = PlanStateView),
+        (status = 201, description = "Stored", body = PlanStateView, example = json!({"plan_id": "day-1", "version": 2, "parent_version": 1,
+            "created_at": "2026-12-02T10:15:00.123Z", "state": {"plan_id": "day-1", "version": 2},
+            "summary": {"version": 2, "changes": {"churn": 0}}, "href": "/v1/plans/day-1/states/2"})),
         (status = 409, description = "The plan has a first version already", body = ErrorBody),
         (status = 422, description = "Invalid state (every rule broken, at its JSON path)", body = ErrorBody),
     ),
@@ -199,7 +201,9 @@ pub async fn create(
     operation_id = "show_plan_state",
     params(("id" = String, Path, description = "The plan"), ("version" = u64, Path, description = "The version (a count, no unit)")),
     responses(
-        (status = 200, description = "The version", body = PlanStateView),
+        (status = 200, description = "The version", body = PlanStateView, example = json!({"plan_id": "day-1", "version": 2, "parent_version": 1,
+            "created_at": "2026-12-02T10:15:00.123Z", "state": {"plan_id": "day-1", "version": 2},
+            "summary": {"version": 2, "changes": {"churn": 0}}, "href": "/v1/plans/day-1/states/2"})),
         (status = 404, description = "No such plan or version", body = ErrorBody),
     ),
     tag = "plans"
@@ -225,7 +229,9 @@ pub async fn show(
     operation_id = "latest_plan_state",
     params(("id" = String, Path, description = "The plan")),
     responses(
-        (status = 200, description = "The latest version", body = PlanStateView),
+        (status = 200, description = "The latest version", body = PlanStateView, example = json!({"plan_id": "day-1", "version": 2, "parent_version": 1,
+            "created_at": "2026-12-02T10:15:00.123Z", "state": {"plan_id": "day-1", "version": 2},
+            "summary": {"version": 2, "changes": {"churn": 0}}, "href": "/v1/plans/day-1/states/2"})),
         (status = 404, description = "No such plan", body = ErrorBody),
     ),
     tag = "plans"
@@ -250,7 +256,7 @@ pub async fn latest(
         "time_limit_s": 1
     })),
     responses(
-        (status = 200, description = "The next version and what changed", body = ReoptimiseAnswer),
+        (status = 200, description = "The next version and what changed", body = ReoptimiseAnswer, example = json!({"summary": {"version": 2, "cost": 1520.5, "residual_cost": 980.0, "stops_on_routes": 41, "seconds": 0.8, "changes": {"moved": [], "resequenced": [], "inserted": [{"stop": "n1", "to": {"vehicle_type": "van", "vehicle": 1}}], "dropped": [], "unassigned": [], "churn": 0}}, "stored": {"plan_id": "day-1", "version": 2, "parent_version": 1, "created_at": "2026-12-02T10:15:00.123Z", "state": {}, "summary": {}, "href": "/v1/plans/day-1/states/2"}})),
         (status = 404, description = "No such plan or version", body = ErrorBody),
         (status = 409, description = "Another re-optimisation stored the next version first", body = ErrorBody),
         (status = 422, description = "Invalid orders or option (every rule broken, at its JSON path)", body = ErrorBody),
