@@ -51,6 +51,9 @@ pub enum Error {
     /// The warehouse stage failed (layout file, slotting, batching, pick paths).
     #[error(transparent)]
     Warehouse(#[from] crate::warehouse::WarehouseError),
+    /// Re-optimising a plan under way failed (bad state or orders).
+    #[error(transparent)]
+    Replan(#[from] crate::replan::ReplanError),
     /// A batch planning run failed.
     #[error(transparent)]
     Plan(#[from] crate::plan::PlanError),

@@ -103,6 +103,12 @@ string_id!(
     SkillId
 );
 
+string_id!(
+    /// A plan under way (a day's routes being re-optimised): every version of its state
+    /// shares it ([`crate::replan`]).
+    PlanId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,8 @@
 //!   [`routing::solve_checked`] one problem.
 //! - [`dispatch`]: the dynamic day: epoch-based dispatch policies over the routing stage,
 //!   the EURO-NeurIPS 2022 (ORTEC) dynamic rules as a test bench and their replay.
+//! - [`replan`]: a plan under way (served, committed and planned stops per vehicle,
+//!   versioned) re-optimised as orders arrive, [`replan::reoptimise`] its entry point.
 //! - [`warehouse`]: inside a centre: the building's layout (an optional file per centre),
 //!   slotting by forecast velocity, pick batches, pick paths (the exact single-block DP,
 //!   classic heuristics, local search on the aisle grid) with an independent checker, and
@@ -76,6 +78,7 @@ pub mod ids;
 pub mod issue;
 pub mod placement;
 pub mod plan;
+pub mod replan;
 pub mod report;
 pub mod roads;
 pub mod routing;

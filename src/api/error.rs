@@ -98,6 +98,15 @@ pub enum ApiError {
         /// Its state.
         state: &'static str,
     },
+    /// Another request stored this version of a plan's state first: read the latest and
+    /// start again from it.
+    #[error("version {version} of plan `{plan}` is already stored")]
+    VersionTaken {
+        /// The plan.
+        plan: String,
+        /// The version.
+        version: u64,
+    },
     /// The job queue or the solver slots are full: retry later.
     #[error("{what} is full ({capacity}); retry in {retry_after_s} s")]
     Overloaded {
@@ -143,6 +152,13 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::RunNotFound(id) => Self::NotFound { what: "forecast run", id: id.0 },
             StoreError::JobNotFound(id) => Self::NotFound { what: "job", id: id.0 },
+            StoreError::PlanStateNotFound { plan, version } => Self::NotFound {
+                what: "plan state",
+                id: version.map_or_else(|| plan.0.clone(), |v| format!("{plan}/{v}")),
+            },
+            StoreError::PlanVersionTaken { plan, version } => {
+                Self::VersionTaken { plan: plan.0, version }
+            }
             other => Self::Store(other),
         }
     }
@@ -233,7 +249,9 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::JobFinished { .. } | Self::NoReport { .. } => StatusCode::CONFLICT,
+            Self::JobFinished { .. } | Self::NoReport { .. } | Self::VersionTaken { .. } => {
+                StatusCode::CONFLICT
+            }
             Self::Overloaded { .. } | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_)
             | Self::Internal(_)
@@ -259,6 +277,7 @@ impl ApiError {
             Self::IdempotencyMismatch { .. } => "idempotency_key_reused",
             Self::JobFinished { .. } => "job_finished",
             Self::NoReport { .. } => "plan_not_succeeded",
+            Self::VersionTaken { .. } => "plan_version_taken",
             Self::Overloaded { .. } => "overloaded",
             Self::ShuttingDown => "shutting_down",
             Self::Store(_)

@@ -80,6 +80,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/placements", post(handlers::placements::create))
         .route("/v1/plans", post(handlers::plans::create).get(handlers::plans::list))
         .route("/v1/plans/{id}/report", get(handlers::plans::report))
+        .route("/v1/plans/{id}/states", post(handlers::live_plans::create))
+        .route("/v1/plans/{id}/states/{version}", get(handlers::live_plans::show))
+        .route("/v1/plans/{id}/state", get(handlers::live_plans::latest))
+        .route("/v1/plans/{id}/reoptimise", post(handlers::live_plans::reoptimise))
         .route(
             "/v1/experiments",
             post(handlers::experiments::create).get(handlers::experiments::list),

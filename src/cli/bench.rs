@@ -1,6 +1,7 @@
 //! `stockroute bench`: solution-quality benchmarks against best-known solutions, the
 //! placement LP benchmark (`bench placement`, in `bench/placement.rs`) and the city-scale
-//! road day (`bench city`, in `bench/city.rs`).
+//! road day (`bench city`, in `bench/city.rs`), and live re-optimisation (`bench
+//! reoptimise`, in `bench/reoptimise.rs`).
 //!
 //! `bench routing <DIR>` solves every instance listed in `DIR/bks.csv` (`<name>.vrp` or
 //! `<name>.txt`), runs each solution through the independent checker and prints the cost
@@ -17,6 +18,7 @@ use stockroute::routing::formats::{self, Format};
 
 mod city;
 mod placement;
+mod reoptimise;
 mod td;
 mod warehouse;
 
@@ -36,6 +38,9 @@ enum Target {
     /// A seeded N-stop delivery day on a city road graph, solved through the road oracle
     /// (no n x n matrix) and checked; road part timed apart from the search.
     City(city::Args),
+    /// Seeded states under way re-optimised with new orders, with and without a churn
+    /// penalty: wall time, cost and churn per run.
+    Reoptimise(reoptimise::Args),
     /// The warehouse bars on seeded layouts and order days: pick paths, batching, slotting,
     /// and a timed 50,000-line day.
     Warehouse(warehouse::Args),
@@ -85,6 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Target::Warehouse(a) => warehouse::run(a),
         Target::Td(a) => td::run(a),
         Target::TdSpeed(a) => td::run_speed(a),
+        Target::Reoptimise(a) => reoptimise::run(a),
     }
 }
 

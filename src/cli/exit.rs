@@ -22,6 +22,7 @@ use stockroute::dispatch::DispatchError;
 use stockroute::experiment::ExperimentError;
 use stockroute::forecast::ForecastError;
 use stockroute::plan::PlanError;
+use stockroute::replan::ReplanError;
 use stockroute::scenario::ScenarioError;
 use stockroute::warehouse::WarehouseError;
 
@@ -47,6 +48,7 @@ pub fn code_of(err: &anyhow::Error) -> ExitCode {
             || cause.downcast_ref::<WarehouseError>().is_some_and(warehouse_input)
             || cause.downcast_ref::<stockroute::Error>().is_some_and(crate_input)
             || cause.downcast_ref::<DispatchError>().is_some_and(dispatch_input)
+            || cause.downcast_ref::<ReplanError>().is_some_and(replan_input)
             || cause.downcast_ref::<InputError>().is_some()
     });
     ExitCode::from(if input { INPUT } else { RUN_FAILURE })
@@ -111,6 +113,11 @@ fn dispatch_input(e: &DispatchError) -> bool {
     )
 }
 
+fn replan_input(e: &ReplanError) -> bool {
+    matches!(e, ReplanError::Parse { .. } | ReplanError::Invalid(_))
+        || matches!(e, ReplanError::Routing(stockroute::routing::RoutingError::Invalid(_)))
+}
+
 fn crate_input(e: &stockroute::Error) -> bool {
     match e {
         stockroute::Error::Scenario(s) => scenario_input(s),
@@ -118,6 +125,7 @@ fn crate_input(e: &stockroute::Error) -> bool {
         stockroute::Error::Experiment(x) => experiment_input(x),
         stockroute::Error::Forecast(f) => forecast_input(f),
         stockroute::Error::Dispatch(d) => dispatch_input(d),
+        stockroute::Error::Replan(r) => replan_input(r),
         stockroute::Error::Warehouse(w) => warehouse_input(w),
         _ => false,
     }

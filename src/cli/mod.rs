@@ -17,6 +17,7 @@ mod interrupt;
 mod pick;
 mod place;
 mod plan;
+mod reoptimise;
 mod roads;
 mod route;
 mod route_td;
@@ -45,6 +46,8 @@ enum Command {
     Generate(generate::Args),
     /// Solve a vehicle routing instance (VRPLIB, Solomon or JSON).
     Route(route::Args),
+    /// Re-optimise a plan under way with new orders (served and committed stops stay); write its next version.
+    Reoptimise(reoptimise::Args),
     /// Play a dynamic episode (EURO-NeurIPS 2022 rules) with a dispatch policy, or replay a solution.
     Dispatch(dispatch::Args),
     /// Benchmarks: `bench routing <DIR>` (gaps to best-known), `bench placement` (LP sizes, times).
@@ -77,6 +80,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Route(args) => route::run(args),
+        Command::Reoptimise(args) => reoptimise::run(args),
         Command::Dispatch(args) => dispatch::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Roads(args) => roads::run(args),

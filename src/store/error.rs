@@ -102,6 +102,22 @@ pub enum StoreError {
     /// The experiment is finished or already has all its planned units.
     #[error("experiment `{0}` is finished or has all its planned units")]
     ExperimentClosed(ExperimentId),
+    /// No state of this plan (at this version) is stored.
+    #[error("no state of plan `{plan}`{}", at_version(*.version))]
+    PlanStateNotFound {
+        /// The plan.
+        plan: crate::ids::PlanId,
+        /// The version asked for (`None`: any).
+        version: Option<u64>,
+    },
+    /// This version of the plan's state is already stored (written once).
+    #[error("version {version} of plan `{plan}` is already stored")]
+    PlanVersionTaken {
+        /// The plan.
+        plan: crate::ids::PlanId,
+        /// The version.
+        version: u64,
+    },
     /// An experiment of this name was recorded with another spec.
     #[error(
         "experiment `{name}` was recorded with another spec (fingerprint {recorded}, this one \
@@ -115,4 +131,9 @@ pub enum StoreError {
         /// Fingerprint of the offered spec.
         offered: String,
     },
+}
+
+/// ` at version v`, or nothing.
+fn at_version(version: Option<u64>) -> String {
+    version.map(|v| format!(" at version {v}")).unwrap_or_default()
 }

@@ -24,6 +24,7 @@ pub mod jobs;
 mod listing;
 mod page;
 mod plan_report;
+mod plan_state;
 mod postgres;
 mod sqlite;
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use forecast_run::{StoredForecastRun, forecast_run, model_config};
 pub use jobs::{JobRecord, JobState, JobStore, NewJob};
 pub use listing::{After, JobFilter, JobSummary, RunSummary};
 pub use page::{RowFilter, RowsPage};
+pub use plan_state::{NewPlanState, StoredPlanState};
 pub(crate) use postgres::OWNER_IS_DEAD;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

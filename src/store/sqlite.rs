@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_experiments.sql"),
     include_str!("migrations/0004_lists_and_reports.sql"),
     include_str!("migrations/0005_lead_time_quantiles.sql"),
+    include_str!("migrations/0006_plan_states.sql"),
 ];
 
 /// Reader connections kept open for reuse.

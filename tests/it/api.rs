@@ -9,6 +9,7 @@ mod contract;
 mod damaged;
 mod experiments;
 mod lists;
+mod live_plans;
 mod locations;
 mod orders;
 mod page;

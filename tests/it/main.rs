@@ -11,6 +11,7 @@ mod pipeline;
 mod placement;
 mod plan;
 mod properties;
+mod replan;
 mod roads;
 mod routing;
 mod scenario;

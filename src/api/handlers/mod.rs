@@ -5,6 +5,7 @@ pub mod experiments;
 pub mod forecasts;
 pub mod health;
 pub mod jobs;
+pub mod live_plans;
 pub mod orders;
 pub mod placements;
 pub mod plans;

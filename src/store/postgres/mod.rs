@@ -64,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0003_experiments.sql"),
     include_str!("../migrations/postgres/0004_lists_and_reports.sql"),
     include_str!("../migrations/postgres/0005_lead_time_quantiles.sql"),
+    include_str!("../migrations/postgres/0006_plan_states.sql"),
 ];
 
 /// Connections the pool keeps at most (the service's job workers, readers and the CLI).
