@@ -164,7 +164,11 @@ fn routing_bench(a: &RoutingArgs) -> anyhow::Result<ExitCode> {
         let ctx = SolveContext::new(a.seed)
             .with_time_limit(super::route::seconds(a.time_limit_s))
             .with_threads(a.threads);
-        let format = a.format.map_or_else(|| Format::from_path(&file), Format::from);
+        let format = match a.format.map(super::route::FormatArg::static_format) {
+            Some(Some(format)) => format,
+            Some(None) => bail!("Dabia files are benchmarked by `stockroute bench td`"),
+            None => Format::from_path(&file),
+        };
         let problem = formats::read(&file, format)?.problem;
         let solution = routing::solve(&problem, &config, &ctx)?;
         let seconds = ctx.elapsed().as_secs_f64();

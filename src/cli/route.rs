@@ -42,7 +42,7 @@ pub enum FormatArg {
 
 impl FormatArg {
     /// The static reader's format; `None` for the time-dependent Dabia files.
-    fn static_format(self) -> Option<Format> {
+    pub(crate) fn static_format(self) -> Option<Format> {
         match self {
             FormatArg::Vrplib => Some(Format::Vrplib),
             FormatArg::Solomon => Some(Format::Solomon),

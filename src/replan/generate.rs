@@ -88,6 +88,7 @@ pub fn generate(
             max_distance: None,
         }],
         stops,
+        shipments: Vec::new(),
         objective: JsonObjective::default(),
         time_limit_s: None,
         seed: None,

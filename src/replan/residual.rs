@@ -125,6 +125,8 @@ pub(crate) fn build(state: &State) -> Result<Residual, Vec<Issue>> {
         depots,
         vehicle_types: types,
         stops: stops.iter().map(|&s| p.stops[s].clone()).collect(),
+        // States with shipments are refused by `State::from_wire` (R011).
+        shipments: Vec::new(),
         objective: p.objective,
     };
     Ok(Residual { problem, stops, of_state, origins })

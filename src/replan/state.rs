@@ -12,7 +12,11 @@
 //! (served then committed stops) that breaks a rule of its vehicle (a committed stop it
 //! cannot reach in its windows, load over capacity, too many stops, too far, a skill it
 //! lacks), `R008` a release time after an order's last window closes, `R009` more items
-//! than the documented limits, `R010` a parent version that is not `version - 1`.
+//! than the documented limits, `R010` a parent version that is not `version - 1`, `R011`
+//! a problem with shipments (pickup-and-delivery pairs: a pair split by the clock, its
+//! pickup served and its delivery planned, needs the load on board carried into the
+//! residual problem, which is not built yet, so such a state is refused, never re-planned
+//! with a wrong load).
 //!
 //! # Why the problem travels inside the state
 //! A state is replayed, stored and compared long after the request that made it: carrying
@@ -217,6 +221,10 @@ impl State {
         }
         if wire.vehicles.len() > MAX_STOPS {
             v.push(violation("R009", "vehicles".into(), format!("at most {MAX_STOPS}")));
+        }
+        if !wire.problem.shipments.is_empty() {
+            let message = "re-optimisation of a plan with shipments is not supported yet".into();
+            v.push(violation("R011", "problem.shipments".into(), message));
         }
         if !v.is_empty() {
             return Err(ReplanError::Invalid(v));
@@ -465,6 +473,17 @@ mod tests {
         w.unassigned.clear();
         let found = codes(State::from_wire(w, NewOrders::default()).unwrap_err());
         assert_eq!(found, vec![("R005".to_owned(), "problem.stops[2]".to_owned())]);
+    }
+
+    #[test]
+    fn a_state_with_shipments_is_refused_by_name() {
+        let mut w = tiny();
+        w.problem.shipments = vec![crate::routing::formats::json::JsonShipment {
+            pickup: "a".into(),
+            delivery: "b".into(),
+        }];
+        let found = codes(State::from_wire(w, NewOrders::default()).unwrap_err());
+        assert_eq!(found, vec![("R011".to_owned(), "problem.shipments".to_owned())]);
     }
 
     #[test]

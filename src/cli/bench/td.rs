@@ -295,6 +295,7 @@ fn static_problem(inst: &TdInstance) -> Problem {
         depots: vec![Depot { id: "depot".into(), location: 0 }],
         vehicle_types: vec![van],
         stops,
+        shipments: Vec::new(),
         objective: Objective::default(),
     }
 }
