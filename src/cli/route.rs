@@ -98,7 +98,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let format = match args.format.map(FormatArg::static_format) {
         Some(Some(format)) => format,
-        Some(None) => return super::route_td::run(&args, started),
+        Some(None) => {
+            if args.roads.is_some() || args.config.is_some() {
+                anyhow::bail!("--format dabia takes neither --roads nor --config");
+            }
+            let td = super::route_td::TdArgs {
+                file: &args.file,
+                limit: seconds(args.time_limit_s.unwrap_or(10.0)),
+                seed: args.seed.unwrap_or(0),
+                max_iterations: args.max_iterations,
+                sol: args.sol.as_ref(),
+            };
+            return super::route_td::run(&td, started);
+        }
         None => Format::from_path(&args.file),
     };
     let request = match &args.roads {

@@ -15,7 +15,6 @@
 //! the same as with deep copies.
 
 use crate::routing::compiled::{Compiled, NEVER, UNREACHABLE};
-use crate::routing::shipments;
 use std::sync::Arc;
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -187,7 +186,7 @@ impl Tour {
             }
         }
         if c.paired() {
-            shipments::fill_profile(self, c);
+            fill_profile(self, c);
         }
         self.dist = dist;
         self.duration = now - k.shift_start;
@@ -231,7 +230,7 @@ impl Tour {
             && m <= k.max_stops
             && c.dist_ok(self.kind, self.dist, m)
             && self.stops.iter().all(|&s| c.skilled(self.kind, s))
-            && (!c.paired() || shipments::ordered(self, c))
+            && (!c.paired() || ordered(self, c))
     }
 
     /// Whether the vehicle can take `stop` too: its load fits, the route has room for one
@@ -369,7 +368,7 @@ impl Plan {
     pub fn remove_positions(&mut self, c: &Compiled, t: usize, positions: &[usize]) {
         let paired;
         let positions = if c.paired() {
-            paired = shipments::with_partners(&self.tours[t], c, positions);
+            paired = with_partners(&self.tours[t], c, positions);
             paired.as_slice()
         } else {
             positions
@@ -443,7 +442,7 @@ impl Plan {
 pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f64> {
     if let Some(other) = c.partner_of(stop) {
         let (i, j) = if c.pickup[stop as usize] { (stop, other) } else { (other, stop) };
-        return shipments::pair_tour_cost(c, kind, i, j);
+        return pair_tour_cost(c, kind, i, j);
     }
     let k = &c.kinds[kind];
     let s = stop as usize;
@@ -469,6 +468,97 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
     }
     let time = (back - k.shift_start) as f64;
     Some(k.fixed + k.per_dist * f64::from(da + db) + k.per_time * time)
+}
+
+// The load profile of tours with shipments (see `crate::routing::shipments`).
+
+/// Fills [`Tour::profile`] and [`Tour::pre_peak`] and sets [`Tour::load`] to the peak load
+/// (what the capacity must hold). O(len * dims).
+pub(crate) fn fill_profile(t: &mut Tour, c: &Compiled) {
+    let dims = c.dims;
+    t.profile.clear();
+    t.profile.resize(dims, 0);
+    for &s in &t.stops {
+        if c.partner_of(s).is_none() {
+            for (l, d) in t.profile.iter_mut().zip(c.demand(s)) {
+                *l += d;
+            }
+        }
+    }
+    for (p, &s) in t.stops.iter().enumerate() {
+        let up = c.partner_of(s).is_some() && c.pickup[s as usize];
+        for (k, &d) in c.demand(s).iter().enumerate() {
+            let next = t.profile[p * dims + k] + if up { d } else { -d };
+            t.profile.push(next);
+        }
+    }
+    t.pre_peak.clear();
+    t.pre_peak.extend_from_slice(&t.profile[..dims]);
+    for i in dims..t.profile.len() {
+        let m = t.pre_peak[i - dims].max(t.profile[i]);
+        t.pre_peak.push(m);
+    }
+    let m = t.stops.len();
+    t.load.clear();
+    t.load.extend_from_slice(&t.pre_peak[m * dims..(m + 1) * dims]);
+}
+
+/// Whether every shipment with a stop in `t` has both stops in `t`, the pickup first.
+/// O(len^2) at worst; used only as a safety net after removals and in debug checks.
+pub(crate) fn ordered(t: &Tour, c: &Compiled) -> bool {
+    t.stops.iter().enumerate().all(|(p, &s)| match c.partner_of(s) {
+        None => true,
+        Some(j) if c.pickup[s as usize] => t.stops[p + 1..].contains(&j),
+        Some(i) => t.stops[..p].contains(&i),
+    })
+}
+
+/// `positions` (sorted, of tour `t`) plus the positions of their partners in `t`, sorted
+/// and without repeats: a ruin takes a shipment out whole.
+pub(crate) fn with_partners(t: &Tour, c: &Compiled, positions: &[usize]) -> Vec<usize> {
+    let mut all = positions.to_vec();
+    for &p in positions {
+        if let Some(j) = c.partner_of(t.stops[p])
+            && let Some(q) = t.stops.iter().position(|&x| x == j)
+        {
+            all.push(q);
+        }
+    }
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Cost of a tour of `kind` serving only the pair `pickup` -> `delivery`, if feasible
+/// (ignores fleet size). O(dims).
+pub(crate) fn pair_tour_cost(c: &Compiled, kind: usize, pickup: u32, delivery: u32) -> Option<f64> {
+    let k = &c.kinds[kind];
+    let (si, sj) = (pickup as usize, delivery as usize);
+    if c.demand(pickup).iter().zip(&k.capacity).any(|(d, cap)| d > cap)
+        || k.max_stops < 2
+        || !c.skilled(kind as u32, pickup)
+        || !c.skilled(kind as u32, delivery)
+    {
+        return None;
+    }
+    let (ui, uj) = (c.loc[si], c.loc[sj]);
+    let legs = [c.dt(k.start_loc, ui), c.dt(ui, uj), c.dt(uj, k.end_loc)];
+    if legs.iter().any(|&(d, t)| d >= UNREACHABLE || t >= UNREACHABLE) {
+        return None;
+    }
+    let start_i = c.start(si, k.shift_start + i64::from(legs[0].1));
+    let start_j = c.start(sj, start_i + c.service[si] + i64::from(legs[1].1));
+    let back = start_j + c.service[sj] + i64::from(legs[2].1);
+    let dist: i64 = legs.iter().map(|&(d, _)| i64::from(d)).sum();
+    if start_i > c.due[si]
+        || start_j > c.due[sj]
+        || back > k.latest_end
+        || !c.dist_ok(kind as u32, dist, 2)
+    {
+        return None;
+    }
+    let time = (back - k.shift_start) as f64;
+    Some(k.fixed + k.per_dist * dist as f64 + k.per_time * time)
 }
 
 #[cfg(test)]

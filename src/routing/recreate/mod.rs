@@ -4,10 +4,9 @@
 //! in the list (they are then penalised by the objective). `allow_new_tours` is false during
 //! fleet minimisation, where the point is to serve everyone with the tours that exist.
 //! With shipments the list always holds both stops of a pair or neither, and a pair is
-//! inserted whole ([`pairs`]).
+//! inserted whole (in [`blinks`]).
 
 mod blinks;
-mod pairs;
 
 pub(crate) use blinks::GreedyBlinks;
 

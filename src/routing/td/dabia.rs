@@ -278,7 +278,7 @@ mod tests {
         r#"{"capacity": 10, "cluster_count": 2, "cluster_speeds": [[1, 0.5], [2, 1]],
         "clusters": [[0,0,1,0],[0,0,1,0],[1,1,0,1],[0,0,0,0]], "dataset_name": "t",
         "demands": [0, 4, 5, 0],
-        "digraph": {"arc_count": 8, "arcs": [[0,1,1,0],[0,0,1,1],[0,1,0,1],[0,0,0,0]],
+        "digraph": {"arc_count": 6, "arcs": [[0,1,1,0],[0,0,1,1],[0,1,0,1],[0,0,0,0]],
           "coordinates": [[0,0],[10,0],[0,10],[0,0]], "vertex_count": 4},
         "distances": [[0,100,100,0],[100,0,141,100],[100,141,0,100],[0,100,100,0]],
         "end_depot": 3, "horizon": [0, 1000], "instance_name": "T1_2",
@@ -309,7 +309,7 @@ mod tests {
         assert!(e.contains("bad.json") && e.contains("`demands`"), "{e}");
         let e = error_of(&t.replace("[[0,100,100,0],", "[[0,100,\"x\",0],"));
         assert!(e.contains("distances[0][2]"), "{e}");
-        let e = error_of(&t.replace("\"arc_count\": 8", "\"arc_count\": 9"));
+        let e = error_of(&t.replace("\"arc_count\": 6", "\"arc_count\": 7"));
         assert!(e.contains("digraph.arc_count"), "{e}");
         let e = error_of(&t.replace("[[0, 200], [200, 1000]]", "[[0, 200], [300, 1000]]"));
         assert!(e.contains("speed_zones[1]"), "{e}");
