@@ -49,10 +49,22 @@ pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// How long a connection waits for another's lock (and an opening retries a busy file).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn connect(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+/// The writer connection: WAL, then every pending migration.
+fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    let mut conn = connect(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    migrate(&mut conn)?;
     Ok(conn)
 }
 
@@ -63,10 +75,22 @@ impl SqliteStore {
     /// # Errors
     /// [`StoreError::Database`], [`StoreError::SchemaTooNew`] for a file from a newer build.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let mut conn = connect(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        migrate(&mut conn)?;
+        // Processes opening a new file at once: SQLite answers some lock waits with
+        // SQLITE_BUSY at once, without its busy handler (switching the file to WAL, a read
+        // that would have to become a write), so the whole opening is tried again, for as
+        // long as the busy timeout, before the error is the caller's.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let conn = loop {
+            match open_writer(path) {
+                Err(StoreError::Database(rusqlite::Error::SqliteFailure(e, _)))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other?,
+            }
+        };
         Ok(Self {
             path: path.to_owned(),
             writer: Mutex::new(conn),

@@ -256,6 +256,9 @@ fn r12_every_data_instance_still_parses_with_all_its_nodes() {
     let mut formats = Vec::new();
     for entry in std::fs::read_dir(&data).unwrap() {
         let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue; // td/: the Dabia files, read by tests/it/td.rs
+        }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_owned();
         let text = std::fs::read_to_string(&path).unwrap();
         let (p, nodes) = match ext.as_str() {

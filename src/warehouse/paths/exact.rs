@@ -24,7 +24,7 @@ use crate::context::SolveContext;
 use crate::warehouse::error::WarehouseError;
 use crate::warehouse::layout::{Layout, Point};
 use crate::warehouse::orders::Stop;
-use crate::warehouse::path::{PathBuilder, PickPath};
+use crate::warehouse::path::{PathBuilder, PickPath, euler_walk};
 use std::collections::HashMap;
 
 /// The Ratliff-Rosenthal dynamic programme (single-block layouts only).
@@ -322,15 +322,7 @@ fn walk(
     front: i64,
     len: i64,
 ) -> PickPath {
-    let mut ids: HashMap<Point, usize> = HashMap::new();
-    let mut points: Vec<Point> = Vec::new();
-    let mut id = |p: Point, points: &mut Vec<Point>| {
-        *ids.entry(p).or_insert_with(|| {
-            points.push(p);
-            points.len() - 1
-        })
-    };
-    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut edges: Vec<(Point, Point)> = Vec::new();
     for (j, (aisle, &(cover, mf, mb))) in aisles.iter().zip(chosen).enumerate() {
         // Points of the aisle: front end, stops, back end.
         let ys: Vec<i64> = std::iter::once(0)
@@ -366,8 +358,8 @@ fn walk(
                     }
                 }
             };
-            let p = id(Point { x_cm: aisle.x_cm, y_cm: front + ys[seg] }, &mut points);
-            let q = id(Point { x_cm: aisle.x_cm, y_cm: front + ys[seg + 1] }, &mut points);
+            let p = Point { x_cm: aisle.x_cm, y_cm: front + ys[seg] };
+            let q = Point { x_cm: aisle.x_cm, y_cm: front + ys[seg + 1] };
             for _ in 0..times {
                 edges.push((p, q));
             }
@@ -375,55 +367,13 @@ fn walk(
         if j > 0 {
             let prev = aisles[j - 1].x_cm;
             for (y, m) in [(front, mf), (front + len, mb)] {
-                let p = id(Point { x_cm: prev, y_cm: y }, &mut points);
-                let q = id(Point { x_cm: aisle.x_cm, y_cm: y }, &mut points);
+                let p = Point { x_cm: prev, y_cm: y };
+                let q = Point { x_cm: aisle.x_cm, y_cm: y };
                 for _ in 0..m {
                     edges.push((p, q));
                 }
             }
         }
     }
-    let depot = id(layout.depot, &mut points);
-    let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); points.len()];
-    for (e, &(p, q)) in edges.iter().enumerate() {
-        adj[p].push((q, e));
-        adj[q].push((p, e));
-    }
-    let mut used = vec![false; edges.len()];
-    let mut stack = vec![depot];
-    let mut circuit = Vec::with_capacity(edges.len() + 1);
-    while let Some(&v) = stack.last() {
-        while let Some(&(_, e)) = adj[v].last() {
-            if used[e] {
-                adj[v].pop();
-            } else {
-                break;
-            }
-        }
-        match adj[v].pop() {
-            Some((w, e)) => {
-                used[e] = true;
-                stack.push(w);
-            }
-            None => {
-                circuit.push(v);
-                stack.pop();
-            }
-        }
-    }
-    let stop_at: HashMap<Point, usize> =
-        stops.iter().enumerate().map(|(i, s)| (s.point, i)).collect();
-    let mut picked = vec![false; stops.len()];
-    let mut b = PathBuilder::new(layout);
-    for &v in circuit.iter().rev() {
-        let p = points[v];
-        b.straight(p);
-        if let Some(&i) = stop_at.get(&p)
-            && !picked[i]
-        {
-            picked[i] = true;
-            b.mark(&stops[i]);
-        }
-    }
-    b.finish()
+    euler_walk(layout, stops, &edges)
 }

@@ -32,8 +32,7 @@ use crate::context::SolveContext;
 use crate::warehouse::error::WarehouseError;
 use crate::warehouse::layout::{Layout, Point};
 use crate::warehouse::orders::Stop;
-use crate::warehouse::path::{PathBuilder, PickPath};
-use std::collections::HashMap;
+use crate::warehouse::path::{PathBuilder, PickPath, euler_walk};
 
 /// Cross aisles the state holds (two blocks).
 const MAX_CROSS: usize = 3;
@@ -468,60 +467,6 @@ fn exact(layout: &Layout, stops: &[Stop]) -> PickPath {
         }
     }
     euler_walk(layout, stops, &edges)
-}
-
-/// Walks an Eulerian multigraph of straight runs from the depot (Hierholzer) and picks
-/// every stop at its first visit.
-fn euler_walk(layout: &Layout, stops: &[Stop], edges: &[(Point, Point)]) -> PickPath {
-    let mut ids: HashMap<Point, usize> = HashMap::new();
-    let mut points: Vec<Point> = Vec::new();
-    let mut id = |p: Point, points: &mut Vec<Point>| {
-        *ids.entry(p).or_insert_with(|| {
-            points.push(p);
-            points.len() - 1
-        })
-    };
-    let depot = id(layout.depot, &mut points);
-    let ends: Vec<(usize, usize)> =
-        edges.iter().map(|&(p, q)| (id(p, &mut points), id(q, &mut points))).collect();
-    let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); points.len()];
-    for (e, &(p, q)) in ends.iter().enumerate() {
-        adj[p].push((q, e));
-        adj[q].push((p, e));
-    }
-    let mut used = vec![false; ends.len()];
-    let mut stack = vec![depot];
-    let mut circuit = Vec::with_capacity(ends.len() + 1);
-    while let Some(&v) = stack.last() {
-        while adj[v].last().is_some_and(|&(_, e)| used[e]) {
-            adj[v].pop();
-        }
-        match adj[v].pop() {
-            Some((w, e)) => {
-                used[e] = true;
-                stack.push(w);
-            }
-            None => {
-                circuit.push(v);
-                stack.pop();
-            }
-        }
-    }
-    let stop_at: HashMap<Point, usize> =
-        stops.iter().enumerate().map(|(i, s)| (s.point, i)).collect();
-    let mut picked = vec![false; stops.len()];
-    let mut b = PathBuilder::new(layout);
-    for &v in circuit.iter().rev() {
-        let p = points[v];
-        b.straight(p);
-        if let Some(&i) = stop_at.get(&p)
-            && !picked[i]
-        {
-            picked[i] = true;
-            b.mark(&stops[i]);
-        }
-    }
-    b.finish()
 }
 
 #[cfg(test)]
