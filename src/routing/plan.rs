@@ -154,14 +154,22 @@ impl Tour {
         now += i64::from(t);
         self.depart.push(now);
         self.latest.clear();
-        self.latest.resize(m + 2, 0);
-        self.latest[m + 1] = k.latest_end;
-        for p in (1..=m).rev() {
-            let s = self.stops[p - 1] as usize;
-            let back = self.latest[p + 1] - i64::from(c.t(self.locs[p], self.locs[p + 1]));
-            self.latest[p] = c.latest_start(s, back - c.service[s]);
+        if c.timed {
+            self.latest.resize(m + 2, 0);
+            self.latest[m + 1] = k.latest_end;
+            for p in (1..=m).rev() {
+                let s = self.stops[p - 1] as usize;
+                let back = self.latest[p + 1] - i64::from(c.t(self.locs[p], self.locs[p + 1]));
+                self.latest[p] = c.latest_start(s, back - c.service[s]);
+            }
+            self.latest[0] = self.latest[1.min(m + 1)];
+        } else {
+            // Nothing binds in time (no window, no shift end, no per-time cost): every latest
+            // start would be NEVER less a route's worth of time, which no check can reach, so
+            // the backward pass and its travel times (a square root per arc on planar arcs,
+            // a tenth of a city-scale search) are skipped.
+            self.latest.resize(m + 2, NEVER);
         }
-        self.latest[0] = self.latest[1.min(m + 1)];
         self.rest.clear();
         self.rest_wait.clear();
         self.win_latest.clear();
