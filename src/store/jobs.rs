@@ -218,7 +218,7 @@ pub trait JobStore: Send + Sync {
     fn count_jobs(&self) -> Result<Vec<(JobState, u64)>, StoreError>;
 }
 
-pub(super) fn now_text() -> String {
+pub(crate) fn now_text() -> String {
     DateTime::<Utc>::from(std::time::SystemTime::now()).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 

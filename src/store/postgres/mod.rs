@@ -43,6 +43,7 @@
 
 mod forecast;
 mod jobs;
+mod queue;
 mod url;
 
 pub(crate) use url::redact;
@@ -65,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0004_lists_and_reports.sql"),
     include_str!("../migrations/postgres/0005_lead_time_quantiles.sql"),
     include_str!("../migrations/postgres/0006_plan_states.sql"),
+    include_str!("../migrations/postgres/0007_job_leases.sql"),
 ];
 
 /// Connections the pool keeps at most (the service's job workers, readers and the CLI).

@@ -1,0 +1,346 @@
+//! The job queue any process can run: claims, leases, heartbeats, retries, cancel requests.
+//!
+//! A worker (a `stockroute worker`, or a `serve` with job workers) takes the oldest queued
+//! job with [`JobQueue::claim_job`] and holds it under a *lease*: a token naming the worker
+//! and the attempt, and an expiry time the holder pushes forward with
+//! [`JobQueue::renew_lease`] (its heartbeat). A worker that dies stops renewing; once its
+//! lease has run out the job is claimed again by whoever asks next, up to the job's
+//! `max_attempts` claims ([`MAX_ATTEMPTS`]), and then [`JobQueue::reap_expired`] fails it
+//! with code `lease_expired` and the reason. So a job is never lost with its worker, and
+//! one that kills every worker that touches it (a poison job) cannot loop forever.
+//!
+//! # Only the holder writes
+//! Every write of a running job names its lease token: [`JobQueue::finish_leased`] writes
+//! the final state *and* the result in one UPDATE guarded by the token, so a worker whose
+//! lease was taken over (it stalled past its lease, another worker claimed the job) writes
+//! nothing and learns so (`false`); the job ends exactly once, with one result.
+//!
+//! # Cancels
+//! A cancel of a queued job ends it at once. A running job may be held by another process,
+//! so [`JobQueue::request_cancel`] sets a flag on the row; the holder reads it with its next
+//! heartbeat ([`Beat::Held`]) and stops its solver. A cancelled job whose worker died is
+//! ended as cancelled when its lease runs out, not run again.
+//!
+//! # Backends
+//! On PostgreSQL the claim selects with `FOR UPDATE SKIP LOCKED`, so concurrent claimers
+//! never wait on each other's row and never take the same one, and lease times are the
+//! database server's clock (workers on machines whose clocks disagree still agree on
+//! expiry). On SQLite one process owns the file and its one writer connection serialises
+//! the claims; lease times are that process's clock.
+
+use super::StoreError;
+use super::jobs::{JobError, JobOutcome, JobProgress, JobRecord, JobState};
+use super::sqlite::{SqliteStore, lock};
+use crate::ids::JobId;
+use rusqlite::{OptionalExtension, params};
+use std::time::Duration;
+
+/// How many times a job is claimed at most (the first run and two retries after its
+/// worker died); the default of the `max_attempts` column (migration 0007).
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// The longest lease a worker may take: a bound on how long a dead worker's job waits
+/// before it is retried.
+pub const MAX_LEASE: Duration = Duration::from_secs(3600);
+
+/// The shortest lease: below it a loaded machine's heartbeats would miss it.
+pub const MIN_LEASE: Duration = Duration::from_millis(200);
+
+/// A worker's hold on a running job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// The job held.
+    pub job: JobId,
+    /// `<worker>/<attempt>`: every write of the holder names it.
+    pub token: String,
+    /// Which claim of the job this is (1 = first run).
+    pub attempt: u32,
+}
+
+/// A job taken by a worker, with its lease.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claimed {
+    /// The job as it was claimed (state `running`).
+    pub record: JobRecord,
+    /// The lease to renew and to finish with.
+    pub lease: Lease,
+}
+
+/// What a heartbeat learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beat {
+    /// The lease is still this worker's; `cancel_requested` when a client asked the job
+    /// to stop.
+    Held {
+        /// A client asked to cancel the job.
+        cancel_requested: bool,
+    },
+    /// The lease is no longer this worker's (taken over after it ran out, or the job was
+    /// ended): stop, and write nothing.
+    Lost,
+}
+
+/// What [`JobQueue::request_cancel`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelRequest {
+    /// The job was queued: it is cancelled now.
+    Cancelled,
+    /// The job is running: its holder will see the request with its next heartbeat.
+    Requested,
+    /// The job had already ended, in this state.
+    Finished(JobState),
+}
+
+/// Jobs ended by [`JobQueue::reap_expired`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reaped {
+    /// Failed with `lease_expired`: their worker died on their last attempt.
+    pub failed: usize,
+    /// Cancelled: a cancel was requested and their worker died before it stopped.
+    pub cancelled: usize,
+}
+
+/// The shared job queue (see the module docs).
+pub trait JobQueue: Send + Sync {
+    /// Claims the oldest claimable job for `worker` under a lease of `lease` (clamped to
+    /// [`MIN_LEASE`]..=[`MAX_LEASE`]): a queued job, or a running one whose lease ran out
+    /// with attempts left and no cancel requested. `None` when there is none.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::Postgres`], [`StoreError::CorruptJob`].
+    fn claim_job(&self, worker: &str, lease: Duration) -> Result<Option<Claimed>, StoreError>;
+
+    /// The holder's heartbeat: extends the lease by `lease` from now and stores `progress`
+    /// (so any server shows it); tells whether the lease is still held and a cancel asked.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::Postgres`].
+    fn renew_lease(
+        &self,
+        lease: &Lease,
+        ttl: Duration,
+        progress: &JobProgress,
+    ) -> Result<Beat, StoreError>;
+
+    /// Ends the held job with `outcome` (state, result or error) and `progress` in one
+    /// write; `false`, writing nothing, when the lease is no longer held.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::Postgres`].
+    fn finish_leased(
+        &self,
+        lease: &Lease,
+        outcome: &JobOutcome,
+        progress: &JobProgress,
+    ) -> Result<bool, StoreError>;
+
+    /// Gives the held job back to the queue, its attempt not counted (a worker shutting
+    /// down); `false` when the lease is no longer held.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::Postgres`].
+    fn release_lease(&self, lease: &Lease) -> Result<bool, StoreError>;
+
+    /// Cancels a queued job at once (with `reason`), or asks the holder of a running one
+    /// to stop.
+    ///
+    /// # Errors
+    /// [`StoreError::JobNotFound`], [`StoreError::Database`], [`StoreError::Postgres`],
+    /// [`StoreError::CorruptJob`].
+    fn request_cancel(&self, id: &JobId, reason: &JobError) -> Result<CancelRequest, StoreError>;
+
+    /// Ends the running jobs whose lease ran out and that may not be claimed again: failed
+    /// after their last attempt, cancelled when a cancel was requested.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::Postgres`].
+    fn reap_expired(&self) -> Result<Reaped, StoreError>;
+
+    /// How many jobs are queued.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::Postgres`].
+    fn queued_jobs(&self) -> Result<u64, StoreError>;
+
+    /// Fails every queued job with code `interrupted` and `reason` (a single-owner service
+    /// shutting down: nobody else will run them); returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::Postgres`].
+    fn fail_queued(&self, reason: &str) -> Result<usize, StoreError>;
+}
+
+/// `lease` within [`MIN_LEASE`]..=[`MAX_LEASE`], in milliseconds.
+pub(crate) fn lease_ms(lease: Duration) -> i64 {
+    let ms = lease.clamp(MIN_LEASE, MAX_LEASE).as_millis();
+    i64::try_from(ms).unwrap_or(i64::MAX)
+}
+
+/// A progress count as stored.
+pub(crate) fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The reason written on a job failed after its last attempt.
+pub(crate) const EXPIRED_MESSAGE: &str = "the worker running the job stopped renewing its \
+    lease (it died or lost the store) on its last attempt; the job was not retried again";
+
+/// The reason written on a cancelled job whose worker died before it stopped.
+pub(crate) const CANCELLED_MESSAGE: &str =
+    "cancelled by the client (its worker stopped before the job did)";
+
+fn now_ms() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+impl JobQueue for SqliteStore {
+    fn claim_job(&self, worker: &str, lease: Duration) -> Result<Option<Claimed>, StoreError> {
+        let conn = lock(&self.writer);
+        let now = now_ms();
+        let claimed: Option<(String, i64, String)> = conn
+            .query_row(
+                "UPDATE job SET state = 'running', started_at = COALESCE(started_at, ?1), \
+                 attempts = attempts + 1, lease_token = ?2 || '/' || (attempts + 1), \
+                 lease_until_ms = ?3 + ?4 \
+                 WHERE id = (SELECT id FROM job WHERE state = 'queued' \
+                    OR (state = 'running' AND lease_until_ms < ?3 AND attempts < max_attempts \
+                        AND cancel_requested = 0) \
+                    ORDER BY created_at, id LIMIT 1) \
+                 RETURNING id, attempts, lease_token",
+                params![super::jobs::now_text(), worker, now, lease_ms(lease)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        drop(conn);
+        let Some((id, attempt, token)) = claimed else { return Ok(None) };
+        let job = JobId::new(id);
+        let record = super::JobStore::job(self, &job)?;
+        let attempt = u32::try_from(attempt).unwrap_or(u32::MAX);
+        Ok(Some(Claimed { record, lease: Lease { job, token, attempt } }))
+    }
+
+    fn renew_lease(
+        &self,
+        lease: &Lease,
+        ttl: Duration,
+        progress: &JobProgress,
+    ) -> Result<Beat, StoreError> {
+        let conn = lock(&self.writer);
+        let cancel: Option<i64> = conn
+            .query_row(
+                "UPDATE job SET lease_until_ms = ?3, progress_done = ?4, progress_total = ?5, \
+                 phase = ?6 WHERE id = ?1 AND state = 'running' AND lease_token = ?2 \
+                 RETURNING cancel_requested",
+                params![
+                    lease.job.as_str(),
+                    lease.token,
+                    now_ms().saturating_add(lease_ms(ttl)),
+                    count(progress.done),
+                    count(progress.total),
+                    progress.phase,
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match cancel {
+            Some(flag) => Beat::Held { cancel_requested: flag != 0 },
+            None => Beat::Lost,
+        })
+    }
+
+    fn finish_leased(
+        &self,
+        lease: &Lease,
+        outcome: &JobOutcome,
+        progress: &JobProgress,
+    ) -> Result<bool, StoreError> {
+        let (state, result, error) = outcome.columns();
+        let conn = lock(&self.writer);
+        let n = conn.execute(
+            "UPDATE job SET state = ?3, finished_at = ?4, result = ?5, error_code = ?6, \
+             error_message = ?7, progress_done = ?8, progress_total = ?9, phase = ?10, \
+             lease_until_ms = NULL \
+             WHERE id = ?1 AND state = 'running' AND lease_token = ?2",
+            params![
+                lease.job.as_str(),
+                lease.token,
+                state.as_str(),
+                super::jobs::now_text(),
+                result,
+                error.map(|e| e.code.as_str()),
+                error.map(|e| e.message.as_str()),
+                count(progress.done),
+                count(progress.total),
+                progress.phase,
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn release_lease(&self, lease: &Lease) -> Result<bool, StoreError> {
+        let conn = lock(&self.writer);
+        let n = conn.execute(
+            "UPDATE job SET state = 'queued', lease_token = NULL, lease_until_ms = NULL, \
+             attempts = attempts - 1 WHERE id = ?1 AND state = 'running' AND lease_token = ?2",
+            params![lease.job.as_str(), lease.token],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn request_cancel(&self, id: &JobId, reason: &JobError) -> Result<CancelRequest, StoreError> {
+        let conn = lock(&self.writer);
+        let n = conn.execute(
+            "UPDATE job SET state = 'cancelled', finished_at = ?2, error_code = ?3, \
+             error_message = ?4 WHERE id = ?1 AND state = 'queued'",
+            params![id.as_str(), super::jobs::now_text(), reason.code, reason.message],
+        )?;
+        if n == 1 {
+            return Ok(CancelRequest::Cancelled);
+        }
+        let n = conn.execute(
+            "UPDATE job SET cancel_requested = 1 WHERE id = ?1 AND state = 'running'",
+            [id.as_str()],
+        )?;
+        if n == 1 {
+            return Ok(CancelRequest::Requested);
+        }
+        drop(conn);
+        Ok(CancelRequest::Finished(super::JobStore::job(self, id)?.state))
+    }
+
+    fn reap_expired(&self) -> Result<Reaped, StoreError> {
+        let conn = lock(&self.writer);
+        let (now, at) = (now_ms(), super::jobs::now_text());
+        let cancelled = conn.execute(
+            "UPDATE job SET state = 'cancelled', finished_at = ?2, error_code = 'cancelled', \
+             error_message = ?3, lease_until_ms = NULL \
+             WHERE state = 'running' AND lease_until_ms < ?1 AND cancel_requested = 1",
+            params![now, at, CANCELLED_MESSAGE],
+        )?;
+        let failed = conn.execute(
+            "UPDATE job SET state = 'failed', finished_at = ?2, error_code = 'lease_expired', \
+             error_message = ?3, lease_until_ms = NULL \
+             WHERE state = 'running' AND lease_until_ms < ?1 AND attempts >= max_attempts",
+            params![now, at, EXPIRED_MESSAGE],
+        )?;
+        Ok(Reaped { failed, cancelled })
+    }
+
+    fn queued_jobs(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.read(|conn| {
+            Ok(conn
+                .query_row("SELECT COUNT(*) FROM job WHERE state = 'queued'", [], |r| r.get(0))?)
+        })?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn fail_queued(&self, reason: &str) -> Result<usize, StoreError> {
+        let conn = lock(&self.writer);
+        Ok(conn.execute(
+            "UPDATE job SET state = 'failed', finished_at = ?1, error_code = 'interrupted', \
+             error_message = ?2 WHERE state = 'queued'",
+            params![super::jobs::now_text(), reason],
+        )?)
+    }
+}
