@@ -344,3 +344,162 @@ impl JobQueue for SqliteStore {
         )?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::jobs::{Created, JobStore, NewJob};
+    use crate::store::test_backends::on_both_backends;
+
+    fn queue_one(store: &Store, kind: &str) -> JobId {
+        let job = NewJob {
+            kind: kind.into(),
+            idempotency_key: None,
+            request_digest: kind.into(),
+            request: serde_json::json!({}),
+        };
+        let Created::New(job) = store.create_job(&job).unwrap() else { panic!() };
+        job.id
+    }
+
+    fn done(v: &str) -> JobOutcome {
+        JobOutcome::Succeeded(serde_json::json!({ "by": v }))
+    }
+
+    /// Waits until a lease of `ms` has surely run out (on either clock).
+    fn outlive(lease: Duration) {
+        std::thread::sleep(lease + Duration::from_millis(150));
+    }
+
+    on_both_backends!(
+        claims_take_the_oldest_job_once_and_none_when_empty,
+        an_expired_lease_is_retried_then_failed_with_its_reason,
+        a_stale_worker_cannot_write_its_result,
+        a_cancel_reaches_the_holder_and_a_queued_job_ends_at_once,
+        a_released_job_is_queued_again_without_counting_the_attempt
+    );
+
+    fn claims_take_the_oldest_job_once_and_none_when_empty(store: &Store) {
+        let a = queue_one(store, "a");
+        let b = queue_one(store, "b");
+        let first = store.claim_job("w1", Duration::from_secs(30)).unwrap().unwrap();
+        let second = store.claim_job("w2", Duration::from_secs(30)).unwrap().unwrap();
+        // Oldest first; two jobs made in one millisecond come in either order.
+        let mut got = [first.record.id.clone(), second.record.id.clone()];
+        got.sort();
+        let mut want = [a.clone(), b];
+        want.sort();
+        assert_eq!(got, want);
+        assert_eq!(first.record.state, JobState::Running);
+        assert_eq!((first.lease.attempt, first.lease.token.as_str()), (1, "w1/1"));
+        assert!(store.claim_job("w3", Duration::from_secs(30)).unwrap().is_none());
+        assert_eq!(store.queued_jobs().unwrap(), 0);
+        let progress = JobProgress { done: 2, total: 5, phase: Some("p".into()), message: None };
+        let beat = store.renew_lease(&first.lease, Duration::from_secs(30), &progress).unwrap();
+        assert_eq!(beat, Beat::Held { cancel_requested: false });
+        let held = store.job(&first.record.id).unwrap();
+        assert_eq!(held.progress, progress, "the heartbeat stores progress");
+        assert!(store.finish_leased(&first.lease, &done("w1"), &progress).unwrap());
+        assert!(!store.finish_leased(&first.lease, &done("w1"), &progress).unwrap());
+        let back = store.job(&a).unwrap();
+        assert_eq!(
+            (back.state, back.result),
+            (JobState::Succeeded, Some(serde_json::json!({"by": "w1"})))
+        );
+        assert_eq!(
+            store.renew_lease(&first.lease, Duration::from_secs(1), &progress).unwrap(),
+            Beat::Lost
+        );
+    }
+
+    fn an_expired_lease_is_retried_then_failed_with_its_reason(store: &Store) {
+        let id = queue_one(store, "poison");
+        let short = MIN_LEASE;
+        for attempt in 1..=MAX_ATTEMPTS {
+            let claimed = store.claim_job(&format!("w{attempt}"), short).unwrap().unwrap();
+            assert_eq!((claimed.record.id.clone(), claimed.lease.attempt), (id.clone(), attempt));
+            // Not claimable while its lease runs.
+            assert!(store.claim_job("other", short).unwrap().is_none());
+            assert_eq!(store.reap_expired().unwrap(), Reaped::default());
+            outlive(short);
+        }
+        // The last attempt's lease ran out: not claimed again, failed with the reason.
+        assert!(store.claim_job("late", short).unwrap().is_none());
+        assert_eq!(store.reap_expired().unwrap(), Reaped { failed: 1, cancelled: 0 });
+        let back = store.job(&id).unwrap();
+        assert_eq!(back.state, JobState::Failed);
+        let error = back.error.unwrap();
+        assert_eq!(error.code, "lease_expired");
+        assert!(error.message.contains("stopped renewing its lease"), "{}", error.message);
+    }
+
+    fn a_stale_worker_cannot_write_its_result(store: &Store) {
+        let id = queue_one(store, "slow");
+        let stale = store.claim_job("stalled", MIN_LEASE).unwrap().unwrap();
+        outlive(MIN_LEASE);
+        let fresh = store.claim_job("fresh", Duration::from_secs(30)).unwrap().unwrap();
+        assert_eq!((fresh.record.id.clone(), fresh.lease.attempt), (id.clone(), 2));
+        let p = JobProgress::default();
+        // The stalled worker wakes up: its heartbeat and its result are refused.
+        assert_eq!(
+            store.renew_lease(&stale.lease, Duration::from_secs(30), &p).unwrap(),
+            Beat::Lost
+        );
+        assert!(!store.finish_leased(&stale.lease, &done("stalled"), &p).unwrap());
+        assert!(!store.release_lease(&stale.lease).unwrap());
+        assert!(store.finish_leased(&fresh.lease, &done("fresh"), &p).unwrap());
+        let back = store.job(&id).unwrap();
+        assert_eq!(back.result, Some(serde_json::json!({"by": "fresh"})));
+    }
+
+    fn a_cancel_reaches_the_holder_and_a_queued_job_ends_at_once(store: &Store) {
+        let reason =
+            JobError { code: "cancelled".into(), message: "cancelled while queued".into() };
+        let queued = queue_one(store, "q");
+        assert_eq!(store.request_cancel(&queued, &reason).unwrap(), CancelRequest::Cancelled);
+        assert_eq!(store.job(&queued).unwrap().state, JobState::Cancelled);
+        assert!(store.claim_job("w", Duration::from_secs(30)).unwrap().is_none());
+        let running = queue_one(store, "r");
+        let held = store.claim_job("w", Duration::from_secs(30)).unwrap().unwrap();
+        let p = JobProgress::default();
+        let beat = store.renew_lease(&held.lease, Duration::from_secs(30), &p).unwrap();
+        assert_eq!(beat, Beat::Held { cancel_requested: false });
+        assert_eq!(store.request_cancel(&running, &reason).unwrap(), CancelRequest::Requested);
+        let beat = store.renew_lease(&held.lease, Duration::from_secs(30), &p).unwrap();
+        assert_eq!(beat, Beat::Held { cancel_requested: true });
+        let cancelled = JobOutcome::Cancelled(JobError {
+            code: "cancelled".into(),
+            message: "cancelled by the client".into(),
+        });
+        assert!(store.finish_leased(&held.lease, &cancelled, &p).unwrap());
+        assert_eq!(
+            store.request_cancel(&running, &reason).unwrap(),
+            CancelRequest::Finished(JobState::Cancelled)
+        );
+        // A cancelled job whose holder died ends cancelled when its lease runs out.
+        let orphan = queue_one(store, "o");
+        store.claim_job("dies", MIN_LEASE).unwrap().unwrap();
+        assert_eq!(store.request_cancel(&orphan, &reason).unwrap(), CancelRequest::Requested);
+        outlive(MIN_LEASE);
+        assert!(store.claim_job("w", Duration::from_secs(30)).unwrap().is_none());
+        assert_eq!(store.reap_expired().unwrap(), Reaped { failed: 0, cancelled: 1 });
+        assert_eq!(store.job(&orphan).unwrap().state, JobState::Cancelled);
+        assert!(matches!(
+            store.request_cancel(&JobId::new("nope"), &reason),
+            Err(StoreError::JobNotFound(_))
+        ));
+    }
+
+    fn a_released_job_is_queued_again_without_counting_the_attempt(store: &Store) {
+        let id = queue_one(store, "r");
+        let held = store.claim_job("leaving", Duration::from_secs(30)).unwrap().unwrap();
+        assert!(store.release_lease(&held.lease).unwrap());
+        assert_eq!(store.job(&id).unwrap().state, JobState::Queued);
+        assert_eq!(store.queued_jobs().unwrap(), 1);
+        let again = store.claim_job("next", Duration::from_secs(30)).unwrap().unwrap();
+        assert_eq!((again.record.id, again.lease.attempt), (id, 1));
+        queue_one(store, "q");
+        assert_eq!(store.fail_queued("shut down").unwrap(), 1);
+    }
+}
