@@ -181,6 +181,58 @@ pub(crate) fn count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// The SET expressions of a lease holder's end: a cancel a client asked for wins over a
+/// success that raced it (the holder's last heartbeat came before the request), so every
+/// accepted cancel ends the job cancelled. Parameters: 3 state, 5 result, 6 code,
+/// 7 message; `flag` is the SQL truth of `cancel_requested`.
+pub(crate) struct CancelWins {
+    pub state: &'static str,
+    pub result: &'static str,
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+macro_rules! cancel_wins {
+    ($flag:literal, $p:literal) => {
+        CancelWins {
+            state: concat!(
+                "CASE WHEN ",
+                $flag,
+                " AND ",
+                $p,
+                "3 = 'succeeded' THEN 'cancelled' ELSE ",
+                $p,
+                "3 END"
+            ),
+            result: concat!("CASE WHEN ", $flag, " THEN NULL ELSE ", $p, "5 END"),
+            code: concat!(
+                "CASE WHEN ",
+                $flag,
+                " AND ",
+                $p,
+                "3 = 'succeeded' THEN 'cancelled' ELSE ",
+                $p,
+                "6 END"
+            ),
+            message: concat!(
+                "CASE WHEN ",
+                $flag,
+                " AND ",
+                $p,
+                "3 = 'succeeded' THEN 'cancelled by the client' ELSE ",
+                $p,
+                "7 END"
+            ),
+        }
+    };
+}
+
+/// [`CancelWins`] in SQLite's terms.
+pub(crate) const CANCEL_WINS: CancelWins = cancel_wins!("cancel_requested = 1", "?");
+
+/// [`CancelWins`] in PostgreSQL's terms.
+pub(crate) const CANCEL_WINS_PG: CancelWins = cancel_wins!("cancel_requested", "$");
+
 /// The reason written on a job failed after its last attempt.
 pub(crate) const EXPIRED_MESSAGE: &str = "the worker running the job stopped renewing its \
     lease (it died or lost the store) on its last attempt; the job was not retried again";
@@ -258,10 +310,16 @@ impl JobQueue for SqliteStore {
         let (state, result, error) = outcome.columns();
         let conn = lock(&self.writer);
         let n = conn.execute(
-            "UPDATE job SET state = ?3, finished_at = ?4, result = ?5, error_code = ?6, \
-             error_message = ?7, progress_done = ?8, progress_total = ?9, phase = ?10, \
-             lease_until_ms = NULL \
-             WHERE id = ?1 AND state = 'running' AND lease_token = ?2",
+            &format!(
+                "UPDATE job SET state = {s}, finished_at = ?4, result = {r}, \
+                 error_code = {c}, error_message = {m}, progress_done = ?8, \
+                 progress_total = ?9, phase = ?10, lease_until_ms = NULL \
+                 WHERE id = ?1 AND state = 'running' AND lease_token = ?2",
+                s = CANCEL_WINS.state,
+                r = CANCEL_WINS.result,
+                c = CANCEL_WINS.code,
+                m = CANCEL_WINS.message,
+            ),
             params![
                 lease.job.as_str(),
                 lease.token,
@@ -468,11 +526,11 @@ mod tests {
         assert_eq!(store.request_cancel(&running, &reason).unwrap(), CancelRequest::Requested);
         let beat = store.renew_lease(&held.lease, Duration::from_secs(30), &p).unwrap();
         assert_eq!(beat, Beat::Held { cancel_requested: true });
-        let cancelled = JobOutcome::Cancelled(JobError {
-            code: "cancelled".into(),
-            message: "cancelled by the client".into(),
-        });
-        assert!(store.finish_leased(&held.lease, &cancelled, &p).unwrap());
+        // The holder's success raced the cancel: the accepted cancel wins.
+        assert!(store.finish_leased(&held.lease, &done("w"), &p).unwrap());
+        let back = store.job(&running).unwrap();
+        assert_eq!((back.state, back.result), (JobState::Cancelled, None));
+        assert_eq!(back.error.unwrap().code, "cancelled");
         assert_eq!(
             store.request_cancel(&running, &reason).unwrap(),
             CancelRequest::Finished(JobState::Cancelled)

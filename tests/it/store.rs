@@ -13,6 +13,8 @@ use stockroute::forecast::Frequency;
 use stockroute::ids::{RunId, SkuId, ZoneId};
 use stockroute::store::{self, ForecastRow, ForecastStore, NewRun, Store, StoreError};
 
+mod fleet;
+
 const URL_VAR: &str = "STOCKROUTE_TEST_POSTGRES_URL";
 
 fn new_run() -> NewRun {

@@ -12,8 +12,8 @@ use crate::ids::JobId;
 use crate::store::StoreError;
 use crate::store::jobs::{JobError, JobOutcome, JobProgress, JobState, JobStore, now_text};
 use crate::store::queue::{
-    Beat, CANCELLED_MESSAGE, CancelRequest, Claimed, EXPIRED_MESSAGE, JobQueue, Lease, Reaped,
-    count, lease_ms,
+    Beat, CANCEL_WINS_PG, CANCELLED_MESSAGE, CancelRequest, Claimed, EXPIRED_MESSAGE, JobQueue,
+    Lease, Reaped, count, lease_ms,
 };
 use std::time::Duration;
 
@@ -81,10 +81,16 @@ impl JobQueue for PgStore {
     ) -> Result<bool, StoreError> {
         let (state, result, error) = outcome.columns();
         let n = self.conn()?.execute(
-            "UPDATE job SET state = $3, finished_at = $4, result = $5, error_code = $6, \
-             error_message = $7, progress_done = $8, progress_total = $9, phase = $10, \
-             lease_until_ms = NULL \
-             WHERE id = $1 AND state = 'running' AND lease_token = $2",
+            &format!(
+                "UPDATE job SET state = {s}, finished_at = $4, result = {r}, \
+                 error_code = {c}, error_message = {m}, progress_done = $8, \
+                 progress_total = $9, phase = $10, lease_until_ms = NULL \
+                 WHERE id = $1 AND state = 'running' AND lease_token = $2",
+                s = CANCEL_WINS_PG.state,
+                r = CANCEL_WINS_PG.result,
+                c = CANCEL_WINS_PG.code,
+                m = CANCEL_WINS_PG.message,
+            ),
             &[
                 &lease.job.as_str(),
                 &lease.token,
