@@ -163,13 +163,25 @@ pub(crate) struct Jobs {
     abandoned: Arc<AtomicUsize>,
     /// Queued jobs in the store, as last counted (for `/healthz` and `/metrics`).
     queued: AtomicUsize,
+    /// When this process last ended the jobs of dead workers ([`JobQueue::reap_expired`]).
+    reaped_at: Mutex<Option<Instant>>,
     /// Held while a submission checks its key and the capacity, and inserts.
     submitting: Mutex<()>,
-    /// `true` once shutting down; the workers' wake-up signal waits on it.
-    closed: Mutex<bool>,
+    /// Whether shutting down, and the wake-ups sent; the workers' signal waits on it.
+    signal: Mutex<Signal>,
     ready: Condvar,
     live: Mutex<HashMap<JobId, Arc<Live>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// What the workers wait on.
+#[derive(Debug, Default)]
+struct Signal {
+    /// Set once shutting down.
+    closed: bool,
+    /// Submissions made: a worker that claimed nothing waits only if none came since it
+    /// looked, so a submission between its claim and its wait is not missed.
+    wakes: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -204,8 +216,9 @@ impl Jobs {
             leases,
             abandoned: Arc::new(AtomicUsize::new(0)),
             queued: AtomicUsize::new(0),
+            reaped_at: Mutex::new(None),
             submitting: Mutex::new(()),
-            closed: Mutex::new(false),
+            signal: Mutex::new(Signal::default()),
             ready: Condvar::new(),
             live: Mutex::new(HashMap::new()),
             workers: Mutex::new(Vec::new()),
@@ -258,7 +271,7 @@ impl Jobs {
     /// [`ApiError::Store`].
     pub(crate) fn submit(&self, job: NewJob) -> Result<Submitted, ApiError> {
         let _one_at_a_time = lock(&self.submitting);
-        if *lock(&self.closed) {
+        if lock(&self.signal).closed {
             return Err(ApiError::ShuttingDown);
         }
         let replay = |existing: JobRecord| {
@@ -290,6 +303,7 @@ impl Jobs {
             Created::Existing(existing) => return replay(existing),
         };
         self.queued.fetch_add(1, Ordering::Relaxed);
+        lock(&self.signal).wakes += 1;
         self.ready.notify_one();
         Ok(Submitted { record, replayed: false })
     }
@@ -341,7 +355,7 @@ impl Jobs {
 
     /// Stops the workers taking new jobs, without waiting for anything.
     pub(crate) fn close(&self) {
-        *lock(&self.closed) = true;
+        lock(&self.signal).closed = true;
         self.ready.notify_all();
     }
 
@@ -352,7 +366,7 @@ impl Jobs {
     pub(crate) fn shutdown(&self, grace: Duration) {
         {
             let _no_more = lock(&self.submitting);
-            *lock(&self.closed) = true;
+            lock(&self.signal).closed = true;
         }
         self.ready.notify_all();
         if !self.leases.shared {
@@ -382,9 +396,13 @@ impl Jobs {
     fn work_loop(&self, prepare: &Prepare) {
         let mut idle = POLL_MIN;
         loop {
-            if *lock(&self.closed) {
-                return;
-            }
+            let seen = {
+                let signal = lock(&self.signal);
+                if signal.closed {
+                    return;
+                }
+                signal.wakes
+            };
             match self.claim() {
                 Ok(Some(claimed)) => {
                     idle = POLL_MIN;
@@ -397,24 +415,35 @@ impl Jobs {
                     idle = POLL_MAX;
                 }
             }
-            let closed = lock(&self.closed);
-            if *closed {
+            let signal = lock(&self.signal);
+            if signal.closed {
                 return;
             }
-            if self.leases.shared {
-                let _ = self.ready.wait_timeout(closed, idle);
-                idle = (idle * 2).min(POLL_MAX);
-            } else {
-                // One owner: only a submission here (or the shutdown) brings new work. The
-                // timeout covers a notify that came between the claim and this wait.
-                let _ = self.ready.wait_timeout(closed, POLL_MAX);
+            if signal.wakes != seen {
+                continue; // a submission came while this worker was claiming
             }
+            // A shared store: other processes queue work too, so look again after a
+            // backoff. One owner (SQLite): only a submission here or the shutdown brings
+            // work, and both signal.
+            let wait = if self.leases.shared { idle } else { Duration::from_secs(3600) };
+            let _ = self.ready.wait_timeout(signal, wait);
+            idle = (idle * 2).min(POLL_MAX);
         }
     }
 
-    /// Ends the jobs of dead workers that may not run again, then claims the next job.
+    /// Ends the jobs of dead workers that may not run again (at most every half lease:
+    /// a lease cannot run out faster, and each look is two writes), then claims the next
+    /// job.
     fn claim(&self) -> Result<Option<Claimed>, ApiError> {
-        let reaped = self.store.reap_expired()?;
+        let due = {
+            let mut at = lock(&self.reaped_at);
+            let due = at.is_none_or(|t| t.elapsed() >= self.leases.lease / 2);
+            if due {
+                *at = Some(Instant::now());
+            }
+            due
+        };
+        let reaped = if due { self.store.reap_expired()? } else { Default::default() };
         if reaped.failed + reaped.cancelled > 0 {
             tracing::warn!(
                 failed = reaped.failed,
