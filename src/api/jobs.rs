@@ -463,6 +463,12 @@ impl Jobs {
         let id = record.id.clone();
         let live = Arc::new(Live::default());
         lock(&self.live).insert(id.clone(), Arc::clone(&live));
+        // A shutdown that began after the claim, before the insert, did not see this job:
+        // it is cut short here instead (the shutdown marks `closed` before it looks).
+        if lock(&self.signal).closed {
+            live.shutdown.store(true, Ordering::Relaxed);
+            live.cancel.cancel();
+        }
         tracing::info!(job = %id, kind = %record.kind, attempt = lease.attempt, "job started");
         let outcome = match prepare(&record) {
             Ok((seed, work)) => {
@@ -747,5 +753,45 @@ mod tests {
         let b = wait_for(&jobs, &b, JobState::is_finished);
         assert_eq!((b.state, b.error.unwrap().code.as_str()), (JobState::Failed, "time_limit"));
         assert_eq!(jobs.abandoned(), 1);
+    }
+
+    /// Two runners on one PostgreSQL store, as two processes would be: one only queues.
+    fn two_runners() -> Option<(crate::store::test_backends::Schema, Arc<Jobs>, Arc<Jobs>)> {
+        let schema = crate::store::test_backends::Schema::new()?;
+        let open = || Arc::new(crate::store::open(std::path::Path::new(&schema.url)).unwrap());
+        let shared = |worker: &str| LeaseConfig {
+            worker: worker.into(),
+            lease: Duration::from_secs(3),
+            shared: true,
+        };
+        let front = Jobs::new(open(), 4, 1, Duration::from_secs(60), shared("front"));
+        let back = Jobs::new(open(), 4, 1, Duration::from_secs(60), shared("back"));
+        back.spawn_workers(1, prepare()).unwrap();
+        Some((schema, front, back))
+    }
+
+    #[test]
+    fn a_cancel_through_another_process_reaches_the_holder_with_its_heartbeat() {
+        let Some((_schema, front, back)) = two_runners() else { return };
+        let id = front.submit(new_job("polite")).unwrap().record.id;
+        assert_eq!(wait_for(&front, &id, |s| s == JobState::Running).state, JobState::Running);
+        assert!(front.live_progress(&id).is_none(), "the other runner holds it");
+        front.cancel(&id).unwrap();
+        let ended = wait_for(&front, &id, JobState::is_finished);
+        assert_eq!(ended.state, JobState::Cancelled, "{ended:?}");
+        assert_eq!(ended.error.unwrap().message, "cancelled by the client");
+        back.shutdown(Duration::ZERO);
+    }
+
+    #[test]
+    fn a_shared_runner_gives_its_running_job_back_at_shutdown() {
+        let Some((_schema, front, back)) = two_runners() else { return };
+        let id = front.submit(new_job("polite")).unwrap().record.id;
+        assert_eq!(wait_for(&front, &id, |s| s == JobState::Running).state, JobState::Running);
+        back.shutdown(Duration::ZERO);
+        assert_eq!(front.get(&id).unwrap().state, JobState::Queued, "left for other workers");
+        // Another worker takes it up: the attempt given back was not counted.
+        let claimed = front.store.claim_job("next", Duration::from_secs(3)).unwrap().unwrap();
+        assert_eq!((claimed.record.id, claimed.lease.attempt), (id, 1));
     }
 }
