@@ -108,6 +108,13 @@ pub struct ServiceConfig {
     /// # Units
     /// Seconds.
     pub job_deadline_s: f64,
+    /// How long a worker's hold on a running job lasts unless its heartbeat renews it
+    /// (every third of it, at most every second): the longest a dead worker's job waits
+    /// before another worker retries it (`store::queue`; clamped to 0.2 s - 1 h).
+    ///
+    /// # Units
+    /// Seconds.
+    pub lease_s: f64,
 }
 
 impl Default for ServiceConfig {
@@ -143,6 +150,7 @@ impl Default for ServiceConfig {
             body_read_timeout_s: 30.0,
             idle_timeout_s: 60.0,
             job_deadline_s: 3600.0,
+            lease_s: 30.0,
         }
     }
 }
@@ -195,9 +203,10 @@ impl ServiceConfig {
         self
     }
 
-    /// Sets the number of job workers (at least 1).
+    /// Sets the number of job workers (0: the process only queues jobs and answers; the
+    /// workers of other processes on a shared store run them).
     pub fn with_workers(mut self, workers: usize) -> Self {
-        self.workers = workers.max(1);
+        self.workers = workers;
         self
     }
 
@@ -226,6 +235,11 @@ impl ServiceConfig {
     /// The deadline of every job (at least 10 ms).
     pub fn job_deadline(&self) -> Duration {
         seconds(self.job_deadline_s).max(Duration::from_millis(10))
+    }
+
+    /// The lease of a running job (see [`ServiceConfig::lease_s`]).
+    pub fn lease(&self) -> Duration {
+        seconds(self.lease_s).clamp(crate::store::queue::MIN_LEASE, crate::store::queue::MAX_LEASE)
     }
 
     /// The shutdown grace period (negative or NaN is zero).

@@ -7,8 +7,10 @@
 //!
 //! - solves at once on the blocking pool behind the [solver slots](slots) (`POST
 //!   /v1/routes`), or
-//! - stores a job and queues it for the [job workers](jobs) (`POST /v1/forecasts`, `POST
-//!   /v1/placements`, `POST /v1/plans`), answering `202` + `Location: /v1/jobs/{id}`.
+//! - stores a job (queued) for the [job workers](jobs) of any process on the store (`POST
+//!   /v1/forecasts`, `/v1/placements`, `/v1/plans`, `/v1/routes/jobs`, `/v1/experiments`),
+//!   answering `202` + `Location: /v1/jobs/{id}`; with `--workers 0` the instance runs no
+//!   job itself and `stockroute worker`s on a shared store run them.
 //!
 //! The lists (`GET /v1/jobs`, `/v1/forecasts`, `/v1/plans`, `/v1/experiments`) are
 //! newest first and paged by an opaque cursor ([`paging`]).
@@ -21,9 +23,11 @@
 //! while solves run.
 //!
 //! [`serve`] runs until its shutdown future resolves (Ctrl-C/SIGTERM in the CLI, a channel
-//! in tests): it stops accepting connections, lets in-flight requests finish, fails the
-//! queued jobs, gives the running ones `shutdown_grace_s` to finish, cancels the rest and
-//! records each one's end in the store before it returns.
+//! in tests): it stops accepting connections, lets in-flight requests finish, gives the
+//! running jobs `shutdown_grace_s` to finish and cancels the rest; with an SQLite file (one
+//! owner) it fails the queued jobs and records each running one's end, with a shared
+//! PostgreSQL store it leaves the queued ones to the other workers and gives back the jobs
+//! it cut short (`jobs`).
 //!
 //! ```no_run
 //! use stockroute::api::{self, ServiceConfig};

@@ -10,11 +10,12 @@
 
 use super::config::ServiceConfig;
 use super::error::ApiError;
-use super::jobs::Jobs;
+use super::jobs::{Jobs, LeaseConfig, Prepare, worker_name};
 use super::metrics::Metrics;
 use super::slots::SolveSlots;
 use crate::roads::graph::{RoadGraph, RoadOptions};
 use crate::scenario::Scenario;
+use crate::store::jobs::JobError;
 use crate::store::{JobStore, Store};
 use std::sync::Arc;
 
@@ -42,6 +43,13 @@ struct Shared {
     shadow: Option<Arc<super::shadow::Shadow>>,
 }
 
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // The last handle is gone: the workers stop once their current job ends.
+        self.jobs.close();
+    }
+}
+
 /// The state behind the router.
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
@@ -56,9 +64,12 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// Opens the store (marking jobs of an earlier process that never ended as failed,
-    /// "interrupted by restart", and its running experiments as aborted), loads the scenario and its road graph, and starts the job
-    /// workers. Blocking: seconds for a scenario with roads.
+    /// Opens the store (on an SQLite file, marking jobs of an earlier process that never
+    /// ended as failed, "interrupted by restart"; on PostgreSQL only unleased ones of dead
+    /// owners, the queue being shared), marks its dead owners' running experiments aborted,
+    /// loads the scenario and its road graph, and starts the job workers
+    /// ([`ServiceConfig::workers`], 0 for none). Blocking: seconds for a scenario with
+    /// roads.
     ///
     /// # Errors
     /// [`ApiError::Store`], [`ApiError::Internal`] for a scenario or road extract that does
@@ -80,13 +91,18 @@ impl AppState {
             Some(folder) => Some(Arc::new(load_scenario(folder)?)),
             None => None,
         };
-        let jobs = Jobs::start(
+        let leases = LeaseConfig {
+            worker: worker_name(),
+            lease: config.lease(),
+            shared: matches!(*store, Store::Postgres(_)),
+        };
+        let jobs = Jobs::new(
             Arc::clone(&store),
             config.queue,
-            config.workers,
             config.threads_per_job,
             config.job_deadline(),
-        )?;
+            leases,
+        );
         let slots = SolveSlots::new(config.solve_slots, config.solve_queue);
         let metrics = Metrics::new()?;
         let shadow = match &config.shadow {
@@ -95,7 +111,21 @@ impl AppState {
             }
             None => None,
         };
-        Ok(Self(Arc::new(Shared { config, store, scenario, jobs, slots, metrics, shadow })))
+        let workers = config.workers;
+        let state =
+            Self(Arc::new(Shared { config, store, scenario, jobs, slots, metrics, shadow }));
+        // The workers hold the state weakly: a state dropped without a shutdown is not kept
+        // alive by its own workers (they then fail the jobs they claim).
+        let weak = Arc::downgrade(&state.0);
+        let prepare: Prepare = Arc::new(move |job| match weak.upgrade() {
+            Some(shared) => super::handlers::prepare(&AppState(shared), job),
+            None => Err(JobError {
+                code: "interrupted".into(),
+                message: "the service stopped before the job started".into(),
+            }),
+        });
+        state.0.jobs.spawn_workers(workers, prepare)?;
+        Ok(state)
     }
 
     /// The configuration.

@@ -25,6 +25,7 @@ mod runs;
 mod serve;
 mod slot;
 mod validate;
+mod worker;
 
 /// stockroute: forecast demand, place stock, route the last mile.
 #[derive(Debug, Parser)]
@@ -64,6 +65,8 @@ enum Command {
     Plan(plan::Args),
     /// Serve the HTTP API (routes, forecasts, placements, jobs, /healthz, /metrics).
     Serve(serve::Args),
+    /// Run the jobs queued in a shared store (PostgreSQL) until Ctrl-C or SIGTERM.
+    Worker(worker::Args),
     /// Run a champion-vs-challenger experiment spec; record it, print the decision, write a report.
     Experiment(experiment::Args),
     /// Batch, route (checked pick paths) and assign to robots one centre's orders.
@@ -89,6 +92,7 @@ pub fn run() -> ExitCode {
         Command::Place(args) => place::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Worker(args) => worker::run(args),
         Command::Experiment(args) => experiment::run(args),
         Command::Pick(args) => pick::run(args),
         Command::Slot(args) => slot::run(args),

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! stockroute serve [--addr 127.0.0.1:8080] [--store stockroute.sqlite] [--scenario DIR]
-//!                  [--max-body-bytes N] [--max-stops N] [--queue N] [--workers N]
+//!                  [--max-body-bytes N] [--max-stops N] [--queue N] [--workers N] [--lease-s S]
 //!                  [--max-connections N] [--header-read-timeout-s S]
 //!                  [--body-read-timeout-s S] [--idle-timeout-s S]
 //! ```
@@ -58,9 +58,14 @@ pub struct Args {
     /// Jobs that may wait for a worker (503 beyond).
     #[arg(long, default_value_t = ServiceConfig::default().queue)]
     queue: usize,
-    /// Job worker threads.
+    /// Job worker threads (0: only queue jobs and answer; `stockroute worker`s on the same
+    /// PostgreSQL store run them).
     #[arg(long, default_value_t = ServiceConfig::default().workers)]
     workers: usize,
+    /// Seconds a running job's lease lasts unless renewed (how long a dead worker's job
+    /// waits before it is retried).
+    #[arg(long, default_value_t = ServiceConfig::default().lease_s)]
+    lease_s: f64,
     /// Routing solves at once (default: the number of cores).
     #[arg(long)]
     solve_slots: Option<usize>,
@@ -105,6 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.body_read_timeout_s = args.body_read_timeout_s;
     config.idle_timeout_s = args.idle_timeout_s;
     config.job_deadline_s = args.job_deadline_s;
+    config.lease_s = args.lease_s;
     if let Some(threads) = args.threads_per_job {
         config.threads_per_job = threads.max(1);
     }

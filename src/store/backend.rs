@@ -13,6 +13,7 @@ use super::jobs::{Created, JobOutcome, JobProgress, JobRecord, JobState, JobStor
 use super::listing::{After, JobFilter, JobSummary, RunSummary};
 use super::page::{RowFilter, RowsPage};
 use super::postgres::PgStore;
+use super::queue::{Beat, CancelRequest, Claimed, JobQueue, Lease, Reaped};
 use super::sqlite::SqliteStore;
 use super::{ForecastRow, ForecastStore, NewRun, RunInfo, StoreError};
 use crate::ids::{JobId, RunId, SkuId, ZoneId};
@@ -222,6 +223,58 @@ impl JobStore for Store {
 
     fn count_jobs(&self) -> Result<Vec<(JobState, u64)>, StoreError> {
         each!(self, s => s.count_jobs())
+    }
+}
+
+impl JobQueue for Store {
+    fn claim_job(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<Claimed>, StoreError> {
+        each!(self, s => s.claim_job(worker, lease))
+    }
+
+    fn renew_lease(
+        &self,
+        lease: &Lease,
+        ttl: std::time::Duration,
+        progress: &JobProgress,
+    ) -> Result<Beat, StoreError> {
+        each!(self, s => s.renew_lease(lease, ttl, progress))
+    }
+
+    fn finish_leased(
+        &self,
+        lease: &Lease,
+        outcome: &JobOutcome,
+        progress: &JobProgress,
+    ) -> Result<bool, StoreError> {
+        each!(self, s => s.finish_leased(lease, outcome, progress))
+    }
+
+    fn release_lease(&self, lease: &Lease) -> Result<bool, StoreError> {
+        each!(self, s => s.release_lease(lease))
+    }
+
+    fn request_cancel(
+        &self,
+        id: &JobId,
+        reason: &super::jobs::JobError,
+    ) -> Result<CancelRequest, StoreError> {
+        each!(self, s => s.request_cancel(id, reason))
+    }
+
+    fn reap_expired(&self) -> Result<Reaped, StoreError> {
+        each!(self, s => s.reap_expired())
+    }
+
+    fn queued_jobs(&self) -> Result<u64, StoreError> {
+        each!(self, s => s.queued_jobs())
+    }
+
+    fn fail_queued(&self, reason: &str) -> Result<usize, StoreError> {
+        each!(self, s => s.fail_queued(reason))
     }
 }
 

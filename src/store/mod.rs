@@ -26,6 +26,7 @@ mod page;
 mod plan_report;
 mod plan_state;
 mod postgres;
+pub mod queue;
 mod sqlite;
 #[cfg(test)]
 pub(crate) mod test_backends;
@@ -41,6 +42,7 @@ pub use page::{RowFilter, RowsPage};
 pub use plan_state::{NewPlanState, StoredPlanState};
 pub(crate) use postgres::OWNER_IS_DEAD;
 pub use postgres::PgStore;
+pub use queue::JobQueue;
 pub use sqlite::SqliteStore;
 pub(crate) use sqlite::{json_text, new_run_id};
 

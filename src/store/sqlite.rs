@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_lists_and_reports.sql"),
     include_str!("migrations/0005_lead_time_quantiles.sql"),
     include_str!("migrations/0006_plan_states.sql"),
+    include_str!("migrations/0007_job_leases.sql"),
 ];
 
 /// Reader connections kept open for reuse.

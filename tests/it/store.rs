@@ -13,6 +13,8 @@ use stockroute::forecast::Frequency;
 use stockroute::ids::{RunId, SkuId, ZoneId};
 use stockroute::store::{self, ForecastRow, ForecastStore, NewRun, Store, StoreError};
 
+mod fleet;
+
 const URL_VAR: &str = "STOCKROUTE_TEST_POSTGRES_URL";
 
 fn new_run() -> NewRun {
@@ -382,7 +384,8 @@ fn experiment_records_close_when_done_and_keep_their_rule(backend: &Backend) {
     assert!(matches!(store.experiment(&missing), Err(StoreError::ExperimentNotFound(_))));
 }
 
-/// Jobs of a live owner survive another process's start-up; a dead owner's do not.
+/// Unleased running jobs of a live owner survive another process's start-up; a dead
+/// owner's do not; queued jobs stay queued for any worker.
 #[test]
 fn postgres_start_up_fails_only_the_jobs_of_owners_that_are_gone() {
     use stockroute::store::jobs::{Created, JobState, JobStore, NewJob};
@@ -399,6 +402,9 @@ fn postgres_start_up_fails_only_the_jobs_of_owners_that_are_gone() {
     assert!(live.start_job(&a.id).unwrap());
     let gone = store::open_owned(&url).unwrap();
     let Created::New(b) = gone.create_job(&job).unwrap() else { panic!() };
+    assert!(gone.start_job(&b.id).unwrap());
+    // A queued job is nobody's in particular: any worker on the store runs it.
+    let Created::New(queued) = gone.create_job(&job).unwrap() else { panic!() };
     drop(gone);
     // The server ends a closed session's locks at once; give it a moment on a loaded machine.
     let restarted = store::open_owned(&url).unwrap();
@@ -413,6 +419,7 @@ fn postgres_start_up_fails_only_the_jobs_of_owners_that_are_gone() {
     assert_eq!(failed, 1);
     assert_eq!(restarted.job(&b.id).unwrap().state, JobState::Failed);
     assert_eq!(restarted.job(&a.id).unwrap().state, JobState::Running, "a live owner's job");
+    assert_eq!(restarted.job(&queued.id).unwrap().state, JobState::Queued, "left for workers");
     drop(live);
     let mut failed = 0;
     for _ in 0..50 {

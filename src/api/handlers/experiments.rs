@@ -117,19 +117,35 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let spec = check(request, state.config().job_deadline_s)?;
     let echo = serde_json::to_value(&spec).map_err(ApiError::encode("spec echo"))?;
+    submit(&state, &headers, "experiment", echo).await
+}
+
+/// The work of an experiment job from its stored request (the echo of the checked spec),
+/// checked again as `POST /v1/experiments` checks a spec (this process's deadline, its
+/// data paths); its seed is the spec's.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming the field, as [`check`].
+pub(crate) fn work(
+    state: &AppState,
+    echo: &serde_json::Value,
+) -> Result<(u64, crate::api::jobs::Work), ApiError> {
+    let request = ExperimentRequest { spec: Some(super::stored_request(echo)?), spec_toml: None };
+    let spec = check(request, state.config().job_deadline_s)?;
     let store = state.store().clone();
     let seed = spec.seed;
-    let work = Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
-        let outcome = experiment::run(&spec, Some(&*store as &dyn ExperimentStore), ctx)?;
-        let id = outcome.experiment.as_ref().map(|id| id.0.clone());
-        Ok(serde_json::json!({
-            "experiment_id": id,
-            "href": id.as_ref().map(|id| format!("/v1/experiments/{id}")),
-            "decision": outcome.verdict.decision().name(),
-            "outcome": outcome,
-        }))
-    });
-    submit(&state, &headers, "experiment", echo, seed, work).await
+    let work: crate::api::jobs::Work =
+        Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
+            let outcome = experiment::run(&spec, Some(&*store as &dyn ExperimentStore), ctx)?;
+            let id = outcome.experiment.as_ref().map(|id| id.0.clone());
+            Ok(serde_json::json!({
+                "experiment_id": id,
+                "href": id.as_ref().map(|id| format!("/v1/experiments/{id}")),
+                "decision": outcome.verdict.decision().name(),
+                "outcome": outcome,
+            }))
+        });
+    Ok((seed, work))
 }
 
 /// The checks `POST /v1/experiments` makes before a job is made: exactly one of `spec`

@@ -151,6 +151,23 @@ pub async fn create(
     AppJson(request): AppJson<ForecastRequest>,
 ) -> Result<Response, ApiError> {
     let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
+    // The checks are the job's own (`work`), so a request a worker would refuse is a 4xx
+    // now, not a failed job later.
+    let echo = state.blocking(move |s| work(s, &echo).map(|_| echo)).await?;
+    submit(&state, &headers, "forecast", echo).await
+}
+
+/// The work of a forecast job from its stored request (the echo of a
+/// [`ForecastRequest`]), checked as `POST /v1/forecasts` checks it; its seed is 0.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] naming the first field that is wrong,
+/// [`ApiError::NoScenario`] for a request on the scenario when none is loaded.
+pub(crate) fn work(
+    state: &AppState,
+    echo: &serde_json::Value,
+) -> Result<(u64, crate::api::jobs::Work), ApiError> {
+    let request: ForecastRequest = super::stored_request(echo)?;
     let loaded = match request.history {
         Some(_) => None,
         None => {
@@ -181,44 +198,45 @@ pub async fn create(
     };
     let (selection, models) = (request.selection, request.models);
     let store = state.store().clone();
-    let work = Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
-        let (history, source) = match &source {
-            Source::Inline(rows, frequency) => {
-                let mut b = HistoryBuilder::new();
-                for r in rows {
-                    b.push(r.date, &r.sku, &r.zone, r.quantity);
+    let work: crate::api::jobs::Work =
+        Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
+            let (history, source) = match &source {
+                Source::Inline(rows, frequency) => {
+                    let mut b = HistoryBuilder::new();
+                    for r in rows {
+                        b.push(r.date, &r.sku, &r.zone, r.quantity);
+                    }
+                    let empty = || forecast::ForecastError::EmptyHistory { path: "request".into() };
+                    (b.finish(*frequency).ok_or_else(empty)?, "request".to_owned())
                 }
-                let empty = || forecast::ForecastError::EmptyHistory { path: "request".into() };
-                (b.finish(*frequency).ok_or_else(empty)?, "request".to_owned())
+                Source::Scenario(loaded) => {
+                    let empty =
+                        || forecast::ForecastError::EmptyHistory { path: loaded.folder.clone() };
+                    let history = History::from_scenario(&loaded.scenario).ok_or_else(empty)?;
+                    (history, loaded.folder.display().to_string())
+                }
+            };
+            let frequency = history.frequency();
+            let mut config = ForecastConfig::new(frequency, horizon);
+            config.origins = origins;
+            if let Some(s) = selection {
+                config.selection = s;
             }
-            Source::Scenario(loaded) => {
-                let empty =
-                    || forecast::ForecastError::EmptyHistory { path: loaded.folder.clone() };
-                let history = History::from_scenario(&loaded.scenario).ok_or_else(empty)?;
-                (history, loaded.folder.display().to_string())
+            if let Some(models) = &models {
+                config.candidates = models.clone();
             }
-        };
-        let frequency = history.frequency();
-        let mut config = ForecastConfig::new(frequency, horizon);
-        config.origins = origins;
-        if let Some(s) = selection {
-            config.selection = s;
-        }
-        if let Some(models) = &models {
-            config.candidates = models.clone();
-        }
-        let run = store::forecast_run::<crate::Error>(&*store, &history, &config, source, ctx)?;
-        let (id, set) = (run.id, run.set);
-        Ok(serde_json::json!({
-            "run_id": id,
-            "href": format!("/v1/forecasts/{id}"),
-            "series": set.series.len(),
-            "horizon": horizon,
-            "frequency": frequency,
-            "rows": set.series.len() * horizon,
-        }))
-    });
-    submit(&state, &headers, "forecast", echo, 0, work).await
+            let run = store::forecast_run::<crate::Error>(&*store, &history, &config, source, ctx)?;
+            let (id, set) = (run.id, run.set);
+            Ok(serde_json::json!({
+                "run_id": id,
+                "href": format!("/v1/forecasts/{id}"),
+                "series": set.series.len(),
+                "horizon": horizon,
+                "frequency": frequency,
+                "rows": set.series.len() * horizon,
+            }))
+        });
+    Ok((0, work))
 }
 
 /// Where a forecast's history comes from.

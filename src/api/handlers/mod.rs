@@ -16,6 +16,7 @@ pub mod routes;
 use super::error::ApiError;
 use super::jobs::{Submitted, Work};
 use super::state::AppState;
+use crate::store::JobRecord as StoredJob;
 use crate::store::jobs::{JobError, JobProgress};
 use crate::store::{JobRecord, JobState, NewJob};
 use axum::Json;
@@ -114,8 +115,6 @@ pub(crate) async fn submit(
     headers: &HeaderMap,
     kind: &'static str,
     request: serde_json::Value,
-    seed: u64,
-    work: Work,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(headers)?;
     let job = NewJob {
@@ -124,8 +123,7 @@ pub(crate) async fn submit(
         request_digest: digest(kind, &request),
         request,
     };
-    let Submitted { record, replayed } =
-        state.blocking(move |s| s.jobs().submit(job, seed, work)).await?;
+    let Submitted { record, replayed } = state.blocking(move |s| s.jobs().submit(job)).await?;
     let view = JobView::from(record);
     let mut response = (StatusCode::ACCEPTED, Json(&view)).into_response();
     if let Ok(location) = HeaderValue::from_str(&view.href) {
@@ -135,6 +133,43 @@ pub(crate) async fn submit(
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The work of a stored job, whichever process stored it: the kind's `work` function
+/// rebuilds it from the stored request with this process's state (scenario, limits, store),
+/// checked as the request was when it was accepted. Every process that runs jobs (`serve`
+/// with workers, `stockroute worker`) runs them through this one function.
+///
+/// # Errors
+/// A [`JobError`] with the refusal's code: `unknown_kind` for a kind this build does not
+/// know, else the code of the request check that failed here (a scenario this process did
+/// not load: `no_scenario`).
+pub(crate) fn prepare(state: &AppState, job: &StoredJob) -> Result<(u64, Work), JobError> {
+    let made = match job.kind.as_str() {
+        "forecast" => forecasts::work(state, &job.request),
+        "placement" => placements::work(state, &job.request),
+        "plan" => plans::work(state, &job.request),
+        "route" => route_jobs::work(state, &job.request),
+        "experiment" => experiments::work(state, &job.request),
+        other => {
+            return Err(JobError {
+                code: "unknown_kind".into(),
+                message: format!("this worker does not run `{other}` jobs"),
+            });
+        }
+    };
+    made.map_err(|e| JobError { code: e.code().into(), message: e.to_string() })
+}
+
+/// A job's stored request as the kind's request type.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] (`stored_request`) when the stored request does not parse
+/// (a job stored by another version).
+pub(crate) fn stored_request<T: serde::de::DeserializeOwned>(
+    request: &serde_json::Value,
+) -> Result<T, ApiError> {
+    T::deserialize(request).map_err(|e| ApiError::field("stored_request", "request", e.to_string()))
 }
 
 /// Shorthand: a request field out of its range.

@@ -83,34 +83,52 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(request): AppJson<PlacementRequest>,
 ) -> Result<Response, ApiError> {
+    let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
+    // The job's own checks (`work`): a request a worker would refuse is a 4xx now.
+    let echo = state.blocking(move |s| work(s, &echo).map(|_| echo)).await?;
+    submit(&state, &headers, "placement", echo).await
+}
+
+/// The work of a placement job from its stored request (the echo of a
+/// [`PlacementRequest`]), checked as `POST /v1/placements` checks it; its seed is 0.
+/// Blocking (reads the run's description).
+///
+/// # Errors
+/// [`ApiError::NoScenario`], [`ApiError::InvalidField`], [`ApiError::NotFound`] for a
+/// run that is not in the store, [`ApiError::Store`].
+pub(crate) fn work(
+    state: &AppState,
+    echo: &serde_json::Value,
+) -> Result<(u64, crate::api::jobs::Work), ApiError> {
+    let request: PlacementRequest = super::stored_request(echo)?;
     let loaded = state.scenario().cloned().ok_or(ApiError::NoScenario { field: None })?;
     let k = check(&request)?;
     let run = RunId::new(request.run_id.clone());
-    let info = state.blocking(move |s| Ok(s.store().run_info(&run)?)).await?;
+    let info = state.store().run_info(&run)?;
     let cycle = cycle_periods(&request, loaded.scenario.horizon_periods, info.run.horizon)?;
-    let echo = serde_json::to_value(&request).map_err(ApiError::encode("request echo"))?;
     let store = state.store().clone();
     let (roads, time_limit_s) = (request.roads.unwrap_or(true), request.time_limit_s);
-    let work = Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
-        let rows = store.read_run(&info.id)?;
-        let demand = crate::store::forecast_demand(&info, &rows);
-        let options = PlaceOptions {
-            placement: PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
-                .with_k_nearest(k),
-            solve_time_limit: time_limit_s.map(crate::api::config::seconds),
-        };
-        let graph = loaded.roads.as_ref().filter(|_| roads);
-        let placed = placement::place(&loaded.scenario, &demand, graph, &options, ctx)?;
-        Ok(serde_json::json!({
-            "forecast_run": info.id,
-            "cycle_periods": cycle,
-            "road_pairs": placed.road_pairs(),
-            "feasible": placed.verdict.is_feasible(),
-            "violations": placed.verdict.violations,
-            "plan": placed.report,
-        }))
-    });
-    submit(&state, &headers, "placement", echo, 0, work).await
+    let work: crate::api::jobs::Work =
+        Box::new(move |_: &crate::ids::JobId, ctx: &crate::SolveContext| {
+            let rows = store.read_run(&info.id)?;
+            let demand = crate::store::forecast_demand(&info, &rows);
+            let options = PlaceOptions {
+                placement: PlacementOptions { cycle_periods: cycle, ..PlacementOptions::default() }
+                    .with_k_nearest(k),
+                solve_time_limit: time_limit_s.map(crate::api::config::seconds),
+            };
+            let graph = loaded.roads.as_ref().filter(|_| roads);
+            let placed = placement::place(&loaded.scenario, &demand, graph, &options, ctx)?;
+            Ok(serde_json::json!({
+                "forecast_run": info.id,
+                "cycle_periods": cycle,
+                "road_pairs": placed.road_pairs(),
+                "feasible": placed.verdict.is_feasible(),
+                "violations": placed.verdict.violations,
+                "plan": placed.report,
+            }))
+        });
+    Ok((0, work))
 }
 
 /// The checks `POST /v1/placements` makes before it looks the run up: `k` and the time

@@ -97,9 +97,25 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(body): AppJson<PlanBody>,
 ) -> Result<Response, ApiError> {
+    let echo = serde_json::to_value(&body).map_err(ApiError::encode("request echo"))?;
+    let echo = state.blocking(move |s| work(s, &echo).map(|_| echo)).await?;
+    submit(&state, &headers, "plan", echo).await
+}
+
+/// The work of a plan job from its stored request (the echo of a [`PlanBody`]), checked
+/// as `POST /v1/plans` checks it, on this process's loaded scenario; its seed is the
+/// body's.
+///
+/// # Errors
+/// [`ApiError::NoScenario`], [`ApiError::InvalidField`] naming the first field that is
+/// wrong.
+pub(crate) fn work(
+    state: &AppState,
+    echo: &serde_json::Value,
+) -> Result<(u64, crate::api::jobs::Work), ApiError> {
+    let body: PlanBody = super::stored_request(echo)?;
     let loaded = state.scenario().cloned().ok_or(ApiError::NoScenario { field: None })?;
     check(&body, &loaded.scenario.stations)?;
-    let echo = serde_json::to_value(&body).map_err(ApiError::encode("request echo"))?;
     let request = PlanRequest {
         scenario: loaded.folder.clone(),
         seed: body.seed,
@@ -109,7 +125,7 @@ pub async fn create(
     };
     let store = state.store().clone();
     let seed = request.seed;
-    let work = Box::new(move |job: &JobId, ctx: &crate::SolveContext| {
+    let work: crate::api::jobs::Work = Box::new(move |job: &JobId, ctx: &crate::SolveContext| {
         let outcome = plan::run_scenario(&loaded.scenario, &request, store.as_ref(), ctx)?;
         store.put_plan_report(job, &report::plan_page::html(&outcome))?;
         serde_json::to_value(&outcome).map_err(|e| {
@@ -119,7 +135,7 @@ pub async fn create(
             })
         })
     });
-    submit(&state, &headers, "plan", echo, seed, work).await
+    Ok((seed, work))
 }
 
 /// The checks `POST /v1/plans` makes before a job is made: every option in its range and

@@ -81,29 +81,55 @@ pub async fn create(
     AppJson(raw): AppJson<JsonProblem>,
 ) -> Result<Response, ApiError> {
     let limits = job_limits(&state);
-    let limit = check_within(&raw, &query, &limits, None)?;
+    check_within(&raw, &query, &limits, None)?;
+    if query.roads && state.scenario().and_then(|s| s.roads.as_ref()).is_none() {
+        return Err(ApiError::NoScenario { field: Some("roads".into()) });
+    }
+    let echo = state
+        .blocking(move |_| {
+            validate(&raw, query.roads)?;
+            Ok(serde_json::json!({"problem": &raw, "query": {
+                "roads": query.roads,
+                "departure_hour": query.departure_hour,
+                "geometry": query.geometry,
+            }}))
+        })
+        .await?;
+    submit(&state, &headers, "route", echo).await
+}
+
+/// The stored request of a routing job: the problem and the query.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredRouteJob {
+    problem: JsonProblem,
+    query: RouteQuery,
+}
+
+/// The work of a routing job from its stored request (`{problem, query}`), within this
+/// process's job limits; its seed is the problem's. The problem was validated when the job
+/// was accepted; the solve converts it again and refuses it with its issues if not.
+///
+/// # Errors
+/// [`ApiError::InvalidField`] for a problem over this process's limits,
+/// [`ApiError::NoScenario`] for a road problem without a road graph here.
+pub(crate) fn work(
+    state: &AppState,
+    echo: &serde_json::Value,
+) -> Result<(u64, crate::api::jobs::Work), ApiError> {
+    let StoredRouteJob { problem: raw, query } = super::stored_request(echo)?;
+    let limit = check_within(&raw, &query, &job_limits(state), None)?;
     if query.roads && state.scenario().and_then(|s| s.roads.as_ref()).is_none() {
         return Err(ApiError::NoScenario { field: Some("roads".into()) });
     }
     let seed = raw.seed.unwrap_or(0);
-    let (raw, echo) = state
-        .blocking(move |_| {
-            validate(&raw, query.roads)?;
-            let echo = serde_json::json!({"problem": &raw, "query": {
-                "roads": query.roads,
-                "departure_hour": query.departure_hour,
-                "geometry": query.geometry,
-            }});
-            Ok((raw, echo))
-        })
-        .await?;
     let job_state = state.clone();
-    let work = Box::new(move |_: &JobId, ctx: &SolveContext| {
+    let work: crate::api::jobs::Work = Box::new(move |_: &JobId, ctx: &SolveContext| {
         let ctx = ctx.clone().with_time_limit(seconds(limit));
         let answer = solve_now(&job_state, raw, &query, &ctx, 0.0, false).map_err(stage_error)?;
         Ok(to_json(&answer))
     });
-    submit(&state, &headers, "route", echo, seed, work).await
+    Ok((seed, work))
 }
 
 /// The job path's limits, with the time limit bounded by the job deadline too.

@@ -3,8 +3,9 @@
 //! The statements are SQLite's (state guards in every UPDATE, `ON CONFLICT DO NOTHING` on
 //! the idempotency key) with PostgreSQL's parameters; rows are parsed by the same functions
 //! as SQLite's (`store::jobs::parse_job`, `store::listing::parse_job`). What differs is
-//! [`JobStore::fail_unfinished`]: it fails only the jobs whose owner is gone (module docs of
-//! [`super`]), since other live processes share the table.
+//! [`JobStore::fail_unfinished`]: it fails only the unleased running jobs whose owner is
+//! gone (module docs of [`super`]), since other live processes share the table and any
+//! worker runs the queued ones (`store::queue`).
 
 use super::{OWNER_IS_DEAD, PgStore};
 use crate::ids::JobId;
@@ -52,7 +53,7 @@ fn raw_summary(r: &postgres::Row) -> Result<listing::RawJob, postgres::Error> {
     ))
 }
 
-fn select_job(
+pub(super) fn select_job(
     conn: &mut impl GenericClient,
     column: &str,
     value: &str,
@@ -142,14 +143,17 @@ impl JobStore for PgStore {
         Ok(n == 1)
     }
 
-    /// Marks failed every queued or running job whose owner holds no live session (this
-    /// store's own jobs included unless it was opened with [`PgStore::open_owned`]);
-    /// another live process's jobs are left to it.
+    /// Marks failed every running job started without a lease ([`JobStore::start_job`])
+    /// whose owner holds no live session (this store's own jobs included unless it was
+    /// opened with [`PgStore::open_owned`]); another live process's jobs are left to it.
+    /// Queued jobs stay queued and leased jobs are left to their leases: any worker on
+    /// the database runs them, and retries a dead worker's (`store::queue`).
     fn fail_unfinished(&self, reason: &str) -> Result<usize, StoreError> {
         let n = self.conn()?.execute(
             &format!(
                 "UPDATE job SET state = 'failed', finished_at = $1, error_code = 'interrupted', \
-                 error_message = $2 WHERE state IN ('queued', 'running') AND {OWNER_IS_DEAD}"
+                 error_message = $2 WHERE state = 'running' AND lease_until_ms IS NULL \
+                 AND {OWNER_IS_DEAD}"
             ),
             &[&jobs::now_text(), &reason],
         )?;

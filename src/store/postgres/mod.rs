@@ -28,21 +28,24 @@
 //! applied). The schema is the connection's `search_path`: a URL can name one
 //! (`?options=-csearch_path%3Dname`), which is how the tests get a fresh schema each.
 //!
-//! # Owners of jobs and experiments
-//! A job is run by the process that accepted it (its in-memory queue), so at start-up the
-//! service fails the jobs no live process will finish. With one SQLite file that is every
-//! unfinished job (one owner); here other live processes share the tables. Every store has
-//! an owner name, written on the jobs and experiments it creates; [`PgStore::open_owned`]
-//! (the service) holds a session advisory lock on that name for the store's lifetime on a
-//! connection of its own. [`JobStore::fail_unfinished`](super::JobStore::fail_unfinished)
-//! and `abort_unfinished` then touch only records whose owner's lock nobody holds: the
+//! # Jobs, leases and owners
+//! Jobs are claimed by any process on the database (`serve` job workers, `stockroute
+//! worker`s) with `FOR UPDATE SKIP LOCKED` and held under leases their holders renew
+//! (`store::queue`, `queue.rs` here): a dead worker's job is retried once its lease has
+//! run out, so no process fails queued jobs at start-up, and a restart touches no other
+//! process's work. What is left of owners: every store has an owner name, written on the
+//! jobs and experiments it creates; [`PgStore::open_owned`] (the service) holds a session
+//! advisory lock on that name for the store's lifetime on a connection of its own.
+//! [`JobStore::fail_unfinished`](super::JobStore::fail_unfinished) fails only the running
+//! jobs started without a lease ([`JobStore::start_job`](super::JobStore::start_job)) whose
+//! owner's lock nobody holds, and `abort_unfinished` the experiments of such owners: the
 //! server releases a session's locks when the session ends, so a crashed process's records
-//! are found and a live one's are left alone, with no lease to renew. Leased jobs claimed
-//! by any worker (`FOR UPDATE SKIP LOCKED`, heartbeats) replace the owner column later;
-//! the liveness test is kept in one place ([`OWNER_IS_DEAD`]) for that.
+//! are found and a live one's are left alone. The liveness test is in one place
+//! ([`OWNER_IS_DEAD`]).
 
 mod forecast;
 mod jobs;
+mod queue;
 mod url;
 
 pub(crate) use url::redact;
@@ -65,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0004_lists_and_reports.sql"),
     include_str!("../migrations/postgres/0005_lead_time_quantiles.sql"),
     include_str!("../migrations/postgres/0006_plan_states.sql"),
+    include_str!("../migrations/postgres/0007_job_leases.sql"),
 ];
 
 /// Connections the pool keeps at most (the service's job workers, readers and the CLI).
