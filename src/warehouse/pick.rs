@@ -137,3 +137,29 @@ pub fn pick_day(
         congestion,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::warehouse::generate::{self, DayOptions};
+    use crate::warehouse::slotting::{SlottingPolicy, slot, velocity_from_day};
+
+    #[test]
+    fn r15_a_day_is_planned_the_same_way_every_time() {
+        // Equal-length paths of other shapes would meet in the narrow aisles differently, so
+        // the congestion replay shows any nondeterminism of the paths' shapes.
+        for blocks in [1, 2, 3] {
+            let layout = generate::layout(blocks, 8, 10, 3).unwrap();
+            let options = DayOptions { skus: 300, lines: 400, ..Default::default() };
+            let day = generate::order_day(&options, 3).unwrap();
+            let v = velocity_from_day(&day);
+            let s = slot(&layout, &day.skus, &v, SlottingPolicy::Velocity, 0).unwrap();
+            let ctx = SolveContext::new(0).with_threads(2);
+            let first = pick_day(&layout, &day, &s, &PickConfig::default(), &ctx).unwrap();
+            for _ in 0..3 {
+                let again = pick_day(&layout, &day, &s, &PickConfig::default(), &ctx).unwrap();
+                assert_eq!(again, first, "{blocks} block(s)");
+            }
+        }
+    }
+}

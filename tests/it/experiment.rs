@@ -359,5 +359,8 @@ fn r15_warehouse_policies_are_judged_on_replayed_order_days() {
     let again = experiment::run(&spec, None, &SolveContext::new(0)).unwrap();
     assert_eq!(again.units, outcome.units);
     // The example spec parses and validates.
-    Spec::from_file(&repo("examples/experiments/warehouse_batching.toml")).unwrap().validate().unwrap();
+    Spec::from_file(&repo("examples/experiments/warehouse_batching.toml"))
+        .unwrap()
+        .validate()
+        .unwrap();
 }
