@@ -151,5 +151,9 @@ fn r15_an_urgent_order_is_inserted_by_the_pick_subcommand() {
     std::fs::write(&file, order.to_string().replace(&sku, "NOPE")).unwrap();
     let out = stockroute(&["pick", folder, "--centre", CENTRE, "--urgent", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("SKU NOPE"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SKU NOPE"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -397,7 +397,8 @@ mod tests {
     #[test]
     fn every_bound_is_refused_by_name() {
         assert_eq!(check(&request(), 600.0).unwrap(), 600.0);
-        let cases: Vec<(Box<dyn Fn(&mut PickRequest)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut PickRequest)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|r| r.generated.as_mut().unwrap().blocks = 0), "generated.blocks"),
             (Box::new(|r| r.generated.as_mut().unwrap().lines = 10_000_000), "generated.lines"),
             (Box::new(|r| r.generated.as_mut().unwrap().skus = 1000), "generated.skus"),

@@ -189,7 +189,8 @@ fn urgent_rows(
         joined += u32::from(r.joined);
         rows.push(json!({"arrives_s": arrives_s, "lines": order.lines.len(), "replan_done_after_s": rw, "next_wave_done_after_s": nw, "joined": r.joined, "started": r.started.len(), "replan_makespan_s": r.plan.assignment.makespan_ms as f64 / 1000.0, "next_wave_makespan_s": waited.assignment.makespan_ms as f64 / 1000.0}));
         println!(
-            "urgent {i}: arrives {arrives_s} s, {} lines: done after {rw:.0} s re-planned ({}, {} batches under way) vs {nw:.0} s at the next wave; makespan {:.0} s vs {:.0} s",
+            "urgent {i} ({} robots): arrives {arrives_s} s, {} lines: done after {rw:.0} s re-planned ({}, {} batches under way) vs {nw:.0} s at the next wave; makespan {:.0} s vs {:.0} s",
+            layout.spec.robots.count,
             order.lines.len(),
             if r.joined { "joined a batch" } else { "own batch" },
             r.started.len(),
@@ -198,7 +199,8 @@ fn urgent_rows(
         );
     }
     println!(
-        "urgent: {n} orders, done after {replan_wait:.0} s on average re-planned vs {next_wait:.0} s waiting for the next wave; mean makespan {replan_ms:.0} s vs {next_ms:.0} s (plan without them {:.0} s); {joined} joined a batch; {:.1} s wall",
+        "urgent ({} robots): {n} orders, done after {replan_wait:.0} s on average re-planned vs {next_wait:.0} s waiting for the next wave; mean makespan {replan_ms:.0} s vs {next_ms:.0} s (plan without them {:.0} s); {joined} joined a batch; {:.1} s wall",
+        layout.spec.robots.count,
         plan.assignment.makespan_ms as f64 / 1000.0,
         started.elapsed().as_secs_f64()
     );
@@ -313,6 +315,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.urgent_orders > 0 {
         let urgent = urgent_rows(&layout, &day, &history, &by_velocity, &args, &ctx)?;
         summary.insert("urgent".into(), urgent);
+        // The same building with 3 robots: they fall behind the releases, so batches wait
+        // that an urgent order can join.
+        let busy = generate::layout(2, 20, 20, 3)?;
+        let urgent = urgent_rows(&busy, &day, &history, &by_velocity, &args, &ctx)?;
+        summary.insert("urgent_3_robots".into(), urgent);
     }
 
     if !args.no_big {
