@@ -18,7 +18,10 @@ cancelled from its list entry (and the polling stopped once nothing runs); a pla
 from its list entry, with one route's timeline against the scenario's order windows
 (`GET /v1/scenario/orders`), its unserved orders and their reasons, its stock by centre
 with shadow prices, the plan's total forecast and one SKU/zone's forecast band
-(`GET /v1/forecasts/{id}?sku=&zone=`); an experiment's verdict and report link. Any
+(`GET /v1/forecasts/{id}?sku=&zone=`); an experiment's verdict and report link; a picks
+job (`POST /v1/picks`, a centre's day with an urgent order) opened by id, its building
+drawn with the velocity heat of every slot and a batch's pick path, against the job's
+result, and another batch drawn from the list. Any
 console error, page error or failed request (other than the blocked tiles) fails the test.
 
     scripts/page_test.py [--binary target/debug/stockroute] [--screenshot docs/planner.png] [--page-size 3]
@@ -641,6 +644,88 @@ def check_experiments(page, base, c, timeout_ms):
     c.eq("experiments: the list's decision is the verdict's", e["decision"], p["decision"])
 
 
+def heat_colour(share):
+    """warehouse.js, heatColour: pale yellow (slowest) to dark red (fastest)."""
+    x = min(1.0, max(0.0, share))
+    return f"hsl({round_half_up(55 - 55 * x)}, 90%, {round_half_up(85 - 45 * x)}%)"
+
+
+def drawn_points(locator, top):
+    """An SVG polyline's points back in metres (the drawing's y is top - y)."""
+    pts = locator.get_attribute("points").split()
+    return [[round(float(p.split(",")[0]), 6), round(top - float(p.split(",")[1]), 6)]
+            for p in pts]
+
+
+def rounded(points):
+    return [[round(x, 6), round(y, 6)] for x, y in points]
+
+
+def check_warehouse(page, base, c, timeout_ms):
+    """A picks job (a scenario centre's day with an urgent order) opened by id: the layout,
+    the velocity heat and a batch's pick path against the job's result; another batch
+    drawn from the list."""
+    sku = (ROOT / "data" / "scenarios" / "monaco" / "skus.csv").read_text().splitlines()[1]
+    body = {"centre": "FC-VENTIMIGLIA", "max_paths": 6,
+            "urgent": {"id": "RUSH", "arrives_s": 60,
+                       "lines": [{"sku": sku.split(",")[0], "quantity": 1}]}}
+    job = post_json(base + "/v1/picks", body)
+    page.goto(f"{base}/?tiles=off&job={job['id']}")
+    expect(page.locator(".job-state")).to_have_text(re.compile("succeeded$"), timeout=timeout_ms)
+    page.wait_for_selector("#wh-drawing .pick-path", timeout=timeout_ms)
+    r = get_json(f"{base}/v1/jobs/{job['id']}")["result"]
+    v = r["view"]
+    lay = v["layout"]
+    c.eq("warehouse: aisles drawn", page.locator("#wh-drawing line.aisle").count(), lay["aisles"])
+    c.eq("warehouse: aisle positions",
+         [float(page.locator("#wh-drawing line.aisle").nth(i).get_attribute("data-x"))
+          for i in range(lay["aisles"])], lay["aisle_x_m"])
+    c.eq("warehouse: cross aisles drawn", page.locator("#wh-drawing line.cross-aisle").count(),
+         lay["blocks"] + 1)
+    slots = page.locator("#wh-drawing circle.slot")
+    c.eq("warehouse: heat points drawn", slots.count(), len(v["heat"]))
+    top = float(page.locator("#wh-drawing").get_attribute("data-top"))
+    hot = max(range(len(v["heat"])), key=lambda i: v["heat"][i]["picks_per_day"])
+    for i in sorted({0, len(v["heat"]) // 2, len(v["heat"]) - 1, hot}):
+        want = v["heat"][i]
+        s = slots.nth(i)
+        c.eq(f"warehouse: slot {i} place and velocity",
+             [float(s.get_attribute("data-x")), float(s.get_attribute("data-y")),
+              float(s.get_attribute("data-picks")), s.get_attribute("fill")],
+             [want["at_m"][0], want["at_m"][1], want["picks_per_day"],
+              heat_colour(want["picks_per_day"] / v["heat_max"])])
+        c.near(f"warehouse: slot {i} drawn at its y", float(s.get_attribute("cy")),
+               top - want["at_m"][1])
+    c.eq("warehouse: the fastest slot is the darkest", slots.nth(hot).get_attribute("fill"),
+         heat_colour(1.0))
+    c.eq("warehouse: batches listed", page.locator(".wh-batch").count(), len(v["batches"]))
+    u = r["urgent"]
+    shown = next((b for b in v["batches"] if b["index"] == u["batch"]), v["batches"][0])
+    c.eq("warehouse: the urgent order's batch is drawn first",
+         page.locator("#wh-drawing").get_attribute("data-batch"), str(shown["index"]))
+    c.eq("warehouse: its path", drawn_points(page.locator("#wh-drawing .pick-path"), top),
+         rounded(shown["path_m"]))
+    c.eq("warehouse: its picks", page.locator("#wh-drawing circle.pick").count(),
+         len(shown["picks_m"]))
+    c.eq("warehouse: the depot", [float(page.locator("#wh-drawing .depot").get_attribute(k))
+                                  for k in ("data-x", "data-y")], lay["depot_m"])
+    fig = lambda k: page.locator(f"#wh-figures dd[data-k='{k}']").text_content()
+    c.eq("warehouse: figures",
+         [fig("travel"), fig("makespan, planned"), fig("urgent done, re-planned"),
+          fig("urgent done, next wave")],
+         [f"{to_fixed(r['travel_m'], 1)} m", span(r["makespan_s"]), clock(u["done_s"]),
+          clock(u["next_wave_done_s"])])
+    other = next(b for b in v["batches"] if b["index"] != shown["index"])
+    page.locator(f".wh-batch[data-index='{other['index']}']").click()
+    expect(page.locator("#wh-drawing")).to_have_attribute("data-batch", str(other["index"]),
+                                                           timeout=timeout_ms)
+    c.eq("warehouse: a clicked batch's path", drawn_points(
+        page.locator("#wh-drawing .pick-path"), top), rounded(other["path_m"]))
+    c.eq("warehouse: its length in the list",
+         page.locator(f".wh-batch[data-index='{other['index']}'] [data-k='length']").text_content(),
+         f"{to_fixed(other['length_m'], 1)} m")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", default=str(ROOT / "target" / "debug" / "stockroute"))
@@ -735,6 +820,9 @@ def main():
             problems.clear()
             check_experiments(page, base, c, timeout_ms)
             c.eq("console errors with the experiments", problems, [])
+            problems.clear()
+            check_warehouse(page, base, c, timeout_ms)
+            c.eq("console errors with the warehouse", problems, [])
 
             # 4. Tiles on but unreachable (as offline, in CI): the routes are still drawn.
             problems.clear()

@@ -664,6 +664,8 @@ fn failure_code(e: &crate::Error) -> &'static str {
         E::Scenario(_) => "scenario_failed",
         E::Store(_) => "store_failed",
         E::Plan(_) => "plan_failed",
+        E::Warehouse(crate::warehouse::WarehouseError::Interrupted(_)) => "time_limit",
+        E::Warehouse(_) => "picking_failed",
         _ => "failed",
     }
 }

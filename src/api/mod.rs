@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/routes/jobs",
             post(handlers::route_jobs::create).layer(DefaultBodyLimit::max(job_limit)),
         )
+        .route("/v1/picks", post(handlers::picks::create))
         .route("/v1/forecasts", post(handlers::forecasts::create).get(handlers::forecasts::list))
         .route("/v1/forecasts/{id}", get(handlers::forecasts::show))
         .route("/v1/placements", post(handlers::placements::create))

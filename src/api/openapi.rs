@@ -30,6 +30,7 @@ use utoipa::OpenApi;
     paths(
         handlers::routes::solve,
         handlers::route_jobs::create,
+        handlers::picks::create,
         handlers::forecasts::create,
         handlers::forecasts::list,
         handlers::forecasts::show,
@@ -116,6 +117,10 @@ use utoipa::OpenApi;
         crate::replan::VehicleRef,
         handlers::orders::OrderItem,
         handlers::orders::OrderPage,
+        handlers::picks::PickRequest,
+        handlers::picks::GeneratedPick,
+        crate::warehouse::urgent::UrgentOrder,
+        crate::warehouse::urgent::UrgentLine,
     ))
 )]
 pub struct ApiDoc;
@@ -232,6 +237,7 @@ mod tests {
             "/v1/shadow",
             "/v1/scenario/roads",
             "/v1/scenario/orders",
+            "/v1/picks",
         ] {
             assert!(paths.contains_key(p), "{p} missing");
         }

@@ -4,6 +4,7 @@
 //! stockroute pick <SCENARIO> --centre ID [--batching savings] [--method auto]
 //!                 [--slotting velocity] [--store FILE --run ID] [--wave-s 3600]
 //!                 [--threads N] [--seed S] [--time-limit-s S] [--out FILE]
+//!                 [--urgent FILE]
 //! ```
 //!
 //! The building is `warehouses/<ID>.toml` in the scenario folder; the orders are those of
@@ -11,7 +12,10 @@
 //! velocity from the forecast run given (`--store`, `--run`) or else from the demand history
 //! (`stockroute slot` writes the same slotting). Every path goes through the independent
 //! checker. Prints one JSON line of KPIs; `--out` writes the whole plan (batches, paths,
-//! robots) as JSON. Exit codes: 0 a checked plan, 1 an invalid scenario, layout or argument,
+//! robots) as JSON. `--urgent FILE` (JSON: `{"id", "arrives_s", "due_s", "lines": [{"sku",
+//! "quantity"}]}`, the `urgent` field of `POST /v1/picks`) inserts an urgent order into the
+//! plan at its arrival, without moving the batches already started, and prints when it is
+//! done against waiting for the next wave; `--out` then writes the re-planned day. Exit codes: 0 a checked plan, 1 an invalid scenario, layout or argument,
 //! 3 a run failure, 130 Ctrl-C (nothing written).
 
 use anyhow::Context as _;
@@ -24,6 +28,7 @@ use stockroute::ids::CentreId;
 use stockroute::warehouse::batching::BatchingPolicy;
 use stockroute::warehouse::error::WarehouseError;
 use stockroute::warehouse::paths::Method;
+use stockroute::warehouse::urgent::{self, Urgent, UrgentOrder};
 use stockroute::warehouse::{PickConfig, pick_day};
 use stockroute::{Interrupted, SolveContext};
 
@@ -118,6 +123,9 @@ pub struct Args {
     /// Write the whole plan as JSON here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// An urgent order (JSON file) to insert into the plan at its arrival.
+    #[arg(long)]
+    urgent: Option<PathBuf>,
 }
 
 /// Runs the subcommand.
@@ -138,6 +146,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         method: args.method.into(),
         wave_s: args.wave_s,
     };
+    let urgent = match &args.urgent {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let order: UrgentOrder = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not an urgent order", path.display()))?;
+            Some(order)
+        }
+        None => None,
+    };
     let picked = match pick_day(&input.layout, &input.day, &input.slotting, &config, &ctx) {
         Ok(p) => p,
         Err(WarehouseError::Interrupted(Interrupted::Cancelled)) => {
@@ -145,11 +163,54 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e).context(format!("picking at {centre}")),
     };
+    let mut urgent_summary = serde_json::Value::Null;
+    let picked = match &urgent {
+        None => picked,
+        Some(u) => {
+            let order = u.resolve(&input.day).context("the urgent order")?;
+            let mut day = input.day.clone();
+            day.orders.push(order.clone());
+            let index = (day.orders.len() - 1) as u32;
+            let which = Urgent { order: index, due_s: u.due_s };
+            let replanned = match urgent::insert_urgent(
+                &input.layout,
+                &day,
+                &input.slotting,
+                &config,
+                &picked,
+                which,
+                &ctx,
+            ) {
+                Ok(r) => r,
+                Err(WarehouseError::Interrupted(Interrupted::Cancelled)) => {
+                    return Ok(super::interrupt::interrupted());
+                }
+                Err(e) => return Err(e).context("inserting the urgent order"),
+            };
+            day.orders[index as usize] = urgent::released_next_wave(&order, config.wave_s);
+            let (waited, waited_done_ms) =
+                urgent::next_wave(&input.layout, &day, &input.slotting, &config, index, &ctx)
+                    .context("the next-wave baseline")?;
+            let s = |ms: u64| ms as f64 / 1000.0;
+            urgent_summary = json!({
+                "order": u.id,
+                "arrives_s": s(replanned.arrives_ms),
+                "done_s": s(replanned.urgent_done_ms),
+                "joined": replanned.joined,
+                "started_batches": replanned.started.len(),
+                "added_travel_m": replanned.added_travel_cm as f64 / 100.0,
+                "makespan_s": s(replanned.plan.assignment.makespan_ms),
+                "next_wave_done_s": s(waited_done_ms),
+                "next_wave_makespan_s": s(waited.assignment.makespan_ms),
+            });
+            replanned.plan
+        }
+    };
     if let Some(out) = &args.out {
         let text = serde_json::to_string(&picked)?;
         std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
     }
-    let summary = json!({
+    let mut summary = json!({
         "centre": centre,
         "orders": input.day.orders.len(),
         "lines": picked.lines,
@@ -165,6 +226,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "checked": true,
         "seconds": started.elapsed().as_secs_f64(),
     });
+    if !urgent_summary.is_null() {
+        summary["urgent"] = urgent_summary;
+    }
     println!("{summary}");
     Ok(ExitCode::SUCCESS)
 }

@@ -76,6 +76,9 @@ pub enum ExperimentError {
     /// A road extract, snapping or a travel matrix failed (station-day units).
     #[error(transparent)]
     Road(#[from] crate::roads::error::RoadError),
+    /// A warehouse day could not be generated, slotted or picked.
+    #[error(transparent)]
+    Warehouse(#[from] crate::warehouse::WarehouseError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),

@@ -10,7 +10,8 @@
 //!   [`ExperimentStore`] and the verdict at the end.
 //! - The stages replay against outcomes, never against a model's own objective: forecasts
 //!   against the demand realised after a cut date, placement plans by replaying that demand
-//!   through the plan's stock, routing on instances x seeds.
+//!   through the plan's stock, routing on instances x seeds, warehouse policies by picking
+//!   replayed order days.
 //! - [`stats`]: paired differences, seeded bootstrap interval (studentized or percentile),
 //!   win / lose / inconclusive.
 //! - [`shadow`]: a challenger beside the champion on live routing requests.
@@ -39,6 +40,8 @@ pub use error::ExperimentError;
 pub use outcome::{Measures, MetricSummary, Outcome, UnitResult, Verdict, summarise};
 pub use records::{ExperimentRecord, ExperimentStatus, ExperimentStore};
 pub use runner::run;
-pub use spec::{ArmConfig, DecisionRule, Grain, MetricKind, Spec, Stage, UnitsSpec};
+pub use spec::{
+    ArmConfig, DecisionRule, Grain, MetricKind, Spec, Stage, UnitsSpec, WarehouseUnits,
+};
 pub use stages::routing_measures;
 pub use stats::{Decision, Interval, PairedAnalysis};

@@ -13,6 +13,9 @@ use super::error::ExperimentError;
 use super::stats::Interval;
 use crate::forecast::{ModelKind, Selection};
 use crate::routing::SolverConfig;
+use crate::warehouse::batching::BatchingPolicy;
+use crate::warehouse::paths::Method;
+use crate::warehouse::slotting::SlottingPolicy;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -43,6 +46,12 @@ pub mod limits {
     pub const MAX_NAME_BYTES: usize = 200;
     /// Longest description, in bytes.
     pub const MAX_DESCRIPTION_BYTES: usize = 10_000;
+    /// Most replayed order days of a warehouse experiment.
+    pub const MAX_DAYS: usize = 1_000;
+    /// Most order lines of one replayed day.
+    pub const MAX_DAY_LINES: u64 = 200_000;
+    /// Most `days x lines` of a warehouse experiment (the picking work of both arms).
+    pub const MAX_WAREHOUSE_LINES: u64 = 20_000_000;
 }
 
 /// The stage an experiment compares configurations of.
@@ -55,6 +64,9 @@ pub enum Stage {
     Placement,
     /// Routing solver configurations on instances x seeds.
     Routing,
+    /// Slotting, batching and pick-path policies inside a fulfilment centre, judged by
+    /// replaying order days (slotted by the day before's velocity).
+    Warehouse,
 }
 
 /// A measured quantity of one unit under one arm.
@@ -82,6 +94,12 @@ pub enum MetricKind {
     Vehicles,
     /// Routing: stops left unserved.
     Unserved,
+    /// Warehouse: total pick travel of the day, metres (checked path lengths).
+    PickTravel,
+    /// Warehouse: end of the day's last batch with narrow-aisle waiting replayed, seconds.
+    PickMakespan,
+    /// Warehouse: robot waiting at narrow aisles over the day, seconds.
+    PickWait,
 }
 
 impl MetricKind {
@@ -99,6 +117,7 @@ impl MetricKind {
                 Stage::Placement
             }
             CostPerOrder | Distance | Vehicles | Unserved => Stage::Routing,
+            PickTravel | PickMakespan | PickWait => Stage::Warehouse,
         }
     }
 
@@ -116,6 +135,9 @@ impl MetricKind {
             Distance => "distance",
             Vehicles => "vehicles",
             Unserved => "unserved",
+            PickTravel => "pick_travel",
+            PickMakespan => "pick_makespan",
+            PickWait => "pick_wait",
         }
     }
 }
@@ -185,6 +207,31 @@ pub struct UnitsSpec {
     pub scenarios: Vec<PathBuf>,
     /// Routing seeds: each instance is solved once per seed, by both arms with that seed.
     pub seeds: Vec<u64>,
+    /// Warehouse: the building and the replayed order days.
+    pub warehouse: Option<WarehouseUnits>,
+}
+
+/// The building and the order days of a warehouse experiment: a generated layout and
+/// `days + 1` seeded order days of the same shape; unit `i` is day `i + 1`, slotted by the
+/// velocity day `i` showed (yesterday's picks decide today's slots, as a forecast would) and
+/// picked by the arm's policies. Days are generated when measured, so memory holds two.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarehouseUnits {
+    /// Blocks (1-20).
+    pub blocks: u32,
+    /// Aisles (1-100).
+    pub aisles: u32,
+    /// Slots along each side of an aisle per block (1-100).
+    pub slots_per_side: u32,
+    /// Robots (1-200).
+    pub robots: u32,
+    /// SKUs in the catalogue (at most the layout's locations).
+    pub skus: u32,
+    /// Order lines per day (about).
+    pub lines: u64,
+    /// Days replayed (the eligible units).
+    pub days: usize,
 }
 
 /// One arm (champion or challenger). Only the fields of the spec's stage may be set.
@@ -212,6 +259,14 @@ pub struct ArmConfig {
     pub max_iterations: Option<u64>,
     /// Routing: solver tuning (default: the solver's defaults).
     pub solver: Option<SolverConfig>,
+    /// Warehouse: how SKUs are slotted (default velocity).
+    pub slotting: Option<SlottingPolicy>,
+    /// Warehouse: how orders are batched (default savings).
+    pub batching: Option<BatchingPolicy>,
+    /// Warehouse: the pick-path method (default auto).
+    pub pick_method: Option<Method>,
+    /// Warehouse: wave length, seconds (60-86400, default 3600).
+    pub wave_s: Option<u32>,
 }
 
 impl ArmConfig {
@@ -231,12 +286,19 @@ impl ArmConfig {
             ("max_iterations", self.max_iterations.is_some()),
             ("solver", self.solver.is_some()),
         ];
-        let allowed: Vec<(&'static str, bool)> = match stage {
-            Stage::Forecast => [&placement[..], &routing[..]].concat(),
-            Stage::Placement => routing.to_vec(),
-            Stage::Routing => [&forecast[..], &placement[..]].concat(),
+        let warehouse = [
+            ("slotting", self.slotting.is_some()),
+            ("batching", self.batching.is_some()),
+            ("pick_method", self.pick_method.is_some()),
+            ("wave_s", self.wave_s.is_some()),
+        ];
+        let foreign: Vec<(&'static str, bool)> = match stage {
+            Stage::Forecast => [&placement[..], &routing[..], &warehouse[..]].concat(),
+            Stage::Placement => [&routing[..], &warehouse[..]].concat(),
+            Stage::Routing => [&forecast[..], &placement[..], &warehouse[..]].concat(),
+            Stage::Warehouse => [&forecast[..], &placement[..], &routing[..]].concat(),
         };
-        allowed.into_iter().filter(|(_, set)| *set).map(|(name, _)| name).collect()
+        foreign.into_iter().filter(|(_, set)| *set).map(|(name, _)| name).collect()
     }
 }
 
@@ -396,6 +458,9 @@ impl Spec {
                 problems
                     .push(format!("{arm}.k_nearest must lie in [1, {}]", limits::MAX_K_NEAREST));
             }
+            if cfg.wave_s.is_some_and(|w| !(60..=86_400).contains(&w)) {
+                problems.push(format!("{arm}.wave_s must lie in [60, 86400]"));
+            }
             if cfg.candidates.as_ref().is_some_and(Vec::is_empty) {
                 problems.push(format!("{arm}.candidates is empty"));
             }
@@ -429,6 +494,9 @@ impl Spec {
                 if !u.instances.is_empty() || !u.scenarios.is_empty() || !u.seeds.is_empty() {
                     problems.push("units.instances/scenarios/seeds apply to routing only".into());
                 }
+                if u.warehouse.is_some() {
+                    problems.push("units.warehouse applies to warehouse only".into());
+                }
                 if self.stage == Stage::Placement && u.by.is_some() {
                     problems.push("units.by applies to forecast only".to_owned());
                 }
@@ -451,7 +519,11 @@ impl Spec {
                 if u.scenario.is_some() || u.origins.is_some() || u.horizon.is_some() {
                     problems.push("units.scenario/origins/horizon do not apply to routing".into());
                 }
+                if u.warehouse.is_some() {
+                    problems.push("units.warehouse applies to warehouse only".into());
+                }
             }
+            Stage::Warehouse => problems.extend(warehouse_problems(u)),
         }
         problems
     }
@@ -465,6 +537,50 @@ impl Spec {
         }
         format!("{h:016x}")
     }
+}
+
+/// The units of a warehouse spec: the building and days present and bounded, and nothing
+/// of the other stages.
+fn warehouse_problems(u: &UnitsSpec) -> Vec<String> {
+    let mut problems = Vec::new();
+    if u.scenario.is_some() || u.origins.is_some() || u.horizon.is_some() || u.by.is_some() {
+        problems.push("units.scenario/origins/horizon/by do not apply to warehouse".into());
+    }
+    if !u.instances.is_empty() || !u.scenarios.is_empty() || !u.seeds.is_empty() {
+        problems.push("units.instances/scenarios/seeds apply to routing only".into());
+    }
+    let Some(w) = &u.warehouse else {
+        problems.push("units.warehouse is required".into());
+        return problems;
+    };
+    let bounds = [
+        ("blocks", u64::from(w.blocks), 1, 20),
+        ("aisles", u64::from(w.aisles), 1, 100),
+        ("slots_per_side", u64::from(w.slots_per_side), 1, 100),
+        ("robots", u64::from(w.robots), 1, 200),
+        ("skus", u64::from(w.skus), 1, 1_000_000),
+        ("lines", w.lines, 1, limits::MAX_DAY_LINES),
+        ("days", w.days as u64, 1, limits::MAX_DAYS as u64),
+    ];
+    for (name, v, lo, hi) in bounds {
+        if !(lo..=hi).contains(&v) {
+            problems.push(format!("units.warehouse.{name} must lie in [{lo}, {hi}]"));
+        }
+    }
+    // The generated building has two levels.
+    let locations = u64::from(w.blocks) * u64::from(w.aisles) * u64::from(w.slots_per_side) * 2 * 2;
+    if u64::from(w.skus) > locations {
+        problems.push(format!(
+            "units.warehouse.skus must be at most the building's {locations} storage locations"
+        ));
+    }
+    if (w.days as u64).saturating_mul(w.lines) > limits::MAX_WAREHOUSE_LINES {
+        problems.push(format!(
+            "units.warehouse.days x units.warehouse.lines must be at most {}",
+            limits::MAX_WAREHOUSE_LINES
+        ));
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -542,6 +658,52 @@ mod tests {
         let text = ROUTING.replace("units = 4", "units = 10000\nresamples = 100000");
         let err = Spec::from_toml(&text).unwrap().validate().unwrap_err();
         assert!(err.to_string().contains("decision.units x decision.resamples"), "{err}");
+    }
+
+    const WAREHOUSE: &str = r#"
+        name = "w"
+        stage = "warehouse"
+        metric = "pick_travel"
+        [decision]
+        min_effect = 0.0
+        units = 4
+        [units.warehouse]
+        blocks = 2
+        aisles = 10
+        slots_per_side = 10
+        robots = 4
+        skus = 300
+        lines = 500
+        days = 5
+        [champion]
+        batching = "fcfs"
+        [challenger]
+        batching = "savings"
+    "#;
+
+    #[test]
+    fn a_warehouse_spec_validates_and_its_bounds_are_named() {
+        Spec::from_toml(WAREHOUSE).unwrap().validate().unwrap();
+        let text = WAREHOUSE
+            .replace("days = 5", "days = 5000")
+            .replace("skus = 300", "skus = 100000")
+            .replace("batching = \"fcfs\"", "batching = \"fcfs\"\nmax_iterations = 3\nwave_s = 1");
+        let err = Spec::from_toml(&text).unwrap().validate().unwrap_err();
+        let ExperimentError::InvalidSpec(problems) = err else { panic!("{err}") };
+        for p in [
+            "units.warehouse.days",
+            "units.warehouse.skus",
+            "champion.max_iterations",
+            "champion.wave_s",
+        ] {
+            assert!(problems.iter().any(|x| x.starts_with(p)), "{p}: {problems:?}");
+        }
+        let routing_arm =
+            ROUTING.replace("max_iterations = 100", "max_iterations = 100\nbatching = \"seed\"");
+        let err = Spec::from_toml(&routing_arm).unwrap().validate().unwrap_err();
+        assert!(err.to_string().contains("champion.batching does not apply"), "{err}");
+        let missing = WAREHOUSE.replace("[units.warehouse]", "[units.other]");
+        assert!(Spec::from_toml(&missing).is_err());
     }
 
     #[test]

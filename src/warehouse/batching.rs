@@ -86,7 +86,7 @@ struct OrderInfo {
 }
 
 /// Totes an order of `volume_m3` takes.
-fn totes_of(volume_m3: f64, tote_m3: f64) -> u32 {
+pub(crate) fn totes_of(volume_m3: f64, tote_m3: f64) -> u32 {
     ((volume_m3 / tote_m3).ceil().clamp(1.0, f64::from(u32::MAX))) as u32
 }
 

@@ -62,6 +62,14 @@ pub enum WarehouseError {
         /// SKUs with a location.
         slotted: usize,
     },
+    /// An order line names a SKU the day does not list.
+    #[error("line {line} names SKU {sku}, which the centre does not list")]
+    UnknownSku {
+        /// The SKU id given.
+        sku: String,
+        /// The line's index in its order.
+        line: usize,
+    },
     /// More SKUs than the layout has locations.
     #[error("{skus} SKUs do not fit {locations} storage locations")]
     TooManySkus {

@@ -20,6 +20,8 @@
 //!   [`check`] re-walks every path independently.
 //! - [`robots`]: LPT assignment of batches to robots per wave and a narrow-aisle
 //!   congestion replay that counts waiting.
+//! - [`urgent`]: an urgent order inserted into the plan under way (a new batch or one not
+//!   started), started batches untouched.
 //! - [`pick_day`] ([`pick`]) runs all of it for one day and is what the CLI calls.
 //!
 //! Distances are integer centimetres throughout, so the exact method, the heuristics and
@@ -51,6 +53,8 @@ pub mod paths;
 pub mod pick;
 pub mod robots;
 pub mod slotting;
+pub mod urgent;
+pub mod view;
 
 pub use error::WarehouseError;
 pub use layout::{Layout, LayoutSpec, load_layout, parse_layout};

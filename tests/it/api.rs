@@ -13,6 +13,7 @@ mod live_plans;
 mod locations;
 mod orders;
 mod page;
+mod picks;
 mod process;
 mod route_jobs;
 mod shipments;

@@ -127,3 +127,33 @@ fn pick_and_slot_subcommands_run_on_the_example() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains(":2: unknown SKU"));
 }
+
+#[test]
+fn r15_an_urgent_order_is_inserted_by_the_pick_subcommand() {
+    let folder = monaco();
+    let folder = folder.to_str().unwrap();
+    let skus = std::fs::read_to_string(monaco().join("skus.csv")).unwrap();
+    let sku = skus.lines().nth(1).unwrap().split(',').next().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("urgent.json");
+    let order = serde_json::json!({"id": "RUSH", "arrives_s": 120, "due_s": 900,
+        "lines": [{"sku": sku, "quantity": 2}]});
+    std::fs::write(&file, order.to_string()).unwrap();
+    let out = stockroute(&["pick", folder, "--centre", CENTRE, "--urgent", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let kpis: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let u = &kpis["urgent"];
+    assert_eq!(u["order"], "RUSH");
+    assert!(u["started_batches"].as_u64().unwrap() >= 1, "{u}");
+    let done = u["done_s"].as_f64().unwrap();
+    assert!(done >= 120.0 && done < u["next_wave_done_s"].as_f64().unwrap(), "{u}");
+    // A SKU the centre does not know: an input error naming it.
+    std::fs::write(&file, order.to_string().replace(&sku, "NOPE")).unwrap();
+    let out = stockroute(&["pick", folder, "--centre", CENTRE, "--urgent", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SKU NOPE"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

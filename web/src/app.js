@@ -7,7 +7,9 @@
  *   (the legend) and its unserved stops with their reasons.
  * - On the right, the map (map.js) and under it four tabs: the selected route's timeline
  *   (timeline.js), the step list per route, and for a plan its stock by centre with shadow
- *   prices (stock.js) and its forecasts per SKU and zone with their bands (forecast.js).
+ *   prices (stock.js) and its forecasts per SKU and zone with their bands (forecast.js);
+ *   for a picks job (`POST /v1/picks`) the building with its velocity heat and a batch's
+ *   pick path (warehouse.js).
  *
  * Why Leaflet and not MapLibre GL JS: Leaflet draws with SVG and plain DOM elements, no
  * WebGL, so the page works in headless Chromium (the tests, CI) and on machines without a
@@ -34,6 +36,7 @@ import { timeline } from "./timeline.js";
 import { stockPanel } from "./stock.js";
 import { openForecast } from "./forecast.js";
 import { startLists, refreshAll } from "./lists.js";
+import { warehousePanel } from "./warehouse.js";
 
 const POLL_MS = 1000;
 /** A job followed for at most this many polls (ten minutes), then the page stops asking. */
@@ -269,6 +272,11 @@ async function openJob(event, following = false) {
     const orders = await scenarioOrders();
     const ofThisScenario = orders && orders.scenario === job.result.scenario ? orders.byId : null;
     render(fromPlanJob(job, ofThisScenario));
+  } else if (job.kind === "picks" && job.result && job.result.view) {
+    $("details").hidden = false;
+    $("dtab-warehouse").hidden = false;
+    $("warehouse").replaceChildren(...warehousePanel(job.result));
+    showDetail("warehouse");
   } else {
     box.append(" — this kind of job has no routes to draw; its result is at ", h("a", { href: job.href }, job.href));
   }

@@ -30,6 +30,8 @@ pub enum JobKind {
     Plan,
     /// `POST /v1/experiments`.
     Experiment,
+    /// `POST /v1/picks`.
+    Picks,
 }
 
 impl JobKind {
@@ -40,6 +42,7 @@ impl JobKind {
             Self::Placement => "placement",
             Self::Plan => "plan",
             Self::Experiment => "experiment",
+            Self::Picks => "picks",
         }
     }
 }

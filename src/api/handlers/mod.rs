@@ -7,6 +7,7 @@ pub mod health;
 pub mod jobs;
 pub mod live_plans;
 pub mod orders;
+pub mod picks;
 pub mod placements;
 pub mod plans;
 pub mod roads;

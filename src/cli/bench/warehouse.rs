@@ -13,6 +13,10 @@
 //!   robots and totes;
 //! - slotting: the same day's travel with velocity, ABC, cube-per-order and random slotting
 //!   (velocity measured on another seeded day, as a forecast would be);
+//! - urgent orders: `--urgent-orders` orders of another seeded day, each arriving at its own
+//!   time of the batching day, inserted into the plan under way
+//!   ([`stockroute::warehouse::urgent`]) against waiting for the next wave (the day planned
+//!   again with the order released then): when the order is done, and the makespan;
 //! - scale: a `--big-lines` day with `--big-robots` robots batched, routed, checked and
 //!   assigned, timed (wall clock).
 
@@ -54,6 +58,9 @@ pub struct Args {
     /// Skip the timed day.
     #[arg(long)]
     no_big: bool,
+    /// Urgent orders inserted, one at a time, into the batching day's plan.
+    #[arg(long, default_value_t = 8)]
+    urgent_orders: u32,
 }
 
 /// Random lines at uniformly random locations.
@@ -133,6 +140,73 @@ fn exact_rows(
         }
     }
     Ok(rows)
+}
+
+/// Urgent orders inserted into the savings plan of `day` against waiting for the next wave.
+fn urgent_rows(
+    layout: &Layout,
+    day: &OrderDay,
+    other: &OrderDay,
+    slots: &slotting::Slotting,
+    args: &Args,
+    ctx: &SolveContext,
+) -> anyhow::Result<serde_json::Value> {
+    use stockroute::warehouse::urgent::{self, Urgent};
+    let config = PickConfig::default();
+    let plan = pick_day(layout, day, slots, &config, ctx)?;
+    let shift_s = day.orders.iter().map(|o| o.release_s).max().unwrap_or(0);
+    let n = args.urgent_orders;
+    let (mut replan_wait, mut next_wait, mut replan_ms, mut next_ms, mut joined) =
+        (0.0, 0.0, 0.0, 0.0, 0u32);
+    let mut rows = Vec::new();
+    let started = Instant::now();
+    for i in 0..n {
+        // Arrivals spread over the shift, off the wave boundaries.
+        let arrives_s = ((u64::from(i) * 2 + 1) * u64::from(shift_s) / (2 * u64::from(n))) as u32;
+        let pick = (u64::from(i) * 7919 % other.orders.len().max(1) as u64) as usize;
+        let mut order = other.orders[pick].clone();
+        order.release_s = arrives_s;
+        let mut with = day.clone();
+        with.orders.push(order.clone());
+        let index = (with.orders.len() - 1) as u32;
+        let r = urgent::insert_urgent(
+            layout,
+            &with,
+            slots,
+            &config,
+            &plan,
+            Urgent { order: index, due_s: 1800 },
+            ctx,
+        )?;
+        with.orders[index as usize] = urgent::released_next_wave(&order, config.wave_s);
+        let (waited, done) = urgent::next_wave(layout, &with, slots, &config, index, ctx)?;
+        let a = f64::from(arrives_s);
+        let (rw, nw) = (r.urgent_done_ms as f64 / 1000.0 - a, done as f64 / 1000.0 - a);
+        replan_wait += rw / f64::from(n);
+        next_wait += nw / f64::from(n);
+        replan_ms += r.plan.assignment.makespan_ms as f64 / 1000.0 / f64::from(n);
+        next_ms += waited.assignment.makespan_ms as f64 / 1000.0 / f64::from(n);
+        joined += u32::from(r.joined);
+        rows.push(json!({"arrives_s": arrives_s, "lines": order.lines.len(), "replan_done_after_s": rw, "next_wave_done_after_s": nw, "joined": r.joined, "started": r.started.len(), "replan_makespan_s": r.plan.assignment.makespan_ms as f64 / 1000.0, "next_wave_makespan_s": waited.assignment.makespan_ms as f64 / 1000.0}));
+        println!(
+            "urgent {i} ({} robots): arrives {arrives_s} s, {} lines: done after {rw:.0} s re-planned ({}, {} batches under way) vs {nw:.0} s at the next wave; makespan {:.0} s vs {:.0} s",
+            layout.spec.robots.count,
+            order.lines.len(),
+            if r.joined { "joined a batch" } else { "own batch" },
+            r.started.len(),
+            r.plan.assignment.makespan_ms as f64 / 1000.0,
+            waited.assignment.makespan_ms as f64 / 1000.0,
+        );
+    }
+    println!(
+        "urgent ({} robots): {n} orders, done after {replan_wait:.0} s on average re-planned vs {next_wait:.0} s waiting for the next wave; mean makespan {replan_ms:.0} s vs {next_ms:.0} s (plan without them {:.0} s); {joined} joined a batch; {:.1} s wall",
+        layout.spec.robots.count,
+        plan.assignment.makespan_ms as f64 / 1000.0,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(
+        json!({"orders": n, "mean_replan_done_after_s": replan_wait, "mean_next_wave_done_after_s": next_wait, "mean_replan_makespan_s": replan_ms, "mean_next_wave_makespan_s": next_ms, "plan_makespan_s": plan.assignment.makespan_ms as f64 / 1000.0, "joined": joined, "rows": rows}),
+    )
 }
 
 /// Runs the benchmark.
@@ -238,6 +312,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     slotting_out.insert("random_m".into(), json!(random_m));
     summary.insert("slotting".into(), json!(slotting_out));
+    if args.urgent_orders > 0 {
+        let urgent = urgent_rows(&layout, &day, &history, &by_velocity, &args, &ctx)?;
+        summary.insert("urgent".into(), urgent);
+        // The same building with 3 robots: they fall behind the releases, so batches wait
+        // that an urgent order can join.
+        let busy = generate::layout(2, 20, 20, 3)?;
+        let urgent = urgent_rows(&busy, &day, &history, &by_velocity, &args, &ctx)?;
+        summary.insert("urgent_3_robots".into(), urgent);
+    }
 
     if !args.no_big {
         let layout = generate::layout(3, 30, 20, args.big_robots)?;

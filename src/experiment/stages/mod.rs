@@ -9,6 +9,7 @@ mod forecast;
 mod placement;
 mod replay;
 pub(super) mod routing;
+mod warehouse;
 
 pub(super) use batch::Batch;
 pub use routing::measure as routing_measures;
@@ -24,6 +25,7 @@ pub(super) enum Prepared {
     Forecast(forecast::Data),
     Placement(placement::Data),
     Routing(routing::Data),
+    Warehouse(warehouse::Data),
 }
 
 /// Loads the stage's data and lists its batches and eligible units.
@@ -41,6 +43,10 @@ pub(super) fn prepare(spec: &Spec) -> Result<(Prepared, Vec<Batch>), ExperimentE
             let (d, b) = routing::prepare(spec)?;
             (Prepared::Routing(d), b)
         }
+        Stage::Warehouse => {
+            let (d, b) = warehouse::prepare(spec)?;
+            (Prepared::Warehouse(d), b)
+        }
     })
 }
 
@@ -50,6 +56,7 @@ pub(super) fn eligibility(stage: Stage) -> &'static str {
         Stage::Forecast => "(origin, zone or series) with realised demand in the window",
         Stage::Placement => "origins",
         Stage::Routing => "(instances + station-days) x seeds",
+        Stage::Warehouse => "replayed order days (units.warehouse.days)",
     }
 }
 
@@ -67,5 +74,6 @@ pub(super) fn evaluate(
         Prepared::Forecast(d) => forecast::evaluate(d, index, arm, seed, ctx),
         Prepared::Placement(d) => placement::evaluate(d, index, arm, seed, ctx),
         Prepared::Routing(d) => routing::evaluate(d, batch, index, arm, arm_name, seed, ctx),
+        Prepared::Warehouse(d) => warehouse::evaluate(d, batch, index, arm, seed, ctx),
     }
 }

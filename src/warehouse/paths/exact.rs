@@ -25,7 +25,7 @@ use crate::warehouse::error::WarehouseError;
 use crate::warehouse::layout::{Layout, Point};
 use crate::warehouse::orders::Stop;
 use crate::warehouse::path::{PathBuilder, PickPath, euler_walk};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// The Ratliff-Rosenthal dynamic programme (single-block layouts only).
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,7 +58,7 @@ impl PickRouter for Exact {
 }
 
 /// Degree class of a frontier vertex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Deg {
     Zero,
     Odd,
@@ -76,14 +76,18 @@ impl Deg {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Phase {
     NotStarted,
     Open,
     Closed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+// Ordered, so the states of one aisle are met in the same order in every run: ties
+// between equal-cost tours are broken the same way, and a seed gives one path (a map with
+// a random hasher gave equal-length paths of other shapes, whose congestion replays
+// differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct State {
     a: Deg,
     b: Deg,
@@ -246,8 +250,8 @@ fn exact(layout: &Layout, stops: &[Stop]) -> PickPath {
     let depot = layout.spec.depot_aisle as usize;
     let n = aisles.len();
     // best[j]: state -> (cost, back pointer into best[j - 1]).
-    let mut best: Vec<HashMap<State, (i64, Option<Back>)>> = Vec::with_capacity(n);
-    let mut first = HashMap::new();
+    let mut best: Vec<BTreeMap<State, (i64, Option<Back>)>> = Vec::with_capacity(n);
+    let mut first = BTreeMap::new();
     for (i, &(_, cost, da, db, join)) in aisles[0].covers(len).iter().enumerate() {
         let (a, b) = (Deg::Zero.add(da), Deg::Zero.add(db));
         let phase = if a == Deg::Zero && b == Deg::Zero { Phase::NotStarted } else { Phase::Open };
@@ -259,7 +263,7 @@ fn exact(layout: &Layout, stops: &[Stop]) -> PickPath {
     for j in 0..n - 1 {
         let dx = aisles[j + 1].x_cm - aisles[j].x_cm;
         let covers = aisles[j + 1].covers(len);
-        let mut next = HashMap::new();
+        let mut next = BTreeMap::new();
         for (&s, &(cost, _)) in &best[j] {
             for mf in 0..3u8 {
                 for mb in 0..3u8 {
@@ -304,7 +308,7 @@ fn exact(layout: &Layout, stops: &[Stop]) -> PickPath {
     walk(layout, stops, &aisles, &chosen, front, len)
 }
 
-fn keep(map: &mut HashMap<State, (i64, Option<Back>)>, s: State, cost: i64, back: Option<Back>) {
+fn keep(map: &mut BTreeMap<State, (i64, Option<Back>)>, s: State, cost: i64, back: Option<Back>) {
     match map.get(&s) {
         Some(&(c, _)) if c <= cost => {}
         _ => {
