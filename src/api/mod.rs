@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
     let body_timeout = state.config().body_read_timeout();
     Router::new()
         .route("/v1/routes", post(handlers::routes::solve))
+        .route("/v1/vroom", post(handlers::vroom::solve))
         // The route's own limit is read after the router-wide one below, so it wins.
         .route(
             "/v1/routes/jobs",

@@ -12,6 +12,7 @@ pub mod plans;
 pub mod roads;
 pub mod route_jobs;
 pub mod routes;
+pub mod vroom;
 
 use super::error::ApiError;
 use super::jobs::{Submitted, Work};

@@ -7,6 +7,7 @@
 pub mod json;
 pub mod lilim;
 pub mod solomon;
+pub mod vroom;
 pub mod vrplib;
 
 use crate::routing::error::RoutingError;
