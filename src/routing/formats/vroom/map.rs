@@ -353,7 +353,7 @@ pub fn map(
         });
     }
     let given = given_routes(input, mode, &seen, &mut v);
-    let problem = Problem {
+    let mut problem = Problem {
         name: "vroom".into(),
         locations,
         depots,
@@ -365,6 +365,9 @@ pub fn map(
     if !v.is_empty() {
         return Err(RoutingError::Invalid(v));
     }
+    if let Some(penalty) = keep_penalty(&problem) {
+        problem.stops.iter_mut().for_each(|s| s.unserved_penalty = Some(penalty));
+    }
     let paths: Vec<String> = task_paths(input);
     problem.validate().map_err(|e| match e {
         RoutingError::Invalid(issues) => {
@@ -373,6 +376,39 @@ pub fn map(
         other => other,
     })?;
     Ok(Mapped { problem, tasks, vehicles, distances, given })
+}
+
+/// A penalty for leaving a task out that is larger than any route can cost, so that a
+/// task is left out only when no vehicle can serve it (VROOM maximises the tasks served
+/// first), on matrices (custom, or the road matrix up to its dense size); `None` with the
+/// road oracle (the solver's own default then applies).
+///
+/// Why not the solver's default: it bounds a route's cost by its travel, but the model's
+/// time cost counts waiting too, and VROOM's default `per_hour` makes every second cost;
+/// a task whose window opens hours after the shift starts would be left out as cheaper.
+///
+/// # Units
+/// Cost (fixed + per metre x metres + per second x seconds).
+fn keep_penalty(p: &Problem) -> Option<f64> {
+    let Locations::Matrix { distance, duration } = &p.locations else { return None };
+    // Unreachable pairs (infinite) are never driven.
+    let longest = |m: &Vec<Vec<f64>>| {
+        m.iter().flatten().copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
+    };
+    let legs = (p.stops.len() + 1) as f64;
+    let service: f64 = p.stops.iter().map(|s| s.service_time).sum();
+    let due =
+        p.stops.iter().filter_map(|s| s.windows().map(|w| w.end).filter(|e| e.is_finite()).last());
+    let latest_due = due.fold(0.0, f64::max);
+    let bound = p.vehicle_types.iter().map(|v| {
+        let mut horizon =
+            (latest_due - v.shift.start).max(0.0) + service + legs * longest(duration);
+        if v.shift.end.is_finite() {
+            horizon = horizon.min(v.shift.end - v.shift.start);
+        }
+        v.fixed_cost + v.cost_per_distance * legs * longest(distance) + v.cost_per_time * horizon
+    });
+    Some(10.0 * bound.fold(0.0, f64::max) + 1.0)
 }
 
 /// The model's locations: the one profile's matrices, or the caller's resolved points;
@@ -469,8 +505,12 @@ fn first_coordinate_path(input: &VroomInput) -> String {
     "matrices".into()
 }
 
-/// The number of capacity dimensions: the longest amount or capacity given.
+/// The number of capacity dimensions: the first vehicle's capacity's, else the longest
+/// amount given (so a mismatch is blamed on the amount, not on the fleet).
 fn dimensions(input: &VroomInput) -> usize {
+    if let Some(c) = input.vehicles.first().and_then(|x| x.capacity.as_ref()) {
+        return c.len();
+    }
     let caps = input.vehicles.iter().filter_map(|x| x.capacity.as_ref());
     let jobs = input.jobs.iter().flat_map(|j| [j.delivery.as_ref(), j.pickup.as_ref()]).flatten();
     let ships = input.shipments.iter().filter_map(|s| s.amount.as_ref());

@@ -75,3 +75,6 @@ fn issue(code: &'static str, path: String, cause: &str) -> Issue {
     };
     Issue::at_path(code, path, cause, action)
 }
+
+#[cfg(test)]
+mod tests;
