@@ -1,8 +1,9 @@
 //! `stockroute route FILE.json --format vroom`: VROOM's input solved (or, with `--check`,
 //! its given routes evaluated: VROOM's `-c`), VROOM's output JSON printed or written to
 //! `--out`. Without `matrices` the coordinates are snapped onto `--roads PBF`, as for the
-//! service's JSON. Exit code: 0 when the answer has no violation, the run-failure code when
-//! a solved plan fails the checker or an evaluated plan has violations.
+//! service's JSON. Exit code: 0 when the answer has no violation, 1 for a request refused
+//! (a key not supported, an invalid value), the run-failure code when a solved plan fails
+//! the checker or an evaluated plan has violations.
 
 use super::route::{Args, seconds};
 use anyhow::Context as _;
@@ -23,7 +24,9 @@ fn millis(since: Instant) -> u64 {
 pub fn run(args: &Args, started: Instant) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
-    let input = vroom::parse(&text)?;
+    // A malformed or refused request is the user's input to fix (exit code 1).
+    let refused = |e: stockroute::routing::RoutingError| super::exit::InputError(e.to_string());
+    let input = vroom::parse(&text).map_err(refused)?;
     let mode = if args.check { Mode::Check } else { Mode::Solve };
     let routed = Instant::now();
     let resolved = match (map::coordinates(&input), &args.roads) {
@@ -40,7 +43,7 @@ pub fn run(args: &Args, started: Instant) -> anyhow::Result<ExitCode> {
         _ => None,
     };
     let routing_ms = millis(routed);
-    let mapped = map::map(&input, mode, resolved)?;
+    let mapped = map::map(&input, mode, resolved).map_err(refused)?;
     let loading = millis(started).saturating_sub(routing_ms);
     let solving = Instant::now();
     let (solution, report) = match mode {

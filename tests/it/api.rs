@@ -16,6 +16,7 @@ mod page;
 mod process;
 mod route_jobs;
 mod shipments;
+mod vroom;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
