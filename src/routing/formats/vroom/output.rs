@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 /// VROOM's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VroomOutput {
-    /// 0: solved (errors are answered as the service's JSON errors, 4xx).
+    /// VROOM's status code (no unit): 0, solved (errors are answered as the service's JSON
+    /// errors, 4xx).
     pub code: u32,
     /// Totals over the routes.
     pub summary: VroomSummary,
