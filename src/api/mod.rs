@@ -6,7 +6,7 @@
 //! [`extract::AppJson`] (JSON errors even for bad JSON), checks limits, and then either
 //!
 //! - solves at once on the blocking pool behind the [solver slots](slots) (`POST
-//!   /v1/routes`), or
+//!   /v1/routes`, and `POST /v1/vroom` in VROOM's JSON), or
 //! - stores a job and queues it for the [job workers](jobs) (`POST /v1/forecasts`, `POST
 //!   /v1/placements`, `POST /v1/plans`), answering `202` + `Location: /v1/jobs/{id}`.
 //!

@@ -23,6 +23,7 @@ use crate::roads::error::RoadError;
 use crate::roads::points::MatrixTiming;
 use crate::roads::snap::DEFAULT_MAX_SNAP_M;
 use crate::roads::traffic::TrafficProfile;
+use crate::routing::RoutingError;
 use crate::routing::formats::vroom::{self, Mode, VroomInput, VroomOutput, map, output};
 use crate::routing::model::Locations;
 use crate::routing::{self, RoadArcOptions, SolverConfig, road_locations};
@@ -162,7 +163,17 @@ fn answer_now(
         Mode::Solve => {
             let config =
                 SolverConfig { max_iterations: query.max_iterations, ..SolverConfig::default() };
-            let checked = routing::solve_checked(&mapped.problem, &config, ctx)?;
+            let checked =
+                routing::solve_checked(&mapped.problem, &config, ctx).map_err(|e| match e {
+                    // The matrices are VROOM's `matrices` (or the road matrix).
+                    RoutingError::ArcTooLong { .. } => {
+                        ApiError::field("out_of_range", "matrices", e.to_string())
+                    }
+                    RoutingError::TooLarge { .. } | RoutingError::OutOfMemory { .. } => {
+                        ApiError::field("too_many_locations", "matrices", e.to_string())
+                    }
+                    other => other.into(),
+                })?;
             (checked.solution, checked.verdict)
         }
     };

@@ -259,3 +259,35 @@ async fn r13_vroom_coordinates_are_routed_on_the_scenario_roads() {
     assert_eq!(answer["routes"][0]["steps"][1]["location"].as_array().unwrap().len(), 2);
     server.stop().await;
 }
+
+/// The limits of `POST /v1/routes` hold, checked before any work, and an arc too long for
+/// the solver names the matrices.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r13_vroom_requests_are_held_to_the_route_limits() {
+    let server = Server::fresh(|c| c.with_max_stops(1)).await;
+    let (status, body) = server.post("/v1/vroom", &example("example_2.json")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_stops", "{body}");
+    server.stop().await;
+    let server = Server::fresh(|c| c.with_max_locations(3)).await;
+    let (status, body) = server.post("/v1/vroom", &example("example_2.json")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        (&body["error"]["code"], &body["error"]["field"]),
+        (&json!("too_many_locations"), &json!("matrices"))
+    );
+    server.stop().await;
+    let server = Server::fresh(|c| c).await;
+    let (status, body) =
+        server.post("/v1/vroom?time_limit_s=100000", &example("example_2.json")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "time_limit_s", "{body}");
+    let mut far = example("example_2.json");
+    far["matrices"]["car"]["durations"][0][1] = json!(1_000_000_000_000u64);
+    let (status, body) = server.post("/v1/vroom", &far).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "matrices", "{body}");
+    let (status, _) = server.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    server.stop().await;
+}

@@ -175,6 +175,11 @@ pub fn map(
                 if i < nloc {
                     return i;
                 }
+                // No places at all: the missing road graph is reported once, above.
+                if nloc > 0 {
+                    let cause = format!("{nloc} places were resolved, this is number {i}");
+                    v.push(issue(INVALID, format!("{path}{}", name[0]), &cause));
+                }
             } else {
                 v.push(issue(
                     INVALID,
