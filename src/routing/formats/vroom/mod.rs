@@ -7,6 +7,7 @@
 //! - [`map`]: the mapping onto [`crate::routing::Problem`]: jobs are stops (deliveries
 //!   from the start), shipments the model's shipments, each vehicle a vehicle type of
 //!   count 1, matrices or road-graph coordinates the locations.
+//!   `places` says where the places are (matrices, or coordinates on roads).
 //! - [`output`]: VROOM's answer (`code`, `summary`, `unassigned`, `routes` with their
 //!   `steps`) from a solution and the independent checker's report on it, in integer
 //!   seconds and metres as VROOM writes them.
@@ -31,6 +32,7 @@ pub mod check_mode;
 pub mod input;
 pub mod map;
 pub mod output;
+mod places;
 mod refuse;
 
 pub use input::VroomInput;
