@@ -6,11 +6,11 @@
 //! [`extract::AppJson`] (JSON errors even for bad JSON), checks limits, and then either
 //!
 //! - solves at once on the blocking pool behind the [solver slots](slots) (`POST
-//!   /v1/routes`), or
+//!   /v1/routes`, and `POST /v1/vroom` in VROOM's JSON), or
 //! - stores a job (queued) for the [job workers](jobs) of any process on the store (`POST
-//!   /v1/forecasts`, `/v1/placements`, `/v1/plans`, `/v1/routes/jobs`, `/v1/experiments`),
-//!   answering `202` + `Location: /v1/jobs/{id}`; with `--workers 0` the instance runs no
-//!   job itself and `stockroute worker`s on a shared store run them.
+//!   /v1/forecasts`, `/v1/placements`, `/v1/plans`, `/v1/routes/jobs`, `/v1/picks`,
+//!   `/v1/experiments`), answering `202` + `Location: /v1/jobs/{id}`; with `--workers 0` the
+//!   instance runs no job itself and `stockroute worker`s on a shared store run them.
 //!
 //! The lists (`GET /v1/jobs`, `/v1/forecasts`, `/v1/plans`, `/v1/experiments`) are
 //! newest first and paged by an opaque cursor ([`paging`]).
@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
     let body_timeout = state.config().body_read_timeout();
     Router::new()
         .route("/v1/routes", post(handlers::routes::solve))
+        .route("/v1/vroom", post(handlers::vroom::solve))
         // The route's own limit is read after the router-wide one below, so it wins.
         .route(
             "/v1/routes/jobs",

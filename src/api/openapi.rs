@@ -11,6 +11,7 @@ use super::{ApiError, AppState, ServiceConfig};
 use crate::routing::formats::json::{
     JsonDepot, JsonLocations, JsonObjective, JsonProblem, JsonShipment, JsonStop, JsonVehicle,
 };
+use crate::routing::formats::vroom;
 use crate::routing::{Metric, TimeWindow};
 use crate::store::JobState;
 use crate::store::jobs::{JobError, JobProgress};
@@ -29,6 +30,7 @@ use utoipa::OpenApi;
     ),
     paths(
         handlers::routes::solve,
+        handlers::vroom::solve,
         handlers::route_jobs::create,
         handlers::picks::create,
         handlers::forecasts::create,
@@ -121,6 +123,22 @@ use utoipa::OpenApi;
         handlers::picks::GeneratedPick,
         crate::warehouse::urgent::UrgentOrder,
         crate::warehouse::urgent::UrgentLine,
+        vroom::input::VroomInput,
+        vroom::input::VroomJob,
+        vroom::input::VroomShipment,
+        vroom::input::VroomShipmentStep,
+        vroom::input::VroomVehicle,
+        vroom::input::VroomCosts,
+        vroom::input::VroomStepType,
+        vroom::input::VroomVehicleStep,
+        vroom::input::VroomMatrices,
+        vroom::output::VroomOutput,
+        vroom::output::VroomSummary,
+        vroom::output::VroomTimes,
+        vroom::output::VroomRoute,
+        vroom::output::VroomStep,
+        vroom::output::VroomViolation,
+        vroom::output::VroomUnassigned,
     ))
 )]
 pub struct ApiDoc;

@@ -166,7 +166,10 @@ fn routing_bench(a: &RoutingArgs) -> anyhow::Result<ExitCode> {
             .with_threads(a.threads);
         let format = match a.format.map(super::route::FormatArg::static_format) {
             Some(Some(format)) => format,
-            Some(None) => bail!("Dabia files are benchmarked by `stockroute bench td`"),
+            Some(None) => bail!(
+                "Dabia files are benchmarked by `stockroute bench td`; VROOM files are not \
+                 benchmarked"
+            ),
             None => Format::from_path(&file),
         };
         let problem = formats::read(&file, format)?.problem;

@@ -21,6 +21,7 @@ mod reoptimise;
 mod roads;
 mod route;
 mod route_td;
+mod route_vroom;
 mod runs;
 mod serve;
 mod slot;

@@ -38,17 +38,21 @@ pub enum FormatArg {
     Dabia,
     /// Li & Lim PDPTW text (pickup-and-delivery pairs).
     Lilim,
+    /// VROOM's input JSON: VROOM's output JSON is printed (or written to `--out`);
+    /// `--check` evaluates the vehicles' `steps` instead of solving (VROOM's `-c`).
+    Vroom,
 }
 
 impl FormatArg {
-    /// The static reader's format; `None` for the time-dependent Dabia files.
+    /// The static reader's format; `None` for the time-dependent Dabia files and VROOM's
+    /// JSON, which have their own paths.
     pub(crate) fn static_format(self) -> Option<Format> {
         match self {
             FormatArg::Vrplib => Some(Format::Vrplib),
             FormatArg::Solomon => Some(Format::Solomon),
             FormatArg::Json => Some(Format::Json),
             FormatArg::Lilim => Some(Format::Lilim),
-            FormatArg::Dabia => None,
+            FormatArg::Dabia | FormatArg::Vroom => None,
         }
     }
 }
@@ -91,11 +95,27 @@ pub struct Args {
     /// Departure hour (0-23) of the road travel times, with `--roads`.
     #[arg(long, default_value_t = 8)]
     pub departure_hour: u8,
+    /// With `--format vroom`: evaluate the routes given as the vehicles' `steps` and report
+    /// every violation instead of solving (VROOM's `-c`).
+    #[arg(long)]
+    pub check: bool,
+    /// With `--format vroom`: write VROOM's answer here instead of printing it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    if matches!(args.format, Some(FormatArg::Vroom)) {
+        if args.sol.is_some() || args.config.is_some() {
+            anyhow::bail!("--format vroom takes neither --sol nor --config (see --out)");
+        }
+        return super::route_vroom::run(&args, started);
+    }
+    if args.check || args.out.is_some() {
+        anyhow::bail!("--check and --out go with --format vroom");
+    }
     let format = match args.format.map(FormatArg::static_format) {
         Some(Some(format)) => format,
         Some(None) => {

@@ -17,6 +17,7 @@ mod picks;
 mod process;
 mod route_jobs;
 mod shipments;
+mod vroom;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -129,3 +129,35 @@ fn r20_route_on_roads_snaps_lon_lat_points_and_checks_the_plan() {
     // Road metres: the casino alone is more than 1 km from the palace by road.
     assert!(out["distance"].as_f64().unwrap() > 2_000.0, "{out}");
 }
+
+/// Issue 13: `route --format vroom` prints VROOM's answer to VROOM's docs example 2;
+/// `--check --out` writes plan mode's answer and exits with the run-failure code when the
+/// given route has violations.
+#[test]
+fn r13_route_format_vroom_answers_in_vroom_s_shape() {
+    let example = repo("data/vroom/example_2.json");
+    let o = stockroute(&["route", example.to_str().unwrap(), "--format", "vroom"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((out["code"].as_i64(), out["summary"]["cost"].as_i64()), (Some(0), Some(5461)));
+    assert_eq!(out["routes"][0]["steps"].as_array().unwrap().len(), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let answer = dir.path().join("answer.json");
+    let late = repo("data/vroom/plan_late.json");
+    let args = ["route", late.to_str().unwrap(), "--format", "vroom", "--check", "--out"];
+    let o = stockroute(&[&args[..], &[answer.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let out: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&answer).unwrap()).unwrap();
+    let delay = &out["routes"][0]["steps"][3]["violations"][0];
+    assert_eq!((delay["cause"].as_str(), delay["duration"].as_i64()), (Some("delay"), Some(120)));
+    // A key not supported is an input error naming it.
+    let o = stockroute(&[
+        "route",
+        repo("data/vroom/example_1.json").to_str().unwrap(),
+        "--format",
+        "vroom",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("vehicles[1].breaks"), "{}", stderr(&o));
+}

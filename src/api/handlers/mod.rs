@@ -13,6 +13,7 @@ pub mod plans;
 pub mod roads;
 pub mod route_jobs;
 pub mod routes;
+pub mod vroom;
 
 use super::error::ApiError;
 use super::jobs::{Submitted, Work};

@@ -1,5 +1,6 @@
 //! Instance and solution file formats: CVRPLIB/VRPLIB ([`vrplib`]), Solomon VRPTW
-//! ([`solomon`]), Li & Lim PDPTW ([`lilim`]) and the service's own JSON ([`json`]).
+//! ([`solomon`]), Li & Lim PDPTW ([`lilim`]), the service's own JSON ([`json`]) and
+//! VROOM's input and output JSON ([`vroom`]).
 //!
 //! Readers never panic on bad input: every malformed line becomes a
 //! [`crate::routing::RoutingError::Parse`] naming the line.
@@ -7,6 +8,7 @@
 pub mod json;
 pub mod lilim;
 pub mod solomon;
+pub mod vroom;
 pub mod vrplib;
 
 use crate::routing::error::RoutingError;

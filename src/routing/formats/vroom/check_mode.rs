@@ -1,0 +1,72 @@
+//! VROOM's plan mode (`vroom -c`): the routes given as each vehicle's `steps` are
+//! evaluated as they are, not optimised, and every violation is reported.
+//!
+//! The routes become a [`Solution`] (tasks on no given route are unassigned) that the
+//! independent checker ([`crate::routing::check()`]) evaluates against the raw problem;
+//! its report is mapped onto VROOM's violations by [`super::output::answer`]. Unlike
+//! VROOM, which moves service times to trade lateness against earliness, a vehicle leaves
+//! at its shift start (later only by its wait at the first task) and serves every task as
+//! early as its windows allow, so lateness is reported as `delay` and `lead_time` never
+//! arises.
+
+use super::map::Mapped;
+use crate::routing::check::{CheckReport, CheckViolation, check};
+use crate::routing::solution::{Route, Solution, SolveStats, Unserved, UnservedReason};
+
+/// The given routes of `m` as a solution, and the checker's report on them (without the
+/// cost comparison: the solution's cost and distance are the checker's own).
+pub fn evaluate(m: &Mapped) -> (Solution, CheckReport) {
+    let p = &m.problem;
+    let mut on_route = vec![false; p.stops.len()];
+    let mut routes = Vec::new();
+    for (vehicle_type, given) in m.given.iter().enumerate() {
+        let Some(stops) = given.as_ref().filter(|s| !s.is_empty()) else { continue };
+        for &s in stops {
+            if let Some(x) = on_route.get_mut(s) {
+                *x = true;
+            }
+        }
+        let mut route =
+            Route { vehicle_type, vehicle: 0, stops: stops.clone(), distance: 0.0, duration: 0.0 };
+        (route.distance, route.duration) = measure(m, &route);
+        routes.push(route);
+    }
+    let unserved = (0..p.stops.len())
+        .filter(|&s| !on_route[s])
+        .map(|stop| Unserved { stop, reason: UnservedReason::NoVehicle })
+        .collect();
+    let mut solution = Solution {
+        routes,
+        unserved,
+        cost: 0.0,
+        unserved_penalty: 0.0,
+        distance: 0.0,
+        stats: SolveStats::default(),
+    };
+    let mut report = check(p, &solution);
+    report.violations.retain(|v| !matches!(v, CheckViolation::Cost { .. }));
+    solution.cost = report.cost;
+    solution.distance = report.distance;
+    (solution, report)
+}
+
+/// Distance and duration (shift start to return) of a given route.
+///
+/// # Units
+/// The problem's: metres and seconds.
+fn measure(m: &Mapped, r: &Route) -> (f64, f64) {
+    let p = &m.problem;
+    let Some(vt) = p.vehicle_types.get(r.vehicle_type) else { return (0.0, 0.0) };
+    let visits = r.schedule(p);
+    let mut at = p.depots[vt.start_depot].location;
+    let mut distance = 0.0;
+    for stop in r.stops.iter().filter_map(|&s| p.stops.get(s)) {
+        distance += p.locations.distance(at, stop.location);
+        at = stop.location;
+    }
+    let end = p.depots[vt.end_depot].location;
+    distance += p.locations.distance(at, end);
+    let back =
+        visits.last().map_or(vt.shift.start, |v| v.departure) + p.locations.duration(at, end);
+    (distance, back - vt.shift.start)
+}

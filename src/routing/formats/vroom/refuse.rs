@@ -1,0 +1,126 @@
+//! The keys VROOM documents that stockroute does not honour (yet), each refused by its
+//! JSON path with why: the one place to look for what the VROOM format lacks here, and
+//! the one place to change when the model grows (breaks first: see [`breaks`]).
+
+use super::input::{VroomInput, VroomStepType};
+use super::{Mode, UNSUPPORTED, issue};
+use crate::issue::Issue;
+
+/// Every key of `input` that cannot be honoured in `mode`, all at once.
+pub(super) fn unsupported(input: &VroomInput, mode: Mode) -> Vec<Issue> {
+    let mut v = Vec::new();
+    let mut no = |path: String, why: &str| v.push(issue(UNSUPPORTED, path, why));
+    if input.matrix.is_some() {
+        no("matrix".into(), "the deprecated `matrix` is not read: give `matrices.<profile>`");
+    }
+    for (profile, m) in input.matrices.iter().flatten() {
+        if m.costs.is_some() {
+            no(
+                format!("matrices.{profile}.costs"),
+                "custom cost matrices are not supported yet: costs come from `costs` \
+                 (fixed, per_hour, per_km)",
+            );
+        }
+    }
+    let per_type = "service and setup times per vehicle type are not supported";
+    let setup = "setup times are not supported yet (only 0)";
+    for (i, j) in input.jobs.iter().enumerate() {
+        let f = |k: &str| format!("jobs[{i}].{k}");
+        if j.setup.is_some_and(|s| s > 0) {
+            no(f("setup"), setup);
+        }
+        if j.setup_per_type.is_some() {
+            no(f("setup_per_type"), per_type);
+        }
+        if j.service_per_type.is_some() {
+            no(f("service_per_type"), per_type);
+        }
+        if j.amount.is_some() {
+            no(f("amount"), "the deprecated job `amount` is not read: give `delivery`");
+        }
+        if j.pickup.as_ref().is_some_and(|p| p.iter().any(|&x| x > 0)) {
+            no(
+                f("pickup"),
+                "a job's pickup brought back to the vehicle's end is not supported yet: \
+                 give it as a shipment (pickup, then delivery where it goes)",
+            );
+        }
+    }
+    for (i, s) in input.shipments.iter().enumerate() {
+        for (end, step) in [("pickup", &s.pickup), ("delivery", &s.delivery)] {
+            let f = |k: &str| format!("shipments[{i}].{end}.{k}");
+            if step.setup.is_some_and(|s| s > 0) {
+                no(f("setup"), setup);
+            }
+            if step.setup_per_type.is_some() {
+                no(f("setup_per_type"), per_type);
+            }
+            if step.service_per_type.is_some() {
+                no(f("service_per_type"), per_type);
+            }
+        }
+    }
+    for (i, x) in input.vehicles.iter().enumerate() {
+        let f = |k: &str| format!("vehicles[{i}].{k}");
+        breaks(x.breaks.is_some(), f("breaks"), &mut no);
+        if x.start.is_none() && x.start_index.is_none() {
+            no(f("start"), "a route without a start is not supported yet: give `start`");
+        }
+        if x.end.is_none() && x.end_index.is_none() {
+            no(
+                f("end"),
+                "open routes (no `end`) are not supported yet: give `end` (the start, for a \
+                 round trip)",
+            );
+        }
+        if x.speed_factor.is_some_and(|s| s != 1.0) {
+            no(f("speed_factor"), "speed factors are not supported yet (only 1)");
+        }
+        if x.max_travel_time.is_some() {
+            no(
+                f("max_travel_time"),
+                "a limit on travel time alone is not supported: stockroute limits a route's \
+                 whole duration (travel, service and waiting)",
+            );
+        }
+        if let Some(costs) = &x.costs
+            && costs.per_task_hour.is_some_and(|c| c > 0)
+        {
+            no(f("costs.per_task_hour"), "costs per hour of task time are not supported yet");
+        }
+        match (mode, &x.steps) {
+            (Mode::Solve, Some(_)) => no(
+                f("steps"),
+                "a starting route is not read when solving: send the request with check=true \
+                 to evaluate given routes, or leave `steps` out",
+            ),
+            (Mode::Check, Some(steps)) => {
+                for (k, s) in steps.iter().enumerate() {
+                    let g = |key: &str| format!("vehicles[{i}].steps[{k}].{key}");
+                    if s.step_type == VroomStepType::Break {
+                        breaks(true, g("type"), &mut no);
+                    }
+                    for (key, given) in [
+                        ("service_at", s.service_at),
+                        ("service_after", s.service_after),
+                        ("service_before", s.service_before),
+                    ] {
+                        if given.is_some() {
+                            no(g(key), "hard service-time constraints on steps are not supported");
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    v
+}
+
+/// BREAKS: driver breaks are being added to the routing model on another branch; until
+/// they are wired here, a vehicle's `breaks` (and a `break` step) are refused by name.
+fn breaks(given: bool, path: String, no: &mut impl FnMut(String, &str)) {
+    if given {
+        no(path, "driver breaks are not supported yet");
+    }
+}
