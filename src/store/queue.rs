@@ -460,7 +460,7 @@ mod tests {
         assert_eq!(held.progress, progress, "the heartbeat stores progress");
         assert!(store.finish_leased(&first.lease, &done("w1"), &progress).unwrap());
         assert!(!store.finish_leased(&first.lease, &done("w1"), &progress).unwrap());
-        let back = store.job(&a).unwrap();
+        let back = store.job(&first.record.id).unwrap();
         assert_eq!(
             (back.state, back.result),
             (JobState::Succeeded, Some(serde_json::json!({"by": "w1"})))

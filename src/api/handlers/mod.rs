@@ -153,6 +153,7 @@ pub(crate) fn prepare(state: &AppState, job: &StoredJob) -> Result<(u64, Work), 
         "plan" => plans::work(state, &job.request),
         "route" => route_jobs::work(state, &job.request),
         "experiment" => experiments::work(state, &job.request),
+        "picks" => picks::work(state, &job.request),
         other => {
             return Err(JobError {
                 code: "unknown_kind".into(),

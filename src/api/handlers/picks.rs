@@ -176,23 +176,43 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(request): AppJson<PickRequest>,
 ) -> Result<Response, ApiError> {
-    let limit_s = check(&request, state.config().job_deadline_s)?;
+    check(&request, state.config().job_deadline_s)?;
     let echo = serde_json::to_value(&request).map_err(ApiError::encode("picks request"))?;
-    let seed = request.seed;
-    let (request, inputs) = state
+    // Everything the worker will resolve is resolved once here, so a bad centre, SKU or
+    // layout is a 422 before anything is stored.
+    state
         .blocking(move |s| {
             let inputs = resolve(s, &request)?;
             if let Some(u) = &request.urgent {
                 u.resolve(&inputs.day).map_err(|e| urgent_error(&e))?;
             }
-            Ok((request, inputs))
+            Ok(())
         })
         .await?;
-    let work = Box::new(move |_: &JobId, ctx: &SolveContext| {
+    submit(&state, &headers, "picks", echo).await
+}
+
+/// The work of a stored picks job, rebuilt by whichever process claims it.
+///
+/// # Errors
+/// [`ApiError`] when the stored request no longer parses or resolves (another version, a
+/// scenario loaded without the centre).
+pub(crate) fn work(
+    state: &AppState,
+    echo: &serde_json::Value,
+) -> Result<(u64, crate::api::jobs::Work), ApiError> {
+    let request: PickRequest = super::stored_request(echo)?;
+    let limit_s = check(&request, state.config().job_deadline_s)?;
+    let inputs = resolve(state, &request)?;
+    if let Some(u) = &request.urgent {
+        u.resolve(&inputs.day).map_err(|e| urgent_error(&e))?;
+    }
+    let seed = request.seed;
+    let work: crate::api::jobs::Work = Box::new(move |_: &JobId, ctx: &SolveContext| {
         let ctx = ctx.clone().with_time_limit(seconds(limit_s));
         run(&request, inputs, &ctx)
     });
-    submit(&state, &headers, "picks", echo, seed, work).await
+    Ok((seed, work))
 }
 
 /// Checks every bound the request can break by itself; returns the time limit, s.
