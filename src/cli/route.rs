@@ -111,7 +111,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if args.sol.is_some() || args.config.is_some() {
             anyhow::bail!("--format vroom takes neither --sol nor --config (see --out)");
         }
-        return super::route_vroom::run(&args, started);
+        let vroom = super::route_vroom::VroomArgs {
+            file: &args.file,
+            check: args.check,
+            roads: args.roads.as_ref(),
+            departure_hour: args.departure_hour,
+            threads: args.threads,
+            limit: seconds(args.time_limit_s.unwrap_or(10.0)),
+            seed: args.seed.unwrap_or(0),
+            max_iterations: args.max_iterations,
+            out: args.out.as_ref(),
+        };
+        return super::route_vroom::run(&vroom, started);
     }
     if args.check || args.out.is_some() {
         anyhow::bail!("--check and --out go with --format vroom");

@@ -5,10 +5,10 @@
 //! (a key not supported, an invalid value), the run-failure code when a solved plan fails
 //! the checker or an evaluated plan has violations.
 
-use super::route::{Args, seconds};
 use anyhow::Context as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use stockroute::SolveContext;
 use stockroute::roads::graph::{RoadGraph, RoadOptions};
 use stockroute::roads::points::MatrixTiming;
@@ -20,16 +20,39 @@ fn millis(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
+/// What `route --format vroom` reads from the command line (its own arguments, so that this
+/// file does not import `route.rs`, which calls it).
+pub struct VroomArgs<'a> {
+    /// The VROOM input file.
+    pub file: &'a PathBuf,
+    /// Evaluate the vehicles' given steps instead of optimising.
+    pub check: bool,
+    /// Road extract to snap coordinates on.
+    pub roads: Option<&'a PathBuf>,
+    /// Departure hour of the road matrix (0-23).
+    pub departure_hour: u8,
+    /// Solver threads.
+    pub threads: usize,
+    /// The time limit, counted from `started`.
+    pub limit: Duration,
+    /// Seed of the search.
+    pub seed: u64,
+    /// Stop after this many iterations.
+    pub max_iterations: Option<u64>,
+    /// Where to write the answer (standard output without it).
+    pub out: Option<&'a PathBuf>,
+}
+
 /// Runs `route` on a VROOM file.
-pub fn run(args: &Args, started: Instant) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.file)
+pub fn run(args: &VroomArgs<'_>, started: Instant) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
     // A malformed or refused request is the user's input to fix (exit code 1).
     let refused = |e: stockroute::routing::RoutingError| super::exit::InputError(e.to_string());
     let input = vroom::parse(&text).map_err(refused)?;
     let mode = if args.check { Mode::Check } else { Mode::Solve };
     let routed = Instant::now();
-    let resolved = match (map::coordinates(&input), &args.roads) {
+    let resolved = match (map::coordinates(&input), args.roads) {
         (Some(points), Some(pbf)) => {
             let graph = RoadGraph::from_pbf(pbf, &RoadOptions::default())
                 .with_context(|| format!("loading {}", pbf.display()))?;
@@ -49,9 +72,8 @@ pub fn run(args: &Args, started: Instant) -> anyhow::Result<ExitCode> {
     let (solution, report) = match mode {
         Mode::Check => vroom::check_mode::evaluate(&mapped),
         Mode::Solve => {
-            let limit = seconds(args.time_limit_s.unwrap_or(10.0));
-            let ctx = SolveContext::new(args.seed.unwrap_or(0))
-                .with_time_limit(limit.saturating_sub(started.elapsed()))
+            let ctx = SolveContext::new(args.seed)
+                .with_time_limit(args.limit.saturating_sub(started.elapsed()))
                 .with_threads(args.threads)
                 .with_cancel(super::interrupt::cancel_on_ctrl_c()?);
             let config =
@@ -63,7 +85,7 @@ pub fn run(args: &Args, started: Instant) -> anyhow::Result<ExitCode> {
     let times = output::VroomTimes { loading, solving: millis(solving), routing: routing_ms };
     let answer = output::answer(&mapped, &solution, &report, times);
     let json = serde_json::to_string_pretty(&answer)?;
-    match &args.out {
+    match args.out {
         Some(path) => {
             std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?
         }
