@@ -78,6 +78,10 @@ string_id!(
     VehicleId
 );
 string_id!(
+    /// A driver break of a vehicle type (unique within its type).
+    BreakId
+);
+string_id!(
     /// A customer order to deliver.
     OrderId
 );

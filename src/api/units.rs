@@ -80,6 +80,11 @@ pub const UNITS: &[(&str, &str, &str)] = &[
         "max_distance",
         "Longest distance one route drives, depot to depot, in the problem's distance unit (metres with `roads=true`; default: no limit).",
     ),
+    (
+        "JsonBreak",
+        "duration",
+        "How long the break lasts, in the problem's time unit (seconds with `roads=true`); it counts in the route's duration.",
+    ),
     ("JsonStop", "location", "Location index (0-based index into `locations`)."),
     (
         "JsonStop",

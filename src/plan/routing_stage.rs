@@ -172,7 +172,7 @@ pub fn solution_of(
         let duration = r.end_s - r.start_s;
         // Outputs number vehicles from 1; the solver indexes them from 0.
         let vehicle = r.vehicle.checked_sub(1)?;
-        out.push(Route { vehicle_type, vehicle, stops, distance, duration });
+        out.push(Route { vehicle_type, vehicle, stops, distance, duration, breaks: Vec::new() });
     }
     let unserved = unserved
         .iter()

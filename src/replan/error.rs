@@ -26,6 +26,7 @@ fn action(code: &str) -> &'static str {
         "R008" => "give a release time before the order's last window closes",
         "R009" => "send fewer items (see the documented limit)",
         "R010" => "give versions as parent + 1",
+        "R012" => "send the plan without driver breaks",
         _ => "fix the value",
     }
 }

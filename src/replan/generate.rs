@@ -86,6 +86,7 @@ pub fn generate(
             skills: Vec::new(),
             max_stops: None,
             max_distance: None,
+            breaks: Vec::new(),
         }],
         stops,
         shipments: Vec::new(),

@@ -231,6 +231,7 @@ fn to_solution(
             stops: stops.clone(),
             distance: f.distance,
             duration: f.duration,
+            breaks: Vec::new(),
         });
     }
     let reason_of = |s: usize| {
@@ -284,6 +285,7 @@ fn day_routes(state: &State, residual: &Residual, slot_type: &[usize], plan: &Pl
             stops,
             distance: 0.0,
             duration: 0.0,
+            breaks: Vec::new(),
         })
         .collect()
 }

@@ -16,7 +16,8 @@
 //! a problem with shipments (pickup-and-delivery pairs: a pair split by the clock, its
 //! pickup served and its delivery planned, needs the load on board carried into the
 //! residual problem, which is not built yet, so such a state is refused, never re-planned
-//! with a wrong load).
+//! with a wrong load), `R012` a vehicle type with driver breaks (the state does not say
+//! which breaks a vehicle under way has had).
 //!
 //! # Why the problem travels inside the state
 //! A state is replayed, stored and compared long after the request that made it: carrying
@@ -225,6 +226,11 @@ impl State {
         if !wire.problem.shipments.is_empty() {
             let message = "re-optimisation of a plan with shipments is not supported yet".into();
             v.push(violation("R011", "problem.shipments".into(), message));
+        }
+        if let Some(i) = wire.problem.vehicles.iter().position(|x| !x.breaks.is_empty()) {
+            // A van under way may have had its break already; the state does not say.
+            let message = "re-optimisation of a plan with driver breaks is not supported yet";
+            v.push(violation("R012", format!("problem.vehicles[{i}].breaks"), message.into()));
         }
         if !v.is_empty() {
             return Err(ReplanError::Invalid(v));

@@ -122,6 +122,24 @@ pub enum CheckViolation {
         /// Index into the problem's shipments.
         shipment: usize,
     },
+    /// A break of the route's vehicle type is not taken, or the route states breaks out of
+    /// their order, twice, on a leg it does not have or that its type does not have.
+    BreakMissing {
+        /// Route index.
+        route: usize,
+        /// Index into the vehicle type's breaks.
+        index: usize,
+    },
+    /// A break starts outside its windows, or before the vehicle is free (during a service
+    /// or the break before it).
+    BreakTime {
+        /// Route index.
+        route: usize,
+        /// Index into the vehicle type's breaks.
+        index: usize,
+        /// When the route says it starts.
+        start: f64,
+    },
     /// The solution's cost or distance differs from the recomputed one.
     Cost {
         /// What the solution says.
@@ -194,6 +212,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         let mut at = problem.depots[vt.start_depot].location;
         let (mut dist, mut now) = (0.0, vt.shift.start);
         let mut reachable = true;
+        let mut rest = BreaksLeft::new(ri, vt, r, &mut v);
         for (pos, &s) in r.stops.iter().enumerate() {
             let Some(stop) = problem.stops.get(s) else {
                 v.push(CheckViolation::UnknownStop { route: ri, stop: s });
@@ -214,7 +233,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             if !stop.skills.iter().all(|x| vt.skills.contains(x)) {
                 v.push(CheckViolation::Skill { route: ri, stop: s });
             }
-            let arrival = now + travel;
+            let arrival = rest.leg(pos, now, travel, &mut v);
             // The first window that has not closed on arrival (a hair of slack for the
             // solver's rounding), waiting for it to open.
             let open = std::iter::once(&stop.time_window)
@@ -232,7 +251,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         dist += problem.locations.distance(at, end_loc);
         let travel = problem.locations.duration(at, end_loc);
         reachable &= dist.is_finite() && travel.is_finite();
-        now += travel;
+        now = rest.leg(r.stops.len(), now, travel, &mut v);
         if !reachable {
             v.push(CheckViolation::Unreachable { route: ri });
         }
@@ -301,6 +320,66 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     CheckReport { violations: v, cost, distance, vehicles: solution.routes.len() }
 }
 
+/// The breaks a route states, taken leg by leg as the checker drives it.
+struct BreaksLeft<'a> {
+    route: usize,
+    vt: &'a crate::routing::model::VehicleType,
+    stated: &'a [crate::routing::solution::BreakVisit],
+    next: usize,
+}
+
+impl<'a> BreaksLeft<'a> {
+    /// Checks that the route states each of its type's breaks once, in order, on a leg it
+    /// has (reporting what is not), and starts taking them.
+    fn new(
+        route: usize,
+        vt: &'a crate::routing::model::VehicleType,
+        r: &'a crate::routing::solution::Route,
+        v: &mut Vec<CheckViolation>,
+    ) -> Self {
+        let in_order = r.breaks.iter().enumerate().all(|(i, b)| b.index == i)
+            && r.breaks.windows(2).all(|w| w[0].after <= w[1].after)
+            && r.breaks.iter().all(|b| b.after <= r.stops.len());
+        if !in_order || r.breaks.len() > vt.breaks.len() {
+            for (index, b) in r.breaks.iter().enumerate() {
+                if b.index != index || b.after > r.stops.len() || index >= vt.breaks.len() {
+                    v.push(CheckViolation::BreakMissing { route, index: b.index });
+                }
+            }
+        }
+        for index in r.breaks.len()..vt.breaks.len() {
+            v.push(CheckViolation::BreakMissing { route, index });
+        }
+        let stated = if in_order { &r.breaks[..r.breaks.len().min(vt.breaks.len())] } else { &[] };
+        BreaksLeft { route, vt, stated, next: 0 }
+    }
+
+    /// The arrival at the end of leg `leg` for a vehicle free at `now` with `travel` to
+    /// drive: it stops driving for each break stated on the leg (or waits for it on
+    /// arrival), reporting a break that starts outside its windows or before it is free.
+    fn leg(&mut self, leg: usize, now: f64, travel: f64, v: &mut Vec<CheckViolation>) -> f64 {
+        let (mut now, mut left) = (now, travel);
+        while let Some(b) = self.stated.get(self.next).filter(|b| b.after == leg) {
+            self.next += 1;
+            let spec = &self.vt.breaks[b.index];
+            let inside = spec.windows.iter().any(|w| {
+                b.start + tolerance(w.start) >= w.start && b.start <= w.end + tolerance(w.end)
+            });
+            if !inside || b.start + tolerance(now) < now {
+                v.push(CheckViolation::BreakTime {
+                    route: self.route,
+                    index: b.index,
+                    start: b.start,
+                });
+            }
+            let start = b.start.max(now);
+            left -= left.min(start - now);
+            now = start + spec.duration;
+        }
+        now + left
+    }
+}
+
 fn tolerance(x: f64) -> f64 {
     1e-9 * x.abs().max(1.0)
 }
@@ -340,6 +419,7 @@ mod tests {
                     stops,
                     distance: 0.0,
                     duration: 0.0,
+                    breaks: Vec::new(),
                 })
                 .collect(),
             unserved: vec![],

@@ -12,6 +12,7 @@
 //! one type are interchangeable, so the search only counts how many of each type it uses.
 
 use crate::routing::arcs::{Arcs, DENSE_UP_TO, Planar, Road, fixed};
+pub(crate) use crate::routing::break_schedule::KindBreak;
 use crate::routing::error::{RoutingError, matrix_buffer};
 use crate::routing::model::{Locations, Metric, Problem, skill_numbers};
 use rayon::prelude::*;
@@ -47,6 +48,9 @@ pub(crate) struct Kind {
     pub max_stops: usize,
     /// Longest route distance, fixed point rounded down ([`NEVER`]: no limit).
     pub max_dist: i64,
+    /// The type's driver breaks in order (empty: none; the tours of a type with breaks are
+    /// checked by [`crate::routing::break_schedule`] after the break-free checks).
+    pub breaks: Vec<KindBreak>,
 }
 
 /// The compiled problem.
@@ -224,6 +228,14 @@ impl Compiled {
                 skills: bits(&v.skills),
                 max_stops: v.max_stops.unwrap_or(usize::MAX),
                 max_dist: v.max_distance.map_or(NEVER, |d| (d * scale).floor() as i64),
+                breaks: v
+                    .breaks
+                    .iter()
+                    .map(|b| KindBreak {
+                        windows: b.windows.iter().map(|w| (up(w.start), down(w.end))).collect(),
+                        duration: (b.duration * scale).ceil() as i64,
+                    })
+                    .collect(),
             })
             .collect();
         c.limited = c.need.iter().any(|&n| n != 0)
@@ -291,11 +303,18 @@ impl Compiled {
         self.partner.get(stop as usize).copied().filter(|&x| x != NO_PARTNER)
     }
 
-    /// Whether any stop has a binding time window (or several) or any shift ends.
+    /// Whether any stop has a binding time window (or several), any shift ends or any
+    /// vehicle type takes breaks.
     pub fn has_time_windows(&self) -> bool {
         self.due.iter().any(|&d| d < NEVER)
-            || self.kinds.iter().any(|k| k.latest_end < NEVER)
+            || self.kinds.iter().any(|k| k.latest_end < NEVER || !k.breaks.is_empty())
             || !self.windows.is_empty()
+    }
+
+    /// Whether vehicles of `kind` take breaks.
+    #[inline]
+    pub fn breaks(&self, kind: u32) -> bool {
+        !self.kinds[kind as usize].breaks.is_empty()
     }
 
     /// When service starts at `stop` for a vehicle arriving at `arrive`: at once inside a

@@ -2,10 +2,10 @@
 //! independent checker.
 //!
 //! - [`Problem`] ([`model`]) states a VRP: one or several depots, a mixed fleet with
-//!   multi-dimensional capacities, shifts, fixed and per-distance/per-time costs, skills
-//!   and route limits (most stops, longest distance, longest duration), stops with demand,
-//!   service time, one or several time windows, the skills they need and, for optional
-//!   stops, a prize (the penalty of leaving them out); shipments (a pickup and its
+//!   multi-dimensional capacities, shifts, fixed and per-distance/per-time costs, skills,
+//!   route limits (most stops, longest distance, longest duration) and driver breaks;
+//!   stops with demand, service time, one or several time windows, the skills they need
+//!   and, for optional stops, a prize (the penalty of leaving them out); shipments (a pickup and its
 //!   delivery on one route, pickup first, the load checked along the route); coordinates
 //!   or an explicit matrix.
 //! - [`solve`] ([`search`]) runs SISR ruin-and-recreate under simulated annealing (the module
@@ -35,6 +35,9 @@
 
 mod arcs;
 pub mod bounds;
+mod break_plan;
+mod break_schedule;
+pub mod breaks;
 pub mod check;
 mod compiled;
 mod construct;
@@ -56,8 +59,10 @@ mod shipments;
 pub mod solution;
 mod solve;
 pub mod td;
+mod window;
 
 pub use arcs::DENSE_UP_TO;
+pub use breaks::Break;
 pub use check::{CheckReport, CheckViolation, check};
 pub use day::{CheckedSolution, RoutedDay, RoutedStation, route_day, solve_checked};
 pub use error::RoutingError;
@@ -67,5 +72,7 @@ pub use model::{
 pub use road::RoadArcs;
 pub use road_places::{RoadArcOptions, RoadPlaces, road_locations};
 pub use search::SolverConfig;
-pub use solution::{Route, Solution, SolveStats, StopReason, Unserved, UnservedReason, Visit};
+pub use solution::{
+    BreakVisit, Route, Solution, SolveStats, StopReason, Unserved, UnservedReason, Visit,
+};
 pub use solve::solve;

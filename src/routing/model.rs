@@ -16,6 +16,9 @@
 //! - A stop may be served only by a vehicle type that has every skill the stop needs.
 //! - A route serves at most its type's `max_stops` stops and drives at most its
 //!   `max_distance`.
+//! - A used vehicle takes each of its type's breaks once, in order, between stops, each
+//!   starting in one of its windows; break time counts in the route's duration
+//!   ([`crate::routing::breaks`]).
 //! - A stop is *required* unless it has a penalty (its own `unserved_penalty` or the
 //!   objective's): a required stop is left out only when no vehicle can serve it; an
 //!   optional one whenever serving it would cost more than its penalty (its *prize*).
@@ -34,8 +37,11 @@
 
 use crate::ids::{SkillId, StationId, StopId, VehicleTypeId};
 use crate::issue::Issue;
+use crate::routing::breaks::{Break, breaks_rule};
 use crate::routing::error::{RoutingError, violation};
 use crate::routing::road::RoadArcs;
+pub use crate::routing::window::{MAX_TIME, TimeWindow};
+use crate::routing::window::{order_rule, window_rule};
 use serde::{Deserialize, Serialize};
 
 /// Largest demand or capacity accepted (sums of them must not overflow).
@@ -43,10 +49,6 @@ pub const MAX_QUANTITY: i64 = 1 << 40;
 
 /// Most distinct skills one problem may use (the solver keeps them as a 64-bit set).
 pub const MAX_SKILLS: usize = 64;
-
-/// Largest absolute time, service time, cost or duration accepted (in fixed point x1000 it
-/// must stay far from `i64` overflow).
-pub const MAX_TIME: f64 = 1e12;
 
 /// How distances between coordinates are computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -157,26 +159,6 @@ impl Locations {
     }
 }
 
-/// A closed interval of time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TimeWindow {
-    /// Earliest time.
-    pub start: f64,
-    /// Latest time.
-    pub end: f64,
-}
-
-impl TimeWindow {
-    /// The window that never binds.
-    pub const ALWAYS: Self = Self { start: 0.0, end: f64::INFINITY };
-}
-
-impl Default for TimeWindow {
-    fn default() -> Self {
-        Self::ALWAYS
-    }
-}
-
 /// A depot: where vehicles start and end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Depot {
@@ -216,6 +198,9 @@ pub struct VehicleType {
     pub max_stops: Option<usize>,
     /// Longest distance one route of this type drives, depot to depot (`None`: no limit).
     pub max_distance: Option<f64>,
+    /// Breaks every used vehicle of this type takes, in this order
+    /// ([`crate::routing::breaks`] states the rule).
+    pub breaks: Vec<Break>,
 }
 
 impl VehicleType {
@@ -235,6 +220,7 @@ impl VehicleType {
             skills: Vec::new(),
             max_stops: None,
             max_distance: None,
+            breaks: Vec::new(),
         }
     }
 
@@ -364,7 +350,8 @@ impl Problem {
     /// duplicate would make both ambiguous), `E1011` more than [`MAX_SKILLS`] distinct
     /// skills, `E1012` windows of a stop out of order or overlapping, `E1030` a shipment's
     /// stop index out of range, `E1031` a stop in two shipments (or a shipment from a stop
-    /// to itself), `E1032` a shipment whose delivery's demand differs from its pickup's.
+    /// to itself), `E1032` a shipment whose delivery's demand differs from its pickup's;
+    /// `E1014`-`E1016` bad driver breaks ([`crate::routing::breaks`]).
     ///
     /// # Errors
     /// [`RoutingError::Invalid`] with every violation found.
@@ -401,6 +388,7 @@ impl Problem {
                 }
             }
             window_rule(t.shift, f("shift"), &mut v);
+            breaks_rule(&t.breaks, t.shift.start, t.latest_end(), &f, &mut v);
             for (name, x) in [
                 ("fixed_cost", t.fixed_cost),
                 ("cost_per_distance", t.cost_per_distance),
@@ -426,18 +414,12 @@ impl Problem {
                 v.push(bad("E1003", f("demand"), quantity_msg("demands")));
             }
             window_rule(s.time_window, f("time_window"), &mut v);
-            let mut previous = s.time_window;
-            for (k, &w) in s.extra_windows.iter().enumerate() {
-                window_rule(w, f(&format!("extra_windows[{k}]")), &mut v);
-                if w.start <= previous.end {
-                    let message = format!(
-                        "window [{}, {}] must start after the previous one ends ({})",
-                        w.start, w.end, previous.end
-                    );
-                    v.push(bad("E1012", f(&format!("extra_windows[{k}]")), message));
-                }
-                previous = w;
-            }
+            order_rule(
+                s.time_window,
+                &s.extra_windows,
+                |k| f(&format!("extra_windows[{k}]")),
+                &mut v,
+            );
             if !(s.service_time.is_finite() && (0.0..=MAX_TIME).contains(&s.service_time)) {
                 v.push(bad("E1005", f("service_time"), format!("must be in [0, {MAX_TIME:e}]")));
             }
@@ -550,22 +532,6 @@ fn validate_locations(loc: &Locations, v: &mut Vec<Issue>) {
         }
         // Its stops were checked against the oracle when it was made (`RoadArcs::new`).
         Locations::Road(_) => {}
-    }
-}
-
-fn window_rule(w: TimeWindow, field: String, v: &mut Vec<Issue>) {
-    let in_range = |x: f64| x.abs() <= MAX_TIME;
-    if !w.start.is_finite()
-        || w.end.is_nan()
-        || w.start > w.end
-        || !in_range(w.start)
-        || (w.end.is_finite() && !in_range(w.end))
-    {
-        v.push(bad(
-            "E1004",
-            field,
-            format!("window [{}, {}] is empty or undefined", w.start, w.end),
-        ));
     }
 }
 

@@ -14,6 +14,7 @@
 //! of every tour is what keeps an iteration cheap with hundreds of tours; the results are
 //! the same as with deep copies.
 
+use crate::routing::break_schedule::earliest_return;
 use crate::routing::compiled::{Compiled, NEVER, UNREACHABLE};
 use std::sync::Arc;
 
@@ -21,6 +22,10 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 /// A time before any schedule (no window to wait for).
 pub(crate) const NO_WAIT: i64 = -NEVER;
+
+/// [`Tour::back`] of a tour whose breaks cannot be placed: later than any shift end, open
+/// ones ([`NEVER`]) included.
+pub(crate) const UNPLACED: i64 = NEVER + 1;
 
 /// One vehicle's route with its cached schedule.
 #[derive(Debug, Default)]
@@ -69,6 +74,12 @@ pub(crate) struct Tour {
     /// Distance of the tour in the compiled integer unit (the problem's distance times the
     /// compiled scale, [`Compiled::scale`]).
     pub dist: i64,
+    /// When the vehicle is back at its end depot: the last [`Tour::depart`] for a type
+    /// without breaks; with breaks, the earliest return that takes them all
+    /// ([`crate::routing::break_schedule`]), or [`UNPLACED`]. `depart` and `latest` then
+    /// describe the tour without its breaks, a relaxation (breaks only delay) that the O(1)
+    /// checks keep using as a first filter.
+    pub back: i64,
     /// Duration of the tour in the compiled integer time unit.
     pub duration: i64,
     /// Cost of the tour in internal units (the problem's cost times the compiled scale).
@@ -101,6 +112,7 @@ impl Clone for Tour {
         self.profile.clone_from(&o.profile);
         self.pre_peak.clone_from(&o.pre_peak);
         self.dist = o.dist;
+        self.back = o.back;
         self.duration = o.duration;
         self.cost = o.cost;
     }
@@ -197,6 +209,12 @@ impl Tour {
             fill_profile(self, c);
         }
         self.dist = dist;
+        self.back = now;
+        if !k.breaks.is_empty() {
+            self.back =
+                earliest_return(c, self.kind, self.stops.iter().copied()).unwrap_or(UNPLACED);
+            now = now.max(if self.back == UNPLACED { now } else { self.back });
+        }
         self.duration = now - k.shift_start;
         self.cost = k.fixed + k.per_dist * dist as f64 + k.per_time * self.duration as f64;
     }
@@ -234,6 +252,7 @@ impl Tour {
         windows
             && reach
             && self.depart[m + 1] <= k.latest_end
+            && self.back <= k.latest_end
             && self.load.iter().zip(&k.capacity).all(|(l, cap)| l <= cap)
             && m <= k.max_stops
             && c.dist_ok(self.kind, self.dist, m)
@@ -336,6 +355,14 @@ impl Plan {
             return None;
         }
         let mut delta = k.per_dist * dd as f64;
+        if !k.breaks.is_empty() {
+            // The break-free checks above are necessary; this one decides, with the exact
+            // change of the return time.
+            let (before, after) = t.stops.split_at(pos);
+            let all = before.iter().copied().chain([stop]).chain(after.iter().copied());
+            let back = earliest_return(c, t.kind, all)?;
+            return Some(delta + k.per_time * (back - t.back) as f64);
+        }
         if k.per_time != 0.0 {
             // Travel and service added; waiting changes are settled when the tour updates.
             let dt = i64::from(ta) + i64::from(tb) - i64::from(c.t(a, b)) + c.service[s];
@@ -467,12 +494,15 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
         return None;
     }
     let start = c.start(s, k.shift_start + i64::from(ta));
-    let back = start + c.service[s] + i64::from(tb);
+    let mut back = start + c.service[s] + i64::from(tb);
     if start > c.due[s]
         || back > k.latest_end
         || !c.dist_ok(kind as u32, i64::from(da) + i64::from(db), 1)
     {
         return None;
+    }
+    if !k.breaks.is_empty() {
+        back = earliest_return(c, kind as u32, [stop])?;
     }
     let time = (back - k.shift_start) as f64;
     Some(k.fixed + k.per_dist * f64::from(da + db) + k.per_time * time)
@@ -556,7 +586,7 @@ pub(crate) fn pair_tour_cost(c: &Compiled, kind: usize, pickup: u32, delivery: u
     }
     let start_i = c.start(si, k.shift_start + i64::from(legs[0].1));
     let start_j = c.start(sj, start_i + c.service[si] + i64::from(legs[1].1));
-    let back = start_j + c.service[sj] + i64::from(legs[2].1);
+    let mut back = start_j + c.service[sj] + i64::from(legs[2].1);
     let dist: i64 = legs.iter().map(|&(d, _)| i64::from(d)).sum();
     if start_i > c.due[si]
         || start_j > c.due[sj]
@@ -564,6 +594,9 @@ pub(crate) fn pair_tour_cost(c: &Compiled, kind: usize, pickup: u32, delivery: u
         || !c.dist_ok(kind as u32, dist, 2)
     {
         return None;
+    }
+    if !k.breaks.is_empty() {
+        back = earliest_return(c, kind as u32, [pickup, delivery])?;
     }
     let time = (back - k.shift_start) as f64;
     Some(k.fixed + k.per_dist * dist as f64 + k.per_time * time)

@@ -24,6 +24,7 @@
 //! builds on. Every function here is called only when [`Compiled::paired`]; problems
 //! without shipments never reach this module.
 
+use crate::routing::break_schedule::earliest_return;
 use crate::routing::compiled::{Compiled, UNREACHABLE};
 use crate::routing::plan::{Plan, Tour};
 #[cfg(test)]
@@ -112,7 +113,16 @@ pub(crate) fn best_pair(
             return;
         }
         let mut delta = k.per_dist * dd as f64;
-        if time_cost {
+        if !k.breaks.is_empty() {
+            // The checks so far leave the breaks out (a relaxation); this one decides.
+            let (before, rest) = t.stops.split_at(p);
+            let (between, after) = rest.split_at(q - p);
+            let all = (before.iter().copied().chain([pickup]).chain(between.iter().copied()))
+                .chain([delivery])
+                .chain(after.iter().copied());
+            let Some(back) = earliest_return(c, t.kind, all) else { return };
+            delta += k.per_time * (back - t.back) as f64;
+        } else if time_cost {
             delta += k.per_time * (dt + serve) as f64;
         }
         if best.is_none_or(|b| delta < b.delta) {

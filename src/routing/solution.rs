@@ -1,8 +1,10 @@
 //! A solved routing plan as the caller sees it: routes of stop indices per vehicle, stops
 //! left unserved with a reason, and the figures recomputed in the problem's own units.
 
+use crate::routing::break_plan::place;
+pub use crate::routing::breaks::BreakVisit;
 use crate::routing::compiled::{Compiled, UNREACHABLE};
-use crate::routing::model::Problem;
+use crate::routing::model::{Problem, VehicleType};
 use crate::routing::plan::{Plan, single_tour_cost};
 use serde::Serialize;
 
@@ -47,8 +49,13 @@ pub struct Route {
     pub stops: Vec<usize>,
     /// Distance driven, in the problem's distance unit (metres on roads).
     pub distance: f64,
-    /// Time from shift start to return, in the problem's time unit (seconds on roads).
+    /// Time from shift start to return, in the problem's time unit (seconds on roads),
+    /// breaks included.
     pub duration: f64,
+    /// Where the route takes its vehicle type's breaks, in order (empty for a type without
+    /// breaks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakVisit>,
 }
 
 /// When a route reaches and serves one of its stops.
@@ -65,8 +72,9 @@ pub struct Visit {
 
 impl Route {
     /// Arrival, service start and departure at each stop, simulated from the raw problem:
-    /// the vehicle leaves its depot at its shift start and waits where it arrives early.
-    /// Stops or vehicle types the problem does not have end the schedule early.
+    /// the vehicle leaves its depot at its shift start, takes its breaks where
+    /// [`Route::breaks`] says (or when it is free, if later) and waits where it arrives
+    /// early. Stops or vehicle types the problem does not have end the schedule early.
     ///
     /// # Units
     /// The problem's time unit, on the clock of the time windows and shifts.
@@ -77,8 +85,9 @@ impl Route {
         };
         let mut now = v.shift.start;
         let mut visits = Vec::with_capacity(self.stops.len());
-        for stop in self.stops.iter().map_while(|&s| p.stops.get(s)) {
-            let arrival = now + p.locations.duration(at, stop.location);
+        for (leg, stop) in self.stops.iter().map_while(|&s| p.stops.get(s)).enumerate() {
+            let travel = p.locations.duration(at, stop.location);
+            let arrival = through_leg(v, &self.breaks, leg, now, travel);
             // After the last window (an infeasible route) service starts on arrival.
             let start = stop.service_start(arrival).unwrap_or(arrival);
             now = start + stop.service_time;
@@ -153,9 +162,20 @@ impl Solution {
             .map(|t| {
                 let vt = t.kind as usize;
                 let stops: Vec<usize> = t.stops.iter().map(|&s| s as usize).collect();
-                let (distance, duration) = measure(p, vt, &stops);
+                let breaks = match p.vehicle_types[vt].breaks.is_empty() {
+                    true => Vec::new(),
+                    false => place(p, vt, &stops).unwrap_or_default(),
+                };
+                let (distance, duration) = measure(p, vt, &stops, &breaks);
                 count[vt] += 1;
-                Route { vehicle_type: vt, vehicle: count[vt] - 1, stops, distance, duration }
+                Route {
+                    vehicle_type: vt,
+                    vehicle: count[vt] - 1,
+                    stops,
+                    distance,
+                    duration,
+                    breaks,
+                }
             })
             .collect();
         routes.sort_by_key(|r| (r.vehicle_type, r.vehicle));
@@ -178,23 +198,47 @@ impl Solution {
     }
 }
 
-/// Distance and duration of a route, simulated from the raw problem.
-fn measure(p: &Problem, vt: usize, stops: &[usize]) -> (f64, f64) {
+/// Distance and duration of a route taking `breaks`, simulated from the raw problem.
+pub(crate) fn measure(
+    p: &Problem,
+    vt: usize,
+    stops: &[usize],
+    breaks: &[BreakVisit],
+) -> (f64, f64) {
     let v = &p.vehicle_types[vt];
     let mut at = p.depots[v.start_depot].location;
     let (mut dist, mut now) = (0.0, v.shift.start);
-    for &s in stops {
+    for (leg, &s) in stops.iter().enumerate() {
         let stop = &p.stops[s];
         dist += p.locations.distance(at, stop.location);
-        let arrival = now + p.locations.duration(at, stop.location);
+        let arrival = through_leg(v, breaks, leg, now, p.locations.duration(at, stop.location));
         now = stop.service_start(arrival).unwrap_or(arrival);
         now += stop.service_time;
         at = stop.location;
     }
     let end = p.depots[v.end_depot].location;
     dist += p.locations.distance(at, end);
-    now += p.locations.duration(at, end);
+    now = through_leg(v, breaks, stops.len(), now, p.locations.duration(at, end));
     (dist, now - v.shift.start)
+}
+
+/// The arrival at the end of leg `leg` (0 = from the start depot) of a vehicle of type `v`
+/// free at `now` with `travel` to drive, taking the `breaks` stated for that leg at their
+/// stated starts (or when it is free, if later), on the road or while it waits.
+pub(crate) fn through_leg(
+    v: &VehicleType,
+    breaks: &[BreakVisit],
+    leg: usize,
+    now: f64,
+    travel: f64,
+) -> f64 {
+    let (mut now, mut left) = (now, travel);
+    for b in breaks.iter().filter(|b| b.after == leg) {
+        let start = b.start.max(now);
+        left -= left.min(start - now);
+        now = start + v.breaks.get(b.index).map_or(0.0, |x| x.duration);
+    }
+    now + left
 }
 
 /// The most specific reason a stop is unserved.
@@ -260,8 +304,14 @@ mod tests {
             objective: Objective::default(),
             shipments: Vec::new(),
         };
-        let route =
-            Route { vehicle_type: 0, vehicle: 0, stops: vec![0, 1], distance: 20.0, duration: 0.0 };
+        let route = Route {
+            vehicle_type: 0,
+            vehicle: 0,
+            stops: vec![0, 1],
+            distance: 20.0,
+            duration: 0.0,
+            breaks: Vec::new(),
+        };
         let s = route.schedule(&p);
         assert_eq!(s[0], Visit { arrival: 15.0, start: 15.0, departure: 17.0 });
         assert_eq!(s[1], Visit { arrival: 22.0, start: 50.0, departure: 55.0 });

@@ -19,8 +19,9 @@
 //! Ok::<(), stockroute::Error>(())
 //! ```
 
-use crate::ids::{SkillId, StationId, StopId, VehicleTypeId};
+use crate::ids::{BreakId, SkillId, StationId, StopId, VehicleTypeId};
 use crate::issue::Issue;
+use crate::routing::breaks::Break;
 use crate::routing::error::{RoutingError, violation};
 use crate::routing::model::{
     Depot, Locations, Metric, Objective, Problem, Shipment, Stop, TimeWindow, VehicleType,
@@ -152,6 +153,25 @@ pub struct JsonVehicle {
     #[serde(default)]
     #[schema(example = 80000.0)]
     pub max_distance: Option<f64>,
+    /// Driver breaks every used vehicle of this type takes once each, in this order,
+    /// between stops (on the road or while waiting), each starting inside one of its
+    /// windows (default none; at most 8).
+    #[serde(default)]
+    pub breaks: Vec<JsonBreak>,
+}
+
+/// A driver break of a vehicle type.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "lunch", "windows": [{"start": 39600, "end": 50400}], "duration": 1800}))]
+pub struct JsonBreak {
+    /// Its id, unique within the vehicle type.
+    #[schema(value_type = String)]
+    pub id: BreakId,
+    /// When it may start: at least one window, sorted and disjoint.
+    pub windows: Vec<TimeWindow>,
+    /// How long it lasts.
+    pub duration: f64,
 }
 
 /// A stop.
@@ -349,6 +369,15 @@ fn build(
             skills: x.skills.clone(),
             max_stops: x.max_stops,
             max_distance: x.max_distance,
+            breaks: x
+                .breaks
+                .iter()
+                .map(|b| Break {
+                    id: b.id.clone(),
+                    windows: b.windows.clone(),
+                    duration: b.duration,
+                })
+                .collect(),
         });
     }
     let shipments = shipments(&raw.shipments, &raw.stops, &mut v);
@@ -452,7 +481,23 @@ pub struct JsonRoute {
     pub stops: Vec<StopId>,
     /// Distance driven.
     pub distance: f64,
-    /// Time from shift start to return.
+    /// Time from shift start to return, breaks included.
+    pub duration: f64,
+    /// Where the route takes its vehicle type's breaks, in order (absent without breaks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<JsonBreakVisit>,
+}
+
+/// A break taken on a route.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonBreakVisit {
+    /// The break's id.
+    pub id: BreakId,
+    /// How many of the route's stops come before it (0: on the way to the first).
+    pub after: usize,
+    /// When it starts, on the clock of the time windows.
+    pub start: f64,
+    /// How long it lasts.
     pub duration: f64,
 }
 
@@ -495,6 +540,15 @@ pub fn to_json(problem: &Problem, s: &Solution) -> JsonSolution {
                 stops: r.stops.iter().map(|&i| problem.stops[i].id.clone()).collect(),
                 distance: r.distance,
                 duration: r.duration,
+                breaks: r
+                    .breaks
+                    .iter()
+                    .filter_map(|b| {
+                        let spec = problem.vehicle_types[r.vehicle_type].breaks.get(b.index)?;
+                        let (id, duration) = (spec.id.clone(), spec.duration);
+                        Some(JsonBreakVisit { id, after: b.after, start: b.start, duration })
+                    })
+                    .collect(),
             })
             .collect(),
         unserved: s

@@ -310,6 +310,7 @@ mod tests {
             stops: vec![3, 0, 1, 2],
             distance: 12.0,
             duration: 0.0,
+            breaks: Vec::new(),
         };
         let s = Solution {
             routes: vec![route],

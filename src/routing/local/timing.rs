@@ -19,6 +19,7 @@
 //! last such stop ([`Tour::last_multi`]) and priced from the rest data after it: still
 //! exact, O(1) again on problems where no stop has several windows.
 
+use crate::routing::break_schedule::earliest_return;
 use crate::routing::compiled::{Compiled, UNREACHABLE};
 use crate::routing::plan::Tour;
 
@@ -32,7 +33,7 @@ use crate::routing::plan::Tour;
 /// Fixed-point time, on the clock of the windows.
 ///
 /// # Complexity
-/// O(1 + middle).
+/// O(1 + middle); for a vehicle type with breaks, O(len x breaks^2) (the whole candidate).
 pub(crate) fn joined(
     c: &Compiled,
     prefix: (&Tour, usize),
@@ -40,6 +41,13 @@ pub(crate) fn joined(
     tail: (&Tour, usize),
 ) -> Option<i64> {
     let (a, p) = prefix;
+    if c.breaks(a.kind) {
+        // Breaks move with every change before them: the whole candidate is simulated.
+        let (b, q) = tail;
+        let all =
+            a.stops[..p].iter().copied().chain(middle).chain(b.stops[q - 1..].iter().copied());
+        return earliest_return(c, a.kind, all);
+    }
     let (mut now, mut at) = (a.depart[p], a.locs[p]);
     for s in middle {
         let l = c.loc[s as usize];
@@ -86,6 +94,6 @@ fn leg(c: &Compiled, from: u32, to: u32) -> Option<i64> {
 #[inline]
 pub(crate) fn repriced(c: &Compiled, t: &Tour, dd: i64, back: i64) -> f64 {
     let k = &c.kinds[t.kind as usize];
-    let was = t.depart[t.depart.len() - 1];
+    let was = t.back;
     k.per_dist * dd as f64 + k.per_time * (back - was) as f64
 }

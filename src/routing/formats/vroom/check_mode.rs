@@ -26,8 +26,14 @@ pub fn evaluate(m: &Mapped) -> (Solution, CheckReport) {
                 *x = true;
             }
         }
-        let mut route =
-            Route { vehicle_type, vehicle: 0, stops: stops.clone(), distance: 0.0, duration: 0.0 };
+        let mut route = Route {
+            vehicle_type,
+            vehicle: 0,
+            stops: stops.clone(),
+            distance: 0.0,
+            duration: 0.0,
+            breaks: Vec::new(),
+        };
         (route.distance, route.duration) = measure(m, &route);
         routes.push(route);
     }

@@ -319,6 +319,7 @@ pub fn map(
             skills: skills(&x.skills),
             max_stops: x.max_tasks,
             max_distance: x.max_distance.map(|d| d as f64),
+            breaks: Vec::new(),
         });
         vehicles.push(VehicleInfo {
             id: x.id,
