@@ -144,6 +144,50 @@ pub(crate) mod fleet {
     }
 }
 
+/// Issue 13's driver breaks on random problems.
+pub(crate) mod breaks {
+    use proptest::prelude::*;
+    use stockroute::routing::{Break, Problem, TimeWindow};
+
+    prop_compose! {
+        /// [`super::fleet::problem`] where each vehicle type takes up to two breaks (a
+        /// window, sometimes a second one later, and a duration); breaks that could not
+        /// follow one another inside the shift (`E1016`) are dropped, so the problem is
+        /// valid.
+        pub fn problem()(
+            base in super::fleet::problem(),
+            spec in prop::collection::vec(
+                prop::collection::vec((0.0f64..200.0, 0.0f64..80.0, 0.0f64..30.0, any::<bool>()), 0..3),
+                3,
+            ),
+        ) -> Problem {
+            let mut p = base;
+            for (i, v) in p.vehicle_types.iter_mut().enumerate() {
+                for (k, &(start, width, duration, twice)) in spec[i].iter().enumerate() {
+                    let mut b = Break::new(format!("b{k}"), TimeWindow { start, end: start + width }, duration);
+                    if twice {
+                        let later = start + width + 40.0;
+                        b.windows.push(TimeWindow { start: later, end: later + 20.0 });
+                    }
+                    v.breaks.push(b);
+                    if fits_in_shift(v).is_err() {
+                        v.breaks.pop();
+                    }
+                }
+            }
+            p
+        }
+    }
+
+    fn fits_in_shift(v: &stockroute::routing::VehicleType) -> Result<(), ()> {
+        let mut now = v.shift.start;
+        for b in &v.breaks {
+            now = b.start_after(now).ok_or(())? + b.duration;
+        }
+        (now <= v.latest_end()).then_some(()).ok_or(())
+    }
+}
+
 fn solve(p: &Problem, seed: u64) -> routing::Solution {
     let config = SolverConfig::default().with_max_iterations(150);
     routing::solve(p, &config, &SolveContext::new(seed)).unwrap()
@@ -181,6 +225,7 @@ proptest! {
                     stops: vec![u.stop],
                     distance: 0.0,
                     duration: 0.0,
+                    breaks: Vec::new(),
                 });
                 let r = routing::check(&p, &more);
                 (more.cost, more.distance) = (r.cost, r.distance);
@@ -210,6 +255,35 @@ proptest! {
                 let served_by = |v: &routing::VehicleType| stop.skills.iter().all(|x| v.skills.contains(x));
                 prop_assert!(!p.vehicle_types.iter().any(served_by));
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Issue 13: with driver breaks on top of the fleet model, every plan passes the
+    /// checker (each used vehicle takes every break of its type, in a window, between
+    /// stops), and moving a break out of its windows is caught.
+    #[test]
+    fn r13_plans_with_breaks_pass_the_checker(p in breaks::problem(), seed in 0u64..1000) {
+        p.validate().unwrap();
+        let s = solve(&p, seed);
+        let report = routing::check(&p, &s);
+        prop_assert!(report.is_ok(), "{:?}", report.violations);
+        for r in &s.routes {
+            prop_assert_eq!(r.breaks.len(), p.vehicle_types[r.vehicle_type].breaks.len());
+        }
+        if let Some((ri, r)) = s.routes.iter().enumerate().find(|(_, r)| !r.breaks.is_empty()) {
+            let mut moved = s.clone();
+            let last = p.vehicle_types[r.vehicle_type].breaks[0].windows.last().unwrap().end;
+            moved.routes[ri].breaks[0].start = last + 1.0;
+            let v = routing::check(&p, &moved).violations;
+            prop_assert!(v.iter().any(|x| matches!(x, routing::CheckViolation::BreakTime { index: 0, .. })), "{v:?}");
+            let mut dropped = s.clone();
+            dropped.routes[ri].breaks.clear();
+            let v = routing::check(&p, &dropped).violations;
+            prop_assert!(v.iter().any(|x| matches!(x, routing::CheckViolation::BreakMissing { index: 0, .. })), "{v:?}");
         }
     }
 }

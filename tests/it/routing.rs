@@ -41,6 +41,7 @@ fn best_known_cvrp_solution_passes_the_checker_at_its_published_cost() {
                     stops,
                     distance: 0.0,
                     duration: 0.0,
+                    breaks: Vec::new(),
                 })
                 .collect(),
             unserved: vec![],
@@ -457,8 +458,14 @@ fn r13_the_checker_reports_skills_limits_and_missed_windows() {
     p.stops[0].extra_windows = vec![TimeWindow { start: 5.0, end: 6.0 }];
     p.vehicle_types[0].max_stops = Some(1);
     p.vehicle_types[0].max_distance = Some(2.5);
-    let route =
-        Route { vehicle_type: 0, vehicle: 0, stops: vec![0, 1], distance: 3.0, duration: 0.0 };
+    let route = Route {
+        vehicle_type: 0,
+        vehicle: 0,
+        stops: vec![0, 1],
+        distance: 3.0,
+        duration: 0.0,
+        breaks: Vec::new(),
+    };
     let s = Solution {
         routes: vec![route],
         unserved: vec![],
@@ -478,4 +485,62 @@ fn r13_the_checker_reports_skills_limits_and_missed_windows() {
     p.stops[0].extra_windows.clear();
     let v = routing::check(&p, &s).violations;
     assert!(v.iter().any(|x| matches!(x, V::TimeWindow { stop: 0, .. })), "{v:?}");
+}
+
+/// Issue 13: driver breaks on Solomon C101 (horizon 0-1236): every van takes a 60-unit
+/// break starting between 300 and 500, each route states it and passes the checker, and
+/// the routes last longer by at least the break where it cannot be spent waiting.
+#[test]
+fn r13_every_van_takes_its_break_on_c101() {
+    let plain = solomon::read(&bench_file("C101.txt")).unwrap();
+    let mut p = plain.clone();
+    let lunch = routing::Break::new("lunch", TimeWindow { start: 300.0, end: 500.0 }, 60.0);
+    p.vehicle_types[0].breaks = vec![lunch];
+    let s = solve_iters(&p, 3_000, 1);
+    let report = routing::check(&p, &s);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert!(s.unserved.is_empty(), "{:?}", s.unserved);
+    for r in &s.routes {
+        assert_eq!(r.breaks.len(), 1, "{r:?}");
+        let b = r.breaks[0];
+        assert!((300.0..=500.0).contains(&b.start), "{b:?}");
+        // Never during a service: the stop before it is done, the one after not begun.
+        let visits = r.schedule(&p);
+        if b.after > 0 {
+            assert!(visits[b.after - 1].departure <= b.start + 1e-9, "{b:?} {visits:?}");
+        }
+        if let Some(next) = visits.get(b.after) {
+            assert!(next.start >= b.start + 60.0 - 1e-9, "{b:?} {next:?}");
+        }
+    }
+    // The same plan without the breaks is shorter or equal route by route.
+    let mut bare = s.clone();
+    bare.routes.iter_mut().for_each(|r| r.breaks.clear());
+    let unbroken = routing::check(&plain, &bare);
+    assert!(unbroken.is_ok(), "{:?}", unbroken.violations);
+    // Breaks JSON in, breaks JSON out; a break that cannot fit the shift is coded E1016.
+    let text = r#"{
+      "locations": {"coordinates": [[0,0],[0,10],[10,0]]},
+      "depots": [{"id": "D", "location": 0}],
+      "vehicles": [{"id": "van", "capacity": [10], "start_depot": "D",
+        "shift": {"start": 0, "end": 100},
+        "breaks": [{"id": "lunch", "windows": [{"start": 12, "end": 15}], "duration": 5}]}],
+      "stops": [{"id": "a", "location": 1, "demand": [1], "service_time": 2},
+                {"id": "b", "location": 2, "demand": [1], "service_time": 2}]
+    }"#;
+    let p = json::parse(text).unwrap().problem;
+    let s = solve_iters(&p, 500, 1);
+    assert!(routing::check(&p, &s).is_ok());
+    let out = serde_json::to_value(json::to_json(&p, &s)).unwrap();
+    let b = &out["routes"][0]["breaks"][0];
+    assert_eq!(
+        (b["id"].as_str(), b["after"].as_u64(), b["duration"].as_f64()),
+        (Some("lunch"), Some(1), Some(5.0)),
+        "{out}"
+    );
+    // 10 out, 2 serving, the break (12-17) on the 14.14 to the next, 2 serving, 10 back.
+    assert!((out["routes"][0]["duration"].as_f64().unwrap() - 43.142).abs() < 1e-3, "{out}");
+    let clash = text.replace("\"end\": 100", "\"end\": 16");
+    let err = json::parse(&clash).unwrap_err().to_string();
+    assert!(err.contains("E1016") && err.contains("vehicles[0].breaks"), "{err}");
 }

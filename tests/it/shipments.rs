@@ -151,6 +151,7 @@ fn r13_the_best_known_lc101_passes_the_checker_and_broken_pairs_do_not() {
                 stops,
                 distance: 0.0,
                 duration: 0.0,
+                breaks: Vec::new(),
             })
             .collect(),
         unserved: Vec::new(),

@@ -69,7 +69,14 @@ fn assert_checker_accepts(input: &Value, answer: &Value) {
             .map(|s| stop(s["type"].as_str().unwrap(), s["id"].as_u64().unwrap()))
             .collect();
         stops.iter().for_each(|&s| served[s] = true);
-        routes.push(Route { vehicle_type, vehicle: 0, stops, distance: 0.0, duration: 0.0 });
+        routes.push(Route {
+            vehicle_type,
+            vehicle: 0,
+            stops,
+            distance: 0.0,
+            duration: 0.0,
+            breaks: Vec::new(),
+        });
     }
     let unserved = (0..served.len())
         .filter(|&s| !served[s])
