@@ -159,5 +159,5 @@ fn r13_route_format_vroom_answers_in_vroom_s_shape() {
         "vroom",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("vehicles[1].breaks"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("jobs[1].pickup"), "{}", stderr(&o));
 }

@@ -7,10 +7,14 @@
 //! VROOM, which moves service times to trade lateness against earliness, a vehicle leaves
 //! at its shift start (later only by its wait at the first task) and serves every task as
 //! early as its windows allow, so lateness is reported as `delay` and `lead_time` never
-//! arises.
+//! arises. A `break` step is taken where it is given (after the tasks before it), as early
+//! as its windows allow once the vehicle is free; a break of the vehicle with no step is
+//! reported missing, one whose windows have closed by then late.
 
 use super::map::Mapped;
+use crate::routing::breaks::BreakVisit;
 use crate::routing::check::{CheckReport, CheckViolation, check};
+use crate::routing::model::Problem;
 use crate::routing::solution::{Route, Solution, SolveStats, Unserved, UnservedReason};
 
 /// The given routes of `m` as a solution, and the checker's report on them (without the
@@ -20,7 +24,8 @@ pub fn evaluate(m: &Mapped) -> (Solution, CheckReport) {
     let mut on_route = vec![false; p.stops.len()];
     let mut routes = Vec::new();
     for (vehicle_type, given) in m.given.iter().enumerate() {
-        let Some(stops) = given.as_ref().filter(|s| !s.is_empty()) else { continue };
+        let Some(given) = given.as_ref().filter(|g| !g.stops.is_empty()) else { continue };
+        let stops = &given.stops;
         for &s in stops {
             if let Some(x) = on_route.get_mut(s) {
                 *x = true;
@@ -34,6 +39,7 @@ pub fn evaluate(m: &Mapped) -> (Solution, CheckReport) {
             duration: 0.0,
             breaks: Vec::new(),
         };
+        route.breaks = stated_breaks(p, &route, &given.breaks);
         (route.distance, route.duration) = measure(m, &route);
         routes.push(route);
     }
@@ -72,7 +78,34 @@ fn measure(m: &Mapped, r: &Route) -> (f64, f64) {
     }
     let end = p.depots[vt.end_depot].location;
     distance += p.locations.distance(at, end);
-    let back =
-        visits.last().map_or(vt.shift.start, |v| v.departure) + p.locations.duration(at, end);
+    let free = visits.last().map_or(vt.shift.start, |v| v.departure);
+    let travel = p.locations.duration(at, end);
+    let back = crate::routing::solution::through_leg(vt, &r.breaks, r.stops.len(), free, travel);
     (distance, back - vt.shift.start)
+}
+
+/// The given `(break, tasks before it)` steps of route `r` as placed breaks: each starts
+/// as early as its windows allow once the vehicle is free on its leg (on the road or
+/// waiting), or when it is free if its windows have closed (the checker then reports it).
+fn stated_breaks(p: &Problem, r: &Route, given: &[(usize, usize)]) -> Vec<BreakVisit> {
+    let Some(vt) = p.vehicle_types.get(r.vehicle_type) else { return Vec::new() };
+    let mut out: Vec<BreakVisit> = Vec::with_capacity(given.len());
+    for &(index, after) in given {
+        let Some(spec) = vt.breaks.get(index) else { continue };
+        // Where the vehicle is free on that leg: after the service before it and the
+        // breaks already stated there (the schedule of what is stated so far).
+        let so_far = Route { breaks: out.clone(), ..r.clone() };
+        let visits = so_far.schedule(p);
+        let mut free = match after.checked_sub(1) {
+            None => vt.shift.start,
+            Some(k) => visits.get(k).map_or(vt.shift.start, |v| v.departure),
+        };
+        for b in out.iter().filter(|b| b.after == after) {
+            let length = vt.breaks.get(b.index).map_or(0.0, |x| x.duration);
+            free = free.max(b.start + length);
+        }
+        let start = spec.start_after(free).unwrap_or(free);
+        out.push(BreakVisit { index, after, start });
+    }
+    out
 }

@@ -179,10 +179,9 @@ pub struct VroomVehicle {
     #[serde(default)]
     #[schema(value_type = Option<Vec<u64>>)]
     pub time_window: Option<[u64; 2]>,
-    /// Refused until driver breaks are in the model.
+    /// Driver breaks, taken in this order between tasks (or while waiting).
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    pub breaks: Option<serde_json::Value>,
+    pub breaks: Option<Vec<VroomBreak>>,
     /// Travel time scale (no unit): only 1 is accepted.
     #[serde(default)]
     pub speed_factor: Option<f64>,
@@ -198,6 +197,29 @@ pub struct VroomVehicle {
     /// The route to evaluate in plan mode (`check=true`); refused when solving.
     #[serde(default)]
     pub steps: Option<Vec<VroomVehicleStep>>,
+}
+
+/// A driver break of a vehicle.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VroomBreak {
+    /// Its id (no unit), unique within the vehicle.
+    pub id: u64,
+    /// `[start, end]` pairs in seconds: the break starts inside one of them (default: any
+    /// time).
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<Vec<u64>>>)]
+    pub time_windows: Option<Vec<[u64; 2]>>,
+    /// How long it lasts, in seconds (default 0).
+    #[serde(default)]
+    pub service: u64,
+    /// Echoed in the answer.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Refused: a most load on board during the break is not modelled.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub max_load: Option<serde_json::Value>,
 }
 
 /// A vehicle's costs (VROOM's integers, in the caller's currency).
@@ -230,7 +252,7 @@ pub enum VroomStepType {
     Pickup,
     /// A shipment's delivery.
     Delivery,
-    /// A driver break (refused until breaks are in the model).
+    /// A driver break (its `id` names one of the vehicle's breaks).
     Break,
     /// The vehicle's end.
     End,

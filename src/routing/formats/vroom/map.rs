@@ -21,12 +21,13 @@
 //!   `durations` (and `distances`: zeros without them, so no distance is reported); without,
 //!   every place is `[lon, lat]`, resolved by the caller (the service's road graph).
 
-use super::input::{VroomInput, VroomStepType};
+use super::input::{VroomBreak, VroomInput, VroomStepType};
 use super::places::{self, keep_penalty, key, point_index};
 use super::{INVALID, Mode, UNSUPPORTED, issue, refuse};
 
 use crate::ids::SkillId;
 use crate::issue::{Issue, Location};
+use crate::routing::breaks::Break;
 use crate::routing::error::RoutingError;
 use crate::routing::model::{
     Depot, Locations, MAX_QUANTITY, Objective, Problem, Shipment, Stop, TimeWindow, VehicleType,
@@ -95,6 +96,17 @@ pub struct VehicleInfo {
     pub per_km: u64,
     /// VROOM's fixed cost (currency).
     pub fixed: u64,
+    /// Its breaks' VROOM ids and descriptions, in the model's order.
+    pub breaks: Vec<(u64, Option<String>)>,
+}
+
+/// A route given in plan mode.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Given {
+    /// Stop indices in the given order.
+    pub stops: Vec<usize>,
+    /// `(break index, tasks before it)` for each `break` step, in the given order.
+    pub breaks: Vec<(usize, usize)>,
 }
 
 /// A VROOM problem mapped onto the model, with what is needed to answer in VROOM's terms.
@@ -109,7 +121,7 @@ pub struct Mapped {
     /// Whether distances are real (a `distances` matrix or roads): VROOM then reports them.
     pub distances: bool,
     /// In [`Mode::Check`], each vehicle's given route as stop indices (`None`: no steps).
-    pub given: Vec<Option<Vec<usize>>>,
+    pub given: Vec<Option<Given>>,
 }
 
 /// Maps `input` onto the model. Without `matrices`, `resolved` must hold the locations of
@@ -319,7 +331,7 @@ pub fn map(
             skills: skills(&x.skills),
             max_stops: x.max_tasks,
             max_distance: x.max_distance.map(|d| d as f64),
-            breaks: Vec::new(),
+            breaks: breaks(x.breaks.as_deref().unwrap_or_default(), &path, &mut v),
         });
         vehicles.push(VehicleInfo {
             id: x.id,
@@ -329,6 +341,7 @@ pub fn map(
             per_hour,
             per_km: costs.per_km,
             fixed: costs.fixed,
+            breaks: x.breaks.iter().flatten().map(|b| (b.id, b.description.clone())).collect(),
         });
     }
     let given = given_routes(input, mode, &seen, &mut v);
@@ -409,6 +422,23 @@ fn windows(given: Option<&[[u64; 2]]>, path: &str, v: &mut Vec<Issue>) -> Vec<Ti
     merged.into_iter().map(|[a, b]| TimeWindow { start: a as f64, end: b as f64 }).collect()
 }
 
+/// A vehicle's breaks in the model: windows as a job's (any time when none is given), the
+/// `service` as the duration.
+fn breaks(given: &[VroomBreak], path: &str, v: &mut Vec<Issue>) -> Vec<Break> {
+    given
+        .iter()
+        .enumerate()
+        .map(|(k, b)| {
+            let at = format!("{path}.breaks[{k}].time_windows");
+            let mut windows = windows(b.time_windows.as_deref(), &at, v);
+            if windows.is_empty() {
+                windows.push(TimeWindow::ALWAYS);
+            }
+            Break { id: format!("break-{}", b.id).into(), windows, duration: b.service as f64 }
+        })
+        .collect()
+}
+
 fn skills(given: &[u32]) -> Vec<SkillId> {
     given.iter().map(|k| SkillId(k.to_string())).collect()
 }
@@ -437,7 +467,7 @@ fn given_routes(
     mode: Mode,
     tasks: &HashMap<(TaskKind, u64), usize>,
     v: &mut Vec<Issue>,
-) -> Vec<Option<Vec<usize>>> {
+) -> Vec<Option<Given>> {
     if mode == Mode::Solve {
         return vec![None; input.vehicles.len()];
     }
@@ -448,7 +478,7 @@ fn given_routes(
             out.push(None);
             continue;
         };
-        let mut route = Vec::new();
+        let mut route = Given::default();
         for (k, s) in steps.iter().enumerate() {
             let path = format!("vehicles[{i}].steps[{k}]");
             let kind = match s.step_type {
@@ -462,8 +492,18 @@ fn given_routes(
                     ));
                     continue;
                 }
-                // Refused in `refuse`.
-                VroomStepType::Break => continue,
+                VroomStepType::Break => {
+                    let ids = x.breaks.iter().flatten().map(|b| Some(b.id));
+                    match ids.clone().position(|b| b == s.id) {
+                        Some(b) => route.breaks.push((b, route.stops.len())),
+                        None => v.push(issue(
+                            INVALID,
+                            format!("{path}.id"),
+                            "a break step needs the id of one of the vehicle's breaks",
+                        )),
+                    }
+                    continue;
+                }
                 VroomStepType::Job => TaskKind::Job,
                 VroomStepType::Pickup => TaskKind::Pickup,
                 VroomStepType::Delivery => TaskKind::Delivery,
@@ -485,7 +525,7 @@ fn given_routes(
                 v.push(issue(INVALID, format!("{path}.id"), &cause));
                 continue;
             }
-            route.push(stop);
+            route.stops.push(stop);
         }
         out.push(Some(route));
     }

@@ -3,10 +3,10 @@
 //!
 //! - [`input`]: VROOM's input as serde types; unknown keys are refused with their path.
 //! - [`refuse`]: the keys VROOM documents that are not honoured (yet), each a 422 naming
-//!   it (breaks among them, in one marked place until the model has them).
+//!   it.
 //! - [`map`]: the mapping onto [`crate::routing::Problem`]: jobs are stops (deliveries
 //!   from the start), shipments the model's shipments, each vehicle a vehicle type of
-//!   count 1, matrices or road-graph coordinates the locations.
+//!   count 1 with its breaks, matrices or road-graph coordinates the locations.
 //!   `places` says where the places are (matrices, or coordinates on roads).
 //! - [`output`]: VROOM's answer (`code`, `summary`, `unassigned`, `routes` with their
 //!   `steps`) from a solution and the independent checker's report on it, in integer

@@ -114,7 +114,7 @@ pub struct VroomRoute {
 /// One step of a route.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VroomStep {
-    /// `start`, `job`, `pickup`, `delivery` or `end`.
+    /// `start`, `job`, `pickup`, `delivery`, `break` or `end`.
     #[serde(rename = "type")]
     pub step_type: String,
     /// Arrival time in seconds (on the clock of the time windows; the start step: departure).
@@ -152,7 +152,8 @@ pub struct VroomStep {
 /// A broken constraint, in VROOM's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VroomViolation {
-    /// `delay`, `load`, `skills`, `precedence`, `max_tasks`, `max_distance`, or
+    /// `delay`, `lead_time`, `load`, `skills`, `precedence`, `max_tasks`, `max_distance`,
+    /// `missing_break`, or
     /// stockroute's own `unreachable` (no path between two places).
     pub cause: String,
     /// Lateness in seconds, for `delay`.
@@ -232,6 +233,22 @@ fn violations(
             CheckViolation::Unreachable { route } => {
                 mark(*route, None, cause("unreachable", None));
             }
+            CheckViolation::BreakMissing { route, .. } => {
+                mark(*route, None, cause("missing_break", None));
+            }
+            CheckViolation::BreakTime { route, index, start } => {
+                let spec = s
+                    .routes
+                    .get(*route)
+                    .and_then(|r| m.problem.vehicle_types.get(r.vehicle_type))
+                    .and_then(|vt| vt.breaks.get(*index));
+                let last = spec.and_then(|b| b.windows.last()).map_or(f64::INFINITY, |w| w.end);
+                let v = match *start > last {
+                    true => cause("delay", Some(start - last)),
+                    false => cause("lead_time", None),
+                };
+                mark(*route, None, v);
+            }
             CheckViolation::ShipmentOrder { shipment, .. }
             | CheckViolation::ShipmentSplit { shipment } => {
                 let Some(sh) = m.problem.shipments.get(*shipment) else { continue };
@@ -290,7 +307,11 @@ pub fn answer(m: &Mapped, s: &Solution, report: &CheckReport, times: VroomTimes)
             continue;
         };
         let visits = r.schedule(p);
-        let delay = visits.first().map_or(0.0, |f| (f.start - f.arrival).max(0.0));
+        // Leaving later to skip the wait at the first task would move a break on that leg.
+        let delay = match r.breaks.iter().any(|b| b.after == 0) {
+            true => 0.0,
+            false => visits.first().map_or(0.0, |f| (f.start - f.arrival).max(0.0)),
+        };
         let depart = vt.shift.start + delay;
         let mut load = vec![0i64; dims];
         for t in r.stops.iter().filter_map(|&i| m.tasks.get(i)).filter(|t| t.kind == TaskKind::Job)
@@ -323,9 +344,39 @@ pub fn answer(m: &Mapped, s: &Solution, report: &CheckReport, times: VroomTimes)
             distance: distance(0.0),
         });
         let mut leave = depart;
+        let break_step = |leg: usize, free: f64, leg_travel: f64, travel: f64, load: &[i64]| {
+            let (mut now, mut left, mut driven) = (free, leg_travel, 0.0);
+            let mut out = Vec::new();
+            for b in r.breaks.iter().filter(|b| b.after == leg) {
+                let Some(spec) = vt.breaks.get(b.index) else { continue };
+                let start = b.start.max(now);
+                let part = left.min(start - now);
+                (left, driven) = (left - part, driven + part);
+                now = start + spec.duration;
+                let (id, description) = info.breaks.get(b.index).cloned().unzip();
+                out.push(VroomStep {
+                    step_type: "break".into(),
+                    arrival: int(b.start),
+                    duration: int(travel + driven),
+                    setup: 0,
+                    service: int(spec.duration),
+                    waiting_time: 0,
+                    violations: Vec::new(),
+                    description: description.flatten(),
+                    location: None,
+                    location_index: None,
+                    id,
+                    load: with_load.then(|| load.to_vec()),
+                    distance: None,
+                });
+            }
+            out
+        };
         for (k, (&i, visit)) in r.stops.iter().zip(&visits).enumerate() {
             let (Some(stop), Some(task)) = (p.stops.get(i), m.tasks.get(i)) else { continue };
-            travel += p.locations.duration(at, stop.location);
+            let leg_travel = p.locations.duration(at, stop.location);
+            steps.extend(break_step(k, leave, leg_travel, travel, &load));
+            travel += leg_travel;
             dist += p.locations.distance(at, stop.location);
             at = stop.location;
             // Leaving `delay` later moves the first arrival, and nothing after it.
@@ -360,12 +411,16 @@ pub fn answer(m: &Mapped, s: &Solution, report: &CheckReport, times: VroomTimes)
             });
         }
         let end = p.depots.get(vt.end_depot).map_or(0, |d| d.location);
-        travel += p.locations.duration(at, end);
+        let leg_travel = p.locations.duration(at, end);
+        steps.extend(break_step(r.stops.len(), leave, leg_travel, travel, &load));
+        let back =
+            crate::routing::solution::through_leg(vt, &r.breaks, r.stops.len(), leave, leg_travel);
+        travel += leg_travel;
         dist += p.locations.distance(at, end);
         let last = step_marks.len() - 1;
         steps.push(VroomStep {
             step_type: "end".into(),
-            arrival: int(leave + p.locations.duration(at, end)),
+            arrival: int(back),
             duration: int(travel),
             setup: 0,
             service: 0,
@@ -378,6 +433,7 @@ pub fn answer(m: &Mapped, s: &Solution, report: &CheckReport, times: VroomTimes)
             load: with_load.then(|| load.clone()),
             distance: distance(dist),
         });
+        service += steps.iter().filter(|x| x.step_type == "break").map(|x| x.service).sum::<i64>();
         let metres = if m.distances { dist } else { 0.0 };
         let cost = info.fixed as f64
             + info.per_hour as f64 * travel / 3600.0

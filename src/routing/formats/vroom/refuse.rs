@@ -1,8 +1,8 @@
 //! The keys VROOM documents that stockroute does not honour (yet), each refused by its
 //! JSON path with why: the one place to look for what the VROOM format lacks here, and
-//! the one place to change when the model grows (breaks first: see [`breaks`]).
+//! the one place to change when the model grows.
 
-use super::input::{VroomInput, VroomStepType};
+use super::input::VroomInput;
 use super::{Mode, UNSUPPORTED, issue};
 use crate::issue::Issue;
 
@@ -62,7 +62,14 @@ pub(super) fn unsupported(input: &VroomInput, mode: Mode) -> Vec<Issue> {
     }
     for (i, x) in input.vehicles.iter().enumerate() {
         let f = |k: &str| format!("vehicles[{i}].{k}");
-        breaks(x.breaks.is_some(), f("breaks"), &mut no);
+        for (k, b) in x.breaks.iter().flatten().enumerate() {
+            if b.max_load.is_some() {
+                no(
+                    f(&format!("breaks[{k}].max_load")),
+                    "a most load during a break is not modelled",
+                );
+            }
+        }
         if x.start.is_none() && x.start_index.is_none() {
             no(f("start"), "a route without a start is not supported yet: give `start`");
         }
@@ -97,9 +104,6 @@ pub(super) fn unsupported(input: &VroomInput, mode: Mode) -> Vec<Issue> {
             (Mode::Check, Some(steps)) => {
                 for (k, s) in steps.iter().enumerate() {
                     let g = |key: &str| format!("vehicles[{i}].steps[{k}].{key}");
-                    if s.step_type == VroomStepType::Break {
-                        breaks(true, g("type"), &mut no);
-                    }
                     for (key, given) in [
                         ("service_at", s.service_at),
                         ("service_after", s.service_after),
@@ -115,12 +119,4 @@ pub(super) fn unsupported(input: &VroomInput, mode: Mode) -> Vec<Issue> {
         }
     }
     v
-}
-
-/// BREAKS: driver breaks are being added to the routing model on another branch; until
-/// they are wired here, a vehicle's `breaks` (and a `break` step) are refused by name.
-fn breaks(given: bool, path: String, no: &mut impl FnMut(String, &str)) {
-    if given {
-        no(path, "driver breaks are not supported yet");
-    }
 }

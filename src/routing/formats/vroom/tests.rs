@@ -100,7 +100,7 @@ fn every_refused_key_is_named_by_its_path_at_once() {
     let refused = json!({
         "matrix": [[0]],
         "vehicles": [{
-            "id": 1, "start_index": 0, "breaks": [{"id": 1, "service": 300}],
+            "id": 1, "start_index": 0, "breaks": [{"id": 1, "service": 300, "max_load": [1]}],
             "speed_factor": 1.5, "max_travel_time": 3600, "costs": {"per_task_hour": 10},
             "steps": [{"type": "start"}]
         }, {"id": 2, "end_index": 0, "profile": "bike"}],
@@ -129,7 +129,7 @@ fn every_refused_key_is_named_by_its_path_at_once() {
         "shipments[0].pickup.setup",
         "shipments[0].pickup.service_per_type",
         "shipments[0].delivery.setup_per_type",
-        "vehicles[0].breaks",
+        "vehicles[0].breaks[0].max_load",
         "vehicles[0].end",
         "vehicles[0].speed_factor",
         "vehicles[0].max_travel_time",
@@ -141,9 +141,9 @@ fn every_refused_key_is_named_by_its_path_at_once() {
         assert!(unsupported.contains(&path), "{path} not refused: {found:?}");
     }
     assert_eq!(unsupported.len(), 19, "{found:?}");
-    // Plan mode reads `steps`, and refuses a break step and hard service times in them.
+    // Plan mode reads `steps` (break steps included), and refuses hard service times in them.
     let plan = json!({
-        "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "steps": [
+        "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "breaks": [{"id": 1}], "steps": [
             {"type": "start", "service_after": 5}, {"type": "break", "id": 1},
             {"type": "job", "id": 1, "service_at": 9, "service_before": 10}, {"type": "end"}
         ]}],
@@ -153,7 +153,6 @@ fn every_refused_key_is_named_by_its_path_at_once() {
     let found = paths(map(&input(plan), Mode::Check, None).unwrap_err());
     let expected = [
         "vehicles[0].steps[0].service_after",
-        "vehicles[0].steps[1].type",
         "vehicles[0].steps[2].service_at",
         "vehicles[0].steps[2].service_before",
     ];
@@ -405,4 +404,62 @@ fn plan_mode_reports_skills_precedence_max_tasks_and_unassigned() {
             "vehicles[0].steps[4].type"
         ]
     );
+}
+
+#[test]
+fn r13_breaks_are_taken_and_answered_as_break_steps() {
+    // Jobs 100 s apart on a line, 10 s of service each; a 300 s break between 150 and 250.
+    let (m, out, ok) = solve(json!({
+        "vehicles": [{"id": 7, "start_index": 0, "end_index": 0, "time_window": [0, 100000],
+                      "breaks": [{"id": 3, "time_windows": [[150, 250]], "service": 300,
+                                  "description": "lunch"}]}],
+        "jobs": [{"id": 1, "location_index": 1, "service": 10},
+                 {"id": 2, "location_index": 2, "service": 10}],
+        "matrices": matrices(3)
+    }));
+    assert!(ok, "{:?}", out.summary.violations);
+    assert_eq!(m.problem.vehicle_types[0].breaks.len(), 1);
+    let s = &out.routes[0].steps;
+    let kinds: Vec<&str> = s.iter().map(|x| x.step_type.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "break").count(), 1, "{kinds:?}");
+    let b = s.iter().find(|x| x.step_type == "break").unwrap();
+    assert_eq!((b.id, b.service, b.description.as_deref()), (Some(3), 300, Some("lunch")));
+    assert!((150..=250).contains(&b.arrival), "{b:?}");
+    // Travel 400 s, service 20 s, the break 300 s: back at 720 whatever its leg.
+    assert_eq!((s.last().unwrap().arrival, out.routes[0].duration), (720, 400));
+    assert_eq!(out.routes[0].service, 320);
+    for w in s.windows(2) {
+        assert!(w[1].arrival >= w[0].arrival + w[0].service + w[0].waiting_time, "{s:?}");
+    }
+}
+
+#[test]
+fn r13_plan_mode_places_break_steps_and_reports_a_missing_or_late_one() {
+    let problem = |steps: serde_json::Value| {
+        json!({
+            "vehicles": [{"id": 1, "start_index": 0, "end_index": 0,
+                          "breaks": [{"id": 9, "time_windows": [[0, 150]], "service": 60}],
+                          "steps": steps}],
+            "jobs": [{"id": 1, "location_index": 1, "service": 10},
+                     {"id": 2, "location_index": 2, "service": 10}],
+            "matrices": matrices(3)
+        })
+    };
+    let on_time = plan(problem(json!([{"type": "start"}, {"type": "job", "id": 1},
+        {"type": "break", "id": 9}, {"type": "job", "id": 2}, {"type": "end"}])));
+    assert!(on_time.summary.violations.is_empty(), "{:?}", on_time.summary.violations);
+    let arrivals: Vec<i64> = on_time.routes[0].steps.iter().map(|s| s.arrival).collect();
+    // The break starts when job 1 is done (110) and is taken on the road to job 2.
+    assert_eq!(arrivals, [0, 100, 110, 270, 480]);
+    let missing = plan(problem(json!([{"type": "job", "id": 1}, {"type": "job", "id": 2}])));
+    let causes: Vec<&str> = missing.summary.violations.iter().map(|v| v.cause.as_str()).collect();
+    assert_eq!(causes, ["missing_break"]);
+    let late = plan(problem(json!([{"type": "job", "id": 1}, {"type": "job", "id": 2},
+        {"type": "break", "id": 9}])));
+    assert_eq!(
+        late.summary.violations,
+        [VroomViolation { cause: "delay".into(), duration: Some(70) }]
+    );
+    let unknown = map(&input(problem(json!([{"type": "break", "id": 4}]))), Mode::Check, None);
+    assert_eq!(paths(unknown.unwrap_err())[0].1, "vehicles[0].steps[0].id");
 }
