@@ -337,12 +337,13 @@ def check_errors(page, problem, c, timeout_ms):
              f"Error {response.status}: {error['code']}")
 
 
-def check_timeline(page, c, what, stops, windows, route=None):
+def check_timeline(page, c, what, stops, windows, route=None, breaks=()):
     """The selected route's timeline against the JSON: one row per stop in visit order, its
     service (start to departure), its wait (arrival to start, when it waits), its window
     (when it has one) and its arrival tick, each at the svg's own scale; a plan's route also
     its row from leaving the station to coming back. `stops`: `(id, arrival, start,
-    departure)`; `windows`: `(start, end)` or None per stop; `route`: `(start, end)`."""
+    departure)`; `windows`: `(start, end)` or None per stop; `route`: `(start, end)`;
+    `breaks`: `(start, end)` per driver break, drawn on a row of their own."""
     svg = page.locator("#timeline svg.timeline")
     expect(svg).to_have_count(1)
     t0 = float(svg.get_attribute("data-t0-s"))
@@ -379,6 +380,11 @@ def check_timeline(page, c, what, stops, windows, route=None):
                left + (arrival - t0) * scale)
     if route is not None:
         bar(page.locator("#timeline rect.tl-route"), f"{what}: on the road", *route)
+    drawn = page.locator("#timeline g.tl-breaks rect.tl-break")
+    c.eq(f"{what}: one bar per driver break", drawn.count(), len(breaks))
+    for k, (start, end) in enumerate(breaks):
+        if k < drawn.count():
+            bar(drawn.nth(k), f"{what}: break {k + 1}", start, end)
 
 
 def check_routes_timeline(page, answer, problem, c):
@@ -416,7 +422,9 @@ def check_plan_view(page, base, job, c, timeout_ms):
     r = routes[i]
     check_timeline(page, c, f"plan route {i}",
                    [(v["order"], v["arrival_s"], v["start_s"], v["departure_s"]) for v in r["stops"]],
-                   [window.get(v["order"]) for v in r["stops"]], (r["start_s"], r["end_s"]))
+                   [window.get(v["order"]) for v in r["stops"]], (r["start_s"], r["end_s"]),
+                   [(b["start_s"], b["end_s"]) for b in r.get("breaks", [])])
+    c.eq("plan: the Monaco drivers take their lunch break", len(r.get("breaks", [])), 1)
     c.eq("plan: some stop of the timeline has a window",
          any(window.get(v["order"]) for v in r["stops"]), True)
 

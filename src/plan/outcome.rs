@@ -5,7 +5,7 @@
 //! same files. It holds no wall-clock time or duration: the same inputs and seed give the
 //! same outcome, byte for byte once serialised.
 
-use crate::ids::{CentreId, OrderId, RunId, SkuId, StationId, VehicleTypeId, ZoneId};
+use crate::ids::{BreakId, CentreId, OrderId, RunId, SkuId, StationId, VehicleTypeId, ZoneId};
 use crate::placement::PlacementReport;
 use crate::routing::UnservedReason;
 use crate::routing::from_scenario::{OffRoadStation, UnroutedReason};
@@ -230,6 +230,22 @@ pub struct PlannedRoute {
     pub cost: f64,
     /// Road polyline, `[lon, lat]` degrees, station to station.
     pub path: Vec<[f64; 2]>,
+    /// Driver breaks taken, in order (absent for a vehicle type without breaks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<PlannedBreak>,
+}
+
+/// A driver break on a route.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedBreak {
+    /// The break's id in the scenario's fleet.
+    pub id: BreakId,
+    /// Stops delivered before it (0: on the way to the first).
+    pub after: usize,
+    /// Starts, seconds since midnight.
+    pub start_s: f64,
+    /// Ends, seconds since midnight.
+    pub end_s: f64,
 }
 
 /// A stop on a route.

@@ -3,14 +3,14 @@
 //! the roads.
 
 use super::outcome::{
-    PlannedRoute, RoutingSummary, StationRoutes, UnservedCause, UnservedOrder, Visit,
+    PlannedBreak, PlannedRoute, RoutingSummary, StationRoutes, UnservedCause, UnservedOrder, Visit,
 };
 use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
 use crate::roads::geometry::route_line;
 use crate::roads::graph::RoadGraph;
 use crate::routing::from_scenario::{DayOptions, StationProblem, UnroutedOrder, UnroutedReason};
-use crate::routing::{self, Problem, Route, Solution, SolverConfig};
+use crate::routing::{self, BreakVisit, Problem, Route, Solution, SolverConfig};
 use crate::scenario::Scenario;
 
 /// Routes every selected station of the scenario's delivery day.
@@ -106,15 +106,12 @@ fn planned_route(
     let p: &Problem = &sp.problem;
     let vt = &p.vehicle_types[r.vehicle_type];
     let depot = p.depots[vt.start_depot].location;
-    let (mut at, mut now) = (depot, vt.shift.start);
+    let schedule = r.schedule(p);
     let mut stops = Vec::with_capacity(r.stops.len());
     let (mut weight_kg, mut volume_m3) = (0.0, 0.0);
-    for &s in &r.stops {
+    for (&s, visit) in r.stops.iter().zip(&schedule) {
         let stop = &p.stops[s];
-        let arrival_s = now + p.locations.duration(at, stop.location);
-        let start_s = arrival_s.max(stop.time_window.start);
-        now = start_s + stop.service_time;
-        at = stop.location;
+        let (arrival_s, start_s, now) = (visit.arrival, visit.start, visit.departure);
         let info = &sp.orders[s];
         let place = &sp.locations[stop.location];
         weight_kg += info.weight_kg;
@@ -131,7 +128,16 @@ fn planned_route(
             volume_m3: info.volume_m3,
         });
     }
-    let end_s = now + p.locations.duration(at, p.depots[vt.end_depot].location);
+    let end_s = vt.shift.start + r.duration;
+    let breaks = r
+        .breaks
+        .iter()
+        .filter_map(|b| {
+            let spec = vt.breaks.get(b.index)?;
+            let (start_s, end_s) = (b.start, b.start + spec.duration);
+            Some(PlannedBreak { id: spec.id.clone(), after: b.after, start_s, end_s })
+        })
+        .collect();
     let share = |used: f64, cap: i64| if cap > 0 { 100.0 * used / cap as f64 } else { 0.0 };
     let load_pct =
         share(weight_kg * 1000.0, vt.capacity[0]).max(share(volume_m3 * 1e6, vt.capacity[1]));
@@ -151,6 +157,7 @@ fn planned_route(
         load_pct,
         cost: vt.fixed_cost + vt.cost_per_distance * r.distance + vt.cost_per_time * r.duration,
         path,
+        breaks,
     })
 }
 
@@ -172,7 +179,16 @@ pub fn solution_of(
         let duration = r.end_s - r.start_s;
         // Outputs number vehicles from 1; the solver indexes them from 0.
         let vehicle = r.vehicle.checked_sub(1)?;
-        out.push(Route { vehicle_type, vehicle, stops, distance, duration, breaks: Vec::new() });
+        let specs = &problem.vehicle_types[vehicle_type].breaks;
+        let breaks = r
+            .breaks
+            .iter()
+            .map(|b| {
+                let index = specs.iter().position(|x| x.id == b.id)?;
+                Some(BreakVisit { index, after: b.after, start: b.start_s })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        out.push(Route { vehicle_type, vehicle, stops, distance, duration, breaks });
     }
     let unserved = unserved
         .iter()

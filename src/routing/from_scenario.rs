@@ -368,6 +368,15 @@ fn vehicle_type(v: &crate::scenario::VehicleType) -> VehicleType {
         fixed_cost: v.fixed_cost,
         cost_per_distance: v.cost_per_km / 1000.0,
         cost_per_time: v.cost_per_hour / 3600.0,
+        breaks: v
+            .breaks
+            .iter()
+            .map(|b| {
+                let (earliest, latest) = (b.earliest.seconds(), b.latest.seconds());
+                let window = TimeWindow { start: f64::from(earliest), end: f64::from(latest) };
+                crate::routing::Break::new(b.id.clone(), window, b.minutes * 60.0)
+            })
+            .collect(),
         ..VehicleType::new(VehicleTypeId::new(v.id.as_str()), 0, Vec::new())
     }
 }
@@ -424,6 +433,7 @@ mod tests {
                 cost_per_km: 0.5,
                 cost_per_hour: 36.0,
                 fixed_cost: 10.0,
+                breaks: Vec::new(),
             }],
         }
     }

@@ -332,9 +332,18 @@ impl Plan {
         routes + self.unassigned.iter().map(|&s| c.penalty[s as usize]).sum::<f64>()
     }
 
-    /// Cost of inserting `stop` at `pos` of tour `t` if feasible. O(1).
+    /// Cost of inserting `stop` at `pos` of tour `t` if feasible and below `bound` (the best
+    /// the caller has; `INFINITY` for any). O(1); for a vehicle type with breaks O(len x
+    /// breaks^2), paid only where the break-free cost is below `bound`.
     #[inline]
-    pub fn insertion(&self, c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<f64> {
+    pub fn insertion(
+        &self,
+        c: &Compiled,
+        t: &Tour,
+        stop: u32,
+        pos: usize,
+        bound: f64,
+    ) -> Option<f64> {
         let u = c.loc[stop as usize];
         let (a, b) = (t.locs[pos], t.locs[pos + 1]);
         let ((da, ta), (db, tb)) = (c.dt(a, u), c.dt(u, b));
@@ -357,7 +366,11 @@ impl Plan {
         let mut delta = k.per_dist * dd as f64;
         if !k.breaks.is_empty() {
             // The break-free checks above are necessary; this one decides, with the exact
-            // change of the return time.
+            // change of the return time, where the break-free cost leaves a chance.
+            let dt = i64::from(ta) + i64::from(tb) - i64::from(c.t(a, b)) + c.service[s];
+            if delta + k.per_time * dt as f64 >= bound {
+                return None;
+            }
             let (before, after) = t.stops.split_at(pos);
             let all = before.iter().copied().chain([stop]).chain(after.iter().copied());
             let back = earliest_return(c, t.kind, all)?;
@@ -640,7 +653,7 @@ mod tests {
                 }
             };
             for pos in 0..=stops.len() {
-                let quick = plan.insertion(&c, &tour, u, pos);
+                let quick = plan.insertion(&c, &tour, u, pos, f64::INFINITY);
                 let mut longer = stops.clone();
                 longer.insert(pos, u);
                 let full = Tour::new(0, longer, &c);

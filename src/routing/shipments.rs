@@ -69,7 +69,8 @@ pub(crate) fn best_single(
         if blink() {
             continue;
         }
-        if let Some(delta) = plan.insertion(c, t, stop, pos)
+        let bound = best.map_or(f64::INFINITY, |b| b.delta);
+        if let Some(delta) = plan.insertion(c, t, stop, pos, bound)
             && best.is_none_or(|b| delta < b.delta)
         {
             best = Some(Place { p: pos as u32, q: pos as u32, delta });

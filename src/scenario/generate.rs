@@ -274,6 +274,7 @@ fn network(
                 cost_per_km: 0.32,
                 cost_per_hour: 26.0,
                 fixed_cost: 45.0,
+                breaks: Vec::new(),
             }];
             if rng.random_bool(0.5) {
                 vehicle_types.push(VehicleType {
@@ -286,6 +287,7 @@ fn network(
                     cost_per_km: 0.05,
                     cost_per_hour: 22.0,
                     fixed_cost: 10.0,
+                    breaks: Vec::new(),
                 });
             }
             Station {

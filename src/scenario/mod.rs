@@ -56,8 +56,8 @@ pub use generate::{GenerateOptions, Generated, generate};
 pub use history::{HistoryFormat, HistoryRows, read_history};
 pub use load::load;
 pub use model::{
-    BadTime, Centre, Costs, DemandRow, Order, OrderLine, Period, Scenario, Sku, SkuIdx, Station,
-    TimeOfDay, TimeWindow, VehicleType, Zone, ZoneIdx,
+    BadTime, Centre, Costs, DemandRow, DriverBreak, Order, OrderLine, Period, Scenario, Sku,
+    SkuIdx, Station, TimeOfDay, TimeWindow, VehicleType, Zone, ZoneIdx,
 };
 pub use report::{Code, Report};
 pub use series::{Series, SeriesSet};

@@ -10,7 +10,7 @@
 //! [`Scenario::skus`] / [`Scenario::zones`]: a history can hold millions of rows and two
 //! strings per row would multiply its memory for nothing.
 
-use crate::ids::{CentreId, OrderId, SkuId, StationId, VehicleTypeId, ZoneId};
+use crate::ids::{BreakId, CentreId, OrderId, SkuId, StationId, VehicleTypeId, ZoneId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -184,6 +184,25 @@ pub struct VehicleType {
     pub cost_per_hour: f64,
     /// Currency per vehicle used.
     pub fixed_cost: f64,
+    /// Driver breaks every used vehicle takes, in this order, between stops (default
+    /// none; at most 8).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<DriverBreak>,
+}
+
+/// A driver break: `minutes` long, starting between `earliest` and `latest` (local time),
+/// taken between two stops, on the road or while the driver waits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriverBreak {
+    /// Unique within its vehicle type.
+    pub id: BreakId,
+    /// The earliest start.
+    pub earliest: TimeOfDay,
+    /// The latest start, after `earliest`.
+    pub latest: TimeOfDay,
+    /// How long it lasts, minutes.
+    pub minutes: f64,
 }
 
 /// A delivery zone (a postal code or a part of one).

@@ -94,7 +94,10 @@ impl Ctx<'_> {
             (Code::MissingKey, quoted, "add the key")
         } else {
             let field = innermost_key(item, span.start);
-            let is_time = matches!(field.as_deref(), Some("shift_start" | "shift_end"));
+            let is_time = matches!(
+                field.as_deref(),
+                Some("shift_start" | "shift_end" | "earliest" | "latest")
+            );
             if is_time {
                 (Code::BadTime, field, "write the time as HH:MM, e.g. \"08:00\"")
             } else {
@@ -364,6 +367,43 @@ fn check_vehicle_type(
         ("fixed_cost", v.fixed_cost, limits::FIXED_COST),
     ] {
         cost(report, ctx.at(item, key), value, limit);
+    }
+    driver_breaks(ctx.at(item, "breaks"), v, report);
+}
+
+/// The vehicle type's breaks: at most [`limits::BREAKS`], unique ids, a window inside the
+/// shift and a length, and all of them able to follow one another inside the shift (else
+/// no route of the type could be planned: the routing model's `E1016`).
+fn driver_breaks(at: At, v: &VehicleType, report: &mut Report) {
+    if v.breaks.len() > limits::BREAKS {
+        let cause = format!("{} breaks, at most {} are allowed", v.breaks.len(), limits::BREAKS);
+        report.push(at.issue(Code::OutOfRange, None, &cause, "merge or drop breaks"));
+        return;
+    }
+    let before = report.errors();
+    let mut ids = HashMap::new();
+    for b in &v.breaks {
+        unique(&mut ids, report, at, b.id.as_str());
+        e_time_window(report, at, b.earliest, b.latest);
+        if finite(report, at, b.minutes) && e_non_positive(report, at, b.minutes) {
+            e_out_of_range(report, at, b.minutes, limits::BREAK_MINUTES);
+        }
+    }
+    if report.errors() > before || v.breaks.is_empty() || v.shift_end <= v.shift_start {
+        return;
+    }
+    let mut now = f64::from(v.shift_start.seconds());
+    let mut fits = true;
+    for b in &v.breaks {
+        let start = now.max(f64::from(b.earliest.seconds()));
+        fits &= start <= f64::from(b.latest.seconds());
+        now = start + b.minutes * 60.0;
+    }
+    if !fits || now > f64::from(v.shift_end.seconds()) {
+        let shown = Some(format!("{}-{}", v.shift_start, v.shift_end));
+        let cause = "the breaks cannot be taken in order inside the shift";
+        let action = "move the break windows inside the shift, in the order they are listed";
+        report.push(at.issue(Code::TimeWindow, shown, cause, action));
     }
 }
 

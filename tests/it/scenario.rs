@@ -399,3 +399,59 @@ fn monaco_example_scenario_loads_clean() {
     let all = stockroute(&["validate", folder.to_str().unwrap(), "--all-warnings"]);
     assert!(all.stdout.len() > text.len());
 }
+
+/// Issue 13: a vehicle type's driver breaks are read from scenario.toml, and bad ones are
+/// named at their line: a time that is not HH:MM, a window that ends before it starts, and
+/// breaks that cannot be taken in order inside the shift (08:00-17:00 here).
+#[test]
+fn r13_driver_breaks_are_read_and_bad_ones_named_at_their_line() {
+    let with = |breaks: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        for f in std::fs::read_dir(data("valid")).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+        }
+        let path = dir.path().join("scenario.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text =
+            text.replacen("fixed_cost = 45.0\n", &format!("fixed_cost = 45.0\n{breaks}\n"), 1);
+        std::fs::write(&path, text).unwrap();
+        (scenario::load(dir.path()), dir)
+    };
+    let (ok, _dir) =
+        with(r#"breaks = [{ id = "lunch", earliest = "12:00", latest = "14:00", minutes = 30 }]"#);
+    let (s, _) = ok.unwrap();
+    let b = &s.stations[0].vehicle_types[0].breaks[0];
+    assert_eq!(
+        (b.id.as_str(), b.earliest.seconds(), b.latest.seconds(), b.minutes),
+        ("lunch", 12 * 3600, 14 * 3600, 30.0)
+    );
+    for (breaks, code, field) in [
+        (
+            r#"breaks = [{ id = "a", earliest = "25:00", latest = "14:00", minutes = 30 }]"#,
+            "E-BAD-TIME",
+            "earliest",
+        ),
+        (
+            r#"breaks = [{ id = "a", earliest = "14:00", latest = "12:00", minutes = 30 }]"#,
+            "E-TIME-WINDOW",
+            "breaks",
+        ),
+        (
+            r#"breaks = [{ id = "a", earliest = "18:00", latest = "19:00", minutes = 30 }]"#,
+            "E-TIME-WINDOW",
+            "breaks",
+        ),
+        (
+            r#"breaks = [{ id = "a", earliest = "12:00", latest = "14:00", minutes = 0 }]"#,
+            "E-NON-POSITIVE",
+            "breaks",
+        ),
+    ] {
+        let (got, _dir) = with(breaks);
+        let Err(ScenarioError::Invalid(report)) = got else { panic!("{breaks} should be refused") };
+        let found: Vec<_> = report.issues.iter().filter(|i| i.code.as_str() == code).collect();
+        assert_eq!(found.len(), 1, "{breaks}: {:?}", report.issues);
+        assert_eq!((found[0].line(), found[0].field()), (Some(39), Some(field)), "{breaks}");
+    }
+}

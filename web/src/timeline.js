@@ -7,8 +7,8 @@
  * Plain SVG, a few rects per stop: no charting library is worth bundling for that. Each
  * shape carries the seconds it was drawn from (`data-from-s`, `data-to-s`) and the svg its
  * scale (`data-t0-s`, `data-px-per-s`, `data-left-px`), so the page test checks every
- * shape against the JSON answer. Breaks: neither answer carries any (the routing model has
- * none), so the legend says so instead of drawing nothing silently.
+ * shape against the JSON answer. Driver breaks get a row of their own under the route's
+ * (one bar per break, from its start to its end); a route without breaks has no such row.
  *
  * Units: seconds since midnight shown as HH:MM (plans, `roads=true`); a planar problem's
  * times are in its own unit and shown as plain numbers.
@@ -23,13 +23,16 @@ const AXIS = 22;
 
 /**
  * `route`: `{label, colour, start, end, stops: [{id, arrival, start, departure, windowStart,
- * windowEnd}]}` (start, end and the window may be null); `geo`: times are seconds of a day.
+ * windowEnd}], breaks: [{id, after, start, end}]}` (start, end and the window may be null);
+ * `geo`: times are seconds of a day.
  */
 export function timeline(route, geo) {
   const at = geo ? clock : (t) => num(t, 1);
   const long = geo ? minutes : (t) => `${num(t, 1)} time units`;
   const times = [route.start, route.end];
+  const breaks = route.breaks || [];
   for (const s of route.stops) times.push(s.arrival, s.start, s.departure, s.windowStart, s.windowEnd);
+  for (const b of breaks) times.push(b.start, b.end);
   const known = times.filter((t) => typeof t === "number" && Number.isFinite(t));
   if (known.length === 0) return h("p", {}, "This route has no times to draw.");
   const step = geo ? 3600 : niceStep(Math.max(...known) - Math.min(...known));
@@ -38,7 +41,7 @@ export function timeline(route, geo) {
   const scale = (WIDTH - LEFT - RIGHT) / (t1 - t0);
   const x = (t) => LEFT + (t - t0) * scale;
   const hasRoute = typeof route.start === "number" && typeof route.end === "number";
-  const rows = route.stops.length + (hasRoute ? 1 : 0);
+  const rows = route.stops.length + (hasRoute ? 1 : 0) + (breaks.length ? 1 : 0);
   const height = AXIS + rows * ROW + 4;
   const root = svg("svg", {
     class: "timeline",
@@ -76,6 +79,17 @@ export function timeline(route, geo) {
     );
     y += ROW;
   }
+  if (breaks.length) {
+    const row = svg("g", { class: "tl-breaks" },
+      svg("text", { class: "tl-label", x: LEFT - 6, y: y + ROW / 2 + 4, "text-anchor": "end" }, "breaks"));
+    for (const b of breaks) {
+      const where = b.after === 0 ? "before the first stop" : `after stop ${b.after}`;
+      row.append(bar("tl-break", b.start, b.end, y + 3,
+        `${route.label}: break ${b.id} ${at(b.start)}–${at(b.end)} (${long(b.end - b.start)}), ${where}`));
+    }
+    root.append(row);
+    y += ROW;
+  }
   route.stops.forEach((s, k) => {
     const row = svg("g", { class: "tl-stop", data: { stop: String(k) } },
       svg("text", { class: "tl-label", x: LEFT - 6, y: y + ROW / 2 + 4, "text-anchor": "end" }, `${k + 1}. ${s.id}`));
@@ -104,7 +118,8 @@ export function timeline(route, geo) {
       h("span", { class: "key key-window" }), " window ",
       h("span", { class: "key key-wait" }), " waiting ",
       h("span", { class: "key key-service" }), " service ",
-      h("span", { class: "key key-arrival" }), " arrival · no breaks (the answers carry none)"),
+      h("span", { class: "key key-arrival" }), " arrival ",
+      h("span", { class: "key key-break" }), breaks.length ? " driver break" : " driver break (none on this route)"),
     root);
 }
 

@@ -3,7 +3,8 @@
  *
  * `{title, geo, figures: [[label, text]], effort: [[label, text]] | null,
  *   depots: [{id, at}], routes: [{label, colour, distance, duration, load, line, start, end,
- *   stops: [{id, at, arrival, start, departure, window, windowStart, windowEnd}]}],
+ *   stops: [{id, at, arrival, start, departure, window, windowStart, windowEnd}],
+ *   breaks: [{id, after, start, end}]}],
  *   unserved: [{id, reason, at}], plan: result | null}`
  * where `at` is `[lat, lng]` (or `[y, x]` on a planar map) or null, times are the
  * answer's (seconds since midnight with roads and for plans), and `start`/`end` of a route
@@ -74,6 +75,7 @@ export function fromRoutesAnswer(problem, answer, roads) {
       start: null,
       end: null,
       stops,
+      breaks: (r.breaks || []).map((b) => ({ id: String(b.id), after: b.after, start: b.start, end: b.end })),
     };
   });
   const e = answer.effort || {};
@@ -150,6 +152,7 @@ export function fromPlanJob(job, orders) {
         line: r.path.map(([lon, lat]) => [lat, lon]),
         start: r.start_s,
         end: r.end_s,
+        breaks: (r.breaks || []).map((b) => ({ id: String(b.id), after: b.after, start: b.start_s, end: b.end_s })),
         stops: r.stops.map((v) => {
           const o = order(v.order) || {};
           return {

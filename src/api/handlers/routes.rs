@@ -142,6 +142,22 @@ pub struct RouteView {
     pub duration: f64,
     /// The stops in visiting order.
     pub stops: Vec<VisitView>,
+    /// The driver breaks taken, in order (absent for a vehicle type without breaks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakView>,
+}
+
+/// A driver break on a route (on the clock of the time windows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BreakView {
+    /// The break's id in its vehicle type.
+    pub id: String,
+    /// How many of the route's stops come before it (count; 0: on the way to the first).
+    pub after: usize,
+    /// When it starts (the problem's time unit on its clock: seconds with `roads=true`).
+    pub start: f64,
+    /// When it ends (the problem's time unit on its clock).
+    pub end: f64,
 }
 
 /// A stop on a route and when it is served (on the clock of the time windows).
@@ -551,6 +567,15 @@ fn answer(
                     arrival: v.arrival,
                     start: v.start,
                     departure: v.departure,
+                })
+                .collect(),
+            breaks: r
+                .breaks
+                .iter()
+                .filter_map(|b| {
+                    let spec = p.vehicle_types.get(r.vehicle_type)?.breaks.get(b.index)?;
+                    let (id, after, start) = (spec.id.0.clone(), b.after, b.start);
+                    Some(BreakView { id, after, start, end: start + spec.duration })
                 })
                 .collect(),
         })

@@ -292,21 +292,34 @@ impl LocalSearch {
         while let Some(u) = self.stack.pop() {
             self.queued[u as usize] = false;
             let Some(pu) = Pos::of(plan, u) else { continue };
-            let mut done: Option<(&dyn Operator, Pos)> = None;
+            let mut done: Option<(&dyn Operator, Pos, Option<[u32; 6]>)> = None;
             'pairs: for &v in env.neighbours[u as usize].iter().take(self.granular) {
                 let Some(pv) = Pos::of(plan, v) else { continue };
+                let breaks = [pu.tour, pv.tour].iter().any(|&t| env.c.breaks(plan.tours[t].kind));
                 for &op in &ops {
                     self.evaluations += 1;
                     if op.evaluate(env, plan, pu, pv).is_some_and(|d| d < -EPS) {
-                        done = Some((op, pv));
+                        let mut before = None;
+                        if breaks {
+                            before = Some(neighbourhood(plan, pu, pv));
+                            if !confirmed(env, plan, op, pu, pv) {
+                                continue;
+                            }
+                        }
+                        done = Some((op, pv, before));
                         break 'pairs;
                     }
                 }
             }
-            let Some((op, pv)) = done else { continue };
-            self.push_around(plan, u);
-            self.push_around(plan, pv.stop);
-            op.apply(env, plan, pu, pv);
+            let Some((op, pv, confirmed_from)) = done else { continue };
+            if let Some(before) = confirmed_from {
+                // Applied by `confirmed`: queue the stops that were around u and v then.
+                before.into_iter().for_each(|s| self.push(s));
+            } else {
+                self.push_around(plan, u);
+                self.push_around(plan, pv.stop);
+                op.apply(env, plan, pu, pv);
+            }
             self.applied += 1;
             self.mark(pu.tour);
             self.mark(pv.tour);
@@ -314,6 +327,45 @@ impl LocalSearch {
             self.push_around(plan, pv.stop);
         }
     }
+}
+
+/// `u`, `v` and the stops before and after each ([`NONE`] where there is none).
+fn neighbourhood(plan: &Plan, u: Pos, v: Pos) -> [u32; 6] {
+    let mut out = [NONE; 6];
+    for (k, p) in [u, v].into_iter().enumerate() {
+        let stops = &plan.tours[p.tour].stops;
+        out[3 * k] = p.stop;
+        if p.at > 0 {
+            out[3 * k + 1] = stops[p.at - 1];
+        }
+        out[3 * k + 2] = stops.get(p.at + 1).copied().unwrap_or(NONE);
+    }
+    out
+}
+
+/// Applies a move between tours of which one takes breaks, that the break-free evaluation
+/// priced as improving, and keeps it only if the real tours (breaks placed,
+/// [`crate::routing::break_schedule`]) are feasible and cheaper; else puts the tours back.
+/// O(len x breaks^2).
+fn confirmed(env: &Env<'_>, plan: &mut Plan, op: &dyn Operator, u: Pos, v: Pos) -> bool {
+    let cost = |plan: &Plan, t: usize| {
+        let tour = &plan.tours[t];
+        if tour.stops.is_empty() { 0.0 } else { tour.cost }
+    };
+    let pair =
+        |plan: &Plan| cost(plan, u.tour) + if u.tour == v.tour { 0.0 } else { cost(plan, v.tour) };
+    let (was_u, was_v) = (plan.tours[u.tour].clone(), plan.tours[v.tour].clone());
+    let before = pair(plan);
+    op.apply(env, plan, u, v);
+    let feasible = [u.tour, v.tour].iter().all(|&t| plan.tours[t].is_feasible(env.c));
+    if feasible && pair(plan) < before - EPS {
+        return true;
+    }
+    plan.tours[u.tour] = was_u;
+    plan.tours[v.tour] = was_v;
+    plan.reindex(u.tour);
+    plan.reindex(v.tour);
+    false
 }
 
 /// The location of the stop at `at`, and those before and after it (depots at the ends).

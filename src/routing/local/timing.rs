@@ -19,7 +19,6 @@
 //! last such stop ([`Tour::last_multi`]) and priced from the rest data after it: still
 //! exact, O(1) again on problems where no stop has several windows.
 
-use crate::routing::break_schedule::earliest_return;
 use crate::routing::compiled::{Compiled, UNREACHABLE};
 use crate::routing::plan::Tour;
 
@@ -33,7 +32,13 @@ use crate::routing::plan::Tour;
 /// Fixed-point time, on the clock of the windows.
 ///
 /// # Complexity
-/// O(1 + middle); for a vehicle type with breaks, O(len x breaks^2) (the whole candidate).
+/// O(1 + middle).
+///
+/// # Breaks
+/// For a vehicle type with breaks this is the tour without them (a relaxation: breaks only
+/// delay), and [`repriced`] compares it with the tour's own break-free return; the driver
+/// confirms an improving move on the real tours before keeping it
+/// ([`crate::routing::local`]).
 pub(crate) fn joined(
     c: &Compiled,
     prefix: (&Tour, usize),
@@ -41,13 +46,6 @@ pub(crate) fn joined(
     tail: (&Tour, usize),
 ) -> Option<i64> {
     let (a, p) = prefix;
-    if c.breaks(a.kind) {
-        // Breaks move with every change before them: the whole candidate is simulated.
-        let (b, q) = tail;
-        let all =
-            a.stops[..p].iter().copied().chain(middle).chain(b.stops[q - 1..].iter().copied());
-        return earliest_return(c, a.kind, all);
-    }
     let (mut now, mut at) = (a.depart[p], a.locs[p]);
     for s in middle {
         let l = c.loc[s as usize];
@@ -94,6 +92,6 @@ fn leg(c: &Compiled, from: u32, to: u32) -> Option<i64> {
 #[inline]
 pub(crate) fn repriced(c: &Compiled, t: &Tour, dd: i64, back: i64) -> f64 {
     let k = &c.kinds[t.kind as usize];
-    let was = t.back;
+    let was = t.depart[t.depart.len() - 1];
     k.per_dist * dd as f64 + k.per_time * (back - was) as f64
 }

@@ -107,7 +107,8 @@ impl Recreate for GreedyBlinks {
                         if blink > 0 && rng.random::<u32>() < blink {
                             continue;
                         }
-                        if let Some(delta) = plan.insertion(c, t, stop, pos)
+                        if let Some(delta) =
+                            plan.insertion(c, t, stop, pos, best.map_or(f64::INFINITY, |b| b.delta))
                             && best.is_none_or(|b| delta < b.delta)
                         {
                             best = Some(Insertion {
@@ -135,7 +136,8 @@ impl Recreate for GreedyBlinks {
                     if blink > 0 && rng.random::<u32>() < blink {
                         continue;
                     }
-                    if let Some(delta) = plan.insertion(c, t, stop, pos)
+                    if let Some(delta) =
+                        plan.insertion(c, t, stop, pos, best.map_or(f64::INFINITY, |b| b.delta))
                         && best.is_none_or(|b| delta < b.delta)
                     {
                         best = Some(Insertion { tour: ti, kind: t.kind, pos: pos as u32, delta });

@@ -216,7 +216,8 @@ pub struct VroomBreak {
     /// Echoed in the answer.
     #[serde(default)]
     pub description: Option<String>,
-    /// Refused: a most load on board during the break is not modelled.
+    /// Refused: a most load on board during the break (units per capacity dimension) is not
+    /// modelled.
     #[serde(default)]
     #[schema(value_type = Option<Vec<i64>>)]
     pub max_load: Option<serde_json::Value>,
