@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Writes a Solomon / Gehring-Homberger VRPTW file as the service's JSON, optionally with a
-second time window on every other customer (issue 13: several windows per stop).
+second time window on every other customer (issue 13: several windows per stop) and with a
+driver break for every vehicle (--breaks: issue 13's breaks, sized by the horizon so that
+every family gets a comparable one: it starts between 40 % and 60 % of the depot's horizon
+and lasts 5 % of it).
 
 The second window opens one window-width after the first closes and is as wide, clipped to
 the depot's horizon; with --extra 0 the JSON states the same problem as the text file, so
 `stockroute route` gives the same answer on both for a seed and an iteration budget.
 
 usage: scripts/solomon_windows.py ../shared/benchmarks/vrptw/R1_2_1.txt --extra 2 > r.json
+       scripts/solomon_windows.py ../shared/benchmarks/vrptw/C101.txt --extra 0 --breaks > c.json
 (the benchmark files live in ../shared/benchmarks/vrptw beside the repository; the script
 says so when the file is missing)
 """
@@ -20,6 +24,8 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--extra", type=int, default=2,
                     help="give every k-th customer a second window (0: none)")
+    ap.add_argument("--breaks", action="store_true",
+                    help="one break per vehicle: start in [0.4, 0.6] x horizon, 0.05 x horizon long")
     args = ap.parse_args()
     try:
         lines = open(args.file).read().splitlines()
@@ -51,6 +57,10 @@ def main():
         "stops": stops,
         "objective": {"vehicles_first": True},
     }
+    if args.breaks:
+        start, end = depot[4] + 0.4 * (horizon - depot[4]), depot[4] + 0.6 * (horizon - depot[4])
+        problem["vehicles"][0]["breaks"] = [{"id": "break", "windows": [{"start": start, "end": end}],
+                                             "duration": 0.05 * (horizon - depot[4])}]
     json.dump(problem, sys.stdout)
 
 

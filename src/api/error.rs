@@ -225,6 +225,11 @@ impl From<tokio::task::JoinError> for ApiError {
     }
 }
 
+/// Shorthand: a request field out of its range (`out_of_range` at `field`).
+pub(crate) fn out_of_range(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::field("out_of_range", field, message)
+}
+
 impl ApiError {
     /// An [`ApiError::Encode`] for `what`, for `map_err`.
     pub fn encode(what: &'static str) -> impl FnOnce(serde_json::Error) -> Self {

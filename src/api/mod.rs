@@ -128,6 +128,22 @@ async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound { what: "route", id: uri.path().to_owned() }
 }
 
+impl AppState {
+    /// Opens the store (on an SQLite file, marking jobs of an earlier process that never
+    /// ended as failed, "interrupted by restart"; on PostgreSQL only unleased ones of dead
+    /// owners, the queue being shared), marks its dead owners' running experiments aborted,
+    /// loads the scenario and its road graph, and starts the job workers
+    /// ([`ServiceConfig::workers`], 0 for none), which run the handlers' jobs. Blocking:
+    /// seconds for a scenario with roads.
+    ///
+    /// # Errors
+    /// [`ApiError::Store`], [`ApiError::Internal`] for a scenario or road extract that does
+    /// not load, [`ApiError::Io`] when the workers cannot start.
+    pub fn new(config: ServiceConfig) -> Result<Self, ApiError> {
+        Self::open(config, handlers::prepare)
+    }
+}
+
 async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }

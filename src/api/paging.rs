@@ -13,8 +13,7 @@
 //! Bounded work: at most [`MAX_LIMIT`] summaries per request (lists never carry a job's
 //! request or result), and a cursor longer than [`MAX_CURSOR_CHARS`] is refused unread.
 
-use super::error::ApiError;
-use super::handlers::out_of_range;
+use super::error::{ApiError, out_of_range};
 use crate::store::After;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;

@@ -10,13 +10,13 @@
 
 use super::config::ServiceConfig;
 use super::error::ApiError;
-use super::jobs::{Jobs, LeaseConfig, Prepare, worker_name};
+use super::jobs::{Jobs, LeaseConfig, Prepare, Work, worker_name};
 use super::metrics::Metrics;
 use super::slots::SolveSlots;
 use crate::roads::graph::{RoadGraph, RoadOptions};
 use crate::scenario::Scenario;
 use crate::store::jobs::JobError;
-use crate::store::{JobStore, Store};
+use crate::store::{JobRecord, JobStore, Store};
 use std::sync::Arc;
 
 /// A scenario loaded at start, with its road graph when it has an extract.
@@ -63,18 +63,17 @@ impl std::fmt::Debug for AppState {
     }
 }
 
+/// How a worker turns a claimed job into its work: the handlers' dispatch by job kind,
+/// handed in by whoever builds the state ([`AppState::new`], in [`crate::api`]) so that
+/// the state does not import the handlers that import it.
+pub(crate) type Preparer = fn(&AppState, &JobRecord) -> Result<(u64, Work), JobError>;
+
 impl AppState {
-    /// Opens the store (on an SQLite file, marking jobs of an earlier process that never
-    /// ended as failed, "interrupted by restart"; on PostgreSQL only unleased ones of dead
-    /// owners, the queue being shared), marks its dead owners' running experiments aborted,
-    /// loads the scenario and its road graph, and starts the job workers
-    /// ([`ServiceConfig::workers`], 0 for none). Blocking: seconds for a scenario with
-    /// roads.
+    /// [`AppState::new`] with the dispatch its workers run (see [`Preparer`]).
     ///
     /// # Errors
-    /// [`ApiError::Store`], [`ApiError::Internal`] for a scenario or road extract that does
-    /// not load, [`ApiError::Io`] when the workers cannot start.
-    pub fn new(config: ServiceConfig) -> Result<Self, ApiError> {
+    /// Those of [`AppState::new`].
+    pub(crate) fn open(config: ServiceConfig, preparer: Preparer) -> Result<Self, ApiError> {
         let store = Arc::new(crate::store::open_owned(&config.store)?);
         let interrupted = store.fail_unfinished("interrupted by restart")?;
         if interrupted > 0 {
@@ -118,7 +117,7 @@ impl AppState {
         // alive by its own workers (they then fail the jobs they claim).
         let weak = Arc::downgrade(&state.0);
         let prepare: Prepare = Arc::new(move |job| match weak.upgrade() {
-            Some(shared) => super::handlers::prepare(&AppState(shared), job),
+            Some(shared) => preparer(&AppState(shared), job),
             None => Err(JobError {
                 code: "interrupted".into(),
                 message: "the service stopped before the job started".into(),

@@ -389,6 +389,11 @@ mod tests {
     use crate::roads::graph::tests::{edge, grid_node};
     use crate::scenario::{Costs, OrderLine, Period, Sku, TimeOfDay, VehicleType as Fleet};
 
+    #[test]
+    fn r13_a_scenario_allows_the_breaks_the_routing_model_takes() {
+        assert_eq!(crate::scenario::limits::BREAKS, crate::routing::breaks::MAX_BREAKS);
+    }
+
     /// The scenario's largest order and vehicle (`scenario::limits`), in this stage's
     /// integer grams and cubic centimetres, stay within what the routing model accepts:
     /// a scenario that validates is never refused here.

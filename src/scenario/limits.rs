@@ -64,8 +64,9 @@ pub const COST_PER_KM: Limit = limit(1e4, "money per km");
 pub const COST_PER_HOUR: Limit = limit(1e5, "money per hour");
 /// A driver break's length.
 pub const BREAK_MINUTES: Limit = limit(720.0, "minutes");
-/// Driver breaks of one vehicle type (the routing model's most).
-pub const BREAKS: usize = crate::routing::breaks::MAX_BREAKS;
+/// Driver breaks of one vehicle type (the routing model's most: a test in
+/// `routing::from_scenario` keeps the two equal).
+pub const BREAKS: usize = 8;
 /// A vehicle's fixed cost per day.
 pub const FIXED_COST: Limit = limit(1e7, "money");
 

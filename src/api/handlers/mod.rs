@@ -175,10 +175,7 @@ pub(crate) fn stored_request<T: serde::de::DeserializeOwned>(
     T::deserialize(request).map_err(|e| ApiError::field("stored_request", "request", e.to_string()))
 }
 
-/// Shorthand: a request field out of its range.
-pub(crate) fn out_of_range(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::field("out_of_range", field, message)
-}
+pub(crate) use super::error::out_of_range;
 
 #[cfg(test)]
 mod tests {
