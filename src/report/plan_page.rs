@@ -321,7 +321,7 @@ fn routes(s: &mut String, o: &PlanOutcome) {
         "<h2>Routes of the delivery day</h2><p>{} of {} orders delivered by {} vehicles, {:.1} km, {:.2} {cur}; travel times for a departure at {:02}:00, {} search iterations per station.</p>",
         r.served, r.orders, r.vehicles, r.distance_km, r.cost, r.departure_hour, r.max_iterations
     );
-    s.push_str("<table><tr><th>station</th><th class=\"l\">vehicle</th><th>stops</th><th>km</th><th>out</th><th>back</th><th>duration</th><th>load %</th><th>cost</th></tr>");
+    s.push_str("<table><tr><th>station</th><th class=\"l\">vehicle</th><th>stops</th><th>km</th><th>out</th><th>back</th><th>duration</th><th class=\"l\">breaks</th><th>load %</th><th>cost</th></tr>");
     let mut colour = 0;
     for st in &r.stations {
         for route in &st.routes {
@@ -329,7 +329,7 @@ fn routes(s: &mut String, o: &PlanOutcome) {
             colour += 1;
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td class=\"l\"><span style=\"color:{c}\">&#9632;</span> {} #{}</td><td>{}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0}</td><td>{:.2}</td></tr>",
+                "<tr><td>{}</td><td class=\"l\"><span style=\"color:{c}\">&#9632;</span> {} #{}</td><td>{}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td><td>{:.0}</td><td>{:.2}</td></tr>",
                 escape(st.station.as_str()),
                 escape(route.vehicle_type.as_str()),
                 route.vehicle,
@@ -338,6 +338,7 @@ fn routes(s: &mut String, o: &PlanOutcome) {
                 clock(route.start_s),
                 clock(route.end_s),
                 clock(route.end_s - route.start_s),
+                breaks(route),
                 route.load_pct,
                 route.cost
             );
@@ -345,7 +346,7 @@ fn routes(s: &mut String, o: &PlanOutcome) {
         if !st.check_violations.is_empty() {
             let _ = write!(
                 s,
-                "<tr><td colspan=\"9\" class=\"l bad\">routing check, {}: {}</td></tr>",
+                "<tr><td colspan=\"10\" class=\"l bad\">routing check, {}: {}</td></tr>",
                 escape(st.station.as_str()),
                 escape(&st.check_violations.join("; "))
             );
@@ -373,4 +374,15 @@ fn routes(s: &mut String, o: &PlanOutcome) {
         );
     }
     s.push_str("</table>");
+}
+
+/// A route's driver breaks as `lunch 13:32-14:02`, comma-separated (a dash for none).
+fn breaks(route: &crate::plan::PlannedRoute) -> String {
+    if route.breaks.is_empty() {
+        return "-".into();
+    }
+    let each = route.breaks.iter().map(|b| {
+        format!("{} {}&ndash;{}", escape(b.id.as_str()), clock(b.start_s), clock(b.end_s))
+    });
+    each.collect::<Vec<_>>().join(", ")
 }

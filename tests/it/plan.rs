@@ -125,6 +125,10 @@ fn plan_on_monaco_writes_every_file_and_a_rerun_gives_the_same_bytes() {
     // report.html: self-contained, attributed.
     let html = std::fs::read_to_string(a.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("<th class=\"l\">breaks</th>") && html.contains("lunch 1"),
+        "the routes' breaks"
+    );
     for banned in ["<script", "http://", "https://", "<link", "<img", "@import", "url("] {
         assert!(!html.contains(banned), "report.html contains {banned}");
     }
@@ -164,6 +168,11 @@ fn monaco_plan_routes_pass_the_independent_checker_and_account_for_every_order()
         for route in &st.routes {
             assert!(route.load_pct <= 100.0 + 1e-9);
             assert!(route.path.len() >= 2);
+            // Every Monaco driver takes a 30-minute lunch starting 12:00-14:00 (the
+            // independent check above holds the solution read back from the plan to it).
+            let [lunch] = route.breaks.as_slice() else { panic!("{:?}", route.breaks) };
+            assert!((12.0 * 3600.0..=14.0 * 3600.0).contains(&lunch.start_s), "{lunch:?}");
+            assert_eq!((lunch.id.as_str(), lunch.end_s - lunch.start_s), ("lunch", 1800.0));
             for v in &route.stops {
                 assert!(v.start_s >= v.arrival_s && v.departure_s >= v.start_s);
                 assert!(seen.insert(v.order.clone()), "order {} delivered twice", v.order);
