@@ -102,6 +102,9 @@ pub(crate) struct Compiled {
     pub partner: Vec<u32>,
     /// `pickup[s]`: whether `s` is the pickup of its shipment (empty as `partner`).
     pub pickup: Vec<bool>,
+    /// Whether any vehicle type takes breaks: tested before any per-type break test, so
+    /// that problems without breaks pay one predictable branch in the hot loops.
+    pub any_breaks: bool,
 }
 
 /// [`Compiled::partner`] of a stop in no shipment.
@@ -178,6 +181,7 @@ impl Compiled {
             timed: false,
             partner: Vec::new(),
             pickup: Vec::new(),
+            any_breaks: false,
         };
         let (max_d, max_t) = longest_arcs(&c);
         let max_fixed = p.vehicle_types.iter().map(|v| v.fixed_cost).fold(0.0, f64::max) * scale;
@@ -252,6 +256,7 @@ impl Compiled {
                 c.pickup[sh.pickup] = true;
             }
         }
+        c.any_breaks = c.kinds.iter().any(|k| !k.breaks.is_empty());
         c.mean_dist = mean_stop_distance(&c);
         c.timed = c.has_time_windows() || c.kinds.iter().any(|k| k.per_time != 0.0);
         Ok(c)
@@ -314,7 +319,7 @@ impl Compiled {
     /// Whether vehicles of `kind` take breaks.
     #[inline]
     pub fn breaks(&self, kind: u32) -> bool {
-        !self.kinds[kind as usize].breaks.is_empty()
+        self.any_breaks && !self.kinds[kind as usize].breaks.is_empty()
     }
 
     /// When service starts at `stop` for a vehicle arriving at `arrive`: at once inside a

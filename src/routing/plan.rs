@@ -210,7 +210,7 @@ impl Tour {
         }
         self.dist = dist;
         self.back = now;
-        if !k.breaks.is_empty() {
+        if c.any_breaks && !k.breaks.is_empty() {
             self.back =
                 earliest_return(c, self.kind, self.stops.iter().copied()).unwrap_or(UNPLACED);
             now = now.max(if self.back == UNPLACED { now } else { self.back });
@@ -364,17 +364,14 @@ impl Plan {
             return None;
         }
         let mut delta = k.per_dist * dd as f64;
-        if !k.breaks.is_empty() {
+        if c.any_breaks && !k.breaks.is_empty() {
             // The break-free checks above are necessary; this one decides, with the exact
             // change of the return time, where the break-free cost leaves a chance.
             let dt = i64::from(ta) + i64::from(tb) - i64::from(c.t(a, b)) + c.service[s];
             if delta + k.per_time * dt as f64 >= bound {
                 return None;
             }
-            let (before, after) = t.stops.split_at(pos);
-            let all = before.iter().copied().chain([stop]).chain(after.iter().copied());
-            let back = earliest_return(c, t.kind, all)?;
-            return Some(delta + k.per_time * (back - t.back) as f64);
+            return with_breaks(c, t, stop, pos).map(|back| delta + k.per_time * back as f64);
         }
         if k.per_time != 0.0 {
             // Travel and service added; waiting changes are settled when the tour updates.
@@ -484,6 +481,15 @@ impl Plan {
     }
 }
 
+/// How much later tour `t` (of a type with breaks) is back with `stop` inserted at `pos`,
+/// `None` when its breaks no longer fit. Kept out of [`Plan::insertion`]'s inlined body.
+#[inline(never)]
+fn with_breaks(c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<i64> {
+    let (before, after) = t.stops.split_at(pos);
+    let all = before.iter().copied().chain([stop]).chain(after.iter().copied());
+    Some(earliest_return(c, t.kind, all)? - t.back)
+}
+
 /// Cost of a tour of `kind` serving only `stop`, if feasible (ignores fleet size).
 /// A stop in a shipment is priced with its partner (a tour serving one alone is not
 /// feasible).
@@ -514,7 +520,7 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
     {
         return None;
     }
-    if !k.breaks.is_empty() {
+    if c.any_breaks && !k.breaks.is_empty() {
         back = earliest_return(c, kind as u32, [stop])?;
     }
     let time = (back - k.shift_start) as f64;
@@ -608,7 +614,7 @@ pub(crate) fn pair_tour_cost(c: &Compiled, kind: usize, pickup: u32, delivery: u
     {
         return None;
     }
-    if !k.breaks.is_empty() {
+    if c.any_breaks && !k.breaks.is_empty() {
         back = earliest_return(c, kind as u32, [pickup, delivery])?;
     }
     let time = (back - k.shift_start) as f64;

@@ -295,7 +295,8 @@ impl LocalSearch {
             let mut done: Option<(&dyn Operator, Pos, Option<[u32; 6]>)> = None;
             'pairs: for &v in env.neighbours[u as usize].iter().take(self.granular) {
                 let Some(pv) = Pos::of(plan, v) else { continue };
-                let breaks = [pu.tour, pv.tour].iter().any(|&t| env.c.breaks(plan.tours[t].kind));
+                let breaks = env.c.any_breaks
+                    && [pu.tour, pv.tour].iter().any(|&t| env.c.breaks(plan.tours[t].kind));
                 for &op in &ops {
                     self.evaluations += 1;
                     if op.evaluate(env, plan, pu, pv).is_some_and(|d| d < -EPS) {
