@@ -116,6 +116,23 @@ proptest! {
         p.validate().unwrap();
         assert_pairs_whole(&p, &solve(&p, seed))?;
     }
+
+    /// The same with driver breaks: the pair insertion places the breaks too, and every
+    /// used vehicle of a type with breaks takes them all.
+    #[test]
+    fn r13_shipments_with_driver_breaks_pass_the_checker(
+        base in crate::properties::breaks::problem(),
+        pairs in 1usize..15,
+        seed in 0u64..1000,
+    ) {
+        let p = with_pairs(base, pairs);
+        p.validate().unwrap();
+        let s = solve(&p, seed);
+        assert_pairs_whole(&p, &s)?;
+        for r in &s.routes {
+            prop_assert_eq!(r.breaks.len(), p.vehicle_types[r.vehicle_type].breaks.len());
+        }
+    }
 }
 
 #[test]
