@@ -187,7 +187,13 @@ impl Compiled {
         let max_fixed = p.vehicle_types.iter().map(|v| v.fixed_cost).fold(0.0, f64::max) * scale;
         let max_pd = p.vehicle_types.iter().map(|v| v.cost_per_distance).fold(0.0, f64::max);
         let max_pt = p.vehicle_types.iter().map(|v| v.cost_per_time).fold(0.0, f64::max);
-        let serve_bound = max_fixed + 2.0 * (max_pd * max_d + max_pt * max_t) + 1.0;
+        // With a per-time cost a route also pays its waiting (up to the latest window
+        // opening after the earliest shift start), the stop's service and its breaks: a
+        // penalty that ignored them let the search drop a required stop whose window opens
+        // late rather than wait for it.
+        let time_bound = if max_pt > 0.0 { time_span(p, &c) } else { 0.0 };
+        let serve_bound =
+            max_fixed + 2.0 * (max_pd * max_d + max_pt * max_t) + max_pt * time_bound + 1.0;
         if p.objective.vehicles_first {
             // More than any set of routes can cost in distance and time.
             c.vehicle_weight = (n as f64 + 2.0) * serve_bound * 4.0;
@@ -375,6 +381,29 @@ impl Compiled {
         let max = self.kinds[kind as usize].max_dist;
         max == NEVER || dist + self.dist_slack * (stops as i64 + 1) <= max
     }
+}
+
+/// The most time a one-stop route can spend besides driving, in fixed point: waiting from
+/// the earliest shift start to the latest window start (of a stop or a break), the longest
+/// service and the longest total of one type's breaks.
+fn time_span(p: &Problem, c: &Compiled) -> f64 {
+    let earliest = p.vehicle_types.iter().map(|v| v.shift.start).fold(f64::INFINITY, f64::min);
+    let starts = p.stops.iter().flat_map(|s| s.windows().map(|w| w.start));
+    let break_starts = p
+        .vehicle_types
+        .iter()
+        .flat_map(|v| v.breaks.iter().flat_map(|b| &b.windows))
+        .map(|w| w.start);
+    let latest = starts.chain(break_starts).fold(f64::NEG_INFINITY, f64::max);
+    let wait =
+        if earliest.is_finite() && latest.is_finite() { (latest - earliest).max(0.0) } else { 0.0 };
+    let service = c.service.iter().copied().max().unwrap_or(0) as f64;
+    let breaks = p
+        .vehicle_types
+        .iter()
+        .map(|v| v.breaks.iter().map(|b| b.duration).sum::<f64>())
+        .fold(0.0, f64::max);
+    (wait + breaks) * c.scale + service
 }
 
 /// Whether every finite distance is an integer in fixed point at `scale` (no rounding).

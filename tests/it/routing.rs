@@ -544,3 +544,30 @@ fn r13_every_van_takes_its_break_on_c101() {
     let err = json::parse(&clash).unwrap_err().to_string();
     assert!(err.contains("E1016") && err.contains("vehicles[0].breaks"), "{err}");
 }
+
+/// A required stop whose window opens late, with a cost per time: serving it means waiting
+/// (10,000 time units at 1 per unit), which the automatic penalty of an unserved stop must
+/// exceed, or the search drops a stop it was told is required.
+#[test]
+fn a_required_stop_is_served_even_when_waiting_for_it_costs_more_than_driving() {
+    let mut late = Stop::new("late", 1, vec![1]);
+    late.time_window = TimeWindow { start: 10_000.0, end: 10_100.0 };
+    let mut van = VehicleType::new("van", 1, vec![5]);
+    (van.cost_per_time, van.shift) = (1.0, TimeWindow { start: 0.0, end: 20_000.0 });
+    let p = Problem {
+        name: "wait".into(),
+        locations: Locations::Coordinates {
+            points: vec![[0.0, 0.0], [10.0, 0.0]],
+            metric: Metric::EuclideanRounded,
+        },
+        depots: vec![Depot { id: "D".into(), location: 0 }],
+        vehicle_types: vec![van],
+        stops: vec![late],
+        objective: Objective::default(),
+        shipments: Vec::new(),
+    };
+    let s = solve_iters(&p, 200, 1);
+    assert!(routing::check(&p, &s).is_ok());
+    assert!(s.unserved.is_empty(), "{:?}", s.unserved);
+    assert_eq!(s.routes[0].schedule(&p)[0].start, 10_000.0);
+}
