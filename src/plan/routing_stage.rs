@@ -130,12 +130,12 @@ fn planned_route(
     }
     let end_s = vt.shift.start + r.duration;
     let breaks = r
-        .breaks
-        .iter()
-        .filter_map(|b| {
-            let spec = vt.breaks.get(b.index)?;
-            let (start_s, end_s) = (b.start, b.start + spec.duration);
-            Some(PlannedBreak { id: spec.id.clone(), after: b.after, start_s, end_s })
+        .breaks_taken(p)
+        .map(|(b, spec)| PlannedBreak {
+            id: spec.id.clone(),
+            after: b.after,
+            start_s: b.start,
+            end_s: b.start + spec.duration,
         })
         .collect();
     let share = |used: f64, cap: i64| if cap > 0 { 100.0 * used / cap as f64 } else { 0.0 };

@@ -210,7 +210,7 @@ impl Tour {
         }
         self.dist = dist;
         self.back = now;
-        if c.any_breaks && !k.breaks.is_empty() {
+        if c.breaks(self.kind) {
             self.back =
                 earliest_return(c, self.kind, self.stops.iter().copied()).unwrap_or(UNPLACED);
             now = now.max(if self.back == UNPLACED { now } else { self.back });
@@ -364,19 +364,18 @@ impl Plan {
             return None;
         }
         let mut delta = k.per_dist * dd as f64;
-        if c.any_breaks && !k.breaks.is_empty() {
+        // Travel and service added; waiting changes are settled when the tour updates.
+        let dt = || i64::from(ta) + i64::from(tb) - i64::from(c.t(a, b)) + c.service[s];
+        if c.breaks(t.kind) {
             // The break-free checks above are necessary; this one decides, with the exact
             // change of the return time, where the break-free cost leaves a chance.
-            let dt = i64::from(ta) + i64::from(tb) - i64::from(c.t(a, b)) + c.service[s];
-            if delta + k.per_time * dt as f64 >= bound {
+            if delta + k.per_time * dt() as f64 >= bound {
                 return None;
             }
             return with_breaks(c, t, stop, pos).map(|back| delta + k.per_time * back as f64);
         }
         if k.per_time != 0.0 {
-            // Travel and service added; waiting changes are settled when the tour updates.
-            let dt = i64::from(ta) + i64::from(tb) - i64::from(c.t(a, b)) + c.service[s];
-            delta += k.per_time * dt as f64;
+            delta += k.per_time * dt() as f64;
         }
         Some(delta)
     }
@@ -520,7 +519,7 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
     {
         return None;
     }
-    if c.any_breaks && !k.breaks.is_empty() {
+    if c.breaks(kind as u32) {
         back = earliest_return(c, kind as u32, [stop])?;
     }
     let time = (back - k.shift_start) as f64;
@@ -614,7 +613,7 @@ pub(crate) fn pair_tour_cost(c: &Compiled, kind: usize, pickup: u32, delivery: u
     {
         return None;
     }
-    if c.any_breaks && !k.breaks.is_empty() {
+    if c.breaks(kind as u32) {
         back = earliest_return(c, kind as u32, [pickup, delivery])?;
     }
     let time = (back - k.shift_start) as f64;

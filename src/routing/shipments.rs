@@ -114,7 +114,7 @@ pub(crate) fn best_pair(
             return;
         }
         let mut delta = k.per_dist * dd as f64;
-        if c.any_breaks && !k.breaks.is_empty() {
+        if c.breaks(t.kind) {
             // The checks so far leave the breaks out (a relaxation); this one decides.
             let (before, rest) = t.stops.split_at(p);
             let (between, after) = rest.split_at(q - p);

@@ -2,6 +2,7 @@
 //! left unserved with a reason, and the figures recomputed in the problem's own units.
 
 use crate::routing::break_plan::place;
+use crate::routing::breaks::Break;
 pub use crate::routing::breaks::BreakVisit;
 use crate::routing::compiled::{Compiled, UNREACHABLE};
 use crate::routing::model::{Problem, VehicleType};
@@ -71,6 +72,16 @@ pub struct Visit {
 }
 
 impl Route {
+    /// Each break the route takes with its vehicle type's definition (id, windows,
+    /// duration), in order; a break or type the problem does not have is skipped.
+    pub fn breaks_taken<'a>(
+        &'a self,
+        p: &'a Problem,
+    ) -> impl Iterator<Item = (&'a BreakVisit, &'a Break)> + 'a {
+        let specs = p.vehicle_types.get(self.vehicle_type).map_or(&[][..], |v| &v.breaks);
+        self.breaks.iter().filter_map(move |b| Some((b, specs.get(b.index)?)))
+    }
+
     /// Arrival, service start and departure at each stop, simulated from the raw problem:
     /// the vehicle leaves its depot at its shift start, takes its breaks where
     /// [`Route::breaks`] says (or when it is free, if later) and waits where it arrives

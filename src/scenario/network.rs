@@ -371,9 +371,10 @@ fn check_vehicle_type(
     driver_breaks(ctx.at(item, "breaks"), v, report);
 }
 
-/// The vehicle type's breaks: at most [`limits::BREAKS`], unique ids, a window inside the
-/// shift and a length, and all of them able to follow one another inside the shift (else
-/// no route of the type could be planned: the routing model's `E1016`).
+/// The vehicle type's breaks: at most [`limits::BREAKS`], unique ids, a window that ends
+/// after it starts and a length, and all of them able to follow one another inside the
+/// shift (else no route of the type could be planned: the routing model's `E1016`, whose
+/// check `routing::breaks` keeps in its own numbers: scenario stays below routing).
 fn driver_breaks(at: At, v: &VehicleType, report: &mut Report) {
     if v.breaks.len() > limits::BREAKS {
         let cause = format!("{} breaks, at most {} are allowed", v.breaks.len(), limits::BREAKS);

@@ -570,12 +570,12 @@ fn answer(
                 })
                 .collect(),
             breaks: r
-                .breaks
-                .iter()
-                .filter_map(|b| {
-                    let spec = p.vehicle_types.get(r.vehicle_type)?.breaks.get(b.index)?;
-                    let (id, after, start) = (spec.id.0.clone(), b.after, b.start);
-                    Some(BreakView { id, after, start, end: start + spec.duration })
+                .breaks_taken(p)
+                .map(|(b, spec)| BreakView {
+                    id: spec.id.0.clone(),
+                    after: b.after,
+                    start: b.start,
+                    end: b.start + spec.duration,
                 })
                 .collect(),
         })

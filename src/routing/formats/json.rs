@@ -541,12 +541,12 @@ pub fn to_json(problem: &Problem, s: &Solution) -> JsonSolution {
                 distance: r.distance,
                 duration: r.duration,
                 breaks: r
-                    .breaks
-                    .iter()
-                    .filter_map(|b| {
-                        let spec = problem.vehicle_types[r.vehicle_type].breaks.get(b.index)?;
-                        let (id, duration) = (spec.id.clone(), spec.duration);
-                        Some(JsonBreakVisit { id, after: b.after, start: b.start, duration })
+                    .breaks_taken(problem)
+                    .map(|(b, spec)| JsonBreakVisit {
+                        id: spec.id.clone(),
+                        after: b.after,
+                        start: b.start,
+                        duration: spec.duration,
                     })
                     .collect(),
             })
