@@ -136,6 +136,7 @@ pub fn problem(instance: &Instance, fleet: &[Departure], stops: &[EpochStop]) ->
         .collect();
     let departure = fleet.first().map_or(0, |d| d.departure_s);
     Problem {
+        profiles: Vec::new(),
         name: format!("{}@{departure}", instance.name),
         locations: Locations::Matrix { distance: matrix.clone(), duration: matrix },
         depots: vec![Depot { id: "depot".into(), location: 0 }],

@@ -120,6 +120,7 @@ pub(crate) fn build(state: &State) -> Result<Residual, Vec<Issue>> {
         return Err(v);
     }
     let problem = Problem {
+        profiles: p.profiles.clone(),
         name: format!("{} (residual)", p.name),
         locations: p.locations.clone(),
         depots,

@@ -32,7 +32,7 @@ pub(crate) fn place(p: &Problem, vt: usize, stops: &[usize]) -> Option<Vec<Break
             Some(&s) => (p.stops[s].location, Some(&p.stops[s])),
             None => (end, None),
         };
-        let travel = p.locations.duration(at, to);
+        let travel = p.travel_of(vt).duration(at, to);
         for j in 0..width {
             let leave = free[leg * width + j];
             if !leave.is_finite() {

@@ -55,7 +55,7 @@ pub(crate) fn earliest_return(
     let mut at = k.start_loc;
     for s in stops {
         let to = c.loc[s as usize];
-        let travel = leg(c, at, to)?;
+        let travel = leg(c, kind, at, to)?;
         let mut next = [DEAD; MAX_BREAKS + 1];
         let (s, mut alive) = (s as usize, false);
         each_arrival(k, &free[..=nb], travel, |j, arrive| {
@@ -71,7 +71,7 @@ pub(crate) fn earliest_return(
         free = next;
         at = to;
     }
-    let travel = leg(c, at, k.end_loc)?;
+    let travel = leg(c, kind, at, k.end_loc)?;
     let mut back = DEAD;
     each_arrival(k, &free[..=nb], travel, |j, arrive| {
         if j == nb {
@@ -103,8 +103,8 @@ fn each_arrival(k: &Kind, free: &[i64], travel: i64, mut found: impl FnMut(usize
 
 /// Travel time of an arc, `None` when it is unreachable.
 #[inline]
-fn leg(c: &Compiled, from: u32, to: u32) -> Option<i64> {
-    let (d, t) = c.dt(from, to);
+fn leg(c: &Compiled, kind: u32, from: u32, to: u32) -> Option<i64> {
+    let (d, t) = c.kdt(kind, from, to);
     (d < UNREACHABLE && t < UNREACHABLE).then_some(i64::from(t))
 }
 
@@ -132,6 +132,7 @@ mod tests {
             })
             .collect();
         let p = Problem {
+            profiles: Vec::new(),
             name: "line".into(),
             locations: Locations::Coordinates {
                 points: vec![[0.0, 0.0], [10.0, 0.0], [20.0, 0.0]],

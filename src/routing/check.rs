@@ -21,7 +21,8 @@ pub enum CheckViolation {
         /// The bad stop index.
         stop: usize,
     },
-    /// A route names a vehicle type the problem does not have.
+    /// A route names a vehicle type the problem does not have, or one whose profile it
+    /// does not have.
     UnknownVehicle {
         /// Route index.
         route: usize,
@@ -197,6 +198,11 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             v.push(CheckViolation::UnknownVehicle { route: ri });
             continue;
         };
+        // The travel of the vehicle's own profile (a bike's, a van's).
+        let Some(travel) = problem.travel(vt.profile) else {
+            v.push(CheckViolation::UnknownVehicle { route: ri });
+            continue;
+        };
         per_type[r.vehicle_type].push(r.vehicle);
         if r.stops.is_empty() {
             v.push(CheckViolation::EmptyRoute { route: ri });
@@ -226,8 +232,8 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                 *l += if is_pickup[s] { *d } else { -*d };
                 *top = (*top).max(*l);
             }
-            let leg = problem.locations.distance(at, stop.location);
-            let travel = problem.locations.duration(at, stop.location);
+            let leg = travel.distance(at, stop.location);
+            let travel = travel.duration(at, stop.location);
             reachable &= leg.is_finite() && travel.is_finite();
             dist += leg;
             if !stop.skills.iter().all(|x| vt.skills.contains(x)) {
@@ -248,8 +254,8 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             at = stop.location;
         }
         let end_loc = problem.depots[vt.end_depot].location;
-        dist += problem.locations.distance(at, end_loc);
-        let travel = problem.locations.duration(at, end_loc);
+        dist += travel.distance(at, end_loc);
+        let travel = travel.duration(at, end_loc);
         reachable &= dist.is_finite() && travel.is_finite();
         now = rest.leg(r.stops.len(), now, travel, &mut v);
         if !reachable {
@@ -396,6 +402,7 @@ mod tests {
         let mut late = Stop::new("b", 2, vec![4]);
         late.time_window = TimeWindow { start: 0.0, end: 1.5 };
         Problem {
+            profiles: Vec::new(),
             name: "line".into(),
             locations: Locations::Coordinates {
                 points: vec![[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]],

@@ -51,6 +51,9 @@ pub(crate) struct Kind {
     /// The type's driver breaks in order (empty: none; the tours of a type with breaks are
     /// checked by [`crate::routing::break_schedule`] after the break-free checks).
     pub breaks: Vec<KindBreak>,
+    /// Which arcs the type drives: 0 is [`Compiled::arcs`], `p > 0` is
+    /// [`Compiled::more_arcs`]`[p - 1]` ([`Compiled::arcs_of`]).
+    pub profile: u32,
 }
 
 /// The compiled problem.
@@ -61,7 +64,14 @@ pub(crate) struct Compiled {
     pub dims: usize,
     /// Integer units per problem unit.
     pub scale: f64,
+    /// The arcs of the first profile the fleet drives: of every vehicle type unless
+    /// [`Compiled::more_arcs`] holds others.
     pub arcs: Arcs,
+    /// The arcs of further profiles when the vehicle types drive different ones (a bike
+    /// beside vans), empty when they all drive one, which then sits in [`Compiled::arcs`]
+    /// so that single-profile problems read their arcs as before. Neighbour lists, savings
+    /// and the mean distance use [`Compiled::arcs`]; every tour is priced on its own.
+    pub more_arcs: Vec<Arcs>,
     pub loc: Vec<u32>,
     pub demand: Vec<i64>,
     pub service: Vec<i64>,
@@ -77,8 +87,9 @@ pub(crate) struct Compiled {
     /// Skills each stop needs, one bit per skill of the problem
     /// ([`crate::routing::model::skill_numbers`]).
     pub need: Vec<u64>,
-    /// Whether any stop needs a skill or any type limits its routes' stops or distance:
-    /// the operators that price only capacity and distance (savings, SWAP*) then decline.
+    /// Whether any stop needs a skill, any type limits its routes' stops or distance, or
+    /// the types drive different profiles: the operators that price only capacity and one
+    /// set of distances (savings, SWAP*) then decline.
     pub limited: bool,
     /// Fixed-point units a route's integer distance may fall short of its real distance
     /// per arc: 0 when every arc is an exact integer (rounded Euclidean, road metres,
@@ -122,17 +133,19 @@ impl Compiled {
     pub fn new(p: &Problem, memory_limit_bytes: u64, workers: usize) -> Result<Self, RoutingError> {
         p.validate()?;
         let nloc = p.locations.len();
-        let dense = match &p.locations {
-            Locations::Coordinates { .. } => nloc <= DENSE_UP_TO,
-            Locations::Matrix { .. } => true,
-            Locations::Road(_) => false,
-        };
-        let arc_bytes = match &p.locations {
-            _ if dense => Arcs::dense_bytes(nloc),
-            // The oracle's lists (already made, under their own limit) and its full cache.
-            Locations::Road(r) => r.oracle().heap_bytes() + 4 * nloc as u64,
-            _ => 16 * nloc as u64,
-        };
+        // The profiles the fleet drives, in order of first use; a kind's `profile` indexes it.
+        let mut used: Vec<usize> = Vec::new();
+        for t in &p.vehicle_types {
+            if !used.contains(&t.profile) {
+                used.push(t.profile);
+            }
+        }
+        if used.is_empty() {
+            used.push(0);
+        }
+        let travels: Vec<&Locations> =
+            used.iter().map(|&q| p.travel(q).unwrap_or(&p.locations)).collect();
+        let arc_bytes: u64 = travels.iter().map(|loc| arc_bytes(loc)).sum();
         let needed = arc_bytes + BYTES_PER_STOP * p.stops.len() as u64 * workers.max(1) as u64;
         if needed > memory_limit_bytes {
             return Err(RoutingError::TooLarge {
@@ -141,17 +154,18 @@ impl Compiled {
                 limit_mb: memory_limit_bytes >> 20,
             });
         }
-        let scale = choose_scale(&p.locations)?;
-        let arcs = match &p.locations {
-            Locations::Coordinates { points, metric } if !dense => {
-                Arcs::Planar(Planar { points: points.clone(), metric: *metric, scale })
-            }
-            Locations::Road(arcs) => Arcs::Road(Road { arcs: arcs.clone(), scale }),
-            loc => {
-                let (dist, time) = matrices(loc, scale)?;
-                Arcs::Dense { n: nloc, dist, time }
-            }
-        };
+        // One scale for every profile, so that costs and times of tours on different
+        // profiles compare: the smallest any of them needs.
+        let mut scale = f64::INFINITY;
+        for loc in &travels {
+            scale = scale.min(choose_scale(loc)?);
+        }
+        let mut all_arcs = Vec::with_capacity(travels.len());
+        for loc in &travels {
+            all_arcs.push(compile_arcs(loc, scale)?);
+        }
+        let more_arcs = all_arcs.split_off(1);
+        let arcs = all_arcs.pop().expect("one profile at least");
         // Starts round up and ends down, so integer feasibility implies real feasibility.
         let up = |x: f64| -> i64 { if x.is_finite() { (x * scale).ceil() as i64 } else { NEVER } };
         let down =
@@ -164,6 +178,7 @@ impl Compiled {
             dims,
             scale,
             arcs,
+            more_arcs,
             loc: p.stops.iter().map(|s| s.location as u32).collect(),
             demand: p.stops.iter().flat_map(|s| s.demand.iter().copied()).collect(),
             service: p.stops.iter().map(|s| (s.service_time * scale).ceil() as i64).collect(),
@@ -183,7 +198,10 @@ impl Compiled {
             pickup: Vec::new(),
             any_breaks: false,
         };
-        let (max_d, max_t) = longest_arcs(&c);
+        let (max_d, max_t) = std::iter::once(&c.arcs)
+            .chain(&c.more_arcs)
+            .map(longest_arcs)
+            .fold((0.0, 0.0), |(d, t), (x, y)| (f64::max(d, x), f64::max(t, y)));
         let max_fixed = p.vehicle_types.iter().map(|v| v.fixed_cost).fold(0.0, f64::max) * scale;
         let max_pd = p.vehicle_types.iter().map(|v| v.cost_per_distance).fold(0.0, f64::max);
         let max_pt = p.vehicle_types.iter().map(|v| v.cost_per_time).fold(0.0, f64::max);
@@ -246,12 +264,15 @@ impl Compiled {
                         duration: (b.duration * scale).ceil() as i64,
                     })
                     .collect(),
+                profile: used.iter().position(|&q| q == v.profile).unwrap_or(0) as u32,
             })
             .collect();
         c.limited = c.need.iter().any(|&n| n != 0)
-            || c.kinds.iter().any(|k| k.max_stops < usize::MAX || k.max_dist < NEVER);
+            || c.kinds.iter().any(|k| k.max_stops < usize::MAX || k.max_dist < NEVER)
+            || !c.more_arcs.is_empty();
         if c.kinds.iter().any(|k| k.max_dist < NEVER) {
-            c.dist_slack = i64::from(!exact_distances(&p.locations, scale));
+            let exact = travels.iter().all(|loc| exact_distances(loc, scale));
+            c.dist_slack = i64::from(!exact);
         }
         if !p.shipments.is_empty() {
             c.partner = vec![NO_PARTNER; n];
@@ -268,32 +289,62 @@ impl Compiled {
         Ok(c)
     }
 
-    /// Distance between two locations.
+    /// The arcs vehicle type `kind` drives.
+    #[inline]
+    pub fn arcs_of(&self, kind: u32) -> &Arcs {
+        if self.more_arcs.is_empty() {
+            return &self.arcs;
+        }
+        match self.kinds[kind as usize].profile {
+            0 => &self.arcs,
+            q => &self.more_arcs[q as usize - 1],
+        }
+    }
+
+    /// Whether two vehicle types drive the same arcs (so one's cached tour data holds for
+    /// the other).
+    #[inline]
+    pub fn same_arcs(&self, a: u32, b: u32) -> bool {
+        self.more_arcs.is_empty()
+            || self.kinds[a as usize].profile == self.kinds[b as usize].profile
+    }
+
+    /// Distance and travel time of an arc for vehicle type `kind`, together (cheaper than
+    /// two calls with planar arcs).
+    ///
+    /// # Units
+    /// Fixed point: distance rounded to the nearest unit, time up.
+    #[inline]
+    pub fn kdt(&self, kind: u32, a: u32, b: u32) -> (i32, i32) {
+        self.arcs_of(kind).dist_time(a, b)
+    }
+
+    /// Distance of an arc for vehicle type `kind`.
+    ///
+    /// # Units
+    /// Fixed-point distance.
+    #[inline]
+    pub fn kd(&self, kind: u32, a: u32, b: u32) -> i32 {
+        self.arcs_of(kind).dist(a, b)
+    }
+
+    /// Travel time of an arc for vehicle type `kind`.
+    ///
+    /// # Units
+    /// Fixed-point time, rounded up.
+    #[inline]
+    pub fn kt(&self, kind: u32, a: u32, b: u32) -> i32 {
+        self.arcs_of(kind).time(a, b)
+    }
+
+    /// Distance between two locations on [`Compiled::arcs`] (the first profile), for what
+    /// is not priced on one tour (neighbour lists, savings, the mean distance).
     ///
     /// # Units
     /// Fixed-point distance (`scale` per problem unit).
     #[inline]
     pub fn d(&self, a: u32, b: u32) -> i32 {
         self.arcs.dist(a, b)
-    }
-
-    /// Travel time between two locations.
-    ///
-    /// # Units
-    /// Fixed-point time (`scale` per problem unit), rounded up.
-    #[inline]
-    pub fn t(&self, a: u32, b: u32) -> i32 {
-        self.arcs.time(a, b)
-    }
-
-    /// Distance and travel time together ([`Compiled::d`], [`Compiled::t`]), cheaper than
-    /// two calls with planar arcs.
-    ///
-    /// # Units
-    /// Fixed point, as [`Compiled::d`] and [`Compiled::t`].
-    #[inline]
-    pub fn dt(&self, a: u32, b: u32) -> (i32, i32) {
-        self.arcs.dist_time(a, b)
     }
 
     #[inline]
@@ -406,6 +457,35 @@ fn time_span(p: &Problem, c: &Compiled) -> f64 {
     (wait + breaks) * c.scale + service
 }
 
+/// Bytes the arcs of `loc` take once compiled ([`compile_arcs`]).
+fn arc_bytes(loc: &Locations) -> u64 {
+    let nloc = loc.len();
+    match loc {
+        Locations::Coordinates { .. } if nloc > DENSE_UP_TO => 16 * nloc as u64,
+        // The oracle's lists (already made, under their own limit) and its full cache.
+        Locations::Road(r) => r.oracle().heap_bytes() + 4 * nloc as u64,
+        _ => Arcs::dense_bytes(nloc),
+    }
+}
+
+/// The arcs of one profile at `scale`: dense matrices for explicit matrices and up to
+/// [`DENSE_UP_TO`] coordinates, planar arcs above, the oracle's arcs on roads.
+///
+/// # Errors
+/// [`RoutingError::OutOfMemory`] when the allocator refuses the dense matrices.
+fn compile_arcs(loc: &Locations, scale: f64) -> Result<Arcs, RoutingError> {
+    Ok(match loc {
+        Locations::Coordinates { points, metric } if loc.len() > DENSE_UP_TO => {
+            Arcs::Planar(Planar { points: points.clone(), metric: *metric, scale })
+        }
+        Locations::Road(arcs) => Arcs::Road(Road { arcs: arcs.clone(), scale }),
+        loc => {
+            let (dist, time) = matrices(loc, scale)?;
+            Arcs::Dense { n: loc.len(), dist, time }
+        }
+    })
+}
+
 /// Whether every finite distance is an integer in fixed point at `scale` (no rounding).
 fn exact_distances(loc: &Locations, scale: f64) -> bool {
     match loc {
@@ -423,8 +503,8 @@ fn exact_distances(loc: &Locations, scale: f64) -> bool {
 /// O(n^2) over a dense matrix; O(n) with coordinates, where no arc is longer than the
 /// diagonal of the bounding box (rounded up, times ceiled); O(n) on roads, where the
 /// oracle bounds every arc from its hierarchy ([`crate::roads::RoadOracle::longest_arc`]).
-fn longest_arcs(c: &Compiled) -> (f64, f64) {
-    match &c.arcs {
+fn longest_arcs(arcs: &Arcs) -> (f64, f64) {
+    match arcs {
         Arcs::Dense { dist, time, .. } => {
             let max = |m: &[i32]| m.iter().filter(|&&d| d < UNREACHABLE).max().copied();
             (f64::from(max(dist).unwrap_or(0)), f64::from(max(time).unwrap_or(0)))
@@ -551,6 +631,7 @@ mod tests {
         let mut one = Stop::new("one", 1, vec![1]);
         one.time_window = TimeWindow { start: 10.0, end: 20.0 };
         let p = Problem {
+            profiles: Vec::new(),
             name: "w".into(),
             locations: Locations::Coordinates {
                 points: vec![[0.0, 0.0], [1.0, 0.0]],

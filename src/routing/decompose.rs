@@ -55,9 +55,11 @@ pub(crate) fn applies(
     config: &SolverConfig,
     threads: usize,
 ) -> bool {
-    // Its groups of routes are sub-problems without the shipments (not carried over yet).
+    // Its groups of routes are sub-problems without the shipments or further profiles (not
+    // carried over yet).
     threads >= config.decompose_threads.max(1)
         && !c.paired()
+        && problem.profiles.is_empty()
         && c.n >= config.decompose_from.max(2)
         && matches!(problem.locations, Locations::Coordinates { .. })
         && lower_bound_tours(c) >= 2 * MIN_ROUTES_PER_GROUP
@@ -255,6 +257,7 @@ fn solve_group(
         in_group[plan.tours[t].kind as usize] += 1;
     }
     let sub = Problem {
+        profiles: Vec::new(),
         name: problem.name.clone(),
         locations: Locations::Coordinates { points: sub_points, metric: *metric },
         depots: (0..depots)
@@ -362,6 +365,7 @@ mod tests {
         let mut points = vec![[50.0, 50.0]];
         points.extend((0..n).map(|_| [rng.random_range(0.0..100.0), rng.random_range(0.0..100.0)]));
         Problem {
+            profiles: Vec::new(),
             name: "square".into(),
             locations: Locations::Coordinates { points, metric: Metric::EuclideanRounded },
             depots: vec![Depot { id: "d".into(), location: 0 }],

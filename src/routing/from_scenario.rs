@@ -272,6 +272,7 @@ pub fn day_problems(
             .map(|(i, &(k, _))| stop_of(routable[k].0, &routable[k].1, i + 1, options))
             .collect();
         let problem = Problem {
+            profiles: Vec::new(),
             name: format!("{} {}", scenario.name, station.id),
             locations,
             depots: vec![Depot { id: station.id.clone(), location: 0 }],

@@ -201,6 +201,9 @@ pub struct VehicleType {
     /// Breaks every used vehicle of this type takes, in this order
     /// ([`crate::routing::breaks`] states the rule).
     pub breaks: Vec<Break>,
+    /// Which travel this type's vehicles drive: 0 is [`Problem::locations`], `p > 0` is
+    /// [`Problem::profiles`]`[p - 1]` (a bike's matrix beside the vans', say).
+    pub profile: usize,
 }
 
 impl VehicleType {
@@ -221,6 +224,7 @@ impl VehicleType {
             max_stops: None,
             max_distance: None,
             breaks: Vec::new(),
+            profile: 0,
         }
     }
 
@@ -312,8 +316,12 @@ pub struct Objective {
 pub struct Problem {
     /// A name for reports.
     pub name: String,
-    /// Locations and the distances between them.
+    /// Locations and the distances between them: the travel of profile 0.
     pub locations: Locations,
+    /// The travel of further vehicle profiles over the same locations (the same count,
+    /// the same indices): `profiles[p - 1]` for a vehicle type with `profile = p`. Empty
+    /// when every vehicle drives [`Problem::locations`].
+    pub profiles: Vec<Locations>,
     /// Depots (at least one when there are vehicles).
     pub depots: Vec<Depot>,
     /// The fleet.
@@ -328,6 +336,21 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The travel of profile `profile` (0: [`Problem::locations`]); `None` past the last.
+    pub fn travel(&self, profile: usize) -> Option<&Locations> {
+        match profile {
+            0 => Some(&self.locations),
+            p => self.profiles.get(p - 1),
+        }
+    }
+
+    /// The travel a vehicle of type `vehicle_type` drives (profile 0 for an unknown type
+    /// or profile, which [`Problem::validate`] refuses).
+    pub fn travel_of(&self, vehicle_type: usize) -> &Locations {
+        let profile = self.vehicle_types.get(vehicle_type).map_or(0, |t| t.profile);
+        self.travel(profile).unwrap_or(&self.locations)
+    }
+
     /// Number of capacity dimensions (that of the first vehicle type, else of the first
     /// stop, else 0).
     pub fn dimensions(&self) -> usize {
@@ -357,8 +380,9 @@ impl Problem {
     /// [`RoutingError::Invalid`] with every violation found.
     pub fn validate(&self) -> Result<(), RoutingError> {
         let mut v = Vec::new();
-        validate_locations(&self.locations, &mut v);
+        validate_locations(&self.locations, "", &mut v);
         let nloc = self.locations.len();
+        profiles_rule(self, &mut v);
         let dims = self.dimensions();
         let mut depot_ids = std::collections::HashSet::new();
         for (i, d) in self.depots.iter().enumerate() {
@@ -386,6 +410,14 @@ impl Problem {
                 if depot >= self.depots.len() {
                     v.push(bad("E1007", f(name), out_of(depot, self.depots.len())));
                 }
+            }
+            if t.profile > self.profiles.len() {
+                let message = format!(
+                    "profile {} does not exist: profile 0 is the locations, 1..={} the profiles",
+                    t.profile,
+                    self.profiles.len()
+                );
+                v.push(bad("E1040", f("profile"), message));
             }
             window_rule(t.shift, f("shift"), &mut v);
             breaks_rule(&t.breaks, t.shift.start, t.latest_end(), &f, &mut v);
@@ -507,13 +539,29 @@ pub(crate) fn skill_numbers(p: &Problem) -> std::collections::HashMap<&str, u32>
     numbers
 }
 
-fn validate_locations(loc: &Locations, v: &mut Vec<Issue>) {
+/// `E1041`: every further profile covers the same locations as profile 0 (each checked
+/// as the locations are, its fields under `profiles[i].`).
+fn profiles_rule(p: &Problem, v: &mut Vec<Issue>) {
+    let nloc = p.locations.len();
+    for (i, loc) in p.profiles.iter().enumerate() {
+        let at = format!("profiles[{i}].");
+        validate_locations(loc, &at, v);
+        if loc.len() != nloc {
+            let message = format!("has {} locations, the problem {nloc}", loc.len());
+            v.push(bad("E1041", format!("profiles[{i}]"), message));
+        }
+    }
+}
+
+/// `E1006`: finite coordinates, square matrices with entries >= 0; `at` prefixes the
+/// field names (`profiles[1].` for a further profile).
+fn validate_locations(loc: &Locations, at: &str, v: &mut Vec<Issue>) {
     match loc {
         Locations::Coordinates { points, .. } => {
             if let Some(i) = points.iter().position(|p| !(p[0].is_finite() && p[1].is_finite())) {
                 v.push(bad(
                     "E1006",
-                    format!("locations[{i}]"),
+                    format!("{at}locations[{i}]"),
                     "coordinates must be finite".into(),
                 ));
             }
@@ -523,10 +571,10 @@ fn validate_locations(loc: &Locations, v: &mut Vec<Issue>) {
             for (name, m) in [("distance", distance), ("duration", duration)] {
                 if m.len() != n || m.iter().any(|row| row.len() != n) {
                     let msg = format!("must be a square {n} x {n} matrix");
-                    v.push(bad("E1006", format!("matrix.{name}"), msg));
+                    v.push(bad("E1006", format!("{at}matrix.{name}"), msg));
                 } else if m.iter().flatten().any(|&x| x.is_nan() || x < 0.0) {
                     let msg = "entries must be >= 0 (use infinity for unreachable)".into();
-                    v.push(bad("E1006", format!("matrix.{name}"), msg));
+                    v.push(bad("E1006", format!("{at}matrix.{name}"), msg));
                 }
             }
         }
@@ -557,6 +605,7 @@ mod tests {
 
     fn tiny() -> Problem {
         Problem {
+            profiles: Vec::new(),
             name: "tiny".into(),
             locations: Locations::Coordinates {
                 points: vec![[0.0, 0.0], [3.0, 4.0]],

@@ -128,6 +128,7 @@ impl Tour {
     /// Rebuilds the cached data after `stops` changed. O(len).
     pub fn update(&mut self, c: &Compiled) {
         let k = &c.kinds[self.kind as usize];
+        let arcs = c.arcs_of(self.kind);
         let m = self.stops.len();
         self.locs.clear();
         self.locs.push(k.start_loc);
@@ -146,7 +147,7 @@ impl Tour {
         let mut now = k.shift_start;
         for (p, &s) in self.stops.iter().enumerate() {
             let (a, b) = (self.locs[p], self.locs[p + 1]);
-            let (d, t) = c.dt(a, b);
+            let (d, t) = arcs.dist_time(a, b);
             self.arc.push(d);
             dist += i64::from(d);
             self.pre_dist.push(dist);
@@ -159,7 +160,7 @@ impl Tour {
             self.pre_load.extend_from_slice(&self.load);
         }
         let (a, b) = (self.locs[m], self.locs[m + 1]);
-        let (d, t) = c.dt(a, b);
+        let (d, t) = arcs.dist_time(a, b);
         self.arc.push(d);
         dist += i64::from(d);
         self.pre_dist.push(dist);
@@ -171,7 +172,8 @@ impl Tour {
             self.latest[m + 1] = k.latest_end;
             for p in (1..=m).rev() {
                 let s = self.stops[p - 1] as usize;
-                let back = self.latest[p + 1] - i64::from(c.t(self.locs[p], self.locs[p + 1]));
+                let back =
+                    self.latest[p + 1] - i64::from(arcs.time(self.locs[p], self.locs[p + 1]));
                 self.latest[p] = c.latest_start(s, back - c.service[s]);
             }
             self.latest[0] = self.latest[1.min(m + 1)];
@@ -226,7 +228,7 @@ impl Tour {
         self.rest_wait.resize(m + 2, NO_WAIT);
         self.win_latest.resize(m + 2, NEVER);
         for p in (0..=m).rev() {
-            let t = i64::from(c.t(self.locs[p], self.locs[p + 1]));
+            let t = i64::from(c.kt(self.kind, self.locs[p], self.locs[p + 1]));
             let (service, ready, due) = match p.checked_sub(1).map(|i| self.stops[i] as usize) {
                 Some(s) => (c.service[s], c.ready[s], c.due[s]),
                 None => (0, NO_WAIT, NEVER),
@@ -248,7 +250,7 @@ impl Tour {
             .iter()
             .enumerate()
             .all(|(p, &s)| self.depart[p + 1] - c.service[s as usize] <= c.due[s as usize]);
-        let reach = self.locs.windows(2).all(|w| c.d(w[0], w[1]) < UNREACHABLE);
+        let reach = self.locs.windows(2).all(|w| c.kd(self.kind, w[0], w[1]) < UNREACHABLE);
         windows
             && reach
             && self.depart[m + 1] <= k.latest_end
@@ -346,7 +348,8 @@ impl Plan {
     ) -> Option<f64> {
         let u = c.loc[stop as usize];
         let (a, b) = (t.locs[pos], t.locs[pos + 1]);
-        let ((da, ta), (db, tb)) = (c.dt(a, u), c.dt(u, b));
+        let arcs = c.arcs_of(t.kind);
+        let ((da, ta), (db, tb)) = (arcs.dist_time(a, u), arcs.dist_time(u, b));
         if da >= UNREACHABLE || db >= UNREACHABLE || ta >= UNREACHABLE || tb >= UNREACHABLE {
             return None;
         }
@@ -365,7 +368,7 @@ impl Plan {
         }
         let mut delta = k.per_dist * dd as f64;
         // Travel and service added; waiting changes are settled when the tour updates.
-        let dt = || i64::from(ta) + i64::from(tb) - i64::from(c.t(a, b)) + c.service[s];
+        let dt = || i64::from(ta) + i64::from(tb) - i64::from(arcs.time(a, b)) + c.service[s];
         if c.breaks(t.kind) {
             // The break-free checks above are necessary; this one decides, with the exact
             // change of the return time, where the break-free cost leaves a chance.
@@ -506,8 +509,8 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
         return None;
     }
     let u = c.loc[s];
-    let (da, db) = (c.d(k.start_loc, u), c.d(u, k.end_loc));
-    let (ta, tb) = (c.t(k.start_loc, u), c.t(u, k.end_loc));
+    let ((da, ta), (db, tb)) =
+        (c.kdt(kind as u32, k.start_loc, u), c.kdt(kind as u32, u, k.end_loc));
     if da >= UNREACHABLE || db >= UNREACHABLE || ta >= UNREACHABLE || tb >= UNREACHABLE {
         return None;
     }
@@ -598,7 +601,9 @@ pub(crate) fn pair_tour_cost(c: &Compiled, kind: usize, pickup: u32, delivery: u
         return None;
     }
     let (ui, uj) = (c.loc[si], c.loc[sj]);
-    let legs = [c.dt(k.start_loc, ui), c.dt(ui, uj), c.dt(uj, k.end_loc)];
+    let arcs = c.arcs_of(kind as u32);
+    let legs =
+        [arcs.dist_time(k.start_loc, ui), arcs.dist_time(ui, uj), arcs.dist_time(uj, k.end_loc)];
     if legs.iter().any(|&(d, t)| d >= UNREACHABLE || t >= UNREACHABLE) {
         return None;
     }

@@ -102,7 +102,8 @@ pub(crate) fn best_pair(
     let (dims, d) = (c.dims, c.demand(pickup));
     let over = |load: &[i64]| load.iter().zip(d).zip(&k.capacity).any(|((l, d), c)| l + d > *c);
     let reach = |(d, t): (i32, i32)| d < UNREACHABLE && t < UNREACHABLE;
-    let (dij, tij) = c.dt(ui, uj);
+    let arcs = c.arcs_of(t.kind);
+    let (dij, tij) = arcs.dist_time(ui, uj);
     if !reach((dij, tij)) {
         return None;
     }
@@ -139,7 +140,7 @@ pub(crate) fn best_pair(
             continue;
         }
         let (a, b) = (t.locs[p], t.locs[p + 1]);
-        let (dai, tai) = c.dt(a, ui);
+        let (dai, tai) = arcs.dist_time(a, ui);
         if !reach((dai, tai)) {
             continue;
         }
@@ -148,10 +149,10 @@ pub(crate) fn best_pair(
             continue;
         }
         let dep_i = start_i + c.service[si];
-        let (dab, tab) = (i64::from(t.arc[p]), i64::from(c.t(a, b)));
+        let (dab, tab) = (i64::from(t.arc[p]), i64::from(arcs.time(a, b)));
         // The delivery right after the pickup.
         let start_j = c.start(sj, dep_i + i64::from(tij));
-        let (djb, tjb) = c.dt(uj, b);
+        let (djb, tjb) = arcs.dist_time(uj, b);
         if start_j <= c.due[sj]
             && reach((djb, tjb))
             && start_j + c.service[sj] + i64::from(tjb) <= t.latest[p + 1]
@@ -165,7 +166,7 @@ pub(crate) fn best_pair(
         if p == m {
             continue;
         }
-        let (dib, tib) = c.dt(ui, b);
+        let (dib, tib) = arcs.dist_time(ui, b);
         if !reach((dib, tib)) || dep_i + i64::from(tib) > t.latest[p + 1] {
             continue;
         }
@@ -186,21 +187,21 @@ pub(crate) fn best_pair(
                 break;
             }
             let (cq, eq) = (t.locs[q], t.locs[q + 1]);
-            let (dcj, tcj) = c.dt(cq, uj);
-            let (dje, tje) = c.dt(uj, eq);
+            let (dcj, tcj) = arcs.dist_time(cq, uj);
+            let (dje, tje) = arcs.dist_time(uj, eq);
             if reach((dcj, tcj)) && reach((dje, tje)) {
                 let start_j = c.start(sj, dep_q + i64::from(tcj));
                 if start_j <= c.due[sj]
                     && start_j + c.service[sj] + i64::from(tje) <= t.latest[q + 1]
                     && !blink()
                 {
-                    let (dce, tce) = (i64::from(t.arc[q]), i64::from(c.t(cq, eq)));
+                    let (dce, tce) = (i64::from(t.arc[q]), i64::from(arcs.time(cq, eq)));
                     let dd = pick_dd + i64::from(dcj) + i64::from(dje) - dce;
                     let dt = pick_dt + i64::from(tcj) + i64::from(tje) - tce;
                     consider(p, q, dd, dt, &mut best);
                 }
             }
-            arrive = dep_q + i64::from(c.t(cq, eq));
+            arrive = dep_q + i64::from(arcs.time(cq, eq));
         }
     }
     best

@@ -95,9 +95,10 @@ impl Route {
             return Vec::new();
         };
         let mut now = v.shift.start;
+        let travel = p.travel_of(self.vehicle_type);
         let mut visits = Vec::with_capacity(self.stops.len());
         for (leg, stop) in self.stops.iter().map_while(|&s| p.stops.get(s)).enumerate() {
-            let travel = p.locations.duration(at, stop.location);
+            let travel = travel.duration(at, stop.location);
             let arrival = through_leg(v, &self.breaks, leg, now, travel);
             // After the last window (an infeasible route) service starts on arrival.
             let start = stop.service_start(arrival).unwrap_or(arrival);
@@ -217,19 +218,20 @@ pub(crate) fn measure(
     breaks: &[BreakVisit],
 ) -> (f64, f64) {
     let v = &p.vehicle_types[vt];
+    let travel = p.travel_of(vt);
     let mut at = p.depots[v.start_depot].location;
     let (mut dist, mut now) = (0.0, v.shift.start);
     for (leg, &s) in stops.iter().enumerate() {
         let stop = &p.stops[s];
-        dist += p.locations.distance(at, stop.location);
-        let arrival = through_leg(v, breaks, leg, now, p.locations.duration(at, stop.location));
+        dist += travel.distance(at, stop.location);
+        let arrival = through_leg(v, breaks, leg, now, travel.duration(at, stop.location));
         now = stop.service_start(arrival).unwrap_or(arrival);
         now += stop.service_time;
         at = stop.location;
     }
     let end = p.depots[v.end_depot].location;
-    dist += p.locations.distance(at, end);
-    now = through_leg(v, breaks, stops.len(), now, p.locations.duration(at, end));
+    dist += travel.distance(at, end);
+    now = through_leg(v, breaks, stops.len(), now, travel.duration(at, end));
     (dist, now - v.shift.start)
 }
 
@@ -272,7 +274,8 @@ fn reason(p: &Problem, c: &Compiled, s: u32) -> UnservedReason {
         .into_iter()
         .filter(|&k| {
             let kd = &c.kinds[k];
-            c.d(kd.start_loc, u) < UNREACHABLE && c.d(u, kd.end_loc) < UNREACHABLE
+            c.kd(k as u32, kd.start_loc, u) < UNREACHABLE
+                && c.kd(k as u32, u, kd.end_loc) < UNREACHABLE
         })
         .collect();
     if reach.is_empty() {
@@ -304,6 +307,7 @@ mod tests {
         let mut van = VehicleType::new("van", 1, vec![5]);
         van.shift = TimeWindow { start: 10.0, end: 500.0 };
         let p = Problem {
+            profiles: Vec::new(),
             name: "t".into(),
             locations: Locations::Coordinates {
                 points: vec![[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]],

@@ -18,6 +18,7 @@ fn city(n: usize, seed: u64) -> Problem {
         [f64::from(rng.random_range(0..2000u32)), f64::from(rng.random_range(0..2000u32))]
     }));
     Problem {
+        profiles: Vec::new(),
         name: format!("city-{n}"),
         locations: Locations::Coordinates { points, metric: Metric::EuclideanRounded },
         depots: vec![Depot { id: "depot".into(), location: 0 }],
@@ -63,6 +64,7 @@ fn the_memory_check_refuses_before_allocating() {
     let n = 3000;
     let row = vec![1.0; n];
     let m = Problem {
+        profiles: Vec::new(),
         locations: Locations::Matrix { distance: vec![row.clone(); n], duration: vec![row; n] },
         stops: (1..n).map(|i| Stop::new(format!("s{i}"), i, vec![1])).collect(),
         vehicle_types: vec![VehicleType::new("van", n, vec![150])],

@@ -10,6 +10,7 @@ mod mutations;
 mod pipeline;
 mod placement;
 mod plan;
+mod profiles;
 mod properties;
 mod replan;
 mod roads;

@@ -84,6 +84,7 @@ pub(crate) mod generate {
                 Locations::Coordinates { points: pts, metric: Metric::EuclideanRounded }
             };
             Problem {
+                profiles: Vec::new(),
                 name: "random".into(),
                 locations,
                 depots: (0..depots).map(|i| Depot { id: format!("d{i}").into(), location: i }).collect(),
@@ -188,6 +189,42 @@ pub(crate) mod breaks {
     }
 }
 
+/// Vehicle profiles (issue 13): vehicle types that drive different matrices over the same
+/// locations (a bike slower, or barred from some arcs, beside a van).
+pub(crate) mod profiles {
+    use proptest::prelude::*;
+    use stockroute::routing::{Locations, Problem};
+
+    prop_compose! {
+        /// [`super::breaks::problem`] with one or two further profiles: each the base's
+        /// distances stretched by a factor, its own speed, and a few arcs it may not take;
+        /// every vehicle type drives one of the profiles (0 = the base).
+        pub fn problem()(
+            base in super::breaks::problem(),
+            spec in prop::collection::vec((0.6f64..1.6, 0.3f64..2.0, prop::collection::vec((0usize..40, 0usize..40), 0..6)), 1..3),
+            pick in prop::collection::vec(0usize..3, 3),
+        ) -> Problem {
+            let mut p = base;
+            let n = p.locations.len();
+            for (stretch, slowness, holes) in spec {
+                let mut d: Vec<Vec<f64>> = (0..n).map(|a| (0..n).map(|b| p.locations.distance(a, b) * stretch).collect()).collect();
+                for (a, b) in holes {
+                    if a < n && b < n && a != b {
+                        d[a][b] = f64::INFINITY;
+                    }
+                }
+                let t = d.iter().map(|r| r.iter().map(|x| x * slowness).collect()).collect();
+                p.profiles.push(Locations::Matrix { distance: d, duration: t });
+            }
+            let profiles = p.profiles.len() + 1;
+            for (i, v) in p.vehicle_types.iter_mut().enumerate() {
+                v.profile = pick[i] % profiles;
+            }
+            p
+        }
+    }
+}
+
 fn solve(p: &Problem, seed: u64) -> routing::Solution {
     let config = SolverConfig::default().with_max_iterations(150);
     routing::solve(p, &config, &SolveContext::new(seed)).unwrap()
@@ -284,6 +321,35 @@ proptest! {
             dropped.routes[ri].breaks.clear();
             let v = routing::check(&p, &dropped).violations;
             prop_assert!(v.iter().any(|x| matches!(x, routing::CheckViolation::BreakMissing { index: 0, .. })), "{v:?}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Issue 13: vehicle types on different profiles (with breaks, skills, limits, prizes
+    /// and several windows beneath), every plan passes the checker on each route's own
+    /// profile, and reading a route on another profile's arcs is not what the solver
+    /// reported.
+    #[test]
+    fn r13_plans_on_several_profiles_pass_the_checker(p in profiles::problem(), seed in 0u64..1000) {
+        p.validate().unwrap();
+        let s = solve(&p, seed);
+        let report = routing::check(&p, &s);
+        prop_assert!(report.is_ok(), "{:?}", report.violations);
+        for r in &s.routes {
+            let travel = p.travel_of(r.vehicle_type);
+            let depot = |d: usize| p.depots[d].location;
+            let vt = &p.vehicle_types[r.vehicle_type];
+            let mut at = depot(vt.start_depot);
+            let mut dist = 0.0;
+            for &x in &r.stops {
+                dist += travel.distance(at, p.stops[x].location);
+                at = p.stops[x].location;
+            }
+            dist += travel.distance(at, depot(vt.end_depot));
+            prop_assert!((dist - r.distance).abs() <= 1e-6 * dist.max(1.0), "{dist} vs {}", r.distance);
         }
     }
 }

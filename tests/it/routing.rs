@@ -112,6 +112,7 @@ fn reasons_problem() -> Problem {
     let mut vehicle = VehicleType::new("van", 1, vec![10]);
     vehicle.shift = TimeWindow { start: 0.0, end: 100.0 };
     Problem {
+        profiles: Vec::new(),
         name: "reasons".into(),
         locations: Locations::Matrix { distance: d.clone(), duration: d },
         depots: vec![Depot { id: "D".into(), location: 0 }],
@@ -160,6 +161,7 @@ fn several_depots_and_a_mixed_fleet_are_respected() {
         })
         .collect();
     let p = Problem {
+        profiles: Vec::new(),
         name: "mixed".into(),
         locations: Locations::Coordinates { points, metric: Metric::Euclidean },
         depots: vec![Depot { id: "A".into(), location: 0 }, Depot { id: "B".into(), location: 29 }],
@@ -555,6 +557,7 @@ fn a_required_stop_is_served_even_when_waiting_for_it_costs_more_than_driving() 
     let mut van = VehicleType::new("van", 1, vec![5]);
     (van.cost_per_time, van.shift) = (1.0, TimeWindow { start: 0.0, end: 20_000.0 });
     let p = Problem {
+        profiles: Vec::new(),
         name: "wait".into(),
         locations: Locations::Coordinates {
             points: vec![[0.0, 0.0], [10.0, 0.0]],

@@ -39,6 +39,7 @@ pub struct Health {
 fn check_problem() -> Problem {
     let points = vec![[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [-10.0, 0.0], [0.0, -10.0]];
     Problem {
+        profiles: Vec::new(),
         name: "healthz".into(),
         locations: Locations::Coordinates { points, metric: Metric::Euclidean },
         depots: vec![Depot { id: "depot".into(), location: 0 }],

@@ -183,6 +183,7 @@ fn day(locations: Locations, n: usize, capacity: i64, rng: &mut rand_pcg::Pcg64M
     let capacity = capacity.max(3);
     let vans = (parcels as f64 / capacity as f64 * 1.1).ceil() as usize + 1;
     Problem {
+        profiles: Vec::new(),
         name: format!("city day, {n} stops"),
         locations,
         depots: vec![Depot { id: "depot".into(), location: 0 }],

@@ -290,6 +290,7 @@ fn static_problem(inst: &TdInstance) -> Problem {
         })
         .collect();
     Problem {
+        profiles: Vec::new(),
         name: inst.name.clone(),
         locations: Locations::Matrix { distance, duration },
         depots: vec![Depot { id: "depot".into(), location: 0 }],

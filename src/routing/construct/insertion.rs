@@ -70,6 +70,7 @@ mod tests {
         let n = 40;
         let points = (0..=n).map(|i| [f64::from(i % 7) * 10.0, f64::from(i / 7) * 10.0]).collect();
         let p = Problem {
+            profiles: Vec::new(),
             name: "stop".into(),
             locations: Locations::Coordinates { points, metric: Metric::Euclidean },
             depots: vec![Depot { id: "d".into(), location: 0 }],

@@ -163,6 +163,7 @@ mod tests {
     fn problem(distance: Vec<Vec<f64>>, capacity: i64, vans: usize) -> Problem {
         let n = distance.len() - 1;
         Problem {
+            profiles: Vec::new(),
             name: "savings".into(),
             locations: Locations::Matrix { duration: distance.clone(), distance },
             depots: vec![Depot { id: "d".into(), location: 0 }],

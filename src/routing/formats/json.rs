@@ -38,6 +38,13 @@ pub struct JsonProblem {
     pub name: String,
     /// Coordinates or matrices.
     pub locations: JsonLocations,
+    /// Further travel profiles over the same locations (default none): a vehicle that
+    /// names one in its `profile` drives that profile's matrices (a cargo bike on cycle
+    /// paths beside vans on roads), every other vehicle drives `locations`. At most
+    /// [`MAX_PROFILES`], each with the locations' count of rows and columns.
+    #[serde(default)]
+    #[schema(example = json!([{"name": "bike", "distance": [[0, 900], [900, 0]], "duration": [[0, 216], [216, 0]]}]))]
+    pub profiles: Vec<JsonProfile>,
     /// Depots.
     pub depots: Vec<JsonDepot>,
     /// Vehicle types.
@@ -82,6 +89,23 @@ pub struct JsonLocations {
     #[serde(default)]
     pub distance: Option<Vec<Vec<Option<f64>>>>,
     /// Travel-time matrix (defaults to the distance matrix).
+    #[serde(default)]
+    pub duration: Option<Vec<Vec<Option<f64>>>>,
+}
+
+/// Most further travel profiles one request may give.
+pub const MAX_PROFILES: usize = 8;
+
+/// The matrices of one further travel profile.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JsonProfile {
+    /// What vehicles name in their `profile`.
+    pub name: String,
+    /// Distance matrix over the problem's locations, in the problem's distance unit;
+    /// `null` marks no path for this profile (a motorway a bike may not take).
+    pub distance: Vec<Vec<Option<f64>>>,
+    /// Travel-time matrix in the problem's time unit (defaults to the distance matrix).
     #[serde(default)]
     pub duration: Option<Vec<Vec<Option<f64>>>>,
 }
@@ -158,6 +182,10 @@ pub struct JsonVehicle {
     /// windows (default none; at most 8).
     #[serde(default)]
     pub breaks: Vec<JsonBreak>,
+    /// The `name` of one of `profiles` this vehicle drives (default: `locations`).
+    #[serde(default)]
+    #[schema(example = "bike")]
+    pub profile: Option<String>,
 }
 
 /// A driver break of a vehicle type.
@@ -275,15 +303,7 @@ pub fn convert(mut raw: JsonProblem) -> Result<Request, RoutingError> {
             points: pairs(&points, &mut v),
             metric: given.metric.unwrap_or(Metric::Euclidean),
         },
-        (None, Some(distance)) => {
-            let inf = |m: Vec<Vec<Option<f64>>>| -> Vec<Vec<f64>> {
-                m.into_iter()
-                    .map(|r| r.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect())
-                    .collect()
-            };
-            let duration = given.duration.map_or_else(|| inf(distance.clone()), inf);
-            Locations::Matrix { distance: inf(distance), duration }
-        }
+        (None, Some(distance)) => matrix_locations(distance, given.duration),
         _ => {
             let message = "give either `coordinates` or a `distance` matrix".to_owned();
             v.push(violation("E1006", "locations".into(), message));
@@ -291,6 +311,39 @@ pub fn convert(mut raw: JsonProblem) -> Result<Request, RoutingError> {
         }
     };
     build(raw, locations, v)
+}
+
+/// Explicit matrices, `null` read as no path; the duration defaults to the distance.
+fn matrix_locations(
+    distance: Vec<Vec<Option<f64>>>,
+    duration: Option<Vec<Vec<Option<f64>>>>,
+) -> Locations {
+    let inf = |m: Vec<Vec<Option<f64>>>| -> Vec<Vec<f64>> {
+        m.into_iter().map(|r| r.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect()).collect()
+    };
+    let duration = duration.map_or_else(|| inf(distance.clone()), inf);
+    Locations::Matrix { distance: inf(distance), duration }
+}
+
+/// The further profiles of a request, and each one's number (1 for the first) by name:
+/// `E1040` for more than [`MAX_PROFILES`] or a name given twice.
+fn profiles(given: Vec<JsonProfile>, v: &mut Vec<Issue>) -> (Vec<Locations>, Vec<String>) {
+    if given.len() > MAX_PROFILES {
+        let message = format!("at most {MAX_PROFILES} profiles, got {}", given.len());
+        v.push(violation("E1040", "profiles".into(), message));
+        return (Vec::new(), Vec::new());
+    }
+    let mut names: Vec<String> = Vec::with_capacity(given.len());
+    let mut travel = Vec::with_capacity(given.len());
+    for (i, x) in given.into_iter().enumerate() {
+        if names.contains(&x.name) {
+            let message = format!("profile name `{}` is used twice", x.name);
+            v.push(violation("E1040", format!("profiles[{i}].name"), message));
+        }
+        names.push(x.name);
+        travel.push(matrix_locations(x.distance, x.duration));
+    }
+    (travel, names)
 }
 
 /// The points of `locations.coordinates` as `[x, y]` pairs; a point with another number of
@@ -348,12 +401,24 @@ fn build(
         v.push(violation("no_vehicle", "vehicles".into(), message));
     }
     let dims = raw.vehicles.first().map_or(0, |x| x.capacity.len());
+    let (profiles, names) = profiles(raw.profiles, &mut v);
     let mut vehicle_types = Vec::new();
     for (i, x) in raw.vehicles.iter().enumerate() {
         let start = depot(&x.start_depot, format!("vehicles[{i}].start_depot"), &mut v);
         let end = match &x.end_depot {
             Some(e) => depot(e, format!("vehicles[{i}].end_depot"), &mut v),
             None => start,
+        };
+        let profile = match &x.profile {
+            None => 0,
+            Some(name) => names.iter().position(|n| n == name).map_or_else(
+                || {
+                    let message = format!("no profile `{name}` in `profiles`");
+                    v.push(violation("E1040", format!("vehicles[{i}].profile"), message));
+                    0
+                },
+                |k| k + 1,
+            ),
         };
         vehicle_types.push(VehicleType {
             id: x.id.clone(),
@@ -378,6 +443,7 @@ fn build(
                     duration: b.duration,
                 })
                 .collect(),
+            profile,
         });
     }
     let shipments = shipments(&raw.shipments, &raw.stops, &mut v);
@@ -407,6 +473,7 @@ fn build(
         });
     }
     let problem = Problem {
+        profiles,
         name: raw.name,
         locations,
         depots: raw.depots.into_iter().map(|d| Depot { id: d.id, location: d.location }).collect(),

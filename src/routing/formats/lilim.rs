@@ -142,6 +142,7 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
     let mut vehicle = VehicleType::new("vehicle", vehicles, vec![capacity]);
     vehicle.shift = TimeWindow { start: depot.ready, end: depot.due };
     Ok(Problem {
+        profiles: Vec::new(),
         name: String::new(),
         locations: Locations::Coordinates {
             points: nodes.iter().map(|n| [n.x, n.y]).collect(),

@@ -123,6 +123,7 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
     let mut vehicle = VehicleType::new("vehicle", count, vec![capacity]);
     vehicle.shift = TimeWindow { start: depot[4], end: depot[5] };
     Ok(Problem {
+        profiles: Vec::new(),
         name,
         locations: Locations::Coordinates {
             points: rows.iter().map(|r| [r[1], r[2]]).collect(),

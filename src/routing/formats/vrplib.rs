@@ -373,6 +373,7 @@ impl Reader {
             })
             .collect();
         Ok(Problem {
+            profiles: Vec::new(),
             name: header("NAME").unwrap_or_default().to_owned(),
             locations,
             depots: depots

@@ -28,9 +28,10 @@ impl Relocate {
         }
         let (pu, lu, nu) = around(plan, u);
         let (pv, lv, nv) = around(plan, v);
-        let removed = i64::from(c.d(pu, nu)) - i64::from(a.arc[u.at]) - i64::from(a.arc[u.at + 1]);
+        let removed =
+            i64::from(c.kd(a.kind, pu, nu)) - i64::from(a.arc[u.at]) - i64::from(a.arc[u.at + 1]);
         let (x, y, xy) = if after { (lv, nv, b.arc[v.at + 1]) } else { (pv, lv, b.arc[v.at]) };
-        let added = i64::from(c.d(x, lu)) + i64::from(c.d(lu, y)) - i64::from(xy);
+        let added = i64::from(c.kd(b.kind, x, lu)) + i64::from(c.kd(b.kind, lu, y)) - i64::from(xy);
         // Positions in `locs`: `u` sits at `iu`, it goes between `ix` and `ix + 1`.
         let (iu, ix) = (u.at + 1, v.at + usize::from(after));
         if c.limited {

@@ -31,10 +31,10 @@ impl Operator for Swap {
         }
         let (pu, lu, nu) = around(plan, u);
         let (pv, lv, nv) = around(plan, v);
-        let da = i64::from(c.d(pu, lv)) + i64::from(c.d(lv, nu))
+        let da = i64::from(c.kd(a.kind, pu, lv)) + i64::from(c.kd(a.kind, lv, nu))
             - i64::from(a.arc[u.at])
             - i64::from(a.arc[u.at + 1]);
-        let db = i64::from(c.d(pv, lu)) + i64::from(c.d(lu, nv))
+        let db = i64::from(c.kd(b.kind, pv, lu)) + i64::from(c.kd(b.kind, lu, nv))
             - i64::from(b.arc[v.at])
             - i64::from(b.arc[v.at + 1]);
         if c.limited {

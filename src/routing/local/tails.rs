@@ -25,7 +25,11 @@ impl Operator for Tails {
         }
         let (a, b) = (&plan.tours[u.tour], &plan.tours[v.tour]);
         let (ka, kb) = (&c.kinds[a.kind as usize], &c.kinds[b.kind as usize]);
-        if ka.end_loc != kb.end_loc || (v.at == 0 && u.at + 1 == a.stops.len()) {
+        // Each tail's cached distances and times are on its own tour's arcs.
+        if ka.end_loc != kb.end_loc
+            || (v.at == 0 && u.at + 1 == a.stops.len())
+            || !c.same_arcs(a.kind, b.kind)
+        {
             return None;
         }
         let dims = c.dims;
@@ -41,8 +45,10 @@ impl Operator for Tails {
         }
         let (lu, lv) = (a.locs[u.at + 1], b.locs[v.at + 1]);
         let (pv, nu) = (b.locs[v.at], a.locs[u.at + 2]);
-        let new_a = a.pre_dist[u.at + 1] + i64::from(c.d(lu, lv)) + b.dist - b.pre_dist[v.at + 1];
-        let new_b = b.pre_dist[v.at] + i64::from(c.d(pv, nu)) + a.dist - a.pre_dist[u.at + 2];
+        let new_a =
+            a.pre_dist[u.at + 1] + i64::from(c.kd(a.kind, lu, lv)) + b.dist - b.pre_dist[v.at + 1];
+        let new_b =
+            b.pre_dist[v.at] + i64::from(c.kd(b.kind, pv, nu)) + a.dist - a.pre_dist[u.at + 2];
         if c.limited {
             // A takes B's stops from v on, B takes A's after u.
             let (len_a, len_b) = (u.at + 1 + b.stops.len() - v.at, v.at + a.stops.len() - u.at - 1);

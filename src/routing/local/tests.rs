@@ -34,6 +34,7 @@ prop_compose! {
             vehicle_types.push(b);
         }
         Problem {
+            profiles: Vec::new(),
             name: "prop".into(),
             locations: Locations::Coordinates { points, metric: Metric::EuclideanRounded },
             depots: vec![
@@ -277,6 +278,7 @@ prop_compose! {
         }
         let metric = if exact { Metric::Euclidean } else { Metric::EuclideanRounded };
         Problem {
+            profiles: Vec::new(),
             name: "timed".into(),
             locations: Locations::Coordinates { points, metric },
             depots: vec![

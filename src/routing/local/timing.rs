@@ -27,6 +27,8 @@ use crate::routing::plan::Tour;
 /// when a window, the shift end or an unreachable arc forbids it.
 ///
 /// The tail must end at the prefix vehicle's end depot and be the tail of a feasible tour.
+/// When the two tours' types drive different profiles (a van's tail after a bike's head)
+/// the tail's cached data do not hold for the prefix vehicle, so the answer is `None`.
 ///
 /// # Units
 /// Fixed-point time, on the clock of the windows.
@@ -46,25 +48,28 @@ pub(crate) fn joined(
     tail: (&Tour, usize),
 ) -> Option<i64> {
     let (a, p) = prefix;
+    let (b, mut q) = tail;
+    if !c.same_arcs(a.kind, b.kind) {
+        return None;
+    }
     let (mut now, mut at) = (a.depart[p], a.locs[p]);
     for s in middle {
         let l = c.loc[s as usize];
         let s = s as usize;
-        let start = c.start(s, now + leg(c, at, l)?);
+        let start = c.start(s, now + leg(c, a.kind, at, l)?);
         if start > c.due[s] {
             return None;
         }
         now = start + c.service[s];
         at = l;
     }
-    let (b, mut q) = tail;
     if let Some(&last) = b.last_multi.get(q)
         && last > 0
         && last as usize >= q
     {
         for p in q..=last as usize {
             let s = b.stops[p - 1] as usize;
-            let start = c.start(s, now + leg(c, at, b.locs[p])?);
+            let start = c.start(s, now + leg(c, a.kind, at, b.locs[p])?);
             if start > c.due[s] {
                 return None;
             }
@@ -73,7 +78,7 @@ pub(crate) fn joined(
         }
         q = last as usize + 1;
     }
-    let arrive = now + leg(c, at, b.locs[q])?;
+    let arrive = now + leg(c, a.kind, at, b.locs[q])?;
     if arrive > b.win_latest[q] {
         return None;
     }
@@ -83,8 +88,8 @@ pub(crate) fn joined(
 
 /// Travel time of an arc, `None` when it is unreachable.
 #[inline]
-fn leg(c: &Compiled, from: u32, to: u32) -> Option<i64> {
-    let (d, t) = c.dt(from, to);
+fn leg(c: &Compiled, kind: u32, from: u32, to: u32) -> Option<i64> {
+    let (d, t) = c.kdt(kind, from, to);
     (d < UNREACHABLE && t < UNREACHABLE).then_some(i64::from(t))
 }
 

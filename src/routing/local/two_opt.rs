@@ -25,7 +25,7 @@ impl Operator for TwoOpt {
         let t = &plan.tours[u.tour];
         // Stops x+1..=y reversed: arcs (x, x+1) and (y, y+1) become (x, y) and (x+1, y+1).
         let (lx, lx1, ly, ly1) = (t.locs[x + 1], t.locs[x + 2], t.locs[y + 1], t.locs[y + 2]);
-        let dd = i64::from(c.d(lx, ly)) + i64::from(c.d(lx1, ly1))
+        let dd = i64::from(c.kd(t.kind, lx, ly)) + i64::from(c.kd(t.kind, lx1, ly1))
             - i64::from(t.arc[x + 1])
             - i64::from(t.arc[y + 1]);
         if !c.dist_ok(t.kind, t.dist + dd, t.stops.len()) {

@@ -61,6 +61,7 @@ impl PickRouter for RoutingSearch {
             .collect();
         let n = stops.len();
         let problem = Problem {
+            profiles: Vec::new(),
             name: "pick batch".into(),
             locations: Locations::Matrix { duration: distance.clone(), distance },
             depots: vec![routing::Depot { id: "depot".into(), location: 0 }],

@@ -332,6 +332,7 @@ pub fn map(
             max_stops: x.max_tasks,
             max_distance: x.max_distance.map(|d| d as f64),
             breaks: breaks(x.breaks.as_deref().unwrap_or_default(), &path, &mut v),
+            profile: 0,
         });
         vehicles.push(VehicleInfo {
             id: x.id,
@@ -346,6 +347,7 @@ pub fn map(
     }
     let given = given_routes(input, mode, &seen, &mut v);
     let mut problem = Problem {
+        profiles: Vec::new(),
         name: "vroom".into(),
         locations,
         depots,
