@@ -65,6 +65,7 @@ pub(crate) struct Figures {
 /// Simulates `stops` on vehicle type `t` of `p`; `None` when a rule breaks.
 pub(crate) fn figures(p: &Problem, t: usize, stops: &[usize]) -> Option<Figures> {
     let vt = &p.vehicle_types[t];
+    let travel = p.travel_of(t);
     if stops.is_empty() {
         return Some(Figures { cost: 0.0, distance: 0.0, duration: 0.0 });
     }
@@ -82,14 +83,14 @@ pub(crate) fn figures(p: &Problem, t: usize, stops: &[usize]) -> Option<Figures>
     }
     for &s in stops {
         let stop = &p.stops[s];
-        distance += p.locations.distance(at, stop.location);
-        now = stop.service_start(now + p.locations.duration(at, stop.location))?;
+        distance += travel.distance(at, stop.location);
+        now = stop.service_start(now + travel.duration(at, stop.location))?;
         now += stop.service_time;
         at = stop.location;
     }
     let end = p.depots[vt.end_depot].location;
-    distance += p.locations.distance(at, end);
-    now += p.locations.duration(at, end);
+    distance += travel.distance(at, end);
+    now += travel.duration(at, end);
     let latest = vt.latest_end();
     if !(now.is_finite() && distance.is_finite())
         || now > latest

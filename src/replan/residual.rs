@@ -162,6 +162,7 @@ fn prefix_end(state: &State, i: usize, v: &mut Vec<Issue>) -> Option<PrefixEnd> 
     let p = &state.problem;
     let x = &state.vehicles[i];
     let t = &p.vehicle_types[x.vehicle_type];
+    let travel = p.travel_of(x.vehicle_type);
     let field = |name: &str| format!("vehicles[{i}].{name}");
     let before = v.len();
     let mut at = p.depots[t.start_depot].location;
@@ -169,8 +170,8 @@ fn prefix_end(state: &State, i: usize, v: &mut Vec<Issue>) -> Option<PrefixEnd> 
     let mut load = vec![0i64; t.capacity.len()];
     for &s in &x.served {
         let stop = &p.stops[s];
-        distance += p.locations.distance(at, stop.location);
-        let arrival = now + p.locations.duration(at, stop.location);
+        distance += travel.distance(at, stop.location);
+        let arrival = now + travel.duration(at, stop.location);
         now = stop.service_start(arrival).unwrap_or(arrival) + stop.service_time;
         at = stop.location;
     }
@@ -178,14 +179,14 @@ fn prefix_end(state: &State, i: usize, v: &mut Vec<Issue>) -> Option<PrefixEnd> 
         // Never earlier than the matrix allows from the last served stop: the checker
         // replays the day from the shift start, and a residual start no earlier than its
         // replay keeps every later arrival no earlier either (FIFO travel times).
-        distance += p.locations.distance(at, pos.location);
-        now = pos.time.max(now + p.locations.duration(at, pos.location));
+        distance += travel.distance(at, pos.location);
+        now = pos.time.max(now + travel.duration(at, pos.location));
         at = pos.location;
     }
     for (k, &s) in x.committed.iter().enumerate() {
         let stop = &p.stops[s];
-        distance += p.locations.distance(at, stop.location);
-        let arrival = now + p.locations.duration(at, stop.location);
+        distance += travel.distance(at, stop.location);
+        let arrival = now + travel.duration(at, stop.location);
         let Some(start) = stop.service_start(arrival).filter(|s| s.is_finite()) else {
             let message = format!("committed stop {} cannot be reached in its windows", stop.id);
             v.push(violation("R007", field(&format!("committed[{k}]")), message));

@@ -70,17 +70,18 @@ fn measure(m: &Mapped, r: &Route) -> (f64, f64) {
     let p = &m.problem;
     let Some(vt) = p.vehicle_types.get(r.vehicle_type) else { return (0.0, 0.0) };
     let visits = r.schedule(p);
+    let travel = p.travel_of(r.vehicle_type);
     let mut at = p.depots[vt.start_depot].location;
     let mut distance = 0.0;
     for stop in r.stops.iter().filter_map(|&s| p.stops.get(s)) {
-        distance += p.locations.distance(at, stop.location);
+        distance += travel.distance(at, stop.location);
         at = stop.location;
     }
     let end = p.depots[vt.end_depot].location;
-    distance += p.locations.distance(at, end);
+    distance += travel.distance(at, end);
     let free = visits.last().map_or(vt.shift.start, |v| v.departure);
-    let travel = p.locations.duration(at, end);
-    let back = crate::routing::solution::through_leg(vt, &r.breaks, r.stops.len(), free, travel);
+    let back_leg = travel.duration(at, end);
+    let back = crate::routing::solution::through_leg(vt, &r.breaks, r.stops.len(), free, back_leg);
     (distance, back - vt.shift.start)
 }
 

@@ -137,7 +137,12 @@ pub fn map(
     resolved: Option<Locations>,
 ) -> Result<Mapped, RoutingError> {
     let mut v = refuse::unsupported(input, mode);
-    let (locations, matrices, distances) = places::locations(input, resolved, &mut v);
+    let places::Travel { profiles, of_vehicle, matrices, distances } =
+        places::locations(input, resolved, &mut v);
+    let mut profiles = profiles.into_iter();
+    let locations =
+        profiles.next().unwrap_or(Locations::Matrix { distance: Vec::new(), duration: Vec::new() });
+    let profiles: Vec<Locations> = profiles.collect();
     let nloc = locations.len();
     let (points, _) = point_index(input);
     // The location index of a place, or an issue naming the key that should give it.
@@ -332,7 +337,7 @@ pub fn map(
             max_stops: x.max_tasks,
             max_distance: x.max_distance.map(|d| d as f64),
             breaks: breaks(x.breaks.as_deref().unwrap_or_default(), &path, &mut v),
-            profile: 0,
+            profile: of_vehicle.get(i).copied().unwrap_or(0),
         });
         vehicles.push(VehicleInfo {
             id: x.id,
@@ -347,7 +352,7 @@ pub fn map(
     }
     let given = given_routes(input, mode, &seen, &mut v);
     let mut problem = Problem {
-        profiles: Vec::new(),
+        profiles,
         name: "vroom".into(),
         locations,
         depots,

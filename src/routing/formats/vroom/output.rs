@@ -307,6 +307,7 @@ pub fn answer(m: &Mapped, s: &Solution, report: &CheckReport, times: VroomTimes)
             continue;
         };
         let visits = r.schedule(p);
+        let on = p.travel_of(r.vehicle_type);
         // Leaving later to skip the wait at the first task would move a break on that leg.
         let delay = match r.breaks.iter().any(|b| b.after == 0) {
             true => 0.0,
@@ -374,10 +375,10 @@ pub fn answer(m: &Mapped, s: &Solution, report: &CheckReport, times: VroomTimes)
         };
         for (k, (&i, visit)) in r.stops.iter().zip(&visits).enumerate() {
             let (Some(stop), Some(task)) = (p.stops.get(i), m.tasks.get(i)) else { continue };
-            let leg_travel = p.locations.duration(at, stop.location);
+            let leg_travel = on.duration(at, stop.location);
             steps.extend(break_step(k, leave, leg_travel, travel, &load));
             travel += leg_travel;
-            dist += p.locations.distance(at, stop.location);
+            dist += on.distance(at, stop.location);
             at = stop.location;
             // Leaving `delay` later moves the first arrival, and nothing after it.
             let arrival = if k == 0 { visit.arrival + delay } else { visit.arrival };
@@ -411,12 +412,12 @@ pub fn answer(m: &Mapped, s: &Solution, report: &CheckReport, times: VroomTimes)
             });
         }
         let end = p.depots.get(vt.end_depot).map_or(0, |d| d.location);
-        let leg_travel = p.locations.duration(at, end);
+        let leg_travel = on.duration(at, end);
         steps.extend(break_step(r.stops.len(), leave, leg_travel, travel, &load));
         let back =
             crate::routing::solution::through_leg(vt, &r.breaks, r.stops.len(), leave, leg_travel);
         travel += leg_travel;
-        dist += p.locations.distance(at, end);
+        dist += on.distance(at, end);
         let last = step_marks.len() - 1;
         steps.push(VroomStep {
             step_type: "end".into(),

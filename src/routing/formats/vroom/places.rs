@@ -1,4 +1,4 @@
-//! Where VROOM's places are: the one profile's custom matrices, or `[lon, lat]`
+//! Where VROOM's places are: each profile's custom matrices, or `[lon, lat]`
 //! coordinates the caller resolves (the service's road graph), and the penalty that keeps
 //! every task a vehicle can serve (it needs the longest arcs).
 
@@ -50,10 +50,20 @@ pub(super) fn point_index(input: &VroomInput) -> (HashMap<[u64; 2], usize>, Vec<
 /// # Units
 /// Cost (fixed + per metre x metres + per second x seconds).
 pub(super) fn keep_penalty(p: &Problem) -> Option<f64> {
-    let Locations::Matrix { distance, duration } = &p.locations else { return None };
-    // Unreachable pairs (infinite) are never driven.
-    let longest = |m: &Vec<Vec<f64>>| {
-        m.iter().flatten().copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
+    let mut travels = std::iter::once(&p.locations).chain(&p.profiles);
+    if !travels.all(|l| matches!(l, Locations::Matrix { .. })) {
+        return None;
+    }
+    // Unreachable pairs (infinite) are never driven; the longest arc of any profile.
+    let longest = |time: bool| {
+        let all = std::iter::once(&p.locations).chain(&p.profiles);
+        let entries = all.flat_map(|l| match l {
+            Locations::Matrix { distance, duration } => {
+                if time { duration } else { distance }.iter().flatten().copied()
+            }
+            _ => [].iter().flatten().copied(),
+        });
+        entries.filter(|x| x.is_finite()).fold(0.0, f64::max)
     };
     let legs = (p.stops.len() + 1) as f64;
     let service: f64 = p.stops.iter().map(|s| s.service_time).sum();
@@ -61,64 +71,120 @@ pub(super) fn keep_penalty(p: &Problem) -> Option<f64> {
         p.stops.iter().filter_map(|s| s.windows().map(|w| w.end).filter(|e| e.is_finite()).last());
     let latest_due = due.fold(0.0, f64::max);
     let bound = p.vehicle_types.iter().map(|v| {
-        let mut horizon =
-            (latest_due - v.shift.start).max(0.0) + service + legs * longest(duration);
+        let mut horizon = (latest_due - v.shift.start).max(0.0) + service + legs * longest(true);
         if v.shift.end.is_finite() {
             horizon = horizon.min(v.shift.end - v.shift.start);
         }
-        v.fixed_cost + v.cost_per_distance * legs * longest(distance) + v.cost_per_time * horizon
+        v.fixed_cost + v.cost_per_distance * legs * longest(false) + v.cost_per_time * horizon
     });
     Some(10.0 * bound.fold(0.0, f64::max) + 1.0)
 }
 
-/// The model's locations: the one profile's matrices, or the caller's resolved points;
-/// whether they came from matrices, and whether distances are real.
+/// The model's travel, one [`Locations`] per profile the vehicles name (in order of first
+/// use: the first is [`Problem::locations`], the others [`Problem::profiles`]), each
+/// vehicle's profile number, whether they came from matrices, and whether distances are
+/// real (every profile's matrices give them).
+pub(super) struct Travel {
+    pub profiles: Vec<Locations>,
+    pub of_vehicle: Vec<usize>,
+    pub matrices: bool,
+    pub distances: bool,
+}
+
+/// The travel of `input`: each profile's custom matrices, or the caller's resolved points
+/// (the road graph, routed for `car` only).
 pub(super) fn locations(
     input: &VroomInput,
     resolved: Option<Locations>,
     v: &mut Vec<Issue>,
-) -> (Locations, bool, bool) {
+) -> Travel {
     let empty = || Locations::Matrix { distance: Vec::new(), duration: Vec::new() };
-    let mut profiles: Vec<(usize, &str)> = input
+    let mut names: Vec<&str> = Vec::new();
+    let of_vehicle: Vec<usize> = input
         .vehicles
         .iter()
-        .enumerate()
-        .map(|(i, x)| (i, x.profile.as_deref().unwrap_or("car")))
+        .map(|x| {
+            let name = x.profile.as_deref().unwrap_or("car");
+            names.iter().position(|&n| n == name).unwrap_or_else(|| {
+                names.push(name);
+                names.len() - 1
+            })
+        })
         .collect();
-    let first = profiles.first().map_or("car", |p| p.1);
-    profiles.retain(|p| p.1 != first);
-    if let Some((i, other)) = profiles.first() {
-        let cause = format!(
-            "vehicle profiles `{first}` and `{other}`: one profile per request is supported \
-             (per-profile matrices are not yet)"
-        );
-        v.push(issue(UNSUPPORTED, format!("vehicles[{i}].profile"), &cause));
+    if names.is_empty() {
+        names.push("car");
     }
     let Some(matrices) = &input.matrices else {
-        if first != "car" {
+        if let Some(i) =
+            input.vehicles.iter().position(|x| x.profile.as_deref().unwrap_or("car") != "car")
+        {
             let cause = "the road graph is routed for `car` only: give `matrices` for this profile";
-            v.push(issue(UNSUPPORTED, "vehicles[0].profile".into(), cause));
+            v.push(issue(UNSUPPORTED, format!("vehicles[{i}].profile"), cause));
         }
-        return match resolved {
-            Some(l) => (l, false, true),
-            None => {
-                let path = first_coordinate_path(input);
-                let cause = "coordinates need a road graph (serve with --scenario, or \
-                             `stockroute route --roads PBF`): else give `matrices`";
-                v.push(issue(UNSUPPORTED, path, cause));
-                (empty(), false, false)
-            }
+        let profiles = vec![resolved.clone().unwrap_or_else(empty)];
+        if resolved.is_none() {
+            let path = first_coordinate_path(input);
+            let cause = "coordinates need a road graph (serve with --scenario, or \
+                         `stockroute route --roads PBF`): else give `matrices`";
+            v.push(issue(UNSUPPORTED, path, cause));
+        }
+        let distances = resolved.is_some();
+        return Travel {
+            profiles,
+            of_vehicle: vec![0; input.vehicles.len()],
+            matrices: false,
+            distances,
         };
     };
-    let Some(m) = matrices.get(first) else {
-        let cause = format!("no matrices for the vehicles' profile `{first}`");
+    let mut profiles = Vec::with_capacity(names.len());
+    let mut distances = true;
+    for name in &names {
+        match profile_matrices(matrices.get(*name), name, v) {
+            Some((loc, real)) => {
+                distances &= real;
+                profiles.push(loc);
+            }
+            None => {
+                distances = false;
+                profiles.push(empty());
+            }
+        }
+    }
+    if let Some(Locations::Matrix { duration, .. }) = profiles.first() {
+        let n = duration.len();
+        for (name, loc) in names.iter().zip(&profiles).skip(1) {
+            if loc.len() != n {
+                let cause = format!("must be {n} x {n} like the first profile's");
+                v.push(issue(INVALID, format!("matrices.{name}.durations"), &cause));
+            }
+        }
+    }
+    if !distances {
+        // Without distances in every profile the model's distances are all zero.
+        for loc in &mut profiles {
+            if let Locations::Matrix { distance, .. } = loc {
+                distance.iter_mut().flatten().for_each(|x| *x = 0.0);
+            }
+        }
+    }
+    Travel { profiles, of_vehicle, matrices: true, distances }
+}
+
+/// One profile's matrices, and whether it gave distances (zeros stand in otherwise).
+fn profile_matrices(
+    m: Option<&super::input::VroomMatrices>,
+    name: &str,
+    v: &mut Vec<Issue>,
+) -> Option<(Locations, bool)> {
+    let Some(m) = m else {
+        let cause = format!("no matrices for the vehicles' profile `{name}`");
         v.push(issue(INVALID, "matrices".into(), &cause));
-        return (empty(), true, false);
+        return None;
     };
-    let path = |k: &str| format!("matrices.{first}.{k}");
+    let path = |k: &str| format!("matrices.{name}.{k}");
     let Some(durations) = &m.durations else {
         v.push(issue(INVALID, path("durations"), "give the travel-time matrix"));
-        return (empty(), true, false);
+        return None;
     };
     let n = durations.len();
     let square = |rows: &Vec<Vec<u64>>| rows.len() == n && rows.iter().all(|r| r.len() == n);
@@ -127,23 +193,20 @@ pub(super) fn locations(
     };
     if !square(durations) {
         v.push(issue(INVALID, path("durations"), &format!("must be a square {n} x {n} matrix")));
-        return (empty(), true, false);
+        return None;
     }
     let duration = grid(durations);
     match &m.distances {
-        Some(d) if square(d) => (Locations::Matrix { distance: grid(d), duration }, true, true),
+        Some(d) if square(d) => Some((Locations::Matrix { distance: grid(d), duration }, true)),
         Some(_) => {
             v.push(issue(
                 INVALID,
                 path("distances"),
                 &format!("must be a square {n} x {n} matrix"),
             ));
-            (empty(), true, false)
+            None
         }
-        None => {
-            let distance = vec![vec![0.0; n]; n];
-            (Locations::Matrix { distance, duration }, true, false)
-        }
+        None => Some((Locations::Matrix { distance: vec![vec![0.0; n]; n], duration }, false)),
     }
 }
 

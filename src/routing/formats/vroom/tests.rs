@@ -136,11 +136,12 @@ fn every_refused_key_is_named_by_its_path_at_once() {
         "vehicles[0].costs.per_task_hour",
         "vehicles[0].steps",
         "vehicles[1].start",
-        "vehicles[1].profile",
     ] {
         assert!(unsupported.contains(&path), "{path} not refused: {found:?}");
     }
-    assert_eq!(unsupported.len(), 19, "{found:?}");
+    assert_eq!(unsupported.len(), 18, "{found:?}");
+    // A profile without matrices is an invalid request, not an unsupported one.
+    assert!(found.iter().any(|(c, p)| c == INVALID && p == "matrices"), "{found:?}");
     // Plan mode reads `steps` (break steps included), and refuses hard service times in them.
     let plan = json!({
         "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "breaks": [{"id": 1}], "steps": [
@@ -462,4 +463,35 @@ fn r13_plan_mode_places_break_steps_and_reports_a_missing_or_late_one() {
     );
     let unknown = map(&input(problem(json!([{"type": "break", "id": 4}]))), Mode::Check, None);
     assert_eq!(paths(unknown.unwrap_err())[0].1, "vehicles[0].steps[0].id");
+}
+
+#[test]
+fn each_vehicle_drives_its_own_profiles_matrices() {
+    let mut m = matrices(3);
+    // The bike is 4 times slower and cannot reach location 2.
+    let slow: Vec<Vec<u64>> =
+        (0..3u64).map(|a| (0..3u64).map(|b| 400 * a.abs_diff(b)).collect()).collect();
+    m["bike"] = json!({"durations": slow, "distances": m["car"]["distances"].clone()});
+    let problem = json!({
+        "vehicles": [
+            {"id": 1, "profile": "bike", "start_index": 0, "end_index": 0, "costs": {"fixed": 0}},
+            {"id": 2, "profile": "car", "start_index": 0, "end_index": 0, "costs": {"fixed": 1000}}
+        ],
+        "jobs": [{"id": 1, "location_index": 1}],
+        "matrices": m
+    });
+    let mapped = map(&input(problem), Mode::Solve, None).unwrap();
+    let p = &mapped.problem;
+    assert_eq!((p.vehicle_types[0].profile, p.vehicle_types[1].profile), (0, 1));
+    assert_eq!(p.profiles.len(), 1);
+    // Profile 0 is the bike's (first named): its times, 400 s per step.
+    assert_eq!(p.locations.duration(0, 1), 400.0);
+    assert_eq!(p.profiles[0].duration(0, 1), 100.0);
+    let config = SolverConfig::default().with_max_iterations(100);
+    let checked = solve_checked(p, &config, &SolveContext::new(1)).unwrap();
+    assert!(checked.verdict.is_ok(), "{:?}", checked.verdict.violations);
+    // The bike, free of fixed cost, serves the job on its own times.
+    let r = &checked.solution.routes[0];
+    assert_eq!(r.vehicle_type, 0);
+    assert!((r.duration - 800.0).abs() < 1e-9, "{}", r.duration);
 }
