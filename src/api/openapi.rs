@@ -9,7 +9,8 @@ use super::error::{ErrorBody, ErrorDetail, ErrorInfo};
 use super::handlers::{self, JobView};
 use super::{ApiError, AppState, ServiceConfig};
 use crate::routing::formats::json::{
-    JsonDepot, JsonLocations, JsonObjective, JsonProblem, JsonShipment, JsonStop, JsonVehicle,
+    JsonDepot, JsonLocations, JsonObjective, JsonProblem, JsonProfile, JsonShipment, JsonStop,
+    JsonVehicle,
 };
 use crate::routing::formats::vroom;
 use crate::routing::{Metric, TimeWindow};
@@ -72,6 +73,7 @@ use utoipa::OpenApi;
         JsonVehicle,
         JsonStop,
         JsonShipment,
+        JsonProfile,
         JsonObjective,
         Metric,
         TimeWindow,

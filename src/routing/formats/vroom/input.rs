@@ -182,7 +182,8 @@ pub struct VroomVehicle {
     /// Driver breaks, taken in this order between tasks (or while waiting).
     #[serde(default)]
     pub breaks: Option<Vec<VroomBreak>>,
-    /// Travel time scale (no unit): only 1 is accepted.
+    /// Travel time scale (no unit, in (0, 5], two decimals, default 1): the vehicle's
+    /// travel times are its profile's divided by it, as in VROOM.
     #[serde(default)]
     pub speed_factor: Option<f64>,
     /// Most tasks in the route (count).

@@ -99,20 +99,23 @@ pub(super) fn locations(
     v: &mut Vec<Issue>,
 ) -> Travel {
     let empty = || Locations::Matrix { distance: Vec::new(), duration: Vec::new() };
-    let mut names: Vec<&str> = Vec::new();
+    // One travel per (profile, speed factor in hundredths) the vehicles use.
+    let mut names: Vec<(&str, u32)> = Vec::new();
     let of_vehicle: Vec<usize> = input
         .vehicles
         .iter()
-        .map(|x| {
+        .enumerate()
+        .map(|(i, x)| {
             let name = x.profile.as_deref().unwrap_or("car");
-            names.iter().position(|&n| n == name).unwrap_or_else(|| {
-                names.push(name);
+            let key = (name, hundredths(x.speed_factor, i, v));
+            names.iter().position(|&n| n == key).unwrap_or_else(|| {
+                names.push(key);
                 names.len() - 1
             })
         })
         .collect();
     if names.is_empty() {
-        names.push("car");
+        names.push(("car", 100));
     }
     let Some(matrices) = &input.matrices else {
         if let Some(i) =
@@ -138,10 +141,14 @@ pub(super) fn locations(
     };
     let mut profiles = Vec::with_capacity(names.len());
     let mut distances = true;
-    for name in &names {
-        match profile_matrices(matrices.get(*name), name, v) {
-            Some((loc, real)) => {
+    for &(name, speed) in &names {
+        match profile_matrices(matrices.get(name), name, v) {
+            Some((mut loc, real)) => {
                 distances &= real;
+                if let (Locations::Matrix { duration, .. }, true) = (&mut loc, speed != 100) {
+                    let factor = f64::from(speed) / 100.0;
+                    duration.iter_mut().flatten().for_each(|t| *t /= factor);
+                }
                 profiles.push(loc);
             }
             None => {
@@ -152,7 +159,7 @@ pub(super) fn locations(
     }
     if let Some(Locations::Matrix { duration, .. }) = profiles.first() {
         let n = duration.len();
-        for (name, loc) in names.iter().zip(&profiles).skip(1) {
+        for ((name, _), loc) in names.iter().zip(&profiles).skip(1) {
             if loc.len() != n {
                 let cause = format!("must be {n} x {n} like the first profile's");
                 v.push(issue(INVALID, format!("matrices.{name}.durations"), &cause));
@@ -168,6 +175,20 @@ pub(super) fn locations(
         }
     }
     Travel { profiles, of_vehicle, matrices: true, distances }
+}
+
+/// A vehicle's `speed_factor` in hundredths (VROOM keeps two decimals), 100 when absent;
+/// outside (0, 5] an [`INVALID`] issue at `vehicles[i].speed_factor` and 100.
+fn hundredths(factor: Option<f64>, i: usize, v: &mut Vec<Issue>) -> u32 {
+    let Some(f) = factor else { return 100 };
+    let h = (f * 100.0).round();
+    if f.is_finite() && f > 0.0 && f <= 5.0 && h >= 1.0 {
+        h as u32
+    } else {
+        let cause = format!("must be in (0, 5], got {f}");
+        v.push(issue(INVALID, format!("vehicles[{i}].speed_factor"), &cause));
+        100
+    }
 }
 
 /// One profile's matrices, and whether it gave distances (zeros stand in otherwise).

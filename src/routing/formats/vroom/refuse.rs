@@ -80,8 +80,8 @@ pub(super) fn unsupported(input: &VroomInput, mode: Mode) -> Vec<Issue> {
                  round trip)",
             );
         }
-        if x.speed_factor.is_some_and(|s| s != 1.0) {
-            no(f("speed_factor"), "speed factors are not supported yet (only 1)");
+        if x.speed_factor.is_some_and(|s| s != 1.0) && input.matrices.is_none() {
+            no(f("speed_factor"), "a speed factor scales a profile's matrices: give `matrices`");
         }
         if x.max_travel_time.is_some() {
             no(

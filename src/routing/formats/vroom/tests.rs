@@ -131,7 +131,6 @@ fn every_refused_key_is_named_by_its_path_at_once() {
         "shipments[0].delivery.setup_per_type",
         "vehicles[0].breaks[0].max_load",
         "vehicles[0].end",
-        "vehicles[0].speed_factor",
         "vehicles[0].max_travel_time",
         "vehicles[0].costs.per_task_hour",
         "vehicles[0].steps",
@@ -139,7 +138,7 @@ fn every_refused_key_is_named_by_its_path_at_once() {
     ] {
         assert!(unsupported.contains(&path), "{path} not refused: {found:?}");
     }
-    assert_eq!(unsupported.len(), 18, "{found:?}");
+    assert_eq!(unsupported.len(), 17, "{found:?}");
     // A profile without matrices is an invalid request, not an unsupported one.
     assert!(found.iter().any(|(c, p)| c == INVALID && p == "matrices"), "{found:?}");
     // Plan mode reads `steps` (break steps included), and refuses hard service times in them.
@@ -494,4 +493,27 @@ fn each_vehicle_drives_its_own_profiles_matrices() {
     let r = &checked.solution.routes[0];
     assert_eq!(r.vehicle_type, 0);
     assert!((r.duration - 800.0).abs() < 1e-9, "{}", r.duration);
+}
+
+#[test]
+fn a_speed_factor_scales_its_vehicles_travel_times() {
+    let problem = json!({
+        "vehicles": [
+            {"id": 1, "start_index": 0, "end_index": 0, "speed_factor": 2.0},
+            {"id": 2, "start_index": 0, "end_index": 0},
+            {"id": 3, "start_index": 0, "end_index": 0, "speed_factor": 7}
+        ],
+        "jobs": [{"id": 1, "location_index": 2}],
+        "matrices": matrices(3)
+    });
+    let found = paths(map(&input(problem.clone()), Mode::Solve, None).unwrap_err());
+    assert_eq!(found, [(INVALID.to_string(), "vehicles[2].speed_factor".to_string())]);
+    let mut ok = problem;
+    ok["vehicles"][2]["speed_factor"] = json!(1.0);
+    let p = map(&input(ok), Mode::Solve, None).unwrap().problem;
+    // Vehicles 2 and 3 share the plain car travel; vehicle 1 has its own, twice as fast.
+    let kinds: Vec<usize> = p.vehicle_types.iter().map(|t| t.profile).collect();
+    assert_eq!(kinds, [0, 1, 1]);
+    assert_eq!((p.locations.duration(0, 2), p.profiles[0].duration(0, 2)), (100.0, 200.0));
+    assert_eq!(p.locations.distance(0, 2), p.profiles[0].distance(0, 2));
 }
