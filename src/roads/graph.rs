@@ -1,6 +1,7 @@
-//! The road network: a directed petgraph graph of OSM road nodes and drivable segments.
+//! The road network: a directed petgraph graph of OSM road nodes and the segments one
+//! vehicle profile may use.
 //!
-//! Built once per extract ([`RoadGraph::from_pbf`]) or from explicit nodes and edges
+//! Built once per extract and profile ([`RoadGraph::from_pbf`]) or from explicit nodes and edges
 //! ([`RoadGraph::from_network`], for non-OSM networks and tests), then shared read-only by
 //! snapping, travel matrices and path geometry.
 //!
@@ -17,12 +18,20 @@
 //!   stops are connected both ways.
 //! - **Typed indices**: `NodeIndex<u32>` ([`RoadNode`]); a flat CSR copy (`graph/csr.rs`)
 //!   serves the hot searches.
+//! - **One graph per vehicle profile** ([`VehicleProfile`]): a bike and a van use different
+//!   ways at different speeds, so each profile reads the extract again into its own graph.
+//!   The road class of each edge is kept beside the edges (one byte each, not in
+//!   [`EdgeData`], which the searches copy), for callers that ask what a path runs on
+//!   ([`RoadGraph::path_classes`]).
 //!
-//! Which ways are drivable, their direction and speed: see [`tags`].
+//! Which ways a vehicle may use, their direction and speed: see [`VehicleProfile`] and
+//! [`tags`].
 
 mod csr;
 pub(crate) mod elements;
 mod osm;
+pub mod profile;
+mod speeds;
 pub mod tags;
 
 use crate::context::SolveContext;
@@ -30,38 +39,123 @@ use crate::roads::ch::ContractionHierarchy;
 use crate::roads::error::RoadError;
 use crate::roads::spatial::SnapIndex;
 pub(crate) use csr::{Csr, Search, UNSET};
-pub use elements::{EdgeData, NodeData, RoadNode};
+pub use elements::{EdgeData, NodeData, RoadEdge, RoadNode};
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::DiGraph;
+use petgraph::visit::EdgeRef;
+pub use profile::VehicleProfile;
 use serde::{Deserialize, Serialize};
+pub use speeds::ClassSpeeds;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-pub use tags::{ClassSpeeds, RoadClass};
+pub use tags::RoadClass;
 
 /// The attribution that OSM's licence (ODbL 1.0) requires on anything that shows data
 /// derived from an OSM extract: maps, GeoJSON, reports, API responses with geometry.
 pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors";
 
 /// How roads become edges; read from configuration (`deny_unknown_fields`) or built in code.
+///
+/// The defaults are the van's, so options written before profiles build the same graph.
+/// In configuration, `speeds` and `access_speed_kmh` default to those of the `profile`
+/// given there (a bike's table for `profile = "bicycle"`), and `[speeds]` overrides single
+/// classes of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(from = "OptionsConfig")]
 pub struct RoadOptions {
-    /// Free-flow speed per road class where `maxspeed` is missing (km/h).
+    /// The vehicle the graph is built for (default: van).
+    pub profile: VehicleProfile,
+    /// Free-flow speed per road class where `maxspeed` is missing (km/h); the profile's
+    /// table by default ([`ClassSpeeds::for_profile`]).
     pub speeds: ClassSpeeds,
-    /// Share of a posted `maxspeed` that is actually driven (default 0.8).
+    /// Share of a posted `maxspeed` that is actually driven (default 0.8; motor vehicles
+    /// only: a bike's cruising speed is below the limit anyway).
     pub maxspeed_factor: f64,
     /// Speed charged on snap legs, the straight gap between a stop and its road node
-    /// (km/h, default 15: crawling in, parking, manoeuvring).
+    /// (km/h, default 15: crawling in, parking, manoeuvring; see
+    /// [`VehicleProfile::default_access_speed_kmh`]).
     pub access_speed_kmh: f64,
+    /// Gross weight of the truck, checked against `maxweight` (t; trucks only, no check
+    /// when `None`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_t: Option<f64>,
+    /// Height of the truck, checked against `maxheight` (m; trucks only, no check when
+    /// `None`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height_m: Option<f64>,
 }
 
 impl Default for RoadOptions {
     fn default() -> Self {
-        Self { speeds: ClassSpeeds::default(), maxspeed_factor: 0.8, access_speed_kmh: 15.0 }
+        let profile = VehicleProfile::default();
+        Self {
+            profile,
+            speeds: ClassSpeeds::for_profile(profile),
+            maxspeed_factor: 0.8,
+            access_speed_kmh: profile.default_access_speed_kmh(),
+            weight_t: None,
+            height_m: None,
+        }
+    }
+}
+
+/// [`RoadOptions`] as written in configuration: what is left out defaults by the profile.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct OptionsConfig {
+    profile: VehicleProfile,
+    speeds: HashMap<RoadClass, f64>,
+    maxspeed_factor: Option<f64>,
+    access_speed_kmh: Option<f64>,
+    weight_t: Option<f64>,
+    height_m: Option<f64>,
+}
+
+impl From<OptionsConfig> for RoadOptions {
+    fn from(c: OptionsConfig) -> Self {
+        let mut options = RoadOptions::default().with_profile(c.profile);
+        for (class, kmh) in c.speeds {
+            *options.speeds.kmh_mut(class) = kmh;
+        }
+        options.maxspeed_factor = c.maxspeed_factor.unwrap_or(options.maxspeed_factor);
+        options.access_speed_kmh = c.access_speed_kmh.unwrap_or(options.access_speed_kmh);
+        options.weight_t = c.weight_t;
+        options.height_m = c.height_m;
+        options
     }
 }
 
 impl RoadOptions {
+    /// Sets the vehicle, with its speed table and snap-leg speed
+    /// ([`ClassSpeeds::for_profile`], [`VehicleProfile::default_access_speed_kmh`]): call
+    /// [`with_speeds`](Self::with_speeds) or
+    /// [`with_access_speed_kmh`](Self::with_access_speed_kmh) after this to change them.
+    pub fn with_profile(mut self, profile: VehicleProfile) -> Self {
+        self.profile = profile;
+        self.speeds = ClassSpeeds::for_profile(profile);
+        self.access_speed_kmh = profile.default_access_speed_kmh();
+        self
+    }
+
+    /// Sets the truck's gross weight, checked against `maxweight` (trucks only).
+    ///
+    /// # Units
+    /// Tonnes.
+    pub fn with_weight_t(mut self, weight_t: f64) -> Self {
+        self.weight_t = Some(weight_t);
+        self
+    }
+
+    /// Sets the truck's height, checked against `maxheight` (trucks only).
+    ///
+    /// # Units
+    /// Metres.
+    pub fn with_height_m(mut self, height_m: f64) -> Self {
+        self.height_m = Some(height_m);
+        self
+    }
+
     /// Replaces the class speed table.
     pub fn with_speeds(mut self, speeds: ClassSpeeds) -> Self {
         self.speeds = speeds;
@@ -83,8 +177,9 @@ impl RoadOptions {
     /// Checks every number.
     ///
     /// # Errors
-    /// [`RoadError::InvalidOption`] naming the first speed or factor that is not a finite
-    /// positive number (a `maxspeed_factor` above 2 is rejected as a likely typo).
+    /// [`RoadError::InvalidOption`] naming the first speed, factor or truck dimension that
+    /// is not a finite positive number (a `maxspeed_factor` above 2 is rejected as a likely
+    /// typo).
     pub fn validate(&self) -> Result<(), RoadError> {
         let positive = "a finite number > 0";
         if let Some((name, value)) = self.speeds.first_invalid() {
@@ -100,6 +195,11 @@ impl RoadOptions {
             let name = "access_speed_kmh";
             return Err(RoadError::InvalidOption { name, value: a, expected: positive });
         }
+        for (name, size) in [("weight_t", self.weight_t), ("height_m", self.height_m)] {
+            if let Some(value) = size.filter(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(RoadError::InvalidOption { name, value, expected: positive });
+            }
+        }
         Ok(())
     }
 }
@@ -109,7 +209,7 @@ impl RoadOptions {
 pub struct BuildStats {
     /// Ways with any `highway` tag (PBF input only).
     pub highway_ways: usize,
-    /// Ways kept as drivable (PBF input only).
+    /// Ways kept because the profile may use them (PBF input only).
     pub drivable_ways: usize,
     /// Way segments skipped because a node was missing from the extract.
     pub missing_node_refs: usize,
@@ -132,6 +232,10 @@ pub struct RoadGraph {
     csr: Csr,
     snap: SnapIndex,
     access_speed_kmh: f64,
+    profile: VehicleProfile,
+    /// The road class of each edge, by edge index; empty when the network did not come
+    /// with classes ([`RoadGraph::from_network`]).
+    edge_classes: Vec<RoadClass>,
     stats: BuildStats,
     /// The contraction hierarchy, built on first use and shared by clones of the graph
     /// (they are the same network) and by every oracle on it ([`RoadGraph::hierarchy`]).
@@ -139,12 +243,13 @@ pub struct RoadGraph {
 }
 
 impl RoadGraph {
-    /// Reads the drivable road network of an OpenStreetMap `.osm.pbf` extract.
+    /// Reads the road network of an OpenStreetMap `.osm.pbf` extract that the vehicle of
+    /// `options.profile` may use (one read of the file per call).
     ///
     /// # Errors
     /// [`RoadError::InvalidOption`] for bad options, [`RoadError::Io`] for a missing or
     /// unreadable file, [`RoadError::NotPbf`] when it is not a PBF extract,
-    /// [`RoadError::NoDrivableRoads`] when it holds no drivable way.
+    /// [`RoadError::NoDrivableRoads`] when it holds no way the profile may use.
     ///
     /// # Complexity
     /// O(N + E log E) for N nodes and E edges in the extract (two reading passes, one SCC
@@ -173,12 +278,14 @@ impl RoadGraph {
     pub fn from_pbf(path: impl AsRef<Path>, options: &RoadOptions) -> Result<Self, RoadError> {
         options.validate()?;
         let raw = osm::read(path.as_ref(), options)?;
-        Ok(Self::build(raw.nodes, raw.edges, options, raw.stats))
+        Ok(Self::build(raw.nodes, raw.edges, raw.classes, options, raw.stats))
     }
 
     /// Builds a graph from explicit nodes and directed edges `(from, to, data)`, where
     /// `from`/`to` are positions in `nodes`. Only the largest strongly connected component
     /// is kept, as for OSM input; node indices are renumbered in their original order.
+    /// The graph reports `options.profile` but has no road classes
+    /// ([`path_classes`](Self::path_classes) is `None`).
     ///
     /// # Errors
     /// [`RoadError::InvalidOption`] for bad options, [`RoadError::UnknownNode`] for an edge
@@ -197,12 +304,14 @@ impl RoadGraph {
         if edges.is_empty() {
             return Err(RoadError::NoDrivableRoads { path: Default::default(), ways: 0 });
         }
-        Ok(Self::build(nodes, edges, options, BuildStats::default()))
+        Ok(Self::build(nodes, edges, Vec::new(), options, BuildStats::default()))
     }
 
+    /// `classes` is empty or holds the class of each of `edges`, in order.
     fn build(
         nodes: Vec<NodeData>,
         edges: Vec<(u32, u32, EdgeData)>,
+        classes: Vec<RoadClass>,
         options: &RoadOptions,
         mut stats: BuildStats,
     ) -> Self {
@@ -225,12 +334,24 @@ impl RoadGraph {
             }
         }
         let graph = full.filter_map(|i, n| keep[i.index()].then_some(*n), |_, e| Some(*e));
+        // `filter_map` keeps the surviving edges in index order: exactly those with both
+        // ends kept.
+        let edge_classes: Vec<RoadClass> = if classes.is_empty() {
+            Vec::new()
+        } else {
+            full.edge_references()
+                .filter(|e| keep[e.source().index()] && keep[e.target().index()])
+                .map(|e| classes[e.id().index()])
+                .collect()
+        };
+        debug_assert!(edge_classes.is_empty() || edge_classes.len() == graph.edge_count());
         stats.nodes_before_scc = full.node_count();
         stats.edges_before_scc = full.edge_count();
         stats.components = components.len();
         stats.nodes_dropped = full.node_count() - graph.node_count();
         stats.edges_dropped = full.edge_count() - graph.edge_count();
         tracing::info!(
+            profile = ?options.profile,
             nodes = graph.node_count(),
             edges = graph.edge_count(),
             nodes_dropped = stats.nodes_dropped,
@@ -239,8 +360,16 @@ impl RoadGraph {
         );
         let csr = Csr::from_graph(&graph);
         let snap = SnapIndex::build(&node_points(&graph));
-        let access_speed_kmh = options.access_speed_kmh;
-        Self { graph, csr, snap, access_speed_kmh, stats, hierarchy: Arc::default() }
+        Self {
+            graph,
+            csr,
+            snap,
+            access_speed_kmh: options.access_speed_kmh,
+            profile: options.profile,
+            edge_classes,
+            stats,
+            hierarchy: Arc::default(),
+        }
     }
 
     /// A graph that keeps every component: lets tests reach the "no path" branches that
@@ -259,8 +388,16 @@ impl RoadGraph {
         }
         let csr = Csr::from_graph(&graph);
         let snap = SnapIndex::build(&node_points(&graph));
-        let stats = BuildStats::default();
-        Self { graph, csr, snap, access_speed_kmh: 15.0, stats, hierarchy: Arc::default() }
+        Self {
+            graph,
+            csr,
+            snap,
+            access_speed_kmh: 15.0,
+            profile: VehicleProfile::default(),
+            edge_classes: Vec::new(),
+            stats: BuildStats::default(),
+            hierarchy: Arc::default(),
+        }
     }
 
     /// The petgraph graph (read-only): typed indices, node coordinates, edge measures.
@@ -310,6 +447,40 @@ impl RoadGraph {
     /// km/h.
     pub fn access_speed_kmh(&self) -> f64 {
         self.access_speed_kmh
+    }
+
+    /// The vehicle this graph was built for.
+    pub fn profile(&self) -> VehicleProfile {
+        self.profile
+    }
+
+    /// The road class of an edge; `None` for an edge not in this graph, or when the graph
+    /// was built from explicit edges, which carry no class.
+    pub fn edge_class(&self, edge: RoadEdge) -> Option<RoadClass> {
+        self.edge_classes.get(edge.index()).copied()
+    }
+
+    /// The road class of each leg of `path` (one per pair of consecutive nodes): the class
+    /// of the edge a search takes between them, the fastest (then shortest) of parallel
+    /// edges. `None` when the graph has no classes or two consecutive nodes of `path` are
+    /// not joined by an edge of this graph (a path of another graph).
+    ///
+    /// # Complexity
+    /// O(path length x node degree).
+    pub fn path_classes(&self, path: &RoadPath) -> Option<Vec<RoadClass>> {
+        if self.edge_classes.is_empty() {
+            return None;
+        }
+        path.nodes
+            .windows(2)
+            .map(|leg| {
+                let edge = self
+                    .graph
+                    .edges_connecting(leg[0], leg[1])
+                    .min_by_key(|e| (e.weight().time_ms, e.weight().length_mm))?;
+                self.edge_class(edge.id())
+            })
+            .collect()
     }
 
     pub(crate) fn csr(&self) -> &Csr {
@@ -486,6 +657,50 @@ pub(crate) mod tests {
         assert_eq!(o.speeds.kmh(RoadClass::Primary), ClassSpeeds::default().primary);
         assert!(toml::from_str::<RoadOptions>("acess_speed_kmh = 10.0").is_err());
         assert!(toml::from_str::<RoadOptions>("[speeds]\nhighway = 10.0").is_err());
+    }
+
+    #[test]
+    fn options_take_the_defaults_of_their_profile() {
+        let o: RoadOptions =
+            toml::from_str("profile = \"bicycle\"\n[speeds]\ncycleway = 15.0").unwrap();
+        assert_eq!(o.profile, VehicleProfile::Bicycle);
+        assert_eq!(o.speeds.kmh(RoadClass::Cycleway), 15.0);
+        assert_eq!(o.speeds.kmh(RoadClass::Residential), 16.0);
+        assert_eq!(o.access_speed_kmh, VehicleProfile::Bicycle.default_access_speed_kmh());
+        let truck: RoadOptions =
+            toml::from_str("profile = \"truck\"\nweight_t = 18.0\nheight_m = 3.9").unwrap();
+        assert_eq!((truck.weight_t, truck.height_m), (Some(18.0), Some(3.9)));
+        assert_eq!(truck.speeds, ClassSpeeds::for_profile(VehicleProfile::Truck));
+        // What is written out reads back the same, and old options read as the van's.
+        let json = serde_json::to_string(&truck).unwrap();
+        assert_eq!(serde_json::from_str::<RoadOptions>(&json).unwrap(), truck);
+        assert_eq!(toml::from_str::<RoadOptions>("").unwrap(), RoadOptions::default());
+        assert!(toml::from_str::<RoadOptions>("profile = \"bike\"").is_err());
+    }
+
+    #[test]
+    fn truck_dimensions_must_be_positive() {
+        let truck = RoadOptions::default().with_profile(VehicleProfile::Truck);
+        assert!(truck.clone().with_weight_t(12.0).with_height_m(3.5).validate().is_ok());
+        let e = truck.clone().with_weight_t(-1.0).validate();
+        assert!(matches!(e, Err(RoadError::InvalidOption { name: "weight_t", .. })), "{e:?}");
+        let e = truck.with_height_m(f64::INFINITY).validate();
+        assert!(matches!(e, Err(RoadError::InvalidOption { name: "height_m", .. })), "{e:?}");
+    }
+
+    #[test]
+    fn explicit_networks_have_a_profile_but_no_classes() {
+        let g = line_graph();
+        assert_eq!(g.profile(), VehicleProfile::Van);
+        let path = g.shortest_path(RoadNode::new(0), RoadNode::new(2)).unwrap();
+        assert_eq!(g.path_classes(&path), None);
+        assert_eq!(g.edge_class(RoadEdge::new(0)), None);
+    }
+
+    #[test]
+    fn edge_data_stays_two_words() {
+        // The searches copy edges by the million; the class lives beside them.
+        assert_eq!(std::mem::size_of::<EdgeData>(), 8);
     }
 
     #[test]
