@@ -13,6 +13,7 @@ mod plan;
 mod properties;
 mod replan;
 mod roads;
+mod roads_profiles;
 mod routing;
 mod scenario;
 mod shipments;
