@@ -2,8 +2,10 @@
 //! vehicle of the graph.
 //!
 //! Which ways each vehicle may use and how fast it goes there are the rules of
-//! [`VehicleProfile`], one list per profile; this file applies them. The tag grammar they
-//! share is written down here, because every travel time in the engine follows from it:
+//! [`VehicleProfile`], one list per profile, applied in [`profile`];
+//! [`way_profile`] reads the tags once and hands them to the profile's rules. The tag
+//! grammar they share is written down here, because every travel time in the engine
+//! follows from it:
 //!
 //! - **Classes** ([`RoadClass`]): the `highway` values `motorway`, `trunk`, `primary`,
 //!   `secondary`, `tertiary` and their `*_link`s, `unclassified`, `residential`,
@@ -26,7 +28,7 @@
 //!   to the tunnel.
 
 use super::RoadOptions;
-use super::profile::{BICYCLE_MAX_KMH, DISMOUNT_KMH, VehicleProfile};
+use super::profile::{self, BICYCLE_MAX_KMH, DISMOUNT_KMH, VehicleProfile};
 /// Re-exported where it lived before profiles had their own speed tables.
 pub use super::speeds::ClassSpeeds;
 use serde::{Deserialize, Serialize};
@@ -209,29 +211,29 @@ impl WayProfile {
 /// The tags of one way that some profile reads, collected in one pass (OSM keys are unique
 /// per way, so the order of the tags does not matter).
 #[derive(Debug, Default)]
-struct WayTags<'a> {
-    highway: Option<&'a str>,
-    area: bool,
-    access: Option<&'a str>,
-    vehicle: Option<&'a str>,
-    motor_vehicle: Option<&'a str>,
-    motorcar: Option<&'a str>,
-    hgv: Option<&'a str>,
-    bicycle: Option<&'a str>,
-    foot: Option<&'a str>,
-    oneway: Option<&'a str>,
-    oneway_bicycle: Option<&'a str>,
-    contraflow_cycleway: bool,
-    roundabout: bool,
-    maxspeed: Option<&'a str>,
-    maxspeed_hgv: Option<&'a str>,
-    maxweight: Option<&'a str>,
-    maxheight: Option<&'a str>,
-    tunnel: bool,
+pub(super) struct WayTags<'a> {
+    pub(super) highway: Option<&'a str>,
+    pub(super) area: bool,
+    pub(super) access: Option<&'a str>,
+    pub(super) vehicle: Option<&'a str>,
+    pub(super) motor_vehicle: Option<&'a str>,
+    pub(super) motorcar: Option<&'a str>,
+    pub(super) hgv: Option<&'a str>,
+    pub(super) bicycle: Option<&'a str>,
+    pub(super) foot: Option<&'a str>,
+    pub(super) oneway: Option<&'a str>,
+    pub(super) oneway_bicycle: Option<&'a str>,
+    pub(super) contraflow_cycleway: bool,
+    pub(super) roundabout: bool,
+    pub(super) maxspeed: Option<&'a str>,
+    pub(super) maxspeed_hgv: Option<&'a str>,
+    pub(super) maxweight: Option<&'a str>,
+    pub(super) maxheight: Option<&'a str>,
+    pub(super) tunnel: bool,
 }
 
 impl<'a> WayTags<'a> {
-    fn read(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    pub(super) fn read(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut t = Self::default();
         for (key, value) in tags {
             match key {
@@ -263,7 +265,7 @@ impl<'a> WayTags<'a> {
     }
 
     /// The `oneway` rules of the module docs; `None` for a reversible way.
-    fn direction(&self, class: RoadClass) -> Option<Direction> {
+    pub(super) fn direction(&self, class: RoadClass) -> Option<Direction> {
         Some(match self.oneway {
             Some("yes" | "true" | "1") => Direction::Forward,
             Some("-1" | "reverse") => Direction::Backward,
@@ -288,74 +290,11 @@ pub fn way_profile<'a>(
     let highway = t.highway?;
     match options.profile {
         VehicleProfile::Car | VehicleProfile::Van | VehicleProfile::Truck => {
-            motor_way(&t, highway, options)
+            profile::motor_way(&t, highway, options)
         }
-        VehicleProfile::Bicycle => bicycle_way(&t, highway),
-        VehicleProfile::Foot => foot_way(&t, highway),
+        VehicleProfile::Bicycle => profile::bicycle_way(&t, highway),
+        VehicleProfile::Foot => profile::foot_way(&t, highway),
     }
-}
-
-fn motor_way(t: &WayTags, highway: &str, options: &RoadOptions) -> Option<WayProfile> {
-    let class = RoadClass::from_highway(highway)?;
-    if [t.access, t.vehicle, t.motor_vehicle, t.motorcar].contains(&Some("no")) {
-        return None;
-    }
-    let mut maxspeed = t.maxspeed.and_then(parse_maxspeed);
-    if options.profile == VehicleProfile::Truck {
-        let below = |limit: Option<f64>, size: Option<f64>| matches!((limit, size), (Some(l), Some(s)) if l < s);
-        if t.hgv == Some("no")
-            || below(t.maxweight.and_then(parse_maxweight_t), options.weight_t)
-            || below(t.maxheight.and_then(parse_maxheight_m), options.height_m)
-        {
-            return None;
-        }
-        maxspeed = t.maxspeed_hgv.and_then(parse_maxspeed).or(maxspeed);
-    }
-    let direction = t.direction(class)?;
-    let stoppable = !t.tunnel && !class.is_through_road();
-    Some(WayProfile { class, direction, maxspeed_kmh: maxspeed, stoppable, dismount: false })
-}
-
-fn bicycle_way(t: &WayTags, highway: &str) -> Option<WayProfile> {
-    use RoadClass::*;
-    let class = RoadClass::parse(highway)?;
-    let granted = matches!(t.bicycle, Some("yes" | "designated"));
-    let dismount = t.bicycle == Some("dismount");
-    let allowed = match class {
-        Motorway | MotorwayLink | Trunk | TrunkLink => granted,
-        Path | Footway | Pedestrian | Bridleway => {
-            granted || dismount || t.bicycle == Some("permissive")
-        }
-        Steps => false,
-        _ => true,
-    };
-    let closed = t.access == Some("no") || t.vehicle == Some("no");
-    if !allowed || matches!(t.bicycle, Some("no" | "use_sidepath")) || (closed && !granted) {
-        return None;
-    }
-    let direction = match t.oneway_bicycle {
-        Some("no" | "false" | "0") => Direction::Both,
-        Some("yes" | "true" | "1") => Direction::Forward,
-        Some("-1" | "reverse") => Direction::Backward,
-        _ if t.contraflow_cycleway => Direction::Both,
-        _ => t.direction(class)?,
-    };
-    let maxspeed_kmh = t.maxspeed.and_then(parse_maxspeed);
-    Some(WayProfile { class, direction, maxspeed_kmh, stoppable: !t.tunnel, dismount })
-}
-
-fn foot_way(t: &WayTags, highway: &str) -> Option<WayProfile> {
-    let class = RoadClass::parse(highway)?;
-    let granted = matches!(t.foot, Some("yes" | "designated" | "permissive"));
-    let needs_grant = class.is_through_road() || class == RoadClass::Cycleway;
-    if matches!(t.foot, Some("no" | "use_sidepath"))
-        || (needs_grant && !granted)
-        || (t.access == Some("no") && !granted)
-    {
-        return None;
-    }
-    let direction = Direction::Both;
-    Some(WayProfile { class, direction, maxspeed_kmh: None, stoppable: !t.tunnel, dismount: false })
 }
 
 /// Parses an OSM `maxspeed` value; `None` for `none`, `signals`, `variable` and anything
@@ -438,10 +377,6 @@ mod tests {
         way_profile(tags.iter().copied(), &RoadOptions::default().with_profile(vehicle))
     }
 
-    fn bike(tags: &Tags) -> Option<WayProfile> {
-        on(VehicleProfile::Bicycle, tags)
-    }
-
     fn speed(options: &RoadOptions, tags: &Tags) -> Option<f64> {
         way_profile(tags.iter().copied(), options).map(|w| w.speed_kmh(options))
     }
@@ -519,167 +454,6 @@ mod tests {
         assert_eq!(RoadClass::from_highway("cycleway"), None);
         assert_eq!(RoadClass::parse("cycleway"), Some(RoadClass::Cycleway));
         assert!(RoadClass::ALL.iter().all(|&c| RoadClass::parse(c.name()) == Some(c)));
-    }
-
-    #[test]
-    fn bike_rides_cycleways_at_cruising_speed() {
-        let opts = RoadOptions::default().with_profile(VehicleProfile::Bicycle);
-        let way = bike(&[("highway", "cycleway")]).unwrap();
-        assert_eq!(
-            (way.class, way.direction, way.stoppable),
-            (RoadClass::Cycleway, Direction::Both, true)
-        );
-        assert_eq!(way.speed_kmh(&opts), 18.0);
-        assert_eq!(speed(&opts, &[("highway", "residential")]), Some(16.0));
-        assert_eq!(speed(&opts, &[("highway", "track")]), Some(12.0));
-        // `maxspeed` lowers the cruise but never raises it, and there is no factor.
-        assert_eq!(speed(&opts, &[("highway", "residential"), ("maxspeed", "walk")]), Some(6.0));
-        assert_eq!(speed(&opts, &[("highway", "primary"), ("maxspeed", "50")]), Some(16.0));
-        // A table that asks for more is held to the assistance limit.
-        let fast =
-            ClassSpeeds { cycleway: 40.0, ..ClassSpeeds::for_profile(VehicleProfile::Bicycle) };
-        let fast = opts.clone().with_speeds(fast);
-        assert_eq!(speed(&fast, &[("highway", "cycleway")]), Some(BICYCLE_MAX_KMH));
-        assert_eq!(
-            bike(&[("highway", "cycleway"), ("tunnel", "yes")]).map(|w| w.stoppable),
-            Some(false)
-        );
-    }
-
-    #[test]
-    fn bike_is_refused_on_motorways_and_trunks_unless_tagged() {
-        for highway in ["motorway", "motorway_link", "trunk", "trunk_link"] {
-            assert_eq!(bike(&[("highway", highway)]), None, "{highway}");
-            assert_eq!(bike(&[("highway", highway), ("bicycle", "dismount")]), None);
-            assert!(bike(&[("highway", highway), ("bicycle", "designated")]).is_some());
-        }
-        assert_eq!(bike(&[("highway", "steps"), ("bicycle", "yes")]), None);
-    }
-
-    #[test]
-    fn bike_uses_paths_and_footways_only_when_allowed() {
-        for highway in ["path", "footway", "pedestrian", "bridleway"] {
-            assert_eq!(bike(&[("highway", highway)]), None, "{highway}");
-            for value in ["yes", "designated", "permissive"] {
-                let way = bike(&[("highway", highway), ("bicycle", value)]).unwrap();
-                assert!(!way.dismount);
-            }
-        }
-        let opts = RoadOptions::default().with_profile(VehicleProfile::Bicycle);
-        assert_eq!(speed(&opts, &[("highway", "footway"), ("bicycle", "yes")]), Some(10.0));
-    }
-
-    #[test]
-    fn bicycle_no_drops_and_dismount_walks() {
-        let opts = RoadOptions::default().with_profile(VehicleProfile::Bicycle);
-        assert_eq!(bike(&[("highway", "residential"), ("bicycle", "no")]), None);
-        assert_eq!(bike(&[("highway", "primary"), ("bicycle", "use_sidepath")]), None);
-        let pushed = [("highway", "pedestrian"), ("bicycle", "dismount")];
-        assert!(bike(&pushed).unwrap().dismount);
-        assert_eq!(speed(&opts, &pushed), Some(DISMOUNT_KMH));
-        assert_eq!(speed(&opts, &[("highway", "primary"), ("bicycle", "dismount")]), Some(5.0));
-    }
-
-    #[test]
-    fn bike_access_follows_the_most_specific_tag() {
-        assert_eq!(bike(&[("highway", "residential"), ("access", "no")]), None);
-        assert_eq!(bike(&[("highway", "residential"), ("vehicle", "no")]), None);
-        assert!(
-            bike(&[("highway", "residential"), ("access", "no"), ("bicycle", "yes")]).is_some()
-        );
-        assert!(
-            bike(&[("highway", "service"), ("vehicle", "no"), ("bicycle", "designated")]).is_some()
-        );
-        // Motor-vehicle bans do not concern a bike.
-        assert!(bike(&[("highway", "residential"), ("motor_vehicle", "no")]).is_some());
-        assert!(bike(&[("highway", "residential"), ("motorcar", "no")]).is_some());
-        assert!(bike(&[("highway", "service"), ("access", "private")]).is_some());
-    }
-
-    #[test]
-    fn oneway_bicycle_and_contraflow_lanes() {
-        let dir = |tags: &Tags| bike(tags).map(|p| p.direction);
-        let oneway = [("highway", "residential"), ("oneway", "yes")];
-        assert_eq!(dir(&oneway), Some(Direction::Forward));
-        assert_eq!(dir(&[oneway[0], oneway[1], ("oneway:bicycle", "no")]), Some(Direction::Both));
-        for key in ["cycleway", "cycleway:left", "cycleway:right"] {
-            for value in ["opposite", "opposite_lane", "opposite_track"] {
-                assert_eq!(dir(&[oneway[0], oneway[1], (key, value)]), Some(Direction::Both));
-            }
-        }
-        assert_eq!(
-            dir(&[oneway[0], oneway[1], ("cycleway:right", "lane")]),
-            Some(Direction::Forward)
-        );
-        assert_eq!(
-            dir(&[("highway", "cycleway"), ("oneway:bicycle", "yes")]),
-            Some(Direction::Forward)
-        );
-        assert_eq!(
-            dir(&[("highway", "primary"), ("junction", "roundabout")]),
-            Some(Direction::Forward)
-        );
-    }
-
-    #[test]
-    fn foot_walks_every_walkable_way_both_ways() {
-        let opts = RoadOptions::default().with_profile(VehicleProfile::Foot);
-        let walk = |tags: &Tags| on(VehicleProfile::Foot, tags);
-        for highway in
-            ["footway", "pedestrian", "path", "steps", "living_street", "primary", "track"]
-        {
-            assert!(walk(&[("highway", highway)]).is_some(), "{highway}");
-        }
-        for highway in ["motorway", "trunk_link", "cycleway"] {
-            assert_eq!(walk(&[("highway", highway)]), None, "{highway}");
-            assert!(walk(&[("highway", highway), ("foot", "designated")]).is_some());
-        }
-        assert_eq!(walk(&[("highway", "footway"), ("foot", "no")]), None);
-        assert_eq!(walk(&[("highway", "footway"), ("access", "no")]), None);
-        assert!(walk(&[("highway", "residential"), ("vehicle", "no")]).is_some());
-        for oneway in ["yes", "-1", "reversible"] {
-            let way = walk(&[("highway", "residential"), ("oneway", oneway)]).unwrap();
-            assert_eq!(way.direction, Direction::Both, "{oneway}");
-        }
-        let motorway = walk(&[("highway", "motorway"), ("foot", "yes")]).unwrap();
-        assert_eq!(motorway.direction, Direction::Both);
-        assert_eq!(speed(&opts, &[("highway", "primary"), ("maxspeed", "50")]), Some(5.0));
-        assert_eq!(speed(&opts, &[("highway", "steps")]), Some(2.0));
-    }
-
-    #[test]
-    fn truck_keeps_out_of_weight_height_and_hgv_limits() {
-        let truck = RoadOptions::default()
-            .with_profile(VehicleProfile::Truck)
-            .with_weight_t(12.0)
-            .with_height_m(3.8);
-        let way = |tags: &Tags| way_profile(tags.iter().copied(), &truck);
-        let road = ("highway", "tertiary");
-        assert!(way(&[road]).is_some());
-        assert_eq!(way(&[road, ("maxweight", "3.5")]), None);
-        assert_eq!(way(&[road, ("maxweight", "7.5 t")]), None);
-        assert_eq!(way(&[road, ("maxweight", "7500 kg")]), None);
-        assert!(way(&[road, ("maxweight", "12")]).is_some());
-        assert!(way(&[road, ("maxweight", "default")]).is_some());
-        assert_eq!(way(&[road, ("maxheight", "2.4 m")]), None);
-        assert_eq!(way(&[road, ("maxheight", "3.5")]), None);
-        assert!(way(&[road, ("maxheight", "4.0m")]).is_some());
-        assert!(way(&[road, ("maxheight", "12'6\"")]).is_some());
-        assert_eq!(way(&[road, ("hgv", "no")]), None);
-        // Without dimensions only `hgv=no` binds.
-        assert!(on(VehicleProfile::Truck, &[road, ("maxweight", "3.5")]).is_some());
-        assert_eq!(on(VehicleProfile::Truck, &[road, ("hgv", "no")]), None);
-    }
-
-    #[test]
-    fn truck_is_slower_than_the_van() {
-        let truck = RoadOptions::default().with_profile(VehicleProfile::Truck);
-        assert_eq!(speed(&truck, &[("highway", "motorway")]), Some(80.0));
-        assert_eq!(speed(&truck, &[("highway", "motorway"), ("maxspeed", "130")]), Some(80.0));
-        assert_eq!(speed(&truck, &[("highway", "primary"), ("maxspeed", "50")]), Some(40.0));
-        let hgv = [("highway", "primary"), ("maxspeed", "50"), ("maxspeed:hgv", "30")];
-        assert_eq!(speed(&truck, &hgv), Some(24.0));
-        assert_eq!(speed(&RoadOptions::default(), &hgv), Some(40.0));
     }
 
     #[test]
