@@ -1,6 +1,7 @@
-//! The road network: a directed petgraph graph of OSM road nodes and drivable segments.
+//! The road network: a directed petgraph graph of OSM road nodes and the segments one
+//! vehicle profile may use.
 //!
-//! Built once per extract ([`RoadGraph::from_pbf`]) or from explicit nodes and edges
+//! Built once per extract and profile ([`RoadGraph::from_pbf`]) or from explicit nodes and edges
 //! ([`RoadGraph::from_network`], for non-OSM networks and tests), then shared read-only by
 //! snapping, travel matrices and path geometry.
 //!
@@ -17,12 +18,21 @@
 //!   stops are connected both ways.
 //! - **Typed indices**: `NodeIndex<u32>` ([`RoadNode`]); a flat CSR copy (`graph/csr.rs`)
 //!   serves the hot searches.
+//! - **One graph per vehicle profile** ([`VehicleProfile`]): a bike and a van use different
+//!   ways at different speeds, so each profile reads the extract again into its own graph.
+//!   The road class of each edge is kept beside the edges (one byte each, not in
+//!   [`EdgeData`], which the searches copy), for callers that ask what a path runs on
+//!   ([`RoadGraph::path_classes`]).
 //!
-//! Which ways are drivable, their direction and speed: see [`tags`].
+//! Which ways a vehicle may use, their direction and speed: see [`VehicleProfile`] and
+//! [`tags`].
 
 mod csr;
 pub(crate) mod elements;
+mod options;
 mod osm;
+pub mod profile;
+mod speeds;
 pub mod tags;
 
 use crate::context::SolveContext;
@@ -30,86 +40,28 @@ use crate::roads::ch::ContractionHierarchy;
 use crate::roads::error::RoadError;
 use crate::roads::spatial::SnapIndex;
 pub(crate) use csr::{Csr, Search, UNSET};
-pub use elements::{EdgeData, NodeData, RoadNode};
+pub use elements::{EdgeData, NodeData, RoadEdge, RoadNode};
+pub use options::RoadOptions;
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::DiGraph;
-use serde::{Deserialize, Serialize};
+use petgraph::visit::EdgeRef;
+pub use profile::VehicleProfile;
+use serde::Serialize;
+pub use speeds::ClassSpeeds;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-pub use tags::{ClassSpeeds, RoadClass};
+pub use tags::RoadClass;
 
 /// The attribution that OSM's licence (ODbL 1.0) requires on anything that shows data
 /// derived from an OSM extract: maps, GeoJSON, reports, API responses with geometry.
 pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors";
-
-/// How roads become edges; read from configuration (`deny_unknown_fields`) or built in code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RoadOptions {
-    /// Free-flow speed per road class where `maxspeed` is missing (km/h).
-    pub speeds: ClassSpeeds,
-    /// Share of a posted `maxspeed` that is actually driven (default 0.8).
-    pub maxspeed_factor: f64,
-    /// Speed charged on snap legs, the straight gap between a stop and its road node
-    /// (km/h, default 15: crawling in, parking, manoeuvring).
-    pub access_speed_kmh: f64,
-}
-
-impl Default for RoadOptions {
-    fn default() -> Self {
-        Self { speeds: ClassSpeeds::default(), maxspeed_factor: 0.8, access_speed_kmh: 15.0 }
-    }
-}
-
-impl RoadOptions {
-    /// Replaces the class speed table.
-    pub fn with_speeds(mut self, speeds: ClassSpeeds) -> Self {
-        self.speeds = speeds;
-        self
-    }
-
-    /// Sets the share of `maxspeed` that is driven.
-    pub fn with_maxspeed_factor(mut self, factor: f64) -> Self {
-        self.maxspeed_factor = factor;
-        self
-    }
-
-    /// Sets the snap-leg speed (km/h).
-    pub fn with_access_speed_kmh(mut self, kmh: f64) -> Self {
-        self.access_speed_kmh = kmh;
-        self
-    }
-
-    /// Checks every number.
-    ///
-    /// # Errors
-    /// [`RoadError::InvalidOption`] naming the first speed or factor that is not a finite
-    /// positive number (a `maxspeed_factor` above 2 is rejected as a likely typo).
-    pub fn validate(&self) -> Result<(), RoadError> {
-        let positive = "a finite number > 0";
-        if let Some((name, value)) = self.speeds.first_invalid() {
-            return Err(RoadError::InvalidOption { name, value, expected: positive });
-        }
-        let f = self.maxspeed_factor;
-        if !(f.is_finite() && f > 0.0 && f <= 2.0) {
-            let expected = "a number in (0, 2]";
-            return Err(RoadError::InvalidOption { name: "maxspeed_factor", value: f, expected });
-        }
-        let a = self.access_speed_kmh;
-        if !(a.is_finite() && a > 0.0) {
-            let name = "access_speed_kmh";
-            return Err(RoadError::InvalidOption { name, value: a, expected: positive });
-        }
-        Ok(())
-    }
-}
 
 /// What building the graph kept and dropped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct BuildStats {
     /// Ways with any `highway` tag (PBF input only).
     pub highway_ways: usize,
-    /// Ways kept as drivable (PBF input only).
+    /// Ways kept because the profile may use them (PBF input only).
     pub drivable_ways: usize,
     /// Way segments skipped because a node was missing from the extract.
     pub missing_node_refs: usize,
@@ -132,6 +84,10 @@ pub struct RoadGraph {
     csr: Csr,
     snap: SnapIndex,
     access_speed_kmh: f64,
+    profile: VehicleProfile,
+    /// The road class of each edge, by edge index; empty when the network did not come
+    /// with classes ([`RoadGraph::from_network`]).
+    edge_classes: Vec<RoadClass>,
     stats: BuildStats,
     /// The contraction hierarchy, built on first use and shared by clones of the graph
     /// (they are the same network) and by every oracle on it ([`RoadGraph::hierarchy`]).
@@ -139,12 +95,13 @@ pub struct RoadGraph {
 }
 
 impl RoadGraph {
-    /// Reads the drivable road network of an OpenStreetMap `.osm.pbf` extract.
+    /// Reads the road network of an OpenStreetMap `.osm.pbf` extract that the vehicle of
+    /// `options.profile` may use (one read of the file per call).
     ///
     /// # Errors
     /// [`RoadError::InvalidOption`] for bad options, [`RoadError::Io`] for a missing or
     /// unreadable file, [`RoadError::NotPbf`] when it is not a PBF extract,
-    /// [`RoadError::NoDrivableRoads`] when it holds no drivable way.
+    /// [`RoadError::NoDrivableRoads`] when it holds no way the profile may use.
     ///
     /// # Complexity
     /// O(N + E log E) for N nodes and E edges in the extract (two reading passes, one SCC
@@ -173,12 +130,14 @@ impl RoadGraph {
     pub fn from_pbf(path: impl AsRef<Path>, options: &RoadOptions) -> Result<Self, RoadError> {
         options.validate()?;
         let raw = osm::read(path.as_ref(), options)?;
-        Ok(Self::build(raw.nodes, raw.edges, options, raw.stats))
+        Ok(Self::build(raw.nodes, raw.edges, raw.classes, options, raw.stats))
     }
 
     /// Builds a graph from explicit nodes and directed edges `(from, to, data)`, where
     /// `from`/`to` are positions in `nodes`. Only the largest strongly connected component
     /// is kept, as for OSM input; node indices are renumbered in their original order.
+    /// The graph reports `options.profile` but has no road classes
+    /// ([`path_classes`](Self::path_classes) is `None`).
     ///
     /// # Errors
     /// [`RoadError::InvalidOption`] for bad options, [`RoadError::UnknownNode`] for an edge
@@ -197,12 +156,14 @@ impl RoadGraph {
         if edges.is_empty() {
             return Err(RoadError::NoDrivableRoads { path: Default::default(), ways: 0 });
         }
-        Ok(Self::build(nodes, edges, options, BuildStats::default()))
+        Ok(Self::build(nodes, edges, Vec::new(), options, BuildStats::default()))
     }
 
+    /// `classes` is empty or holds the class of each of `edges`, in order.
     fn build(
         nodes: Vec<NodeData>,
         edges: Vec<(u32, u32, EdgeData)>,
+        classes: Vec<RoadClass>,
         options: &RoadOptions,
         mut stats: BuildStats,
     ) -> Self {
@@ -225,12 +186,24 @@ impl RoadGraph {
             }
         }
         let graph = full.filter_map(|i, n| keep[i.index()].then_some(*n), |_, e| Some(*e));
+        // `filter_map` keeps the surviving edges in index order: exactly those with both
+        // ends kept.
+        let edge_classes: Vec<RoadClass> = if classes.is_empty() {
+            Vec::new()
+        } else {
+            full.edge_references()
+                .filter(|e| keep[e.source().index()] && keep[e.target().index()])
+                .map(|e| classes[e.id().index()])
+                .collect()
+        };
+        debug_assert!(edge_classes.is_empty() || edge_classes.len() == graph.edge_count());
         stats.nodes_before_scc = full.node_count();
         stats.edges_before_scc = full.edge_count();
         stats.components = components.len();
         stats.nodes_dropped = full.node_count() - graph.node_count();
         stats.edges_dropped = full.edge_count() - graph.edge_count();
         tracing::info!(
+            profile = ?options.profile,
             nodes = graph.node_count(),
             edges = graph.edge_count(),
             nodes_dropped = stats.nodes_dropped,
@@ -239,8 +212,16 @@ impl RoadGraph {
         );
         let csr = Csr::from_graph(&graph);
         let snap = SnapIndex::build(&node_points(&graph));
-        let access_speed_kmh = options.access_speed_kmh;
-        Self { graph, csr, snap, access_speed_kmh, stats, hierarchy: Arc::default() }
+        Self {
+            graph,
+            csr,
+            snap,
+            access_speed_kmh: options.access_speed_kmh,
+            profile: options.profile,
+            edge_classes,
+            stats,
+            hierarchy: Arc::default(),
+        }
     }
 
     /// A graph that keeps every component: lets tests reach the "no path" branches that
@@ -259,8 +240,16 @@ impl RoadGraph {
         }
         let csr = Csr::from_graph(&graph);
         let snap = SnapIndex::build(&node_points(&graph));
-        let stats = BuildStats::default();
-        Self { graph, csr, snap, access_speed_kmh: 15.0, stats, hierarchy: Arc::default() }
+        Self {
+            graph,
+            csr,
+            snap,
+            access_speed_kmh: 15.0,
+            profile: VehicleProfile::default(),
+            edge_classes: Vec::new(),
+            stats: BuildStats::default(),
+            hierarchy: Arc::default(),
+        }
     }
 
     /// The petgraph graph (read-only): typed indices, node coordinates, edge measures.
@@ -310,6 +299,40 @@ impl RoadGraph {
     /// km/h.
     pub fn access_speed_kmh(&self) -> f64 {
         self.access_speed_kmh
+    }
+
+    /// The vehicle this graph was built for.
+    pub fn profile(&self) -> VehicleProfile {
+        self.profile
+    }
+
+    /// The road class of an edge; `None` for an edge not in this graph, or when the graph
+    /// was built from explicit edges, which carry no class.
+    pub fn edge_class(&self, edge: RoadEdge) -> Option<RoadClass> {
+        self.edge_classes.get(edge.index()).copied()
+    }
+
+    /// The road class of each leg of `path` (one per pair of consecutive nodes): the class
+    /// of the edge a search takes between them, the fastest (then shortest) of parallel
+    /// edges. `None` when the graph has no classes or two consecutive nodes of `path` are
+    /// not joined by an edge of this graph (a path of another graph).
+    ///
+    /// # Complexity
+    /// O(path length x node degree).
+    pub fn path_classes(&self, path: &RoadPath) -> Option<Vec<RoadClass>> {
+        if self.edge_classes.is_empty() {
+            return None;
+        }
+        path.nodes
+            .windows(2)
+            .map(|leg| {
+                let edge = self
+                    .graph
+                    .edges_connecting(leg[0], leg[1])
+                    .min_by_key(|e| (e.weight().time_ms, e.weight().length_mm))?;
+                self.edge_class(edge.id())
+            })
+            .collect()
     }
 
     pub(crate) fn csr(&self) -> &Csr {
@@ -478,14 +501,18 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn options_read_from_toml_and_reject_unknown_fields() {
-        let o: RoadOptions =
-            toml::from_str("access_speed_kmh = 10.0\n[speeds]\nresidential = 20.0").unwrap();
-        assert_eq!(o.access_speed_kmh, 10.0);
-        assert_eq!(o.speeds.kmh(RoadClass::Residential), 20.0);
-        assert_eq!(o.speeds.kmh(RoadClass::Primary), ClassSpeeds::default().primary);
-        assert!(toml::from_str::<RoadOptions>("acess_speed_kmh = 10.0").is_err());
-        assert!(toml::from_str::<RoadOptions>("[speeds]\nhighway = 10.0").is_err());
+    fn explicit_networks_have_a_profile_but_no_classes() {
+        let g = line_graph();
+        assert_eq!(g.profile(), VehicleProfile::Van);
+        let path = g.shortest_path(RoadNode::new(0), RoadNode::new(2)).unwrap();
+        assert_eq!(g.path_classes(&path), None);
+        assert_eq!(g.edge_class(RoadEdge::new(0)), None);
+    }
+
+    #[test]
+    fn edge_data_stays_two_words() {
+        // The searches copy edges by the million; the class lives beside them.
+        assert_eq!(std::mem::size_of::<EdgeData>(), 8);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The road network, a stage of its own below both placement and routing.
 //!
-//! - [`graph`] turns an OpenStreetMap extract into a routable [`RoadGraph`] (one-way
-//!   rules, speeds from `maxspeed` or the road class, the largest strongly connected
-//!   component kept).
+//! - [`graph`] turns an OpenStreetMap extract into a routable [`RoadGraph`] for one
+//!   [`VehicleProfile`] (van by default; car, truck, e-cargo bike, on foot): the ways it may
+//!   use, one-way rules, speeds from `maxspeed` or the road class, the largest strongly
+//!   connected component kept.
 //! - [`snap`] moves request locations onto road nodes where a van may stop.
 //! - [`matrix`] computes travel-time and distance matrices between snapped locations, and
 //!   [`traffic`] re-times them for a departure hour and the weather; [`points`] is the one
@@ -32,7 +33,7 @@ mod spatial;
 pub mod traffic;
 
 pub use error::RoadError;
-pub use graph::{OSM_ATTRIBUTION, RoadGraph, RoadOptions};
+pub use graph::{OSM_ATTRIBUTION, RoadClass, RoadGraph, RoadOptions, VehicleProfile};
 pub use matrix::TravelMatrix;
 pub use oracle::{ArcCost, OracleOptions, RoadOracle};
 pub use points::{MatrixTiming, PointMatrix, PointPlace};

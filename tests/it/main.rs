@@ -14,6 +14,7 @@ mod profiles;
 mod properties;
 mod replan;
 mod roads;
+mod roads_profiles;
 mod routing;
 mod scenario;
 mod shipments;

@@ -3,10 +3,13 @@
 //! Their own file, below both the graph and the contraction hierarchy
 //! ([`crate::roads::ch`]), which reads edges but not the graph that holds them.
 
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 
 /// A node of the road graph.
 pub type RoadNode = NodeIndex<u32>;
+
+/// A directed edge of the road graph.
+pub type RoadEdge = EdgeIndex<u32>;
 
 /// A road node: a point where a way bends, ends or meets another.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,8 +20,9 @@ pub struct NodeData {
     pub lon: f64,
     /// The OSM node id, when the graph came from OSM.
     pub osm_id: Option<i64>,
-    /// Whether stops may be snapped here: false for nodes used only by tunnels and
-    /// motorway/trunk roads (see [`tags`]).
+    /// Whether stops may be snapped here: false for nodes used only by ways the vehicle
+    /// does not stop on (tunnels; motorway and trunk roads for motor vehicles; see
+    /// [`VehicleProfile`](super::VehicleProfile)).
     pub stoppable: bool,
 }
 

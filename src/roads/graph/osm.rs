@@ -1,13 +1,14 @@
-//! Reading an OpenStreetMap `.osm.pbf` extract into a plain node and edge list.
+//! Reading an OpenStreetMap `.osm.pbf` extract into a plain node and edge list, for one
+//! vehicle profile.
 //!
-//! osmpbf's indexed reader makes two passes: drivable ways first (their node ids are
-//! remembered), then only the nodes those ways use, so memory follows the road network
-//! and not the whole extract. Only nodes used by a drivable way become graph nodes; every
+//! osmpbf's indexed reader makes two passes: the ways the profile may use first (their
+//! node ids are remembered), then only the nodes those ways use, so memory follows the road
+//! network and not the whole extract. Only nodes used by a kept way become graph nodes; every
 //! consecutive pair of way nodes becomes one edge per allowed direction. A way node that is
 //! missing from the extract (ways cut at the extract's border) drops only the segments
 //! that touch it; their count is reported in [`BuildStats`].
 
-use super::tags::{Direction, WayProfile, way_profile};
+use super::tags::{Direction, RoadClass, WayProfile, way_profile};
 use super::{BuildStats, EdgeData, NodeData, RoadOptions};
 use crate::roads::error::RoadError;
 use geo::{Distance, Geodesic, Point};
@@ -20,6 +21,8 @@ use std::path::Path;
 pub(super) struct RawNetwork {
     pub nodes: Vec<NodeData>,
     pub edges: Vec<(u32, u32, EdgeData)>,
+    /// The class of each of `edges`, in order.
+    pub classes: Vec<RoadClass>,
     pub stats: BuildStats,
 }
 
@@ -28,11 +31,11 @@ struct WayRecord {
     profile: WayProfile,
 }
 
-/// Reads the drivable network of `path`.
+/// Reads the network of `path` that `options.profile` may use.
 ///
 /// # Errors
 /// [`RoadError::Io`] when the file cannot be opened, [`RoadError::NotPbf`] when it is not a
-/// readable PBF, [`RoadError::NoDrivableRoads`] when no drivable way has usable nodes.
+/// readable PBF, [`RoadError::NoDrivableRoads`] when no usable way has usable nodes.
 pub(super) fn read(path: &Path, options: &RoadOptions) -> Result<RawNetwork, RoadError> {
     let file =
         File::open(path).map_err(|source| RoadError::Io { path: path.to_owned(), source })?;
@@ -47,11 +50,11 @@ pub(super) fn read(path: &Path, options: &RoadOptions) -> Result<RawNetwork, Roa
             |way| {
                 let has_highway = way.tags().any(|(k, _)| k == "highway");
                 highway_ways += usize::from(has_highway);
-                has_highway && way_profile(way.tags()).is_some()
+                has_highway && way_profile(way.tags(), options).is_some()
             },
             |element| match element {
                 Element::Way(way) => {
-                    if let Some(profile) = way_profile(way.tags()) {
+                    if let Some(profile) = way_profile(way.tags(), options) {
                         ways.push(WayRecord { refs: way.refs().collect(), profile });
                     }
                 }
@@ -70,12 +73,9 @@ pub(super) fn read(path: &Path, options: &RoadOptions) -> Result<RawNetwork, Roa
     let mut index: HashMap<i64, u32> = HashMap::new();
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
+    let mut classes = Vec::new();
     for way in &ways {
-        let speed_kmh = way
-            .profile
-            .maxspeed_kmh
-            .map(|limit| limit * options.maxspeed_factor)
-            .unwrap_or_else(|| options.speeds.kmh(way.profile.class));
+        let speed_kmh = way.profile.speed_kmh(options);
         for pair in way.refs.windows(2) {
             let (Some(&a), Some(&b)) = (coords.get(&pair[0]), coords.get(&pair[1])) else {
                 stats.missing_node_refs += 1;
@@ -86,7 +86,7 @@ pub(super) fn read(path: &Path, options: &RoadOptions) -> Result<RawNetwork, Roa
                     nodes.push(NodeData { lat, lon, osm_id: Some(id), stoppable: false });
                     (nodes.len() - 1) as u32
                 });
-                // A node is a snap target when any way through it is one a van stops on.
+                // A node is a snap target when any way through it is one the vehicle stops on.
                 nodes[i as usize].stoppable |= way.profile.stoppable;
                 i
             };
@@ -97,12 +97,13 @@ pub(super) fn read(path: &Path, options: &RoadOptions) -> Result<RawNetwork, Roa
                 Direction::Backward => edges.push((v, u, edge)),
                 Direction::Both => edges.extend([(u, v, edge), (v, u, edge)]),
             }
+            classes.resize(edges.len(), way.profile.class);
         }
     }
     if edges.is_empty() {
         return Err(RoadError::NoDrivableRoads { path: path.to_owned(), ways: highway_ways });
     }
-    Ok(RawNetwork { nodes, edges, stats })
+    Ok(RawNetwork { nodes, edges, classes, stats })
 }
 
 /// Geodesic (WGS84 ellipsoid) distance between two `(lat, lon)` points.
