@@ -36,6 +36,8 @@ CENTRE_POSITIVE = {"storage_m3", "outbound_units_per_period"}
 STATION_KEYS = {"id", "name", "lat", "lon", "centre", "vehicle_types"}
 VEHICLE_KEYS = {"id", "count", "capacity_kg", "capacity_m3", "shift_start", "shift_end",
                 "cost_per_km", "cost_per_hour", "fixed_cost"}
+VEHICLE_OPTIONAL = {"breaks", "profile"}
+VEHICLE_PROFILES = {"car", "van", "truck", "bicycle", "foot"}
 VEHICLE_POSITIVE = {"count", "capacity_kg", "capacity_m3"}
 VEHICLE_COSTS = {"cost_per_km", "cost_per_hour", "fixed_cost"}
 HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -127,7 +129,9 @@ def check_toml(p: Problems, folder: Path) -> dict:
                 p.add(where, f"duplicate vehicle type {k}")
         for v in vts:
             vw = f"{where} vehicle {v.get('id')}"
-            check_keys(p, vw, v, VEHICLE_KEYS, VEHICLE_KEYS)
+            check_keys(p, vw, v, VEHICLE_KEYS | VEHICLE_OPTIONAL, VEHICLE_KEYS)
+            if v.get("profile", "van") not in VEHICLE_PROFILES:
+                p.add(vw, f"profile {v['profile']!r} is not one of {sorted(VEHICLE_PROFILES)}")
             for k in VEHICLE_POSITIVE:
                 if not isinstance(v.get(k), (int, float)) or v[k] <= 0:
                     p.add(vw, f"{k} must be > 0")

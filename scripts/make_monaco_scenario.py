@@ -159,6 +159,11 @@ class VehicleType:
     cost_per_km: float
     cost_per_hour: float
     fixed_cost: float
+    profile: str = "van"  # which roads it may use, at which speeds (stockroute's VehicleProfile)
+
+
+# Every driver's lunch: 30 minutes starting between 12:00 and 14:00.
+LUNCH = '{ id = "lunch", earliest = "12:00", latest = "14:00", minutes = 30 }'
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,7 @@ CENTRES = (
     Centre("FC-MOUGINS", "Mougins (Cannes) regional centre", 43.6130, 7.0050, 160.0, 12000.0, 0.0008),
 )
 VAN = VehicleType("van", 2, 800.0, 7.0, "07:30", "18:30", 0.32, 26.0, 45.0)
-EBIKE = VehicleType("ecargo_bike", 3, 150.0, 1.0, "08:00", "17:00", 0.04, 20.0, 12.0)
+EBIKE = VehicleType("ecargo_bike", 3, 150.0, 1.0, "08:00", "17:00", 0.04, 20.0, 12.0, "bicycle")
 SMALL_VAN = VehicleType("compact_van", 1, 750.0, 6.0, "07:30", "18:30", 0.30, 26.0, 45.0)
 STATIONS = (
     Station("DS-FONTVIEILLE", "Fontvieille delivery station", 43.7285, 7.4155, "FC-CARROS",
@@ -541,7 +546,8 @@ shift_end = "{v.shift_end}"
 cost_per_km = {v.cost_per_km:.2f}
 cost_per_hour = {v.cost_per_hour:.1f}
 fixed_cost = {v.fixed_cost:.1f}
-""")
+breaks = [{LUNCH}]
+""" + (f'profile = "{v.profile}"\n' if v.profile != "van" else ""))
     (OUT / "scenario.toml").write_text("".join(parts))
     shutil.copyfile(OSM_PBF, OUT / "roads.osm.pbf")
 

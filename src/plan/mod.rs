@@ -58,7 +58,7 @@ pub use request::{ForecastOptions, PlacementStageOptions, PlanRequest, RoutingSt
 pub use routing_stage::solution_of;
 
 use crate::context::SolveContext;
-use crate::roads::graph::{RoadGraph, RoadOptions};
+use crate::roads::FleetRoads;
 use crate::scenario::{self, Scenario};
 use crate::store::ForecastStore;
 
@@ -91,7 +91,7 @@ pub fn run(
 /// As [`scenario::load`], plus [`ScenarioError::Invalid`] for a bad road extract.
 pub fn validate(
     folder: impl AsRef<std::path::Path>,
-) -> Result<(Scenario, scenario::Report, Option<RoadGraph>), scenario::ScenarioError> {
+) -> Result<(Scenario, scenario::Report, Option<FleetRoads>), scenario::ScenarioError> {
     let (scn, mut report) = scenario::load(folder)?;
     match open_roads(&scn) {
         Ok(graph) => Ok((scn, report, graph)),
@@ -103,9 +103,10 @@ pub fn validate(
     }
 }
 
-/// The scenario's road graph, `None` when it names no extract.
-fn open_roads(scn: &Scenario) -> Result<Option<RoadGraph>, crate::roads::error::RoadError> {
-    scn.roads.as_ref().map(|path| RoadGraph::from_pbf(path, &RoadOptions::default())).transpose()
+/// The scenario's road graphs, one per vehicle profile its fleet drives (the van's
+/// first), `None` when it names no extract.
+fn open_roads(scn: &Scenario) -> Result<Option<FleetRoads>, crate::roads::error::RoadError> {
+    crate::routing::from_scenario::fleet_roads(scn)
 }
 
 /// [`run`] on an already loaded and validated scenario (`request.scenario` is only
@@ -128,15 +129,17 @@ pub fn run_scenario(
     if scn.roads.is_some() {
         ctx.progress().phase("roads");
     }
-    let graph = open_roads(scn)?;
+    let roads = open_roads(scn)?;
     ctx.check()?;
     ctx.progress().phase("forecast");
     let stored = forecast_stage::run(scn, request, store, ctx)?;
     ctx.check()?;
     let forecast = forecast_stage::summary(scn, &stored);
-    let placement = placement_stage::run(scn, request, &stored, graph.as_ref(), ctx)?;
+    // Placement prices shipments on the van's roads.
+    let van = roads.as_ref().map(FleetRoads::primary);
+    let placement = placement_stage::run(scn, request, &stored, van, ctx)?;
     ctx.check()?;
-    let routing = routing_stage::run(scn, request, graph.as_ref(), ctx)?;
+    let routing = routing_stage::run(scn, request, roads.as_ref(), ctx)?;
     ctx.check()?;
     let zones = scn
         .zones

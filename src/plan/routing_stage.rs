@@ -7,8 +7,10 @@ use super::outcome::{
 };
 use super::{PlanError, PlanRequest};
 use crate::context::SolveContext;
+use crate::roads::FleetRoads;
 use crate::roads::geometry::route_line;
 use crate::roads::graph::RoadGraph;
+use crate::roads::snap::Snapped;
 use crate::routing::from_scenario::{DayOptions, StationProblem, UnroutedOrder, UnroutedReason};
 use crate::routing::{self, BreakVisit, Problem, Route, Solution, SolverConfig};
 use crate::scenario::Scenario;
@@ -17,7 +19,7 @@ use crate::scenario::Scenario;
 pub(crate) fn run(
     scn: &Scenario,
     request: &PlanRequest,
-    graph: Option<&RoadGraph>,
+    roads: Option<&FleetRoads>,
     ctx: &SolveContext,
 ) -> Result<RoutingSummary, PlanError> {
     let options = &request.routing;
@@ -33,7 +35,7 @@ pub(crate) fn run(
         distance_km: 0.0,
         cost: 0.0,
     };
-    let Some(graph) = graph else {
+    let Some(roads) = roads else {
         summary.unserved = scn
             .orders
             .iter()
@@ -57,7 +59,7 @@ pub(crate) fn run(
     let config = SolverConfig::default().with_max_iterations(options.max_iterations);
     // The request's seed, cancel token and deadline (see `route_day`).
     let day =
-        routing::route_day::<PlanError>(scn, graph, &day_options, &config, request.seed, ctx)?;
+        routing::route_day::<PlanError>(scn, roads, &day_options, &config, request.seed, ctx)?;
     summary.departure_hour = day.departure_hour;
     summary.off_road_stations = day.off_road_stations;
     summary.unserved = day.unrouted.into_iter().map(unserved).collect();
@@ -67,7 +69,7 @@ pub(crate) fn run(
         let station = scn.stations.iter().find(|s| s.id == sp.station);
         let mut routes = Vec::with_capacity(solution.routes.len());
         for r in &solution.routes {
-            routes.push(planned_route(sp, r, graph)?);
+            routes.push(planned_route(sp, r, roads)?);
         }
         for u in &solution.unserved {
             summary.unserved.push(UnservedOrder {
@@ -96,15 +98,29 @@ fn unserved(u: UnroutedOrder) -> UnservedOrder {
     UnservedOrder { order: u.order, station: u.station, reason: UnservedCause::Unrouted(u.reason) }
 }
 
+/// Where the locations of a route's vehicle are and on which graph: the van's graph and
+/// positions for profile 0, the vehicle profile's own otherwise.
+fn places_of<'a>(
+    sp: &'a StationProblem,
+    profile: usize,
+    roads: &'a FleetRoads,
+) -> (&'a RoadGraph, Vec<Option<Snapped>>) {
+    match profile.checked_sub(1).and_then(|i| sp.profiles.get(i)) {
+        Some((p, at)) => (roads.of(*p), at.clone()),
+        None => (roads.primary(), sp.locations.iter().copied().map(Some).collect()),
+    }
+}
+
 /// A solved route with its schedule (simulated from the problem's own matrix, as the
-/// checker does), loads and road polyline.
+/// checker does), loads and road polyline (on the graph of the vehicle's profile).
 fn planned_route(
     sp: &StationProblem,
     r: &Route,
-    graph: &RoadGraph,
+    roads: &FleetRoads,
 ) -> Result<PlannedRoute, PlanError> {
     let p: &Problem = &sp.problem;
     let vt = &p.vehicle_types[r.vehicle_type];
+    let (graph, at) = places_of(sp, vt.profile, roads);
     let depot = p.depots[vt.start_depot].location;
     let schedule = r.schedule(p);
     let mut stops = Vec::with_capacity(r.stops.len());
@@ -113,7 +129,8 @@ fn planned_route(
         let stop = &p.stops[s];
         let (arrival_s, start_s, now) = (visit.arrival, visit.start, visit.departure);
         let info = &sp.orders[s];
-        let place = &sp.locations[stop.location];
+        // Where this vehicle stops: its own graph's snapped point (the van's as a fallback).
+        let place = at.get(stop.location).copied().flatten().unwrap_or(sp.locations[stop.location]);
         weight_kg += info.weight_kg;
         volume_m3 += info.volume_m3;
         stops.push(Visit {
@@ -141,9 +158,11 @@ fn planned_route(
     let share = |used: f64, cap: i64| if cap > 0 { 100.0 * used / cap as f64 } else { 0.0 };
     let load_pct =
         share(weight_kg * 1000.0, vt.capacity[0]).max(share(volume_m3 * 1e6, vt.capacity[1]));
-    let mut visits = vec![sp.locations[depot]];
-    visits.extend(r.stops.iter().map(|&s| sp.locations[p.stops[s].location]));
-    visits.push(sp.locations[p.depots[vt.end_depot].location]);
+    // A route only visits places its vehicle reaches, so each is on its graph.
+    let mut ids = vec![depot];
+    ids.extend(r.stops.iter().map(|&s| p.stops[s].location));
+    ids.push(p.depots[vt.end_depot].location);
+    let visits: Vec<Snapped> = ids.iter().filter_map(|&l| at.get(l).copied().flatten()).collect();
     let path = route_line(graph, &visits)?;
     Ok(PlannedRoute {
         vehicle_type: vt.id.clone(),

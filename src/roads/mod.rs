@@ -4,6 +4,7 @@
 //!   [`VehicleProfile`] (van by default; car, truck, e-cargo bike, on foot): the ways it may
 //!   use, one-way rules, speeds from `maxspeed` or the road class, the largest strongly
 //!   connected component kept.
+//! - [`fleet`] keeps one graph per profile a fleet drives ([`FleetRoads`], the van's first).
 //! - [`snap`] moves request locations onto road nodes where a van may stop.
 //! - [`matrix`] computes travel-time and distance matrices between snapped locations, and
 //!   [`traffic`] re-times them for a departure hour and the weather; [`points`] is the one
@@ -21,6 +22,7 @@ pub mod basemap;
 pub mod ch;
 mod cost;
 pub mod error;
+pub mod fleet;
 pub mod geometry;
 pub mod graph;
 pub mod matrix;
@@ -33,6 +35,7 @@ mod spatial;
 pub mod traffic;
 
 pub use error::RoadError;
+pub use fleet::FleetRoads;
 pub use graph::{OSM_ATTRIBUTION, RoadClass, RoadGraph, RoadOptions, VehicleProfile};
 pub use matrix::TravelMatrix;
 pub use oracle::{ArcCost, OracleOptions, RoadOracle};

@@ -17,8 +17,8 @@ use super::search::SolverConfig;
 use super::solution::Solution;
 use super::solve::solve;
 use crate::context::{Interrupted, SolveContext};
+use crate::roads::FleetRoads;
 use crate::roads::error::RoadError;
-use crate::roads::graph::RoadGraph;
 use crate::scenario::Scenario;
 
 /// A solution with the independent checker's verdict on it.
@@ -69,7 +69,7 @@ pub struct RoutedDay {
 /// Progress steps per station in the day's bar.
 const STEPS_PER_STATION: u64 = 1000;
 
-/// Routes the delivery day of `scenario` on `graph`: [`day_problems`], then per station a
+/// Routes the delivery day of `scenario` on `roads` (each vehicle on its profile's graph): [`day_problems`], then per station a
 /// solve with `config` in `ctx.child(seed)` on one thread, and the check. Progress: phase
 /// `routing`, [`STEPS_PER_STATION`] steps per station.
 ///
@@ -84,7 +84,7 @@ const STEPS_PER_STATION: u64 = 1000;
 /// One road matrix over stations and orders, then one search per station.
 pub fn route_day<E>(
     scenario: &Scenario,
-    graph: &RoadGraph,
+    roads: &FleetRoads,
     options: &DayOptions,
     config: &SolverConfig,
     seed: u64,
@@ -94,7 +94,7 @@ where
     E: From<RoadError> + From<RoutingError> + From<Interrupted>,
 {
     let DayProblems { stations, unrouted, off_road_stations, departure_hour } =
-        day_problems(scenario, graph, options, ctx)?;
+        day_problems(scenario, roads, options, ctx)?;
     let station_ctx = ctx.child(seed).with_threads(1);
     ctx.progress().phase("routing");
     // Each station's search reports on its own scale: one part of the day's bar each.

@@ -33,8 +33,9 @@
 
 use crate::context::SolveContext;
 use crate::ids::{OrderId, SkuId, StationId, StopId, VehicleTypeId, ZoneId};
+use crate::roads::FleetRoads;
 use crate::roads::error::RoadError;
-use crate::roads::graph::RoadGraph;
+use crate::roads::graph::VehicleProfile;
 use crate::roads::points::{MatrixTiming, PointPlace};
 use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped, UnreachableReason};
 use crate::routing::model::{Depot, Locations, Objective, Problem, Stop, TimeWindow, VehicleType};
@@ -91,8 +92,13 @@ pub struct StationProblem {
     pub station: StationId,
     /// Location 0 is the station (the only depot), location `i + 1` is stop `i`.
     pub problem: Problem,
-    /// The snapped position of every location, same indexing as the problem's.
+    /// The snapped position of every location on the van's graph (profile 0), same
+    /// indexing as the problem's.
     pub locations: Vec<Snapped>,
+    /// Per further profile of the problem (`Problem::profiles[i]` is `profiles[i]`): the
+    /// vehicle profile, and each location's snapped position on that profile's graph
+    /// (`None` where it is off that graph: no vehicle of the profile reaches it).
+    pub profiles: Vec<(VehicleProfile, Vec<Option<Snapped>>)>,
     /// What each stop stands for, same indexing as [`Problem::stops`].
     pub orders: Vec<OrderStop>,
 }
@@ -154,8 +160,24 @@ pub struct DayProblems {
     pub departure_hour: u8,
 }
 
+/// The road graphs of `scenario`'s extract for every vehicle profile its stations' fleets
+/// drive, the van's first; `None` when the scenario names no extract.
+///
+/// # Errors
+/// As [`FleetRoads::from_pbf`].
+pub fn fleet_roads(scenario: &Scenario) -> Result<Option<FleetRoads>, RoadError> {
+    let Some(path) = &scenario.roads else { return Ok(None) };
+    let profiles = scenario.stations.iter().flat_map(|s| s.vehicle_types.iter().map(|v| v.profile));
+    FleetRoads::from_pbf(path, profiles).map(Some)
+}
+
 /// Builds one routing problem per station for the scenario's orders (see the module docs
 /// for the assignment rule and units).
+///
+/// Stations are matched to orders on the van's graph (`roads.primary()`), which is also
+/// every problem's profile 0; a vehicle type whose profile has a graph of its own in
+/// `roads` (an e-cargo bike) drives that graph: the same points snapped and timed on it
+/// make a further profile of the problem ([`Problem::profiles`]).
 ///
 /// # Errors
 /// [`RoadError`] from the travel matrix (cancelled, no path between snapped points).
@@ -164,22 +186,27 @@ pub struct DayProblems {
 /// Snapping O(n log V), then up to the dense size one matrix over stations + orders (one
 /// Dijkstra per distinct node) and O(n^2) to cut it per station; above it the oracle's
 /// hierarchy and neighbour lists (O(n k) memory) and one query per station and order.
+/// All of it once more per further profile the stations' fleets drive.
 pub fn day_problems(
     scenario: &Scenario,
-    graph: &RoadGraph,
+    roads: &FleetRoads,
     options: &DayOptions,
     ctx: &SolveContext,
 ) -> Result<DayProblems, RoadError> {
+    let graph = roads.primary();
     let mut unrouted = Vec::new();
     let mut off_road_stations = Vec::new();
     // Candidate stations: on the road graph, with a fleet. They are the first points of
     // the matrix; the orders to place follow, snapped or not.
     let mut points: Vec<Result<Snapped, UnreachableReason>> = Vec::new();
+    // The coordinates of every point, for the further profiles' graphs.
+    let mut coords: Vec<(f64, f64)> = Vec::new();
     let mut candidates: Vec<&Station> = Vec::new();
     for station in &scenario.stations {
         match graph.snap(station.lat, station.lon, options.max_snap_m) {
             Ok(s) if station.vehicle_types.iter().any(|v| v.count > 0) => {
                 points.push(Ok(s));
+                coords.push((station.lat, station.lon));
                 candidates.push(station);
             }
             Ok(_) => {}
@@ -204,6 +231,7 @@ pub fn day_problems(
             continue;
         }
         points.push(graph.snap(order.lat, order.lon, options.max_snap_m));
+        coords.push((order.lat, order.lon));
         routable.push((order, stop));
     }
     let departure_hour = candidates
@@ -219,8 +247,19 @@ pub fn day_problems(
             departure_hour,
         });
     }
-    let arcs =
-        road_locations(graph, points, &MatrixTiming::flat(departure_hour), &options.road, ctx)?;
+    let timing = MatrixTiming::flat(departure_hour);
+    let arcs = road_locations(graph, points, &timing, &options.road, ctx)?;
+    // The same points on the graph of every further profile a candidate's fleet drives.
+    let mut others: Vec<(VehicleProfile, RoadPlaces)> = Vec::new();
+    for g in roads.graphs().iter().skip(1) {
+        let drives = |s: &&Station| s.vehicle_types.iter().any(|v| v.profile == g.profile());
+        if !candidates.iter().any(drives) {
+            continue;
+        }
+        let snapped = coords.iter().map(|&(lat, lon)| g.snap(lat, lon, options.max_snap_m));
+        let places = road_locations(g, snapped.collect(), &timing, &options.road, ctx)?;
+        others.push((g.profile(), places));
+    }
     let RoadPlaces { locations: all, places } = &arcs;
     let n_st = candidates.len();
     // Per candidate station: (routable order, its input point).
@@ -271,12 +310,25 @@ pub fn day_problems(
             .enumerate()
             .map(|(i, &(k, _))| stop_of(routable[k].0, &routable[k].1, i + 1, options))
             .collect();
+        // The further profiles this station's fleet drives, in `others` order.
+        let own: Vec<&(VehicleProfile, RoadPlaces)> = others
+            .iter()
+            .filter(|(p, _)| station.vehicle_types.iter().any(|v| v.profile == *p))
+            .collect();
+        let vehicle_types = station
+            .vehicle_types
+            .iter()
+            .map(|v| VehicleType {
+                profile: own.iter().position(|(p, _)| *p == v.profile).map_or(0, |i| i + 1),
+                ..vehicle_type(v)
+            })
+            .collect();
         let problem = Problem {
-            profiles: Vec::new(),
+            profiles: own.iter().map(|(_, o)| station_locations(&o.locations, &index)).collect(),
             name: format!("{} {}", scenario.name, station.id),
             locations,
             depots: vec![Depot { id: station.id.clone(), location: 0 }],
-            vehicle_types: station.vehicle_types.iter().map(vehicle_type).collect(),
+            vehicle_types,
             stops,
             objective: Objective::default(),
             shipments: Vec::new(),
@@ -285,6 +337,10 @@ pub fn day_problems(
             station: station.id.clone(),
             problem,
             locations: index.iter().filter_map(|&point| arcs.snapped(point)).collect(),
+            profiles: own
+                .iter()
+                .map(|(p, o)| (*p, index.iter().map(|&point| o.snapped(point)).collect()))
+                .collect(),
             orders: assigned[s].iter().map(|&(k, _)| routable[k].1.clone()).collect(),
         });
     }
@@ -386,8 +442,8 @@ fn vehicle_type(v: &crate::scenario::VehicleType) -> VehicleType {
 mod tests {
     use super::*;
     use crate::ids::CentreId;
-    use crate::roads::graph::RoadOptions;
     use crate::roads::graph::tests::{edge, grid_node};
+    use crate::roads::graph::{RoadGraph, RoadOptions};
     use crate::scenario::{Costs, OrderLine, Period, Sku, TimeOfDay, VehicleType as Fleet};
 
     #[test]
@@ -440,6 +496,7 @@ mod tests {
                 cost_per_hour: 36.0,
                 fixed_cost: 10.0,
                 breaks: Vec::new(),
+                profile: VehicleProfile::Van,
             }],
         }
     }
@@ -488,7 +545,13 @@ mod tests {
                 order("middle", lat(2), lon(2), "S", 1.0),
             ],
         );
-        let day = day_problems(&scn, &g, &DayOptions::default(), &SolveContext::new(0)).unwrap();
+        let day = day_problems(
+            &scn,
+            &FleetRoads::single(g.clone()),
+            &DayOptions::default(),
+            &SolveContext::new(0),
+        )
+        .unwrap();
         assert_eq!(day.departure_hour, 8);
         let ids = |sp: &StationProblem| -> Vec<String> {
             sp.problem.stops.iter().map(|s| s.id.to_string()).collect()
@@ -530,7 +593,13 @@ mod tests {
         let g = street();
         let n = grid_node(0, 1);
         let scn = scenario(vec![station("EMPTY", 0, 0)], vec![order("o", n.lat, n.lon, "S", 1.0)]);
-        let day = day_problems(&scn, &g, &DayOptions::default(), &SolveContext::new(0)).unwrap();
+        let day = day_problems(
+            &scn,
+            &FleetRoads::single(g.clone()),
+            &DayOptions::default(),
+            &SolveContext::new(0),
+        )
+        .unwrap();
         assert!(day.stations.is_empty());
         assert_eq!(day.unrouted.len(), 1);
         assert_eq!(day.unrouted[0].reason, UnroutedReason::NoStation);

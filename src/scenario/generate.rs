@@ -9,6 +9,7 @@
 
 use super::error::ScenarioError;
 use super::model::{Centre, Costs, Period, Station, TimeOfDay, VehicleType};
+use crate::roads::VehicleProfile;
 use chrono::{Datelike, Days, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -275,6 +276,7 @@ fn network(
                 cost_per_hour: 26.0,
                 fixed_cost: 45.0,
                 breaks: Vec::new(),
+                profile: VehicleProfile::Van,
             }];
             if rng.random_bool(0.5) {
                 vehicle_types.push(VehicleType {
@@ -288,6 +290,7 @@ fn network(
                     cost_per_hour: 22.0,
                     fixed_cost: 10.0,
                     breaks: Vec::new(),
+                    profile: VehicleProfile::Bicycle,
                 });
             }
             Station {

@@ -11,6 +11,7 @@
 //! strings per row would multiply its memory for nothing.
 
 use crate::ids::{BreakId, CentreId, OrderId, SkuId, StationId, VehicleTypeId, ZoneId};
+use crate::roads::VehicleProfile;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -188,6 +189,11 @@ pub struct VehicleType {
     /// none; at most 8).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<DriverBreak>,
+    /// Which roads the vehicle may use and how fast it goes: `van` (default), `car`,
+    /// `truck`, `bicycle` (an e-cargo bike: cycleways, never a motorway, at most 25 km/h)
+    /// or `foot` ([`VehicleProfile`]).
+    #[serde(default)]
+    pub profile: VehicleProfile,
 }
 
 /// A driver break: `minutes` long, starting between `earliest` and `latest` (local time),

@@ -7,8 +7,7 @@ use stockroute::SolveContext;
 use stockroute::plan::{self, PlanRequest, UnservedCause};
 use stockroute::report;
 use stockroute::roads::OSM_ATTRIBUTION;
-use stockroute::roads::graph::{RoadGraph, RoadOptions};
-use stockroute::routing::from_scenario::{DayOptions, UnroutedReason, day_problems};
+use stockroute::routing::from_scenario::{DayOptions, UnroutedReason, day_problems, fleet_roads};
 use stockroute::store::{ForecastStore, SqliteStore};
 
 fn repo(rel: &str) -> PathBuf {
@@ -155,7 +154,7 @@ fn monaco_plan_routes_pass_the_independent_checker_and_account_for_every_order()
 
     // Rebuild the problems from the scenario and check the plan's routes against them.
     let (scn, _) = stockroute::scenario::load(&monaco).unwrap();
-    let graph = RoadGraph::from_pbf(scn.roads.as_ref().unwrap(), &RoadOptions::default()).unwrap();
+    let graph = fleet_roads(&scn).unwrap().unwrap();
     let day = day_problems(&scn, &graph, &DayOptions::default(), &SolveContext::new(0)).unwrap();
     assert_eq!(day.stations.len(), r.stations.len());
     let mut seen = std::collections::HashSet::new();
@@ -189,7 +188,7 @@ fn monaco_plan_routes_pass_the_independent_checker_and_account_for_every_order()
 fn routing_one_station_reports_the_other_stations_orders_as_not_selected() {
     let monaco = repo("data/scenarios/monaco");
     let (scn, _) = stockroute::scenario::load(&monaco).unwrap();
-    let graph = RoadGraph::from_pbf(scn.roads.as_ref().unwrap(), &RoadOptions::default()).unwrap();
+    let graph = fleet_roads(&scn).unwrap().unwrap();
     let all = day_problems(&scn, &graph, &DayOptions::default(), &SolveContext::new(0)).unwrap();
     assert!(all.unrouted.is_empty(), "{:?}", all.unrouted);
     let in_problems: usize = all.stations.iter().map(|s| s.problem.stops.len()).sum();
@@ -433,7 +432,7 @@ fn r20_the_day_on_the_road_oracle_costs_what_the_matrix_day_does() {
     use stockroute::routing::{self, Locations, RoadArcOptions, SolverConfig};
     let monaco = repo("data/scenarios/monaco");
     let (scn, _) = stockroute::scenario::load(&monaco).unwrap();
-    let graph = RoadGraph::from_pbf(scn.roads.as_ref().unwrap(), &RoadOptions::default()).unwrap();
+    let graph = fleet_roads(&scn).unwrap().unwrap();
     let ctx = SolveContext::new(0);
     let dense = day_problems(&scn, &graph, &DayOptions::default(), &ctx).unwrap();
     let road = RoadArcOptions::default().with_dense_up_to(0);
@@ -472,4 +471,98 @@ fn r20_the_day_on_the_road_oracle_costs_what_the_matrix_day_does() {
             assert!((here.cost - solution.cost).abs() <= 1e-6 * here.cost.max(1.0));
         }
     }
+}
+
+/// Issue 13: the e-cargo bike rides bike-legal ways at bike speed. In a copy of Monaco
+/// whose Fontvieille station has no vans, its bikes carry the day; every bike route's
+/// drawn path is read back onto the bike graph: each segment between two graph nodes is
+/// a bike edge, none on a motorway or trunk road, ridden at most at 25 km/h, and the path
+/// is as long as the distance the route reports.
+#[test]
+fn r13_monaco_bikes_ride_bike_legal_ways_at_bike_speed() {
+    use stockroute::roads::{RoadClass, VehicleProfile};
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(repo("data/scenarios/monaco")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let toml = dir.path().join("scenario.toml");
+    // Fontvieille's first fleet entry is its vans: cut the entry out.
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let block = "[[stations.vehicle_types]]\nid = \"van\"\n";
+    let from = text.find(block).expect("the van entry");
+    let to = from + block.len() + text[from + block.len()..].find("[[").unwrap();
+    std::fs::write(&toml, format!("{}{}", &text[..from], &text[to..])).unwrap();
+
+    let store = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+    let outcome = plan::run(&quick_request(dir.path()), &store, &SolveContext::new(7))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fontvieille =
+        outcome.routing.stations.iter().find(|s| s.station.as_str() == "DS-FONTVIEILLE");
+    let fontvieille = fontvieille.expect("Fontvieille is routed");
+    assert!(fontvieille.check_violations.is_empty(), "{:?}", fontvieille.check_violations);
+    let bikes: Vec<_> =
+        fontvieille.routes.iter().filter(|r| r.vehicle_type.as_str() == "ecargo_bike").collect();
+    assert!(!bikes.is_empty(), "no bike route: {:?}", fontvieille.routes);
+
+    let (scn, _) = stockroute::scenario::load(dir.path()).unwrap();
+    let roads = fleet_roads(&scn).unwrap().unwrap();
+    let bike = roads.of(VehicleProfile::Bicycle);
+    assert_eq!(bike.profile(), VehicleProfile::Bicycle);
+    let g = bike.graph();
+    let key = |p: [f64; 2]| (p[0].to_bits(), p[1].to_bits());
+    let nodes: std::collections::HashMap<_, _> =
+        g.node_indices().map(|n| (key([g[n].lon, g[n].lat]), n)).collect();
+    for r in bikes {
+        let (mut edges, mut metres) = (0, 0.0);
+        // Every vertex is a bike-graph node but the snapped ends of each leg.
+        let off_graph = r.path.iter().filter(|p| !nodes.contains_key(&key(**p))).count();
+        assert!(off_graph <= 2 * (r.stops.len() + 1), "{off_graph} vertices off the bike graph");
+        for w in r.path.windows(2) {
+            metres += haversine_m(w[0], w[1]);
+            let (Some(&a), Some(&b)) = (nodes.get(&key(w[0])), nodes.get(&key(w[1]))) else {
+                continue; // a stop's snapped point inside an edge
+            };
+            let e = g.find_edge(a, b);
+            let e = e.unwrap_or_else(|| panic!("{:?} -> {:?} is no bike edge", w[0], w[1]));
+            let class = bike.edge_class(e).unwrap();
+            let motor_only = [
+                RoadClass::Motorway,
+                RoadClass::MotorwayLink,
+                RoadClass::Trunk,
+                RoadClass::TrunkLink,
+            ];
+            assert!(!motor_only.contains(&class), "a bike on {class:?}");
+            edges += 1;
+        }
+        assert!(edges > 0);
+        // The drawn path is the ridden one: as long as the route says (snapping legs aside).
+        let reported = r.distance_km * 1000.0;
+        assert!(
+            (metres - reported).abs() <= 0.03 * reported + 50.0,
+            "{metres} m drawn, {reported} m"
+        );
+        // Riding time from the plan's own clock: the shift less stops (waiting, service)
+        // and breaks; the average speed is a bike's.
+        let at_stops: f64 = r.stops.iter().map(|v| v.departure_s - v.arrival_s).sum();
+        let breaks: f64 = r.breaks.iter().map(|b| b.end_s - b.start_s).sum();
+        let riding_h = (r.end_s - r.start_s - at_stops - breaks) / 3600.0;
+        let kmh = r.distance_km / riding_h;
+        assert!(kmh > 5.0 && kmh <= 25.0, "{kmh} km/h over {riding_h} h");
+        eprintln!(
+            "bike route: {} stops, {:.1} km, {kmh:.1} km/h, {edges} edges",
+            r.stops.len(),
+            r.distance_km
+        );
+    }
+}
+
+/// Great-circle distance of two `[lon, lat]` points in metres.
+fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (la, lb) = (a[1].to_radians(), b[1].to_radians());
+    let (dlat, dlon) = (lb - la, (b[0] - a[0]).to_radians());
+    let h = (dlat / 2.0).sin().powi(2) + la.cos() * lb.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6_371_008.8 * h.sqrt().asin()
 }

@@ -22,20 +22,18 @@ fn line() -> Problem {
     let time = |speed_ms: f64| -> Vec<Vec<f64>> {
         dist.iter().map(|r| r.iter().map(|d| d / speed_ms).collect()).collect()
     };
-    let mut bike_dist = dist.clone();
-    for x in 0..n {
-        if x != 6 {
-            bike_dist[x][6] = f64::INFINITY;
-            bike_dist[6][x] = f64::INFINITY;
-        }
-    }
-    let mut bike_time = time(4.0);
-    for x in 0..n {
-        if x != 6 {
-            bike_time[x][6] = f64::INFINITY;
-            bike_time[6][x] = f64::INFINITY;
-        }
-    }
+    // Location 6 is off the bike's network: no arc to or from it but its own.
+    let barred = |m: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+        let far = n - 1;
+        let cut = |a: usize, b: usize, x: f64| {
+            if a != b && (a == far || b == far) { f64::INFINITY } else { x }
+        };
+        m.into_iter()
+            .enumerate()
+            .map(|(a, row)| row.into_iter().enumerate().map(|(b, x)| cut(a, b, x)).collect())
+            .collect()
+    };
+    let (bike_dist, bike_time) = (barred(dist.clone()), barred(time(4.0)));
     let mut van = VehicleType::new("van", 1, vec![100]);
     (van.fixed_cost, van.cost_per_distance) = (45.0, 0.00032);
     let mut bike = VehicleType::new("bike", 1, vec![100]);

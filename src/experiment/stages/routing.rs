@@ -13,9 +13,8 @@ use crate::context::SolveContext;
 use crate::experiment::error::ExperimentError;
 use crate::experiment::outcome::Measures;
 use crate::experiment::spec::{ArmConfig, MetricKind, Spec};
-use crate::roads::graph::{RoadGraph, RoadOptions};
 use crate::routing::formats::{self, Format};
-use crate::routing::from_scenario::{DayOptions, day_problems};
+use crate::routing::from_scenario::{DayOptions, day_problems, fleet_roads};
 use crate::routing::{self, Problem, Solution};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -60,14 +59,13 @@ pub(super) fn prepare(spec: &Spec) -> Result<(Data, Vec<Batch>), ExperimentError
 /// named `<scenario>/<station>`.
 fn station_days(folder: &Path) -> Result<Vec<(String, Problem)>, ExperimentError> {
     let (scenario, _) = crate::scenario::load(folder)?;
-    let Some(roads) = scenario.roads.as_ref() else {
+    let Some(roads) = fleet_roads(&scenario)? else {
         return Err(ExperimentError::InvalidSpec(vec![format!(
             "units.scenarios: {} has no road extract to route on",
             folder.display()
         )]));
     };
-    let graph = RoadGraph::from_pbf(roads, &RoadOptions::default())?;
-    let day = day_problems(&scenario, &graph, &DayOptions::default(), &SolveContext::new(0))?;
+    let day = day_problems(&scenario, &roads, &DayOptions::default(), &SolveContext::new(0))?;
     Ok(day
         .stations
         .into_iter()
