@@ -203,7 +203,6 @@ async fn r13_each_vroom_key_not_supported_is_a_422_naming_it() {
     let base = example("example_2.json");
     for (pointer, value, field) in [
         ("/vehicles/0/max_travel_time", json!(3600), "vehicles[0].max_travel_time"),
-        ("/vehicles/0/speed_factor", json!(2), "vehicles[0].speed_factor"),
         ("/jobs/0/setup", json!(30), "jobs[0].setup"),
         ("/jobs/0/service_per_type", json!({"van": 10}), "jobs[0].service_per_type"),
         ("/matrices/car/costs", json!([[0]]), "matrices.car.costs"),
@@ -217,6 +216,23 @@ async fn r13_each_vroom_key_not_supported_is_a_422_naming_it() {
         assert_eq!(body["error"]["field"], field, "{body}");
         assert_eq!(body["error"]["details"][0]["code"], "E1060", "{body}");
     }
+    // A speed factor scales the vehicle's travel times, as in VROOM: twice as fast, half
+    // the travel (each leg rounded to whole seconds).
+    let (status, plain) = server.post("/v1/vroom", &base).await;
+    assert_eq!(status, StatusCode::OK, "{plain}");
+    let mut fast = base.clone();
+    fast["vehicles"][0]["speed_factor"] = json!(2);
+    let (status, quick) = server.post("/v1/vroom", &fast).await;
+    assert_eq!(status, StatusCode::OK, "{quick}");
+    let (p, q) = (
+        plain["summary"]["duration"].as_i64().unwrap(),
+        quick["summary"]["duration"].as_i64().unwrap(),
+    );
+    assert!((2 * q - p).abs() <= 4, "{q} s at twice the speed of {p} s");
+    fast["vehicles"][0]["speed_factor"] = json!(6);
+    let (status, body) = server.post("/v1/vroom", &fast).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "vehicles[0].speed_factor", "{body}");
     // A key VROOM does not document is refused with its path.
     let mut input = base.clone();
     input["jobs"][1]["colour"] = json!("red");
