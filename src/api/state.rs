@@ -13,7 +13,9 @@ use super::error::ApiError;
 use super::jobs::{Jobs, LeaseConfig, Prepare, Work, worker_name};
 use super::metrics::Metrics;
 use super::slots::SolveSlots;
-use crate::roads::graph::{RoadGraph, RoadOptions};
+use crate::roads::FleetRoads;
+use crate::roads::graph::RoadGraph;
+use crate::routing::from_scenario::fleet_roads;
 use crate::scenario::Scenario;
 use crate::store::jobs::JobError;
 use crate::store::{JobRecord, JobStore, Store};
@@ -26,11 +28,20 @@ pub struct LoadedScenario {
     pub folder: std::path::PathBuf,
     /// The validated scenario.
     pub scenario: Scenario,
-    /// Its road graph, when the scenario names an extract.
-    pub roads: Option<RoadGraph>,
+    /// Its road graphs, when the scenario names an extract: the van's, and one per other
+    /// profile its fleet drives (what `roads=true` requests may name).
+    pub roads: Option<FleetRoads>,
     /// Its demand series as the load counted them (series, periods), for the limits of
     /// what one request may make of them.
     pub series: Option<crate::scenario::SeriesSummary>,
+}
+
+impl LoadedScenario {
+    /// The van's road graph (stations, placement, `roads=true` vehicles without a
+    /// profile), when the scenario names an extract.
+    pub fn graph(&self) -> Option<&RoadGraph> {
+        self.roads.as_ref().map(FleetRoads::primary)
+    }
 }
 
 struct Shared {
@@ -182,16 +193,12 @@ impl AppState {
 fn load_scenario(folder: &std::path::Path) -> Result<LoadedScenario, ApiError> {
     let internal = |e: crate::Error| ApiError::Internal(Box::new(e));
     let (scenario, report) = crate::scenario::load(folder).map_err(|e| internal(e.into()))?;
-    let roads = match &scenario.roads {
-        Some(pbf) => Some(
-            RoadGraph::from_pbf(pbf, &RoadOptions::default()).map_err(|e| internal(e.into()))?,
-        ),
-        None => None,
-    };
+    let roads = fleet_roads(&scenario).map_err(|e| internal(e.into()))?;
     tracing::info!(
         folder = %folder.display(),
         zones = scenario.zones.len(),
-        roads = roads.as_ref().map_or(0, RoadGraph::node_count),
+        roads = roads.as_ref().map_or(0, |r| r.primary().node_count()),
+        profiles = roads.as_ref().map_or(0, |r| r.graphs().len()),
         "scenario loaded"
     );
     let series = report.summary.series;

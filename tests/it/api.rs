@@ -15,6 +15,7 @@ mod orders;
 mod page;
 mod picks;
 mod process;
+mod profiles;
 mod route_jobs;
 mod shipments;
 mod vroom;

@@ -117,7 +117,7 @@ pub(crate) fn work(
                     .with_k_nearest(k),
                 solve_time_limit: time_limit_s.map(crate::api::config::seconds),
             };
-            let graph = loaded.roads.as_ref().filter(|_| roads);
+            let graph = loaded.graph().filter(|_| roads);
             let placed = placement::place(&loaded.scenario, &demand, graph, &options, ctx)?;
             Ok(serde_json::json!({
                 "forecast_run": info.id,

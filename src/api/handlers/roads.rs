@@ -64,7 +64,7 @@ pub async fn show(
 ) -> Result<Response, ApiError> {
     let within = query.bbox.as_deref().map(parse_bbox).transpose()?;
     let loaded = state.scenario().cloned().ok_or(ApiError::NoScenario { field: None })?;
-    let Some(graph) = loaded.roads.as_ref() else {
+    let Some(graph) = loaded.graph() else {
         return Err(ApiError::NotFound {
             what: "road extract in the loaded scenario",
             id: "roads".into(),
@@ -89,7 +89,7 @@ pub async fn show(
     }
     let body = state
         .blocking(move |_| {
-            let Some(graph) = loaded.roads.as_ref() else {
+            let Some(graph) = loaded.graph() else {
                 return Err(ApiError::Task("the road graph went away".into()));
             };
             let lines = basemap::road_lines(graph, within, MAX_POINTS).map_err(bbox_error)?;

@@ -20,9 +20,10 @@ use crate::api::config::{ServiceConfig, seconds};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{AppJson, AppQuery};
 use crate::api::state::AppState;
+use crate::roads::FleetRoads;
 use crate::roads::error::RoadError;
 use crate::roads::geometry::{GeoJsonBuilder, properties, route_line};
-use crate::roads::graph::RoadGraph;
+use crate::roads::graph::{RoadGraph, VehicleProfile};
 use crate::roads::points::{MatrixTiming, PointPlace};
 use crate::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
 use crate::roads::traffic::TrafficProfile;
@@ -394,11 +395,16 @@ pub(crate) fn solve_now(
     queued_s: f64,
     offer_shadow: bool,
 ) -> Result<RouteAnswer, ApiError> {
-    let (request, snapping, snapped) = if query.roads {
+    let (request, snapping, snapped, graphs) = if query.roads {
         let on = on_roads(state, &mut raw, query, ctx)?;
-        (json::convert_with(raw, on.locations)?, on.snapping, on.snapped)
+        let graphs = on.profiles.iter().map(|p| p.profile).collect();
+        let profiles = on.profiles.iter().map(|p| (p.name.clone(), p.locations.clone())).collect();
+        let request = json::convert_with_profiles(raw, on.locations, profiles)?;
+        // Each vehicle's places: the van's graph for profile 0, its own for the others.
+        let places = std::iter::once(on.snapped).chain(on.profiles.into_iter().map(|p| p.snapped));
+        (request, on.snapping, places.collect(), graphs)
     } else {
-        (json::convert(raw)?, Vec::new(), Vec::new())
+        (json::convert(raw)?, Vec::new(), Vec::new(), Vec::new())
     };
     let config = SolverConfig { max_iterations: request.max_iterations, ..SolverConfig::default() };
     let problem = request.problem;
@@ -408,7 +414,9 @@ pub(crate) fn solve_now(
         shadow.offer(&problem, &solution, ctx.seed());
     }
     let geometry = match state.scenario().and_then(|s| s.roads.as_ref()) {
-        Some(graph) if query.geometry => Some(geometry(&problem, &solution, &snapped, graph)?),
+        Some(roads) if query.geometry => {
+            Some(geometry(&problem, &solution, &snapped, roads, &graphs)?)
+        }
         _ => None,
     };
     let effort =
@@ -418,17 +426,25 @@ pub(crate) fn solve_now(
     Ok(answer)
 }
 
-/// The routes along the roads, the stops and the depots as GeoJSON.
+/// The routes along the roads (each on its vehicle's graph), the stops and the depots as
+/// GeoJSON; `snapped[k]` holds the places of profile `k` (0: the van's graph).
 fn geometry(
     p: &Problem,
     s: &Solution,
-    snapped: &[Option<Snapped>],
-    graph: &RoadGraph,
+    snapped: &[Vec<Option<Snapped>>],
+    roads: &FleetRoads,
+    graphs: &[VehicleProfile],
 ) -> Result<serde_json::Value, ApiError> {
-    let at = |location: usize| snapped.get(location).copied().flatten();
+    let on = |k: usize, location: usize| snapped.get(k)?.get(location).copied().flatten();
+    let at = |location: usize| on(0, location);
     let mut features = GeoJsonBuilder::new();
     for r in &s.routes {
         let Some(v) = p.vehicle_types.get(r.vehicle_type) else { continue };
+        let graph = match v.profile.checked_sub(1).and_then(|k| graphs.get(k)) {
+            Some(&profile) => roads.of(profile),
+            None => roads.primary(),
+        };
+        let at = |location: usize| on(v.profile, location);
         let depot = |i: usize| p.depots.get(i).and_then(|d| at(d.location));
         let stops = r.stops.iter().filter_map(|&i| p.stops.get(i)).filter_map(|s| at(s.location));
         let visits: Vec<Snapped> =
@@ -452,15 +468,17 @@ fn geometry(
 }
 
 /// Road arcs between the snapped locations (a matrix, or the road oracle above the dense
-/// size), as the solver's [`Locations`]; returns the
-/// snapping report and each location's place on the graph too.
+/// size), as the solver's [`Locations`], on the van's graph and on the graph of every other
+/// road profile a vehicle names (`profile`: `van`, `car`, `truck`, `bicycle`/`bike`,
+/// `foot`, among those the scenario's fleet drives); returns the snapping report (on the
+/// van's graph) and each location's place on each graph too.
 fn on_roads(
     state: &AppState,
     raw: &mut JsonProblem,
     query: &RouteQuery,
     ctx: &SolveContext,
 ) -> Result<RoadLocations, ApiError> {
-    let graph = state
+    let roads = state
         .scenario()
         .and_then(|s| s.roads.as_ref())
         .ok_or(ApiError::NoScenario { field: Some("roads".into()) })?;
@@ -474,41 +492,23 @@ fn on_roads(
             ));
         }
     };
-    let snapped: Vec<_> =
-        points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
-    // An unreachable depot is refused before any matrix work.
-    for (i, d) in raw.depots.iter().enumerate() {
-        if let Some(Err(why)) = snapped.get(d.location) {
-            return Err(ApiError::field(
-                "unreachable_depot",
-                format!("depots[{i}].location"),
-                format!("depot `{}` is not on the road graph: {why}", d.id),
-            ));
-        }
+    if !raw.profiles.is_empty() {
+        return Err(ApiError::field(
+            "invalid_field",
+            "profiles",
+            "with roads=true the roads give each profile's travel: name a road profile \
+             (van, car, truck, bicycle, foot) in the vehicles' `profile`, no matrices",
+        ));
     }
+    let wanted = road_profiles(raw, roads)?;
     let timing = MatrixTiming {
         profile: TrafficProfile::default(),
         departure_hour: query.departure_hour.unwrap_or(8),
     };
-    // A matrix up to the dense size, the road oracle above it: the same metres and seconds.
-    let on = road_locations(graph, snapped, &timing, &RoadArcOptions::default(), ctx);
-    let on = on.map_err(|e| match e {
-        RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
-            "time_limit_s",
-            "the time limit ran out while building the road matrix: allow more time",
-        ),
-        // The matrix could not be allocated: the request is too big for this server.
-        RoadError::MemoryLimit { needed_bytes, .. }
-        | RoadError::OutOfMemory { needed_bytes, .. } => ApiError::field(
-            "too_many_locations",
-            "locations",
-            format!("the road matrix would take {needed_bytes} bytes: send fewer locations"),
-        ),
-        other => ApiError::Internal(Box::new(other.into())),
-    })?;
+    let primary = roads.primary();
+    let (on, snapped) = on_graph(primary, &points, raw, &timing, ctx)?;
     // No path (a location off the graph) is an infinite entry: the solver leaves that stop
     // unserved as `unreachable`.
-    let n = on.places.len();
     let snapping = on
         .places
         .iter()
@@ -524,8 +524,105 @@ fn on_roads(
             }
         })
         .collect();
-    let snapped = (0..n).map(|i| on.snapped(i)).collect();
-    Ok(RoadLocations { snapping, snapped, locations: on.locations })
+    let mut profiles = Vec::with_capacity(wanted.len());
+    for (name, profile) in wanted {
+        let (travel, snapped) = on_graph(roads.of(profile), &points, raw, &timing, ctx)?;
+        profiles.push(ProfileTravel { name, profile, snapped, locations: travel.locations });
+    }
+    Ok(RoadLocations { snapping, snapped, locations: on.locations, profiles })
+}
+
+/// The road profiles the vehicles of `raw` name besides the van's graph, each once by its
+/// canonical name, which becomes the vehicle's `profile`; a vehicle naming the van's
+/// profile drives the primary graph (its `profile` cleared).
+///
+/// # Errors
+/// `invalid_field` at `vehicles[i].profile` for a name that is no road profile, or one the
+/// server has no graph for (the scenario's fleet does not drive it).
+fn road_profiles(
+    raw: &mut JsonProblem,
+    roads: &FleetRoads,
+) -> Result<Vec<(String, VehicleProfile)>, ApiError> {
+    let mut wanted: Vec<(String, VehicleProfile)> = Vec::new();
+    let loaded: Vec<String> =
+        roads.graphs().iter().map(|g| format!("{:?}", g.profile()).to_lowercase()).collect();
+    for (i, v) in raw.vehicles.iter_mut().enumerate() {
+        let Some(name) = v.profile.take() else { continue };
+        let field = format!("vehicles[{i}].profile");
+        let Some(profile) = VehicleProfile::parse(&name) else {
+            let message =
+                format!("`{name}` is no road profile: van, car, truck, bicycle (bike), foot");
+            return Err(ApiError::field("invalid_field", field, message));
+        };
+        if profile == roads.primary().profile() {
+            continue;
+        }
+        if !roads.has_own(profile) {
+            let message = format!(
+                "this server has no `{name}` road graph: its scenario's fleet drives {}",
+                loaded.join(", ")
+            );
+            return Err(ApiError::field("invalid_field", field, message));
+        }
+        let canonical = format!("{profile:?}").to_lowercase();
+        if !wanted.iter().any(|(_, p)| *p == profile) {
+            wanted.push((canonical.clone(), profile));
+        }
+        v.profile = Some(canonical);
+    }
+    Ok(wanted)
+}
+
+/// `points` snapped onto `graph` and the arcs between them; a depot off the graph is
+/// refused before any matrix work.
+fn on_graph(
+    graph: &RoadGraph,
+    points: &[[f64; 2]],
+    raw: &JsonProblem,
+    timing: &MatrixTiming,
+    ctx: &SolveContext,
+) -> Result<(crate::routing::RoadPlaces, Vec<Option<Snapped>>), ApiError> {
+    let snapped: Vec<_> =
+        points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
+    for (i, d) in raw.depots.iter().enumerate() {
+        if let Some(Err(why)) = snapped.get(d.location) {
+            return Err(ApiError::field(
+                "unreachable_depot",
+                format!("depots[{i}].location"),
+                format!("depot `{}` is not on the {:?} road graph: {why}", d.id, graph.profile()),
+            ));
+        }
+    }
+    // A matrix up to the dense size, the road oracle above it: the same metres and seconds.
+    let on = road_locations(graph, snapped, timing, &RoadArcOptions::default(), ctx);
+    let on = on.map_err(|e| match e {
+        RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
+            "time_limit_s",
+            "the time limit ran out while building the road matrix: allow more time",
+        ),
+        // The matrix could not be allocated: the request is too big for this server.
+        RoadError::MemoryLimit { needed_bytes, .. }
+        | RoadError::OutOfMemory { needed_bytes, .. } => ApiError::field(
+            "too_many_locations",
+            "locations",
+            format!("the road matrix would take {needed_bytes} bytes: send fewer locations"),
+        ),
+        other => ApiError::Internal(Box::new(other.into())),
+    })?;
+    let snapped = (0..on.places.len()).map(|i| on.snapped(i)).collect();
+    Ok((on, snapped))
+}
+
+/// One further road profile's travel for a request.
+struct ProfileTravel {
+    /// The name its vehicles give (the profile's canonical name).
+    name: String,
+    /// The profile.
+    profile: VehicleProfile,
+    /// Each location's place on the profile's graph, when it has one.
+    snapped: Vec<Option<Snapped>>,
+    /// The arcs on that graph.
+    locations: Locations,
 }
 
 /// A request's locations put on the road graph.
@@ -536,6 +633,8 @@ struct RoadLocations {
     snapped: Vec<Option<Snapped>>,
     /// The road arcs (metres, seconds) for the solver.
     locations: Locations,
+    /// The further road profiles the vehicles name, in the problem's profile order.
+    profiles: Vec<ProfileTravel>,
 }
 
 fn answer(

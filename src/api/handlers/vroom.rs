@@ -197,7 +197,7 @@ fn on_roads(
     query: &VroomQuery,
     ctx: &SolveContext,
 ) -> Result<Option<Locations>, ApiError> {
-    let Some(graph) = state.scenario().and_then(|s| s.roads.as_ref()) else { return Ok(None) };
+    let Some(graph) = state.scenario().and_then(|s| s.graph()) else { return Ok(None) };
     let snapped =
         points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
     let timing = MatrixTiming {

@@ -72,6 +72,9 @@ pub enum VehicleProfile {
     ///   walking pace ([`DISMOUNT_KMH`]) where `bicycle=dismount`, and never above
     ///   [`BICYCLE_MAX_KMH`].
     /// - **Stops**: anywhere it may ride, except tunnels.
+    ///
+    /// Also read as `bike` (OSRM's and VROOM's name).
+    #[serde(alias = "bike")]
     Bicycle,
     /// A courier on foot (or pushing a trolley):
     ///
@@ -85,6 +88,17 @@ pub enum VehicleProfile {
     /// - **Speed**: 5 km/h, 2 km/h on `steps`; `maxspeed` is ignored.
     /// - **Stops**: anywhere it may walk, except tunnels.
     Foot,
+}
+
+impl VehicleProfile {
+    /// The profile of a name as scenarios and requests spell it (`van`, `bicycle` or
+    /// `bike`, ...); `None` for any other.
+    pub fn parse(name: &str) -> Option<Self> {
+        use serde::de::IntoDeserializer;
+        let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+            name.into_deserializer();
+        Self::deserialize(name).ok()
+    }
 }
 
 /// The highest speed of the bicycle profile: the EU limit of pedal assistance (EN 15194).

@@ -182,7 +182,10 @@ pub struct JsonVehicle {
     /// windows (default none; at most 8).
     #[serde(default)]
     pub breaks: Vec<JsonBreak>,
-    /// The `name` of one of `profiles` this vehicle drives (default: `locations`).
+    /// The `name` of one of `profiles` this vehicle drives (default: `locations`). With
+    /// the service's `roads=true`: a road profile (`van`, `car`, `truck`, `bicycle` or
+    /// `bike`, `foot`) among those its scenario's fleet drives, whose graph then gives the
+    /// vehicle's metres, seconds and drawn route (default: the van's).
     #[serde(default)]
     #[schema(example = "bike")]
     pub profile: Option<String>,
@@ -310,7 +313,7 @@ pub fn convert(mut raw: JsonProblem) -> Result<Request, RoutingError> {
             Locations::Coordinates { points: Vec::new(), metric: Metric::Euclidean }
         }
     };
-    build(raw, locations, v)
+    build(raw, locations, Vec::new(), v)
 }
 
 /// Explicit matrices, `null` read as no path; the duration defaults to the distance.
@@ -380,7 +383,21 @@ pub fn coordinate_pairs(points: &[Vec<f64>]) -> Result<Vec<[f64; 2]>, RoutingErr
 /// # Errors
 /// As [`convert`].
 pub fn convert_with(raw: JsonProblem, locations: Locations) -> Result<Request, RoutingError> {
-    build(raw, locations, Vec::new())
+    build(raw, locations, Vec::new(), Vec::new())
+}
+
+/// [`convert_with`], and further travels the caller resolved too, by the name vehicles
+/// give in `profile` (the service's road graph of each vehicle profile), after any of
+/// `raw.profiles`.
+///
+/// # Errors
+/// As [`convert`].
+pub fn convert_with_profiles(
+    raw: JsonProblem,
+    locations: Locations,
+    profiles: Vec<(String, Locations)>,
+) -> Result<Request, RoutingError> {
+    build(raw, locations, profiles, Vec::new())
 }
 
 /// Depots, vehicles, stops and objective of `raw` around `locations`; `v` holds the
@@ -388,6 +405,7 @@ pub fn convert_with(raw: JsonProblem, locations: Locations) -> Result<Request, R
 fn build(
     raw: JsonProblem,
     locations: Locations,
+    resolved: Vec<(String, Locations)>,
     mut v: Vec<Issue>,
 ) -> Result<Request, RoutingError> {
     let depot = |id: &StationId, field: String, v: &mut Vec<Issue>| -> usize {
@@ -401,7 +419,11 @@ fn build(
         v.push(violation("no_vehicle", "vehicles".into(), message));
     }
     let dims = raw.vehicles.first().map_or(0, |x| x.capacity.len());
-    let (profiles, names) = profiles(raw.profiles, &mut v);
+    let (mut profiles, mut names) = profiles(raw.profiles, &mut v);
+    for (name, travel) in resolved {
+        names.push(name);
+        profiles.push(travel);
+    }
     let mut vehicle_types = Vec::new();
     for (i, x) in raw.vehicles.iter().enumerate() {
         let start = depot(&x.start_depot, format!("vehicles[{i}].start_depot"), &mut v);
