@@ -11,9 +11,16 @@ the depot's horizon; with --extra 0 the JSON states the same problem as the text
 
 usage: scripts/solomon_windows.py ../shared/benchmarks/vrptw/R1_2_1.txt --extra 2 > r.json
        scripts/solomon_windows.py ../shared/benchmarks/vrptw/C101.txt --extra 0 --breaks > c.json
+       scripts/solomon_windows.py ../shared/benchmarks/vrptw/R1_2_1.txt --extra 0 --split [--profiles] > p.json
 (the benchmark files live in ../shared/benchmarks/vrptw beside the repository; the script
 says so when the file is missing)
+
+--split states the locations as an explicit distance matrix (exact Euclidean) and the fleet
+as two vehicle types of half the vehicles each; --profiles then gives the second type a
+profile of its own (issue 13: vehicle profiles), the same distances at 1.25 x the travel
+time, so that the two runs differ only in the profile.
 """
+import math
 import argparse
 import json
 import sys
@@ -26,6 +33,10 @@ def main():
                     help="give every k-th customer a second window (0: none)")
     ap.add_argument("--breaks", action="store_true",
                     help="one break per vehicle: start in [0.4, 0.6] x horizon, 0.05 x horizon long")
+    ap.add_argument("--split", action="store_true",
+                    help="a distance matrix and two vehicle types of half the fleet each")
+    ap.add_argument("--profiles", action="store_true",
+                    help="with --split: the second type drives its own profile, 1.25 x slower")
     args = ap.parse_args()
     try:
         lines = open(args.file).read().splitlines()
@@ -61,6 +72,17 @@ def main():
         start, end = depot[4] + 0.4 * (horizon - depot[4]), depot[4] + 0.6 * (horizon - depot[4])
         problem["vehicles"][0]["breaks"] = [{"id": "break", "windows": [{"start": start, "end": end}],
                                              "duration": 0.05 * (horizon - depot[4])}]
+    if args.split or args.profiles:
+        points = [[r[1], r[2]] for r in rows]
+        dist = [[math.dist(a, b) for b in points] for a in points]
+        problem["locations"] = {"distance": dist}
+        first = dict(problem["vehicles"][0], count=(count + 1) // 2)
+        second = dict(problem["vehicles"][0], id="slow", count=count // 2)
+        if args.profiles:
+            second["profile"] = "slow"
+            problem["profiles"] = [{"name": "slow", "distance": dist,
+                                    "duration": [[1.25 * x for x in row] for row in dist]}]
+        problem["vehicles"] = [first, second]
     json.dump(problem, sys.stdout)
 
 

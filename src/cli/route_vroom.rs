@@ -10,9 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use stockroute::SolveContext;
-use stockroute::roads::graph::{RoadGraph, RoadOptions};
 use stockroute::roads::points::MatrixTiming;
-use stockroute::roads::snap::DEFAULT_MAX_SNAP_M;
+use stockroute::roads::{FleetRoads, VehicleProfile};
 use stockroute::routing::formats::vroom::{self, Mode, map, output};
 use stockroute::routing::{self, SolverConfig};
 
@@ -53,15 +52,15 @@ pub fn run(args: &VroomArgs<'_>, started: Instant) -> anyhow::Result<ExitCode> {
     let mode = if args.check { Mode::Check } else { Mode::Solve };
     let routed = Instant::now();
     let resolved = match (map::coordinates(&input), args.roads) {
-        (Some(points), Some(pbf)) => {
-            let graph = RoadGraph::from_pbf(pbf, &RoadOptions::default())
-                .with_context(|| format!("loading {}", pbf.display()))?;
-            let snapped =
-                points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
+        (Some(_), Some(pbf)) => {
+            // One graph per road profile the vehicles name (`bike`: the bicycle's).
+            let profiles = map::road_profiles(&input);
+            let roads =
+                FleetRoads::from_pbf(pbf, profiles.iter().filter_map(|p| VehicleProfile::parse(p)))
+                    .with_context(|| format!("loading {}", pbf.display()))?;
             let timing = MatrixTiming::flat(args.departure_hour);
             let ctx = SolveContext::new(0).with_threads(args.threads);
-            let options = routing::RoadArcOptions::default();
-            Some(routing::road_locations(&graph, snapped, &timing, &options, &ctx)?.locations)
+            map::on_roads(&input, &roads, &timing, &ctx)?
         }
         _ => None,
     };

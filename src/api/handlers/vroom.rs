@@ -21,12 +21,11 @@ use crate::api::extract::{AppJson, AppQuery};
 use crate::api::state::AppState;
 use crate::roads::error::RoadError;
 use crate::roads::points::MatrixTiming;
-use crate::roads::snap::DEFAULT_MAX_SNAP_M;
 use crate::roads::traffic::TrafficProfile;
 use crate::routing::RoutingError;
 use crate::routing::formats::vroom::{self, Mode, VroomInput, VroomOutput, map, output};
 use crate::routing::model::Locations;
-use crate::routing::{self, RoadArcOptions, SolverConfig, road_locations};
+use crate::routing::{self, SolverConfig};
 use crate::{Interrupted, SolveContext};
 use axum::Json;
 use axum::extract::State;
@@ -150,10 +149,7 @@ fn answer_now(
 ) -> Result<VroomOutput, ApiError> {
     let mode = if query.check { Mode::Check } else { Mode::Solve };
     let routed = Instant::now();
-    let resolved = match map::coordinates(input) {
-        Some(points) => on_roads(state, &points, query, ctx)?,
-        None => None,
-    };
+    let resolved = on_roads(state, input, query, ctx)?;
     let routing_ms = millis(routed);
     let mapped = map::map(input, mode, resolved)?;
     let loading_ms = millis(arrived).saturating_sub(routing_ms);
@@ -189,23 +185,21 @@ fn millis(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The road arcs between `points` (`[lon, lat]`) on the loaded scenario's graph, or `None`
-/// without one (the mapping then refuses the coordinates by name).
+/// The road arcs between the coordinates of `input` on the loaded scenario's graphs, one
+/// travel per VROOM profile its vehicles name ([`map::on_roads`]), or `None` without roads
+/// or with `matrices` (the mapping then refuses the coordinates by name).
 fn on_roads(
     state: &AppState,
-    points: &[[f64; 2]],
+    input: &VroomInput,
     query: &VroomQuery,
     ctx: &SolveContext,
-) -> Result<Option<Locations>, ApiError> {
-    let Some(graph) = state.scenario().and_then(|s| s.graph()) else { return Ok(None) };
-    let snapped =
-        points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
+) -> Result<Option<Vec<(String, Locations)>>, ApiError> {
+    let Some(roads) = state.scenario().and_then(|s| s.roads.as_ref()) else { return Ok(None) };
     let timing = MatrixTiming {
         profile: TrafficProfile::default(),
         departure_hour: query.departure_hour.unwrap_or(8),
     };
-    let on = road_locations(graph, snapped, &timing, &RoadArcOptions::default(), ctx);
-    let on = on.map_err(|e| match e {
+    map::on_roads(input, roads, &timing, ctx).map_err(|e| match e {
         RoadError::Interrupted(Interrupted::Deadline) => out_of_range(
             "time_limit_s",
             "the time limit ran out while building the road matrix: allow more time",
@@ -217,6 +211,5 @@ fn on_roads(
             format!("the road matrix would take {needed_bytes} bytes: send fewer locations"),
         ),
         other => ApiError::Internal(Box::new(other.into())),
-    })?;
-    Ok(Some(on.locations))
+    })
 }

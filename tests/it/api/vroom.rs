@@ -280,6 +280,21 @@ async fn r13_vroom_coordinates_are_routed_on_the_scenario_roads() {
     // Road metres: the casino alone is more than 1 km from the palace by road.
     assert!(answer["summary"]["distance"].as_i64().unwrap() > 2_000, "{answer}");
     assert_eq!(answer["routes"][0]["steps"][1]["location"].as_array().unwrap().len(), 2);
+    // The same vehicle as a `bike` rides the bike graph: slower than the car, and a
+    // profile the server has no graph for is refused at the vehicle.
+    let car_s = answer["summary"]["duration"].as_i64().unwrap();
+    let mut by_bike = input.clone();
+    by_bike["vehicles"][0]["profile"] = json!("bike");
+    let (status, bike) = server.post("/v1/vroom?max_iterations=200", &by_bike).await;
+    assert_eq!(status, StatusCode::OK, "{bike}");
+    assert_eq!(bike["unassigned"], json!([]), "{bike}");
+    let bike_s = bike["summary"]["duration"].as_i64().unwrap();
+    let bike_kmh = bike["summary"]["distance"].as_f64().unwrap() / bike_s as f64 * 3.6;
+    assert!(bike_s > car_s && bike_kmh <= 25.0, "bike {bike_s} s ({bike_kmh} km/h), car {car_s} s");
+    by_bike["vehicles"][0]["profile"] = json!("foot");
+    let (status, body) = server.post("/v1/vroom", &by_bike).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "vehicles[0].profile", "{body}");
     server.stop().await;
 }
 

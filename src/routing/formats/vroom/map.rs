@@ -32,7 +32,7 @@ use crate::routing::error::RoutingError;
 use crate::routing::model::{
     Depot, Locations, MAX_QUANTITY, Objective, Problem, Shipment, Stop, TimeWindow, VehicleType,
 };
-pub use places::coordinates;
+pub use places::{coordinates, on_roads, road_profiles};
 use std::collections::HashMap;
 
 /// The kind of a VROOM task.
@@ -124,8 +124,10 @@ pub struct Mapped {
     pub given: Vec<Option<Given>>,
 }
 
-/// Maps `input` onto the model. Without `matrices`, `resolved` must hold the locations of
-/// [`coordinates`] in that order (else every coordinate place is refused).
+/// Maps `input` onto the model. Without `matrices`, `resolved` must hold, for each VROOM
+/// profile the vehicles name ([`road_profiles`]), the locations of [`coordinates`] in that
+/// order (else every coordinate place is refused; a profile missing from it is refused at
+/// its first vehicle).
 ///
 /// # Errors
 /// [`RoutingError::Invalid`] with every refused key ([`super::UNSUPPORTED`]), every
@@ -134,7 +136,7 @@ pub struct Mapped {
 pub fn map(
     input: &VroomInput,
     mode: Mode,
-    resolved: Option<Locations>,
+    resolved: Option<Vec<(String, Locations)>>,
 ) -> Result<Mapped, RoutingError> {
     let mut v = refuse::unsupported(input, mode);
     let places::Travel { profiles, of_vehicle, matrices, distances } =

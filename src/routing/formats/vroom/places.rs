@@ -4,8 +4,14 @@
 
 use super::input::VroomInput;
 use super::{INVALID, UNSUPPORTED, issue};
+use crate::context::SolveContext;
 use crate::issue::Issue;
+use crate::roads::error::RoadError;
+use crate::roads::points::MatrixTiming;
+use crate::roads::snap::DEFAULT_MAX_SNAP_M;
+use crate::roads::{FleetRoads, VehicleProfile};
 use crate::routing::model::{Locations, Problem};
+use crate::routing::road_places::{RoadArcOptions, road_locations};
 use std::collections::HashMap;
 
 /// The `[lon, lat]` points of `input` in a fixed order, each once, when it has no
@@ -91,11 +97,24 @@ pub(super) struct Travel {
     pub distances: bool,
 }
 
+/// The VROOM profiles the vehicles of `input` name (default `car`), each once in order of
+/// first use: what a caller resolves on its road graphs for coordinates.
+pub fn road_profiles(input: &VroomInput) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for x in &input.vehicles {
+        let name = x.profile.as_deref().unwrap_or("car");
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
 /// The travel of `input`: each profile's custom matrices, or the caller's resolved points
-/// (the road graph, routed for `car` only).
+/// by profile name (the service's road graph of each), scaled by speed factors.
 pub(super) fn locations(
     input: &VroomInput,
-    resolved: Option<Locations>,
+    resolved: Option<Vec<(String, Locations)>>,
     v: &mut Vec<Issue>,
 ) -> Travel {
     let empty = || Locations::Matrix { distance: Vec::new(), duration: Vec::new() };
@@ -118,38 +137,42 @@ pub(super) fn locations(
         names.push(("car", 100));
     }
     let Some(matrices) = &input.matrices else {
-        if let Some(i) =
-            input.vehicles.iter().position(|x| x.profile.as_deref().unwrap_or("car") != "car")
-        {
-            let cause = "the road graph is routed for `car` only: give `matrices` for this profile";
-            v.push(issue(UNSUPPORTED, format!("vehicles[{i}].profile"), cause));
-        }
-        let profiles = vec![resolved.clone().unwrap_or_else(empty)];
-        if resolved.is_none() {
+        let Some(resolved) = resolved else {
             let path = first_coordinate_path(input);
             let cause = "coordinates need a road graph (serve with --scenario, or \
                          `stockroute route --roads PBF`): else give `matrices`";
             v.push(issue(UNSUPPORTED, path, cause));
-        }
-        let distances = resolved.is_some();
-        return Travel {
-            profiles,
-            of_vehicle: vec![0; input.vehicles.len()],
-            matrices: false,
-            distances,
+            return Travel {
+                profiles: vec![empty()],
+                of_vehicle,
+                matrices: false,
+                distances: false,
+            };
         };
+        let mut profiles = Vec::with_capacity(names.len());
+        for &(name, speed) in &names {
+            let Some((_, travel)) = resolved.iter().find(|(n, _)| n == name) else {
+                let i = input
+                    .vehicles
+                    .iter()
+                    .position(|x| x.profile.as_deref().unwrap_or("car") == name);
+                let cause =
+                    format!("no road graph for profile `{name}` here: give `matrices` for it");
+                v.push(issue(UNSUPPORTED, format!("vehicles[{}].profile", i.unwrap_or(0)), &cause));
+                profiles.push(empty());
+                continue;
+            };
+            profiles.push(scaled(travel.clone(), speed, input, v));
+        }
+        return Travel { profiles, of_vehicle, matrices: false, distances: true };
     };
     let mut profiles = Vec::with_capacity(names.len());
     let mut distances = true;
     for &(name, speed) in &names {
         match profile_matrices(matrices.get(name), name, v) {
-            Some((mut loc, real)) => {
+            Some((loc, real)) => {
                 distances &= real;
-                if let (Locations::Matrix { duration, .. }, true) = (&mut loc, speed != 100) {
-                    let factor = f64::from(speed) / 100.0;
-                    duration.iter_mut().flatten().for_each(|t| *t /= factor);
-                }
-                profiles.push(loc);
+                profiles.push(scaled(loc, speed, input, v));
             }
             None => {
                 distances = false;
@@ -175,6 +198,27 @@ pub(super) fn locations(
         }
     }
     Travel { profiles, of_vehicle, matrices: true, distances }
+}
+
+/// `travel` for a vehicle `speed` hundredths as fast: matrix durations divided by the
+/// factor. Road-oracle arcs (above the dense size) are not rescaled: with a factor other
+/// than 1 that is an [`UNSUPPORTED`] issue at the first such vehicle's `speed_factor`.
+fn scaled(mut travel: Locations, speed: u32, input: &VroomInput, v: &mut Vec<Issue>) -> Locations {
+    if speed == 100 {
+        return travel;
+    }
+    match &mut travel {
+        Locations::Matrix { duration, .. } => {
+            let factor = f64::from(speed) / 100.0;
+            duration.iter_mut().flatten().for_each(|t| *t /= factor);
+        }
+        _ => {
+            let i = input.vehicles.iter().position(|x| x.speed_factor.is_some_and(|f| f != 1.0));
+            let cause = "a speed factor on the road oracle (a city-scale request) is not supported";
+            v.push(issue(UNSUPPORTED, format!("vehicles[{}].speed_factor", i.unwrap_or(0)), cause));
+        }
+    }
+    travel
 }
 
 /// A vehicle's `speed_factor` in hundredths (VROOM keeps two decimals), 100 when absent;
@@ -247,4 +291,33 @@ fn first_coordinate_path(input: &VroomInput) -> String {
         return "shipments[0].pickup.location".into();
     }
     "matrices".into()
+}
+
+/// The road arcs between the [`coordinates`] of `input` for every VROOM profile its
+/// vehicles name that `roads` has a graph for (`car` and `van` drive the van's graph,
+/// `bike` the bicycle's, ...), by name, for [`super::map::map`]; a profile without a graph
+/// is left out, and the mapping refuses it by name. `None` when `input` has `matrices`.
+///
+/// # Errors
+/// As [`road_locations`].
+pub fn on_roads(
+    input: &VroomInput,
+    roads: &FleetRoads,
+    timing: &MatrixTiming,
+    ctx: &SolveContext,
+) -> Result<Option<Vec<(String, Locations)>>, RoadError> {
+    let Some(points) = coordinates(input) else { return Ok(None) };
+    let mut out = Vec::new();
+    for name in road_profiles(input) {
+        let graph = match VehicleProfile::parse(&name) {
+            Some(VehicleProfile::Car | VehicleProfile::Van) => roads.primary(),
+            Some(p) if roads.has_own(p) => roads.of(p),
+            _ => continue,
+        };
+        let snapped =
+            points.iter().map(|&[lon, lat]| graph.snap(lat, lon, DEFAULT_MAX_SNAP_M)).collect();
+        let on = road_locations(graph, snapped, timing, &RoadArcOptions::default(), ctx)?;
+        out.push((name, on.locations));
+    }
+    Ok(Some(out))
 }

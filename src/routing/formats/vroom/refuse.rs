@@ -80,9 +80,6 @@ pub(super) fn unsupported(input: &VroomInput, mode: Mode) -> Vec<Issue> {
                  round trip)",
             );
         }
-        if x.speed_factor.is_some_and(|s| s != 1.0) && input.matrices.is_none() {
-            no(f("speed_factor"), "a speed factor scales a profile's matrices: give `matrices`");
-        }
         if x.max_travel_time.is_some() {
             no(
                 f("max_travel_time"),
