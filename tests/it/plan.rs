@@ -516,7 +516,7 @@ fn r13_monaco_bikes_ride_bike_legal_ways_at_bike_speed() {
     let nodes: std::collections::HashMap<_, _> =
         g.node_indices().map(|n| (key([g[n].lon, g[n].lat]), n)).collect();
     for r in bikes {
-        let (mut edges, mut metres) = (0, 0.0);
+        let (mut edges, mut metres, mut length_mm, mut time_ms) = (0, 0.0, 0u64, 0u64);
         // Every vertex is a bike-graph node but the snapped ends of each leg.
         let off_graph = r.path.iter().filter(|p| !nodes.contains_key(&key(**p))).count();
         assert!(off_graph <= 2 * (r.stops.len() + 1), "{off_graph} vertices off the bike graph");
@@ -536,8 +536,12 @@ fn r13_monaco_bikes_ride_bike_legal_ways_at_bike_speed() {
             ];
             assert!(!motor_only.contains(&class), "a bike on {class:?}");
             edges += 1;
+            length_mm += u64::from(g[e].length_mm);
+            time_ms += u64::from(g[e].time_ms);
         }
         assert!(edges > 0);
+        let edge_kmh = length_mm as f64 / time_ms as f64 * 3.6;
+        assert!(edge_kmh <= 25.0, "{edge_kmh} km/h along the drawn path");
         // The drawn path is the ridden one: as long as the route says (snapping legs aside).
         let reported = r.distance_km * 1000.0;
         assert!(
@@ -545,17 +549,13 @@ fn r13_monaco_bikes_ride_bike_legal_ways_at_bike_speed() {
             "{metres} m drawn, {reported} m"
         );
         // Riding time from the plan's own clock: the shift less stops (waiting, service)
-        // and breaks; the average speed is a bike's.
+        // and breaks, an upper bound (a bike idle before its lunch window opens counts as
+        // riding); the average speed is at most a bike's (on the van graph, 32 km/h).
         let at_stops: f64 = r.stops.iter().map(|v| v.departure_s - v.arrival_s).sum();
         let breaks: f64 = r.breaks.iter().map(|b| b.end_s - b.start_s).sum();
         let riding_h = (r.end_s - r.start_s - at_stops - breaks) / 3600.0;
         let kmh = r.distance_km / riding_h;
-        assert!(kmh > 5.0 && kmh <= 25.0, "{kmh} km/h over {riding_h} h");
-        eprintln!(
-            "bike route: {} stops, {:.1} km, {kmh:.1} km/h, {edges} edges",
-            r.stops.len(),
-            r.distance_km
-        );
+        assert!(kmh > 0.0 && kmh <= 25.0, "{kmh} km/h over {riding_h} h");
     }
 }
 
