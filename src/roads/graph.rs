@@ -34,6 +34,7 @@ mod osm;
 pub mod profile;
 mod speeds;
 pub mod tags;
+pub mod way_rules;
 
 use crate::context::SolveContext;
 use crate::roads::ch::ContractionHierarchy;

@@ -193,7 +193,10 @@ mod tests {
         let json = serde_json::to_string(&truck).unwrap();
         assert_eq!(serde_json::from_str::<RoadOptions>(&json).unwrap(), truck);
         assert_eq!(toml::from_str::<RoadOptions>("").unwrap(), RoadOptions::default());
-        assert!(toml::from_str::<RoadOptions>("profile = \"bike\"").is_err());
+        // `bike` is the bicycle (OSRM's and VROOM's name); an unknown profile is an error.
+        let bike: RoadOptions = toml::from_str("profile = \"bike\"").unwrap();
+        assert_eq!(bike.profile, VehicleProfile::Bicycle);
+        assert!(toml::from_str::<RoadOptions>("profile = \"hovercraft\"").is_err());
     }
 
     #[test]

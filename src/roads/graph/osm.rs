@@ -8,7 +8,8 @@
 //! missing from the extract (ways cut at the extract's border) drops only the segments
 //! that touch it; their count is reported in [`BuildStats`].
 
-use super::tags::{Direction, RoadClass, WayProfile, way_profile};
+use super::tags::{Direction, RoadClass, WayProfile};
+use super::way_rules::way_profile;
 use super::{BuildStats, EdgeData, NodeData, RoadOptions};
 use crate::roads::error::RoadError;
 use geo::{Distance, Geodesic, Point};

@@ -2,10 +2,10 @@
 //! vehicle of the graph.
 //!
 //! Which ways each vehicle may use and how fast it goes there are the rules of
-//! [`VehicleProfile`], one list per profile, applied in [`profile`];
-//! [`way_profile`] reads the tags once and hands them to the profile's rules. The tag
-//! grammar they share is written down here, because every travel time in the engine
-//! follows from it:
+//! [`VehicleProfile`](super::VehicleProfile), one list per profile, applied in
+//! [`way_rules`](super::way_rules), whose `way_profile` reads the tags once (with
+//! [`WayTags`]) and hands them to the profile's rules. The tag grammar they share is
+//! written down here, because every travel time in the engine follows from it:
 //!
 //! - **Classes** ([`RoadClass`]): the `highway` values `motorway`, `trunk`, `primary`,
 //!   `secondary`, `tertiary` and their `*_link`s, `unclassified`, `residential`,
@@ -20,15 +20,13 @@
 //!   have exceptions (`oneway:bicycle`, contraflow cycleways), walkers ignore `oneway`.
 //! - **Speed**: a parsable `maxspeed` (`50`, `30 mph`, `FR:urban`, `FR:zone30`, `walk`, the
 //!   lowest of `50;30`), else the class speed of [`ClassSpeeds`]; how the two combine is
-//!   the profile's ([`WayProfile::speed_kmh`]). Turn costs, traffic signals and turn
+//!   the profile's (`WayProfile::speed_kmh`, in [`way_rules`](super::way_rules)). Turn costs, traffic signals and turn
 //!   restrictions are not modelled.
 //! - **Where a vehicle can stop**: motor vehicles not on `motorway`, `trunk` or their
 //!   links, and nothing in a `tunnel=yes`. Such ways are used but their nodes are not snap
 //!   targets, so a stop above a tunnel (Monaco has many) snaps to the street it is on, not
 //!   to the tunnel.
 
-use super::RoadOptions;
-use super::profile::{self, BICYCLE_MAX_KMH, DISMOUNT_KMH, VehicleProfile};
 /// Re-exported where it lived before profiles had their own speed tables.
 pub use super::speeds::ClassSpeeds;
 use serde::{Deserialize, Serialize};
@@ -179,35 +177,6 @@ pub struct WayProfile {
     pub dismount: bool,
 }
 
-impl WayProfile {
-    /// The speed on this way, by the rules of `options.profile` (see [`VehicleProfile`]):
-    /// car and van `maxspeed` times `maxspeed_factor`, else the class speed; trucks the
-    /// same but never above the class speed; bikes the class speed lowered to `maxspeed`,
-    /// to walking pace when dismounted, and never above [`BICYCLE_MAX_KMH`]; walkers the
-    /// class speed.
-    ///
-    /// # Units
-    /// km/h.
-    pub fn speed_kmh(&self, options: &RoadOptions) -> f64 {
-        let class_kmh = options.speeds.kmh(self.class);
-        let factor = options.maxspeed_factor;
-        match options.profile {
-            VehicleProfile::Car | VehicleProfile::Van => {
-                self.maxspeed_kmh.map(|limit| limit * factor).unwrap_or(class_kmh)
-            }
-            VehicleProfile::Truck => {
-                self.maxspeed_kmh.map_or(class_kmh, |limit| (limit * factor).min(class_kmh))
-            }
-            VehicleProfile::Bicycle => {
-                let cruise = self.maxspeed_kmh.map_or(class_kmh, |limit| limit.min(class_kmh));
-                let pushed = if self.dismount { cruise.min(DISMOUNT_KMH) } else { cruise };
-                pushed.min(BICYCLE_MAX_KMH)
-            }
-            VehicleProfile::Foot => class_kmh,
-        }
-    }
-}
-
 /// The tags of one way that some profile reads, collected in one pass (OSM keys are unique
 /// per way, so the order of the tags does not matter).
 #[derive(Debug, Default)]
@@ -277,26 +246,6 @@ impl<'a> WayTags<'a> {
     }
 }
 
-/// Reads the tags of a way; `None` when the vehicle of `options.profile` may not use it
-/// (see [`VehicleProfile`] for the rules of each).
-pub fn way_profile<'a>(
-    tags: impl IntoIterator<Item = (&'a str, &'a str)>,
-    options: &RoadOptions,
-) -> Option<WayProfile> {
-    let t = WayTags::read(tags);
-    if t.area {
-        return None;
-    }
-    let highway = t.highway?;
-    match options.profile {
-        VehicleProfile::Car | VehicleProfile::Van | VehicleProfile::Truck => {
-            profile::motor_way(&t, highway, options)
-        }
-        VehicleProfile::Bicycle => profile::bicycle_way(&t, highway),
-        VehicleProfile::Foot => profile::foot_way(&t, highway),
-    }
-}
-
 /// Parses an OSM `maxspeed` value; `None` for `none`, `signals`, `variable` and anything
 /// unreadable (the class speed then applies).
 ///
@@ -361,112 +310,4 @@ pub fn parse_maxheight_m(value: &str) -> Option<f64> {
 fn positive(number: &str, factor: f64) -> Option<f64> {
     let x = number.trim().parse::<f64>().ok()? * factor;
     (x.is_finite() && x > 0.0).then_some(x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    type Tags = [(&'static str, &'static str)];
-
-    fn profile(tags: &Tags) -> Option<WayProfile> {
-        way_profile(tags.iter().copied(), &RoadOptions::default())
-    }
-
-    fn on(vehicle: VehicleProfile, tags: &Tags) -> Option<WayProfile> {
-        way_profile(tags.iter().copied(), &RoadOptions::default().with_profile(vehicle))
-    }
-
-    fn speed(options: &RoadOptions, tags: &Tags) -> Option<f64> {
-        way_profile(tags.iter().copied(), options).map(|w| w.speed_kmh(options))
-    }
-
-    #[test]
-    fn maxspeed_units_zones_and_lists() {
-        assert_eq!(parse_maxspeed("50"), Some(50.0));
-        assert_eq!(parse_maxspeed("30 mph"), Some(30.0 * 1.609_344));
-        assert_eq!(parse_maxspeed("FR:urban"), Some(50.0));
-        assert_eq!(parse_maxspeed("FR:zone30"), Some(30.0));
-        assert_eq!(parse_maxspeed("50;30"), Some(30.0));
-        assert_eq!(parse_maxspeed("none"), None);
-        assert_eq!(parse_maxspeed("signals"), None);
-        assert_eq!(parse_maxspeed("-5"), None);
-    }
-
-    #[test]
-    fn footways_and_closed_roads_are_not_drivable() {
-        assert_eq!(profile(&[("highway", "footway")]), None);
-        assert_eq!(profile(&[("highway", "steps")]), None);
-        assert_eq!(profile(&[("highway", "residential"), ("access", "no")]), None);
-        assert_eq!(profile(&[("highway", "service"), ("area", "yes")]), None);
-        assert_eq!(profile(&[("name", "no highway tag")]), None);
-        assert!(profile(&[("highway", "service"), ("access", "private")]).is_some());
-    }
-
-    #[test]
-    fn oneway_explicit_and_implied() {
-        let dir = |tags: &Tags| profile(tags).map(|p| p.direction);
-        assert_eq!(dir(&[("highway", "residential")]), Some(Direction::Both));
-        assert_eq!(dir(&[("highway", "residential"), ("oneway", "yes")]), Some(Direction::Forward));
-        assert_eq!(dir(&[("highway", "primary"), ("oneway", "-1")]), Some(Direction::Backward));
-        assert_eq!(
-            dir(&[("highway", "primary"), ("junction", "roundabout")]),
-            Some(Direction::Forward)
-        );
-        assert_eq!(dir(&[("highway", "motorway")]), Some(Direction::Forward));
-        assert_eq!(dir(&[("highway", "motorway"), ("oneway", "no")]), Some(Direction::Both));
-        assert_eq!(dir(&[("highway", "tertiary"), ("oneway", "reversible")]), None);
-    }
-
-    #[test]
-    fn vans_do_not_stop_in_tunnels_or_on_through_roads() {
-        let stop = |tags: &Tags| profile(tags).map(|p| p.stoppable);
-        assert_eq!(stop(&[("highway", "residential")]), Some(true));
-        assert_eq!(stop(&[("highway", "residential"), ("tunnel", "yes")]), Some(false));
-        assert_eq!(stop(&[("highway", "trunk")]), Some(false));
-        assert_eq!(stop(&[("highway", "motorway_link")]), Some(false));
-        assert_eq!(stop(&[("highway", "primary"), ("bridge", "yes")]), Some(true));
-    }
-
-    #[test]
-    fn van_is_unchanged_by_bike_and_truck_tags() {
-        let van = RoadOptions::default();
-        // The classes added for bikes stay closed to the van, whatever their tags say.
-        for highway in ["cycleway", "track", "path", "footway", "pedestrian", "bridleway"] {
-            assert_eq!(profile(&[("highway", highway), ("motor_vehicle", "yes")]), None);
-        }
-        let tags = [
-            ("highway", "secondary"),
-            ("maxspeed", "50"),
-            ("maxspeed:hgv", "30"),
-            ("hgv", "no"),
-            ("maxweight", "3.5"),
-            ("bicycle", "no"),
-            ("oneway:bicycle", "no"),
-            ("oneway", "yes"),
-        ];
-        let way = profile(&tags).unwrap();
-        assert_eq!(way.direction, Direction::Forward);
-        assert_eq!(way.speed_kmh(&van), 50.0 * 0.8);
-        assert_eq!(speed(&van, &[("highway", "primary")]), Some(65.0));
-        // A car has the van's rules.
-        assert_eq!(on(VehicleProfile::Car, &tags), Some(way));
-        assert_eq!(RoadClass::from_highway("cycleway"), None);
-        assert_eq!(RoadClass::parse("cycleway"), Some(RoadClass::Cycleway));
-        assert!(RoadClass::ALL.iter().all(|&c| RoadClass::parse(c.name()) == Some(c)));
-    }
-
-    #[test]
-    fn weights_and_heights_parse_or_restrict_nothing() {
-        assert_eq!(parse_maxweight_t("3.5"), Some(3.5));
-        assert_eq!(parse_maxweight_t(" 3.5 t"), Some(3.5));
-        assert_eq!(parse_maxweight_t("7500 kg"), Some(7.5));
-        assert_eq!(parse_maxweight_t("none"), None);
-        assert_eq!(parse_maxweight_t("3 st"), None);
-        assert_eq!(parse_maxweight_t("0"), None);
-        assert_eq!(parse_maxheight_m("2.4 m"), Some(2.4));
-        assert_eq!(parse_maxheight_m("2.4"), Some(2.4));
-        assert_eq!(parse_maxheight_m("below_default"), None);
-        assert_eq!(parse_maxheight_m("7'6\""), None);
-    }
 }
