@@ -78,7 +78,13 @@ proptest! {
                 v.position = Some(replan::Position { location, time: state.now });
             }
         }
-        let answer = replan::reoptimise(state.clone(), new, &options(penalty, 150), &SolveContext::new(seed)).unwrap();
+        let answer = match replan::reoptimise(state.clone(), new, &options(penalty, 150), &SolveContext::new(seed)) {
+            // Reported idle at its last stop since then, a vehicle that was in fact on its
+            // way may no longer reach a committed stop in its window: the state is refused
+            // (R007), rightly, and there is no answer to check.
+            Err(e) if positioned && e.issues().is_some_and(|v| v.iter().all(|i| i.code.as_str() == "R007")) => return Ok(()),
+            other => other.unwrap(),
+        };
         assert_answer(&state, &answer);
         // And once more from the answer (a later update with no orders).
         let again = replan::reoptimise(answer.state.clone(), Default::default(), &options(penalty, 100), &SolveContext::new(seed)).unwrap();

@@ -17,16 +17,25 @@
 //!   must be back by its `due`;
 //! - `CAPACITY`, `VEHICLES` (vehicles per depot, as PyVRP reads it; unlimited when absent)
 //!   and `DISTANCE` (maximum route length, enforced as a maximum duration, which it is
-//!   when travel time equals distance and there is no service).
+//!   when travel time equals distance and there is no service);
+//! - `LINEHAUL_SECTION` (another name of `DEMAND_SECTION`) and `PRIZE_SECTION` (a client
+//!   with a prize above 0 is optional, left out when serving it costs more than its prize;
+//!   0 keeps it required, PyVRP's reading);
+//! - vehicles one by one, as PyVRP's reader takes them ([`fleet`]): `VEHICLES` vehicles
+//!   with `CAPACITY_SECTION`, `VEHICLES_DEPOT_SECTION`, `VEHICLES_MAX_DISTANCE(_SECTION)`,
+//!   `VEHICLES_MAX_DURATION(_SECTION)`, `VEHICLES_FIXED_COST(_SECTION)`,
+//!   `VEHICLES_UNIT_DISTANCE_COST(_SECTION)` and `VEHICLES_ALLOWED_CLIENTS_SECTION`.
 //!
-//! Other sections (`PICKUP_SECTION`, `RELEASE_TIME_SECTION`, ...) and edge weight types
-//! are refused as [`RoutingError::Unsupported`] naming them, never skipped: a solution
-//! that ignored them would be wrong.
+//! Other sections (`BACKHAUL_SECTION`, `RELEASE_TIME_SECTION`,
+//! `MUTUALLY_EXCLUSIVE_GROUP_SECTION`, reload depots, ...), other specifications and edge
+//! weight types are refused as [`RoutingError::Unsupported`] naming them, never skipped: a
+//! solution that ignored them would be wrong.
 //!
 //! Nodes are numbered 1..=`DIMENSION` as the format says; location `i` is node `i + 1`
 //! (the matrix's row `i`), and stops are the non-depot nodes in that order.
 
 mod edge_weights;
+mod fleet;
 mod sol;
 #[cfg(test)]
 mod tests;
@@ -100,13 +109,37 @@ enum Section {
     EdgeWeight,
     ServiceTime,
     TimeWindow,
+    Prize,
+    /// A per-vehicle section ([`fleet`]).
+    Vehicle(fleet::Field),
 }
+
+/// The specifications the reader knows (any other is refused by name); `TYPE`, `COMMENT`
+/// and the TSPLIB display keys change nothing.
+const SPECS: [&str; 12] = [
+    "NAME",
+    "COMMENT",
+    "TYPE",
+    "DIMENSION",
+    "EDGE_WEIGHT_TYPE",
+    "EDGE_WEIGHT_FORMAT",
+    "CAPACITY",
+    "VEHICLES",
+    "DISTANCE",
+    "SERVICE_TIME",
+    "NODE_COORD_TYPE",
+    "DISPLAY_DATA_TYPE",
+];
 
 impl Section {
     fn from_name(name: &str) -> Option<Self> {
+        if let Some(field) = fleet::Field::from_section(name) {
+            return Some(Self::Vehicle(field));
+        }
         Some(match name {
             "NODE_COORD_SECTION" => Self::Coords,
-            "DEMAND_SECTION" => Self::Demand,
+            "DEMAND_SECTION" | "LINEHAUL_SECTION" => Self::Demand,
+            "PRIZE_SECTION" => Self::Prize,
             "DEPOT_SECTION" => Self::Depot,
             "EDGE_WEIGHT_SECTION" => Self::EdgeWeight,
             "SERVICE_TIME_SECTION" => Self::ServiceTime,
@@ -130,6 +163,8 @@ struct Reader {
     demands: Table<i64>,
     service: Table<f64>,
     windows: Table<TimeWindow>,
+    prizes: Table<f64>,
+    fleet: fleet::Sections,
     depots: Vec<usize>,
     /// The explicit matrix's entries in file order, its layout and their expected count.
     weights: Vec<f64>,
@@ -147,6 +182,13 @@ impl Reader {
                 return Err(RoutingError::parse(FMT, no, "expected `KEY : value`"));
             };
             let (key, value) = (k.trim().to_uppercase(), v.trim().trim_matches('"').trim());
+            if !SPECS.contains(&key.as_str()) && !fleet::FLEET_SPECS.contains(&key.as_str()) {
+                return Err(RoutingError::Unsupported {
+                    format: FMT,
+                    key,
+                    value: value.to_owned(),
+                });
+            }
             if key == "DIMENSION" {
                 let dim: usize = num(FMT, no, value, "DIMENSION")?;
                 if dim > MAX_DIMENSION {
@@ -186,6 +228,15 @@ impl Reader {
                 }
                 insert(&mut self.windows, no, node(no, id, dim)?, w, "time window")
             }
+            Section::Prize => {
+                let [id, p] = fields(no, &f, "`node prize`")?;
+                let p = time(no, p, "prize")?;
+                insert(&mut self.prizes, no, node(no, id, dim)?, p, "prize")
+            }
+            Section::Vehicle(field) => {
+                let vehicles = self.vehicles(no)?;
+                self.fleet.row(field, no, &f, vehicles, dim)
+            }
             Section::Depot => {
                 let [id] = fields(no, &f, "one depot node")?;
                 let id: i64 = num(FMT, no, id, "depot node")?;
@@ -208,6 +259,20 @@ impl Reader {
                 Ok(())
             }
         }
+    }
+
+    /// `VEHICLES`, which a per-vehicle section needs before its rows.
+    fn vehicles(&self, no: usize) -> Result<usize, RoutingError> {
+        let Some(v) = self.header.get("VEHICLES") else {
+            return Err(RoutingError::parse(FMT, no, "a per-vehicle section needs VEHICLES first"));
+        };
+        let v: usize = num(FMT, no, v, "VEHICLES")?;
+        // Vehicles described one by one are built one by one: bounded as nodes are.
+        if v > MAX_DIMENSION {
+            let message = format!("VEHICLES {v} is over the limit of {MAX_DIMENSION}");
+            return Err(RoutingError::parse(FMT, no, message));
+        }
+        Ok(v)
     }
 
     /// Enters a section: `DIMENSION` must be known by now, and a matrix must be explicit,
@@ -305,6 +370,9 @@ impl Reader {
         if !self.windows.is_empty() {
             count("TIME_WINDOW_SECTION", self.windows.len())?;
         }
+        if !self.prizes.is_empty() {
+            count("PRIZE_SECTION", self.prizes.len())?;
+        }
         let locations = match self.layout {
             Some((layout, _)) => {
                 let m = layout.fill(dim, &self.weights);
@@ -323,10 +391,8 @@ impl Reader {
 
     fn build(self, dim: usize, locations: Locations) -> Result<Problem, RoutingError> {
         let header = |key: &str| self.header.get(key).map(String::as_str);
-        let capacity: i64 = match header("CAPACITY") {
-            Some(c) => num(FMT, 0, c, "CAPACITY")?,
-            None => return Err(RoutingError::parse(FMT, 0, "missing CAPACITY")),
-        };
+        let per_vehicle = !self.fleet.is_empty()
+            || fleet::FLEET_SPECS.iter().any(|k| self.header.contains_key(*k));
         let default_service = match header("SERVICE_TIME") {
             Some(_) if !self.service.is_empty() => {
                 let message = "both SERVICE_TIME and SERVICE_TIME_SECTION";
@@ -340,11 +406,12 @@ impl Reader {
             depots.push(1);
         }
         let window = |id: usize| self.windows.get(&id).copied().unwrap_or(TimeWindow::ALWAYS);
-        let stops: Vec<Stop> = (1..=dim)
+        let mut stops: Vec<Stop> = (1..=dim)
             .filter(|id| !depots.contains(id))
             .map(|id| Stop {
                 time_window: window(id),
                 service_time: self.service.get(&id).copied().unwrap_or(default_service),
+                unserved_penalty: self.prizes.get(&id).copied().filter(|&p| p > 0.0),
                 ..Stop::new(
                     id.to_string(),
                     id - 1,
@@ -352,26 +419,41 @@ impl Reader {
                 )
             })
             .collect();
-        let count = match header("VEHICLES") {
-            Some(v) => num(FMT, 0, v, "VEHICLES")?,
-            None => stops.len().max(1),
+        // A depot's window is its vehicles' shift: they leave after its service time.
+        let shift = |id: usize| {
+            let w = window(id);
+            TimeWindow {
+                start: w.start + self.service.get(&id).copied().unwrap_or(0.0),
+                end: w.end,
+            }
         };
-        let max_duration = match header("DISTANCE") {
-            Some(v) => Some(time(0, v, "DISTANCE")?),
-            None => None,
+        let vehicle_types = if per_vehicle {
+            let vehicles = self.vehicles(0)?;
+            self.fleet.vehicle_types(&self.header, vehicles, &depots, shift, &mut stops)?
+        } else {
+            let capacity: i64 = match header("CAPACITY") {
+                Some(c) => num(FMT, 0, c, "CAPACITY")?,
+                None => return Err(RoutingError::parse(FMT, 0, "missing CAPACITY")),
+            };
+            let count = match header("VEHICLES") {
+                Some(v) => num(FMT, 0, v, "VEHICLES")?,
+                None => stops.len().max(1),
+            };
+            let max_duration = match header("DISTANCE") {
+                Some(v) => Some(time(0, v, "DISTANCE")?),
+                None => None,
+            };
+            depots
+                .iter()
+                .enumerate()
+                .map(|(d, &id)| {
+                    let mut v = VehicleType::new(format!("vehicle-{id}"), count, vec![capacity]);
+                    (v.start_depot, v.end_depot, v.max_duration) = (d, d, max_duration);
+                    v.shift = shift(id);
+                    v
+                })
+                .collect()
         };
-        let vehicle_types = depots
-            .iter()
-            .enumerate()
-            .map(|(d, &id)| {
-                let mut v = VehicleType::new(format!("vehicle-{id}"), count, vec![capacity]);
-                (v.start_depot, v.end_depot, v.max_duration) = (d, d, max_duration);
-                let w = window(id);
-                let leave = w.start + self.service.get(&id).copied().unwrap_or(0.0);
-                v.shift = TimeWindow { start: leave, end: w.end };
-                v
-            })
-            .collect();
         Ok(Problem {
             profiles: Vec::new(),
             name: header("NAME").unwrap_or_default().to_owned(),

@@ -258,3 +258,95 @@ proptest! {
         }
     }
 }
+
+/// Five nodes on a line, the depots at 1 and 5: `node x`, 10 apart.
+const FLEET: &str = "NAME : f\nTYPE : CVRP\nDIMENSION : 5\nEDGE_WEIGHT_TYPE : EUC_2D\n\
+    VEHICLES : 3\nNODE_COORD_SECTION\n1 0 0\n2 10 0\n3 20 0\n4 30 0\n5 40 0\n\
+    LINEHAUL_SECTION\n1 0\n2 4\n3 4\n4 4\n5 0\nDEPOT_SECTION\n1\n5\n-1\n";
+
+#[test]
+fn r13_vehicles_one_by_one_become_types_with_their_depots_capacities_and_limits() {
+    let text = format!(
+        "{FLEET}CAPACITY_SECTION\n1 8\n2 8\n3 12\nVEHICLES_DEPOT_SECTION\n1 1\n2 1\n3 5\n\
+         VEHICLES_MAX_DISTANCE_SECTION\n1 100\n2 100\n3 60\nEOF\n"
+    )
+    .replace("VEHICLES : 3\n", "VEHICLES : 3\nVEHICLES_FIXED_COST : 7\n");
+    let p = parse(&text).unwrap();
+    p.validate().unwrap();
+    // Vehicles 1 and 2 are the same: one type of two.
+    assert_eq!(p.vehicle_types.len(), 2);
+    let (a, b) = (&p.vehicle_types[0], &p.vehicle_types[1]);
+    assert_eq!((a.count, a.capacity[0], a.start_depot, a.max_distance), (2, 8, 0, Some(100.0)));
+    assert_eq!((b.count, b.capacity[0], b.start_depot, b.max_distance), (1, 12, 1, Some(60.0)));
+    assert_eq!((a.fixed_cost, b.fixed_cost, a.cost_per_distance), (7.0, 7.0, 1.0));
+    // Both depots are depots, three clients are stops.
+    assert_eq!(p.stops.len(), 3);
+    // A section that does not list every vehicle is refused.
+    let short = format!("{FLEET}CAPACITY_SECTION\n1 8\n2 8\nEOF\n");
+    assert!(parse(&short).unwrap_err().to_string().contains("CAPACITY_SECTION has 2"));
+    let far = format!("{FLEET}CAPACITY_SECTION\n1 8\n2 8\n4 12\nEOF\n");
+    assert!(parse(&far).unwrap_err().to_string().contains("vehicle 4 is outside 1..=3"));
+    let huge = format!("{FLEET}CAPACITY_SECTION\n1 8\nEOF\n")
+        .replace("VEHICLES : 3", "VEHICLES : 99999999999");
+    assert!(parse(&huge).unwrap_err().to_string().contains("over the limit"));
+}
+
+#[test]
+fn r13_allowed_clients_are_skills_and_the_solver_keeps_to_them() {
+    // Vehicle 1 may serve node 2 only; vehicles 2 and 3 any client.
+    let text = format!(
+        "{FLEET}CAPACITY_SECTION\n1 20\n2 20\n3 20\nVEHICLES_ALLOWED_CLIENTS_SECTION\n1 2\n\
+         2 2 3 4\n3 2 3 4\nEOF\n"
+    );
+    let p = parse(&text).unwrap();
+    p.validate().unwrap();
+    assert_eq!(p.vehicle_types.len(), 2);
+    // Node 2 needs nothing (every type may serve it), nodes 3 and 4 the second type's skill.
+    assert!(p.stops[0].skills.is_empty());
+    assert_eq!(p.stops[1].skills, p.stops[2].skills);
+    assert!(p.vehicle_types[0].skills.is_empty());
+    assert_eq!(p.vehicle_types[1].skills, p.stops[1].skills);
+    let config = SolverConfig::default().with_max_iterations(200);
+    let s = crate::routing::solve(&p, &config, &crate::SolveContext::new(1)).unwrap();
+    assert!(crate::routing::check(&p, &s).is_ok());
+    for r in s.routes.iter().filter(|r| r.vehicle_type == 0) {
+        assert!(r.stops.iter().all(|&x| x == 0), "type 1 serves only node 2: {:?}", r.stops);
+    }
+}
+
+#[test]
+fn r13_a_prize_makes_a_client_optional() {
+    // Node 5 is the farthest (20 more there and back than node 4) and worth only 1.
+    let text = format!("{FLEET}PRIZE_SECTION\n1 0\n2 0\n3 0\n4 0\n5 1\nEOF\n")
+        .replace("VEHICLES : 3\n", "VEHICLES : 3\nCAPACITY : 20\n")
+        .replace("DEPOT_SECTION\n1\n5\n-1\n", "DEPOT_SECTION\n1\n-1\n");
+    let p = parse(&text).unwrap();
+    assert_eq!(p.stops.len(), 4);
+    assert_eq!(
+        p.stops.iter().map(|s| s.unserved_penalty).collect::<Vec<_>>(),
+        [None, None, None, Some(1.0)]
+    );
+    let config = SolverConfig::default().with_max_iterations(200);
+    let s = crate::routing::solve(&p, &config, &crate::SolveContext::new(1)).unwrap();
+    assert!(crate::routing::check(&p, &s).is_ok());
+    let left: Vec<usize> = s.unserved.iter().map(|u| u.stop).collect();
+    assert_eq!(left, [3], "{s:?}");
+}
+
+#[test]
+fn r13_specifications_and_sections_it_does_not_model_are_refused_by_name() {
+    for (extra, key) in [
+        ("VEHICLES_MAX_RELOADS : 2\n", "VEHICLES_MAX_RELOADS"),
+        ("RELEASE_TIME : 5\n", "RELEASE_TIME"),
+    ] {
+        let text = TINY.replace("CAPACITY : 10\n", &format!("CAPACITY : 10\n{extra}"));
+        let err = parse(&text).unwrap_err();
+        assert!(matches!(&err, RoutingError::Unsupported { key: k, .. } if k == key), "{err}");
+    }
+    for section in ["BACKHAUL_SECTION", "RELEASE_TIME_SECTION", "MUTUALLY_EXCLUSIVE_GROUP_SECTION"]
+    {
+        let text = TINY.replace("EOF\n", &format!("{section}\n1 0\nEOF\n"));
+        let err = parse(&text).unwrap_err();
+        assert!(matches!(&err, RoutingError::Unsupported { key, .. } if key == section), "{err}");
+    }
+}
