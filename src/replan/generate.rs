@@ -157,5 +157,6 @@ fn stop(rng: &mut rand_pcg::Pcg64Mcg, id: String, location: usize, from: f64) ->
         unserved_penalty: None,
         prize: None,
         skills: Vec::new(),
+        backhaul: None,
     }
 }

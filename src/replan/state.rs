@@ -16,7 +16,7 @@
 //! a problem with shipments (pickup-and-delivery pairs: a pair split by the clock, its
 //! pickup served and its delivery planned, needs the load on board carried into the
 //! residual problem, which is not built yet, so such a state is refused, never re-planned
-//! with a wrong load), `R012` a vehicle type with driver breaks (the state does not say
+//! with a wrong load; the same for stops with a backhaul), `R012` a vehicle type with driver breaks (the state does not say
 //! which breaks a vehicle under way has had).
 //!
 //! # Why the problem travels inside the state
@@ -226,6 +226,15 @@ impl State {
         if !wire.problem.shipments.is_empty() {
             let message = "re-optimisation of a plan with shipments is not supported yet".into();
             v.push(violation("R011", "problem.shipments".into(), message));
+        }
+        let collects = |x: &crate::routing::formats::json::JsonStop| {
+            x.backhaul.as_ref().is_some_and(|b| b.iter().any(|&q| q > 0))
+        };
+        if let Some(i) = wire.problem.stops.iter().position(collects) {
+            // What a van under way has collected rides on board; the residual does not
+            // carry it yet (as for shipments).
+            let message = "re-optimisation of a plan with backhauls is not supported yet".into();
+            v.push(violation("R011", format!("problem.stops[{i}].backhaul"), message));
         }
         if let Some(i) = wire.problem.vehicles.iter().position(|x| !x.breaks.is_empty()) {
             // A van under way may have had its break already; the state does not say.

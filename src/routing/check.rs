@@ -228,8 +228,12 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             if served_at[s].is_none() {
                 served_at[s] = Some((ri, pos));
             }
-            for ((l, d), top) in load.iter_mut().zip(&stop.demand).zip(peak.iter_mut()) {
+            for (k, ((l, d), top)) in
+                load.iter_mut().zip(&stop.demand).zip(peak.iter_mut()).enumerate()
+            {
                 *l += if is_pickup[s] { *d } else { -*d };
+                // What it collects rides on to the end depot.
+                *l += stop.backhaul_in(k);
                 *top = (*top).max(*l);
             }
             let leg = travel.distance(at, stop.location);

@@ -108,9 +108,14 @@ pub(crate) struct Compiled {
     /// local search prices timed moves with ([`crate::routing::plan::Tour::rest`]).
     pub timed: bool,
     /// `partner[s]`: the other stop of `s`'s shipment, [`NO_PARTNER`] for a stop in none;
-    /// empty when the problem has no shipments, which every pair-aware step tests first
-    /// ([`Compiled::paired`]) so that problems without shipments run as before.
+    /// empty when the problem has neither shipments nor backhauls, which every pair-aware
+    /// step tests first ([`Compiled::paired`]) so that those problems run as before. Stops
+    /// with a backhaul make the load vary along a route as shipments do, so they take the
+    /// same path (the load profile, pair-aware insertion, no local search).
     pub partner: Vec<u32>,
+    /// `backhaul[s * dims + k]`: what stop `s` collects for the end depot in dimension
+    /// `k`; empty when no stop collects anything ([`Compiled::backhauls`]).
+    pub backhaul: Vec<i64>,
     /// `pickup[s]`: whether `s` is the pickup of its shipment (empty as `partner`).
     pub pickup: Vec<bool>,
     /// Whether any vehicle type takes breaks: tested before any per-type break test, so
@@ -195,6 +200,7 @@ impl Compiled {
             mean_dist: 1.0,
             timed: false,
             partner: Vec::new(),
+            backhaul: Vec::new(),
             pickup: Vec::new(),
             any_breaks: false,
         };
@@ -274,7 +280,10 @@ impl Compiled {
             let exact = travels.iter().all(|loc| exact_distances(loc, scale));
             c.dist_slack = i64::from(!exact);
         }
-        if !p.shipments.is_empty() {
+        if p.stops.iter().any(|s| s.backhaul.iter().any(|&b| b > 0)) {
+            c.backhaul = p.stops.iter().flat_map(|s| (0..dims).map(|k| s.backhaul_in(k))).collect();
+        }
+        if !p.shipments.is_empty() || !c.backhaul.is_empty() {
             c.partner = vec![NO_PARTNER; n];
             c.pickup = vec![false; n];
             for sh in &p.shipments {
@@ -353,7 +362,25 @@ impl Compiled {
         &self.demand[s..s + self.dims]
     }
 
-    /// Whether the problem has shipments (pickup-and-delivery pairs).
+    /// What `stop` collects for the end depot, per dimension; empty without backhauls
+    /// (so that zipping it with a load adds and checks nothing).
+    #[inline]
+    pub fn backhaul(&self, stop: u32) -> &[i64] {
+        if self.backhaul.is_empty() {
+            return &[];
+        }
+        let s = stop as usize * self.dims;
+        &self.backhaul[s..s + self.dims]
+    }
+
+    /// Whether any stop collects a backhaul.
+    #[inline]
+    pub fn backhauls(&self) -> bool {
+        !self.backhaul.is_empty()
+    }
+
+    /// Whether the problem has shipments (pickup-and-delivery pairs) or backhauls: the
+    /// load then varies along a route.
     #[inline]
     pub fn paired(&self) -> bool {
         !self.partner.is_empty()

@@ -31,6 +31,7 @@ fn action(code: &str) -> &'static str {
         "E1011" => "use at most 64 distinct skills in one problem",
         "E1012" => "sort a stop's windows by time, each starting after the previous one ends",
         "E1013" => "give only one of the two fields, they say the same thing",
+        "E1033" => "collect at a shipment's stops by another shipment, not a backhaul",
         "E1040" => "name a profile the problem defines (0: the locations, p: profiles[p - 1])",
         "E1041" => "give every profile the same locations as the problem",
         "no_vehicle" => "add at least one vehicle with count >= 1",

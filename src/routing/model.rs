@@ -28,7 +28,8 @@
 //! - With [`Objective::vehicles_first`] the number of vehicles is minimised before cost
 //!   (the Solomon / Gehring-Homberger convention).
 //! - A stop in no [`Shipment`] is a delivery from the depot: its demand is loaded at the
-//!   start depot and unloaded at the stop. A shipment's pickup and delivery carry the
+//!   start depot and unloaded at the stop; its [`Stop::backhaul`], if any, is loaded at the
+//!   stop and carried to the end depot. A shipment's pickup and delivery carry the
 //!   same demand, loaded at the pickup and unloaded at the delivery; both are served by
 //!   the same route, pickup first, or neither is (an optional shipment costs the sum of
 //!   its two stops' penalties). The load a vehicle carries, starting with its depot
@@ -259,6 +260,10 @@ pub struct Stop {
     pub unserved_penalty: Option<f64>,
     /// Skills the serving vehicle must have.
     pub skills: Vec<SkillId>,
+    /// What the vehicle collects here and brings back to its end depot (returns, empty
+    /// crates: VRPLIB's and PyVRP's backhaul, VROOM's job `pickup`), per dimension; empty
+    /// for nothing. The load then falls by `demand` and rises by `backhaul` at the stop.
+    pub backhaul: Vec<i64>,
 }
 
 impl Stop {
@@ -273,7 +278,13 @@ impl Stop {
             extra_windows: Vec::new(),
             unserved_penalty: None,
             skills: Vec::new(),
+            backhaul: Vec::new(),
         }
+    }
+
+    /// The backhaul in dimension `k` (0 when the stop collects nothing).
+    pub fn backhaul_in(&self, k: usize) -> i64 {
+        self.backhaul.get(k).copied().unwrap_or(0)
     }
 
     /// Every window of the stop, in order.
@@ -445,6 +456,12 @@ impl Problem {
             if s.demand.iter().any(|&d| !(0..=MAX_QUANTITY).contains(&d)) {
                 v.push(bad("E1003", f("demand"), quantity_msg("demands")));
             }
+            if !s.backhaul.is_empty() && s.backhaul.len() != dims {
+                v.push(bad("E1002", f("backhaul"), dims_msg(s.backhaul.len(), dims)));
+            }
+            if s.backhaul.iter().any(|&d| !(0..=MAX_QUANTITY).contains(&d)) {
+                v.push(bad("E1003", f("backhaul"), quantity_msg("backhauls")));
+            }
             window_rule(s.time_window, f("time_window"), &mut v);
             order_rule(
                 s.time_window,
@@ -475,8 +492,8 @@ impl Problem {
     }
 }
 
-/// `E1030`-`E1032`: shipments name existing stops, each stop at most once, with one
-/// demand for both ends.
+/// `E1030`-`E1033`: shipments name existing stops, each stop at most once, with one
+/// demand for both ends and no backhaul (what a shipment carries is its own).
 fn shipments_rule(p: &Problem, v: &mut Vec<Issue>) {
     let n = p.stops.len();
     let mut in_pair = vec![false; n];
@@ -499,6 +516,12 @@ fn shipments_rule(p: &Problem, v: &mut Vec<Issue>) {
                 p.stops[sh.delivery].demand, p.stops[sh.pickup].demand
             );
             v.push(bad("E1032", f("delivery"), message));
+        }
+        for (name, s) in [("pickup", sh.pickup), ("delivery", sh.delivery)] {
+            if ok && p.stops[s].backhaul.iter().any(|&b| b > 0) {
+                let message = format!("stop {} is in a shipment and has a backhaul", p.stops[s].id);
+                v.push(bad("E1033", f(name), message));
+            }
         }
     }
 }

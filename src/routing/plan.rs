@@ -71,6 +71,9 @@ pub(crate) struct Tour {
     /// `pre_peak[p * dims + k]`: the largest `profile` value in `0..=p` (with
     /// [`Tour::profile`]).
     pub pre_peak: Vec<i64>,
+    /// `post_peak[p * dims + k]`: the largest `profile` value in `p..` (with backhauls
+    /// only: a stop collecting `b` at `p` raises the load from there on).
+    pub post_peak: Vec<i64>,
     /// Distance of the tour in the compiled integer unit (the problem's distance times the
     /// compiled scale, [`Compiled::scale`]).
     pub dist: i64,
@@ -111,6 +114,7 @@ impl Clone for Tour {
         self.tail_need.clone_from(&o.tail_need);
         self.profile.clone_from(&o.profile);
         self.pre_peak.clone_from(&o.pre_peak);
+        self.post_peak.clone_from(&o.post_peak);
         self.dist = o.dist;
         self.back = o.back;
         self.duration = o.duration;
@@ -503,6 +507,7 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
     let k = &c.kinds[kind];
     let s = stop as usize;
     if c.demand(stop).iter().zip(&k.capacity).any(|(d, cap)| d > cap)
+        || c.backhaul(stop).iter().zip(&k.capacity).any(|(b, cap)| b > cap)
         || k.max_stops == 0
         || !c.skilled(kind as u32, stop)
     {
@@ -531,8 +536,9 @@ pub(crate) fn single_tour_cost(c: &Compiled, kind: usize, stop: u32) -> Option<f
 
 // The load profile of tours with shipments (see `crate::routing::shipments`).
 
-/// Fills [`Tour::profile`] and [`Tour::pre_peak`] and sets [`Tour::load`] to the peak load
-/// (what the capacity must hold). O(len * dims).
+/// Fills [`Tour::profile`] and [`Tour::pre_peak`] (and [`Tour::post_peak`] with
+/// backhauls) and sets [`Tour::load`] to the peak load (what the capacity must hold).
+/// O(len * dims).
 pub(crate) fn fill_profile(t: &mut Tour, c: &Compiled) {
     let dims = c.dims;
     t.profile.clear();
@@ -549,6 +555,18 @@ pub(crate) fn fill_profile(t: &mut Tour, c: &Compiled) {
         for (k, &d) in c.demand(s).iter().enumerate() {
             let next = t.profile[p * dims + k] + if up { d } else { -d };
             t.profile.push(next);
+        }
+        // What the stop collects rides on to the end depot.
+        let at = t.profile.len() - dims;
+        for (l, b) in t.profile[at..].iter_mut().zip(c.backhaul(s)) {
+            *l += b;
+        }
+    }
+    t.post_peak.clear();
+    if c.backhauls() {
+        t.post_peak.extend_from_slice(&t.profile);
+        for i in (0..t.profile.len().saturating_sub(dims)).rev() {
+            t.post_peak[i] = t.post_peak[i].max(t.post_peak[i + dims]);
         }
     }
     t.pre_peak.clear();

@@ -56,6 +56,7 @@ pub(crate) fn best_single(
         return None;
     }
     let (dims, d, due) = (c.dims, c.demand(stop), c.due[stop as usize]);
+    let back = c.backhaul(stop);
     let mut best: Option<Place> = None;
     for pos in 0..=t.stops.len() {
         if t.depart[pos] > due {
@@ -65,6 +66,13 @@ pub(crate) fn best_single(
         if peak.iter().zip(d).zip(&k.capacity).any(|((l, d), cap)| l + d > *cap) {
             // The running maximum only grows: no later position fits either.
             break;
+        }
+        // A backhaul rides from the stop to the end: the later peak must take it.
+        if !back.is_empty() {
+            let later = &t.post_peak[pos * dims..(pos + 1) * dims];
+            if later.iter().zip(back).zip(&k.capacity).any(|((l, b), cap)| l + b > *cap) {
+                continue;
+            }
         }
         if blink() {
             continue;

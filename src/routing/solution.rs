@@ -265,6 +265,7 @@ fn reason(p: &Problem, c: &Compiled, s: u32) -> UnservedReason {
         .into_iter()
         .filter(|&k| c.kinds[k].max_stops > 0)
         .filter(|&k| c.demand(s).iter().zip(&c.kinds[k].capacity).all(|(d, cap)| d <= cap))
+        .filter(|&k| c.backhaul(s).iter().zip(&c.kinds[k].capacity).all(|(b, cap)| b <= cap))
         .collect();
     if fits.is_empty() {
         return UnservedReason::Capacity;

@@ -225,6 +225,31 @@ pub(crate) mod profiles {
     }
 }
 
+/// Backhauls (issue 13): stops that send something back to the depot, so the load falls
+/// and rises along a route.
+pub(crate) mod backhauls {
+    use proptest::prelude::*;
+    use stockroute::routing::Problem;
+
+    prop_compose! {
+        /// [`super::breaks::problem`] where some stops collect up to 12 units per
+        /// dimension for the end depot.
+        pub fn problem()(
+            base in super::breaks::problem(),
+            amounts in prop::collection::vec(prop::option::of(0i64..12), 30),
+        ) -> Problem {
+            let mut p = base;
+            let dims = p.dimensions();
+            for (s, a) in p.stops.iter_mut().zip(amounts) {
+                if let Some(a) = a {
+                    s.backhaul = (0..dims).map(|k| (a + k as i64) % 12).collect();
+                }
+            }
+            p
+        }
+    }
+}
+
 fn solve(p: &Problem, seed: u64) -> routing::Solution {
     let config = SolverConfig::default().with_max_iterations(150);
     routing::solve(p, &config, &SolveContext::new(seed)).unwrap()
@@ -351,5 +376,21 @@ proptest! {
             dist += travel.distance(at, depot(vt.end_depot));
             prop_assert!((dist - r.distance).abs() <= 1e-6 * dist.max(1.0), "{dist} vs {}", r.distance);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Issue 13: with backhauls on top of breaks, skills, limits, prizes and several
+    /// windows, every plan passes the checker, whose load follows the route (deliveries
+    /// off, backhauls on), and a required stop left out names a reason the model gives.
+    #[test]
+    fn r13_plans_with_backhauls_pass_the_checker(p in backhauls::problem(), seed in 0u64..1000) {
+        p.validate().unwrap();
+        let s = solve(&p, seed);
+        let report = routing::check(&p, &s);
+        prop_assert!(report.is_ok(), "{:?}", report.violations);
+        prop_assert_eq!(s.routes.iter().map(|r| r.stops.len()).sum::<usize>() + s.unserved.len(), p.stops.len());
     }
 }

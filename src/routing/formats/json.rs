@@ -244,6 +244,13 @@ pub struct JsonStop {
     #[serde(default)]
     #[schema(value_type = Vec<String>, example = json!(["fridge"]))]
     pub skills: Vec<SkillId>,
+    /// What the vehicle collects here and brings back to its end depot (returns, empty
+    /// crates), per capacity dimension, in the capacity's unit (default none): the load
+    /// falls by `demand` and rises by this at the stop, and never exceeds the capacity
+    /// along the route. Not on a shipment's stops.
+    #[serde(default)]
+    #[schema(example = json!([3]))]
+    pub backhaul: Option<Vec<i64>>,
 }
 
 /// A pickup and its delivery, by stop id.
@@ -492,6 +499,7 @@ fn build(
             extra_windows: windows.collect(),
             unserved_penalty: s.unserved_penalty.or(s.prize),
             skills: s.skills,
+            backhaul: s.backhaul.unwrap_or_default(),
         });
     }
     let problem = Problem {

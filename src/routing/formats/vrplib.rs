@@ -18,7 +18,10 @@
 //! - `CAPACITY`, `VEHICLES` (vehicles per depot, as PyVRP reads it; unlimited when absent)
 //!   and `DISTANCE` (maximum route length, enforced as a maximum duration, which it is
 //!   when travel time equals distance and there is no service);
-//! - `LINEHAUL_SECTION` (another name of `DEMAND_SECTION`) and `PRIZE_SECTION` (a client
+//! - `LINEHAUL_SECTION` (another name of `DEMAND_SECTION`), `BACKHAUL_SECTION` (what a
+//!   client sends back to the depot, [`Stop::backhaul`]: the load falls by the linehaul
+//!   and rises by the backhaul there, in any order, PyVRP's mixed reading) and
+//!   `PRIZE_SECTION` (a client
 //!   with a prize above 0 is optional, left out when serving it costs more than its prize;
 //!   0 keeps it required, PyVRP's reading);
 //! - vehicles one by one, as PyVRP's reader takes them ([`fleet`]): `VEHICLES` vehicles
@@ -26,7 +29,7 @@
 //!   `VEHICLES_MAX_DURATION(_SECTION)`, `VEHICLES_FIXED_COST(_SECTION)`,
 //!   `VEHICLES_UNIT_DISTANCE_COST(_SECTION)` and `VEHICLES_ALLOWED_CLIENTS_SECTION`.
 //!
-//! Other sections (`BACKHAUL_SECTION`, `RELEASE_TIME_SECTION`,
+//! Other sections (`RELEASE_TIME_SECTION`,
 //! `MUTUALLY_EXCLUSIVE_GROUP_SECTION`, reload depots, ...), other specifications and edge
 //! weight types are refused as [`RoutingError::Unsupported`] naming them, never skipped: a
 //! solution that ignored them would be wrong.
@@ -110,6 +113,7 @@ enum Section {
     ServiceTime,
     TimeWindow,
     Prize,
+    Backhaul,
     /// A per-vehicle section ([`fleet`]).
     Vehicle(fleet::Field),
 }
@@ -140,6 +144,7 @@ impl Section {
             "NODE_COORD_SECTION" => Self::Coords,
             "DEMAND_SECTION" | "LINEHAUL_SECTION" => Self::Demand,
             "PRIZE_SECTION" => Self::Prize,
+            "BACKHAUL_SECTION" => Self::Backhaul,
             "DEPOT_SECTION" => Self::Depot,
             "EDGE_WEIGHT_SECTION" => Self::EdgeWeight,
             "SERVICE_TIME_SECTION" => Self::ServiceTime,
@@ -164,6 +169,7 @@ struct Reader {
     service: Table<f64>,
     windows: Table<TimeWindow>,
     prizes: Table<f64>,
+    backhauls: Table<i64>,
     fleet: fleet::Sections,
     depots: Vec<usize>,
     /// The explicit matrix's entries in file order, its layout and their expected count.
@@ -232,6 +238,11 @@ impl Reader {
                 let [id, p] = fields(no, &f, "`node prize`")?;
                 let p = time(no, p, "prize")?;
                 insert(&mut self.prizes, no, node(no, id, dim)?, p, "prize")
+            }
+            Section::Backhaul => {
+                let [id, b] = fields(no, &f, "`node backhaul`")?;
+                let b = num(FMT, no, b, "backhaul")?;
+                insert(&mut self.backhauls, no, node(no, id, dim)?, b, "backhaul")
             }
             Section::Vehicle(field) => {
                 let vehicles = self.vehicles(no)?;
@@ -373,6 +384,9 @@ impl Reader {
         if !self.prizes.is_empty() {
             count("PRIZE_SECTION", self.prizes.len())?;
         }
+        if !self.backhauls.is_empty() {
+            count("BACKHAUL_SECTION", self.backhauls.len())?;
+        }
         let locations = match self.layout {
             Some((layout, _)) => {
                 let m = layout.fill(dim, &self.weights);
@@ -412,6 +426,12 @@ impl Reader {
                 time_window: window(id),
                 service_time: self.service.get(&id).copied().unwrap_or(default_service),
                 unserved_penalty: self.prizes.get(&id).copied().filter(|&p| p > 0.0),
+                backhaul: self
+                    .backhauls
+                    .get(&id)
+                    .copied()
+                    .filter(|&b| b != 0)
+                    .map_or_else(Vec::new, |b| vec![b]),
                 ..Stop::new(
                     id.to_string(),
                     id - 1,

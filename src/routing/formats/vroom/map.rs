@@ -2,8 +2,8 @@
 //!
 //! Decisions (also in `docs/vroom.md`):
 //! - A job is a stop whose `delivery` is loaded at the vehicle's start (the model's depot
-//!   delivery). A job's `pickup` must be zeros ([`super::refuse`]): the model has no load
-//!   brought back to the end, and a job with both therefore carries only its delivery.
+//!   delivery) and whose `pickup` rides from it to the vehicle's end (the model's
+//!   [`Stop::backhaul`]); the load along the route is checked, as VROOM does.
 //! - A shipment is two stops joined as a model [`Shipment`], `amount` on both.
 //! - Each vehicle is a vehicle type of count 1; its start and end are depots (one per
 //!   distinct location). `time_window` is the shift; without one the shift opens at the
@@ -219,15 +219,14 @@ pub fn map(
         let location =
             place(j.location, j.location_index, &path, [".location", ".location_index"], &mut v);
         let delivery = amounts(j.delivery.as_ref(), format!("{path}.delivery"), &mut v);
+        let pickup = amounts(j.pickup.as_ref(), format!("{path}.pickup"), &mut v);
         let windows = windows(j.time_windows.as_deref(), &format!("{path}.time_windows"), &mut v);
-        stops.push(stop(
-            format!("job-{}", j.id),
-            location,
-            &delivery,
-            j.service,
-            windows,
-            &j.skills,
-        ));
+        let mut job =
+            stop(format!("job-{}", j.id), location, &delivery, j.service, windows, &j.skills);
+        if pickup.iter().any(|&x| x > 0) {
+            job.backhaul = pickup.clone();
+        }
+        stops.push(job);
         tasks.push(Task {
             kind: TaskKind::Job,
             id: j.id,
@@ -235,7 +234,7 @@ pub fn map(
             location: j.location,
             location_index: j.location_index,
             delivery,
-            pickup: vec![0; dims],
+            pickup,
             priority: j.priority,
         });
     }

@@ -38,13 +38,6 @@ pub(super) fn unsupported(input: &VroomInput, mode: Mode) -> Vec<Issue> {
         if j.amount.is_some() {
             no(f("amount"), "the deprecated job `amount` is not read: give `delivery`");
         }
-        if j.pickup.as_ref().is_some_and(|p| p.iter().any(|&x| x > 0)) {
-            no(
-                f("pickup"),
-                "a job's pickup brought back to the vehicle's end is not supported yet: \
-                 give it as a shipment (pickup, then delivery where it goes)",
-            );
-        }
     }
     for (i, s) in input.shipments.iter().enumerate() {
         for (end, step) in [("pickup", &s.pickup), ("delivery", &s.delivery)] {

@@ -343,10 +343,35 @@ fn r13_specifications_and_sections_it_does_not_model_are_refused_by_name() {
         let err = parse(&text).unwrap_err();
         assert!(matches!(&err, RoutingError::Unsupported { key: k, .. } if k == key), "{err}");
     }
-    for section in ["BACKHAUL_SECTION", "RELEASE_TIME_SECTION", "MUTUALLY_EXCLUSIVE_GROUP_SECTION"]
-    {
+    for section in ["RELEASE_TIME_SECTION", "MUTUALLY_EXCLUSIVE_GROUP_SECTION"] {
         let text = TINY.replace("EOF\n", &format!("{section}\n1 0\nEOF\n"));
         let err = parse(&text).unwrap_err();
         assert!(matches!(&err, RoutingError::Unsupported { key, .. } if key == section), "{err}");
     }
+}
+
+#[test]
+fn r13_backhauls_ride_back_to_the_depot_and_the_load_is_checked_along_the_route() {
+    // Nodes 2 and 3 each take 4 out and send 6 back; one vehicle of 10: out 8, after the
+    // first stop 8 - 4 + 6 = 10, after the second 12: over. Two vehicles are needed.
+    let text = "NAME : b\nTYPE : VRPB\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : EUC_2D\nCAPACITY : 10\n\
+        VEHICLES : 2\nNODE_COORD_SECTION\n1 0 0\n2 3 4\n3 3 5\nLINEHAUL_SECTION\n1 0\n2 4\n3 4\n\
+        BACKHAUL_SECTION\n1 0\n2 6\n3 6\nDEPOT_SECTION\n1\n-1\nEOF\n";
+    let p = parse(text).unwrap();
+    p.validate().unwrap();
+    assert_eq!((p.stops[0].backhaul.clone(), p.stops[0].demand.clone()), (vec![6], vec![4]));
+    let config = SolverConfig::default().with_max_iterations(200);
+    let s = crate::routing::solve(&p, &config, &crate::SolveContext::new(1)).unwrap();
+    let report = crate::routing::check(&p, &s);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert_eq!((s.routes.len(), s.unserved.len()), (2, 0), "{s:?}");
+    // Both on one route breaks the capacity after the second stop, and the checker says so.
+    let mut one = s.clone();
+    let second = one.routes.remove(1).stops;
+    one.routes[0].stops.extend(second);
+    let v = crate::routing::check(&p, &one).violations;
+    assert!(
+        v.iter().any(|x| matches!(x, crate::routing::CheckViolation::Capacity { load: 12, .. })),
+        "{v:?}"
+    );
 }
