@@ -245,7 +245,7 @@ pub struct JsonStop {
     #[schema(value_type = Vec<String>, example = json!(["fridge"]))]
     pub skills: Vec<SkillId>,
     /// What the vehicle collects here and brings back to its end depot (returns, empty
-    /// crates), per capacity dimension, in the capacity's unit (default none): the load
+    /// crates), per capacity dimension, in the capacity's units (default none): the load
     /// falls by `demand` and rises by this at the stop, and never exceeds the capacity
     /// along the route. Not on a shipment's stops.
     #[serde(default)]
