@@ -127,7 +127,7 @@ impl ClassSpeeds {
 
     fn walking(kmh: f64, steps: f64) -> Self {
         let mut speeds = Self::BICYCLE;
-        for class in RoadClass::ALL {
+        for class in RoadClass::all() {
             *speeds.kmh_mut(class) = kmh;
         }
         speeds.steps = steps;
@@ -198,8 +198,7 @@ impl ClassSpeeds {
 
     /// The first speed that is not a finite positive number, with its field name.
     pub(crate) fn first_invalid(&self) -> Option<(&'static str, f64)> {
-        RoadClass::ALL
-            .into_iter()
+        RoadClass::all()
             .map(|class| (class.name(), self.kmh(class)))
             .find(|(_, v)| !(v.is_finite() && *v > 0.0))
     }
@@ -236,7 +235,7 @@ mod tests {
         let foot = ClassSpeeds::for_profile(VehicleProfile::Foot);
         assert_eq!((foot.primary, foot.footway, foot.steps), (5.0, 5.0, 2.0));
         let bike = ClassSpeeds::for_profile(VehicleProfile::Bicycle);
-        assert!(RoadClass::ALL.iter().all(|&c| bike.kmh(c) <= 25.0));
+        assert!(RoadClass::all().all(|c| bike.kmh(c) <= 25.0));
     }
 
     #[test]

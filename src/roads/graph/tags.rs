@@ -34,8 +34,21 @@ use serde::{Deserialize, Serialize};
 /// The `highway` classes the road graph keeps.
 ///
 /// Stored as one byte per edge ([`RoadGraph::edge_class`](super::RoadGraph::edge_class)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[allow(missing_docs)] // the variants are the OSM `highway` values of the same name
 pub enum RoadClass {
     Motorway,
@@ -63,65 +76,19 @@ pub enum RoadClass {
 
 impl RoadClass {
     /// Every class, in declaration order.
-    pub const ALL: [Self; 21] = {
-        use RoadClass::*;
-        [
-            Motorway,
-            MotorwayLink,
-            Trunk,
-            TrunkLink,
-            Primary,
-            PrimaryLink,
-            Secondary,
-            SecondaryLink,
-            Tertiary,
-            TertiaryLink,
-            Unclassified,
-            Residential,
-            LivingStreet,
-            Service,
-            Cycleway,
-            Track,
-            Path,
-            Footway,
-            Pedestrian,
-            Bridleway,
-            Steps,
-        ]
-    };
+    pub fn all() -> impl Iterator<Item = Self> {
+        <Self as strum::IntoEnumIterator>::iter()
+    }
 
     /// The class of an OSM `highway=*` value, whatever the vehicle; `None` for values the
     /// graph never keeps (`construction`, `road`, `platform`, ...).
     pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.name() == value)
+        value.parse().ok()
     }
 
     /// The OSM `highway` value of this class (also its serde and [`ClassSpeeds`] name).
     pub fn name(self) -> &'static str {
-        use RoadClass::*;
-        match self {
-            Motorway => "motorway",
-            MotorwayLink => "motorway_link",
-            Trunk => "trunk",
-            TrunkLink => "trunk_link",
-            Primary => "primary",
-            PrimaryLink => "primary_link",
-            Secondary => "secondary",
-            SecondaryLink => "secondary_link",
-            Tertiary => "tertiary",
-            TertiaryLink => "tertiary_link",
-            Unclassified => "unclassified",
-            Residential => "residential",
-            LivingStreet => "living_street",
-            Service => "service",
-            Cycleway => "cycleway",
-            Track => "track",
-            Path => "path",
-            Footway => "footway",
-            Pedestrian => "pedestrian",
-            Bridleway => "bridleway",
-            Steps => "steps",
-        }
+        self.into()
     }
 
     /// The class of an OSM `highway=*` value, `None` when a car may not use such a way

@@ -408,7 +408,7 @@ mod tag_tests {
         assert_eq!(on(VehicleProfile::Car, &tags), Some(way));
         assert_eq!(RoadClass::from_highway("cycleway"), None);
         assert_eq!(RoadClass::parse("cycleway"), Some(RoadClass::Cycleway));
-        assert!(RoadClass::ALL.iter().all(|&c| RoadClass::parse(c.name()) == Some(c)));
+        assert!(RoadClass::all().all(|c| RoadClass::parse(c.name()) == Some(c)));
     }
 
     #[test]
