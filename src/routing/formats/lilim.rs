@@ -12,6 +12,7 @@
 //! pickup-delivery pair a [`Shipment`].
 
 use crate::routing::error::RoutingError;
+use crate::routing::formats::pairs::{PairRow, pair_up};
 use crate::routing::formats::{num, read_text};
 use crate::routing::model::{
     Depot, Locations, MAX_QUANTITY, MAX_TIME, Metric, Objective, Problem, Shipment, Stop,
@@ -158,46 +159,20 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
 
 /// The shipments of the nodes (stop index = node id - 1), each pair checked both ways.
 fn pairs(nodes: &[Node]) -> Result<Vec<Shipment>, RoutingError> {
-    let n = nodes.len();
-    let mut shipments = Vec::new();
-    for (id, node) in nodes.iter().enumerate().skip(1) {
-        let bad = |message: String| RoutingError::parse(FMT, node.line, message);
-        match (node.pickup, node.delivery) {
-            (0, d) if d > 0 => {
-                let Some(other) = nodes.get(d) else {
-                    return Err(bad(format!(
-                        "delivery node {d} does not exist (nodes 0-{})",
-                        n - 1
-                    )));
-                };
-                if other.pickup != id || other.delivery != 0 {
-                    return Err(bad(format!("node {d} does not name node {id} as its pickup")));
-                }
-                if node.demand < 0 || other.demand != -node.demand {
-                    let message = format!(
-                        "pickup demand {} and delivery demand {} (node {d}) must be d >= 0 and -d",
-                        node.demand, other.demand
-                    );
-                    return Err(bad(message));
-                }
-                shipments.push(Shipment { pickup: id - 1, delivery: d - 1 });
-            }
-            (p, 0) if p > 0 => {
-                let named_back = nodes.get(p).is_some_and(|o| o.delivery == id && o.pickup == 0);
-                if !named_back {
-                    return Err(bad(format!("node {p} does not name node {id} as its delivery")));
-                }
-            }
-            (p, d) => {
-                let message = format!(
-                    "node {id} must be a pickup (pickup 0, delivery > 0) or a delivery (pickup > 0, \
-                     delivery 0), got pickup {p} delivery {d}"
-                );
-                return Err(bad(message));
-            }
-        }
-    }
-    Ok(shipments)
+    let rows: Vec<PairRow> = nodes
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(id, n)| PairRow {
+            node: id,
+            line: n.line,
+            demand: n.demand,
+            pickup: n.pickup,
+            delivery: n.delivery,
+        })
+        .collect();
+    let stops = nodes.len();
+    pair_up(FMT, &rows, |node| (1..stops).contains(&node).then(|| node - 1), false)
 }
 
 /// Writes a solution as `Route #k: id id ...` with the nodes' ids as in the Li & Lim file

@@ -7,6 +7,7 @@
 
 pub mod json;
 pub mod lilim;
+mod pairs;
 pub mod solomon;
 pub mod vroom;
 pub mod vrplib;

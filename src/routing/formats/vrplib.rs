@@ -21,6 +21,10 @@
 //! - `LINEHAUL_SECTION` (another name of `DEMAND_SECTION`), `BACKHAUL_SECTION` (what a
 //!   client sends back to the depot, [`Stop::backhaul`]: the load falls by the linehaul
 //!   and rises by the backhaul there, in any order, PyVRP's mixed reading) and
+//!   `PICKUP_AND_DELIVERY_SECTION` (rows `node demand ready due service pickup delivery`:
+//!   a node's demand, window and service time, and its partner as Li & Lim files give it,
+//!   [`lilim`](super::lilim); each pair a [`Shipment`](crate::routing::Shipment), a node
+//!   with neither partner a depot delivery) and
 //!   `PRIZE_SECTION` (a client
 //!   with a prize above 0 is optional, left out when serving it costs more than its prize;
 //!   0 keeps it required, PyVRP's reading);
@@ -29,8 +33,8 @@
 //!   `VEHICLES_MAX_DURATION(_SECTION)`, `VEHICLES_FIXED_COST(_SECTION)`,
 //!   `VEHICLES_UNIT_DISTANCE_COST(_SECTION)` and `VEHICLES_ALLOWED_CLIENTS_SECTION`.
 //!
-//! Other sections (`RELEASE_TIME_SECTION`,
-//! `MUTUALLY_EXCLUSIVE_GROUP_SECTION`, reload depots, ...), other specifications and edge
+//! Other sections (`RELEASE_TIME_SECTION`, `MUTUALLY_EXCLUSIVE_GROUP_SECTION`, reload
+//! depots, ...), other specifications and edge
 //! weight types are refused as [`RoutingError::Unsupported`] naming them, never skipped: a
 //! solution that ignored them would be wrong.
 //!
@@ -47,6 +51,7 @@ pub use edge_weights::Layout;
 pub use sol::{parse_sol, write_sol};
 
 use crate::routing::error::RoutingError;
+use crate::routing::formats::pairs::{PairRow, pair_up};
 use crate::routing::formats::{num, read_text};
 use crate::routing::model::{
     Depot, Locations, MAX_TIME, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
@@ -114,6 +119,7 @@ enum Section {
     TimeWindow,
     Prize,
     Backhaul,
+    PickupDelivery,
     /// A per-vehicle section ([`fleet`]).
     Vehicle(fleet::Field),
 }
@@ -145,6 +151,7 @@ impl Section {
             "DEMAND_SECTION" | "LINEHAUL_SECTION" => Self::Demand,
             "PRIZE_SECTION" => Self::Prize,
             "BACKHAUL_SECTION" => Self::Backhaul,
+            "PICKUP_AND_DELIVERY_SECTION" => Self::PickupDelivery,
             "DEPOT_SECTION" => Self::Depot,
             "EDGE_WEIGHT_SECTION" => Self::EdgeWeight,
             "SERVICE_TIME_SECTION" => Self::ServiceTime,
@@ -170,6 +177,8 @@ struct Reader {
     windows: Table<TimeWindow>,
     prizes: Table<f64>,
     backhauls: Table<i64>,
+    /// The partners of `PICKUP_AND_DELIVERY_SECTION`'s nodes.
+    pairs: Vec<PairRow>,
     fleet: fleet::Sections,
     depots: Vec<usize>,
     /// The explicit matrix's entries in file order, its layout and their expected count.
@@ -243,6 +252,27 @@ impl Reader {
                 let [id, b] = fields(no, &f, "`node backhaul`")?;
                 let b = num(FMT, no, b, "backhaul")?;
                 insert(&mut self.backhauls, no, node(no, id, dim)?, b, "backhaul")
+            }
+            Section::PickupDelivery => {
+                let [id, d, a, b, s, p, q] =
+                    fields(no, &f, "`node demand ready due service pickup delivery`")?;
+                let id = node(no, id, dim)?;
+                let demand: i64 = num(FMT, no, d, "demand")?;
+                let w = TimeWindow { start: time(no, a, "ready time")?, end: time(no, b, "due")? };
+                if w.start > w.end {
+                    let message = format!("ready {} after due {}", w.start, w.end);
+                    return Err(RoutingError::parse(FMT, no, message));
+                }
+                let partner = |x: &str| -> Result<usize, RoutingError> {
+                    if x == "0" { Ok(0) } else { node(no, x, dim) }
+                };
+                let (pickup, delivery) = (partner(p)?, partner(q)?);
+                // Its demand, window and service as the other sections would give them.
+                insert(&mut self.demands, no, id, demand.abs(), "demand")?;
+                insert(&mut self.windows, no, id, w, "time window")?;
+                insert(&mut self.service, no, id, time(no, s, "service time")?, "service time")?;
+                self.pairs.push(PairRow { node: id, line: no, demand, pickup, delivery });
+                Ok(())
             }
             Section::Vehicle(field) => {
                 let vehicles = self.vehicles(no)?;
@@ -474,6 +504,18 @@ impl Reader {
                 })
                 .collect()
         };
+        // Stop `i` is the `i`-th node that is not a depot.
+        let clients: Vec<usize> = (1..=dim).filter(|id| !depots.contains(id)).collect();
+        let stop_of = |node: usize| clients.binary_search(&node).ok();
+        let tasks: Vec<PairRow> =
+            self.pairs.iter().copied().filter(|r| !depots.contains(&r.node)).collect();
+        if let Some(r) =
+            self.pairs.iter().find(|r| depots.contains(&r.node) && (r.pickup, r.delivery) != (0, 0))
+        {
+            let message = format!("depot node {} names a partner", r.node);
+            return Err(RoutingError::parse(FMT, r.line, message));
+        }
+        let shipments = pair_up(FMT, &tasks, stop_of, true)?;
         Ok(Problem {
             profiles: Vec::new(),
             name: header("NAME").unwrap_or_default().to_owned(),
@@ -485,7 +527,7 @@ impl Reader {
             vehicle_types,
             stops,
             objective: Objective::default(),
-            shipments: Vec::new(),
+            shipments,
         })
     }
 }

@@ -375,3 +375,51 @@ fn r13_backhauls_ride_back_to_the_depot_and_the_load_is_checked_along_the_route(
         "{v:?}"
     );
 }
+
+/// A depot and two pairs on a line: 2 -> 3 and 4 -> 5 (`node demand ready due service
+/// pickup delivery`).
+const PAIRS: &str = "NAME : pd\nTYPE : PDPTW\nDIMENSION : 5\nEDGE_WEIGHT_TYPE : EUC_2D\n\
+    CAPACITY : 10\nVEHICLES : 2\nNODE_COORD_SECTION\n1 0 0\n2 10 0\n3 20 0\n4 0 10\n5 0 20\n\
+    PICKUP_AND_DELIVERY_SECTION\n1 0 0 1000 0 0 0\n2 6 0 1000 5 0 3\n3 -6 0 1000 5 2 0\n\
+    4 7 0 1000 5 0 5\n5 -7 0 1000 5 4 0\nDEPOT_SECTION\n1\n-1\nEOF\n";
+
+#[test]
+fn r13_pickup_and_delivery_rows_are_shipments() {
+    let p = parse(PAIRS).unwrap();
+    p.validate().unwrap();
+    assert_eq!(p.shipments.len(), 2);
+    assert_eq!((p.shipments[0].pickup, p.shipments[0].delivery), (0, 1));
+    assert_eq!((p.stops[1].demand.clone(), p.stops[1].service_time), (vec![6], 5.0));
+    assert_eq!(p.vehicle_types[0].shift, TimeWindow { start: 0.0, end: 1000.0 });
+    let config = SolverConfig::default().with_max_iterations(200);
+    let s = crate::routing::solve(&p, &config, &crate::SolveContext::new(1)).unwrap();
+    let report = crate::routing::check(&p, &s);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    // Both pairs cannot share a vehicle of 10 (6 + 7 on board at once) unless one ends
+    // before the other starts: each route serves its pickups before their deliveries.
+    for r in &s.routes {
+        for sh in &p.shipments {
+            let at = |x: usize| r.stops.iter().position(|&y| y == x);
+            if let (Some(a), Some(b)) = (at(sh.pickup), at(sh.delivery)) {
+                assert!(a < b, "{r:?}");
+            }
+        }
+    }
+    // A partner that does not name the node back, or carries another demand, names its line.
+    let bad = PAIRS.replace("3 -6 0 1000 5 2 0", "3 -6 0 1000 5 4 0");
+    assert!(
+        parse(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("line 15: node 3 does not name node 2 as its pickup"),
+        "{}",
+        parse(&bad).unwrap_err()
+    );
+    let bad = PAIRS.replace("3 -6 0 1000 5 2 0", "3 -5 0 1000 5 2 0");
+    let e = parse(&bad).unwrap_err().to_string();
+    assert!(e.contains("line 15") && e.contains("must be d >= 0 and -d"), "{e}");
+    // The rows give the demands: a DEMAND_SECTION beside them repeats a node.
+    let twice =
+        PAIRS.replace("DEPOT_SECTION", "DEMAND_SECTION\n1 0\n2 6\n3 6\n4 7\n5 7\nDEPOT_SECTION");
+    assert!(parse(&twice).unwrap_err().to_string().contains("twice"));
+}
