@@ -110,6 +110,10 @@ pub fn road_profiles(input: &VroomInput) -> Vec<String> {
     names
 }
 
+/// Most distinct travels (a profile at a speed factor) one request may make: each is a
+/// matrix as large as the request's.
+pub const MAX_TRAVELS: usize = 8;
+
 /// The travel of `input`: each profile's custom matrices, or the caller's resolved points
 /// by profile name (the service's road graph of each), scaled by speed factors.
 pub(super) fn locations(
@@ -135,6 +139,18 @@ pub(super) fn locations(
         .collect();
     if names.is_empty() {
         names.push(("car", 100));
+    }
+    // Each travel is a matrix of its own: a few per request, not one per vehicle.
+    if names.len() > MAX_TRAVELS {
+        let i = of_vehicle.iter().position(|&k| k == MAX_TRAVELS).unwrap_or(0);
+        let cause = format!(
+            "at most {MAX_TRAVELS} distinct (profile, speed_factor) pairs per request, \
+             this vehicle makes the {}th",
+            MAX_TRAVELS + 1
+        );
+        v.push(issue(UNSUPPORTED, format!("vehicles[{i}].speed_factor"), &cause));
+        let empty = Locations::Matrix { distance: Vec::new(), duration: Vec::new() };
+        return Travel { profiles: vec![empty], of_vehicle, matrices: false, distances: false };
     }
     let Some(matrices) = &input.matrices else {
         let Some(resolved) = resolved else {

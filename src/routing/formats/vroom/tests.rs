@@ -516,3 +516,17 @@ fn a_speed_factor_scales_its_vehicles_travel_times() {
     assert_eq!((p.locations.duration(0, 2), p.profiles[0].duration(0, 2)), (100.0, 200.0));
     assert_eq!(p.locations.distance(0, 2), p.profiles[0].distance(0, 2));
 }
+
+#[test]
+fn a_request_makes_a_few_travels_not_one_per_vehicle() {
+    // Nine vehicles, each at its own speed: nine matrices, one more than allowed.
+    let vehicles: Vec<serde_json::Value> = (1..=9)
+        .map(|i| json!({"id": i, "start_index": 0, "end_index": 0, "speed_factor": 1.0 + f64::from(i) / 10.0}))
+        .collect();
+    let problem = json!({"vehicles": vehicles, "jobs": [{"id": 1, "location_index": 1}], "matrices": matrices(2)});
+    let found = paths(map(&input(problem), Mode::Solve, None).unwrap_err());
+    assert!(
+        found.contains(&(UNSUPPORTED.to_string(), "vehicles[8].speed_factor".to_string())),
+        "{found:?}"
+    );
+}
