@@ -15,6 +15,9 @@ usage: scripts/solomon_windows.py ../shared/benchmarks/vrptw/R1_2_1.txt --extra 
 (the benchmark files live in ../shared/benchmarks/vrptw beside the repository; the script
 says so when the file is missing)
 
+--backhaul B gives every customer a backhaul of B units (what it sends back to the depot),
+so the load falls and rises along each route.
+
 --split states the locations as an explicit distance matrix (exact Euclidean) and the fleet
 as two vehicle types of half the vehicles each; --profiles then gives the second type a
 profile of its own (issue 13: vehicle profiles), the same distances at 1.25 x the travel
@@ -35,6 +38,8 @@ def main():
                     help="one break per vehicle: start in [0.4, 0.6] x horizon, 0.05 x horizon long")
     ap.add_argument("--split", action="store_true",
                     help="a distance matrix and two vehicle types of half the fleet each")
+    ap.add_argument("--backhaul", type=int, default=0,
+                    help="every customer sends this many units back to the depot (issue 13: backhauls)")
     ap.add_argument("--profiles", action="store_true",
                     help="with --split: the second type drives its own profile, 1.25 x slower")
     args = ap.parse_args()
@@ -58,6 +63,8 @@ def main():
             stop["time_windows"] = [{"start": ready, "end": due}, {"start": start, "end": end}]
         else:
             stop["time_window"] = {"start": ready, "end": due}
+        if args.backhaul:
+            stop["backhaul"] = [args.backhaul]
         stops.append(stop)
     problem = {
         "name": name,

@@ -236,12 +236,7 @@ impl Reader {
             }
             Section::TimeWindow => {
                 let [id, a, b] = fields(no, &f, "`node ready due`")?;
-                let w = TimeWindow { start: time(no, a, "ready time")?, end: time(no, b, "due")? };
-                if w.start > w.end {
-                    let message = format!("ready {} after due {}", w.start, w.end);
-                    return Err(RoutingError::parse(FMT, no, message));
-                }
-                insert(&mut self.windows, no, node(no, id, dim)?, w, "time window")
+                insert(&mut self.windows, no, node(no, id, dim)?, window(no, a, b)?, "time window")
             }
             Section::Prize => {
                 let [id, p] = fields(no, &f, "`node prize`")?;
@@ -258,11 +253,7 @@ impl Reader {
                     fields(no, &f, "`node demand ready due service pickup delivery`")?;
                 let id = node(no, id, dim)?;
                 let demand: i64 = num(FMT, no, d, "demand")?;
-                let w = TimeWindow { start: time(no, a, "ready time")?, end: time(no, b, "due")? };
-                if w.start > w.end {
-                    let message = format!("ready {} after due {}", w.start, w.end);
-                    return Err(RoutingError::parse(FMT, no, message));
-                }
+                let w = window(no, a, b)?;
                 let partner = |x: &str| -> Result<usize, RoutingError> {
                     if x == "0" { Ok(0) } else { node(no, x, dim) }
                 };
@@ -583,6 +574,16 @@ fn time(no: usize, field: &str, what: &str) -> Result<f64, RoutingError> {
         return Err(RoutingError::parse(FMT, no, message));
     }
     Ok(x)
+}
+
+/// A window `ready due` at line `no`: two times, the first not after the second.
+fn window(no: usize, ready: &str, due: &str) -> Result<TimeWindow, RoutingError> {
+    let w = TimeWindow { start: time(no, ready, "ready time")?, end: time(no, due, "due")? };
+    if w.start > w.end {
+        let message = format!("ready {} after due {}", w.start, w.end);
+        return Err(RoutingError::parse(FMT, no, message));
+    }
+    Ok(w)
 }
 
 /// Adds a node's row to its table, refusing a node given twice.
