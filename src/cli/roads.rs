@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use stockroute::SolveContext;
 use stockroute::roads::ch::ContractionHierarchy;
-use stockroute::roads::graph::{RoadGraph, RoadOptions};
+use stockroute::roads::graph::{RoadGraph, RoadOptions, VehicleProfile};
 use stockroute::roads::matrix::TravelMatrix;
 use stockroute::roads::oracle::{OracleOptions, RoadOracle};
 use stockroute::roads::snap::{DEFAULT_MAX_SNAP_M, Snapped};
@@ -57,12 +57,22 @@ pub struct Args {
     /// Arcs cached per generation for `--oracle-points` (0: no cache).
     #[arg(long, default_value_t = OracleOptions::default().cache_entries)]
     cache_entries: usize,
+    /// Whose roads: `van` (default), `car`, `truck`, `bicycle` (or `bike`), `foot`.
+    #[arg(long, default_value = "van", value_parser = parse_profile)]
+    profile: VehicleProfile,
+}
+
+/// A vehicle profile by its name.
+fn parse_profile(name: &str) -> Result<VehicleProfile, String> {
+    VehicleProfile::parse(name)
+        .ok_or_else(|| format!("`{name}` is no profile: van, car, truck, bicycle (bike), foot"))
 }
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let graph = RoadGraph::from_pbf(&args.pbf, &RoadOptions::default())
+    let options = RoadOptions::default().with_profile(args.profile);
+    let graph = RoadGraph::from_pbf(&args.pbf, &options)
         .with_context(|| format!("loading {}", args.pbf.display()))?;
     let s = graph.stats();
     println!(

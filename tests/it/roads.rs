@@ -211,6 +211,25 @@ fn roads_subcommand_reports_graph_snapping_and_matrix() {
     assert!(stdout.contains("matrix: 30 x 30 on 1 threads"), "{stdout}");
 }
 
+/// Issue 13: `--profile` builds another vehicle's graph; an unknown profile is refused.
+#[test]
+fn r13_roads_subcommand_builds_the_graph_of_a_profile() {
+    let run = |profile: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_stockroute"))
+            .args(["roads", "--stops", "10", "--threads", "1", "--profile", profile])
+            .arg(monaco_path())
+            .output()
+            .unwrap()
+    };
+    let out = run("bike");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("graph: 15329 nodes, 27609 edges"), "{stdout}");
+    let out = run("hovercraft");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is no profile"));
+}
+
 #[test]
 fn roads_subcommand_fails_cleanly_on_a_missing_file() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_stockroute"))
