@@ -6,12 +6,15 @@
 //! is then checked against the shift end of the vehicle that takes it). Both tours must end
 //! at the same depot (the tails keep their arcs to it) and neither may become empty. A tail
 //! handed to another vehicle type must not need a skill that type lacks
-//! ([`crate::routing::plan::Tour::tail_need`]).
+//! ([`crate::routing::plan::Tour::tail_need`]). A tail handed to a type on another profile
+//! (a bike's stops to a van) is priced on its new arcs, O(tail) ([`tail_dist`], and the
+//! stop-by-stop tail of `joined`).
 
+use crate::routing::compiled::Compiled;
 use crate::routing::env::Env;
 use crate::routing::local::timing::{joined, repriced};
 use crate::routing::local::{Operator, Pos};
-use crate::routing::plan::Plan;
+use crate::routing::plan::{Plan, Tour};
 
 /// 2-opt* between two tours.
 #[derive(Debug, Clone, Copy)]
@@ -25,11 +28,7 @@ impl Operator for Tails {
         }
         let (a, b) = (&plan.tours[u.tour], &plan.tours[v.tour]);
         let (ka, kb) = (&c.kinds[a.kind as usize], &c.kinds[b.kind as usize]);
-        // Each tail's cached distances and times are on its own tour's arcs.
-        if ka.end_loc != kb.end_loc
-            || (v.at == 0 && u.at + 1 == a.stops.len())
-            || !c.same_arcs(a.kind, b.kind)
-        {
+        if ka.end_loc != kb.end_loc || (v.at == 0 && u.at + 1 == a.stops.len()) {
             return None;
         }
         let dims = c.dims;
@@ -45,10 +44,11 @@ impl Operator for Tails {
         }
         let (lu, lv) = (a.locs[u.at + 1], b.locs[v.at + 1]);
         let (pv, nu) = (b.locs[v.at], a.locs[u.at + 2]);
-        let new_a =
-            a.pre_dist[u.at + 1] + i64::from(c.kd(a.kind, lu, lv)) + b.dist - b.pre_dist[v.at + 1];
+        let new_a = a.pre_dist[u.at + 1]
+            + i64::from(c.kd(a.kind, lu, lv))
+            + tail_dist(c, a.kind, b, v.at + 1);
         let new_b =
-            b.pre_dist[v.at] + i64::from(c.kd(b.kind, pv, nu)) + a.dist - a.pre_dist[u.at + 2];
+            b.pre_dist[v.at] + i64::from(c.kd(b.kind, pv, nu)) + tail_dist(c, b.kind, a, u.at + 2);
         if c.limited {
             // A takes B's stops from v on, B takes A's after u.
             let (len_a, len_b) = (u.at + 1 + b.stops.len() - v.at, v.at + a.stops.len() - u.at - 1);
@@ -79,4 +79,14 @@ impl Operator for Tails {
         plan.set_stops(env.c, u.tour, new_a);
         plan.set_stops(env.c, v.tour, new_b);
     }
+}
+
+/// The distance of `t.locs[from..]` driven by a vehicle of type `kind`: from the tour's
+/// cached prefix sums when the type drives the tour's own arcs (O(1)), else arc by arc on
+/// its own (O(tail): a bike's tail handed to a van).
+fn tail_dist(c: &Compiled, kind: u32, t: &Tour, from: usize) -> i64 {
+    if c.same_arcs(kind, t.kind) {
+        return t.dist - t.pre_dist[from];
+    }
+    t.locs[from..].windows(2).map(|w| i64::from(c.kd(kind, w[0], w[1]))).sum()
 }

@@ -594,3 +594,55 @@ proptest! {
         check_moves(&p, seed, 10)?;
     }
 }
+
+prop_compose! {
+    /// Vehicle profiles on top of [`fleet_instance`]: the second vehicle type (or the only
+    /// one) drives a profile of its own, the distances stretched and the times slowed.
+    fn profiled_instance()(
+        base in fleet_instance(),
+        stretch in 0.8..1.5f64,
+        slowness in 0.7..1.6f64,
+    ) -> Problem {
+        let mut p = base;
+        let n = p.locations.len();
+        let d: Vec<Vec<f64>> =
+            (0..n).map(|a| (0..n).map(|b| (p.locations.distance(a, b) * stretch).round()).collect()).collect();
+        let t = d.iter().map(|r| r.iter().map(|x| x * slowness).collect()).collect();
+        p.profiles.push(Locations::Matrix { distance: d, duration: t });
+        let last = p.vehicle_types.len() - 1;
+        p.vehicle_types[last].profile = 1;
+        p
+    }
+}
+
+/// Issue 13 on Solomon's R101 with half the fleet on a profile of its own (the same
+/// distances, travel 1.3 x slower): moves between tours on different profiles are priced
+/// exactly too, and both outcomes occur often.
+#[test]
+fn r13_moves_between_profiles_are_priced_exactly_on_r101() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/routing/R101.txt");
+    let mut p =
+        crate::routing::formats::solomon::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let n = p.locations.len();
+    let d: Vec<Vec<f64>> =
+        (0..n).map(|a| (0..n).map(|b| p.locations.distance(a, b)).collect()).collect();
+    let t = d.iter().map(|r| r.iter().map(|x| x * 1.3).collect()).collect();
+    p.profiles.push(Locations::Matrix { distance: d, duration: t });
+    let mut slow = p.vehicle_types[0].clone();
+    (slow.id, slow.profile, slow.count) = ("slow".into(), 1, 10);
+    p.vehicle_types[0].count = 15;
+    p.vehicle_types.push(slow);
+    let (feasible, infeasible) = check_timed_moves(&p, 7, 12).unwrap();
+    assert!(feasible > 200 && infeasible > 200, "{feasible} feasible, {infeasible} infeasible");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Issue 13: the exactness checks ([`check_moves`]) with the vehicle types on two
+    /// profiles (each tour priced on its own arcs, tails handed across profiles re-priced).
+    #[test]
+    fn r13_moves_on_two_profiles_are_priced_exactly(p in profiled_instance(), seed in 0..1000u64) {
+        check_moves(&p, seed, 10)?;
+    }
+}

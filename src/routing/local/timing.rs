@@ -28,7 +28,8 @@ use crate::routing::plan::Tour;
 ///
 /// The tail must end at the prefix vehicle's end depot and be the tail of a feasible tour.
 /// When the two tours' types drive different profiles (a van's tail after a bike's head)
-/// the tail's cached data do not hold for the prefix vehicle, so the answer is `None`.
+/// the tail's cached data do not hold for the prefix vehicle: the tail is then simulated
+/// stop by stop on the prefix vehicle's arcs, O(tail).
 ///
 /// # Units
 /// Fixed-point time, on the clock of the windows.
@@ -49,9 +50,6 @@ pub(crate) fn joined(
 ) -> Option<i64> {
     let (a, p) = prefix;
     let (b, mut q) = tail;
-    if !c.same_arcs(a.kind, b.kind) {
-        return None;
-    }
     let (mut now, mut at) = (a.depart[p], a.locs[p]);
     for s in middle {
         let l = c.loc[s as usize];
@@ -63,11 +61,14 @@ pub(crate) fn joined(
         now = start + c.service[s];
         at = l;
     }
-    if let Some(&last) = b.last_multi.get(q)
-        && last > 0
-        && last as usize >= q
-    {
-        for p in q..=last as usize {
+    // Up to which position the tail is simulated stop by stop: its last stop with several
+    // windows, or all of it when its cached data are on another profile's arcs.
+    let last = match c.same_arcs(a.kind, b.kind) {
+        true => b.last_multi.get(q).map_or(0, |&x| x as usize),
+        false => b.stops.len(),
+    };
+    if last > 0 && last >= q {
+        for p in q..=last {
             let s = b.stops[p - 1] as usize;
             let start = c.start(s, now + leg(c, a.kind, at, b.locs[p])?);
             if start > c.due[s] {
@@ -76,7 +77,7 @@ pub(crate) fn joined(
             now = start + c.service[s];
             at = b.locs[p];
         }
-        q = last as usize + 1;
+        q = last + 1;
     }
     let arrive = now + leg(c, a.kind, at, b.locs[q])?;
     if arrive > b.win_latest[q] {
