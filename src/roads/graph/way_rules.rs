@@ -128,11 +128,16 @@ fn foot_way(t: &WayTags, highway: &str) -> Option<WayProfile> {
 }
 
 #[cfg(test)]
-mod profile_tests {
+mod tests {
     use super::*;
     use crate::roads::graph::ClassSpeeds;
 
     type Tags = [(&'static str, &'static str)];
+
+    /// The van's reading of a way.
+    fn profile(tags: &Tags) -> Option<WayProfile> {
+        way_profile(tags.iter().copied(), &RoadOptions::default())
+    }
 
     fn on(vehicle: VehicleProfile, tags: &Tags) -> Option<WayProfile> {
         way_profile(tags.iter().copied(), &RoadOptions::default().with_profile(vehicle))
@@ -316,25 +321,8 @@ mod profile_tests {
         assert!(serde_json::from_str::<VehicleProfile>("\"Bike\"").is_err());
         assert!(VehicleProfile::Truck.is_motor() && !VehicleProfile::Foot.is_motor());
     }
-}
 
-#[cfg(test)]
-mod tag_tests {
-    use super::*;
-
-    type Tags = [(&'static str, &'static str)];
-
-    fn profile(tags: &Tags) -> Option<WayProfile> {
-        way_profile(tags.iter().copied(), &RoadOptions::default())
-    }
-
-    fn on(vehicle: VehicleProfile, tags: &Tags) -> Option<WayProfile> {
-        way_profile(tags.iter().copied(), &RoadOptions::default().with_profile(vehicle))
-    }
-
-    fn speed(options: &RoadOptions, tags: &Tags) -> Option<f64> {
-        way_profile(tags.iter().copied(), options).map(|w| w.speed_kmh(options))
-    }
+    // The shared tag grammar (tags.rs) as the van and the other profiles read it.
 
     #[test]
     fn maxspeed_units_zones_and_lists() {
