@@ -56,32 +56,27 @@ pub(super) fn point_index(input: &VroomInput) -> (HashMap<[u64; 2], usize>, Vec<
 /// # Units
 /// Cost (fixed + per metre x metres + per second x seconds).
 pub(super) fn keep_penalty(p: &Problem) -> Option<f64> {
-    let mut travels = std::iter::once(&p.locations).chain(&p.profiles);
-    if !travels.all(|l| matches!(l, Locations::Matrix { .. })) {
-        return None;
+    // Unreachable pairs (infinite) are never driven; the longest arc of any profile, once.
+    let (mut longest_d, mut longest_t) = (0.0_f64, 0.0_f64);
+    for travel in std::iter::once(&p.locations).chain(&p.profiles) {
+        let Locations::Matrix { distance, duration } = travel else { return None };
+        let longest = |m: &Vec<Vec<f64>>| {
+            m.iter().flatten().copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
+        };
+        longest_d = longest_d.max(longest(distance));
+        longest_t = longest_t.max(longest(duration));
     }
-    // Unreachable pairs (infinite) are never driven; the longest arc of any profile.
-    let longest = |time: bool| {
-        let all = std::iter::once(&p.locations).chain(&p.profiles);
-        let entries = all.flat_map(|l| match l {
-            Locations::Matrix { distance, duration } => {
-                if time { duration } else { distance }.iter().flatten().copied()
-            }
-            _ => [].iter().flatten().copied(),
-        });
-        entries.filter(|x| x.is_finite()).fold(0.0, f64::max)
-    };
     let legs = (p.stops.len() + 1) as f64;
     let service: f64 = p.stops.iter().map(|s| s.service_time).sum();
     let due =
         p.stops.iter().filter_map(|s| s.windows().map(|w| w.end).filter(|e| e.is_finite()).last());
     let latest_due = due.fold(0.0, f64::max);
     let bound = p.vehicle_types.iter().map(|v| {
-        let mut horizon = (latest_due - v.shift.start).max(0.0) + service + legs * longest(true);
+        let mut horizon = (latest_due - v.shift.start).max(0.0) + service + legs * longest_t;
         if v.shift.end.is_finite() {
             horizon = horizon.min(v.shift.end - v.shift.start);
         }
-        v.fixed_cost + v.cost_per_distance * legs * longest(false) + v.cost_per_time * horizon
+        v.fixed_cost + v.cost_per_distance * legs * longest_d + v.cost_per_time * horizon
     });
     Some(10.0 * bound.fold(0.0, f64::max) + 1.0)
 }
