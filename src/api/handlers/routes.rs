@@ -544,8 +544,7 @@ fn road_profiles(
     roads: &FleetRoads,
 ) -> Result<Vec<(String, VehicleProfile)>, ApiError> {
     let mut wanted: Vec<(String, VehicleProfile)> = Vec::new();
-    let loaded: Vec<String> =
-        roads.graphs().iter().map(|g| format!("{:?}", g.profile()).to_lowercase()).collect();
+    let loaded: Vec<&str> = roads.graphs().iter().map(|g| g.profile().name()).collect();
     for (i, v) in raw.vehicles.iter_mut().enumerate() {
         let Some(name) = v.profile.take() else { continue };
         let field = format!("vehicles[{i}].profile");
@@ -564,7 +563,7 @@ fn road_profiles(
             );
             return Err(ApiError::field("invalid_field", field, message));
         }
-        let canonical = format!("{profile:?}").to_lowercase();
+        let canonical = profile.name().to_owned();
         if !wanted.iter().any(|(_, p)| *p == profile) {
             wanted.push((canonical.clone(), profile));
         }
@@ -589,7 +588,11 @@ fn on_graph(
             return Err(ApiError::field(
                 "unreachable_depot",
                 format!("depots[{i}].location"),
-                format!("depot `{}` is not on the {:?} road graph: {why}", d.id, graph.profile()),
+                format!(
+                    "depot `{}` is not on the {} road graph: {why}",
+                    d.id,
+                    graph.profile().name()
+                ),
             ));
         }
     }

@@ -16,8 +16,11 @@ use serde::{Deserialize, Serialize};
 ///
 /// Speeds below are the defaults of [`ClassSpeeds::for_profile`](super::ClassSpeeds::for_profile);
 /// [`RoadOptions::speeds`](super::RoadOptions) may replace them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum VehicleProfile {
     /// A passenger car: the van's rules and speeds (see [`Van`](Self::Van)).
     Car,
@@ -92,6 +95,11 @@ impl VehicleProfile {
             name.into_deserializer();
         Self::deserialize(name).ok()
     }
+
+    /// The profile's name as scenarios and requests spell it (`bicycle` for the bike).
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// The highest speed of the bicycle profile: the EU limit of pedal assistance (EN 15194).
@@ -138,5 +146,8 @@ mod tests {
         assert_eq!(VehicleProfile::parse("foot"), Some(VehicleProfile::Foot));
         assert_eq!(VehicleProfile::parse("Van"), None);
         assert_eq!(VehicleProfile::parse("hovercraft"), None);
+        for p in [VehicleProfile::Car, VehicleProfile::Truck, VehicleProfile::Bicycle] {
+            assert_eq!(VehicleProfile::parse(p.name()), Some(p));
+        }
     }
 }
