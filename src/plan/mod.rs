@@ -59,6 +59,7 @@ pub use routing_stage::solution_of;
 
 use crate::context::SolveContext;
 use crate::roads::FleetRoads;
+use crate::routing::from_scenario::fleet_roads;
 use crate::scenario::{self, Scenario};
 use crate::store::ForecastStore;
 
@@ -93,20 +94,14 @@ pub fn validate(
     folder: impl AsRef<std::path::Path>,
 ) -> Result<(Scenario, scenario::Report, Option<FleetRoads>), scenario::ScenarioError> {
     let (scn, mut report) = scenario::load(folder)?;
-    match open_roads(&scn) {
-        Ok(graph) => Ok((scn, report, graph)),
+    match fleet_roads(&scn) {
+        Ok(roads) => Ok((scn, report, roads)),
         Err(err) => {
             let path = scn.roads.clone().unwrap_or_default();
             scenario::validate::e_bad_roads(&mut report, &path, err.to_string());
             Err(scenario::ScenarioError::Invalid(report))
         }
     }
-}
-
-/// The scenario's road graphs, one per vehicle profile its fleet drives (the van's
-/// first), `None` when it names no extract.
-fn open_roads(scn: &Scenario) -> Result<Option<FleetRoads>, crate::roads::error::RoadError> {
-    crate::routing::from_scenario::fleet_roads(scn)
 }
 
 /// [`run`] on an already loaded and validated scenario (`request.scenario` is only
@@ -129,7 +124,7 @@ pub fn run_scenario(
     if scn.roads.is_some() {
         ctx.progress().phase("roads");
     }
-    let roads = open_roads(scn)?;
+    let roads = fleet_roads(scn)?;
     ctx.check()?;
     ctx.progress().phase("forecast");
     let stored = forecast_stage::run(scn, request, store, ctx)?;

@@ -104,11 +104,14 @@ fn places_of<'a>(
     sp: &'a StationProblem,
     profile: usize,
     roads: &'a FleetRoads,
-) -> (&'a RoadGraph, Vec<Option<Snapped>>) {
-    match profile.checked_sub(1).and_then(|i| sp.profiles.get(i)) {
-        Some((p, at)) => (roads.of(*p), at.clone()),
-        None => (roads.primary(), sp.locations.iter().copied().map(Some).collect()),
-    }
+) -> (&'a RoadGraph, impl Fn(usize) -> Option<Snapped> + 'a) {
+    let own = profile.checked_sub(1).and_then(|i| sp.profiles.get(i));
+    let graph = own.map_or(roads.primary(), |(p, _)| roads.of(*p));
+    let at = move |location: usize| match own {
+        Some((_, at)) => at.get(location).copied().flatten(),
+        None => sp.locations.get(location).copied(),
+    };
+    (graph, at)
 }
 
 /// A solved route with its schedule (simulated from the problem's own matrix, as the
@@ -130,7 +133,7 @@ fn planned_route(
         let (arrival_s, start_s, now) = (visit.arrival, visit.start, visit.departure);
         let info = &sp.orders[s];
         // Where this vehicle stops: its own graph's snapped point (the van's as a fallback).
-        let place = at.get(stop.location).copied().flatten().unwrap_or(sp.locations[stop.location]);
+        let place = at(stop.location).unwrap_or(sp.locations[stop.location]);
         weight_kg += info.weight_kg;
         volume_m3 += info.volume_m3;
         stops.push(Visit {
@@ -162,7 +165,7 @@ fn planned_route(
     let mut ids = vec![depot];
     ids.extend(r.stops.iter().map(|&s| p.stops[s].location));
     ids.push(p.depots[vt.end_depot].location);
-    let visits: Vec<Snapped> = ids.iter().filter_map(|&l| at.get(l).copied().flatten()).collect();
+    let visits: Vec<Snapped> = ids.iter().filter_map(|&l| at(l)).collect();
     let path = route_line(graph, &visits)?;
     Ok(PlannedRoute {
         vehicle_type: vt.id.clone(),
