@@ -18,6 +18,13 @@ says so when the file is missing)
 --backhaul B gives every customer a backhaul of B units (what it sends back to the depot),
 so the load falls and rises along each route.
 
+--open makes every route open: it ends at its last customer (issue 13: open routes, the
+model's `open_end`), with no way back to the depot driven, timed or paid.
+
+--balance MEASURE:WEIGHT adds a balanced-routes term to the objective (issue 13): the
+weight times the longest route's duration (max_duration) or times the most customers on a
+route less the fewest (stop_spread).
+
 --split states the locations as an explicit distance matrix (exact Euclidean) and the fleet
 as two vehicle types of half the vehicles each; --profiles then gives the second type a
 profile of its own (issue 13: vehicle profiles), the same distances at 1.25 x the travel
@@ -42,6 +49,10 @@ def main():
                     help="every customer sends this many units back to the depot (issue 13: backhauls)")
     ap.add_argument("--profiles", action="store_true",
                     help="with --split: the second type drives its own profile, 1.25 x slower")
+    ap.add_argument("--open", action="store_true",
+                    help="every route ends at its last customer (open_end)")
+    ap.add_argument("--balance", default=None, metavar="MEASURE:WEIGHT",
+                    help="a balanced-routes term: max_duration:W or stop_spread:W")
     args = ap.parse_args()
     try:
         lines = open(args.file).read().splitlines()
@@ -75,6 +86,11 @@ def main():
         "stops": stops,
         "objective": {"vehicles_first": True},
     }
+    if args.open:
+        problem["vehicles"][0]["open_end"] = True
+    if args.balance:
+        measure, weight = args.balance.split(":")
+        problem["objective"]["balance"] = {"measure": measure, "weight": float(weight)}
     if args.breaks:
         start, end = depot[4] + 0.4 * (horizon - depot[4]), depot[4] + 0.6 * (horizon - depot[4])
         problem["vehicles"][0]["breaks"] = [{"id": "break", "windows": [{"start": start, "end": end}],

@@ -164,7 +164,7 @@ fn planned_route(
     // A route only visits places its vehicle reaches, so each is on its graph.
     let mut ids = vec![depot];
     ids.extend(r.stops.iter().map(|&s| p.stops[s].location));
-    ids.push(p.depots[vt.end_depot].location);
+    ids.extend(p.end_location(vt));
     let visits: Vec<Snapped> = ids.iter().filter_map(|&l| at(l)).collect();
     let path = route_line(graph, &visits)?;
     Ok(PlannedRoute {

@@ -78,6 +78,7 @@ pub fn generate(
             capacity: vec![100],
             start_depot: "D".into(),
             end_depot: None,
+            open_end: false,
             shift: Some(TimeWindow { start: 0.0, end: DAY }),
             max_duration: None,
             fixed_cost: 0.0,

@@ -88,9 +88,9 @@ pub(crate) fn figures(p: &Problem, t: usize, stops: &[usize]) -> Option<Figures>
         now += stop.service_time;
         at = stop.location;
     }
-    let end = p.depots[vt.end_depot].location;
-    distance += travel.distance(at, end);
-    now += travel.duration(at, end);
+    let (last_d, last_t) = travel.leg_to(at, p.end_location(vt));
+    distance += last_d;
+    now += last_t;
     let latest = vt.latest_end();
     if !(now.is_finite() && distance.is_finite())
         || now > latest

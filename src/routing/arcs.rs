@@ -13,6 +13,11 @@
 //!   the search reads, a contraction hierarchy query (microseconds) for the others. The
 //!   same integers as a road matrix; O(n k) memory plus the bounded cache.
 //!
+//! Open routes end at one location past the problem's own, the *open end*, which every
+//! location reaches at no distance and no time: the dense matrices carry a last row and
+//! column of zeros for it (only when some route is open), planar and road arcs answer it
+//! without storage. A tour then ends there as at a depot, and every move prices it alike.
+//!
 //! The matching neighbour lists (k nearest stops per stop, memory O(n k)) are built in
 //! [`crate::routing::env`]: from the matrix when dense, with an R-tree when planar, from
 //! the oracle's own lists on roads.
@@ -51,9 +56,14 @@ pub(crate) struct Road {
 }
 
 impl Road {
-    /// `(distance, time)` in fixed point; unreachable when off the graph.
+    /// `(distance, time)` in fixed point; unreachable when off the graph, nothing to or
+    /// from the open end (location `len`, where open routes end).
     #[inline]
     fn get(&self, a: u32, b: u32) -> (i32, i32) {
+        let open = self.arcs.len();
+        if a as usize == open || b as usize == open {
+            return (0, 0);
+        }
         match self.arcs.arc(a as usize, b as usize) {
             Some(arc) => (
                 fixed(f64::from(arc.distance_m), self.scale, false),
@@ -83,10 +93,15 @@ pub(crate) struct Planar {
 }
 
 impl Planar {
-    /// The real distance, as [`Metric::distance`] computes it.
+    /// The real distance, as [`Metric::distance`] computes it; 0 to or from the open end
+    /// (location `points.len()`, where open routes end).
     #[inline]
     fn real(&self, a: u32, b: u32) -> f64 {
-        self.metric.distance(self.points[a as usize], self.points[b as usize])
+        debug_assert!(a as usize <= self.points.len() && b as usize <= self.points.len());
+        match (self.points.get(a as usize), self.points.get(b as usize)) {
+            (Some(&p), Some(&q)) => self.metric.distance(p, q),
+            _ => 0.0,
+        }
     }
 }
 

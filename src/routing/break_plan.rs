@@ -26,13 +26,13 @@ pub(crate) fn place(p: &Problem, vt: usize, stops: &[usize]) -> Option<Vec<Break
     let mut from = vec![usize::MAX; (legs + 1) * width];
     free[0] = v.shift.start;
     let mut at = p.depots[v.start_depot].location;
-    let end = p.depots[v.end_depot].location;
+    let end = p.end_location(v);
     for leg in 0..legs {
         let (to, stop) = match stops.get(leg) {
-            Some(&s) => (p.stops[s].location, Some(&p.stops[s])),
+            Some(&s) => (Some(p.stops[s].location), Some(&p.stops[s])),
             None => (end, None),
         };
-        let travel = p.travel_of(vt).duration(at, to);
+        let travel = p.travel_of(vt).leg_to(at, to).1;
         for j in 0..width {
             let leave = free[leg * width + j];
             if !leave.is_finite() {
@@ -52,7 +52,7 @@ pub(crate) fn place(p: &Problem, vt: usize, stops: &[usize]) -> Option<Vec<Break
                 }
             }
         }
-        at = to;
+        at = to.unwrap_or(at);
     }
     let mut j = nb;
     if !free[legs * width + j].is_finite() {

@@ -155,7 +155,8 @@ pub enum CheckViolation {
 pub struct CheckReport {
     /// Every violation (empty when the solution is feasible).
     pub violations: Vec<CheckViolation>,
-    /// Recomputed cost of the routes (fixed, distance, time).
+    /// Recomputed cost of the routes (fixed, distance, time) and of the balanced-routes
+    /// term when the objective has one.
     pub cost: f64,
     /// Recomputed total distance.
     pub distance: f64,
@@ -193,6 +194,8 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     }
     // Where each stop is served first: (route, position).
     let mut served_at: Vec<Option<(usize, usize)>> = vec![None; n];
+    // Each route's recomputed duration and stop count, for a balanced-routes term.
+    let mut measured: Vec<(f64, usize)> = Vec::with_capacity(solution.routes.len());
     for (ri, r) in solution.routes.iter().enumerate() {
         let Some(vt) = problem.vehicle_types.get(r.vehicle_type) else {
             v.push(CheckViolation::UnknownVehicle { route: ri });
@@ -257,9 +260,15 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             now = start + stop.service_time;
             at = stop.location;
         }
-        let end_loc = problem.depots[vt.end_depot].location;
-        dist += travel.distance(at, end_loc);
-        let travel = travel.duration(at, end_loc);
+        // An open route ends at its last stop: no last leg.
+        let travel = match vt.end_depot {
+            Some(end) => {
+                let end_loc = problem.depots[end].location;
+                dist += travel.distance(at, end_loc);
+                travel.duration(at, end_loc)
+            }
+            None => 0.0,
+        };
         reachable &= dist.is_finite() && travel.is_finite();
         now = rest.leg(r.stops.len(), now, travel, &mut v);
         if !reachable {
@@ -288,6 +297,12 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         distance += dist;
         cost +=
             vt.fixed_cost + vt.cost_per_distance * dist + vt.cost_per_time * (now - vt.shift.start);
+        if !r.stops.is_empty() {
+            measured.push((now - vt.shift.start, r.stops.len()));
+        }
+    }
+    if let Some(b) = problem.objective.balance {
+        cost += balance_term(b, &measured);
     }
     for (t, used) in per_type.iter_mut().enumerate() {
         let count = used.len();
@@ -328,6 +343,26 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         }
     }
     CheckReport { violations: v, cost, distance, vehicles: solution.routes.len() }
+}
+
+/// The balanced-routes term over the used routes' `(duration, stops)`, from the
+/// definition: the weight times the longest duration, or times the most stops less the
+/// fewest.
+fn balance_term(b: crate::routing::model::Balance, routes: &[(f64, usize)]) -> f64 {
+    use crate::routing::model::BalanceMeasure;
+    if routes.is_empty() {
+        return 0.0;
+    }
+    match b.measure {
+        BalanceMeasure::MaxDuration => {
+            b.weight * routes.iter().map(|r| r.0).fold(f64::NEG_INFINITY, f64::max)
+        }
+        BalanceMeasure::StopSpread => {
+            let most = routes.iter().map(|r| r.1).max().unwrap_or(0);
+            let fewest = routes.iter().map(|r| r.1).min().unwrap_or(0);
+            b.weight * (most - fewest) as f64
+        }
+    }
 }
 
 /// The breaks a route states, taken leg by leg as the checker drives it.

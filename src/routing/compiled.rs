@@ -14,7 +14,7 @@
 use crate::routing::arcs::{Arcs, DENSE_UP_TO, Planar, Road, fixed};
 pub(crate) use crate::routing::break_schedule::KindBreak;
 use crate::routing::error::{RoutingError, matrix_buffer};
-use crate::routing::model::{Locations, Metric, Problem, skill_numbers};
+use crate::routing::model::{BalanceMeasure, Locations, Metric, Problem, skill_numbers};
 use rayon::prelude::*;
 
 pub(crate) use crate::routing::arcs::UNREACHABLE;
@@ -121,6 +121,10 @@ pub(crate) struct Compiled {
     /// Whether any vehicle type takes breaks: tested before any per-type break test, so
     /// that problems without breaks pay one predictable branch in the hot loops.
     pub any_breaks: bool,
+    /// The balanced-routes term, its weight in internal cost units per fixed-point time
+    /// unit of the longest route ([`BalanceMeasure::MaxDuration`]) or per stop of spread
+    /// ([`crate::routing::balance`]); `None` without one.
+    pub balance: Option<(BalanceMeasure, f64)>,
 }
 
 /// [`Compiled::partner`] of a stop in no shipment.
@@ -150,7 +154,10 @@ impl Compiled {
         }
         let travels: Vec<&Locations> =
             used.iter().map(|&q| p.travel(q).unwrap_or(&p.locations)).collect();
-        let arc_bytes: u64 = travels.iter().map(|loc| arc_bytes(loc)).sum();
+        // Open routes end at location `nloc`, one past the problem's, which every arc
+        // reaches for nothing ([`Arcs`]).
+        let open = p.vehicle_types.iter().any(|v| v.end_depot.is_none());
+        let arc_bytes: u64 = travels.iter().map(|loc| arc_bytes(loc, open)).sum();
         let needed = arc_bytes + BYTES_PER_STOP * p.stops.len() as u64 * workers.max(1) as u64;
         if needed > memory_limit_bytes {
             return Err(RoutingError::TooLarge {
@@ -167,7 +174,7 @@ impl Compiled {
         }
         let mut all_arcs = Vec::with_capacity(travels.len());
         for loc in &travels {
-            all_arcs.push(compile_arcs(loc, scale)?);
+            all_arcs.push(compile_arcs(loc, scale, open)?);
         }
         let more_arcs = all_arcs.split_off(1);
         let arcs = all_arcs.pop().expect("one profile at least");
@@ -203,6 +210,12 @@ impl Compiled {
             backhaul: Vec::new(),
             pickup: Vec::new(),
             any_breaks: false,
+            balance: p.objective.balance.map(|b| match b.measure {
+                // Durations are fixed point already: internal cost per fixed-point unit
+                // is the weight itself.
+                BalanceMeasure::MaxDuration => (b.measure, b.weight),
+                BalanceMeasure::StopSpread => (b.measure, b.weight * scale),
+            }),
         };
         let (max_d, max_t) = std::iter::once(&c.arcs)
             .chain(&c.more_arcs)
@@ -253,7 +266,7 @@ impl Compiled {
                 count: v.count,
                 capacity: v.capacity.clone(),
                 start_loc: p.depots[v.start_depot].location as u32,
-                end_loc: p.depots[v.end_depot].location as u32,
+                end_loc: v.end_depot.map_or(nloc, |d| p.depots[d].location) as u32,
                 shift_start: up(v.shift.start),
                 latest_end: down(v.latest_end()),
                 fixed: v.fixed_cost * scale + c.vehicle_weight,
@@ -485,30 +498,33 @@ fn time_span(p: &Problem, c: &Compiled) -> f64 {
 }
 
 /// Bytes the arcs of `loc` take once compiled ([`compile_arcs`]).
-fn arc_bytes(loc: &Locations) -> u64 {
+fn arc_bytes(loc: &Locations, open: bool) -> u64 {
     let nloc = loc.len();
     match loc {
         Locations::Coordinates { .. } if nloc > DENSE_UP_TO => 16 * nloc as u64,
         // The oracle's lists (already made, under their own limit) and its full cache.
         Locations::Road(r) => r.oracle().heap_bytes() + 4 * nloc as u64,
-        _ => Arcs::dense_bytes(nloc),
+        _ => Arcs::dense_bytes(nloc + usize::from(open)),
     }
 }
 
 /// The arcs of one profile at `scale`: dense matrices for explicit matrices and up to
-/// [`DENSE_UP_TO`] coordinates, planar arcs above, the oracle's arcs on roads.
+/// [`DENSE_UP_TO`] coordinates, planar arcs above, the oracle's arcs on roads. With `open`
+/// (some routes end anywhere) the dense matrices get a last row and column of zeros for
+/// the open end, location `loc.len()`, which planar and road arcs answer without one.
 ///
 /// # Errors
 /// [`RoutingError::OutOfMemory`] when the allocator refuses the dense matrices.
-fn compile_arcs(loc: &Locations, scale: f64) -> Result<Arcs, RoutingError> {
+fn compile_arcs(loc: &Locations, scale: f64, open: bool) -> Result<Arcs, RoutingError> {
     Ok(match loc {
         Locations::Coordinates { points, metric } if loc.len() > DENSE_UP_TO => {
             Arcs::Planar(Planar { points: points.clone(), metric: *metric, scale })
         }
         Locations::Road(arcs) => Arcs::Road(Road { arcs: arcs.clone(), scale }),
         loc => {
-            let (dist, time) = matrices(loc, scale)?;
-            Arcs::Dense { n: loc.len(), dist, time }
+            let n = loc.len() + usize::from(open);
+            let (dist, time) = matrices(loc, scale, n)?;
+            Arcs::Dense { n, dist, time }
         }
     })
 }
@@ -568,8 +584,9 @@ fn bbox_diagonal(points: &[[f64; 2]]) -> f64 {
     if points.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) }
 }
 
-fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), RoutingError> {
-    let n = loc.len();
+fn matrices(loc: &Locations, scale: f64, n: usize) -> Result<(Vec<i32>, Vec<i32>), RoutingError> {
+    // Rows and columns from `loc.len()` to `n`: open ends, reached for nothing.
+    let real = loc.len();
     let mut dist = matrix_buffer(n)?;
     let mut time = matrix_buffer(n)?;
     // Within the capacity just reserved (n * n did not overflow there): no reallocation.
@@ -579,13 +596,15 @@ fn matrices(loc: &Locations, scale: f64) -> Result<(Vec<i32>, Vec<i32>), Routing
         return Ok((dist, time));
     }
     let conv = |x: f64, up: bool| fixed(x, scale, up);
-    dist.par_chunks_mut(n).zip(time.par_chunks_mut(n)).enumerate().for_each(|(a, (d, t))| {
-        for (b, (d, t)) in d.iter_mut().zip(t.iter_mut()).enumerate() {
-            *d = conv(loc.distance(a, b), false);
-            // Times round up so integer feasibility implies real feasibility.
-            *t = conv(loc.duration(a, b), true);
-        }
-    });
+    dist.par_chunks_mut(n).zip(time.par_chunks_mut(n)).take(real).enumerate().for_each(
+        |(a, (d, t))| {
+            for (b, (d, t)) in d.iter_mut().zip(t.iter_mut()).take(real).enumerate() {
+                *d = conv(loc.distance(a, b), false);
+                // Times round up so integer feasibility implies real feasibility.
+                *t = conv(loc.duration(a, b), true);
+            }
+        },
+    );
     Ok((dist, time))
 }
 
@@ -687,7 +706,7 @@ mod tests {
     fn dense_matrices_are_row_major_and_give_the_planar_integers() {
         let points = vec![[0.0, 0.0], [1.0, 1.0], [3.0, 4.0], [-2.0, 0.5]];
         let loc = Locations::Coordinates { points: points.clone(), metric: Metric::Euclidean };
-        let (dist, time) = matrices(&loc, 1000.0).unwrap();
+        let (dist, time) = matrices(&loc, 1000.0, 4).unwrap();
         let planar = Arcs::Planar(Planar { points, metric: Metric::Euclidean, scale: 1000.0 });
         for a in 0..4u32 {
             for b in 0..4u32 {
@@ -701,10 +720,10 @@ mod tests {
             distance: vec![vec![0.0, 1.2], vec![inf, 0.0]],
             duration: vec![vec![0.0, 2.0001], vec![3.0, 0.0]],
         };
-        let (dist, time) = matrices(&loc, 1000.0).unwrap();
+        let (dist, time) = matrices(&loc, 1000.0, 2).unwrap();
         assert_eq!(dist, [0, 1200, UNREACHABLE, 0]);
         assert_eq!(time, [0, 2001, 3000, 0]);
         let empty = Locations::Matrix { distance: Vec::new(), duration: Vec::new() };
-        assert_eq!(matrices(&empty, 1.0).unwrap(), (Vec::new(), Vec::new()));
+        assert_eq!(matrices(&empty, 1.0, 0).unwrap(), (Vec::new(), Vec::new()));
     }
 }

@@ -56,9 +56,10 @@ pub(crate) fn applies(
     threads: usize,
 ) -> bool {
     // Its groups of routes are sub-problems without the shipments or further profiles (not
-    // carried over yet).
+    // carried over yet), and a balanced-routes term is a measure of the whole plan.
     threads >= config.decompose_threads.max(1)
         && !c.paired()
+        && c.balance.is_none()
         && problem.profiles.is_empty()
         && c.n >= config.decompose_from.max(2)
         && matches!(problem.locations, Locations::Coordinates { .. })

@@ -416,7 +416,7 @@ fn vehicle_type(v: &crate::scenario::VehicleType) -> VehicleType {
         count: v.count as usize,
         capacity: capacity_of(v),
         start_depot: 0,
-        end_depot: 0,
+        end_depot: Some(0),
         shift: TimeWindow {
             start: f64::from(v.shift_start.seconds()),
             end: f64::from(v.shift_end.seconds()),

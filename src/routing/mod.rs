@@ -3,7 +3,9 @@
 //!
 //! - [`Problem`] ([`model`]) states a VRP: one or several depots, a mixed fleet with
 //!   multi-dimensional capacities, shifts, fixed and per-distance/per-time costs, skills,
-//!   route limits (most stops, longest distance, longest duration) and driver breaks;
+//!   route limits (most stops, longest distance, longest duration), driver breaks and
+//!   open routes (ending at their last stop); an optional balanced-routes term in the
+//!   objective (the longest route's duration, or the spread of stop counts);
 //!   stops with demand, service time, one or several time windows, the skills they need
 //!   and, for optional stops, a prize (the penalty of leaving them out); shipments (a pickup and its
 //!   delivery on one route, pickup first, the load checked along the route); coordinates
@@ -34,6 +36,7 @@
 //! ```
 
 mod arcs;
+mod balance;
 pub mod bounds;
 mod break_plan;
 mod break_schedule;
@@ -67,7 +70,8 @@ pub use check::{CheckReport, CheckViolation, check};
 pub use day::{CheckedSolution, RoutedDay, RoutedStation, route_day, solve_checked};
 pub use error::RoutingError;
 pub use model::{
-    Depot, Locations, Metric, Objective, Problem, Shipment, Stop, TimeWindow, VehicleType,
+    Balance, BalanceMeasure, Depot, Locations, Metric, Objective, Problem, Shipment, Stop,
+    TimeWindow, VehicleType,
 };
 pub use road::RoadArcs;
 pub use road_places::{RoadArcOptions, RoadPlaces, road_locations};

@@ -158,6 +158,15 @@ impl Locations {
             Self::Road(arcs) => arcs.arc(a, b).map_or(f64::INFINITY, |x| f64::from(x.time_s)),
         }
     }
+
+    /// Distance and travel time from `at` to `to`, nothing when `to` is `None`: the last
+    /// leg of an open route ([`Problem::end_location`]), which ends where it is.
+    ///
+    /// # Units
+    /// The problem's distance and time units.
+    pub fn leg_to(&self, at: usize, to: Option<usize>) -> (f64, f64) {
+        to.map_or((0.0, 0.0), |e| (self.distance(at, e), self.duration(at, e)))
+    }
 }
 
 /// A depot: where vehicles start and end.
@@ -180,8 +189,11 @@ pub struct VehicleType {
     pub capacity: Vec<i64>,
     /// Index into [`Problem::depots`] where routes start.
     pub start_depot: usize,
-    /// Index into [`Problem::depots`] where routes end.
-    pub end_depot: usize,
+    /// Index into [`Problem::depots`] where routes end; `None` for open routes, which end
+    /// at their last stop (a courier who goes home from the last delivery, a van handed on
+    /// to the next shift where it stands): the route's distance, time and cost stop
+    /// there, and its shift end and duration limit bind the end of the last service.
+    pub end_depot: Option<usize>,
     /// When the vehicle may leave and must be back.
     pub shift: TimeWindow,
     /// Longest route duration, counted from the shift start.
@@ -215,7 +227,7 @@ impl VehicleType {
             count,
             capacity,
             start_depot: 0,
-            end_depot: 0,
+            end_depot: Some(0),
             shift: TimeWindow::ALWAYS,
             max_duration: None,
             fixed_cost: 0.0,
@@ -320,6 +332,53 @@ pub struct Objective {
     /// Default cost of an unserved stop; `None` picks one larger than any route could
     /// save, so a stop is left out only when no vehicle can serve it.
     pub unserved_penalty: Option<f64>,
+    /// A term that evens the routes out, added to the cost (`None`: routes are only as
+    /// long as their costs make them).
+    pub balance: Option<Balance>,
+}
+
+/// Balanced routes: an objective term of `weight` times a measure of how uneven the
+/// used routes are, so that a planner can trade total cost for fairness between drivers
+/// (one van home at 13:00 and another at 19:00 costs the same distance as two at 16:00,
+/// but not the same overtime or goodwill).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Balance {
+    /// What is evened out.
+    pub measure: BalanceMeasure,
+    /// Cost per unit of the measure: per time unit of the longest route, or per stop of
+    /// spread.
+    pub weight: f64,
+}
+
+/// The measure a [`Balance`] term weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BalanceMeasure {
+    /// The longest route's duration (min-max: the day ends as early as it can for the
+    /// last driver home).
+    MaxDuration,
+    /// The most stops on one used route less the fewest on another.
+    StopSpread,
+}
+
+impl Balance {
+    /// The term for used routes given as `(duration, stops)`: 0 without routes.
+    ///
+    /// # Units
+    /// The problem's cost unit.
+    pub fn cost(&self, routes: impl IntoIterator<Item = (f64, usize)>) -> f64 {
+        let (mut longest, mut most, mut fewest) = (0.0_f64, 0, usize::MAX);
+        for (duration, stops) in routes {
+            longest = longest.max(duration);
+            most = most.max(stops);
+            fewest = fewest.min(stops);
+        }
+        match self.measure {
+            BalanceMeasure::MaxDuration => self.weight * longest,
+            BalanceMeasure::StopSpread if most > 0 => self.weight * (most - fewest) as f64,
+            BalanceMeasure::StopSpread => 0.0,
+        }
+    }
 }
 
 /// A complete routing problem.
@@ -360,6 +419,12 @@ impl Problem {
     pub fn travel_of(&self, vehicle_type: usize) -> &Locations {
         let profile = self.vehicle_types.get(vehicle_type).map_or(0, |t| t.profile);
         self.travel(profile).unwrap_or(&self.locations)
+    }
+
+    /// The location where routes of `vt` end: its end depot's, `None` for an open route
+    /// (or a depot index that [`Problem::validate`] refuses).
+    pub fn end_location(&self, vt: &VehicleType) -> Option<usize> {
+        self.depots.get(vt.end_depot?).map(|d| d.location)
     }
 
     /// Number of capacity dimensions (that of the first vehicle type, else of the first
@@ -417,7 +482,8 @@ impl Problem {
             if t.capacity.iter().any(|&c| !(0..=MAX_QUANTITY).contains(&c)) {
                 v.push(bad("E1003", f("capacity"), quantity_msg("capacities")));
             }
-            for (name, depot) in [("start_depot", t.start_depot), ("end_depot", t.end_depot)] {
+            let ends = [("start_depot", Some(t.start_depot)), ("end_depot", t.end_depot)];
+            for (name, depot) in ends.into_iter().filter_map(|(n, d)| Some((n, d?))) {
                 if depot >= self.depots.len() {
                     v.push(bad("E1007", f(name), out_of(depot, self.depots.len())));
                 }
@@ -485,6 +551,12 @@ impl Problem {
             && !(p.is_finite() && p >= 0.0)
         {
             v.push(bad("E1005", "objective.unserved_penalty".into(), "must be >= 0".into()));
+        }
+        if let Some(b) = self.objective.balance
+            && !(b.weight.is_finite() && (0.0..=MAX_TIME).contains(&b.weight))
+        {
+            let message = format!("must be in [0, {MAX_TIME:e}], got {}", b.weight);
+            v.push(bad("E1005", "objective.balance.weight".into(), message));
         }
         shipments_rule(self, &mut v);
         skills_rule(self, &mut v);

@@ -335,7 +335,16 @@ impl Plan {
     /// Internal units: the problem's cost times the compiled scale ([`Compiled::scale`]).
     pub fn cost(&self, c: &Compiled) -> f64 {
         let routes: f64 = self.tours.iter().map(|t| t.cost).sum();
-        routes + self.unassigned.iter().map(|&s| c.penalty[s as usize]).sum::<f64>()
+        let unserved = self.unassigned.iter().map(|&s| c.penalty[s as usize]).sum::<f64>();
+        routes + unserved + self.balance_cost(c)
+    }
+
+    /// The balanced-routes term over the used tours ([`crate::routing::balance::term`]).
+    pub fn balance_cost(&self, c: &Compiled) -> f64 {
+        if c.balance.is_none() {
+            return 0.0;
+        }
+        crate::routing::balance::term(c, self.marks())
     }
 
     /// Cost of inserting `stop` at `pos` of tour `t` if feasible and below `bound` (the best

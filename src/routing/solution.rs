@@ -203,6 +203,10 @@ impl Solution {
             cost +=
                 vt.fixed_cost + vt.cost_per_distance * r.distance + vt.cost_per_time * r.duration;
         }
+        if let Some(b) = p.objective.balance {
+            let used = routes.iter().filter(|r| !r.stops.is_empty());
+            cost += b.cost(used.map(|r| (r.duration, r.stops.len())));
+        }
         let unserved_penalty = unserved.iter().map(|u| c.penalty[u.stop] / c.scale).sum();
         let distance = routes.iter().map(|r| r.distance).sum();
         let stats = SolveStats::default();
@@ -229,9 +233,9 @@ pub(crate) fn measure(
         now += stop.service_time;
         at = stop.location;
     }
-    let end = p.depots[v.end_depot].location;
-    dist += travel.distance(at, end);
-    now = through_leg(v, breaks, stops.len(), now, travel.duration(at, end));
+    let (last_d, last_t) = travel.leg_to(at, p.end_location(v));
+    dist += last_d;
+    now = through_leg(v, breaks, stops.len(), now, last_t);
     (dist, now - v.shift.start)
 }
 

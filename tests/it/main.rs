@@ -1,12 +1,14 @@
 //! The one integration-test binary: one module per area.
 
 mod api;
+mod balance;
 mod city;
 mod cli;
 mod dispatch;
 mod experiment;
 mod forecast;
 mod mutations;
+mod open_routes;
 mod pipeline;
 mod placement;
 mod plan;

@@ -11,7 +11,8 @@ use stockroute::routing::{self, Problem, SolverConfig};
 pub(crate) mod generate {
     use proptest::prelude::*;
     use stockroute::routing::{
-        Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow, VehicleType,
+        Balance, BalanceMeasure, Depot, Locations, Metric, Objective, Problem, Stop, TimeWindow,
+        VehicleType,
     };
 
     prop_compose! {
@@ -31,12 +32,13 @@ pub(crate) mod generate {
     }
 
     prop_compose! {
-        /// A vehicle type based at one of `depots` depots.
+        /// A vehicle type based at one of `depots` depots; one in five ends anywhere (an
+        /// open route).
         pub fn vehicle(depots: usize, dims: usize)(
             count in 1usize..4,
             capacity in prop::collection::vec(10i64..40, dims),
             start in 0..depots,
-            end in 0..depots,
+            end in prop::option::weighted(0.8, 0..depots),
             shift_end in prop::option::of(150.0f64..400.0),
             fixed in 0.0f64..50.0,
             per_time in 0.0f64..1.0,
@@ -68,6 +70,7 @@ pub(crate) mod generate {
             matrix in any::<bool>(),
             holes in prop::collection::vec((0..depots + n, 0..depots + n), 0..4),
             vehicles_first in any::<bool>(),
+            balance in prop::option::weighted(0.25, (any::<bool>(), 0.0f64..5.0)),
             depots in Just(depots),
         ) -> Problem {
             let locations = if matrix {
@@ -94,7 +97,14 @@ pub(crate) mod generate {
                     v
                 }).collect(),
                 stops,
-                objective: Objective { vehicles_first, unserved_penalty: None },
+                objective: Objective {
+                    vehicles_first,
+                    balance: balance.map(|(longest, weight)| Balance {
+                        measure: if longest { BalanceMeasure::MaxDuration } else { BalanceMeasure::StopSpread },
+                        weight,
+                    }),
+                    ..Objective::default()
+                },
                 shipments: Vec::new(),
             }
         }
@@ -373,7 +383,7 @@ proptest! {
                 dist += travel.distance(at, p.stops[x].location);
                 at = p.stops[x].location;
             }
-            dist += travel.distance(at, depot(vt.end_depot));
+            dist += travel.leg_to(at, p.end_location(vt)).0;
             prop_assert!((dist - r.distance).abs() <= 1e-6 * dist.max(1.0), "{dist} vs {}", r.distance);
         }
     }

@@ -151,7 +151,7 @@ fn several_depots_and_a_mixed_fleet_are_respected() {
     let mut small = VehicleType::new("small", 3, vec![15, 2]);
     small.fixed_cost = 5.0;
     let mut big = VehicleType::new("big", 2, vec![40, 5]);
-    (big.start_depot, big.end_depot, big.cost_per_time) = (1, 1, 0.5);
+    (big.start_depot, big.end_depot, big.cost_per_time) = (1, Some(1), 0.5);
     big.fixed_cost = 30.0;
     let stops = (2..30)
         .map(|i| {

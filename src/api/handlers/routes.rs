@@ -447,8 +447,11 @@ fn geometry(
         let at = |location: usize| on(v.profile, location);
         let depot = |i: usize| p.depots.get(i).and_then(|d| at(d.location));
         let stops = r.stops.iter().filter_map(|&i| p.stops.get(i)).filter_map(|s| at(s.location));
-        let visits: Vec<Snapped> =
-            depot(v.start_depot).into_iter().chain(stops).chain(depot(v.end_depot)).collect();
+        let visits: Vec<Snapped> = depot(v.start_depot)
+            .into_iter()
+            .chain(stops)
+            .chain(v.end_depot.and_then(depot))
+            .collect();
         let line =
             route_line(graph, &visits).map_err(|e| ApiError::Internal(Box::new(e.into())))?;
         let props = serde_json::json!({"vehicle_type": v.id, "vehicle": r.vehicle + 1, "distance_m": r.distance});

@@ -24,7 +24,8 @@ use crate::issue::Issue;
 use crate::routing::breaks::Break;
 use crate::routing::error::{RoutingError, violation};
 use crate::routing::model::{
-    Depot, Locations, Metric, Objective, Problem, Shipment, Stop, TimeWindow, VehicleType,
+    Balance, BalanceMeasure, Depot, Locations, Metric, Objective, Problem, Shipment, Stop,
+    TimeWindow, VehicleType,
 };
 use crate::routing::solution::{Solution, UnservedReason};
 use serde::{Deserialize, Serialize};
@@ -148,6 +149,11 @@ pub struct JsonVehicle {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub end_depot: Option<StationId>,
+    /// Whether routes end at their last stop instead of a depot (an open route: no way
+    /// back is driven, timed or paid; the shift end binds the last service's end).
+    /// Default false; with `end_depot` it is an error (`E1042`).
+    #[serde(default)]
+    pub open_end: bool,
     /// Shift (default: always).
     #[serde(default)]
     pub shift: Option<TimeWindow>,
@@ -275,6 +281,23 @@ pub struct JsonObjective {
     /// Default unserved penalty.
     #[serde(default)]
     pub unserved_penalty: Option<f64>,
+    /// Balanced routes: `weight` times the longest route's duration (`max_duration`, cost
+    /// per time unit) or times the most stops on a route less the fewest (`stop_spread`,
+    /// cost per stop), added to the cost. Default: none.
+    #[serde(default)]
+    pub balance: Option<JsonBalance>,
+}
+
+/// A balanced-routes objective term.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JsonBalance {
+    /// What is evened out.
+    pub measure: BalanceMeasure,
+    /// Cost per unit of the measure: per time unit of the longest route, or per stop of
+    /// spread; in [0, 1e9].
+    #[schema(example = 0.5)]
+    pub weight: f64,
 }
 
 /// A parsed request: the problem and the solve options it carried.
@@ -434,9 +457,15 @@ fn build(
     let mut vehicle_types = Vec::new();
     for (i, x) in raw.vehicles.iter().enumerate() {
         let start = depot(&x.start_depot, format!("vehicles[{i}].start_depot"), &mut v);
-        let end = match &x.end_depot {
-            Some(e) => depot(e, format!("vehicles[{i}].end_depot"), &mut v),
-            None => start,
+        let end = match (&x.end_depot, x.open_end) {
+            (Some(e), false) => Some(depot(e, format!("vehicles[{i}].end_depot"), &mut v)),
+            (None, false) => Some(start),
+            (None, true) => None,
+            (Some(_), true) => {
+                let message = "an open route has no end depot".to_owned();
+                v.push(violation("E1042", format!("vehicles[{i}].open_end"), message));
+                None
+            }
         };
         let profile = match &x.profile {
             None => 0,
@@ -512,6 +541,10 @@ fn build(
         objective: Objective {
             vehicles_first: raw.objective.vehicles_first,
             unserved_penalty: raw.objective.unserved_penalty,
+            balance: raw
+                .objective
+                .balance
+                .map(|b| Balance { measure: b.measure, weight: b.weight }),
         },
         shipments,
     };

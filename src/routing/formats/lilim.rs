@@ -153,7 +153,7 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
         vehicle_types: vec![vehicle],
         stops,
         shipments,
-        objective: Objective { vehicles_first: true, unserved_penalty: None },
+        objective: Objective { vehicles_first: true, ..Objective::default() },
     })
 }
 

@@ -132,7 +132,7 @@ pub fn parse(text: &str) -> Result<Problem, RoutingError> {
         depots: vec![Depot { id: "0".into(), location: 0 }],
         vehicle_types: vec![vehicle],
         stops,
-        objective: Objective { vehicles_first: true, unserved_penalty: None },
+        objective: Objective { vehicles_first: true, ..Objective::default() },
         shipments: Vec::new(),
     })
 }

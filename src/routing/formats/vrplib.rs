@@ -489,7 +489,7 @@ impl Reader {
                 .enumerate()
                 .map(|(d, &id)| {
                     let mut v = VehicleType::new(format!("vehicle-{id}"), count, vec![capacity]);
-                    (v.start_depot, v.end_depot, v.max_duration) = (d, d, max_duration);
+                    (v.start_depot, v.end_depot, v.max_duration) = (d, Some(d), max_duration);
                     v.shift = shift(id);
                     v
                 })

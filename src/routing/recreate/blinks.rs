@@ -8,8 +8,9 @@
 //! when its cheapest place costs less than leaving it out (its penalty): required stops'
 //! penalties exceed any route's cost, optional stops stay out when their prize is too small.
 
+use crate::routing::balance;
 use crate::routing::env::Env;
-use crate::routing::plan::{Insertion, NONE, Plan, pair_tour_cost, single_tour_cost};
+use crate::routing::plan::{Insertion, NONE, Plan, Tour, pair_tour_cost, single_tour_cost};
 use crate::routing::recreate::Recreate;
 use crate::routing::shipments::{Place, best_pair, best_single};
 use rand::Rng;
@@ -78,6 +79,11 @@ impl Recreate for GreedyBlinks {
         for (i, &stop) in todo.iter().enumerate() {
             let mut best: Option<Insertion> = None;
             let due = c.due[stop as usize];
+            // With a balanced-routes term each place also pays the term's growth.
+            let marks = c.balance.map(|_| plan.marks());
+            let grow = |t: Option<&Tour>, kind: u32, pos: usize| {
+                marks.map_or(0.0, |m| balance::growth(c, m, t, kind, stop, pos))
+            };
             // Granular: with many tours only those holding one of the stop's nearest
             // neighbours are tried (a far tour is almost never the cheapest). Fleet
             // minimisation (`allow_new == false`) always tries every tour.
@@ -109,6 +115,7 @@ impl Recreate for GreedyBlinks {
                         }
                         if let Some(delta) =
                             plan.insertion(c, t, stop, pos, best.map_or(f64::INFINITY, |b| b.delta))
+                            && let delta = delta + grow(Some(t), t.kind, pos)
                             && best.is_none_or(|b| delta < b.delta)
                         {
                             best = Some(Insertion {
@@ -138,6 +145,7 @@ impl Recreate for GreedyBlinks {
                     }
                     if let Some(delta) =
                         plan.insertion(c, t, stop, pos, best.map_or(f64::INFINITY, |b| b.delta))
+                        && let delta = delta + grow(Some(t), t.kind, pos)
                         && best.is_none_or(|b| delta < b.delta)
                     {
                         best = Some(Insertion { tour: ti, kind: t.kind, pos: pos as u32, delta });
@@ -147,6 +155,7 @@ impl Recreate for GreedyBlinks {
             if allow_new {
                 for kind in 0..c.kinds.len() {
                     if let Some(delta) = plan.new_tour_cost(c, kind, stop)
+                        && let delta = delta + grow(None, kind as u32, 0)
                         && best.is_none_or(|b| delta < b.delta)
                     {
                         best = Some(Insertion { tour: NONE, kind: kind as u32, pos: 0, delta });

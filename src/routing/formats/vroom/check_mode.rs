@@ -15,7 +15,7 @@ use super::map::Mapped;
 use crate::routing::breaks::BreakVisit;
 use crate::routing::check::{CheckReport, CheckViolation, check};
 use crate::routing::model::Problem;
-use crate::routing::solution::{Route, Solution, SolveStats, Unserved, UnservedReason};
+use crate::routing::solution::{Route, Solution, SolveStats, Unserved, UnservedReason, measure};
 
 /// The given routes of `m` as a solution, and the checker's report on them (without the
 /// cost comparison: the solution's cost and distance are the checker's own).
@@ -40,7 +40,7 @@ pub fn evaluate(m: &Mapped) -> (Solution, CheckReport) {
             breaks: Vec::new(),
         };
         route.breaks = stated_breaks(p, &route, &given.breaks);
-        (route.distance, route.duration) = measure(m, &route);
+        (route.distance, route.duration) = measure(p, vehicle_type, &route.stops, &route.breaks);
         routes.push(route);
     }
     let unserved = (0..p.stops.len())
@@ -60,29 +60,6 @@ pub fn evaluate(m: &Mapped) -> (Solution, CheckReport) {
     solution.cost = report.cost;
     solution.distance = report.distance;
     (solution, report)
-}
-
-/// Distance and duration (shift start to return) of a given route.
-///
-/// # Units
-/// The problem's: metres and seconds.
-fn measure(m: &Mapped, r: &Route) -> (f64, f64) {
-    let p = &m.problem;
-    let Some(vt) = p.vehicle_types.get(r.vehicle_type) else { return (0.0, 0.0) };
-    let visits = r.schedule(p);
-    let travel = p.travel_of(r.vehicle_type);
-    let mut at = p.depots[vt.start_depot].location;
-    let mut distance = 0.0;
-    for stop in r.stops.iter().filter_map(|&s| p.stops.get(s)) {
-        distance += travel.distance(at, stop.location);
-        at = stop.location;
-    }
-    let end = p.depots[vt.end_depot].location;
-    distance += travel.distance(at, end);
-    let free = visits.last().map_or(vt.shift.start, |v| v.departure);
-    let back_leg = travel.duration(at, end);
-    let back = crate::routing::solution::through_leg(vt, &r.breaks, r.stops.len(), free, back_leg);
-    (distance, back - vt.shift.start)
 }
 
 /// The given `(break, tasks before it)` steps of route `r` as placed breaks: each starts

@@ -288,7 +288,9 @@ pub fn map(
     for (i, x) in input.vehicles.iter().enumerate() {
         let path = format!("vehicles[{i}]");
         let start = place(x.start, x.start_index, &path, [".start", ".start_index"], &mut v);
-        let end = place(x.end, x.end_index, &path, [".end", ".end_index"], &mut v);
+        // No `end`: an open route, which ends at its last task.
+        let end = (x.end.is_some() || x.end_index.is_some())
+            .then(|| place(x.end, x.end_index, &path, [".end", ".end_index"], &mut v));
         let capacity = match &x.capacity {
             None if dims > 0 => {
                 v.push(issue(
@@ -328,7 +330,7 @@ pub fn map(
             count: 1,
             capacity,
             start_depot: depot(start),
-            end_depot: depot(end),
+            end_depot: end.map(&mut depot),
             shift,
             max_duration: None,
             fixed_cost: costs.fixed as f64,

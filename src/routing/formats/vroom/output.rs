@@ -411,29 +411,37 @@ pub fn answer(m: &Mapped, s: &Solution, report: &CheckReport, times: VroomTimes)
                 distance: distance(dist),
             });
         }
-        let end = p.depots.get(vt.end_depot).map_or(0, |d| d.location);
-        let leg_travel = on.duration(at, end);
+        let end = p.end_location(vt);
+        let (leg_dist, leg_travel) = on.leg_to(at, end);
         steps.extend(break_step(r.stops.len(), leave, leg_travel, travel, &load));
         let back =
             crate::routing::solution::through_leg(vt, &r.breaks, r.stops.len(), leave, leg_travel);
         travel += leg_travel;
-        dist += on.distance(at, end);
+        dist += leg_dist;
         let last = step_marks.len() - 1;
-        steps.push(VroomStep {
-            step_type: "end".into(),
-            arrival: int(back),
-            duration: int(travel),
-            setup: 0,
-            service: 0,
-            waiting_time: 0,
-            violations: std::mem::take(&mut step_marks[last]),
-            description: None,
-            location: info.places[1],
-            location_index: info.indices[1],
-            id: None,
-            load: with_load.then(|| load.clone()),
-            distance: distance(dist),
-        });
+        // A vehicle without an `end` has no end step, as in VROOM's answer: what the
+        // end would report (a shift overrun) goes on the last step.
+        if end.is_none() {
+            if let Some(x) = steps.last_mut() {
+                x.violations.append(&mut step_marks[last]);
+            }
+        } else {
+            steps.push(VroomStep {
+                step_type: "end".into(),
+                arrival: int(back),
+                duration: int(travel),
+                setup: 0,
+                service: 0,
+                waiting_time: 0,
+                violations: std::mem::take(&mut step_marks[last]),
+                description: None,
+                location: info.places[1],
+                location_index: info.indices[1],
+                id: None,
+                load: with_load.then(|| load.clone()),
+                distance: distance(dist),
+            });
+        }
         service += steps.iter().filter(|x| x.step_type == "break").map(|x| x.service).sum::<i64>();
         let metres = if m.distances { dist } else { 0.0 };
         let cost = info.fixed as f64

@@ -66,13 +66,6 @@ pub(super) fn unsupported(input: &VroomInput, mode: Mode) -> Vec<Issue> {
         if x.start.is_none() && x.start_index.is_none() {
             no(f("start"), "a route without a start is not supported yet: give `start`");
         }
-        if x.end.is_none() && x.end_index.is_none() {
-            no(
-                f("end"),
-                "open routes (no `end`) are not supported yet: give `end` (the start, for a \
-                 round trip)",
-            );
-        }
         if x.max_travel_time.is_some() {
             no(
                 f("max_travel_time"),

@@ -81,7 +81,7 @@ fn every_supported_key_is_mapped_onto_the_model() {
     assert_eq!(van.skills, ["3".into(), "8".into()]);
     assert_eq!((van.max_stops, van.max_distance), (Some(6), Some(80000.0)));
     assert_eq!(p.depots[van.start_depot].location, 0);
-    assert_eq!(p.depots[van.end_depot].location, 5);
+    assert_eq!(p.end_location(van), Some(5));
     // Without a time window the shift opens at the earliest task window and never closes.
     let other = &p.vehicle_types[1];
     assert_eq!(other.shift, TimeWindow { start: 0.0, end: f64::INFINITY });
@@ -129,7 +129,6 @@ fn every_refused_key_is_named_by_its_path_at_once() {
         "shipments[0].pickup.service_per_type",
         "shipments[0].delivery.setup_per_type",
         "vehicles[0].breaks[0].max_load",
-        "vehicles[0].end",
         "vehicles[0].max_travel_time",
         "vehicles[0].costs.per_task_hour",
         "vehicles[0].steps",
@@ -137,7 +136,7 @@ fn every_refused_key_is_named_by_its_path_at_once() {
     ] {
         assert!(unsupported.contains(&path), "{path} not refused: {found:?}");
     }
-    assert_eq!(unsupported.len(), 16, "{found:?}");
+    assert_eq!(unsupported.len(), 15, "{found:?}");
     // A profile without matrices is an invalid request, not an unsupported one.
     assert!(found.iter().any(|(c, p)| c == INVALID && p == "matrices"), "{found:?}");
     // Plan mode reads `steps` (break steps included), and refuses hard service times in them.
@@ -249,6 +248,26 @@ fn vroom_docs_example_2_gets_vroom_s_own_answer() {
     let json = serde_json::to_value(&out).unwrap();
     assert!(json["summary"].get("distance").is_none(), "no distances were given");
     assert!(json["routes"][0]["steps"][0].get("load").is_none(), "no capacities were given");
+}
+
+#[test]
+fn r13_a_vehicle_without_end_ends_at_its_last_job_with_no_end_step() {
+    // VROOM's docs example 2 without `end_index`: the van serves both jobs and stops at
+    // the last one, so its cost is the drive to it (0 -> 1414 -> 1515: 2104 + 2255, or
+    // 0 -> 1515 -> 1414: 197 + 2256, which is cheaper), and there is no `end` step.
+    let mut v: serde_json::Value = serde_json::from_str(&data("example_2.json")).unwrap();
+    v["vehicles"][0].as_object_mut().unwrap().remove("end_index");
+    let m = map(&input(v), Mode::Solve, None).unwrap();
+    assert_eq!(m.problem.vehicle_types[0].end_depot, None);
+    let config = SolverConfig::default().with_max_iterations(200);
+    let checked = solve_checked(&m.problem, &config, &SolveContext::new(0)).unwrap();
+    assert!(checked.verdict.is_ok(), "{:?}", checked.verdict.violations);
+    let out = answer(&m, &checked.solution, &checked.verdict, VroomTimes::default());
+    assert_eq!((out.code, out.summary.cost, out.summary.duration), (0, 2453, 2453));
+    let steps: Vec<(&str, Option<u64>, i64)> =
+        out.routes[0].steps.iter().map(|s| (s.step_type.as_str(), s.id, s.arrival)).collect();
+    assert_eq!(steps, [("start", None, 0), ("job", Some(1515), 197), ("job", Some(1414), 2453)]);
+    assert_eq!(out.routes[0].duration, 2453);
 }
 
 #[test]

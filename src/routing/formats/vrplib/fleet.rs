@@ -229,7 +229,7 @@ impl Sections {
                 let mut t =
                     VehicleType::new(format!("vehicles-{}", k + 1), *count, vec![x.capacity]);
                 let d = depots.iter().position(|&n| n == x.depot).unwrap_or(0);
-                (t.start_depot, t.end_depot, t.shift) = (d, d, shift(x.depot));
+                (t.start_depot, t.end_depot, t.shift) = (d, Some(d), shift(x.depot));
                 (t.max_distance, t.max_duration) = (x.max_distance, x.max_duration);
                 (t.fixed_cost, t.cost_per_distance) = (x.fixed_cost, x.unit_cost);
                 t.skills = skills;
