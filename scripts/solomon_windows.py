@@ -25,6 +25,10 @@ model's `open_end`), with no way back to the depot driven, timed or paid.
 weight times the longest route's duration (max_duration) or times the most customers on a
 route less the fewest (stop_spread).
 
+--reloads R lets every vehicle go back to the depot R times to reload (issue 13:
+multi-trip, the model's `max_reloads`), with --reload-time T per reload; --capacity-factor F
+scales the vehicles' capacity (a half-size van that reloads against a full one).
+
 --split states the locations as an explicit distance matrix (exact Euclidean) and the fleet
 as two vehicle types of half the vehicles each; --profiles then gives the second type a
 profile of its own (issue 13: vehicle profiles), the same distances at 1.25 x the travel
@@ -53,6 +57,12 @@ def main():
                     help="every route ends at its last customer (open_end)")
     ap.add_argument("--balance", default=None, metavar="MEASURE:WEIGHT",
                     help="a balanced-routes term: max_duration:W or stop_spread:W")
+    ap.add_argument("--reloads", type=int, default=0,
+                    help="every vehicle may reload this many times at the depot (max_reloads)")
+    ap.add_argument("--reload-time", type=float, default=0.0,
+                    help="time of one reload, in the file's time unit")
+    ap.add_argument("--capacity-factor", type=float, default=1.0,
+                    help="scale the vehicles' capacity by this factor (rounded down)")
     args = ap.parse_args()
     try:
         lines = open(args.file).read().splitlines()
@@ -88,6 +98,11 @@ def main():
     }
     if args.open:
         problem["vehicles"][0]["open_end"] = True
+    if args.reloads:
+        problem["vehicles"][0]["max_reloads"] = args.reloads
+        problem["vehicles"][0]["reload_time"] = args.reload_time
+    if args.capacity_factor != 1.0:
+        problem["vehicles"][0]["capacity"] = [int(capacity * args.capacity_factor)]
     if args.balance:
         measure, weight = args.balance.split(":")
         problem["objective"]["balance"] = {"measure": measure, "weight": float(weight)}

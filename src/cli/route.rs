@@ -99,7 +99,9 @@ pub struct Args {
     /// every violation instead of solving (VROOM's `-c`).
     #[arg(long)]
     pub check: bool,
-    /// With `--format vroom`: write VROOM's answer here instead of printing it.
+    /// Write the answer here: VROOM's with `--format vroom` (instead of printing it),
+    /// else the service's JSON answer (`POST /v1/routes`' shape: every route's stops,
+    /// distance, duration, breaks and reloads, and the unserved stops with reasons).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -124,14 +126,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         return super::route_vroom::run(&vroom, started);
     }
-    if args.check || args.out.is_some() {
-        anyhow::bail!("--check and --out go with --format vroom");
+    if args.check {
+        anyhow::bail!("--check goes with --format vroom");
     }
     let format = match args.format.map(FormatArg::static_format) {
         Some(Some(format)) => format,
         Some(None) => {
-            if args.roads.is_some() || args.config.is_some() {
-                anyhow::bail!("--format dabia takes neither --roads nor --config");
+            if args.roads.is_some() || args.config.is_some() || args.out.is_some() {
+                anyhow::bail!("--format dabia takes neither --roads nor --config nor --out");
             }
             let td = super::route_td::TdArgs {
                 file: &args.file,
@@ -172,6 +174,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             _ => vrplib::write_sol(&solution),
         };
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.out {
+        let answer = serde_json::to_string_pretty(&formats::json::to_json(&problem, &solution))?;
+        std::fs::write(path, answer).with_context(|| format!("writing {}", path.display()))?;
     }
     let summary = serde_json::json!({
         "instance": problem.name,

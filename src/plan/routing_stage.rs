@@ -210,7 +210,15 @@ pub fn solution_of(
                 Some(BreakVisit { index, after: b.after, start: b.start_s })
             })
             .collect::<Option<Vec<_>>>()?;
-        out.push(Route { vehicle_type, vehicle, stops, distance, duration, breaks });
+        out.push(Route {
+            vehicle_type,
+            vehicle,
+            stops,
+            distance,
+            duration,
+            breaks,
+            reloads: Vec::new(),
+        });
     }
     let unserved = unserved
         .iter()

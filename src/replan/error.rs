@@ -27,6 +27,7 @@ fn action(code: &str) -> &'static str {
         "R009" => "send fewer items (see the documented limit)",
         "R010" => "give versions as parent + 1",
         "R012" => "send the plan without driver breaks",
+        "R013" => "send the plan without reloads (max_reloads 0)",
         _ => "fix the value",
     }
 }

@@ -79,6 +79,8 @@ pub fn generate(
             start_depot: "D".into(),
             end_depot: None,
             open_end: false,
+            max_reloads: 0,
+            reload_time: 0.0,
             shift: Some(TimeWindow { start: 0.0, end: DAY }),
             max_duration: None,
             fixed_cost: 0.0,

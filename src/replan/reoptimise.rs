@@ -232,6 +232,7 @@ fn to_solution(
             distance: f.distance,
             duration: f.duration,
             breaks: Vec::new(),
+            reloads: Vec::new(),
         });
     }
     let reason_of = |s: usize| {
@@ -286,6 +287,7 @@ fn day_routes(state: &State, residual: &Residual, slot_type: &[usize], plan: &Pl
             distance: 0.0,
             duration: 0.0,
             breaks: Vec::new(),
+            reloads: Vec::new(),
         })
         .collect()
 }

@@ -17,7 +17,8 @@
 //! pickup served and its delivery planned, needs the load on board carried into the
 //! residual problem, which is not built yet, so such a state is refused, never re-planned
 //! with a wrong load; the same for stops with a backhaul), `R012` a vehicle type with driver breaks (the state does not say
-//! which breaks a vehicle under way has had).
+//! which breaks a vehicle under way has had), `R013` a multi-trip vehicle type (nor
+//! which trip a vehicle under way is on).
 //!
 //! # Why the problem travels inside the state
 //! A state is replayed, stored and compared long after the request that made it: carrying
@@ -240,6 +241,12 @@ impl State {
             // A van under way may have had its break already; the state does not say.
             let message = "re-optimisation of a plan with driver breaks is not supported yet";
             v.push(violation("R012", format!("problem.vehicles[{i}].breaks"), message.into()));
+        }
+        if let Some(i) = wire.problem.vehicles.iter().position(|x| x.max_reloads > 0) {
+            // A van under way may be on its second trip, with what it reloaded on board;
+            // the state does not say.
+            let message = "re-optimisation of multi-trip plans is not supported yet";
+            v.push(violation("R013", format!("problem.vehicles[{i}].max_reloads"), message.into()));
         }
         if !v.is_empty() {
             return Err(ReplanError::Invalid(v));

@@ -47,6 +47,12 @@ pub enum CheckViolation {
         /// Route index.
         route: usize,
     },
+    /// A route's reloads are not ascending positions strictly inside it, or more than
+    /// its vehicle type's `max_reloads`.
+    Reloads {
+        /// Route index.
+        route: usize,
+    },
     /// A route's load exceeds its vehicle's capacity somewhere (the depot deliveries are
     /// on board from the start; shipments add their load from pickup to delivery).
     Capacity {
@@ -210,13 +216,25 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         if r.stops.is_empty() {
             v.push(CheckViolation::EmptyRoute { route: ri });
         }
-        // On board at the start: the demands of the route's depot deliveries.
-        let mut load = vec![0i64; vt.capacity.len()];
-        for stop in r.stops.iter().filter(|&&s| s < n && !in_shipment[s]) {
-            for (l, d) in load.iter_mut().zip(&problem.stops[*stop].demand) {
-                *l += d;
-            }
+        let reloads_ok = r.reloads.len() <= vt.max_reloads
+            && r.reloads.windows(2).all(|w| w[0] < w[1])
+            && r.reloads.iter().all(|&x| x >= 1 && x < r.stops.len());
+        if !reloads_ok {
+            v.push(CheckViolation::Reloads { route: ri });
         }
+        // On board at the start of each trip (the whole route without reloads): the
+        // demands of the trip's depot deliveries.
+        let trip_load = |from: usize| {
+            let to = r.reloads.iter().copied().find(|&x| x > from).unwrap_or(r.stops.len());
+            let mut load = vec![0i64; vt.capacity.len()];
+            for stop in r.stops[from..to].iter().filter(|&&s| s < n && !in_shipment[s]) {
+                for (l, d) in load.iter_mut().zip(&problem.stops[*stop].demand) {
+                    *l += d;
+                }
+            }
+            load
+        };
+        let mut load = trip_load(0);
         let mut peak = load.clone();
         let mut at = problem.depots[vt.start_depot].location;
         let (mut dist, mut now) = (0.0, vt.shift.start);
@@ -230,6 +248,19 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             seen[s] += 1;
             if served_at[s].is_none() {
                 served_at[s] = Some((ri, pos));
+            }
+            // A reload before this stop: back to the start depot, unload what was
+            // collected, load the next trip's deliveries, and on.
+            let depot = problem.depots[vt.start_depot].location;
+            let reload = reloads_ok && r.reloads.contains(&pos);
+            if reload {
+                dist += travel.distance(at, depot);
+                now += travel.duration(at, depot) + vt.reload_time;
+                at = depot;
+                load = trip_load(pos);
+                for (top, l) in peak.iter_mut().zip(&load) {
+                    *top = (*top).max(*l);
+                }
             }
             for (k, ((l, d), top)) in
                 load.iter_mut().zip(&stop.demand).zip(peak.iter_mut()).enumerate()
@@ -466,6 +497,7 @@ mod tests {
                     distance: 0.0,
                     duration: 0.0,
                     breaks: Vec::new(),
+                    reloads: Vec::new(),
                 })
                 .collect(),
             unserved: vec![],

@@ -54,6 +54,11 @@ pub(crate) struct Kind {
     /// Which arcs the type drives: 0 is [`Compiled::arcs`], `p > 0` is
     /// [`Compiled::more_arcs`]`[p - 1]` ([`Compiled::arcs_of`]).
     pub profile: u32,
+    /// Multi-trip: most reloads per route (0: one trip, the O(1) checks apply; else every
+    /// tour of the type is split into trips by [`crate::routing::trips`]).
+    pub max_reloads: u32,
+    /// Time of one reload, fixed point rounded up.
+    pub reload_time: i64,
 }
 
 /// The compiled problem.
@@ -284,11 +289,14 @@ impl Compiled {
                     })
                     .collect(),
                 profile: used.iter().position(|&q| q == v.profile).unwrap_or(0) as u32,
+                max_reloads: v.max_reloads as u32,
+                reload_time: (v.reload_time * scale).ceil() as i64,
             })
             .collect();
         c.limited = c.need.iter().any(|&n| n != 0)
             || c.kinds.iter().any(|k| k.max_stops < usize::MAX || k.max_dist < NEVER)
-            || !c.more_arcs.is_empty();
+            || !c.more_arcs.is_empty()
+            || c.multi_trip();
         if c.kinds.iter().any(|k| k.max_dist < NEVER) {
             let exact = travels.iter().all(|loc| exact_distances(loc, scale));
             c.dist_slack = i64::from(!exact);
@@ -411,6 +419,17 @@ impl Compiled {
         self.due.iter().any(|&d| d < NEVER)
             || self.kinds.iter().any(|k| k.latest_end < NEVER || !k.breaks.is_empty())
             || !self.windows.is_empty()
+    }
+
+    /// Whether vehicles of `kind` may reload (their tours are split into trips).
+    #[inline]
+    pub fn reloads(&self, kind: u32) -> bool {
+        self.kinds[kind as usize].max_reloads > 0
+    }
+
+    /// Whether any vehicle type may reload.
+    pub fn multi_trip(&self) -> bool {
+        self.kinds.iter().any(|k| k.max_reloads > 0)
     }
 
     /// Whether vehicles of `kind` take breaks.

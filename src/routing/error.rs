@@ -34,6 +34,9 @@ fn action(code: &str) -> &'static str {
         "E1033" => "collect at a shipment's stops by another shipment, not a backhaul",
         "E1040" => "name a profile the problem defines (0: the locations, p: profiles[p - 1])",
         "E1041" => "give every profile the same locations as the problem",
+        "E1043" => {
+            "reload at most 32 times, on a type without breaks, in a problem without shipments or backhauls"
+        }
         "E1042" => "give either `end_depot` or `open_end`: an open route ends at its last stop",
         "no_vehicle" => "add at least one vehicle with count >= 1",
         _ => "fix the value",

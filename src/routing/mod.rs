@@ -62,6 +62,7 @@ mod shipments;
 pub mod solution;
 mod solve;
 pub mod td;
+mod trips;
 mod window;
 
 pub use arcs::DENSE_UP_TO;

@@ -51,6 +51,10 @@ pub const MAX_QUANTITY: i64 = 1 << 40;
 /// Most distinct skills one problem may use (the solver keeps them as a 64-bit set).
 pub const MAX_SKILLS: usize = 64;
 
+/// Most reloads one route may make ([`VehicleType::max_reloads`]): the solver's split of a
+/// route into trips is linear in it.
+pub const MAX_RELOADS: usize = 32;
+
 /// How distances between coordinates are computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -217,6 +221,15 @@ pub struct VehicleType {
     /// Which travel this type's vehicles drive: 0 is [`Problem::locations`], `p > 0` is
     /// [`Problem::profiles`]`[p - 1]` (a bike's matrix beside the vans', say).
     pub profile: usize,
+    /// Multi-trip: how many times a vehicle may go back to its start depot to reload
+    /// within its shift (0: one trip). Each trip carries at most the capacity; where the
+    /// route reloads is the solver's choice ([`crate::routing::Route::reloads`]).
+    pub max_reloads: usize,
+    /// How long one reload takes at the depot, besides the drive there and back.
+    ///
+    /// # Units
+    /// The problem's time unit.
+    pub reload_time: f64,
 }
 
 impl VehicleType {
@@ -238,6 +251,8 @@ impl VehicleType {
             max_distance: None,
             breaks: Vec::new(),
             profile: 0,
+            max_reloads: 0,
+            reload_time: 0.0,
         }
     }
 
@@ -498,12 +513,14 @@ impl Problem {
             }
             window_rule(t.shift, f("shift"), &mut v);
             breaks_rule(&t.breaks, t.shift.start, t.latest_end(), &f, &mut v);
+            reloads_rule(self, t, &f, &mut v);
             for (name, x) in [
                 ("fixed_cost", t.fixed_cost),
                 ("cost_per_distance", t.cost_per_distance),
                 ("cost_per_time", t.cost_per_time),
                 ("max_duration", t.max_duration.unwrap_or(0.0)),
                 ("max_distance", t.max_distance.unwrap_or(0.0)),
+                ("reload_time", t.reload_time),
             ] {
                 if !(x.is_finite() && (0.0..=MAX_TIME).contains(&x)) {
                     v.push(bad("E1005", f(name), format!("must be in [0, {MAX_TIME:e}], got {x}")));
@@ -632,6 +649,26 @@ pub(crate) fn skill_numbers(p: &Problem) -> std::collections::HashMap<&str, u32>
         numbers.entry(skill.as_str()).or_insert(next);
     }
     numbers
+}
+
+/// `E1043`: a multi-trip vehicle type reloads at most [`MAX_RELOADS`] times, and not
+/// together with what the trips' split does not model yet (breaks, shipments, backhauls).
+fn reloads_rule(p: &Problem, t: &VehicleType, f: &dyn Fn(&str) -> String, v: &mut Vec<Issue>) {
+    if t.max_reloads == 0 {
+        return;
+    }
+    let clash = if t.max_reloads > MAX_RELOADS {
+        Some(format!("must be at most {MAX_RELOADS}, got {}", t.max_reloads))
+    } else if !t.breaks.is_empty() {
+        Some("reloads and breaks on one vehicle type are not supported yet".to_owned())
+    } else if !p.shipments.is_empty() || p.stops.iter().any(|s| s.backhaul.iter().any(|&b| b > 0)) {
+        Some("reloads with shipments or backhauls are not supported yet".to_owned())
+    } else {
+        None
+    };
+    if let Some(message) = clash {
+        v.push(bad("E1043", f("max_reloads"), message));
+    }
 }
 
 /// `E1041`: every further profile covers the same locations as profile 0 (each checked

@@ -87,6 +87,10 @@ pub(crate) struct Tour {
     pub duration: i64,
     /// Cost of the tour in internal units (the problem's cost times the compiled scale).
     pub cost: f64,
+    /// For a type that may reload: after how many stops the tour reloads
+    /// ([`crate::routing::trips`]), and then `dist`, `back`, `duration` and `cost` are
+    /// the split's (`back` is [`UNPLACED`] when no split is feasible). Empty otherwise.
+    pub reloads: Vec<u32>,
 }
 
 impl Clone for Tour {
@@ -119,6 +123,7 @@ impl Clone for Tour {
         self.back = o.back;
         self.duration = o.duration;
         self.cost = o.cost;
+        self.reloads.clone_from(&o.reloads);
     }
 }
 
@@ -223,6 +228,30 @@ impl Tour {
         }
         self.duration = now - k.shift_start;
         self.cost = k.fixed + k.per_dist * dist as f64 + k.per_time * self.duration as f64;
+        self.reloads.clear();
+        if c.reloads(self.kind) {
+            self.split(c);
+        }
+    }
+
+    /// Splits a tour of a type that may reload into trips: the split's distance, end and
+    /// cost replace the single trip's (which stay, in `depart` and `latest`, a relaxation).
+    fn split(&mut self, c: &Compiled) {
+        let k = &c.kinds[self.kind as usize];
+        match crate::routing::trips::split(c, self.kind, &self.stops) {
+            Some(sp) => {
+                self.dist = sp.dist;
+                self.back = sp.back;
+                self.duration = sp.back - k.shift_start;
+                self.cost =
+                    k.fixed + k.per_dist * sp.dist as f64 + k.per_time * self.duration as f64;
+                self.reloads = sp.reloads;
+            }
+            None => {
+                self.back = UNPLACED;
+                self.cost = f64::INFINITY;
+            }
+        }
     }
 
     /// Fills [`Tour::rest`], [`Tour::rest_wait`] and [`Tour::win_latest`]. O(len).
@@ -249,6 +278,12 @@ impl Tour {
     pub fn is_feasible(&self, c: &Compiled) -> bool {
         let k = &c.kinds[self.kind as usize];
         let m = self.stops.len();
+        if c.reloads(self.kind) {
+            // The split checked the trips' loads, windows, shift end and distance.
+            return self.back <= k.latest_end
+                && m <= k.max_stops
+                && self.stops.iter().all(|&s| c.skilled(self.kind, s));
+        }
         let windows = self
             .stops
             .iter()
@@ -272,6 +307,12 @@ impl Tour {
     #[inline]
     pub fn fits(&self, stop: u32, c: &Compiled) -> bool {
         let k = &c.kinds[self.kind as usize];
+        if c.reloads(self.kind) {
+            // A stop fits some trip when it fits an empty one; the split decides.
+            return c.demand(stop).iter().zip(&k.capacity).all(|(d, cap)| d <= cap)
+                && self.stops.len() < k.max_stops
+                && c.skilled(self.kind, stop);
+        }
         self.load.iter().zip(c.demand(stop)).zip(&k.capacity).all(|((l, d), k)| l + d <= *k)
             && self.stops.len() < k.max_stops
             && c.skilled(self.kind, stop)
@@ -359,6 +400,9 @@ impl Plan {
         pos: usize,
         bound: f64,
     ) -> Option<f64> {
+        if c.reloads(t.kind) {
+            return reload_insertion(c, t, stop, pos);
+        }
         let u = c.loc[stop as usize];
         let (a, b) = (t.locs[pos], t.locs[pos + 1]);
         let arcs = c.arcs_of(t.kind);
@@ -503,6 +547,20 @@ fn with_breaks(c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<i64> {
     let (before, after) = t.stops.split_at(pos);
     let all = before.iter().copied().chain([stop]).chain(after.iter().copied());
     Some(earliest_return(c, t.kind, all)? - t.back)
+}
+
+/// Cost of inserting `stop` at `pos` of tour `t` of a type that may reload: the tour split
+/// again with it ([`crate::routing::trips`]). O(split).
+#[inline(never)]
+fn reload_insertion(c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<f64> {
+    let mut stops = Vec::with_capacity(t.stops.len() + 1);
+    stops.extend_from_slice(&t.stops[..pos]);
+    stops.push(stop);
+    stops.extend_from_slice(&t.stops[pos..]);
+    let sp = crate::routing::trips::split(c, t.kind, &stops)?;
+    let k = &c.kinds[t.kind as usize];
+    let cost = k.per_dist * sp.dist as f64 + k.per_time * (sp.back - k.shift_start) as f64;
+    Some(cost + k.fixed - t.cost)
 }
 
 /// Cost of a tour of `kind` serving only `stop`, if feasible (ignores fleet size).

@@ -338,9 +338,10 @@ pub(crate) fn first_plan(
 fn local_search(env: &Env<'_>, config: &SolverConfig) -> Option<LocalSearch> {
     let from =
         if env.c.timed { config.local_search_windows_from } else { config.local_search_from };
-    // Its moves are not pair-aware, and price each tour on its own: with shipments or a
-    // balanced-routes term (a plan-wide measure) the search is ruin-and-recreate alone.
-    if env.c.n < from || env.c.paired() || env.c.balance.is_some() {
+    // Its moves are not pair-aware, price each tour on its own and in O(1): with shipments,
+    // a balanced-routes term (a plan-wide measure) or multi-trip types (whose tours are
+    // split into trips) the search is ruin-and-recreate alone.
+    if env.c.n < from || env.c.paired() || env.c.balance.is_some() || env.c.multi_trip() {
         return None;
     }
     let ls = LocalSearch::new(env, config.granular);

@@ -5,7 +5,7 @@ use crate::routing::break_plan::place;
 use crate::routing::breaks::Break;
 pub use crate::routing::breaks::BreakVisit;
 use crate::routing::compiled::{Compiled, UNREACHABLE};
-use crate::routing::model::{Problem, VehicleType};
+use crate::routing::model::{Locations, Problem, VehicleType};
 use crate::routing::plan::{Plan, single_tour_cost};
 use serde::Serialize;
 
@@ -57,6 +57,10 @@ pub struct Route {
     /// breaks).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<BreakVisit>,
+    /// Multi-trip: after how many of [`Route::stops`] the vehicle goes back to its start
+    /// depot to reload, ascending, each between 1 and `stops.len() - 1` (empty: one trip).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reloads: Vec<usize>,
 }
 
 /// When a route reaches and serves one of its stops.
@@ -98,7 +102,7 @@ impl Route {
         let travel = p.travel_of(self.vehicle_type);
         let mut visits = Vec::with_capacity(self.stops.len());
         for (leg, stop) in self.stops.iter().map_while(|&s| p.stops.get(s)).enumerate() {
-            let travel = travel.duration(at, stop.location);
+            let (_, travel) = leg_into(p, v, travel, &self.reloads, leg, at, stop.location);
             let arrival = through_leg(v, &self.breaks, leg, now, travel);
             // After the last window (an infeasible route) service starts on arrival.
             let start = stop.service_start(arrival).unwrap_or(arrival);
@@ -178,7 +182,8 @@ impl Solution {
                     true => Vec::new(),
                     false => place(p, vt, &stops).unwrap_or_default(),
                 };
-                let (distance, duration) = measure(p, vt, &stops, &breaks);
+                let reloads: Vec<usize> = t.reloads.iter().map(|&r| r as usize).collect();
+                let (distance, duration) = measure(p, vt, &stops, &breaks, &reloads);
                 count[vt] += 1;
                 Route {
                     vehicle_type: vt,
@@ -187,6 +192,7 @@ impl Solution {
                     distance,
                     duration,
                     breaks,
+                    reloads,
                 }
             })
             .collect();
@@ -214,12 +220,14 @@ impl Solution {
     }
 }
 
-/// Distance and duration of a route taking `breaks`, simulated from the raw problem.
+/// Distance and duration of a route taking `breaks` and reloading after the numbers of
+/// stops in `reloads`, simulated from the raw problem.
 pub(crate) fn measure(
     p: &Problem,
     vt: usize,
     stops: &[usize],
     breaks: &[BreakVisit],
+    reloads: &[usize],
 ) -> (f64, f64) {
     let v = &p.vehicle_types[vt];
     let travel = p.travel_of(vt);
@@ -227,8 +235,9 @@ pub(crate) fn measure(
     let (mut dist, mut now) = (0.0, v.shift.start);
     for (leg, &s) in stops.iter().enumerate() {
         let stop = &p.stops[s];
-        dist += travel.distance(at, stop.location);
-        let arrival = through_leg(v, breaks, leg, now, travel.duration(at, stop.location));
+        let (d, t) = leg_into(p, v, travel, reloads, leg, at, stop.location);
+        dist += d;
+        let arrival = through_leg(v, breaks, leg, now, t);
         now = stop.service_start(arrival).unwrap_or(arrival);
         now += stop.service_time;
         at = stop.location;
@@ -237,6 +246,27 @@ pub(crate) fn measure(
     dist += last_d;
     now = through_leg(v, breaks, stops.len(), now, last_t);
     (dist, now - v.shift.start)
+}
+
+/// Distance and travel time of leg `leg` of a route (0 = from the start depot), from `at`
+/// to `to`: through the start depot, with its reload time, when the route reloads before
+/// stop `leg` (`reloads` ascending).
+fn leg_into(
+    p: &Problem,
+    v: &VehicleType,
+    travel: &Locations,
+    reloads: &[usize],
+    leg: usize,
+    at: usize,
+    to: usize,
+) -> (f64, f64) {
+    match p.depots.get(v.start_depot) {
+        Some(d) if reloads.binary_search(&leg).is_ok() => (
+            travel.distance(at, d.location) + travel.distance(d.location, to),
+            travel.duration(at, d.location) + v.reload_time + travel.duration(d.location, to),
+        ),
+        _ => (travel.distance(at, to), travel.duration(at, to)),
+    }
 }
 
 /// The arrival at the end of leg `leg` (0 = from the start depot) of a vehicle of type `v`
@@ -331,6 +361,7 @@ mod tests {
             distance: 20.0,
             duration: 0.0,
             breaks: Vec::new(),
+            reloads: Vec::new(),
         };
         let s = route.schedule(&p);
         assert_eq!(s[0], Visit { arrival: 15.0, start: 15.0, departure: 17.0 });

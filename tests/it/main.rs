@@ -7,6 +7,7 @@ mod cli;
 mod dispatch;
 mod experiment;
 mod forecast;
+mod multi_trip;
 mod mutations;
 mod open_routes;
 mod pipeline;

@@ -105,6 +105,7 @@ fn r13_the_checker_prices_an_open_route_to_its_last_stop() {
         distance: 30.0,
         duration: 30.0,
         breaks: Vec::new(),
+        reloads: Vec::new(),
     };
     let s = Solution {
         routes: vec![route],

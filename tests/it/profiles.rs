@@ -87,6 +87,7 @@ fn r13_the_checker_reads_a_route_on_its_vehicles_profile() {
         distance: 12_000.0,
         duration: 3_000.0,
         breaks: Vec::new(),
+        reloads: Vec::new(),
     };
     let s = routing::Solution {
         routes: vec![route],

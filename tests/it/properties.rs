@@ -33,7 +33,7 @@ pub(crate) mod generate {
 
     prop_compose! {
         /// A vehicle type based at one of `depots` depots; one in five ends anywhere (an
-        /// open route).
+        /// open route), one in five may reload (multi-trip).
         pub fn vehicle(depots: usize, dims: usize)(
             count in 1usize..4,
             capacity in prop::collection::vec(10i64..40, dims),
@@ -42,8 +42,12 @@ pub(crate) mod generate {
             shift_end in prop::option::of(150.0f64..400.0),
             fixed in 0.0f64..50.0,
             per_time in 0.0f64..1.0,
+            reloads in prop::option::weighted(0.2, (1usize..3, 0.0f64..20.0)),
         ) -> VehicleType {
             let mut v = VehicleType::new("v", count, capacity);
+            if let Some((max, time)) = reloads {
+                (v.max_reloads, v.reload_time) = (max, time);
+            }
             (v.start_depot, v.end_depot, v.fixed_cost, v.cost_per_time) = (start, end, fixed, per_time);
             if let Some(e) = shift_end {
                 v.shift = TimeWindow { start: 0.0, end: e };
@@ -185,6 +189,10 @@ pub(crate) mod breaks {
                         v.breaks.pop();
                     }
                 }
+                // Reloads and breaks on one type are refused (E1043).
+                if !v.breaks.is_empty() {
+                    v.max_reloads = 0;
+                }
             }
             p
         }
@@ -250,6 +258,8 @@ pub(crate) mod backhauls {
         ) -> Problem {
             let mut p = base;
             let dims = p.dimensions();
+            // Reloads with backhauls are refused (E1043).
+            p.vehicle_types.iter_mut().for_each(|v| v.max_reloads = 0);
             for (s, a) in p.stops.iter_mut().zip(amounts) {
                 if let Some(a) = a {
                     s.backhaul = (0..dims).map(|k| (a + k as i64) % 12).collect();
@@ -298,6 +308,7 @@ proptest! {
                     distance: 0.0,
                     duration: 0.0,
                     breaks: Vec::new(),
+                    reloads: Vec::new(),
                 });
                 let r = routing::check(&p, &more);
                 (more.cost, more.distance) = (r.cost, r.distance);
@@ -379,7 +390,11 @@ proptest! {
             let vt = &p.vehicle_types[r.vehicle_type];
             let mut at = depot(vt.start_depot);
             let mut dist = 0.0;
-            for &x in &r.stops {
+            for (k, &x) in r.stops.iter().enumerate() {
+                if r.reloads.contains(&k) {
+                    dist += travel.distance(at, depot(vt.start_depot));
+                    at = depot(vt.start_depot);
+                }
                 dist += travel.distance(at, p.stops[x].location);
                 at = p.stops[x].location;
             }

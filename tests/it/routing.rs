@@ -42,6 +42,7 @@ fn best_known_cvrp_solution_passes_the_checker_at_its_published_cost() {
                     distance: 0.0,
                     duration: 0.0,
                     breaks: Vec::new(),
+                    reloads: Vec::new(),
                 })
                 .collect(),
             unserved: vec![],
@@ -467,6 +468,7 @@ fn r13_the_checker_reports_skills_limits_and_missed_windows() {
         distance: 3.0,
         duration: 0.0,
         breaks: Vec::new(),
+        reloads: Vec::new(),
     };
     let s = Solution {
         routes: vec![route],

@@ -446,7 +446,12 @@ fn geometry(
         };
         let at = |location: usize| on(v.profile, location);
         let depot = |i: usize| p.depots.get(i).and_then(|d| at(d.location));
-        let stops = r.stops.iter().filter_map(|&i| p.stops.get(i)).filter_map(|s| at(s.location));
+        // A reload goes back to the start depot before the stop it names.
+        let stops = r.stops.iter().enumerate().flat_map(|(k, &i)| {
+            let reload = r.reloads.binary_search(&k).is_ok();
+            let back = reload.then(|| depot(v.start_depot)).flatten();
+            back.into_iter().chain(p.stops.get(i).and_then(|s| at(s.location)))
+        });
         let visits: Vec<Snapped> = depot(v.start_depot)
             .into_iter()
             .chain(stops)

@@ -154,6 +154,14 @@ pub struct JsonVehicle {
     /// Default false; with `end_depot` it is an error (`E1042`).
     #[serde(default)]
     pub open_end: bool,
+    /// Multi-trip: how many times a route may go back to its start depot to reload,
+    /// each trip carrying at most `capacity` (count, at most 32; default 0: one trip).
+    /// Where it reloads is the solver's choice, stated in the answer's `reloads`.
+    #[serde(default)]
+    pub max_reloads: usize,
+    /// How long one reload takes at the depot, in the problem's time unit (default 0).
+    #[serde(default)]
+    pub reload_time: f64,
     /// Shift (default: always).
     #[serde(default)]
     pub shift: Option<TimeWindow>,
@@ -502,6 +510,8 @@ fn build(
                 })
                 .collect(),
             profile,
+            max_reloads: x.max_reloads,
+            reload_time: x.reload_time,
         });
     }
     let shipments = shipments(&raw.shipments, &raw.stops, &mut v);
@@ -616,6 +626,10 @@ pub struct JsonRoute {
     /// Where the route takes its vehicle type's breaks, in order (absent without breaks).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<JsonBreakVisit>,
+    /// Multi-trip: after how many of `stops` the vehicle goes back to its start depot to
+    /// reload, ascending (count of stops; absent for one trip).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reloads: Vec<usize>,
 }
 
 /// A break taken on a route.
@@ -679,6 +693,7 @@ pub fn to_json(problem: &Problem, s: &Solution) -> JsonSolution {
                         duration: spec.duration,
                     })
                     .collect(),
+                reloads: r.reloads.clone(),
             })
             .collect(),
         unserved: s

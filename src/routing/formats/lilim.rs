@@ -287,6 +287,7 @@ mod tests {
             distance: 12.0,
             duration: 0.0,
             breaks: Vec::new(),
+            reloads: Vec::new(),
         };
         let s = Solution {
             routes: vec![route],

@@ -76,6 +76,7 @@ fn assert_checker_accepts(input: &Value, answer: &Value) {
             distance: 0.0,
             duration: 0.0,
             breaks: Vec::new(),
+            reloads: Vec::new(),
         });
     }
     let unserved = (0..served.len())

@@ -38,9 +38,11 @@ pub fn evaluate(m: &Mapped) -> (Solution, CheckReport) {
             distance: 0.0,
             duration: 0.0,
             breaks: Vec::new(),
+            reloads: Vec::new(),
         };
         route.breaks = stated_breaks(p, &route, &given.breaks);
-        (route.distance, route.duration) = measure(p, vehicle_type, &route.stops, &route.breaks);
+        (route.distance, route.duration) =
+            measure(p, vehicle_type, &route.stops, &route.breaks, &[]);
         routes.push(route);
     }
     let unserved = (0..p.stops.len())

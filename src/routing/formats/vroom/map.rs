@@ -341,6 +341,8 @@ pub fn map(
             max_distance: x.max_distance.map(|d| d as f64),
             breaks: breaks(x.breaks.as_deref().unwrap_or_default(), &path, &mut v),
             profile: of_vehicle.get(i).copied().unwrap_or(0),
+            max_reloads: 0,
+            reload_time: 0.0,
         });
         vehicles.push(VehicleInfo {
             id: x.id,
