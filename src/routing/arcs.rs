@@ -97,11 +97,9 @@ impl Planar {
     /// (location `points.len()`, where open routes end).
     #[inline]
     fn real(&self, a: u32, b: u32) -> f64 {
-        debug_assert!(a as usize <= self.points.len() && b as usize <= self.points.len());
-        match (self.points.get(a as usize), self.points.get(b as usize)) {
-            (Some(&p), Some(&q)) => self.metric.distance(p, q),
-            _ => 0.0,
-        }
+        let (a, b, n) = (a as usize, b as usize, self.points.len());
+        debug_assert!(a <= n && b <= n);
+        if a < n && b < n { self.metric.distance(self.points[a], self.points[b]) } else { 0.0 }
     }
 }
 

@@ -130,6 +130,9 @@ pub(crate) struct Compiled {
     /// unit of the longest route ([`BalanceMeasure::MaxDuration`]) or per stop of spread
     /// ([`crate::routing::balance`]); `None` without one.
     pub balance: Option<(BalanceMeasure, f64)>,
+    /// Whether any vehicle type may reload: tested first, as [`Compiled::any_breaks`],
+    /// so that one-trip problems pay one predictable branch where tours are priced.
+    pub multi_trip: bool,
 }
 
 /// [`Compiled::partner`] of a stop in no shipment.
@@ -215,6 +218,7 @@ impl Compiled {
             backhaul: Vec::new(),
             pickup: Vec::new(),
             any_breaks: false,
+            multi_trip: false,
             balance: p.objective.balance.map(|b| match b.measure {
                 // Durations are fixed point already: internal cost per fixed-point unit
                 // is the weight itself.
@@ -293,6 +297,7 @@ impl Compiled {
                 reload_time: (v.reload_time * scale).ceil() as i64,
             })
             .collect();
+        c.multi_trip = c.kinds.iter().any(|k| k.max_reloads > 0);
         c.limited = c.need.iter().any(|&n| n != 0)
             || c.kinds.iter().any(|k| k.max_stops < usize::MAX || k.max_dist < NEVER)
             || !c.more_arcs.is_empty()
@@ -424,12 +429,13 @@ impl Compiled {
     /// Whether vehicles of `kind` may reload (their tours are split into trips).
     #[inline]
     pub fn reloads(&self, kind: u32) -> bool {
-        self.kinds[kind as usize].max_reloads > 0
+        self.multi_trip && self.kinds[kind as usize].max_reloads > 0
     }
 
     /// Whether any vehicle type may reload.
+    #[inline]
     pub fn multi_trip(&self) -> bool {
-        self.kinds.iter().any(|k| k.max_reloads > 0)
+        self.multi_trip
     }
 
     /// Whether vehicles of `kind` take breaks.
@@ -615,15 +621,16 @@ fn matrices(loc: &Locations, scale: f64, n: usize) -> Result<(Vec<i32>, Vec<i32>
         return Ok((dist, time));
     }
     let conv = |x: f64, up: bool| fixed(x, scale, up);
-    dist.par_chunks_mut(n).zip(time.par_chunks_mut(n)).take(real).enumerate().for_each(
-        |(a, (d, t))| {
-            for (b, (d, t)) in d.iter_mut().zip(t.iter_mut()).take(real).enumerate() {
-                *d = conv(loc.distance(a, b), false);
-                // Times round up so integer feasibility implies real feasibility.
-                *t = conv(loc.duration(a, b), true);
-            }
-        },
-    );
+    dist.par_chunks_mut(n).zip(time.par_chunks_mut(n)).enumerate().for_each(|(a, (d, t))| {
+        if a >= real {
+            return;
+        }
+        for (b, (d, t)) in d[..real].iter_mut().zip(t[..real].iter_mut()).enumerate() {
+            *d = conv(loc.distance(a, b), false);
+            // Times round up so integer feasibility implies real feasibility.
+            *t = conv(loc.duration(a, b), true);
+        }
+    });
     Ok((dist, time))
 }
 

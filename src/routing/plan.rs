@@ -304,18 +304,31 @@ impl Tour {
     /// Whether the vehicle can take `stop` too: its load fits, the route has room for one
     /// more stop and the vehicle has the skills the stop needs (the distance limit is the
     /// position's matter, [`Plan::insertion`]).
-    #[inline]
+    #[inline(always)]
     pub fn fits(&self, stop: u32, c: &Compiled) -> bool {
-        let k = &c.kinds[self.kind as usize];
-        if c.reloads(self.kind) {
-            // A stop fits some trip when it fits an empty one; the split decides.
-            return c.demand(stop).iter().zip(&k.capacity).all(|(d, cap)| d <= cap)
-                && self.stops.len() < k.max_stops
-                && c.skilled(self.kind, stop);
+        if c.multi_trip {
+            return self.fits_trip(stop, c);
         }
+        let k = &c.kinds[self.kind as usize];
         self.load.iter().zip(c.demand(stop)).zip(&k.capacity).all(|((l, d), k)| l + d <= *k)
             && self.stops.len() < k.max_stops
             && c.skilled(self.kind, stop)
+    }
+}
+
+impl Tour {
+    /// [`Tour::fits`] on a problem with multi-trip types, out of the hot path: for a type
+    /// that reloads a stop fits some trip when it fits an empty one (the split decides).
+    #[cold]
+    #[inline(never)]
+    fn fits_trip(&self, stop: u32, c: &Compiled) -> bool {
+        let k = &c.kinds[self.kind as usize];
+        let load_fits = if c.reloads(self.kind) {
+            c.demand(stop).iter().zip(&k.capacity).all(|(d, cap)| d <= cap)
+        } else {
+            self.load.iter().zip(c.demand(stop)).zip(&k.capacity).all(|((l, d), k)| l + d <= *k)
+        };
+        load_fits && self.stops.len() < k.max_stops && c.skilled(self.kind, stop)
     }
 }
 
@@ -401,7 +414,7 @@ impl Plan {
         bound: f64,
     ) -> Option<f64> {
         if c.reloads(t.kind) {
-            return reload_insertion(c, t, stop, pos);
+            return reload_insertion(c, t, stop, pos, bound);
         }
         let u = c.loc[stop as usize];
         let (a, b) = (t.locs[pos], t.locs[pos + 1]);
@@ -549,16 +562,31 @@ fn with_breaks(c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<i64> {
     Some(earliest_return(c, t.kind, all)? - t.back)
 }
 
-/// Cost of inserting `stop` at `pos` of tour `t` of a type that may reload: the tour split
-/// again with it ([`crate::routing::trips`]). O(split).
+/// Cost of inserting `stop` at `pos` of tour `t` of a type that may reload, if below
+/// `bound`: the tour split again with it ([`crate::routing::trips`]), after an O(1) lower
+/// bound. With the triangle inequality, dropping the stop from the new route's best split
+/// leaves a split of the old order no dearer than the new one less the detour to the stop,
+/// whose neighbours there are its neighbours in the order or the depot (a reload beside
+/// it); the cheapest of those four detours bounds the change from below. O(split).
 #[inline(never)]
-fn reload_insertion(c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<f64> {
+fn reload_insertion(c: &Compiled, t: &Tour, stop: u32, pos: usize, bound: f64) -> Option<f64> {
+    let k = &c.kinds[t.kind as usize];
+    let (u, depot) = (c.loc[stop as usize], k.start_loc);
+    let (a, b) = (t.locs[pos], t.locs[pos + 1]);
+    let detour = |x: u32, y: u32| {
+        i64::from(c.kd(t.kind, x, u)) + i64::from(c.kd(t.kind, u, y))
+            - i64::from(c.kd(t.kind, x, y))
+    };
+    let least = detour(a, b).min(detour(depot, b)).min(detour(a, depot)).min(detour(depot, depot));
+    if k.per_dist * least.max(0) as f64 >= bound {
+        return None;
+    }
     let mut stops = Vec::with_capacity(t.stops.len() + 1);
     stops.extend_from_slice(&t.stops[..pos]);
     stops.push(stop);
     stops.extend_from_slice(&t.stops[pos..]);
-    let sp = crate::routing::trips::split(c, t.kind, &stops)?;
-    let k = &c.kinds[t.kind as usize];
+    let limit = bound + t.cost - k.fixed;
+    let sp = crate::routing::trips::split_below(c, t.kind, &stops, limit)?;
     let cost = k.per_dist * sp.dist as f64 + k.per_time * (sp.back - k.shift_start) as f64;
     Some(cost + k.fixed - t.cost)
 }

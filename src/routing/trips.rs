@@ -49,11 +49,26 @@ struct Label {
 /// split into at most `max_reloads + 1` trips keeps the capacity, the windows, the shift
 /// end and the distance limit.
 pub(crate) fn split(c: &Compiled, kind: u32, stops: &[u32]) -> Option<Split> {
+    split_below(c, kind, stops, f64::INFINITY)
+}
+
+/// [`split`] when only a split whose variable cost (distance and time, no fixed cost) is
+/// below `limit` matters (`None` otherwise): a trip is given up as soon as what it has
+/// driven and spent costs `limit` or the best complete split so far, which is what makes
+/// pricing an insertion by splitting affordable (the caller's best place so far bounds
+/// every other).
+pub(crate) fn split_below(c: &Compiled, kind: u32, stops: &[u32], limit: f64) -> Option<Split> {
     let k = &c.kinds[kind as usize];
     let m = stops.len();
     let arcs = c.arcs_of(kind);
     let depot = k.start_loc;
     let reloads = k.max_reloads as usize;
+    if m == 0 {
+        // An empty tour, as [`crate::routing::plan::Tour::update`] prices one.
+        let (d, t) = arcs.dist_time(k.start_loc, k.end_loc);
+        let back = k.shift_start + i64::from(t);
+        return Some(Split { reloads: Vec::new(), dist: i64::from(d), back });
+    }
     // labels[at * (reloads + 1) + r]: trips that start at stop `at` after `r` reloads.
     let width = reloads + 1;
     let mut arena: Vec<Label> =
@@ -91,6 +106,12 @@ pub(crate) fn split(c: &Compiled, kind: u32, stops: &[u32]) -> Option<Split> {
                     dist += i64::from(d);
                     now = start + c.service[s as usize];
                     prev = u;
+                    // Distance and time only grow along a trip and after it: bound.
+                    let spent =
+                        k.per_dist * dist as f64 + k.per_time * (now - k.shift_start) as f64;
+                    if spent >= best.map_or(limit, |b| b.0.min(limit)) {
+                        break;
+                    }
                     let next = end + 1;
                     if next == m {
                         let (d, t) = arcs.dist_time(u, k.end_loc);
@@ -104,7 +125,7 @@ pub(crate) fn split(c: &Compiled, kind: u32, stops: &[u32]) -> Option<Split> {
                         {
                             let cost = k.per_dist * total as f64
                                 + k.per_time * (back - k.shift_start) as f64;
-                            if best.is_none_or(|b| cost < b.0) {
+                            if cost < limit && best.is_none_or(|b| cost < b.0) {
                                 best = Some((cost, li, total, back));
                             }
                         }
@@ -248,6 +269,12 @@ mod tests {
         Compiled::new(&p, u64::MAX, 1).unwrap()
     }
 
+    #[test]
+    fn r13_an_empty_tour_splits_into_one_empty_trip() {
+        let c = compiled(vec![(0.0, 0.0), (3.0, 4.0)], Vec::new(), 3, 2, 500.0);
+        assert_eq!(split(&c, 0, &[]), Some(Split { reloads: Vec::new(), dist: 0, back: 0 }));
+    }
+
     proptest! {
         /// The split is the cheapest feasible set of at most `max_reloads` reload positions
         /// (every subset tried), and its reloads reproduce its distance and end.
@@ -274,6 +301,13 @@ mod tests {
             }
             let got = split(&c, 0, &stops);
             prop_assert_eq!(got.as_ref().map(|s| s.dist), best);
+            // Bounded: found just above its cost, not at it.
+            if let Some(sp) = &got {
+                let cost = sp.dist as f64;
+                let above = split_below(&c, 0, &stops, cost + 0.5);
+                prop_assert_eq!(above.as_ref(), Some(sp));
+                prop_assert_eq!(split_below(&c, 0, &stops, cost), None);
+            }
             if let Some(sp) = got {
                 prop_assert!(sp.reloads.len() <= reloads);
                 prop_assert_eq!(simulate(&c, 0, &stops, &sp.reloads), Some((sp.dist, sp.back)));

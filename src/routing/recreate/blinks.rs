@@ -10,7 +10,7 @@
 
 use crate::routing::balance;
 use crate::routing::env::Env;
-use crate::routing::plan::{Insertion, NONE, Plan, Tour, pair_tour_cost, single_tour_cost};
+use crate::routing::plan::{Insertion, NONE, Plan, pair_tour_cost, single_tour_cost};
 use crate::routing::recreate::Recreate;
 use crate::routing::shipments::{Place, best_pair, best_single};
 use rand::Rng;
@@ -81,9 +81,6 @@ impl Recreate for GreedyBlinks {
             let due = c.due[stop as usize];
             // With a balanced-routes term each place also pays the term's growth.
             let marks = c.balance.map(|_| plan.marks());
-            let grow = |t: Option<&Tour>, kind: u32, pos: usize| {
-                marks.map_or(0.0, |m| balance::growth(c, m, t, kind, stop, pos))
-            };
             // Granular: with many tours only those holding one of the stop's nearest
             // neighbours are tried (a far tour is almost never the cheapest). Fleet
             // minimisation (`allow_new == false`) always tries every tour.
@@ -115,7 +112,10 @@ impl Recreate for GreedyBlinks {
                         }
                         if let Some(delta) =
                             plan.insertion(c, t, stop, pos, best.map_or(f64::INFINITY, |b| b.delta))
-                            && let delta = delta + grow(Some(t), t.kind, pos)
+                            // The growth is never negative: only a place already cheaper pays it.
+                            && best.is_none_or(|b| delta < b.delta)
+                            && let delta =
+                                balance::with_growth(c, marks, delta, Some(t), t.kind, stop, pos)
                             && best.is_none_or(|b| delta < b.delta)
                         {
                             best = Some(Insertion {
@@ -145,7 +145,10 @@ impl Recreate for GreedyBlinks {
                     }
                     if let Some(delta) =
                         plan.insertion(c, t, stop, pos, best.map_or(f64::INFINITY, |b| b.delta))
-                        && let delta = delta + grow(Some(t), t.kind, pos)
+                        // The growth is never negative: only a place already cheaper pays it.
+                        && best.is_none_or(|b| delta < b.delta)
+                        && let delta =
+                            balance::with_growth(c, marks, delta, Some(t), t.kind, stop, pos)
                         && best.is_none_or(|b| delta < b.delta)
                     {
                         best = Some(Insertion { tour: ti, kind: t.kind, pos: pos as u32, delta });
@@ -155,7 +158,10 @@ impl Recreate for GreedyBlinks {
             if allow_new {
                 for kind in 0..c.kinds.len() {
                     if let Some(delta) = plan.new_tour_cost(c, kind, stop)
-                        && let delta = delta + grow(None, kind as u32, 0)
+                        // The growth is never negative: only a place already cheaper pays it.
+                        && best.is_none_or(|b| delta < b.delta)
+                        && let delta =
+                            balance::with_growth(c, marks, delta, None, kind as u32, stop, 0)
                         && best.is_none_or(|b| delta < b.delta)
                     {
                         best = Some(Insertion { tour: NONE, kind: kind as u32, pos: 0, delta });
