@@ -26,6 +26,15 @@ pub(crate) struct Marks {
 }
 
 impl Plan {
+    /// The balanced-routes term over the used tours ([`term`]), which [`Plan::cost`]
+    /// adds; 0 without a term, in O(1).
+    pub fn balance_cost(&self, c: &Compiled) -> f64 {
+        if c.balance.is_none() {
+            return 0.0;
+        }
+        term(c, self.marks())
+    }
+
     /// The [`Marks`] of the used (non-empty) tours. O(tours).
     pub fn marks(&self) -> Marks {
         let mut m = Marks { longest: 0, most: 0, fewest: usize::MAX };

@@ -390,15 +390,8 @@ impl Plan {
     pub fn cost(&self, c: &Compiled) -> f64 {
         let routes: f64 = self.tours.iter().map(|t| t.cost).sum();
         let unserved = self.unassigned.iter().map(|&s| c.penalty[s as usize]).sum::<f64>();
+        // The balanced-routes term, 0 without one (its own module, balance.rs).
         routes + unserved + self.balance_cost(c)
-    }
-
-    /// The balanced-routes term over the used tours ([`crate::routing::balance::term`]).
-    pub fn balance_cost(&self, c: &Compiled) -> f64 {
-        if c.balance.is_none() {
-            return 0.0;
-        }
-        crate::routing::balance::term(c, self.marks())
     }
 
     /// Cost of inserting `stop` at `pos` of tour `t` if feasible and below `bound` (the best
