@@ -564,14 +564,7 @@ fn with_breaks(c: &Compiled, t: &Tour, stop: u32, pos: usize) -> Option<i64> {
 #[inline(never)]
 fn reload_insertion(c: &Compiled, t: &Tour, stop: u32, pos: usize, bound: f64) -> Option<f64> {
     let k = &c.kinds[t.kind as usize];
-    let (u, depot) = (c.loc[stop as usize], k.start_loc);
-    let (a, b) = (t.locs[pos], t.locs[pos + 1]);
-    let detour = |x: u32, y: u32| {
-        i64::from(c.kd(t.kind, x, u)) + i64::from(c.kd(t.kind, u, y))
-            - i64::from(c.kd(t.kind, x, y))
-    };
-    let least = detour(a, b).min(detour(depot, b)).min(detour(a, depot)).min(detour(depot, depot));
-    if k.per_dist * least.max(0) as f64 >= bound {
+    if reload_bound(c, t, stop, pos) >= bound {
         return None;
     }
     let mut stops = Vec::with_capacity(t.stops.len() + 1);
@@ -582,6 +575,21 @@ fn reload_insertion(c: &Compiled, t: &Tour, stop: u32, pos: usize, bound: f64) -
     let sp = crate::routing::trips::split_below(c, t.kind, &stops, limit)?;
     let cost = k.per_dist * sp.dist as f64 + k.per_time * (sp.back - k.shift_start) as f64;
     Some(cost + k.fixed - t.cost)
+}
+
+/// The lower bound of [`reload_insertion`] on the cost of putting `stop` at `pos` of tour
+/// `t` of a multi-trip type: the per-distance cost of the cheapest of its four possible
+/// detours. O(1).
+pub(crate) fn reload_bound(c: &Compiled, t: &Tour, stop: u32, pos: usize) -> f64 {
+    let k = &c.kinds[t.kind as usize];
+    let (u, depot) = (c.loc[stop as usize], k.start_loc);
+    let (a, b) = (t.locs[pos], t.locs[pos + 1]);
+    let detour = |x: u32, y: u32| {
+        i64::from(c.kd(t.kind, x, u)) + i64::from(c.kd(t.kind, u, y))
+            - i64::from(c.kd(t.kind, x, y))
+    };
+    let least = detour(a, b).min(detour(depot, b)).min(detour(a, depot)).min(detour(depot, depot));
+    k.per_dist * least.max(0) as f64
 }
 
 /// Cost of a tour of `kind` serving only `stop`, if feasible (ignores fleet size).

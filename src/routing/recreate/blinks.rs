@@ -9,8 +9,9 @@
 //! penalties exceed any route's cost, optional stops stay out when their prize is too small.
 
 use crate::routing::balance;
+use crate::routing::compiled::Compiled;
 use crate::routing::env::Env;
-use crate::routing::plan::{Insertion, NONE, Plan, pair_tour_cost, single_tour_cost};
+use crate::routing::plan::{Insertion, NONE, Plan, pair_tour_cost, reload_bound, single_tour_cost};
 use crate::routing::recreate::Recreate;
 use crate::routing::shipments::{Place, best_pair, best_single};
 use rand::Rng;
@@ -76,6 +77,7 @@ impl Recreate for GreedyBlinks {
         let blink = (self.blink_rate * f64::from(u32::MAX)) as u32;
         let mut stamp: Vec<u32> = Vec::new();
         let mut near: Vec<u32> = Vec::new();
+        let mut order: Vec<(f64, usize)> = Vec::new();
         for (i, &stop) in todo.iter().enumerate() {
             let mut best: Option<Insertion> = None;
             let due = c.due[stop as usize];
@@ -136,6 +138,11 @@ impl Recreate for GreedyBlinks {
                 if !t.fits(stop, c) {
                     continue;
                 }
+                if c.reloads(t.kind) {
+                    let at = Scan { stop, due, blink, marks };
+                    trip_positions(c, plan, ti, at, rng, &mut best, &mut order);
+                    continue;
+                }
                 for pos in 0..=t.stops.len() {
                     if t.depart[pos] > due {
                         break;
@@ -173,6 +180,57 @@ impl Recreate for GreedyBlinks {
                 Some(ins) if ins.delta < c.penalty[stop as usize] => plan.apply(c, stop, ins),
                 _ => plan.unassigned.push(stop),
             }
+        }
+    }
+}
+
+/// What [`trip_positions`] prices: the stop, its latest start, the blink threshold and the
+/// plan's balance marks.
+#[derive(Clone, Copy)]
+struct Scan {
+    stop: u32,
+    due: i64,
+    blink: u32,
+    marks: Option<balance::Marks>,
+}
+
+/// The cheapest place of a stop in tour `ti` of a multi-trip type into `best`. Each place
+/// is priced by splitting the tour again ([`crate::routing::trips`]), so the places are
+/// tried cheapest lower bound first ([`reload_bound`]) and the scan ends at the first whose
+/// bound reaches the best price found: most are never split.
+fn trip_positions(
+    c: &Compiled,
+    plan: &Plan,
+    ti: u32,
+    at: Scan,
+    rng: &mut Pcg64Mcg,
+    best: &mut Option<Insertion>,
+    order: &mut Vec<(f64, usize)>,
+) {
+    let t = &plan.tours[ti as usize];
+    order.clear();
+    for pos in 0..=t.stops.len() {
+        // The departures without reloads are a lower bound on the real ones.
+        if t.depart[pos] > at.due {
+            break;
+        }
+        order.push((reload_bound(c, t, at.stop, pos), pos));
+    }
+    order.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+    for &(bound, pos) in order.iter() {
+        let best_delta = best.map_or(f64::INFINITY, |b| b.delta);
+        if bound >= best_delta {
+            break;
+        }
+        if at.blink > 0 && rng.random::<u32>() < at.blink {
+            continue;
+        }
+        if let Some(delta) = plan.insertion(c, t, at.stop, pos, best_delta)
+            && delta < best_delta
+            && let delta = balance::with_growth(c, at.marks, delta, Some(t), t.kind, at.stop, pos)
+            && delta < best_delta
+        {
+            *best = Some(Insertion { tour: ti, kind: t.kind, pos: pos as u32, delta });
         }
     }
 }
