@@ -8,6 +8,7 @@ mod connections;
 mod contract;
 mod damaged;
 mod experiments;
+mod fleet_model;
 mod lists;
 mod live_plans;
 mod locations;

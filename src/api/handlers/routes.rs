@@ -146,6 +146,11 @@ pub struct RouteView {
     /// The driver breaks taken, in order (absent for a vehicle type without breaks).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<BreakView>,
+    /// Multi-trip: after how many of `stops` the vehicle goes back to its start depot to
+    /// reload, ascending (count of stops; absent for one trip). The stops' times include
+    /// the drive there and back and the reload time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reloads: Vec<usize>,
 }
 
 /// A driver break on a route (on the clock of the time windows).
@@ -688,6 +693,7 @@ fn answer(
                     end: b.start + spec.duration,
                 })
                 .collect(),
+            reloads: r.reloads.clone(),
         })
         .collect();
     RouteAnswer {
