@@ -236,7 +236,9 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         };
         let mut load = trip_load(0);
         let mut peak = load.clone();
-        let mut at = problem.depots[vt.start_depot].location;
+        // Where the route starts and reloads.
+        let depot = problem.depots[vt.start_depot].location;
+        let mut at = depot;
         let (mut dist, mut now) = (0.0, vt.shift.start);
         let mut reachable = true;
         let mut rest = BreaksLeft::new(ri, vt, r, &mut v);
@@ -251,9 +253,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             }
             // A reload before this stop: back to the start depot, unload what was
             // collected, load the next trip's deliveries, and on.
-            let depot = problem.depots[vt.start_depot].location;
-            let reload = reloads_ok && r.reloads.contains(&pos);
-            if reload {
+            if reloads_ok && r.reloads.contains(&pos) {
                 dist += travel.distance(at, depot);
                 now += travel.duration(at, depot) + vt.reload_time;
                 at = depot;

@@ -301,7 +301,7 @@ impl Compiled {
         c.limited = c.need.iter().any(|&n| n != 0)
             || c.kinds.iter().any(|k| k.max_stops < usize::MAX || k.max_dist < NEVER)
             || !c.more_arcs.is_empty()
-            || c.multi_trip();
+            || c.multi_trip;
         if c.kinds.iter().any(|k| k.max_dist < NEVER) {
             let exact = travels.iter().all(|loc| exact_distances(loc, scale));
             c.dist_slack = i64::from(!exact);
@@ -430,12 +430,6 @@ impl Compiled {
     #[inline]
     pub fn reloads(&self, kind: u32) -> bool {
         self.multi_trip && self.kinds[kind as usize].max_reloads > 0
-    }
-
-    /// Whether any vehicle type may reload.
-    #[inline]
-    pub fn multi_trip(&self) -> bool {
-        self.multi_trip
     }
 
     /// Whether vehicles of `kind` take breaks.

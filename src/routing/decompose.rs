@@ -60,7 +60,7 @@ pub(crate) fn applies(
     threads >= config.decompose_threads.max(1)
         && !c.paired()
         && c.balance.is_none()
-        && !c.multi_trip()
+        && !c.multi_trip
         && problem.profiles.is_empty()
         && c.n >= config.decompose_from.max(2)
         && matches!(problem.locations, Locations::Coordinates { .. })

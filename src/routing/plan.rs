@@ -306,7 +306,7 @@ impl Tour {
     /// position's matter, [`Plan::insertion`]).
     #[inline(always)]
     pub fn fits(&self, stop: u32, c: &Compiled) -> bool {
-        if c.multi_trip {
+        if c.reloads(self.kind) {
             return self.fits_trip(stop, c);
         }
         let k = &c.kinds[self.kind as usize];
@@ -317,18 +317,15 @@ impl Tour {
 }
 
 impl Tour {
-    /// [`Tour::fits`] on a problem with multi-trip types, out of the hot path: for a type
-    /// that reloads a stop fits some trip when it fits an empty one (the split decides).
+    /// [`Tour::fits`] for a type that reloads, out of the hot path: a stop fits some trip
+    /// when it fits an empty one (the split decides).
     #[cold]
     #[inline(never)]
     fn fits_trip(&self, stop: u32, c: &Compiled) -> bool {
         let k = &c.kinds[self.kind as usize];
-        let load_fits = if c.reloads(self.kind) {
-            c.demand(stop).iter().zip(&k.capacity).all(|(d, cap)| d <= cap)
-        } else {
-            self.load.iter().zip(c.demand(stop)).zip(&k.capacity).all(|((l, d), k)| l + d <= *k)
-        };
-        load_fits && self.stops.len() < k.max_stops && c.skilled(self.kind, stop)
+        c.demand(stop).iter().zip(&k.capacity).all(|(d, cap)| d <= cap)
+            && self.stops.len() < k.max_stops
+            && c.skilled(self.kind, stop)
     }
 }
 

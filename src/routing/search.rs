@@ -341,7 +341,7 @@ fn local_search(env: &Env<'_>, config: &SolverConfig) -> Option<LocalSearch> {
     // Its moves are not pair-aware, price each tour on its own and in O(1): with shipments,
     // a balanced-routes term (a plan-wide measure) or multi-trip types (whose tours are
     // split into trips) the search is ruin-and-recreate alone.
-    if env.c.n < from || env.c.paired() || env.c.balance.is_some() || env.c.multi_trip() {
+    if env.c.n < from || env.c.paired() || env.c.balance.is_some() || env.c.multi_trip {
         return None;
     }
     let ls = LocalSearch::new(env, config.granular);

@@ -2,9 +2,10 @@
 //! ([`crate::routing::model::VehicleType::max_reloads`]) goes back to its start depot.
 //!
 //! The search decides the order of a route's stops, as for any route; this module decides
-//! where in that order the vehicle reloads, exactly for the order: the cheapest split into
-//! at most `max_reloads + 1` trips of at most the capacity each that keeps every window and
-//! the shift end. A label-setting pass over the order does it: a label is a trip that
+//! where in that order the vehicle reloads: the cheapest split into at most
+//! `max_reloads + 1` trips of at most the capacity each that keeps every window and the
+//! shift end, exactly for the order as long as no stop and reload count holds more than
+//! [`MAX_LABELS`] non-dominated labels (beyond that the shortest are kept, a heuristic). A label-setting pass over the order does it: a label is a trip that
 //! starts at a stop (the depot behind it) with a distance and a time so far; each label
 //! extends its trip stop by stop while the load fits and the windows hold, and at each end
 //! either closes the route or reloads and opens the next trip. Labels at the same stop and
